@@ -1,0 +1,69 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "PrismaRelay",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "prisma-relay", targets: ["prisma-relay"]),
+        .library(name: "Relay", targets: ["Relay"]),
+        .library(name: "PrismaSim", targets: ["PrismaSim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .target(name: "RelayModel"),
+        .target(
+            name: "PrismaAPI",
+            dependencies: [
+                "RelayModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "RelayStore",
+            dependencies: [
+                "RelayModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "PrismaSim",
+            dependencies: [
+                "RelayModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "Relay",
+            dependencies: [
+                "RelayModel", "PrismaAPI", "RelayStore", "PrismaSim",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "prisma-relay",
+            dependencies: [
+                "Relay", "RelayModel", "RelayStore", "PrismaSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RelayModelTests", dependencies: ["RelayModel"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PrismaAPITests", dependencies: ["PrismaAPI", "PrismaSim"]),
+        .testTarget(name: "RelayStoreTests", dependencies: ["RelayStore"]),
+        .testTarget(name: "PrismaSimTests", dependencies: ["PrismaSim", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "PrismaSim", "RelayStore"]),
+    ]
+)

@@ -1,0 +1,195 @@
+import AsyncHTTPClient
+import Logging
+import NIOHTTP1
+import RelayModel
+
+/// A client of one Prisma Cloud CSPM tenant: logs in with an access key, keeps the JWT, and fetches alert pages,
+/// logging in again when the token expires and backing off on 429 and 5xx under the shared `RetryPolicy`.
+public actor CSPMClient {
+    /// What the client logs in with.
+    public struct Credentials: Sendable {
+        public var apiURL: String
+        public var accessKeyID: String
+        public var secretKey: Secret
+        public init(apiURL: String, accessKeyID: String, secretKey: Secret) {
+            self.apiURL = apiURL
+            self.accessKeyID = accessKeyID
+            self.secretKey = secretKey
+        }
+    }
+
+    let credentials: Credentials
+    let http: HTTPExchange
+    let retry: RetryPolicy
+    let sleep: @Sendable (Duration) async throws -> Void
+    let logger: Logger
+    private var token: String?
+    private var random = SystemRandomNumberGenerator()
+    /// How many times this client has logged in (fresh logins, not retries of one).
+    public private(set) var logins = 0
+
+    public init(
+        credentials: Credentials, http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = RetryPolicy(),
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        logger: Logger = Logger(label: "prisma-relay.cspm")
+    ) {
+        self.credentials = credentials
+        self.http = http
+        self.retry = retry
+        self.sleep = sleep
+        self.logger = logger
+    }
+
+    /// Exchanges the access key for a fresh JWT (`POST /login`) and keeps it for the calls that follow.
+    @discardableResult
+    public func login() async throws -> String {
+        let body = JSONValue.object([
+            "username": .string(credentials.accessKeyID), "password": .string(credentials.secretKey.reveal()),
+        ]).jsonBytes()
+        let apiURL = credentials.apiURL
+        let fresh: String = try await perform(path: "/login", authenticated: false) { answer in
+            switch answer.status {
+            case 200:
+                guard answer.looksLikeJSON else {
+                    throw PrismaClientError.notJSON(path: "POST /login", status: 200, contentType: answer.header("Content-Type"))
+                }
+                let json = try Self.parse(answer, path: "POST /login")
+                if let token = json["token"]?.stringValue, !token.isEmpty { return .done(token) }
+                if json["message"]?.stringValue == "login_needs_customer_name" {
+                    let names = json["customerNames"]?.arrayValue?.compactMap { $0["customerName"]?.stringValue } ?? []
+                    throw PrismaClientError.loginNeedsCustomerName(tenants: names)
+                }
+                throw PrismaClientError.malformedJSON(path: "POST /login", detail: "no token in the answer")
+            case 400, 401, 403:
+                throw PrismaClientError.loginRejected(status: answer.status, reason: answer.redlockReason, apiURL: apiURL)
+            default:
+                return .unexpected(answer)
+            }
+        } send: { [http] _ in
+            try await http.send(.POST, apiURL + "/login", body: body)
+        }
+        token = fresh
+        logins += 1
+        logger.debug("prisma login succeeded", metadata: ["api_url": .string(apiURL)])
+        return fresh
+    }
+
+    /// Fetches one page of alerts from `path` (`/v2/alert` or `/alert/v1/alert`).
+    public func fetchAlertPage(_ query: AlertQuery, path: String) async throws -> AlertPage {
+        let body = query.jsonValue.jsonBytes()
+        let url = credentials.apiURL + path
+        let label = "POST \(path)"
+        return try await perform(path: label, authenticated: true) { answer in
+            switch answer.status {
+            case 200:
+                guard answer.looksLikeJSON else {
+                    return .retry(
+                        "HTML where JSON was expected",
+                        final: .notJSON(path: label, status: 200, contentType: answer.header("Content-Type")), floor: nil)
+                }
+                do {
+                    return .done(try AlertPage(json: try Self.parse(answer, path: label)))
+                } catch let error as PrismaClientError {
+                    return .retry("malformed JSON", final: error, floor: nil)
+                } catch {
+                    return .retry("unexpected shape", final: .malformedJSON(path: label, detail: "\(error)"), floor: nil)
+                }
+            case 403:
+                throw PrismaClientError.forbidden(path: label)
+            default:
+                return .unexpected(answer)
+            }
+        } send: { [http] token in
+            try await http.send(.POST, url, headers: [("x-redlock-auth", token ?? "")], body: body)
+        }
+    }
+
+    /// Every page of `query`, following `nextPageToken` to the end.
+    public nonisolated func alertPages(_ query: AlertQuery, path: String) -> AlertPages {
+        AlertPages(client: self, query: query, path: path)
+    }
+
+    // MARK: Retrying
+
+    enum Step<T: Sendable>: Sendable {
+        case done(T)
+        /// A temporary failure; `final` is thrown if no attempt is left.
+        case retry(String, final: PrismaClientError, floor: Duration?)
+        /// Any other status: classified by the shared rules below.
+        case unexpected(HTTPAnswer)
+    }
+
+    static func parse(_ answer: HTTPAnswer, path: String) throws -> JSONValue {
+        do {
+            return try JSONValue.parse(answer.body)
+        } catch {
+            throw PrismaClientError.malformedJSON(path: path, detail: error.description)
+        }
+    }
+
+    private func perform<T: Sendable>(
+        path: String, authenticated: Bool,
+        interpret: (HTTPAnswer) throws -> Step<T>,
+        send: (String?) async throws -> HTTPAnswer
+    ) async throws -> T {
+        var attempt = 1
+        var loggedInAgain = false
+        var onlyNetworkFailures = true
+        while true {
+            if authenticated, token == nil { try await login() }
+            let step: Step<T>
+            do {
+                let answer = try await send(token)
+                step = try interpret(answer)
+                onlyNetworkFailures = false
+            } catch let error as PrismaClientError {
+                throw error
+            } catch {
+                let detail = String(describing: error)
+                step = .retry(
+                    "network: \(detail)",
+                    final: onlyNetworkFailures
+                        ? .unreachable(apiURL: credentials.apiURL, detail: detail)
+                        : .retriesExhausted(path: path, attempts: attempt, last: detail),
+                    floor: nil)
+            }
+            var reason: String
+            var final: PrismaClientError
+            var floor: Duration?
+            switch step {
+            case .done(let value):
+                return value
+            case .retry(let why, let error, let wait):
+                (reason, final, floor) = (why, error, wait)
+            case .unexpected(let answer):
+                if answer.status == 401, authenticated {
+                    // The JWT expired (ten-minute lifetime) or was revoked: log in once more and repeat the call.
+                    guard !loggedInAgain else { throw PrismaClientError.tokenRefused(path: path, reason: answer.redlockReason) }
+                    loggedInAgain = true
+                    token = nil
+                    logger.info("prisma token expired, logging in again", metadata: ["path": .string(path)])
+                    continue
+                }
+                guard RetryPolicy.isRetryable(status: answer.status) else {
+                    throw PrismaClientError.rejected(path: path, status: answer.status, reason: answer.redlockReason)
+                }
+                reason = "HTTP \(answer.status)"
+                final = .retriesExhausted(path: path, attempts: attempt, last: reason)
+                floor = RetryPolicy.serverFloor(headers: { answer.header($0) })
+            }
+            guard attempt < retry.maxAttempts else {
+                if case .retriesExhausted = final {
+                    throw PrismaClientError.retriesExhausted(path: path, attempts: attempt, last: reason)
+                }
+                throw final
+            }
+            let wait = retry.delay(retry: attempt, floor: floor, using: &random)
+            logger.notice(
+                "prisma call failed, retrying",
+                metadata: ["path": .string(path), "reason": .string(reason), "attempt": .stringConvertible(attempt),
+                           "wait_ms": .stringConvertible(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)])
+            try await sleep(wait)
+            attempt += 1
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import RelayModel
+
+/// One HTTP answer, fully read.
+public struct HTTPAnswer: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    /// The first value of a header, case-insensitively.
+    public func header(_ name: String) -> String? { headers.first(name: name) }
+
+    /// Whether the body is declared (or, without a declaration, looks like) JSON.
+    var looksLikeJSON: Bool {
+        if let type = header("Content-Type")?.lowercased() { return type.contains("json") }
+        let first = body.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) })
+        return first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+    }
+
+    /// The reasons Prisma gives in `x-redlock-status` (a JSON array of `{i18nKey, severity, subject}`).
+    var redlockReason: String? {
+        guard let header = header("x-redlock-status"), let entries = (try? JSONValue.parse(header))?.arrayValue else {
+            return nil
+        }
+        let keys = entries.compactMap { $0["i18nKey"]?.stringValue }
+        return keys.isEmpty ? nil : keys.joined(separator: ", ")
+    }
+}
+
+/// Sends requests through AsyncHTTPClient and reads whole answers, with a timeout and a size cap.
+public struct HTTPExchange: Sendable {
+    let client: HTTPClient
+    /// Per-request timeout.
+    public var timeout: TimeAmount
+    /// Largest answer read; a page of 10,000 detailed alerts stays well under it.
+    public var maxBodyBytes: Int
+
+    public init(client: HTTPClient = .shared, timeout: TimeAmount = .seconds(60), maxBodyBytes: Int = 512 << 20) {
+        self.client = client
+        self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// Sends one request; throws only when no answer arrived (connection, TLS or timeout failures).
+    public func send(
+        _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil
+    ) async throws -> HTTPAnswer {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body {
+            request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response = try await client.execute(request, timeout: timeout)
+        let buffer = try await response.body.collect(upTo: maxBodyBytes)
+        return HTTPAnswer(status: Int(response.status.code), headers: response.headers, body: Array(buffer.readableBytesView))
+    }
+}

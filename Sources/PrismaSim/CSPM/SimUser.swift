@@ -1,0 +1,26 @@
+/// An access key of the simulated tenant.
+public struct SimUser: Sendable, Equatable {
+    /// A tenant the key can log in to.
+    public struct Tenant: Sendable, Equatable {
+        public var customerName: String
+        public var prismaId: String
+        public init(customerName: String, prismaId: String) {
+            self.customerName = customerName
+            self.prismaId = prismaId
+        }
+    }
+
+    public var accessKeyID: String
+    public var secretKey: String
+    /// Whether the key's role has Alerts: View; without it the alert list answers 403.
+    public var canViewAlerts: Bool
+    /// More than one tenant makes `/login` ask for `prismaId` or `customerName`.
+    public var tenants: [Tenant]
+
+    public init(accessKeyID: String, secretKey: String, canViewAlerts: Bool = true, tenants: [Tenant]) {
+        self.accessKeyID = accessKeyID
+        self.secretKey = secretKey
+        self.canViewAlerts = canViewAlerts
+        self.tenants = tenants
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import PrismaAPI
+import RelayModel
+import RelayStore
+
+/// The composition root: the one place that builds stores, clients and pollers, for the CLI, `demo` and tests.
+public struct RelayApp: Sendable {
+    public let store: any RelayStore
+    /// Wall-clock time in epoch milliseconds (tests pass their own).
+    public let clock: @Sendable () -> Int64
+    public let retry: RetryPolicy
+    public let http: HTTPExchange
+    let sleep: @Sendable (Duration) async throws -> Void
+    public let logger: Logger
+
+    public init(
+        store: any RelayStore, clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock, retry: RetryPolicy = RetryPolicy(),
+        http: HTTPExchange = HTTPExchange(),
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        logger: Logger = Logger(label: "prisma-relay")
+    ) {
+        self.store = store
+        self.clock = clock
+        self.retry = retry
+        self.http = http
+        self.sleep = sleep
+        self.logger = logger
+    }
+
+    /// The relay on its embedded SQLite store at `databasePath`.
+    public static func open(databasePath: String, logger: Logger = Logger(label: "prisma-relay")) throws -> RelayApp {
+        RelayApp(store: try SQLiteStore(path: databasePath), logger: logger)
+    }
+
+    /// Epoch milliseconds now.
+    public static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// Validates and stores a new connector; returns warnings worth showing (e.g. an undocumented host).
+    @discardableResult
+    public func addConnector(_ config: ConnectorConfig) async throws -> [String] {
+        let valid = try config.validated()
+        try await store.addConnector(valid)
+        return valid.warnings
+    }
+
+    /// Validates and replaces a connector's configuration.
+    @discardableResult
+    public func updateConnector(_ config: ConnectorConfig) async throws -> [String] {
+        let valid = try config.validated()
+        try await store.updateConnector(valid)
+        return valid.warnings
+    }
+
+    /// The stored connector named `name`, or `StoreError.unknownConnector`.
+    public func connector(named name: String) async throws -> ConnectorConfig {
+        guard let config = try await store.connector(named: name) else { throw StoreError.unknownConnector(name) }
+        return config
+    }
+
+    /// A client for a connector's tenant.
+    public func client(for config: ConnectorConfig) -> CSPMClient {
+        CSPMClient(
+            credentials: .init(apiURL: config.apiURL, accessKeyID: config.accessKeyID, secretKey: config.secretKey),
+            http: http, retry: retry, sleep: sleep, logger: logger)
+    }
+
+    /// The poller of a connector.
+    public func poller(for config: ConnectorConfig) -> CSPMPoller {
+        CSPMPoller(config: config, store: store, client: client(for: config), clock: clock, logger: logger)
+    }
+
+    /// Polls the connector named `name` once.
+    public func poll(_ name: String) async throws -> PollReport {
+        await poller(for: try await connector(named: name)).poll()
+    }
+
+    /// Tests a stored connector.
+    public func test(_ name: String) async throws -> ConnectionTestResult {
+        try await test(config: try await connector(named: name))
+    }
+
+    /// Tests a configuration, stored or not, with a short retry budget so the answer comes quickly.
+    public func test(config: ConnectorConfig) async -> ConnectionTestResult {
+        let quick = CSPMClient(
+            credentials: .init(apiURL: config.apiURL, accessKeyID: config.accessKeyID, secretKey: config.secretKey),
+            http: http, retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(200), maxDelay: .seconds(2)),
+            sleep: sleep, logger: logger)
+        return await ConnectionTest.run(client: quick, config: config, now: clock())
+    }
+}

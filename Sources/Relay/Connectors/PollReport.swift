@@ -1,0 +1,18 @@
+/// What one poll did.
+public struct PollReport: Sendable, Equatable {
+    /// The window asked for, epoch milliseconds.
+    public var windowStart: Int64
+    public var windowEnd: Int64
+    /// Pages and alerts received.
+    public var pages = 0
+    public var fetched = 0
+    /// Events that were not stored before.
+    public var added = 0
+    /// Why the poll stopped early, in an operator's words; nil when it completed.
+    public var error: String?
+
+    public init(windowStart: Int64, windowEnd: Int64) {
+        self.windowStart = windowStart
+        self.windowEnd = windowEnd
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+extension ConnectorConfig {
+    /// The checked, normalized configuration (API URL without trailing slash, statuses lower-cased, `all`
+    /// expanded), or every problem found, each naming its field and the fix.
+    public func validated() throws(ConfigErrors) -> ConnectorConfig {
+        var errors: [ConfigError] = []
+        var config = self
+        config.name = name.trimmingCharacters(in: .whitespaces)
+        if config.name.isEmpty {
+            errors.append(ConfigError(field: "name", "is required"))
+        } else if config.name.count > 64 || !config.name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
+            errors.append(ConfigError(field: "name", "use at most 64 letters, digits, '-', '_' or '.' (got \"\(config.name)\")"))
+        }
+        switch Self.checkAPIURL(apiURL) {
+        case .success(let url): config.apiURL = url
+        case .failure(let error): errors.append(error)
+        }
+        config.accessKeyID = accessKeyID.trimmingCharacters(in: .whitespaces)
+        if config.accessKeyID.isEmpty {
+            errors.append(ConfigError(field: "accessKeyID", "is required: the access key ID from Settings → Access Control → Access Keys"))
+        }
+        if secretKey.isEmpty {
+            errors.append(ConfigError(field: "secretKey", "is required: the secret shown once when the access key was created"))
+        }
+        if !(10...86_400).contains(intervalSeconds) {
+            errors.append(ConfigError(field: "intervalSeconds", "must be between 10 and 86400 seconds (got \(intervalSeconds))"))
+        }
+        if !(0...(90 * 86_400)).contains(lookbackSeconds) {
+            errors.append(ConfigError(field: "lookbackSeconds", "must be between 0 and 7776000 seconds (90 days) (got \(lookbackSeconds))"))
+        }
+        if !(0...86_400).contains(overlapSeconds) {
+            errors.append(ConfigError(field: "overlapSeconds", "must be between 0 and 86400 seconds (got \(overlapSeconds))"))
+        }
+        if !(1...AlertQuery.maxLimit).contains(pageSize) {
+            errors.append(ConfigError(field: "pageSize", "must be between 1 and 10000, Prisma's largest page (got \(pageSize))"))
+        }
+        if !Self.alertPaths.contains(alertPath) {
+            errors.append(ConfigError(field: "alertPath", "must be one of \(Self.alertPaths.joined(separator: ", ")) (got \"\(alertPath)\")"))
+        }
+        var statuses: [String] = []
+        for status in self.statuses.map({ $0.lowercased().trimmingCharacters(in: .whitespaces) }) {
+            if status == "all" {
+                statuses.append(contentsOf: Self.allStatuses)
+            } else if Self.allStatuses.contains(status) {
+                statuses.append(status)
+            } else {
+                errors.append(ConfigError(field: "statuses", "unknown status \"\(status)\": use \(Self.allStatuses.joined(separator: ", ")) or all"))
+            }
+        }
+        var seen = Set<String>()
+        config.statuses = statuses.filter { seen.insert($0).inserted }
+        if self.statuses.isEmpty {
+            errors.append(ConfigError(field: "statuses", "name at least one status (open, resolved, dismissed, snoozed, pending_resolution or all)"))
+        }
+        guard errors.isEmpty else { throw ConfigErrors(errors) }
+        return config
+    }
+
+    /// Warnings that do not stop the connector: a host that is not a documented Prisma Cloud API host.
+    public var warnings: [String] {
+        guard let host = URL(string: apiURL)?.host, PrismaAPIHost.classify(host: host) == .custom else { return [] }
+        return [
+            "apiURL: \(host) is not a documented Prisma Cloud API host (\(PrismaAPIHost.documented.joined(separator: ", "))); "
+                + "it is allowed for proxies and the simulator"
+        ]
+    }
+
+    /// Checks an API URL and returns it without a trailing slash.
+    static func checkAPIURL(_ text: String) -> Result<String, ConfigError> {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else {
+            return .failure(ConfigError(field: "apiURL", "is required: the API URL from System → API Endpoints, e.g. https://api.prismacloud.io"))
+        }
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            let host = url.host, !host.isEmpty
+        else {
+            return .failure(ConfigError(field: "apiURL", "\"\(trimmed)\" is not an http(s) URL; use e.g. https://api.prismacloud.io"))
+        }
+        if case .console(let apiURL) = PrismaAPIHost.classify(host: host) {
+            return .failure(ConfigError(field: "apiURL", "\(host) is the Prisma Cloud console, not the API: use \(apiURL)"))
+        }
+        if url.query != nil || url.fragment != nil {
+            return .failure(ConfigError(field: "apiURL", "must not carry a query or fragment; give only the scheme and host, e.g. https://api.prismacloud.io"))
+        }
+        var normalized = trimmed
+        while normalized.hasSuffix("/") { normalized.removeLast() }
+        return .success(normalized)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// A connector's configuration: which tenant to poll, with what key, how often and for which alerts.
+///
+/// `Codable` covers every field but `secretKey`: the secret is never encoded; the store keeps it encrypted
+/// apart and puts it back when it loads the connector.
+public struct ConnectorConfig: Sendable, Equatable, Codable {
+    /// Unique name, used in events and on the command line.
+    public var name: String
+    public var type: ConnectorType
+    /// The tenant's regional API URL, e.g. `https://api2.eu.prismacloud.io` (not the `app…` console URL).
+    public var apiURL: String
+    /// The access key ID (a UUID in Prisma Cloud).
+    public var accessKeyID: String
+    /// The access key's secret.
+    public var secretKey: Secret
+    /// Seconds between polls (default 300, as in seed 001).
+    public var intervalSeconds: Int
+    /// The alert statuses collected (default `open`, as in seed 001).
+    public var statuses: [String]
+    /// How far back the first poll reaches, in seconds (default one day).
+    public var lookbackSeconds: Int
+    /// How far each window reaches back before the stored cursor, in seconds, for alerts Prisma indexes late.
+    public var overlapSeconds: Int
+    /// Alerts asked for per page (default 200, at most 10,000).
+    public var pageSize: Int
+    /// `/v2/alert` (documented, default) or `/alert/v1/alert` (the path seed 001 names).
+    public var alertPath: String
+    /// The alert timestamp the window selects on (default `updated`, so status changes are seen).
+    public var timeField: AlertTimeField
+    /// Disabled connectors are not polled.
+    public var enabled: Bool
+
+    /// Every status Prisma gives an alert.
+    public static let allStatuses = ["open", "resolved", "dismissed", "snoozed", "pending_resolution"]
+    /// The alert list paths the connector can call.
+    public static let alertPaths = ["/v2/alert", "/alert/v1/alert"]
+
+    public init(
+        name: String, type: ConnectorType = .cspm, apiURL: String, accessKeyID: String, secretKey: Secret,
+        intervalSeconds: Int = 300, statuses: [String] = ["open"], lookbackSeconds: Int = 86_400,
+        overlapSeconds: Int = 120, pageSize: Int = 200, alertPath: String = "/v2/alert",
+        timeField: AlertTimeField = .updated, enabled: Bool = true
+    ) {
+        self.name = name
+        self.type = type
+        self.apiURL = apiURL
+        self.accessKeyID = accessKeyID
+        self.secretKey = secretKey
+        self.intervalSeconds = intervalSeconds
+        self.statuses = statuses
+        self.lookbackSeconds = lookbackSeconds
+        self.overlapSeconds = overlapSeconds
+        self.pageSize = pageSize
+        self.alertPath = alertPath
+        self.timeField = timeField
+        self.enabled = enabled
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, type, apiURL, accessKeyID, intervalSeconds, statuses, lookbackSeconds, overlapSeconds, pageSize
+        case alertPath, timeField, enabled
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try c.decode(String.self, forKey: .name),
+            type: try c.decodeIfPresent(ConnectorType.self, forKey: .type) ?? .cspm,
+            apiURL: try c.decode(String.self, forKey: .apiURL),
+            accessKeyID: try c.decode(String.self, forKey: .accessKeyID), secretKey: Secret(""),
+            intervalSeconds: try c.decodeIfPresent(Int.self, forKey: .intervalSeconds) ?? 300,
+            statuses: try c.decodeIfPresent([String].self, forKey: .statuses) ?? ["open"],
+            lookbackSeconds: try c.decodeIfPresent(Int.self, forKey: .lookbackSeconds) ?? 86_400,
+            overlapSeconds: try c.decodeIfPresent(Int.self, forKey: .overlapSeconds) ?? 120,
+            pageSize: try c.decodeIfPresent(Int.self, forKey: .pageSize) ?? 200,
+            alertPath: try c.decodeIfPresent(String.self, forKey: .alertPath) ?? "/v2/alert",
+            timeField: try c.decodeIfPresent(AlertTimeField.self, forKey: .timeField) ?? .updated,
+            enabled: try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(type, forKey: .type)
+        try c.encode(apiURL, forKey: .apiURL)
+        try c.encode(accessKeyID, forKey: .accessKeyID)
+        try c.encode(intervalSeconds, forKey: .intervalSeconds)
+        try c.encode(statuses, forKey: .statuses)
+        try c.encode(lookbackSeconds, forKey: .lookbackSeconds)
+        try c.encode(overlapSeconds, forKey: .overlapSeconds)
+        try c.encode(pageSize, forKey: .pageSize)
+        try c.encode(alertPath, forKey: .alertPath)
+        try c.encode(timeField, forKey: .timeField)
+        try c.encode(enabled, forKey: .enabled)
+    }
+}

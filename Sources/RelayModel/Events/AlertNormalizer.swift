@@ -1,0 +1,45 @@
+/// Turns a CSPM alert (Prisma's `AlertModel`, as received) into a `NormalizedEvent`. Pure.
+public enum AlertNormalizer {
+    /// Normalizes one alert collected by `connector` at `observedAt` (epoch milliseconds).
+    /// Prisma's casing is inconsistent between its spec and its data, so enumerations are case-folded.
+    public static func normalize(
+        _ alert: JSONValue, connector: String, observedAt: Int64
+    ) throws(NormalizationError) -> NormalizedEvent {
+        guard case .object(let object) = alert else { throw .notAnObject }
+        guard let alertID = object["id"]?.stringValue, !alertID.isEmpty else { throw .missingField("id") }
+        let policy = object["policy"]
+        let resource = object["resource"]
+        let version = versionMillis(of: object)
+        let tier = policy?["severity"]?.stringValue
+        let policyType = policy?["policyType"]?.stringValue?.lowercased()
+        let title = policy?["name"]?.stringValue ?? "Prisma Cloud alert \(alertID)"
+        return NormalizedEvent(
+            id: EventID.make(connector: connector, kind: .alert, nativeID: alertID, version: String(version)),
+            kind: .alert, connector: connector, nativeID: alertID, version: String(version),
+            status: object["status"]?.stringValue?.lowercased() ?? "open",
+            severity: Severity(prismaTier: tier), originalSeverity: tier,
+            module: Module(policyType: policyType), title: title,
+            description: policy?["description"]?.stringValue,
+            policy: NormalizedEvent.Policy(
+                id: policy?["policyId"]?.stringValue ?? object["policyId"]?.stringValue,
+                name: policy?["name"]?.stringValue, type: policyType,
+                subtypes: policy?["policySubTypes"]?.arrayValue?.compactMap { $0.stringValue?.lowercased() } ?? []),
+            resource: NormalizedEvent.Resource(
+                id: resource?["id"]?.stringValue, name: resource?["name"]?.stringValue,
+                type: resource?["resourceType"]?.stringValue,
+                cloud: (resource?["cloudType"]?.stringValue ?? policy?["cloudType"]?.stringValue)?.lowercased(),
+                accountID: resource?["accountId"]?.stringValue,
+                region: resource?["regionId"]?.stringValue ?? resource?["region"]?.stringValue),
+            firstSeen: object["firstSeen"]?.int64Value.map(Timestamp.rfc3339(epochMilliseconds:)),
+            lastSeen: object["lastSeen"]?.int64Value.map(Timestamp.rfc3339(epochMilliseconds:)),
+            observedAt: Timestamp.rfc3339(epochMilliseconds: observedAt),
+            rawEvent: alert)
+    }
+
+    /// An alert's version: `lastUpdated`, or failing that the latest of its other timestamps, so that each
+    /// change Prisma records is a distinct version.
+    static func versionMillis(of alert: JSONObject) -> Int64 {
+        if let updated = alert["lastUpdated"]?.int64Value { return updated }
+        return ["lastSeen", "alertTime", "firstSeen"].compactMap { alert[$0]?.int64Value }.max() ?? 0
+    }
+}

@@ -1,0 +1,96 @@
+/// The one event shape every Prisma finding is turned into (DESIGN.md, "Normalized event").
+public struct NormalizedEvent: Sendable, Equatable {
+    /// The policy that raised an alert.
+    public struct Policy: Sendable, Equatable {
+        public var id: String?
+        public var name: String?
+        public var type: String?
+        public var subtypes: [String]
+        public init(id: String? = nil, name: String? = nil, type: String? = nil, subtypes: [String] = []) {
+            self.id = id
+            self.name = name
+            self.type = type
+            self.subtypes = subtypes
+        }
+    }
+
+    /// The cloud resource or workload a finding is about.
+    public struct Resource: Sendable, Equatable {
+        public var id: String?
+        public var name: String?
+        public var type: String?
+        public var cloud: String?
+        public var accountID: String?
+        public var region: String?
+        public init(
+            id: String? = nil, name: String? = nil, type: String? = nil, cloud: String? = nil,
+            accountID: String? = nil, region: String? = nil
+        ) {
+            self.id = id
+            self.name = name
+            self.type = type
+            self.cloud = cloud
+            self.accountID = accountID
+            self.region = region
+        }
+    }
+
+    /// Stable id derived from connector, kind, native id and version (see `EventID`).
+    public var id: String
+    /// Always `prisma_cloud`.
+    public var source: String
+    public var kind: EventKind
+    /// The name of the connector that collected the event.
+    public var connector: String
+    /// The alert id, or the Compute incident `_id`.
+    public var nativeID: String
+    /// The alert's `lastUpdated` in epoch milliseconds, or the incident `_id`.
+    public var version: String
+    /// Lower-case Prisma status: open, resolved, dismissed, snoozed or pending_resolution.
+    public var status: String
+    public var severity: Severity
+    /// The tier Prisma used before mapping (`critical`, `informational`, …), as Prisma wrote it.
+    public var originalSeverity: String?
+    public var module: Module
+    public var title: String
+    public var description: String?
+    public var policy: Policy?
+    public var resource: Resource
+    public var firstSeen: String?
+    public var lastSeen: String?
+    /// When the relay fetched the event.
+    public var observedAt: String
+    /// The Prisma object exactly as received.
+    public var rawEvent: JSONValue
+
+    public init(
+        id: String, source: String = "prisma_cloud", kind: EventKind, connector: String, nativeID: String,
+        version: String, status: String, severity: Severity, originalSeverity: String?, module: Module,
+        title: String, description: String?, policy: Policy?, resource: Resource, firstSeen: String?,
+        lastSeen: String?, observedAt: String, rawEvent: JSONValue
+    ) {
+        self.id = id
+        self.source = source
+        self.kind = kind
+        self.connector = connector
+        self.nativeID = nativeID
+        self.version = version
+        self.status = status
+        self.severity = severity
+        self.originalSeverity = originalSeverity
+        self.module = module
+        self.title = title
+        self.description = description
+        self.policy = policy
+        self.resource = resource
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.observedAt = observedAt
+        self.rawEvent = rawEvent
+    }
+}
+
+extension NormalizedEvent {
+    /// When Prisma last changed the finding, epoch milliseconds: the alert version, for ordering newest first.
+    public var updatedMillis: Int64 { Int64(version) ?? 0 }
+}

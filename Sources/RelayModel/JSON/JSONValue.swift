@@ -1,0 +1,96 @@
+/// A JSON document held exactly as it was received: object members keep their order and numbers keep their
+/// literal text, so an alert written back out is the same JSON that Prisma Cloud sent.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    /// A number as its literal text (`1669196436771`, `0.5`, `1e3`), never rounded through `Double`.
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+
+    /// Builds a number from an integer.
+    public static func int(_ value: some BinaryInteger) -> JSONValue { .number(String(value)) }
+
+    /// The member named `key` when this is an object.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let object) = self { return object[key] }
+        return nil
+    }
+
+    /// The value when this is a string.
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    /// The value when this is an integral number (or a string holding one, as some Prisma fields are).
+    public var int64Value: Int64? {
+        switch self {
+        case .number(let literal):
+            if let exact = Int64(literal) { return exact }
+            if let double = Double(literal), double.rounded() == double, abs(double) < 9.2e18 { return Int64(double) }
+            return nil
+        case .string(let text): return Int64(text)
+        default: return nil
+        }
+    }
+
+    /// The value when this is a boolean.
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    /// The elements when this is an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let value) = self { return value }
+        return nil
+    }
+
+    /// The members when this is an object.
+    public var objectValue: JSONObject? {
+        if case .object(let value) = self { return value }
+        return nil
+    }
+}
+
+/// The members of a JSON object, in document order.
+public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+    /// One `"key": value` member.
+    public struct Member: Sendable, Hashable {
+        public var key: String
+        public var value: JSONValue
+        public init(key: String, value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// The members in document order.
+    public private(set) var members: [Member]
+
+    /// An object from members in the order given.
+    public init(_ members: [Member] = []) { self.members = members }
+
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        members = elements.map { Member(key: $0.0, value: $0.1) }
+    }
+
+    /// The value of the first member named `key`; setting replaces it in place or appends it.
+    public subscript(key: String) -> JSONValue? {
+        get { members.first(where: { $0.key == key })?.value }
+        set {
+            if let index = members.firstIndex(where: { $0.key == key }) {
+                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
+            } else if let newValue {
+                members.append(Member(key: key, value: newValue))
+            }
+        }
+    }
+
+    /// The number of members.
+    public var count: Int { members.count }
+
+    public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The one retry policy of the relay, for polls and deliveries alike: 408, 425, 429 and 5xx (and network
+/// failures) are retried with exponential backoff and full jitter, waiting at least what `Retry-After` or
+/// Prisma's `X-RateLimit-*` headers ask for; attempts are capped.
+public struct RetryPolicy: Sendable, Equatable {
+    /// Total attempts, the first included.
+    public var maxAttempts: Int
+    /// The backoff ceiling of the first retry; it doubles each retry.
+    public var baseDelay: Duration
+    /// No single wait is longer than this.
+    public var maxDelay: Duration
+
+    public init(maxAttempts: Int = 12, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(60)) {
+        self.maxAttempts = maxAttempts
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+    }
+
+    /// Whether an HTTP status is worth another attempt.
+    public static func isRetryable(status: Int) -> Bool {
+        status == 408 || status == 425 || status == 429 || (500...599).contains(status)
+    }
+
+    /// How long to wait before retry number `retry` (1 for the first retry): the server's floor, if any, plus
+    /// a full-jitter share of `baseDelay · 2^(retry-1)`, all capped at `maxDelay`.
+    public func delay(
+        retry: Int, floor: Duration? = nil, using random: inout some RandomNumberGenerator
+    ) -> Duration {
+        let ceiling = min(maxDelay, baseDelay * (1 << min(max(retry - 1, 0), 20)))
+        let ceilingNanos = max(Int64(0), ceiling.nanoseconds)
+        // A fraction in [0, 1] from the top 53 bits, so any generator (even a constant one in tests) works.
+        let fraction = Double(random.next() >> 11) / Double((1 as UInt64) << 53 - 1)
+        let jitter = Duration.nanoseconds(Int64(Double(ceilingNanos) * fraction))
+        return min(maxDelay, (floor ?? .zero) + jitter)
+    }
+
+    /// The wait a server asks for: `Retry-After` in seconds, or, when Prisma's limiter says no tokens remain,
+    /// the time to replenish the tokens requested.
+    public static func serverFloor(headers: (String) -> String?) -> Duration? {
+        if let retryAfter = headers("Retry-After").flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }), retryAfter >= 0 {
+            return .milliseconds(Int64(retryAfter * 1000))
+        }
+        if let remaining = headers("X-RateLimit-Remaining").flatMap(Int.init), remaining <= 0,
+            let rate = headers("X-RateLimit-Replenish-Rate").flatMap(Double.init), rate > 0
+        {
+            let requested = headers("X-RateLimit-Requested-Tokens").flatMap(Double.init) ?? 1
+            return .milliseconds(Int64((requested / rate * 1000).rounded(.up)))
+        }
+        return nil
+    }
+}
+
+extension Duration {
+    /// The whole duration in nanoseconds.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,61 @@
+import RelayModel
+
+/// The relay's durable state: connectors with their encrypted secrets, each connector's cursor and status, and
+/// the deduplicated events. SQLite is the embedded implementation; every implementation passes the same tests.
+public protocol RelayStore: Sendable {
+    /// Adds a connector; fails with `StoreError.connectorExists` when the name is taken.
+    func addConnector(_ config: ConnectorConfig) async throws
+    /// Replaces a connector's configuration (secret included); its cursor and events stay.
+    func updateConnector(_ config: ConnectorConfig) async throws
+    /// Removes a connector and its cursor; the events it collected stay.
+    func removeConnector(named name: String) async throws
+    /// One connector with its secret decrypted, or nil.
+    func connector(named name: String) async throws -> ConnectorConfig?
+    /// Every connector, by name.
+    func connectors() async throws -> [ConnectorConfig]
+
+    /// Stores `events`, absorbing any already stored (same connector, kind, native id and version), and — when
+    /// `cursor` is given — moves the connector's cursor to it, all in one transaction. Returns how many were new.
+    func commit(events: [NormalizedEvent], connector: String, cursor: Int64?) async throws -> Int
+    /// Records the end of a poll at `time` (epoch ms).
+    func recordPoll(connector: String, at time: Int64, outcome: PollOutcome) async throws
+    /// The connector's status, counts and cursor.
+    func state(of connector: String) async throws -> ConnectorState
+
+    /// Stored events, newest first.
+    func events(_ query: EventQuery) async throws -> [NormalizedEvent]
+    /// Event counts by severity and module.
+    func eventSummary(connector: String?) async throws -> EventSummary
+}
+
+/// How a poll ended.
+public enum PollOutcome: Sendable, Equatable {
+    /// Every page was stored and the cursor moved; `added` events were new.
+    case success(added: Int)
+    /// The poll stopped; the message says why, and the cursor stayed where it was.
+    case failure(message: String)
+}
+
+/// Which events to list.
+public struct EventQuery: Sendable, Equatable {
+    public var connector: String?
+    public var severity: Severity?
+    public var limit: Int
+    public init(connector: String? = nil, severity: Severity? = nil, limit: Int = 100) {
+        self.connector = connector
+        self.severity = severity
+        self.limit = limit
+    }
+}
+
+/// How many events are stored, by severity and by module.
+public struct EventSummary: Sendable, Equatable {
+    public var total: Int
+    public var bySeverity: [Severity: Int]
+    public var byModule: [Module: Int]
+    public init(total: Int = 0, bySeverity: [Severity: Int] = [:], byModule: [Module: Int] = [:]) {
+        self.total = total
+        self.bySeverity = bySeverity
+        self.byModule = byModule
+    }
+}

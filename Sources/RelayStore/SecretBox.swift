@@ -1,0 +1,49 @@
+import Crypto
+import Foundation
+
+/// Encrypts secrets at rest with AES-256-GCM. The key comes from `PRISMA_RELAY_MASTER_KEY` (base64 of 32 bytes)
+/// or from a key file beside the database, created with mode 0600 on first use.
+public struct SecretBox: Sendable {
+    let key: SymmetricKey
+
+    public init(key: SymmetricKey) { self.key = key }
+
+    /// The key from the environment, else from `keyFile` (created when absent).
+    public static func load(keyFile: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SecretBox {
+        if let encoded = environment["PRISMA_RELAY_MASTER_KEY"] {
+            guard let data = Data(base64Encoded: encoded), data.count == 32 else {
+                throw StoreError.badMasterKey("PRISMA_RELAY_MASTER_KEY must be the base64 of 32 random bytes (openssl rand -base64 32)")
+            }
+            return SecretBox(key: SymmetricKey(data: data))
+        }
+        let manager = FileManager.default
+        if let data = manager.contents(atPath: keyFile) {
+            guard let decoded = Data(base64Encoded: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+                decoded.count == 32
+            else { throw StoreError.badMasterKey("\(keyFile) must hold the base64 of 32 bytes") }
+            return SecretBox(key: SymmetricKey(data: decoded))
+        }
+        let key = SymmetricKey(size: .bits256)
+        let encoded = key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
+        guard manager.createFile(atPath: keyFile, contents: Data(encoded.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw StoreError.badMasterKey("could not create \(keyFile)")
+        }
+        return SecretBox(key: key)
+    }
+
+    /// Nonce, ciphertext and tag; `context` (the owner's name) is authenticated so a secret cannot be moved to another row.
+    public func seal(_ plaintext: String, context: String) throws -> Data {
+        guard let combined = try AES.GCM.seal(Data(plaintext.utf8), using: key, authenticating: Data(context.utf8)).combined else {
+            throw StoreError.badMasterKey("AES-GCM produced no output")
+        }
+        return combined
+    }
+
+    /// The plaintext, or nil when the data was not sealed with this key and context.
+    public func open(_ sealed: Data, context: String) -> String? {
+        guard let box = try? AES.GCM.SealedBox(combined: sealed),
+            let plain = try? AES.GCM.open(box, using: key, authenticating: Data(context.utf8))
+        else { return nil }
+        return String(decoding: plain, as: UTF8.self)
+    }
+}

@@ -1,0 +1,181 @@
+import ArgumentParser
+import Foundation
+import Relay
+import RelayModel
+import RelayStore
+
+/// `prisma-relay connector …`.
+struct ConnectorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "connector", abstract: "Add, inspect, test and poll Prisma Cloud connectors.",
+        subcommands: [Add.self, List.self, Test.self, Poll.self, Status.self, Remove.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a connector. The secret key comes from PRISMA_RELAY_SECRET, --secret-file or a prompt.")
+
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "Unique connector name.") var name: String
+        @Option(help: "Connector type: cspm.") var type = "cspm"
+        @Option(help: "The tenant's API URL, e.g. https://api2.eu.prismacloud.io.") var url: String
+        @Option(help: "Access key ID.") var keyId: String
+        @Option(help: "File holding the secret key.") var secretFile: String?
+        @Option(help: "Seconds between polls.") var interval = 300
+        @Option(help: "Alert status to collect (repeatable): open, resolved, dismissed, snoozed, pending_resolution, all.")
+        var status: [String] = ["open"]
+        @Option(help: "How far back the first poll reaches, in seconds.") var lookback = 86_400
+        @Option(help: "Alerts per page (1–10000).") var pageSize = 200
+        @Option(help: "Alert list path: /v2/alert or /alert/v1/alert.") var alertPath = "/v2/alert"
+        @Option(help: "Window on which timestamp: updated, opened or status_updated.") var timeField = "updated"
+
+        func run() async throws {
+            try await reportingErrors {
+                guard let connectorType = ConnectorType(rawValue: type.lowercased()) else {
+                    throw ConfigErrors([ConfigError(field: "type", "unknown type \"\(type)\": use cspm")])
+                }
+                guard let field = AlertTimeField(rawValue: timeField) else {
+                    throw ConfigErrors([ConfigError(field: "timeField", "use updated, opened or status_updated")])
+                }
+                let config = ConnectorConfig(
+                    name: name, type: connectorType, apiURL: url, accessKeyID: keyId, secretKey: try readSecret(file: secretFile),
+                    intervalSeconds: interval, statuses: status, lookbackSeconds: lookback, pageSize: pageSize,
+                    alertPath: alertPath, timeField: field)
+                let app = try db.open()
+                for warning in try await app.addConnector(config) { printError("warning: \(warning)") }
+                print("Connector \(name) added. Test it with: prisma-relay connector test \(name)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List connectors with their status.")
+        @OptionGroup var db: DatabaseOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let app = try db.open()
+                var rows = [["NAME", "TYPE", "STATUS", "API URL", "LAST POLL", "ADDED", "TOTAL", "LAST ERROR"]]
+                var objects: [JSONValue] = []
+                for config in try await app.store.connectors() {
+                    let state = try await app.store.state(of: config.name)
+                    objects.append(connectorJSON(config, state))
+                    rows.append([
+                        config.name, config.type.rawValue, state.status.rawValue, config.apiURL, displayTime(state.lastPollAt),
+                        String(state.lastEventsAdded), String(state.totalEvents), state.lastError ?? "",
+                    ])
+                }
+                print(json ? JSONValue.array(objects).prettyJSONString() : table(rows))
+            }
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Log in and ask for one alert, as a poll would.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument var name: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let result = try await db.open().test(name)
+                guard result.success else {
+                    printError(result.message)
+                    throw ExitCode.failure
+                }
+                print(result.message)
+            }
+        }
+    }
+
+    struct Poll: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Poll a connector once and exit.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument var name: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let report = try await db.open().poll(name)
+                if let error = report.error {
+                    printError(error)
+                    throw ExitCode.failure
+                }
+                print("\(name): \(report.pages) pages, \(report.fetched) alerts fetched, \(report.added) new events "
+                    + "(window \(displayTime(report.windowStart)) – \(displayTime(report.windowEnd)))")
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a connector's status.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument var name: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let app = try db.open()
+                let config = try await app.connector(named: name)
+                let state = try await app.store.state(of: name)
+                if json {
+                    print(connectorJSON(config, state).prettyJSONString())
+                    return
+                }
+                print("""
+                    Connector:        \(config.name) (\(config.type.rawValue))
+                    API URL:          \(config.apiURL)
+                    Access key ID:    \(config.accessKeyID)
+                    Secret key:       \(config.secretKey)
+                    Status:           \(state.status.rawValue)
+                    Last poll:        \(displayTime(state.lastPollAt))
+                    Last success:     \(displayTime(state.lastSuccessAt))
+                    Added last poll:  \(state.lastEventsAdded)
+                    Total events:     \(state.totalEvents)
+                    Collected up to:  \(displayTime(state.cursor))
+                    Last error:       \(state.lastError ?? "none")
+                    """)
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a connector (its events stay).")
+        @OptionGroup var db: DatabaseOptions
+        @Argument var name: String
+
+        func run() async throws {
+            try await reportingErrors {
+                try await db.open().store.removeConnector(named: name)
+                print("Connector \(name) removed.")
+            }
+        }
+    }
+}
+
+/// A connector and its status as JSON, the secret masked.
+func connectorJSON(_ config: ConnectorConfig, _ state: ConnectorState) -> JSONValue {
+    .object([
+        "name": .string(config.name), "type": .string(config.type.rawValue), "apiURL": .string(config.apiURL),
+        "accessKeyID": .string(config.accessKeyID), "secretKey": .string(Secret.mask),
+        "intervalSeconds": .int(config.intervalSeconds), "statuses": .array(config.statuses.map(JSONValue.string)),
+        "pageSize": .int(config.pageSize), "alertPath": .string(config.alertPath), "enabled": .bool(config.enabled),
+        "status": .string(state.status.rawValue), "lastPollAt": .optional(state.lastPollAt.map(Timestamp.rfc3339(epochMilliseconds:))),
+        "lastSuccessAt": .optional(state.lastSuccessAt.map(Timestamp.rfc3339(epochMilliseconds:))),
+        "lastEventsAdded": .int(state.lastEventsAdded), "totalEvents": .int(state.totalEvents),
+        "lastError": .optional(state.lastError),
+    ])
+}
+
+/// The secret key from PRISMA_RELAY_SECRET, a file, or a prompt without echo — never from a plain flag.
+func readSecret(file: String?) throws -> Secret {
+    if let file {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ConfigErrors([ConfigError(field: "secretFile", "cannot read \(file)")])
+        }
+        return Secret(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+    if let value = ProcessInfo.processInfo.environment["PRISMA_RELAY_SECRET"], !value.isEmpty { return Secret(value) }
+    guard isatty(STDIN_FILENO) == 1, let typed = getpass("Secret key: ") else {
+        throw ConfigErrors([ConfigError(field: "secretKey", "is required: set PRISMA_RELAY_SECRET, pass --secret-file, or run in a terminal to be prompted")])
+    }
+    return Secret(String(cString: typed))
+}

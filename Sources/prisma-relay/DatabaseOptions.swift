@@ -1,0 +1,15 @@
+import ArgumentParser
+import Foundation
+import Relay
+
+/// `--database`, shared by every command that opens the store.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "SQLite database path (env PRISMA_RELAY_DATABASE; default prisma-relay.sqlite).")
+    var database: String?
+
+    var path: String { database ?? ProcessInfo.processInfo.environment["PRISMA_RELAY_DATABASE"] ?? "prisma-relay.sqlite" }
+
+    func open() throws -> RelayApp {
+        try RelayApp.open(databasePath: path, logger: .init(label: "prisma-relay", factory: { _ in CLILogHandler() }))
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import RelayModel
+import RelayStore
+
+/// `prisma-relay events …`.
+struct EventsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "events", abstract: "Inspect stored events.", subcommands: [List.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List stored events, newest first.")
+        @OptionGroup var db: DatabaseOptions
+        @Flag(help: "Print a JSON array of normalized events.") var json = false
+        @Option(help: "How many events.") var limit = 20
+        @Option(help: "Only this severity: high, medium, low, info.") var severity: String?
+        @Option(help: "Only this connector.") var connector: String?
+
+        func run() async throws {
+            try await reportingErrors {
+                var band: Severity?
+                if let severity {
+                    guard let parsed = Severity(rawValue: severity.lowercased()) else {
+                        throw ValidationError("--severity must be high, medium, low or info")
+                    }
+                    band = parsed
+                }
+                guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+                let events = try await db.open().store.events(EventQuery(connector: connector, severity: band, limit: limit))
+                if json {
+                    print(JSONValue.array(events.map(\.jsonValue)).prettyJSONString())
+                    return
+                }
+                var rows = [["LAST SEEN", "SEVERITY", "STATUS", "MODULE", "ID", "TITLE"]]
+                for event in events {
+                    rows.append([event.lastSeen ?? event.observedAt, event.severity.rawValue, event.status, event.module.rawValue, event.nativeID, event.title])
+                }
+                print(table(rows))
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import RelayModel
+import Testing
+
+@Suite("Alert normalizer")
+struct AlertNormalizerTests {
+    let observedAt: Int64 = 1_669_200_000_000
+
+    @Test("normalizes the recorded Prisma alert into the documented event, raw_event unchanged")
+    func golden() throws {
+        let alert = try JSONValue.parse(try fixture("cspm-alert-object.json"))
+        let event = try AlertNormalizer.normalize(alert, connector: "prod-us", observedAt: observedAt)
+        let expected = try JSONValue.parse(try fixture("cspm-alert-object.normalized.json"))
+        #expect(event.jsonValue.prettyJSONString() == expected.prettyJSONString())
+        #expect(event.rawEvent == alert)
+        #expect(event.rawEvent.jsonBytes() == alert.jsonBytes())
+    }
+
+    @Test("the event survives a round trip through its JSON shape")
+    func jsonRoundTrip() throws {
+        let alert = try JSONValue.parse(try fixture("cspm-alert-object.json"))
+        let event = try AlertNormalizer.normalize(alert, connector: "prod-us", observedAt: observedAt)
+        #expect(try NormalizedEvent(json: try JSONValue.parse(event.jsonValue.jsonString())) == event)
+    }
+
+    @Test("keeps the original tier, maps critical to high, case-folds status and cloud")
+    func caseFolding() throws {
+        let alert = try JSONValue.parse(#"""
+            {"id":"P-9","status":"RESOLVED","lastUpdated":5,"policy":{"severity":"Critical","policyType":"IAM","name":"n"},
+             "resource":{"cloudType":"AWS"}}
+            """#)
+        let event = try AlertNormalizer.normalize(alert, connector: "c", observedAt: 0)
+        #expect(event.severity == .high)
+        #expect(event.originalSeverity == "Critical")
+        #expect(event.status == "resolved")
+        #expect(event.module == .ciem)
+        #expect(event.resource.cloud == "aws")
+        #expect(event.version == "5")
+    }
+
+    @Test("a new lastUpdated is a new version with a new id; the same version keeps its id")
+    func versions() throws {
+        let v1 = try JSONValue.parse(#"{"id":"P-1","lastUpdated":100,"policy":{}}"#)
+        let v2 = try JSONValue.parse(#"{"id":"P-1","lastUpdated":200,"policy":{}}"#)
+        let a = try AlertNormalizer.normalize(v1, connector: "c", observedAt: 0)
+        let b = try AlertNormalizer.normalize(v1, connector: "c", observedAt: 99)
+        let c = try AlertNormalizer.normalize(v2, connector: "c", observedAt: 0)
+        #expect(a.id == b.id)
+        #expect(a.id != c.id)
+        #expect(c.version == "200")
+    }
+
+    @Test("an alert without an id cannot be identified and is refused")
+    func missingID() throws {
+        #expect(throws: NormalizationError.missingField("id")) {
+            try AlertNormalizer.normalize(try JSONValue.parse(#"{"status":"open"}"#), connector: "c", observedAt: 0)
+        }
+        #expect(throws: NormalizationError.notAnObject) {
+            try AlertNormalizer.normalize(.array([]), connector: "c", observedAt: 0)
+        }
+    }
+
+    @Test("formats epoch milliseconds as RFC 3339 UTC")
+    func timestamps() {
+        #expect(Timestamp.rfc3339(epochMilliseconds: 0) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp.rfc3339(epochMilliseconds: 1_669_196_436_771) == "2022-11-23T09:40:36.771Z")
+        #expect(Timestamp.rfc3339(epochMilliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
+        #expect(Timestamp.rfc3339(epochMilliseconds: -1) == "1969-12-31T23:59:59.999Z")
+    }
+
+    @Test("event ids are stable and keep identity fields apart")
+    func eventIDs() {
+        let id = EventID.make(connector: "a", kind: .alert, nativeID: "P-1", version: "1")
+        #expect(id == EventID.make(connector: "a", kind: .alert, nativeID: "P-1", version: "1"))
+        #expect(id.hasPrefix("evt_") && id.count == 36)
+        #expect(EventID.make(connector: "ab", kind: .alert, nativeID: "c", version: "1")
+            != EventID.make(connector: "a", kind: .alert, nativeID: "bc", version: "1"))
+    }
+}
