@@ -62,7 +62,7 @@ let package = Package(
         ),
         .testTarget(name: "RelayModelTests", dependencies: ["RelayModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrismaAPITests", dependencies: ["PrismaAPI", "PrismaSim"]),
-        .testTarget(name: "RelayStoreTests", dependencies: ["RelayStore"]),
+        .testTarget(name: "RelayStoreTests", dependencies: ["RelayStore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PrismaSimTests", dependencies: ["PrismaSim", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "PrismaSim", "RelayStore"]),
     ]

@@ -56,13 +56,3 @@ func withSimulator(
     await server.stop()
 }
 
-/// A clock tests move by hand.
-final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Int64
-    init(_ start: Int64) { value = start }
-    var now: Int64 { lock.withLock { value } }
-    func advance(seconds: Int64) { lock.withLock { value += seconds * 1000 } }
-}
-
-import Foundation

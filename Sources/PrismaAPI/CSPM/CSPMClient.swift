@@ -133,6 +133,7 @@ public actor CSPMClient {
         send: (String?) async throws -> HTTPAnswer
     ) async throws -> T {
         var attempt = 1
+        var rateLimited = 0
         var loggedInAgain = false
         var onlyNetworkFailures = true
         while true {
@@ -174,8 +175,15 @@ public actor CSPMClient {
                     throw PrismaClientError.rejected(path: path, status: answer.status, reason: answer.redlockReason)
                 }
                 reason = "HTTP \(answer.status)"
-                final = .retriesExhausted(path: path, attempts: attempt, last: reason)
                 floor = RetryPolicy.serverFloor(headers: { answer.header($0) })
+                if answer.status == 429 {
+                    rateLimited += 1
+                    final = .retriesExhausted(path: path, attempts: attempt + rateLimited, last: reason)
+                    guard rateLimited < retry.maxRateLimitedAttempts else { throw final }
+                    try await sleep(retry.delay(retry: rateLimited, floor: floor, using: &random))
+                    continue
+                }
+                final = .retriesExhausted(path: path, attempts: attempt, last: reason)
             }
             guard attempt < retry.maxAttempts else {
                 if case .retriesExhausted = final {

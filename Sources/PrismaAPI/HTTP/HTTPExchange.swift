@@ -37,11 +37,20 @@ public struct HTTPExchange: Sendable {
     /// Largest answer read; a page of 10,000 detailed alerts stays well under it.
     public var maxBodyBytes: Int
 
-    public init(client: HTTPClient = .shared, timeout: TimeAmount = .seconds(60), maxBodyBytes: Int = 512 << 20) {
+    public init(client: HTTPClient = HTTPExchange.sharedClient, timeout: TimeAmount = .seconds(60), maxBodyBytes: Int = 512 << 20) {
         self.client = client
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
     }
+
+    /// The process-wide client. A failed connection fails the request at once instead of being retried inside
+    /// the pool until the deadline, so the relay's one `RetryPolicy` decides about every retry.
+    public static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     /// Sends one request; throws only when no answer arrived (connection, TLS or timeout failures).
     public func send(

@@ -4,15 +4,21 @@ import Foundation
 /// failures) are retried with exponential backoff and full jitter, waiting at least what `Retry-After` or
 /// Prisma's `X-RateLimit-*` headers ask for; attempts are capped.
 public struct RetryPolicy: Sendable, Equatable {
-    /// Total attempts, the first included.
+    /// Total attempts, the first included, counting failures other than rate limiting.
     public var maxAttempts: Int
+    /// Total attempts answered with 429: the server pacing the client rather than failing, so it gets a larger budget.
+    public var maxRateLimitedAttempts: Int
     /// The backoff ceiling of the first retry; it doubles each retry.
     public var baseDelay: Duration
     /// No single wait is longer than this.
     public var maxDelay: Duration
 
-    public init(maxAttempts: Int = 12, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(60)) {
+    public init(
+        maxAttempts: Int = 8, maxRateLimitedAttempts: Int = 30, baseDelay: Duration = .milliseconds(500),
+        maxDelay: Duration = .seconds(60)
+    ) {
         self.maxAttempts = maxAttempts
+        self.maxRateLimitedAttempts = maxRateLimitedAttempts
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
     }

@@ -1,0 +1,166 @@
+import Foundation
+import PrismaSim
+import Relay
+import RelayModel
+import RelayStore
+import Testing
+
+@Suite("CSPM poller end to end")
+struct CSPMPollerTests {
+    @Test("10,000 alerts arriving inside one poll window are all stored, exactly once")
+    func tenThousandInOneWindow() async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        let ids = await rig.simulator.addAlerts(10_000, start: rig.clock.now - 3_600_000, spread: 3_600_000)
+        try await rig.app.addConnector(rig.config(pageSize: 500))
+        let report = try await rig.app.poll("prod")
+        #expect(report.error == nil)
+        #expect(report.added == 10_000)
+        let stored = try await rig.storedIDs()
+        #expect(stored.count == 10_000)
+        #expect(Set(stored).symmetricDifference(ids).isEmpty)
+        rig.clock.advance(seconds: 300)
+        #expect(try await rig.app.poll("prod").added == 0)
+        #expect(try await rig.storedIDs().count == 10_000)
+    }
+
+    @Test("a poll that dies in the middle of paging, then runs again, stores every alert exactly once")
+    func crashMidPaging() async throws {
+        let crashing = CrashAfterCommits(limit: 3)
+        let rig = try await Rig.start(store: { crashing.wrap($0) })
+        defer { Task { await rig.stop() } }
+        let ids = await rig.simulator.addRecentAlerts(1_500, hours: 2)
+        try await rig.app.addConnector(rig.config(pageSize: 100))
+        let failed = try await rig.app.poll("prod")
+        #expect(failed.error?.contains("simulated crash") == true)
+        #expect(try await rig.app.store.state(of: "prod").cursor == nil)
+        let partial = try await rig.storedIDs().count
+        #expect(partial > 0 && partial < 1_500)
+        crashing.disarm()
+        rig.clock.advance(seconds: 60)
+        let report = try await rig.app.poll("prod")
+        #expect(report.error == nil)
+        #expect(report.added == 1_500 - partial)
+        let stored = try await rig.storedIDs()
+        #expect(stored.count == 1_500)
+        #expect(Set(stored).symmetricDifference(ids).isEmpty)
+    }
+
+    @Test("a poll cancelled mid-paging leaves its window to the next poll, which stores everything once")
+    func cancelledMidPaging() async throws {
+        let rig = try await Rig.start(faults: SimFaults(slowResponseMillis: 20))
+        defer { Task { await rig.stop() } }
+        let ids = await rig.simulator.addRecentAlerts(2_000, hours: 2)
+        try await rig.app.addConnector(rig.config(pageSize: 50))
+        let poll = Task { try await rig.app.poll("prod") }
+        while try await rig.app.store.state(of: "prod").totalEvents < 200 { try await Task.sleep(for: .milliseconds(5)) }
+        poll.cancel()
+        _ = try? await poll.value
+        #expect(try await rig.app.store.state(of: "prod").cursor == nil)
+        await rig.simulator.setFaults(SimFaults())
+        let report = try await rig.app.poll("prod")
+        #expect(report.error == nil)
+        let stored = try await rig.storedIDs()
+        #expect(stored.count == 2_000)
+        #expect(Set(stored).symmetricDifference(ids).isEmpty)
+    }
+
+    @Test("token expiry mid-paging, a burst of 429s, 5xx answers and a trailing empty page are all survived without loss")
+    func faultsSurvived() async throws {
+        let faults = SimFaults(serverErrors: 3, rateLimited: 10, expireTokenAfterPages: 2, trailingEmptyPage: true)
+        let rig = try await Rig.start(faults: faults)
+        defer { Task { await rig.stop() } }
+        let ids = await rig.simulator.addRecentAlerts(1_000, hours: 3)
+        try await rig.app.addConnector(rig.config(pageSize: 100))
+        let report = try await rig.app.poll("prod")
+        #expect(report.error == nil)
+        #expect(report.pages <= 11)
+        let stored = try await rig.storedIDs()
+        #expect(stored.count == 1_000)
+        #expect(Set(stored).symmetricDifference(ids).isEmpty)
+        #expect(await rig.simulator.counters["login", default: 0] >= 5)
+        #expect(try await rig.app.store.state(of: "prod").status == .active)
+    }
+
+    @Test("a status change becomes a new event version; fetching the same version again adds nothing")
+    func statusChangeIsNewVersion() async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        await rig.simulator.addRecentAlerts(300, hours: 1)
+        try await rig.app.addConnector(rig.config())
+        #expect(try await rig.app.poll("prod").added == 300)
+        rig.clock.advance(seconds: 600)
+        let resolved = await rig.simulator.transition(7, to: "resolved")
+        rig.clock.advance(seconds: 60)
+        let second = try await rig.app.poll("prod")
+        #expect(second.added == 7)
+        let events = try await rig.app.store.events(EventQuery(limit: 1000))
+        for id in resolved {
+            let versions = events.filter { $0.nativeID == id }
+            #expect(versions.count == 2)
+            #expect(Set(versions.map(\.status)).contains("resolved"))
+        }
+        // The overlap makes the next window fetch the resolved versions again; they stay single rows.
+        rig.clock.advance(seconds: 60)
+        let third = try await rig.app.poll("prod")
+        #expect(third.fetched >= 7)
+        #expect(third.added == 0)
+        #expect(try await rig.storedIDs().count == 307)
+    }
+
+    @Test("the default status filter collects open alerts only, as the seed's connector does")
+    func openOnlyByDefault() async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        await rig.simulator.addRecentAlerts(600, hours: 2)
+        try await rig.app.addConnector(rig.config(statuses: ["open"]))
+        _ = try await rig.app.poll("prod")
+        let events = try await rig.app.store.events(EventQuery(limit: 1000))
+        #expect(!events.isEmpty && events.count < 600)
+        #expect(events.allSatisfy { $0.status == "open" })
+    }
+}
+
+/// A store that fails every commit after the first `limit`, like a process killed between two pages.
+final class CrashAfterCommits: @unchecked Sendable {
+    private let lock = NSLock()
+    private var remaining: Int?
+
+    init(limit: Int) { remaining = limit }
+
+    func disarm() { lock.withLock { remaining = nil } }
+
+    func take() throws {
+        try lock.withLock {
+            guard let left = remaining else { return }
+            if left == 0 { throw SimulatedCrash() }
+            remaining = left - 1
+        }
+    }
+
+    func wrap(_ store: SQLiteStore) -> any RelayStore { Crashing(base: store, gate: self) }
+
+    struct SimulatedCrash: Error, CustomStringConvertible {
+        var description: String { "simulated crash" }
+    }
+
+    struct Crashing: RelayStore {
+        let base: SQLiteStore
+        let gate: CrashAfterCommits
+        func addConnector(_ config: ConnectorConfig) async throws { try await base.addConnector(config) }
+        func updateConnector(_ config: ConnectorConfig) async throws { try await base.updateConnector(config) }
+        func removeConnector(named name: String) async throws { try await base.removeConnector(named: name) }
+        func connector(named name: String) async throws -> ConnectorConfig? { try await base.connector(named: name) }
+        func connectors() async throws -> [ConnectorConfig] { try await base.connectors() }
+        func commit(events: [NormalizedEvent], connector: String, cursor: Int64?) async throws -> Int {
+            try gate.take()
+            return try await base.commit(events: events, connector: connector, cursor: cursor)
+        }
+        func recordPoll(connector: String, at time: Int64, outcome: PollOutcome) async throws {
+            try await base.recordPoll(connector: connector, at: time, outcome: outcome)
+        }
+        func state(of connector: String) async throws -> ConnectorState { try await base.state(of: connector) }
+        func events(_ query: EventQuery) async throws -> [NormalizedEvent] { try await base.events(query) }
+        func eventSummary(connector: String?) async throws -> EventSummary { try await base.eventSummary(connector: connector) }
+    }
+}

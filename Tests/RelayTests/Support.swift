@@ -1,0 +1,41 @@
+import Foundation
+import PrismaSim
+import Relay
+import RelayModel
+import RelayStore
+
+/// A simulated tenant on loopback and a relay on a fresh SQLite database, sharing one hand-moved clock.
+struct Rig {
+    let simulator: PrismaSimulator
+    let server: HTTPServerHandle
+    let app: RelayApp
+    let clock: ManualClock
+
+    static func start(faults: SimFaults = SimFaults(), store: ((SQLiteStore) -> any RelayStore)? = nil) async throws -> Rig {
+        let clock = ManualClock(1_763_800_000_000)
+        let simulator = PrismaSimulator(configuration: .init(seed: 3, rateLimitPerSecond: nil, clock: { clock.now }))
+        await simulator.setFaults(faults)
+        let server = try await simulator.serve()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let sqlite = try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path)
+        let app = RelayApp(
+            store: store?(sqlite) ?? sqlite, clock: { clock.now }, sleep: { _ in }, logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        return Rig(simulator: simulator, server: server, app: app, clock: clock)
+    }
+
+    func config(name: String = "prod", statuses: [String] = ["all"], pageSize: Int = 200, secret: String? = nil, keyID: String? = nil) -> ConnectorConfig {
+        ConnectorConfig(
+            name: name, apiURL: server.url, accessKeyID: keyID ?? simulator.user.accessKeyID,
+            secretKey: Secret(secret ?? simulator.user.secretKey), statuses: statuses, pageSize: pageSize)
+    }
+
+    /// Native ids of the stored events of `connector`, one per stored row.
+    func storedIDs(_ connector: String = "prod") async throws -> [String] {
+        try await app.store.events(EventQuery(connector: connector, limit: 1_000_000)).map(\.nativeID)
+    }
+
+    func stop() async { await server.stop() }
+}
+
+import Logging
