@@ -60,10 +60,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "prisma-relay-bench",
+            dependencies: ["Relay", "RelayModel", "RelayStore", "PrismaAPI"]
+        ),
         .testTarget(name: "RelayModelTests", dependencies: ["RelayModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrismaAPITests", dependencies: ["PrismaAPI", "PrismaSim"]),
         .testTarget(name: "RelayStoreTests", dependencies: ["RelayStore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PrismaSimTests", dependencies: ["PrismaSim", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .testTarget(name: "CLITests", dependencies: ["PrismaSim", "RelayModel"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "PrismaSim", "RelayStore"]),
     ]
 )

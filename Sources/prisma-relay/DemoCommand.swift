@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Relay
 
 /// `prisma-relay demo`.
@@ -22,7 +23,10 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             guard alerts >= 0 else { throw ValidationError("--alerts must be zero or more") }
-            try await Demo(dataDirectory: dataDir, alerts: alerts, once: once, intervalSeconds: interval).run { print($0) }
+            try await Demo(dataDirectory: dataDir, alerts: alerts, once: once, intervalSeconds: interval).run { line in
+                print(line)
+                fflush(nil)
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PrismaSim
 
 /// `prisma-relay sim`.
@@ -47,6 +48,7 @@ struct SimCommand: AsyncParsableCommand {
                 Secret key: \(simulator.user.secretKey)
                 Try: PRISMA_RELAY_SECRET='\(simulator.user.secretKey)' prisma-relay connector add --name sim --type cspm --url \(server.url) --key-id \(simulator.user.accessKeyID)
                 """)
+            fflush(nil)
             try await server.wait()
         }
     }

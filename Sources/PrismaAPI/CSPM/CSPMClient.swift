@@ -88,7 +88,9 @@ public actor CSPMClient {
                         final: .notJSON(path: label, status: 200, contentType: answer.header("Content-Type")), floor: nil)
                 }
                 do {
-                    return .done(try AlertPage(json: try Self.parse(answer, path: label)))
+                    var page = try AlertPage(json: try Self.parse(answer, path: label))
+                    page.byteCount = answer.body.count
+                    return .done(page)
                 } catch let error as PrismaClientError {
                     return .retry("malformed JSON", final: error, floor: nil)
                 } catch {

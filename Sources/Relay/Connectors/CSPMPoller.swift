@@ -71,6 +71,7 @@ public struct CSPMPoller: Sendable {
                 }
                 report.pages += 1
                 report.fetched += page.items.count
+                report.bytes += page.byteCount
             }
             report.added += try await store.commit(events: pending, connector: config.name, cursor: window.upperBound)
             try await store.recordPoll(connector: config.name, at: clock(), outcome: .success(added: report.added))

@@ -6,6 +6,8 @@ public struct PollReport: Sendable, Equatable {
     /// Pages and alerts received.
     public var pages = 0
     public var fetched = 0
+    /// Bytes of alert JSON received.
+    public var bytes = 0
     /// Events that were not stored before.
     public var added = 0
     /// Why the poll stopped early, in an operator's words; nil when it completed.

@@ -6,6 +6,8 @@ public struct AlertPage: Sendable, Equatable {
     public var nextPageToken: String?
     /// The total number of alerts the query matches.
     public var totalRows: Int?
+    /// Size of the response body the page was read from, in bytes (0 when built in code).
+    public var byteCount = 0
 
     public init(items: [JSONValue], nextPageToken: String?, totalRows: Int?) {
         self.items = items

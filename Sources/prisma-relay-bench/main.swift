@@ -1,0 +1,63 @@
+// Measures the ingest path against a running simulator and prints one tab-separated row:
+// mode, alerts, seconds, alerts/s, MB/s of alert JSON, peak RSS in MB. scripts/bench drives it.
+import Foundation
+import PrismaAPI
+import Relay
+import RelayModel
+import RelayStore
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 4, ["floor", "ingest"].contains(arguments[1]),
+    let secret = ProcessInfo.processInfo.environment["PRISMA_RELAY_SECRET"]
+else {
+    FileHandle.standardError.write(Data("usage: PRISMA_RELAY_SECRET=… prisma-relay-bench floor|ingest URL KEY_ID [PAGE_SIZE]\n".utf8))
+    exit(2)
+}
+let (mode, url, keyID) = (arguments[1], arguments[2], arguments[3])
+let pageSize = arguments.count > 4 ? Int(arguments[4]) ?? 1000 : 1000
+
+/// Peak resident set size of this process, in MB (VmHWM).
+func peakRSSMegabytes() -> Double {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+    let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    return kilobytes / 1024
+}
+
+let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prisma-relay-bench-\(UUID().uuidString)")
+try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: directory) }
+let app = try RelayApp.open(databasePath: directory.appendingPathComponent("bench.sqlite").path)
+let config = try ConnectorConfig(
+    name: "bench", apiURL: url, accessKeyID: keyID, secretKey: Secret(secret), statuses: ["all"],
+    lookbackSeconds: 7 * 86_400, pageSize: pageSize
+).validated()
+
+let started = ContinuousClock.now
+var alerts = 0
+var bytes = 0
+if mode == "floor" {
+    // The same login and pages, parsed to find the next token, then discarded: no normalizing, no storing.
+    let client = app.client(for: config)
+    try await client.login()
+    let window = CSPMPoller.window(cursor: nil, now: app.clock(), config: config)
+    for try await page in client.alertPages(CSPMPoller.query(window: window, config: config), path: config.alertPath) {
+        alerts += page.items.count
+        bytes += page.byteCount
+    }
+} else {
+    try await app.addConnector(config)
+    let report = try await app.poll("bench")
+    if let error = report.error {
+        FileHandle.standardError.write(Data("poll failed: \(error)\n".utf8))
+        exit(1)
+    }
+    alerts = report.added
+    bytes = report.bytes
+}
+let elapsed = started.duration(to: .now)
+let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+print([
+    mode, String(alerts), String(format: "%.2f", seconds), String(format: "%.0f", Double(alerts) / seconds),
+    String(format: "%.1f", Double(bytes) / 1_048_576 / seconds), String(format: "%.0f", peakRSSMegabytes()),
+].joined(separator: "\t"))

@@ -1,0 +1,96 @@
+import Foundation
+import PrismaSim
+import RelayModel
+import Testing
+
+@Suite("prisma-relay command line")
+struct CLITests {
+    @Test("demo --once needs no setup, exits 0 and says what it stored and where")
+    func demoOnce() async throws {
+        let cli = try CLI()
+        let result = try await cli.run(["demo", "--once", "--alerts", "300"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("poll 1:"))
+        #expect(result.stdout.contains("by severity: high"))
+        #expect(result.stdout.contains("by module:   CSPM"))
+        #expect(result.stdout.contains("Data: prisma-relay-demo/prisma-relay.sqlite"))
+    }
+
+    @Test("add, test, poll, status and list a connector; the secret never appears in any output")
+    func connectorLifecycle() async throws {
+        let cli = try CLI()
+        let simulator = PrismaSimulator(configuration: .init(rateLimitPerSecond: nil))
+        await simulator.addRecentAlerts(250)
+        let server = try await simulator.serve()
+        defer { Task { await server.stop() } }
+        let secret = ["PRISMA_RELAY_SECRET": simulator.user.secretKey]
+        var outputs: [CLI.Result] = []
+
+        let add = try await cli.run(["connector", "add", "--name", "sim", "--type", "cspm", "--url", server.url, "--key-id", simulator.user.accessKeyID], environment: secret)
+        outputs.append(add)
+        #expect(add.status == 0)
+        #expect(add.stderr.contains("not a documented Prisma Cloud API host"))
+
+        let test = try await cli.run(["connector", "test", "sim"])
+        outputs.append(test)
+        #expect(test.status == 0)
+        #expect(test.stdout.hasPrefix("Connection successful at "))
+
+        let poll = try await cli.run(["connector", "poll", "sim"])
+        outputs.append(poll)
+        #expect(poll.status == 0)
+        #expect(poll.stdout.contains("new events"))
+
+        let status = try await cli.run(["connector", "status", "sim"])
+        outputs.append(status)
+        #expect(status.stdout.contains("Status:           Active"))
+        #expect(status.stdout.contains("Secret key:       ********"))
+
+        let list = try await cli.run(["connector", "list", "--json"])
+        outputs.append(list)
+        let connectors = try JSONValue.parse(list.stdout)
+        #expect(connectors.arrayValue?.first?["status"]?.stringValue == "Active")
+        #expect(connectors.arrayValue?.first?["secretKey"]?.stringValue == "********")
+
+        let events = try await cli.run(["events", "list", "--json", "--limit", "5", "--severity", "high"])
+        outputs.append(events)
+        let array = try #require(try JSONValue.parse(events.stdout).arrayValue)
+        #expect(array.count == 5)
+        for event in array {
+            #expect(event["severity"]?.stringValue == "high")
+            #expect(event["native_id"]?.stringValue?.hasPrefix("P-") == true)
+            #expect(event["raw_event"]?["id"] == event["native_id"])
+            #expect(event["source"]?.stringValue == "prisma_cloud")
+        }
+        for output in outputs {
+            #expect(!output.stdout.contains(simulator.user.secretKey))
+            #expect(!output.stderr.contains(simulator.user.secretKey))
+        }
+    }
+
+    @Test("a console URL is refused with exit 1 and one line naming the field and the API URL")
+    func consoleURLRefused() async throws {
+        let cli = try CLI()
+        let result = try await cli.run(
+            ["connector", "add", "--name", "eu", "--url", "https://app2.eu.prismacloud.io", "--key-id", "k"],
+            environment: ["PRISMA_RELAY_SECRET": "s"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "prisma-relay: apiURL: app2.eu.prismacloud.io is the Prisma Cloud console, not the API: use https://api2.eu.prismacloud.io\n")
+    }
+
+    @Test("without a secret and without a terminal, add says where the secret can come from")
+    func missingSecret() async throws {
+        let cli = try CLI()
+        let result = try await cli.run(["connector", "add", "--name", "x", "--url", "https://api.prismacloud.io", "--key-id", "k"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("secretKey: is required: set PRISMA_RELAY_SECRET, pass --secret-file"))
+    }
+
+    @Test("an unknown connector is a one-line error with exit 1")
+    func unknownConnector() async throws {
+        let result = try await CLI().run(["connector", "poll", "nope"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("prisma-relay: there is no connector named \"nope\""))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+}
