@@ -34,11 +34,36 @@ struct CLI {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        async let stdout = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        async let stderr = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
-        let (o, e) = await (stdout, stderr)
-        process.waitUntilExit()
+        // The child talks to servers running in this test process, so no cooperative thread may block on it:
+        // the pipes are drained and the exit awaited on dispatch threads.
+        let (o, e) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, Data), any Error>) in
+            DispatchQueue.global().async {
+                do {
+                    try process.run()
+                    let stderrData = DataBox()
+                    let group = DispatchGroup()
+                    group.enter()
+                    DispatchQueue.global().async {
+                        stderrData.set(err.fileHandleForReading.readDataToEndOfFile())
+                        group.leave()
+                    }
+                    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+                    group.wait()
+                    process.waitUntilExit()
+                    continuation.resume(returning: (stdoutData, stderrData.get()))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
         return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
+}
+
+/// Bytes handed from one dispatch thread to another.
+final class DataBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func set(_ value: Data) { lock.withLock { data = value } }
+    func get() -> Data { lock.withLock { data } }
 }
