@@ -44,10 +44,10 @@ struct CLILogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
         // Errors reach the user through the command's own one-line report; only warnings are shown here.
-        guard level == .warning || level == .notice else { return }
-        let fields = (self.metadata.merging(metadata ?? [:]) { $1 }).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        FileHandle.standardError.write(Data("\(level): \(message) \(fields.joined(separator: " "))\n".utf8))
+        guard event.level == .warning || event.level == .notice else { return }
+        let fields = (metadata.merging(event.metadata ?? [:]) { $1 }).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        FileHandle.standardError.write(Data("\(event.level): \(event.message) \(fields.joined(separator: " "))\n".utf8))
     }
 }

@@ -77,7 +77,7 @@ public struct RelayApp: Sendable {
 
     /// Tests a stored connector.
     public func test(_ name: String) async throws -> ConnectionTestResult {
-        try await test(config: try await connector(named: name))
+        await test(config: try await connector(named: name))
     }
 
     /// Tests a configuration, stored or not, with a short retry budget so the answer comes quickly.

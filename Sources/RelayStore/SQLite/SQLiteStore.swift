@@ -65,17 +65,15 @@ public final class SQLiteStore: RelayStore {
     }
 
     public func connector(named name: String) async throws -> ConnectorConfig? {
-        let row = try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT name, config, secret FROM connector WHERE name = ?", arguments: [name])
+        try await pool.read { [self] db in
+            try Row.fetchOne(db, sql: "SELECT name, config, secret FROM connector WHERE name = ?", arguments: [name]).map(decodeConnector)
         }
-        return try row.map(decodeConnector)
     }
 
     public func connectors() async throws -> [ConnectorConfig] {
-        let rows = try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, config, secret FROM connector ORDER BY name")
+        try await pool.read { [self] db in
+            try Row.fetchAll(db, sql: "SELECT name, config, secret FROM connector ORDER BY name").map(decodeConnector)
         }
-        return try rows.map(decodeConnector)
     }
 
     func decodeConnector(_ row: Row) throws -> ConnectorConfig {
