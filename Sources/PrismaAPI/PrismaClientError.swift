@@ -20,6 +20,10 @@ public enum PrismaClientError: Error, Sendable, Equatable, CustomStringConvertib
     case retriesExhausted(path: String, attempts: Int, last: String)
     /// The host could not be reached.
     case unreachable(apiURL: String, detail: String)
+    /// The Compute console refused the user name and password.
+    case computeLoginRejected(status: Int, consoleURL: String)
+    /// The Compute console path answered 404 on authenticate: the tenant id is missing or wrong.
+    case tenantPathMissing(consoleURL: String)
 
     public var description: String {
         switch self {
@@ -46,6 +50,12 @@ public enum PrismaClientError: Error, Sendable, Equatable, CustomStringConvertib
             return "Prisma Cloud rejected \(path) with HTTP \(status)" + (reason.map { " (\($0))" } ?? "") + "."
         case .retriesExhausted(let path, let attempts, let last):
             return "Prisma Cloud kept failing on \(path) after \(attempts) attempts (last: \(last)); the window will be retried on the next poll."
+        case .computeLoginRejected(let status, let consoleURL):
+            return "Prisma Cloud Compute at \(consoleURL) refused the user name and password (HTTP \(status)): check the access key ID "
+                + "and secret key (or Compute user and password), and that the key has not expired."
+        case .tenantPathMissing(let consoleURL):
+            return "POST \(consoleURL)/api/v1/authenticate answered 404: the Prisma URI probably lacks the tenant path. It looks like "
+                + "https://us-east1.cloud.twistlock.com/us-1-123456789 (Compute → Manage → System → Utilities → Path to Console)."
         case .unreachable(let apiURL, let detail):
             return "could not reach \(apiURL) (\(detail)): check the API URL and the network path (proxy, firewall, DNS)."
         }

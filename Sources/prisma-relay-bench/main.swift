@@ -38,10 +38,10 @@ var alerts = 0
 var bytes = 0
 if mode == "floor" {
     // The same login and pages, parsed to find the next token, then discarded: no normalizing, no storing.
-    let client = app.client(for: config)
+    let client = CSPMClient(credentials: .init(apiURL: url, accessKeyID: keyID, secretKey: Secret(secret)))
     try await client.login()
-    let window = CSPMPoller.window(cursor: nil, now: app.clock(), config: config)
-    for try await page in client.alertPages(CSPMPoller.query(window: window, config: config), path: config.alertPath) {
+    let window = Poller.window(cursor: nil, now: app.clock(), config: config)
+    for try await page in client.alertPages(CSPMSource.query(window: window, config: config), path: config.alertPath) {
         alerts += page.items.count
         bytes += page.byteCount
     }

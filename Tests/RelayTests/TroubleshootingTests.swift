@@ -100,13 +100,13 @@ struct PollWindowTests {
 
     @Test("the first poll reaches back by the look-back; later polls start at the cursor less the overlap")
     func window() {
-        #expect(CSPMPoller.window(cursor: nil, now: 100_000_000, config: config) == (100_000_000 - 86_400_000)...100_000_000)
-        #expect(CSPMPoller.window(cursor: 90_000_000, now: 100_000_000, config: config) == (90_000_000 - 120_000)...100_000_000)
+        #expect(Poller.window(cursor: nil, now: 100_000_000, config: config) == (100_000_000 - 86_400_000)...100_000_000)
+        #expect(Poller.window(cursor: 90_000_000, now: 100_000_000, config: config) == (90_000_000 - 120_000)...100_000_000)
     }
 
     @Test("the request is the documented FilterModel: absolute epoch-ms range, status and time-type filters, detailed, newest first")
     func request() {
-        let query = CSPMPoller.query(window: 1_000...2_000, config: config)
+        let query = CSPMSource.query(window: 1_000...2_000, config: config)
         #expect(query.jsonValue.jsonString() == #"{"timeRange":{"type":"absolute","value":{"startTime":1000,"endTime":2000}},"filters":[{"name":"alert.status","operator":"=","value":"open"},{"name":"timeRange.type","operator":"=","value":"ALERT_UPDATED"}],"sortBy":["lastUpdated:desc"],"limit":200,"detailed":true}"#)
     }
 }

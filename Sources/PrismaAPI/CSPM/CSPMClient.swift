@@ -5,7 +5,7 @@ import RelayModel
 
 /// A client of one Prisma Cloud CSPM tenant: logs in with an access key, keeps the JWT, and fetches alert pages,
 /// logging in again when the token expires and backing off on 429 and 5xx under the shared `RetryPolicy`.
-public actor CSPMClient {
+public actor CSPMClient: AuthenticatingClient {
     /// What the client logs in with.
     public struct Credentials: Sendable {
         public var apiURL: String
@@ -23,8 +23,9 @@ public actor CSPMClient {
     let retry: RetryPolicy
     let sleep: @Sendable (Duration) async throws -> Void
     let logger: Logger
-    private var token: String?
-    private var random = SystemRandomNumberGenerator()
+    var token: String?
+    var random = SystemRandomNumberGenerator()
+    var baseURL: String { credentials.apiURL }
     /// How many times this client has logged in (fresh logins, not retries of one).
     public private(set) var logins = 0
 
@@ -111,95 +112,4 @@ public actor CSPMClient {
         AlertPages(client: self, query: query, path: path)
     }
 
-    // MARK: Retrying
-
-    enum Step<T: Sendable>: Sendable {
-        case done(T)
-        /// A temporary failure; `final` is thrown if no attempt is left.
-        case retry(String, final: PrismaClientError, floor: Duration?)
-        /// Any other status: classified by the shared rules below.
-        case unexpected(HTTPAnswer)
-    }
-
-    static func parse(_ answer: HTTPAnswer, path: String) throws -> JSONValue {
-        do {
-            return try JSONValue.parse(answer.body)
-        } catch {
-            throw PrismaClientError.malformedJSON(path: path, detail: error.description)
-        }
-    }
-
-    private func perform<T: Sendable>(
-        path: String, authenticated: Bool,
-        interpret: (HTTPAnswer) throws -> Step<T>,
-        send: (String?) async throws -> HTTPAnswer
-    ) async throws -> T {
-        var attempt = 1
-        var rateLimited = 0
-        var loggedInAgain = false
-        var onlyNetworkFailures = true
-        while true {
-            if authenticated, token == nil { try await login() }
-            let step: Step<T>
-            do {
-                let answer = try await send(token)
-                step = try interpret(answer)
-                onlyNetworkFailures = false
-            } catch let error as PrismaClientError {
-                throw error
-            } catch {
-                let detail = String(describing: error)
-                step = .retry(
-                    "network: \(detail)",
-                    final: onlyNetworkFailures
-                        ? .unreachable(apiURL: credentials.apiURL, detail: detail)
-                        : .retriesExhausted(path: path, attempts: attempt, last: detail),
-                    floor: nil)
-            }
-            var reason: String
-            var final: PrismaClientError
-            var floor: Duration?
-            switch step {
-            case .done(let value):
-                return value
-            case .retry(let why, let error, let wait):
-                (reason, final, floor) = (why, error, wait)
-            case .unexpected(let answer):
-                if answer.status == 401, authenticated {
-                    // The JWT expired (ten-minute lifetime) or was revoked: log in once more and repeat the call.
-                    guard !loggedInAgain else { throw PrismaClientError.tokenRefused(path: path, reason: answer.redlockReason) }
-                    loggedInAgain = true
-                    token = nil
-                    logger.info("prisma token expired, logging in again", metadata: ["path": .string(path)])
-                    continue
-                }
-                guard RetryPolicy.isRetryable(status: answer.status) else {
-                    throw PrismaClientError.rejected(path: path, status: answer.status, reason: answer.redlockReason)
-                }
-                reason = "HTTP \(answer.status)"
-                floor = RetryPolicy.serverFloor(headers: { answer.header($0) })
-                if answer.status == 429 {
-                    rateLimited += 1
-                    final = .retriesExhausted(path: path, attempts: attempt + rateLimited, last: reason)
-                    guard rateLimited < retry.maxRateLimitedAttempts else { throw final }
-                    try await sleep(retry.delay(retry: rateLimited, floor: floor, using: &random))
-                    continue
-                }
-                final = .retriesExhausted(path: path, attempts: attempt, last: reason)
-            }
-            guard attempt < retry.maxAttempts else {
-                if case .retriesExhausted = final {
-                    throw PrismaClientError.retriesExhausted(path: path, attempts: attempt, last: reason)
-                }
-                throw final
-            }
-            let wait = retry.delay(retry: attempt, floor: floor, using: &random)
-            logger.notice(
-                "prisma call failed, retrying",
-                metadata: ["path": .string(path), "reason": .string(reason), "attempt": .stringConvertible(attempt),
-                           "wait_ms": .stringConvertible(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)])
-            try await sleep(wait)
-            attempt += 1
-        }
-    }
 }

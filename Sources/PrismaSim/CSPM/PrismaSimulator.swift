@@ -16,11 +16,15 @@ public actor PrismaSimulator {
         public var rateLimitBurst: Int
         /// The simulator's clock, epoch milliseconds.
         public var clock: @Sendable () -> Int64
+        /// The Compute console's tenant path (SaaS form `/us-1-…`); nil serves a self-hosted console at the root.
+        public var computeTenant: String?
 
         public init(
             seed: UInt64 = 1, tokenLifetimeSeconds: Int = 600, rateLimitPerSecond: Double? = 2, rateLimitBurst: Int = 10,
-            clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+            clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+            computeTenant: String? = "us-1-111111111"
         ) {
+            self.computeTenant = computeTenant
             self.seed = seed
             self.tokenLifetimeSeconds = tokenLifetimeSeconds
             self.rateLimitPerSecond = rateLimitPerSecond
@@ -43,17 +47,20 @@ public actor PrismaSimulator {
     let configuration: Configuration
     /// The tenant's main access key, printed by `prisma-relay sim`.
     public nonisolated let user: SimUser
-    private var users: [String: SimUser]
+    var users: [String: SimUser]
     private var alerts: [SimAlert] = []
     private var alertIndex: [String: Int] = [:]
     private var generator: AlertGenerator
+    var incidents: [SimIncident] = []
+    var incidentIndex: [String: Int] = [:]
+    var incidentGenerator: IncidentGenerator
     private var random: SimRandom
     private var contexts: [String: PageContext] = [:]
     private var pagesByToken: [String: Int] = [:]
-    private var loginTimes: [String: Int64] = [:]
+    var loginTimes: [String: Int64] = [:]
     private var limiter: RateLimiter?
-    private var nextTokenID = 0
-    private let jwt: SimJWT
+    var nextTokenID = 0
+    let jwt: SimJWT
     /// Faults to inject; change them at any time.
     public var faults = SimFaults()
     /// Requests answered, by endpoint name (`login`, `extend`, `alerts`) and by status (`status.429`).
@@ -67,6 +74,7 @@ public actor PrismaSimulator {
         users = [user.accessKeyID: user]
         jwt = SimJWT(key: SymmetricKey(data: (0..<32).map { _ in UInt8(truncatingIfNeeded: random.next()) }))
         generator = AlertGenerator(seed: configuration.seed)
+        incidentGenerator = IncidentGenerator(seed: configuration.seed)
         self.random = random
         if let rate = configuration.rateLimitPerSecond {
             limiter = RateLimiter(rate: rate, burst: configuration.rateLimitBurst)
@@ -234,9 +242,9 @@ public actor PrismaSimulator {
 
     // MARK: Helpers
 
-    private func count(_ name: String) { counters[name, default: 0] += 1 }
+    func count(_ name: String) { counters[name, default: 0] += 1 }
 
-    private func finish(_ response: SimResponse) -> SimResponse {
+    func finish(_ response: SimResponse) -> SimResponse {
         count("status.\(response.status)")
         return response
     }
@@ -247,7 +255,7 @@ public actor PrismaSimulator {
         })
     }
 
-    private func tokenResponse(user: SimUser, tenant: String) -> JSONValue {
+    func tokenResponse(user: SimUser, tenant: String) -> JSONValue {
         nextTokenID += 1
         let issued = now()
         let claims = SimJWT.Claims(
@@ -259,7 +267,7 @@ public actor PrismaSimulator {
         ])
     }
 
-    private func authenticate(_ request: SimRequest) -> Authentication {
+    func authenticate(_ request: SimRequest) -> Authentication {
         guard let token = request.header("x-redlock-auth"), !token.isEmpty else {
             return .denied(.redlockError(401, "auth_token_missing"))
         }
@@ -272,7 +280,7 @@ public actor PrismaSimulator {
         return .valid(claims)
     }
 
-    private func takeFault(rateHeaders: [(String, String)]) -> SimResponse? {
+    func takeFault(rateHeaders: [(String, String)]) -> SimResponse? {
         if faults.serverErrors > 0 {
             faults.serverErrors -= 1
             return SimResponse(status: 503, headers: [("Retry-After", "1")], body: [])

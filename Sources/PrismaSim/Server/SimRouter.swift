@@ -21,8 +21,41 @@ public enum SimRouter {
         router.get("v2/alert") { request, context in
             try await respond(await simulator.listAlerts(simRequest(request, context), method: "GET"))
         }
+        router.get("meta_info") { request, context in
+            try await respond(await simulator.metaInfo(simRequest(request, context)))
+        }
+        // Compute console routes, with the tenant path (SaaS) and without it (self-hosted, or a URI missing it).
+        for prefix in [":tenant/api/:version", "api/:version"] {
+            router.post(RouterPath("\(prefix)/authenticate")) { request, context in
+                guard let tenant = try versionedTenant(context) else { return notFound() }
+                return try await respond(await simulator.computeAuthenticate(simRequest(request, context), tenant: tenant.tenant))
+            }
+            router.get(RouterPath("\(prefix)/audits/incidents")) { request, context in
+                guard let tenant = try versionedTenant(context) else { return notFound() }
+                return try await respond(await simulator.listIncidents(simRequest(request, context), tenant: tenant.tenant))
+            }
+            router.patch(RouterPath("\(prefix)/audits/incidents/acknowledge/:id")) { request, context in
+                guard let tenant = try versionedTenant(context) else { return notFound() }
+                let id = context.parameters.get("id") ?? ""
+                return try await respond(await simulator.acknowledgeIncident(simRequest(request, context), tenant: tenant.tenant, id: id))
+            }
+        }
         return router
     }
+
+    /// Where a Compute route was called: the tenant path, if any.
+    struct ConsolePath {
+        var tenant: String?
+    }
+
+    /// The console path of a Compute route, or nil when the API version is neither `v1` nor `vNN.NN`.
+    static func versionedTenant(_ context: BasicRequestContext) throws -> ConsolePath? {
+        guard let version = context.parameters.get("version"), version == "v1" || version.wholeMatch(of: /v\d{2}\.\d{2}/) != nil
+        else { return nil }
+        return ConsolePath(tenant: context.parameters.get("tenant"))
+    }
+
+    static func notFound() -> Response { Response(status: .notFound) }
 
     static func simRequest(_ request: Request, _ context: BasicRequestContext) async throws -> SimRequest {
         var headers: [String: String] = [:]

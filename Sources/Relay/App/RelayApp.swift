@@ -58,16 +58,24 @@ public struct RelayApp: Sendable {
         return config
     }
 
-    /// A client for a connector's tenant.
-    public func client(for config: ConnectorConfig) -> CSPMClient {
-        CSPMClient(
-            credentials: .init(apiURL: config.apiURL, accessKeyID: config.accessKeyID, secretKey: config.secretKey),
-            http: http, retry: retry, sleep: sleep, logger: logger)
+    /// The source of a connector's findings; `retry` defaults to the relay's policy.
+    public func source(for config: ConnectorConfig, retry: RetryPolicy? = nil) -> any FindingSource {
+        let retry = retry ?? self.retry
+        switch config.type {
+        case .cspm:
+            return CSPMSource(config: config, client: CSPMClient(
+                credentials: .init(apiURL: config.apiURL, accessKeyID: config.accessKeyID, secretKey: config.secretKey),
+                http: http, retry: retry, sleep: sleep, logger: logger))
+        case .compute:
+            return ComputeSource(config: config, client: ComputeClient(
+                credentials: .init(consoleURL: config.apiURL, username: config.accessKeyID, password: config.secretKey),
+                http: http, retry: retry, sleep: sleep, logger: logger))
+        }
     }
 
     /// The poller of a connector.
-    public func poller(for config: ConnectorConfig) -> CSPMPoller {
-        CSPMPoller(config: config, store: store, client: client(for: config), clock: clock, logger: logger)
+    public func poller(for config: ConnectorConfig) -> Poller {
+        Poller(config: config, source: source(for: config), store: store, clock: clock, logger: logger)
     }
 
     /// Polls the connector named `name` once.
@@ -82,10 +90,7 @@ public struct RelayApp: Sendable {
 
     /// Tests a configuration, stored or not, with a short retry budget so the answer comes quickly.
     public func test(config: ConnectorConfig) async -> ConnectionTestResult {
-        let quick = CSPMClient(
-            credentials: .init(apiURL: config.apiURL, accessKeyID: config.accessKeyID, secretKey: config.secretKey),
-            http: http, retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(200), maxDelay: .seconds(2)),
-            sleep: sleep, logger: logger)
-        return await ConnectionTest.run(client: quick, config: config, now: clock())
+        let quick = RetryPolicy(maxAttempts: 3, maxRateLimitedAttempts: 3, baseDelay: .milliseconds(200), maxDelay: .seconds(2))
+        return await ConnectionTest.run(source: source(for: config, retry: quick), now: clock())
     }
 }

@@ -1,4 +1,3 @@
-import PrismaAPI
 import RelayModel
 
 /// The answer of "Test Connection".
@@ -10,14 +9,12 @@ public struct ConnectionTestResult: Sendable, Equatable {
     public var testedAt: Int64
 }
 
-/// Tests a connector's configuration the way a poll would use it: log in, then ask for one alert, which also
-/// proves the key's role may view alerts.
+/// Tests a connector's configuration the way a poll would use it: log in, then read, which also proves the
+/// key's role may view what the connector collects.
 public enum ConnectionTest {
-    public static func run(client: CSPMClient, config: ConnectorConfig, now: Int64) async -> ConnectionTestResult {
+    public static func run(source: any FindingSource, now: Int64) async -> ConnectionTestResult {
         do {
-            try await client.login()
-            let probe = AlertQuery(timeRange: .relative(amount: 1, unit: "hour"), limit: 1, detailed: false)
-            _ = try await client.fetchAlertPage(probe, path: config.alertPath)
+            try await source.probe(now: now)
             return ConnectionTestResult(
                 success: true, message: "Connection successful at \(Timestamp.rfc3339(epochMilliseconds: now))", testedAt: now)
         } catch {

@@ -12,7 +12,7 @@ extension ConnectorConfig {
         } else if config.name.count > 64 || !config.name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
             errors.append(ConfigError(field: "name", "use at most 64 letters, digits, '-', '_' or '.' (got \"\(config.name)\")"))
         }
-        switch Self.checkAPIURL(apiURL) {
+        switch type == .compute ? Self.checkConsolePath(apiURL) : Self.checkAPIURL(apiURL) {
         case .success(let url): config.apiURL = url
         case .failure(let error): errors.append(error)
         }
@@ -59,11 +59,34 @@ extension ConnectorConfig {
 
     /// Warnings that do not stop the connector: a host that is not a documented Prisma Cloud API host.
     public var warnings: [String] {
-        guard let host = URL(string: apiURL)?.host, PrismaAPIHost.classify(host: host) == .custom else { return [] }
+        guard type == .cspm, let host = URL(string: apiURL)?.host, PrismaAPIHost.classify(host: host) == .custom else { return [] }
         return [
             "apiURL: \(host) is not a documented Prisma Cloud API host (\(PrismaAPIHost.documented.joined(separator: ", "))); "
                 + "it is allowed for proxies and the simulator"
         ]
+    }
+
+    /// The form of a SaaS Compute console path, for messages.
+    static let consolePathExample = "https://us-east1.cloud.twistlock.com/us-1-123456789 (Compute → Manage → System → Utilities → Path to Console)"
+
+    /// Checks a Compute console path (SaaS, with its tenant id, or a self-hosted console) and returns it without
+    /// a trailing slash.
+    static func checkConsolePath(_ text: String) -> Result<String, ConfigError> {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil
+        else {
+            return .failure(ConfigError(field: "apiURL", "\"\(trimmed)\" is not a console path; use the Path to Console, e.g. \(consolePathExample)"))
+        }
+        if PrismaAPIHost.classify(host: host) != .custom {
+            return .failure(ConfigError(field: "apiURL", "\(host) is the Prisma Cloud CSPM API or console, not the Compute console; use the Path to Console, e.g. \(consolePathExample)"))
+        }
+        var normalized = trimmed
+        while normalized.hasSuffix("/") { normalized.removeLast() }
+        if host.lowercased().hasSuffix(".cloud.twistlock.com"), url.path.trimmingCharacters(in: CharacterSet(charactersIn: "/")).isEmpty {
+            return .failure(ConfigError(field: "apiURL", "\(trimmed) lacks the tenant id: the console path looks like \(consolePathExample)"))
+        }
+        return .success(normalized)
     }
 
     /// Checks an API URL and returns it without a trailing slash.

@@ -8,11 +8,12 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
     /// Unique name, used in events and on the command line.
     public var name: String
     public var type: ConnectorType
-    /// The tenant's regional API URL, e.g. `https://api2.eu.prismacloud.io` (not the `app…` console URL).
+    /// CSPM: the tenant's regional API URL, e.g. `https://api2.eu.prismacloud.io` (not the `app…` console URL).
+    /// Compute: the console path, e.g. `https://us-east1.cloud.twistlock.com/us-1-123456789`.
     public var apiURL: String
-    /// The access key ID (a UUID in Prisma Cloud).
+    /// The access key ID (a UUID in Prisma Cloud); the Compute user name.
     public var accessKeyID: String
-    /// The access key's secret.
+    /// The access key's secret; the Compute password.
     public var secretKey: Secret
     /// Seconds between polls (default 300, as in seed 001).
     public var intervalSeconds: Int
@@ -28,6 +29,8 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
     public var alertPath: String
     /// The alert timestamp the window selects on (default `updated`, so status changes are seen).
     public var timeField: AlertTimeField
+    /// Compute: also collect incidents someone has acknowledged (archived); default no.
+    public var includeAcknowledged: Bool
     /// Disabled connectors are not polled.
     public var enabled: Bool
 
@@ -40,8 +43,9 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
         name: String, type: ConnectorType = .cspm, apiURL: String, accessKeyID: String, secretKey: Secret,
         intervalSeconds: Int = 300, statuses: [String] = ["open"], lookbackSeconds: Int = 86_400,
         overlapSeconds: Int = 120, pageSize: Int = 200, alertPath: String = "/v2/alert",
-        timeField: AlertTimeField = .updated, enabled: Bool = true
+        timeField: AlertTimeField = .updated, includeAcknowledged: Bool = false, enabled: Bool = true
     ) {
+        self.includeAcknowledged = includeAcknowledged
         self.name = name
         self.type = type
         self.apiURL = apiURL
@@ -59,7 +63,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case name, type, apiURL, accessKeyID, intervalSeconds, statuses, lookbackSeconds, overlapSeconds, pageSize
-        case alertPath, timeField, enabled
+        case alertPath, timeField, includeAcknowledged, enabled
     }
 
     public init(from decoder: any Decoder) throws {
@@ -76,6 +80,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
             pageSize: try c.decodeIfPresent(Int.self, forKey: .pageSize) ?? 200,
             alertPath: try c.decodeIfPresent(String.self, forKey: .alertPath) ?? "/v2/alert",
             timeField: try c.decodeIfPresent(AlertTimeField.self, forKey: .timeField) ?? .updated,
+            includeAcknowledged: try c.decodeIfPresent(Bool.self, forKey: .includeAcknowledged) ?? false,
             enabled: try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true)
     }
 
@@ -92,6 +97,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
         try c.encode(pageSize, forKey: .pageSize)
         try c.encode(alertPath, forKey: .alertPath)
         try c.encode(timeField, forKey: .timeField)
+        try c.encode(includeAcknowledged, forKey: .includeAcknowledged)
         try c.encode(enabled, forKey: .enabled)
     }
 }

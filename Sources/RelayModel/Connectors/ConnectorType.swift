@@ -2,6 +2,8 @@
 public enum ConnectorType: String, Sendable, Codable, CaseIterable {
     /// CSPM alerts from the unified alert API (also carries CWPP, CIEM and DSPM findings).
     case cspm
+    /// Compute (CWPP) runtime incidents from the Compute console API.
+    case compute
 }
 
 /// Which alert timestamp a poll window selects on (Prisma's `timeRange.type` filter).

@@ -91,6 +91,12 @@ public struct NormalizedEvent: Sendable, Equatable {
 }
 
 extension NormalizedEvent {
-    /// When Prisma last changed the finding, epoch milliseconds: the alert version, for ordering newest first.
-    public var updatedMillis: Int64 { Int64(version) ?? 0 }
+    /// When Prisma last changed the finding, epoch milliseconds, for ordering newest first: an alert's version
+    /// (its `lastUpdated`), or an incident's time.
+    public var updatedMillis: Int64 {
+        switch kind {
+        case .alert: Int64(version) ?? 0
+        case .incident: lastSeen.flatMap { Timestamp.epochMilliseconds(rfc3339: $0) } ?? 0
+        }
+    }
 }

@@ -38,3 +38,64 @@ extension Int64 {
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 }
+
+extension Timestamp {
+    /// Epoch milliseconds of an RFC 3339 time (`2024-05-01T12:34:56.789Z`, `…+02:00`), or nil when malformed.
+    public static func epochMilliseconds(rfc3339 text: String) -> Int64? {
+        let c = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int64? {
+            guard range.upperBound <= c.count else { return nil }
+            var value: Int64 = 0
+            for i in range {
+                guard c[i] >= 48, c[i] <= 57 else { return nil }
+                value = value * 10 + Int64(c[i] - 48)
+            }
+            return value
+        }
+        guard c.count >= 20, c[4] == UInt8(ascii: "-"), c[7] == UInt8(ascii: "-"), c[10] == UInt8(ascii: "T") || c[10] == UInt8(ascii: "t"),
+            c[13] == UInt8(ascii: ":"), c[16] == UInt8(ascii: ":"),
+            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var index = 19
+        var millis: Int64 = 0
+        if index < c.count, c[index] == UInt8(ascii: ".") {
+            index += 1
+            var digits = 0
+            while index < c.count, c[index] >= 48, c[index] <= 57 {
+                if digits < 3 { millis = millis * 10 + Int64(c[index] - 48) }
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            if digits < 3 { for _ in digits..<3 { millis *= 10 } }
+        }
+        guard index < c.count else { return nil }
+        var offsetMinutes: Int64 = 0
+        if c[index] == UInt8(ascii: "Z") || c[index] == UInt8(ascii: "z") {
+            index += 1
+        } else if c[index] == UInt8(ascii: "+") || c[index] == UInt8(ascii: "-") {
+            guard let h = number((index + 1)..<(index + 3)), index + 3 < c.count, c[index + 3] == UInt8(ascii: ":"),
+                let m = number((index + 4)..<(index + 6))
+            else { return nil }
+            offsetMinutes = (h * 60 + m) * (c[index] == UInt8(ascii: "-") ? -1 : 1)
+            index += 6
+        } else {
+            return nil
+        }
+        guard index == c.count else { return nil }
+        let days = daysSinceEpoch(year: year, month: month, day: day)
+        return ((days * 86_400 + hour * 3600 + minute * 60 + second) - offsetMinutes * 60) * 1000 + millis
+    }
+
+    // Howard Hinnant's days-from-civil algorithm.
+    static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = y.floorDivided(by: 400)
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}

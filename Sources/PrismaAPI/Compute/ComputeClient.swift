@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import NIOHTTP1
+import RelayModel
+
+/// A read-only client of a Prisma Cloud Compute console: authenticates for a token (falling back to Basic
+/// credentials when the console offers no token) and lists runtime incidents page by page.
+public actor ComputeClient: AuthenticatingClient {
+    /// The console path and the credentials (access key ID and secret, or a Compute user).
+    public struct Credentials: Sendable {
+        public var consoleURL: String
+        public var username: String
+        public var password: Secret
+        public init(consoleURL: String, username: String, password: Secret) {
+            self.consoleURL = consoleURL
+            self.username = username
+            self.password = password
+        }
+    }
+
+    /// One page of `GET /api/v1/audits/incidents`.
+    public struct Page: Sendable {
+        public var incidents: [JSONValue]
+        /// The `Total-Count` header, when sent.
+        public var totalCount: Int?
+        public var byteCount: Int
+    }
+
+    /// The largest page the console returns.
+    public static let pageLimit = 50
+
+    let credentials: Credentials
+    let http: HTTPExchange
+    let retry: RetryPolicy
+    let sleep: @Sendable (Duration) async throws -> Void
+    let logger: Logger
+    /// The whole `Authorization` header value: `Bearer <token>` or `Basic <credentials>`.
+    var token: String?
+    var random = SystemRandomNumberGenerator()
+    var baseURL: String { credentials.consoleURL }
+
+    public init(
+        credentials: Credentials, http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = RetryPolicy(),
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        logger: Logger = Logger(label: "prisma-relay.compute")
+    ) {
+        self.credentials = credentials
+        self.http = http
+        self.retry = retry
+        self.sleep = sleep
+        self.logger = logger
+    }
+
+    var basicAuthorization: String {
+        "Basic " + Data("\(credentials.username):\(credentials.password.reveal())".utf8).base64EncodedString()
+    }
+
+    /// `POST /api/v1/authenticate` for a token; consoles that refuse the call itself (400, 403, 405) are used with
+    /// Basic credentials instead, which every route accepts.
+    @discardableResult
+    public func login() async throws -> String {
+        let body = JSONValue.object([
+            "username": .string(credentials.username), "password": .string(credentials.password.reveal()),
+        ]).jsonBytes()
+        let consoleURL = credentials.consoleURL
+        let basic = basicAuthorization
+        let header: String = try await perform(path: "POST /api/v1/authenticate", authenticated: false) { answer in
+            switch answer.status {
+            case 200:
+                guard answer.looksLikeJSON else {
+                    throw PrismaClientError.notJSON(path: "POST /api/v1/authenticate", status: 200, contentType: answer.header("Content-Type"))
+                }
+                guard let token = try Self.parse(answer, path: "POST /api/v1/authenticate")["token"]?.stringValue, !token.isEmpty else {
+                    // An empty token is what a console path without its tenant id gives on some consoles.
+                    throw PrismaClientError.tenantPathMissing(consoleURL: consoleURL)
+                }
+                return .done("Bearer " + token)
+            case 401: throw PrismaClientError.computeLoginRejected(status: 401, consoleURL: consoleURL)
+            case 404: throw PrismaClientError.tenantPathMissing(consoleURL: consoleURL)
+            case 400, 403, 405: return .done(basic)
+            default: return .unexpected(answer)
+            }
+        } send: { [http] _ in
+            try await http.send(.POST, consoleURL + "/api/v1/authenticate", body: body)
+        }
+        token = header
+        return header
+    }
+
+    /// One page of incidents whose `time` is within `from...to` (epoch ms), oldest first.
+    public func fetchIncidents(offset: Int, from: Int64, to: Int64, acknowledged: Bool) async throws -> Page {
+        let query = [
+            "offset=\(offset)", "limit=\(Self.pageLimit)", "sort=time", "reverse=false",
+            "from=\(Timestamp.rfc3339(epochMilliseconds: from))", "to=\(Timestamp.rfc3339(epochMilliseconds: to))",
+            "acknowledged=\(acknowledged)",
+        ].joined(separator: "&")
+        let url = credentials.consoleURL + "/api/v1/audits/incidents?" + query
+        let label = "GET /api/v1/audits/incidents"
+        return try await perform(path: label, authenticated: true) { answer in
+            switch answer.status {
+            case 200:
+                guard answer.looksLikeJSON else {
+                    return .retry(
+                        "HTML where JSON was expected",
+                        final: .notJSON(path: label, status: 200, contentType: answer.header("Content-Type")), floor: nil)
+                }
+                do {
+                    guard let items = try Self.parse(answer, path: label).arrayValue else {
+                        return .retry("not an array", final: .malformedJSON(path: label, detail: "expected a JSON array of incidents"), floor: nil)
+                    }
+                    return .done(Page(incidents: items, totalCount: answer.header("Total-Count").flatMap { Int($0) }, byteCount: answer.body.count))
+                } catch let error as PrismaClientError {
+                    return .retry("malformed JSON", final: error, floor: nil)
+                }
+            case 403:
+                throw PrismaClientError.rejected(path: label, status: 403, reason: "the role lacks the Monitor > Runtime incidents permission")
+            default:
+                return .unexpected(answer)
+            }
+        } send: { [http] header in
+            try await http.send(.GET, url, headers: [("Authorization", header ?? "")])
+        }
+    }
+
+    /// Every incident of the window, page by page.
+    public nonisolated func incidentPages(from: Int64, to: Int64, acknowledged: Bool) -> IncidentPages {
+        IncidentPages(client: self, from: from, to: to, acknowledged: acknowledged)
+    }
+}

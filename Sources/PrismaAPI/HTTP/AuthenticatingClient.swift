@@ -1,0 +1,109 @@
+import Logging
+import RelayModel
+
+/// A Prisma client that holds a token and repeats calls under the shared `RetryPolicy`: network failures,
+/// 408/425/5xx with backoff, 429 with Prisma's rate-limit wait, a 401 with one fresh login.
+protocol AuthenticatingClient: Actor {
+    var token: String? { get set }
+    var random: SystemRandomNumberGenerator { get set }
+    var retry: RetryPolicy { get }
+    var sleep: @Sendable (Duration) async throws -> Void { get }
+    var logger: Logger { get }
+    /// The URL the client talks to, for messages.
+    var baseURL: String { get }
+    /// Obtains a fresh token and keeps it.
+    @discardableResult func login() async throws -> String
+}
+
+/// What one answer means for the retry loop.
+enum Step<T: Sendable>: Sendable {
+    case done(T)
+    /// A temporary failure; `final` is thrown if no attempt is left.
+    case retry(String, final: PrismaClientError, floor: Duration?)
+    /// Any other status: classified by the shared rules.
+    case unexpected(HTTPAnswer)
+}
+
+extension AuthenticatingClient {
+    static func parse(_ answer: HTTPAnswer, path: String) throws -> JSONValue {
+        do {
+            return try JSONValue.parse(answer.body)
+        } catch {
+            throw PrismaClientError.malformedJSON(path: path, detail: error.description)
+        }
+    }
+
+    func perform<T: Sendable>(
+        path: String, authenticated: Bool,
+        interpret: (HTTPAnswer) throws -> Step<T>,
+        send: (String?) async throws -> HTTPAnswer
+    ) async throws -> T {
+        var attempt = 1
+        var rateLimited = 0
+        var loggedInAgain = false
+        var onlyNetworkFailures = true
+        while true {
+            if authenticated, token == nil { try await login() }
+            let step: Step<T>
+            do {
+                let answer = try await send(token)
+                step = try interpret(answer)
+                onlyNetworkFailures = false
+            } catch let error as PrismaClientError {
+                throw error
+            } catch {
+                let detail = String(describing: error)
+                step = .retry(
+                    "network: \(detail)",
+                    final: onlyNetworkFailures
+                        ? .unreachable(apiURL: baseURL, detail: detail)
+                        : .retriesExhausted(path: path, attempts: attempt, last: detail),
+                    floor: nil)
+            }
+            var reason: String
+            var final: PrismaClientError
+            var floor: Duration?
+            switch step {
+            case .done(let value):
+                return value
+            case .retry(let why, let error, let wait):
+                (reason, final, floor) = (why, error, wait)
+            case .unexpected(let answer):
+                if answer.status == 401, authenticated {
+                    // The JWT expired (ten-minute lifetime) or was revoked: log in once more and repeat the call.
+                    guard !loggedInAgain else { throw PrismaClientError.tokenRefused(path: path, reason: answer.redlockReason) }
+                    loggedInAgain = true
+                    token = nil
+                    logger.info("prisma token expired, logging in again", metadata: ["path": .string(path)])
+                    continue
+                }
+                guard RetryPolicy.isRetryable(status: answer.status) else {
+                    throw PrismaClientError.rejected(path: path, status: answer.status, reason: answer.redlockReason)
+                }
+                reason = "HTTP \(answer.status)"
+                floor = RetryPolicy.serverFloor(headers: { answer.header($0) })
+                if answer.status == 429 {
+                    rateLimited += 1
+                    final = .retriesExhausted(path: path, attempts: attempt + rateLimited, last: reason)
+                    guard rateLimited < retry.maxRateLimitedAttempts else { throw final }
+                    try await sleep(retry.delay(retry: rateLimited, floor: floor, using: &random))
+                    continue
+                }
+                final = .retriesExhausted(path: path, attempts: attempt, last: reason)
+            }
+            guard attempt < retry.maxAttempts else {
+                if case .retriesExhausted = final {
+                    throw PrismaClientError.retriesExhausted(path: path, attempts: attempt, last: reason)
+                }
+                throw final
+            }
+            let wait = retry.delay(retry: attempt, floor: floor, using: &random)
+            logger.notice(
+                "prisma call failed, retrying",
+                metadata: ["path": .string(path), "reason": .string(reason), "attempt": .stringConvertible(attempt),
+                           "wait_ms": .stringConvertible(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)])
+            try await sleep(wait)
+            attempt += 1
+        }
+    }
+}

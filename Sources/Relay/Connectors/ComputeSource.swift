@@ -1,0 +1,34 @@
+import PrismaAPI
+import RelayModel
+
+/// Compute runtime incidents: authenticate, then page the window by offset. Read-only: nothing is acknowledged.
+public struct ComputeSource: FindingSource {
+    let config: ConnectorConfig
+    let client: ComputeClient
+
+    public init(config: ConnectorConfig, client: ComputeClient) {
+        self.config = config
+        self.client = client
+    }
+
+    public func collect(
+        window: ClosedRange<Int64>, observedAt: @Sendable () -> Int64, page: (SourcePage) async throws -> Void
+    ) async throws {
+        try await client.login()
+        // The list returns unacknowledged incidents unless asked; acknowledged ones are a second pass.
+        for acknowledged in config.includeAcknowledged ? [false, true] : [false] {
+            for try await incidents in client.incidentPages(from: window.lowerBound, to: window.upperBound, acknowledged: acknowledged) {
+                let observed = observedAt()
+                let events = try normalizeAll(incidents.incidents) { incident throws(NormalizationError) in
+                    try IncidentNormalizer.normalize(incident, connector: config.name, observedAt: observed)
+                }
+                try await page(SourcePage(events: events, bytes: incidents.byteCount))
+            }
+        }
+    }
+
+    public func probe(now: Int64) async throws {
+        try await client.login()
+        _ = try await client.fetchIncidents(offset: 0, from: now - 3_600_000, to: now, acknowledged: false)
+    }
+}
