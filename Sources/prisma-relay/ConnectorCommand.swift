@@ -16,9 +16,10 @@ struct ConnectorCommand: AsyncParsableCommand {
 
         @OptionGroup var db: DatabaseOptions
         @Option(help: "Unique connector name.") var name: String
-        @Option(help: "Connector type: cspm.") var type = "cspm"
-        @Option(help: "The tenant's API URL, e.g. https://api2.eu.prismacloud.io.") var url: String
-        @Option(help: "Access key ID.") var keyId: String
+        @Option(help: "Connector type: cspm (alerts) or compute (runtime incidents).") var type = "cspm"
+        @Option(help: "cspm: the tenant's API URL, e.g. https://api2.eu.prismacloud.io; compute: the console path, e.g. https://us-east1.cloud.twistlock.com/us-1-123456789.")
+        var url: String
+        @Option(help: "Access key ID (compute: or a Compute user name).") var keyId: String
         @Option(help: "File holding the secret key.") var secretFile: String?
         @Option(help: "Seconds between polls.") var interval = 300
         @Option(help: "Alert status to collect (repeatable): open, resolved, dismissed, snoozed, pending_resolution, all.")
@@ -27,11 +28,12 @@ struct ConnectorCommand: AsyncParsableCommand {
         @Option(help: "Alerts per page (1–10000).") var pageSize = 200
         @Option(help: "Alert list path: /v2/alert or /alert/v1/alert.") var alertPath = "/v2/alert"
         @Option(help: "Window on which timestamp: updated, opened or status_updated.") var timeField = "updated"
+        @Flag(help: "compute: also collect acknowledged (archived) incidents.") var includeAcknowledged = false
 
         func run() async throws {
             try await reportingErrors {
                 guard let connectorType = ConnectorType(rawValue: type.lowercased()) else {
-                    throw ConfigErrors([ConfigError(field: "type", "unknown type \"\(type)\": use cspm")])
+                    throw ConfigErrors([ConfigError(field: "type", "unknown type \"\(type)\": use cspm or compute")])
                 }
                 guard let field = AlertTimeField(rawValue: timeField) else {
                     throw ConfigErrors([ConfigError(field: "timeField", "use updated, opened or status_updated")])
@@ -39,7 +41,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                 let config = ConnectorConfig(
                     name: name, type: connectorType, apiURL: url, accessKeyID: keyId, secretKey: try readSecret(file: secretFile),
                     intervalSeconds: interval, statuses: status, lookbackSeconds: lookback, pageSize: pageSize,
-                    alertPath: alertPath, timeField: field)
+                    alertPath: alertPath, timeField: field, includeAcknowledged: includeAcknowledged)
                 let app = try db.open()
                 for warning in try await app.addConnector(config) { printError("warning: \(warning)") }
                 print("Connector \(name) added. Test it with: prisma-relay connector test \(name)")
@@ -55,7 +57,7 @@ struct ConnectorCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let app = try db.open()
-                var rows = [["NAME", "TYPE", "STATUS", "API URL", "LAST POLL", "ADDED", "TOTAL", "LAST ERROR"]]
+                var rows = [["NAME", "TYPE", "STATUS", "URL", "LAST POLL", "ADDED", "TOTAL", "LAST ERROR"]]
                 var objects: [JSONValue] = []
                 for config in try await app.store.connectors() {
                     let state = try await app.store.state(of: config.name)
@@ -99,7 +101,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                     printError(error)
                     throw ExitCode.failure
                 }
-                print("\(name): \(report.pages) pages, \(report.fetched) alerts fetched, \(report.added) new events "
+                print("\(name): \(report.pages) pages, \(report.fetched) findings fetched, \(report.added) new events "
                     + "(window \(displayTime(report.windowStart)) – \(displayTime(report.windowEnd)))")
             }
         }
@@ -122,7 +124,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                 }
                 print("""
                     Connector:        \(config.name) (\(config.type.rawValue))
-                    API URL:          \(config.apiURL)
+                    URL:              \(config.apiURL)
                     Access key ID:    \(config.accessKeyID)
                     Secret key:       \(config.secretKey)
                     Status:           \(state.status.rawValue)

@@ -16,9 +16,12 @@ struct SimClient {
         var redlockStatus: String? { headers.first(name: "x-redlock-status") }
     }
 
-    func send(_ method: HTTPMethod, _ path: String, body: String? = nil, token: String? = nil) async throws -> Answer {
+    func send(
+        _ method: HTTPMethod, _ path: String, body: String? = nil, token: String? = nil, headers: [(String, String)] = []
+    ) async throws -> Answer {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let token { request.headers.add(name: "x-redlock-auth", value: token) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")

@@ -30,6 +30,13 @@ struct Rig {
             secretKey: Secret(secret ?? simulator.user.secretKey), statuses: statuses, pageSize: pageSize)
     }
 
+    /// A Compute connector on the simulator's console path (with its tenant id).
+    func computeConfig(name: String = "compute", url: String? = nil, secret: String? = nil) -> ConnectorConfig {
+        ConnectorConfig(
+            name: name, type: .compute, apiURL: url ?? server.url + "/" + (simulator.computeTenant ?? ""),
+            accessKeyID: simulator.user.accessKeyID, secretKey: Secret(secret ?? simulator.user.secretKey))
+    }
+
     /// Native ids of the stored events of `connector`, one per stored row.
     func storedIDs(_ connector: String = "prod") async throws -> [String] {
         try await app.store.events(EventQuery(connector: connector, limit: 1_000_000)).map(\.nativeID)

@@ -81,6 +81,9 @@ public actor PrismaSimulator {
         }
     }
 
+    /// The Compute console's tenant path, without the leading slash (nil for a self-hosted console).
+    public nonisolated var computeTenant: String? { configuration.computeTenant }
+
     /// The current simulator time, epoch milliseconds.
     public func now() -> Int64 { configuration.clock() }
 

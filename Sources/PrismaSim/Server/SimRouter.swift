@@ -60,6 +60,8 @@ public enum SimRouter {
     static func simRequest(_ request: Request, _ context: BasicRequestContext) async throws -> SimRequest {
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
+        // HTTPTypes moves Host into the authority pseudo-header.
+        if let authority = request.head.authority { headers["host"] = authority }
         let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
         let buffer = try await request.body.collect(upTo: 16 << 20)
         return SimRequest(headers: headers, query: query, body: Array(buffer.readableBytesView))

@@ -28,33 +28,44 @@ public struct Demo: Sendable {
         let database = (dataDirectory as NSString).appendingPathComponent("prisma-relay.sqlite")
         let simulator = PrismaSimulator(configuration: .init(seed: seed))
         await simulator.addRecentAlerts(alerts)
+        await simulator.addRecentIncidents(max(1, alerts / 10))
         let server = try await simulator.serve()
         defer { Task { await server.stop() } }
-        say("Simulated Prisma Cloud tenant at \(server.url) with \(alerts) alerts over the last 24 hours")
+        let console = server.url + "/" + (simulator.computeTenant ?? "")
+        say("Simulated Prisma Cloud tenant at \(server.url) with \(alerts) alerts and \(max(1, alerts / 10)) Compute incidents over the last 24 hours")
 
         let app = try RelayApp.open(databasePath: database, logger: .init(label: "prisma-relay.demo", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let config = ConnectorConfig(
-            name: "demo", apiURL: server.url, accessKeyID: simulator.user.accessKeyID,
-            secretKey: Secret(simulator.user.secretKey), intervalSeconds: max(10, intervalSeconds), pageSize: 500)
-        if try await app.store.connector(named: config.name) == nil {
-            try await app.addConnector(config)
-        } else {
-            try await app.updateConnector(config)
+        let key = (id: simulator.user.accessKeyID, secret: Secret(simulator.user.secretKey))
+        let connectors = [
+            ConnectorConfig(name: "demo-cspm", apiURL: server.url, accessKeyID: key.id, secretKey: key.secret, intervalSeconds: max(10, intervalSeconds), pageSize: 500),
+            ConnectorConfig(name: "demo-compute", type: .compute, apiURL: console, accessKeyID: key.id, secretKey: key.secret, intervalSeconds: max(10, intervalSeconds)),
+        ]
+        for config in connectors {
+            if try await app.store.connector(named: config.name) == nil {
+                try await app.addConnector(config)
+            } else {
+                try await app.updateConnector(config)
+            }
         }
 
         var round = 1
         while true {
-            let report = try await app.poll(config.name)
-            let state = try await app.store.state(of: config.name)
-            if let error = report.error {
-                say("poll \(round): failed: \(error)")
-            } else {
-                say("poll \(round): \(report.pages) pages, \(report.fetched) alerts fetched, \(report.added) new events, \(state.totalEvents) stored; status \(state.status.rawValue)")
+            for config in connectors {
+                let report = try await app.poll(config.name)
+                let state = try await app.store.state(of: config.name)
+                let what = config.type == .cspm ? "alerts" : "incidents"
+                if let error = report.error {
+                    say("poll \(round) \(config.name): failed: \(error)")
+                } else {
+                    say("poll \(round) \(config.name): \(report.pages) pages, \(report.fetched) \(what) fetched, \(report.added) new events, \(state.totalEvents) stored; status \(state.status.rawValue)")
+                }
             }
             if once { break }
             try await Task.sleep(for: .seconds(intervalSeconds))
-            // New alerts keep arriving and some are resolved, as in a live tenant.
-            await simulator.addAlerts(max(1, alerts / 50), start: app.clock() - Int64(intervalSeconds) * 1000, spread: Int64(intervalSeconds) * 1000)
+            // New findings keep arriving and some alerts are resolved, as in a live tenant.
+            let recent = app.clock() - Int64(intervalSeconds) * 1000
+            await simulator.addAlerts(max(1, alerts / 50), start: recent, spread: Int64(intervalSeconds) * 1000)
+            await simulator.addIncidents(max(1, alerts / 200), start: recent, spread: Int64(intervalSeconds) * 1000)
             await simulator.transition(max(1, alerts / 100), to: "resolved")
             round += 1
         }
