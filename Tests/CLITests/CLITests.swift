@@ -5,12 +5,15 @@ import Testing
 
 @Suite("prisma-relay command line")
 struct CLITests {
-    @Test("demo --once needs no setup, exits 0 and says what it stored and where")
+    @Test("demo --once needs no setup, exits 0, collects alerts and incidents, and says what it stored and where")
     func demoOnce() async throws {
         let cli = try CLI()
         let result = try await cli.run(["demo", "--once", "--alerts", "300"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("poll 1:"))
+        #expect(result.stdout.contains("poll 1 demo-cspm:"))
+        #expect(result.stdout.contains("alerts fetched"))
+        #expect(result.stdout.contains("poll 1 demo-compute: 1 pages, 30 incidents fetched, 30 new events"))
+        #expect(result.stdout.contains("status Active"))
         #expect(result.stdout.contains("by severity: high"))
         #expect(result.stdout.contains("by module:   CSPM"))
         #expect(result.stdout.contains("Data: prisma-relay-demo/prisma-relay.sqlite"))
@@ -66,6 +69,26 @@ struct CLITests {
             #expect(!output.stdout.contains(simulator.user.secretKey))
             #expect(!output.stderr.contains(simulator.user.secretKey))
         }
+    }
+
+    @Test("a Compute connector is added with its console path and tested like the CSPM one")
+    func computeConnector() async throws {
+        let cli = try CLI()
+        let simulator = PrismaSimulator(configuration: .init(rateLimitPerSecond: nil))
+        await simulator.addRecentIncidents(70)
+        let server = try await simulator.serve()
+        defer { Task { await server.stop() } }
+        let console = server.url + "/" + (simulator.computeTenant ?? "")
+        let add = try await cli.run(
+            ["connector", "add", "--name", "cwpp", "--type", "compute", "--url", console, "--key-id", simulator.user.accessKeyID],
+            environment: ["PRISMA_RELAY_SECRET": simulator.user.secretKey])
+        #expect(add.status == 0)
+        #expect(add.stderr.isEmpty)
+        #expect(try await cli.run(["connector", "test", "cwpp"]).stdout.hasPrefix("Connection successful at "))
+        #expect(try await cli.run(["connector", "poll", "cwpp"]).stdout.contains("2 pages, 70 findings fetched, 70 new events"))
+        let events = try JSONValue.parse(try await cli.run(["events", "list", "--json", "--connector", "cwpp", "--limit", "100"]).stdout)
+        #expect(events.arrayValue?.count == 70)
+        #expect(events.arrayValue?.allSatisfy { $0["kind"]?.stringValue == "incident" && $0["module"]?.stringValue == "CWPP" } == true)
     }
 
     @Test("a console URL is refused with exit 1 and one line naming the field and the API URL")
