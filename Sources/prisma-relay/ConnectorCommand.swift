@@ -29,6 +29,9 @@ struct ConnectorCommand: AsyncParsableCommand {
         @Option(help: "Alert list path: /v2/alert or /alert/v1/alert.") var alertPath = "/v2/alert"
         @Option(help: "Window on which timestamp: updated, opened or status_updated.") var timeField = "updated"
         @Flag(help: "compute: also collect acknowledged (archived) incidents.") var includeAcknowledged = false
+        @Flag(help: "cspm: also collect the tenant's Compute runtime incidents with the same key.") var includeIncidents = false
+        @Option(help: "cspm with --include-incidents: the Compute console path (default: asked of the CSPM API).")
+        var computeUrl: String?
 
         func run() async throws {
             try await reportingErrors {
@@ -41,7 +44,8 @@ struct ConnectorCommand: AsyncParsableCommand {
                 let config = ConnectorConfig(
                     name: name, type: connectorType, apiURL: url, accessKeyID: keyId, secretKey: try readSecret(file: secretFile),
                     intervalSeconds: interval, statuses: status, lookbackSeconds: lookback, pageSize: pageSize,
-                    alertPath: alertPath, timeField: field, includeAcknowledged: includeAcknowledged)
+                    alertPath: alertPath, timeField: field, includeAcknowledged: includeAcknowledged,
+                    includeIncidents: includeIncidents, computeURL: computeUrl)
                 let app = try db.open()
                 for warning in try await app.addConnector(config) { printError("warning: \(warning)") }
                 print("Connector \(name) added. Test it with: prisma-relay connector test \(name)")

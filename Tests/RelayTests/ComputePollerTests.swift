@@ -137,3 +137,41 @@ extension PrismaSimulator {
         return response.status == 200
     }
 }
+
+@Suite("CSPM connector collecting its tenant's incidents")
+struct CSPMWithIncidentsTests {
+    @Test("the console path comes from /meta_info and the same key's JWT reads the incidents")
+    func viaMetaInfo() async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        let alerts = await rig.simulator.addRecentAlerts(150, hours: 2)
+        let incidents = await rig.simulator.addRecentIncidents(80, hours: 2)
+        var config = rig.config()
+        config.includeIncidents = true
+        try await rig.app.addConnector(config)
+        let report = try await rig.app.poll("prod")
+        #expect(report.error == nil)
+        #expect(report.added == 230)
+        #expect(Set(try await rig.storedIDs()).symmetricDifference(alerts + incidents).isEmpty)
+        #expect(await rig.simulator.counters["meta_info", default: 0] == 1)
+        #expect(await rig.simulator.counters["compute.authenticate", default: 0] == 1)
+    }
+
+    @Test("a given console path is used as is, and a wrong one is the poll's error")
+    func givenConsolePath() async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        await rig.simulator.addRecentIncidents(10, hours: 1)
+        var good = rig.config(name: "good")
+        good.includeIncidents = true
+        good.computeURL = rig.server.url + "/" + (rig.simulator.computeTenant ?? "")
+        var bad = good
+        bad.name = "bad"
+        bad.computeURL = rig.server.url
+        try await rig.app.addConnector(good)
+        try await rig.app.addConnector(bad)
+        #expect(try await rig.app.poll("good").added == 10)
+        #expect(await rig.simulator.counters["meta_info", default: 0] == 0)
+        #expect(try await rig.app.poll("bad").error?.contains("lacks the tenant path") == true)
+    }
+}

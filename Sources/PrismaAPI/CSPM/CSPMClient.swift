@@ -107,6 +107,26 @@ public actor CSPMClient: AuthenticatingClient {
         }
     }
 
+    /// The tenant's Compute console path, from `GET /meta_info` (`twistlockUrl`).
+    public func computeConsoleURL() async throws -> String {
+        let url = credentials.apiURL + "/meta_info"
+        return try await perform(path: "GET /meta_info", authenticated: true) { answer in
+            guard answer.status == 200 else { return .unexpected(answer) }
+            guard let console = try Self.parse(answer, path: "GET /meta_info")["twistlockUrl"]?.stringValue, !console.isEmpty else {
+                throw PrismaClientError.malformedJSON(path: "GET /meta_info", detail: "no twistlockUrl: give the Compute console path in computeURL")
+            }
+            return .done(console)
+        } send: { [http] token in
+            try await http.send(.GET, url, headers: [("x-redlock-auth", token ?? "")])
+        }
+    }
+
+    /// The current JWT, logging in when there is none.
+    public func currentToken() async throws -> String {
+        if let token { return token }
+        return try await login()
+    }
+
     /// Every page of `query`, following `nextPageToken` to the end.
     public nonisolated func alertPages(_ query: AlertQuery, path: String) -> AlertPages {
         AlertPages(client: self, query: query, path: path)

@@ -11,10 +11,15 @@ public actor ComputeClient: AuthenticatingClient {
         public var consoleURL: String
         public var username: String
         public var password: Secret
-        public init(consoleURL: String, username: String, password: Secret) {
+        /// When set, authenticate exchanges this CSPM JWT instead of the password (SaaS consoles accept it).
+        public var prismaToken: (@Sendable () async throws -> String)?
+        public init(
+            consoleURL: String, username: String, password: Secret, prismaToken: (@Sendable () async throws -> String)? = nil
+        ) {
             self.consoleURL = consoleURL
             self.username = username
             self.password = password
+            self.prismaToken = prismaToken
         }
     }
 
@@ -59,9 +64,14 @@ public actor ComputeClient: AuthenticatingClient {
     /// Basic credentials instead, which every route accepts.
     @discardableResult
     public func login() async throws -> String {
-        let body = JSONValue.object([
-            "username": .string(credentials.username), "password": .string(credentials.password.reveal()),
-        ]).jsonBytes()
+        let body: [UInt8]
+        if let prismaToken = credentials.prismaToken {
+            body = JSONValue.object(["token": .string(try await prismaToken())]).jsonBytes()
+        } else {
+            body = JSONValue.object([
+                "username": .string(credentials.username), "password": .string(credentials.password.reveal()),
+            ]).jsonBytes()
+        }
         let consoleURL = credentials.consoleURL
         let basic = basicAuthorization
         let header: String = try await perform(path: "POST /api/v1/authenticate", authenticated: false) { answer in

@@ -63,9 +63,12 @@ public struct RelayApp: Sendable {
         let retry = retry ?? self.retry
         switch config.type {
         case .cspm:
-            return CSPMSource(config: config, client: CSPMClient(
+            let client = CSPMClient(
                 credentials: .init(apiURL: config.apiURL, accessKeyID: config.accessKeyID, secretKey: config.secretKey),
-                http: http, retry: retry, sleep: sleep, logger: logger))
+                http: http, retry: retry, sleep: sleep, logger: logger)
+            return CSPMSource(config: config, client: client) { [http, sleep, logger] credentials in
+                ComputeClient(credentials: credentials, http: http, retry: retry, sleep: sleep, logger: logger)
+            }
         case .compute:
             return ComputeSource(config: config, client: ComputeClient(
                 credentials: .init(consoleURL: config.apiURL, username: config.accessKeyID, password: config.secretKey),

@@ -2,13 +2,18 @@ import PrismaAPI
 import RelayModel
 
 /// CSPM alerts: `POST /login`, then every page of the alert list for the window.
+/// With `includeIncidents`, the tenant's Compute incidents follow, through the console `/meta_info` names (or
+/// `computeURL`), authenticated with the same key's JWT.
 public struct CSPMSource: FindingSource {
     let config: ConnectorConfig
     let client: CSPMClient
+    /// Builds the Compute client for a console path, when incidents are collected too.
+    let computeClient: @Sendable (ComputeClient.Credentials) -> ComputeClient
 
-    public init(config: ConnectorConfig, client: CSPMClient) {
+    public init(config: ConnectorConfig, client: CSPMClient, computeClient: @escaping @Sendable (ComputeClient.Credentials) -> ComputeClient) {
         self.config = config
         self.client = client
+        self.computeClient = computeClient
     }
 
     /// The alert list request for `window`: absolute epoch-ms range on the configured timestamp, the status
@@ -39,6 +44,13 @@ public struct CSPMSource: FindingSource {
             }
             try await page(SourcePage(events: events, bytes: alerts.byteCount))
         }
+        guard config.includeIncidents else { return }
+        let console: String
+        if let given = config.computeURL { console = given } else { console = try await client.computeConsoleURL() }
+        let compute = computeClient(ComputeClient.Credentials(
+            consoleURL: console, username: config.accessKeyID, password: config.secretKey,
+            prismaToken: { [client] in try await client.currentToken() }))
+        try await ComputeSource.collect(client: compute, config: config, window: window, observedAt: observedAt, page: page)
     }
 
     public func probe(now: Int64) async throws {

@@ -14,6 +14,15 @@ public struct ComputeSource: FindingSource {
     public func collect(
         window: ClosedRange<Int64>, observedAt: @Sendable () -> Int64, page: (SourcePage) async throws -> Void
     ) async throws {
+        try await Self.collect(client: client, config: config, window: window, observedAt: observedAt, page: page)
+    }
+
+    /// Authenticates `client` and hands over every incident page of `window`, for this source and for CSPM
+    /// connectors that collect their tenant's incidents too.
+    static func collect(
+        client: ComputeClient, config: ConnectorConfig, window: ClosedRange<Int64>, observedAt: @Sendable () -> Int64,
+        page: (SourcePage) async throws -> Void
+    ) async throws {
         try await client.login()
         // The list returns unacknowledged incidents unless asked; acknowledged ones are a second pass.
         for acknowledged in config.includeAcknowledged ? [false, true] : [false] {

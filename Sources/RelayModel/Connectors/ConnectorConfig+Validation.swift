@@ -16,6 +16,12 @@ extension ConnectorConfig {
         case .success(let url): config.apiURL = url
         case .failure(let error): errors.append(error)
         }
+        if let computeURL, type == .cspm {
+            switch Self.checkConsolePath(computeURL) {
+            case .success(let url): config.computeURL = url
+            case .failure(let error): errors.append(ConfigError(field: "computeURL", error.message))
+            }
+        }
         config.accessKeyID = accessKeyID.trimmingCharacters(in: .whitespaces)
         if config.accessKeyID.isEmpty {
             errors.append(ConfigError(field: "accessKeyID", "is required: the access key ID from Settings → Access Control → Access Keys"))

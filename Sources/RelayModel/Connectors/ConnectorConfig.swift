@@ -31,6 +31,10 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
     public var timeField: AlertTimeField
     /// Compute: also collect incidents someone has acknowledged (archived); default no.
     public var includeAcknowledged: Bool
+    /// CSPM: also collect the tenant's Compute runtime incidents with the same access key.
+    public var includeIncidents: Bool
+    /// CSPM with incidents: the Compute console path; when nil it is asked of the CSPM API (`/meta_info`).
+    public var computeURL: String?
     /// Disabled connectors are not polled.
     public var enabled: Bool
 
@@ -43,9 +47,12 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
         name: String, type: ConnectorType = .cspm, apiURL: String, accessKeyID: String, secretKey: Secret,
         intervalSeconds: Int = 300, statuses: [String] = ["open"], lookbackSeconds: Int = 86_400,
         overlapSeconds: Int = 120, pageSize: Int = 200, alertPath: String = "/v2/alert",
-        timeField: AlertTimeField = .updated, includeAcknowledged: Bool = false, enabled: Bool = true
+        timeField: AlertTimeField = .updated, includeAcknowledged: Bool = false, includeIncidents: Bool = false,
+        computeURL: String? = nil, enabled: Bool = true
     ) {
         self.includeAcknowledged = includeAcknowledged
+        self.includeIncidents = includeIncidents
+        self.computeURL = computeURL
         self.name = name
         self.type = type
         self.apiURL = apiURL
@@ -63,7 +70,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case name, type, apiURL, accessKeyID, intervalSeconds, statuses, lookbackSeconds, overlapSeconds, pageSize
-        case alertPath, timeField, includeAcknowledged, enabled
+        case alertPath, timeField, includeAcknowledged, includeIncidents, computeURL, enabled
     }
 
     public init(from decoder: any Decoder) throws {
@@ -81,6 +88,8 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
             alertPath: try c.decodeIfPresent(String.self, forKey: .alertPath) ?? "/v2/alert",
             timeField: try c.decodeIfPresent(AlertTimeField.self, forKey: .timeField) ?? .updated,
             includeAcknowledged: try c.decodeIfPresent(Bool.self, forKey: .includeAcknowledged) ?? false,
+            includeIncidents: try c.decodeIfPresent(Bool.self, forKey: .includeIncidents) ?? false,
+            computeURL: try c.decodeIfPresent(String.self, forKey: .computeURL),
             enabled: try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true)
     }
 
@@ -98,6 +107,8 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
         try c.encode(alertPath, forKey: .alertPath)
         try c.encode(timeField, forKey: .timeField)
         try c.encode(includeAcknowledged, forKey: .includeAcknowledged)
+        try c.encode(includeIncidents, forKey: .includeIncidents)
+        try c.encodeIfPresent(computeURL, forKey: .computeURL)
         try c.encode(enabled, forKey: .enabled)
     }
 }
