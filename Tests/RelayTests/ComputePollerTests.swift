@@ -93,6 +93,18 @@ struct ComputePollerTests {
         #expect(try await rig.app.test("good").message.hasPrefix("Connection successful at "))
     }
 
+    @Test("a console that issues no tokens is read with Basic credentials")
+    func basicFallback() async throws {
+        let rig = try await Rig.start(computeIssuesTokens: false)
+        defer { Task { await rig.stop() } }
+        let ids = await rig.simulator.addRecentIncidents(75, hours: 1)
+        try await rig.app.addConnector(rig.computeConfig())
+        let report = try await rig.app.poll("compute")
+        #expect(report.error == nil)
+        #expect(Set(try await rig.storedIDs("compute")).symmetricDifference(ids).isEmpty)
+        #expect(await rig.simulator.counters["status.405", default: 0] == 1)
+    }
+
     @Test("a CSPM API URL where the console path belongs is refused, naming the field")
     func cspmURLRefused() async throws {
         let rig = try await Rig.start()

@@ -11,9 +11,12 @@ struct Rig {
     let app: RelayApp
     let clock: ManualClock
 
-    static func start(faults: SimFaults = SimFaults(), store: ((SQLiteStore) -> any RelayStore)? = nil) async throws -> Rig {
+    static func start(
+        faults: SimFaults = SimFaults(), computeIssuesTokens: Bool = true, store: ((SQLiteStore) -> any RelayStore)? = nil
+    ) async throws -> Rig {
         let clock = ManualClock(1_763_800_000_000)
-        let simulator = PrismaSimulator(configuration: .init(seed: 3, rateLimitPerSecond: nil, clock: { clock.now }))
+        let simulator = PrismaSimulator(configuration: .init(
+            seed: 3, rateLimitPerSecond: nil, clock: { clock.now }, computeIssuesTokens: computeIssuesTokens))
         await simulator.setFaults(faults)
         let server = try await simulator.serve()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString)")

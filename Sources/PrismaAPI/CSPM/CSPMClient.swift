@@ -19,26 +19,16 @@ public actor CSPMClient: AuthenticatingClient {
     }
 
     let credentials: Credentials
-    let http: HTTPExchange
-    let retry: RetryPolicy
-    let sleep: @Sendable (Duration) async throws -> Void
-    let logger: Logger
+    let environment: ClientEnvironment
     var token: String?
     var random = SystemRandomNumberGenerator()
     var baseURL: String { credentials.apiURL }
     /// How many times this client has logged in (fresh logins, not retries of one).
     public private(set) var logins = 0
 
-    public init(
-        credentials: Credentials, http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = RetryPolicy(),
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        logger: Logger = Logger(label: "prisma-relay.cspm")
-    ) {
+    public init(credentials: Credentials, environment: ClientEnvironment = ClientEnvironment()) {
         self.credentials = credentials
-        self.http = http
-        self.retry = retry
-        self.sleep = sleep
-        self.logger = logger
+        self.environment = environment
     }
 
     /// Exchanges the access key for a fresh JWT (`POST /login`) and keeps it for the calls that follow.
@@ -66,12 +56,12 @@ public actor CSPMClient: AuthenticatingClient {
             default:
                 return .unexpected(answer)
             }
-        } send: { [http] _ in
+        } send: { [http = environment.http] _ in
             try await http.send(.POST, apiURL + "/login", body: body)
         }
         token = fresh
         logins += 1
-        logger.debug("prisma login succeeded", metadata: ["api_url": .string(apiURL)])
+        environment.logger.debug("prisma login succeeded", metadata: ["api_url": .string(apiURL)])
         return fresh
     }
 
@@ -102,7 +92,7 @@ public actor CSPMClient: AuthenticatingClient {
             default:
                 return .unexpected(answer)
             }
-        } send: { [http] token in
+        } send: { [http = environment.http] token in
             try await http.send(.POST, url, headers: [("x-redlock-auth", token ?? "")], body: body)
         }
     }
@@ -116,7 +106,7 @@ public actor CSPMClient: AuthenticatingClient {
                 throw PrismaClientError.malformedJSON(path: "GET /meta_info", detail: "no twistlockUrl: give the Compute console path in computeURL")
             }
             return .done(console)
-        } send: { [http] token in
+        } send: { [http = environment.http] token in
             try await http.send(.GET, url, headers: [("x-redlock-auth", token ?? "")])
         }
     }

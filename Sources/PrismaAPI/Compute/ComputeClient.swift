@@ -35,25 +35,15 @@ public actor ComputeClient: AuthenticatingClient {
     public static let pageLimit = 50
 
     let credentials: Credentials
-    let http: HTTPExchange
-    let retry: RetryPolicy
-    let sleep: @Sendable (Duration) async throws -> Void
-    let logger: Logger
+    let environment: ClientEnvironment
     /// The whole `Authorization` header value: `Bearer <token>` or `Basic <credentials>`.
     var token: String?
     var random = SystemRandomNumberGenerator()
     var baseURL: String { credentials.consoleURL }
 
-    public init(
-        credentials: Credentials, http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = RetryPolicy(),
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        logger: Logger = Logger(label: "prisma-relay.compute")
-    ) {
+    public init(credentials: Credentials, environment: ClientEnvironment = ClientEnvironment()) {
         self.credentials = credentials
-        self.http = http
-        self.retry = retry
-        self.sleep = sleep
-        self.logger = logger
+        self.environment = environment
     }
 
     var basicAuthorization: String {
@@ -90,7 +80,7 @@ public actor ComputeClient: AuthenticatingClient {
             case 400, 403, 405: return .done(basic)
             default: return .unexpected(answer)
             }
-        } send: { [http] _ in
+        } send: { [http = environment.http] _ in
             try await http.send(.POST, consoleURL + "/api/v1/authenticate", body: body)
         }
         token = header
@@ -127,7 +117,7 @@ public actor ComputeClient: AuthenticatingClient {
             default:
                 return .unexpected(answer)
             }
-        } send: { [http] header in
+        } send: { [http = environment.http] header in
             try await http.send(.GET, url, headers: [("Authorization", header ?? "")])
         }
     }

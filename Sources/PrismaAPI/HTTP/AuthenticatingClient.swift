@@ -6,9 +6,7 @@ import RelayModel
 protocol AuthenticatingClient: Actor {
     var token: String? { get set }
     var random: SystemRandomNumberGenerator { get set }
-    var retry: RetryPolicy { get }
-    var sleep: @Sendable (Duration) async throws -> Void { get }
-    var logger: Logger { get }
+    var environment: ClientEnvironment { get }
     /// The URL the client talks to, for messages.
     var baseURL: String { get }
     /// Obtains a fresh token and keeps it.
@@ -74,7 +72,7 @@ extension AuthenticatingClient {
                     guard !loggedInAgain else { throw PrismaClientError.tokenRefused(path: path, reason: answer.redlockReason) }
                     loggedInAgain = true
                     token = nil
-                    logger.info("prisma token expired, logging in again", metadata: ["path": .string(path)])
+                    environment.logger.info("prisma token expired, logging in again", metadata: ["path": .string(path)])
                     continue
                 }
                 guard RetryPolicy.isRetryable(status: answer.status) else {
@@ -85,24 +83,24 @@ extension AuthenticatingClient {
                 if answer.status == 429 {
                     rateLimited += 1
                     final = .retriesExhausted(path: path, attempts: attempt + rateLimited, last: reason)
-                    guard rateLimited < retry.maxRateLimitedAttempts else { throw final }
-                    try await sleep(retry.delay(retry: rateLimited, floor: floor, using: &random))
+                    guard rateLimited < environment.retry.maxRateLimitedAttempts else { throw final }
+                    try await environment.sleep(environment.retry.delay(retry: rateLimited, floor: floor, using: &random))
                     continue
                 }
                 final = .retriesExhausted(path: path, attempts: attempt, last: reason)
             }
-            guard attempt < retry.maxAttempts else {
+            guard attempt < environment.retry.maxAttempts else {
                 if case .retriesExhausted = final {
                     throw PrismaClientError.retriesExhausted(path: path, attempts: attempt, last: reason)
                 }
                 throw final
             }
-            let wait = retry.delay(retry: attempt, floor: floor, using: &random)
-            logger.notice(
+            let wait = environment.retry.delay(retry: attempt, floor: floor, using: &random)
+            environment.logger.notice(
                 "prisma call failed, retrying",
                 metadata: ["path": .string(path), "reason": .string(reason), "attempt": .stringConvertible(attempt),
                            "wait_ms": .stringConvertible(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)])
-            try await sleep(wait)
+            try await environment.sleep(wait)
             attempt += 1
         }
     }

@@ -18,13 +18,16 @@ public actor PrismaSimulator {
         public var clock: @Sendable () -> Int64
         /// The Compute console's tenant path (SaaS form `/us-1-…`); nil serves a self-hosted console at the root.
         public var computeTenant: String?
+        /// Whether the console issues tokens; when false, authenticate answers 405 and only Basic credentials work.
+        public var computeIssuesTokens: Bool
 
         public init(
             seed: UInt64 = 1, tokenLifetimeSeconds: Int = 600, rateLimitPerSecond: Double? = 2, rateLimitBurst: Int = 10,
             clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
-            computeTenant: String? = "us-1-111111111"
+            computeTenant: String? = "us-1-111111111", computeIssuesTokens: Bool = true
         ) {
             self.computeTenant = computeTenant
+            self.computeIssuesTokens = computeIssuesTokens
             self.seed = seed
             self.tokenLifetimeSeconds = tokenLifetimeSeconds
             self.rateLimitPerSecond = rateLimitPerSecond

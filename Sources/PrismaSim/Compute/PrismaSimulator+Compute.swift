@@ -49,6 +49,7 @@ extension PrismaSimulator {
     public func computeAuthenticate(_ request: SimRequest, tenant: String?) -> SimResponse {
         count("compute.authenticate")
         if let wrong = checkTenant(tenant, authenticating: true) { return finish(wrong) }
+        guard configuration.computeIssuesTokens else { return finish(Self.computeError(405, "method not allowed")) }
         guard let body = try? JSONValue.parse(request.body) else { return finish(Self.computeError(400, "invalid request body")) }
         let user: SimUser?
         if let jwtToken = body["token"]?.stringValue {

@@ -27,15 +27,15 @@ public enum SimRouter {
         // Compute console routes, with the tenant path (SaaS) and without it (self-hosted, or a URI missing it).
         for prefix in [":tenant/api/:version", "api/:version"] {
             router.post(RouterPath("\(prefix)/authenticate")) { request, context in
-                guard let tenant = try versionedTenant(context) else { return notFound() }
+                guard let tenant = versionedTenant(context) else { return notFound() }
                 return try await respond(await simulator.computeAuthenticate(simRequest(request, context), tenant: tenant.tenant))
             }
             router.get(RouterPath("\(prefix)/audits/incidents")) { request, context in
-                guard let tenant = try versionedTenant(context) else { return notFound() }
+                guard let tenant = versionedTenant(context) else { return notFound() }
                 return try await respond(await simulator.listIncidents(simRequest(request, context), tenant: tenant.tenant))
             }
             router.patch(RouterPath("\(prefix)/audits/incidents/acknowledge/:id")) { request, context in
-                guard let tenant = try versionedTenant(context) else { return notFound() }
+                guard let tenant = versionedTenant(context) else { return notFound() }
                 let id = context.parameters.get("id") ?? ""
                 return try await respond(await simulator.acknowledgeIncident(simRequest(request, context), tenant: tenant.tenant, id: id))
             }
@@ -49,7 +49,7 @@ public enum SimRouter {
     }
 
     /// The console path of a Compute route, or nil when the API version is neither `v1` nor `vNN.NN`.
-    static func versionedTenant(_ context: BasicRequestContext) throws -> ConsolePath? {
+    static func versionedTenant(_ context: BasicRequestContext) -> ConsolePath? {
         guard let version = context.parameters.get("version"), version == "v1" || version.wholeMatch(of: /v\d{2}\.\d{2}/) != nil
         else { return nil }
         return ConsolePath(tenant: context.parameters.get("tenant"))

@@ -60,19 +60,17 @@ public struct RelayApp: Sendable {
 
     /// The source of a connector's findings; `retry` defaults to the relay's policy.
     public func source(for config: ConnectorConfig, retry: RetryPolicy? = nil) -> any FindingSource {
-        let retry = retry ?? self.retry
+        let environment = ClientEnvironment(http: http, retry: retry ?? self.retry, sleep: sleep, logger: logger)
         switch config.type {
         case .cspm:
             let client = CSPMClient(
                 credentials: .init(apiURL: config.apiURL, accessKeyID: config.accessKeyID, secretKey: config.secretKey),
-                http: http, retry: retry, sleep: sleep, logger: logger)
-            return CSPMSource(config: config, client: client) { [http, sleep, logger] credentials in
-                ComputeClient(credentials: credentials, http: http, retry: retry, sleep: sleep, logger: logger)
-            }
+                environment: environment)
+            return CSPMSource(config: config, client: client) { ComputeClient(credentials: $0, environment: environment) }
         case .compute:
             return ComputeSource(config: config, client: ComputeClient(
                 credentials: .init(consoleURL: config.apiURL, username: config.accessKeyID, password: config.secretKey),
-                http: http, retry: retry, sleep: sleep, logger: logger))
+                environment: environment))
         }
     }
 
