@@ -1,0 +1,80 @@
+import Foundation
+
+/// One key of an `integrationConfig`: its type, whether it is required, its default, whether it is secret, and
+/// the rule its value must meet. The same description validates the API and draws the console's forms.
+public struct IntegrationField: Sendable {
+    /// The JSON type a value must have.
+    public enum Kind: Sendable, Equatable {
+        case string
+        case bool
+        /// An integer from a fixed set, given as a number or a numeric string (Prisma's examples use both).
+        case interval([Int])
+        /// The webhook's `headers`: `[{key, value, secure, readOnly}]`.
+        case headers
+        /// ServiceNow's `tables`: `[{"incident": true}, …]`.
+        case tables
+        /// The webhook's `customPayloads`: `{"CS": "<a JSON string>"}`.
+        case customPayloads
+        /// AWS Security Hub style region list, or any other array kept as given.
+        case array
+    }
+
+    public var key: String
+    public var kind: Kind
+    /// Required in every variant of the type (variants add their own requirements).
+    public var required: Bool
+    /// Filled in when absent.
+    public var defaultValue: JSONValue?
+    /// Masked in every response, sealed at rest.
+    public var secret: Bool
+    /// What people see next to the field.
+    public var help: String
+    /// The value's rule: nil when it is fine, else what is wrong and how to fix it.
+    public var check: (@Sendable (String) -> String?)?
+
+    public init(
+        _ key: String, _ kind: Kind = .string, required: Bool = false, defaultValue: JSONValue? = nil, secret: Bool = false,
+        help: String, check: (@Sendable (String) -> String?)? = nil
+    ) {
+        self.key = key
+        self.kind = kind
+        self.required = required
+        self.defaultValue = defaultValue
+        self.secret = secret
+        self.help = help
+        self.check = check
+    }
+}
+
+/// The value rules fields share.
+public enum FieldRule {
+    /// An absolute http(s) URL.
+    public static let httpURL: @Sendable (String) -> String? = { text in
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            url.host?.isEmpty == false
+        else { return "must be an http(s) URL, e.g. https://example.com/path" }
+        return nil
+    }
+
+    /// A 128-bit UUID (`externalId`).
+    public static let uuid: @Sendable (String) -> String? = { text in
+        UUID(uuidString: text) == nil ? "must be a UUID such as 3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b" : nil
+    }
+
+    /// An IAM role ARN.
+    public static let roleARN: @Sendable (String) -> String? = { text in
+        text.wholeMatch(of: /arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+/) == nil
+            ? "must be an IAM role ARN such as arn:aws:iam::123456789012:role/PrismaRelay" : nil
+    }
+
+    /// An AWS region name.
+    public static let awsRegion: @Sendable (String) -> String? = { text in
+        text.wholeMatch(of: /[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d/) == nil ? "must be an AWS region such as us-east-1" : nil
+    }
+
+    /// A host name or address without a scheme.
+    public static let bareHost: @Sendable (String) -> String? = { text in
+        if text.contains("://") { return "give the host without http(s)://, e.g. qualysapi.qualys.com" }
+        return text.contains(" ") || text.isEmpty ? "must be a host name" : nil
+    }
+}

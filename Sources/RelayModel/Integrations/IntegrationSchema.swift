@@ -1,0 +1,42 @@
+/// What an `integrationConfig` of one type may hold (seed 003's tables, plus the keys Prisma's reference documents
+/// beyond them), the rules across its keys, and which keys are fixed once created.
+public struct IntegrationSchema: Sendable {
+    public var type: IntegrationType
+    public var fields: [IntegrationField]
+    /// Keys an update may not change.
+    public var immutableKeys: Set<String>
+    /// Rules across keys (the SQS and Service Bus variants, payload switches): the problems found.
+    var crossCheck: @Sendable (JSONObject) -> [ConfigError]
+
+    init(
+        _ type: IntegrationType, _ fields: [IntegrationField], immutableKeys: Set<String> = [],
+        crossCheck: @escaping @Sendable (JSONObject) -> [ConfigError] = { _ in [] }
+    ) {
+        self.type = type
+        self.fields = fields
+        self.immutableKeys = immutableKeys
+        self.crossCheck = crossCheck
+    }
+
+    /// The field named `key`.
+    public func field(_ key: String) -> IntegrationField? { fields.first { $0.key == key } }
+
+    /// The schema of `type`.
+    public static func of(_ type: IntegrationType) -> IntegrationSchema { all[type]! }
+
+    /// Every type's schema.
+    public static let all: [IntegrationType: IntegrationSchema] = Dictionary(
+        uniqueKeysWithValues: IntegrationSchemas.list.map { ($0.type, $0) })
+}
+
+/// `integrationConfig.<key>` — how errors name a config key.
+func configPath(_ key: String) -> String { "integrationConfig.\(key)" }
+
+/// Whether a key holds a non-empty value.
+func present(_ config: JSONObject, _ key: String) -> Bool {
+    switch config[key] {
+    case nil, .null: false
+    case .string(let text): !text.isEmpty
+    default: true
+    }
+}
