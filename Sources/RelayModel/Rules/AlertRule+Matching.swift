@@ -1,0 +1,48 @@
+extension AlertRule {
+    /// Whether the rule sends `event`: enabled, notifying on the event's status, and every filter met.
+    public func matches(_ event: NormalizedEvent) -> Bool {
+        guard enabled, notifies(on: event.status) else { return false }
+        let raw = event.rawEvent
+        let labels = raw["policy"]?["labels"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let standards = raw["policy"]?["complianceMetadata"]?.arrayValue?.compactMap { $0["standardName"]?.stringValue } ?? []
+        return Self.any(filters.severities.map(\.rawValue), [event.severity.rawValue])
+            && Self.any(filters.originalSeverities, event.originalSeverity.map { [$0] } ?? [])
+            && Self.any(filters.modules.map(\.rawValue), [event.module.rawValue])
+            && Self.any(filters.policyTypes, event.policy?.type.map { [$0] } ?? [])
+            && Self.any(filters.policyNames, event.policy?.name.map { [$0] } ?? [])
+            && Self.any(filters.policyLabels, labels)
+            && Self.any(filters.cloudTypes, event.resource.cloud.map { [$0] } ?? [])
+            && Self.any(filters.accountIDs, event.resource.accountID.map { [$0] } ?? [])
+            && Self.any(filters.regions, event.resource.region.map { [$0] } ?? [])
+            && Self.any(filters.complianceStandards, standards)
+            && Self.any(filters.connectors, [event.connector])
+    }
+
+    /// Whether the rule notifies on a status: open, resolved, dismissed, snoozed. A pending resolution is not a
+    /// transition anyone is notified of.
+    public func notifies(on status: String) -> Bool {
+        switch status {
+        case "open": notifyOnOpen
+        case "resolved": notifyOnResolved
+        case "dismissed": notifyOnDismissed
+        case "snoozed": notifyOnSnoozed
+        default: false
+        }
+    }
+
+    /// An empty filter matches; otherwise one of `wanted` must equal one of `have`, ignoring case.
+    static func any(_ wanted: [String], _ have: [String]) -> Bool {
+        guard !wanted.isEmpty else { return true }
+        let set = Set(have.map { $0.lowercased() })
+        return wanted.contains { set.contains($0.lowercased()) }
+    }
+}
+
+/// Decides where an event goes.
+public enum AlertRouter {
+    /// The integrations that receive `event` under `rules`, each once, in the order first named.
+    public static func destinations(of event: NormalizedEvent, rules: [AlertRule]) -> [String] {
+        var seen = Set<String>()
+        return rules.filter { $0.matches(event) }.flatMap(\.integrationIDs).filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,53 @@
+/// Prisma's alert rule, reduced to what routing needs: which events (filters), on which transitions, go to
+/// which integrations.
+public struct AlertRule: Sendable, Equatable, Codable {
+    /// What an event must have to match. An empty list matches anything; values in one list are alternatives
+    /// (OR), and every non-empty list must be met (AND). Text compares case-insensitively.
+    public struct Filters: Sendable, Equatable, Codable {
+        public var severities: [Severity] = []
+        /// Prisma's own tiers: critical, high, medium, low, informational.
+        public var originalSeverities: [String] = []
+        public var modules: [Module] = []
+        public var policyTypes: [String] = []
+        public var policyNames: [String] = []
+        public var policyLabels: [String] = []
+        public var cloudTypes: [String] = []
+        public var accountIDs: [String] = []
+        public var regions: [String] = []
+        public var complianceStandards: [String] = []
+        /// Connector names.
+        public var connectors: [String] = []
+
+        public init() {}
+    }
+
+    public var id: String
+    public var name: String
+    public var description: String?
+    public var enabled: Bool
+    public var filters: Filters
+    /// Notify when an alert opens (default), resolves, is dismissed or snoozed.
+    public var notifyOnOpen: Bool
+    public var notifyOnResolved: Bool
+    public var notifyOnDismissed: Bool
+    public var notifyOnSnoozed: Bool
+    /// The integrations that receive the matching events.
+    public var integrationIDs: [String]
+
+    public init(
+        id: String, name: String, description: String? = nil, enabled: Bool = true, filters: Filters = Filters(),
+        notifyOnOpen: Bool = true, notifyOnResolved: Bool = false, notifyOnDismissed: Bool = false,
+        notifyOnSnoozed: Bool = false, integrationIDs: [String]
+    ) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.enabled = enabled
+        self.filters = filters
+        self.notifyOnOpen = notifyOnOpen
+        self.notifyOnResolved = notifyOnResolved
+        self.notifyOnDismissed = notifyOnDismissed
+        self.notifyOnSnoozed = notifyOnSnoozed
+        self.integrationIDs = integrationIDs
+    }
+}

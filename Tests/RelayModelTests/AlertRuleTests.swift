@@ -1,0 +1,89 @@
+import RelayModel
+import Testing
+
+@Suite("Alert rules")
+struct AlertRuleTests {
+    func alert(_ fields: String = "", status: String = "open", connector: String = "prod") throws -> NormalizedEvent {
+        let json = #"""
+            {"id":"P-1","status":"\#(status)","lastUpdated":1,
+             "policy":{"name":"AWS S3 bucket is publicly accessible","policyType":"config","severity":"critical",
+                       "labels":["CIS","PCI"],"complianceMetadata":[{"standardName":"CIS v1.5.0 (AWS)"}]},
+             "resource":{"cloudType":"aws","accountId":"111111111111","regionId":"us-east-1"}\#(fields)}
+            """#
+        return try AlertNormalizer.normalize(try JSONValue.parse(json), connector: connector, observedAt: 0)
+    }
+
+    func rule(_ configure: (inout AlertRule.Filters) -> Void = { _ in }) -> AlertRule {
+        var filters = AlertRule.Filters()
+        configure(&filters)
+        return AlertRule(id: "r", name: "r", filters: filters, integrationIDs: ["i1"])
+    }
+
+    @Test("a rule without filters sends every open event and nothing else by default")
+    func defaults() throws {
+        #expect(rule().matches(try alert()))
+        #expect(!rule().matches(try alert(status: "resolved")))
+        #expect(!rule().matches(try alert(status: "dismissed")))
+    }
+
+    @Test("each filter matches its field, case-insensitively", arguments: [
+        "severities", "originalSeverities", "modules", "policyTypes", "policyNames", "policyLabels", "cloudTypes",
+        "accountIDs", "regions", "complianceStandards", "connectors",
+    ])
+    func filters(name: String) throws {
+        let event = try alert()
+        func make(_ value: String) -> AlertRule {
+            rule { filters in
+                switch name {
+                case "severities": filters.severities = value == "hit" ? [.high] : [.low]
+                case "originalSeverities": filters.originalSeverities = [value == "hit" ? "CRITICAL" : "low"]
+                case "modules": filters.modules = value == "hit" ? [.cspm] : [.cwpp]
+                case "policyTypes": filters.policyTypes = [value == "hit" ? "Config" : "network"]
+                case "policyNames": filters.policyNames = [value == "hit" ? "aws s3 bucket is publicly accessible" : "other"]
+                case "policyLabels": filters.policyLabels = [value == "hit" ? "pci" : "hipaa"]
+                case "cloudTypes": filters.cloudTypes = [value == "hit" ? "AWS" : "gcp"]
+                case "accountIDs": filters.accountIDs = [value == "hit" ? "111111111111" : "222222222222"]
+                case "regions": filters.regions = [value == "hit" ? "US-EAST-1" : "eu-west-1"]
+                case "complianceStandards": filters.complianceStandards = [value == "hit" ? "CIS v1.5.0 (AWS)" : "SOC 2"]
+                default: filters.connectors = [value == "hit" ? "prod" : "staging"]
+                }
+            }
+        }
+        #expect(make("hit").matches(event))
+        #expect(!make("miss").matches(event))
+    }
+
+    @Test("values of one filter are alternatives; different filters must all hold")
+    func orAndAnd() throws {
+        let event = try alert()
+        #expect(rule { $0.cloudTypes = ["gcp", "aws"] }.matches(event))
+        #expect(!rule { $0.cloudTypes = ["aws"]; $0.regions = ["eu-west-1"] }.matches(event))
+        #expect(rule { $0.cloudTypes = ["aws"]; $0.regions = ["eu-west-1", "us-east-1"] }.matches(event))
+    }
+
+    @Test("transitions notify only when the rule asks for them")
+    func transitions() throws {
+        var onResolve = rule()
+        onResolve.notifyOnOpen = false
+        onResolve.notifyOnResolved = true
+        #expect(onResolve.matches(try alert(status: "resolved")))
+        #expect(!onResolve.matches(try alert(status: "open")))
+        var snoozeAndDismiss = rule()
+        snoozeAndDismiss.notifyOnSnoozed = true
+        snoozeAndDismiss.notifyOnDismissed = true
+        #expect(snoozeAndDismiss.matches(try alert(status: "snoozed")))
+        #expect(snoozeAndDismiss.matches(try alert(status: "dismissed")))
+        #expect(!snoozeAndDismiss.matches(try alert(status: "pending_resolution")))
+    }
+
+    @Test("a disabled rule sends nothing; the router names each integration once")
+    func router() throws {
+        var off = rule()
+        off.enabled = false
+        let a = AlertRule(id: "a", name: "a", integrationIDs: ["slack", "splunk"])
+        let b = AlertRule(id: "b", name: "b", filters: { var f = AlertRule.Filters(); f.severities = [.high]; return f }(), integrationIDs: ["splunk", "pd"])
+        let c = AlertRule(id: "c", name: "c", filters: { var f = AlertRule.Filters(); f.modules = [.cwpp]; return f }(), integrationIDs: ["teams"])
+        #expect(!off.matches(try alert()))
+        #expect(AlertRouter.destinations(of: try alert(), rules: [off, a, b, c]) == ["slack", "splunk", "pd"])
+    }
+}
