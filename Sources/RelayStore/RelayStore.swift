@@ -14,13 +14,37 @@ public protocol RelayStore: Sendable {
     /// Every connector, by name.
     func connectors() async throws -> [ConnectorConfig]
 
-    /// Stores `events`, absorbing any already stored (same connector, kind, native id and version), and — when
-    /// `cursor` is given — moves the connector's cursor to it, all in one transaction. Returns how many were new.
+    /// Stores `events`, absorbing any already stored (same connector, kind, native id and version), queues each new
+    /// one for the integrations the enabled rules route it to, and — when `cursor` is given — moves the connector's
+    /// cursor to it, all in one transaction. Returns how many were new.
     func commit(events: [NormalizedEvent], connector: String, cursor: Int64?) async throws -> Int
     /// Records the end of a poll at `time` (epoch ms).
     func recordPoll(connector: String, at time: Int64, outcome: PollOutcome) async throws
     /// The connector's status, counts and cursor.
     func state(of connector: String) async throws -> ConnectorState
+
+    /// Adds an integration; fails with `StoreError.integrationNameExists` when the name is taken.
+    func addIntegration(_ integration: Integration) async throws
+    /// Replaces an integration (same id).
+    func updateIntegration(_ integration: Integration) async throws
+    /// Removes an integration; fails with `StoreError.integrationInUse` while a rule sends to it.
+    func removeIntegration(id: String) async throws
+    /// One integration with its config unsealed, or nil.
+    func integration(id: String) async throws -> Integration?
+    /// Every integration, by name.
+    func integrations() async throws -> [Integration]
+
+    /// Adds an alert rule; every integration it names must exist.
+    func addRule(_ rule: AlertRule) async throws
+    /// Replaces a rule (same id).
+    func updateRule(_ rule: AlertRule) async throws
+    func removeRule(id: String) async throws
+    func rule(id: String) async throws -> AlertRule?
+    /// Every rule, by name.
+    func rules() async throws -> [AlertRule]
+
+    /// Deliveries waiting: one row per (event, integration) the rules routed, oldest first.
+    func outbox(integrationID: String?) async throws -> [OutboxEntry]
 
     /// Stored events, newest first.
     func events(_ query: EventQuery) async throws -> [NormalizedEvent]
@@ -57,5 +81,18 @@ public struct EventSummary: Sendable, Equatable {
         self.total = total
         self.bySeverity = bySeverity
         self.byModule = byModule
+    }
+}
+
+/// One delivery waiting in the outbox.
+public struct OutboxEntry: Sendable, Equatable {
+    public var eventID: String
+    public var integrationID: String
+    /// Epoch milliseconds.
+    public var createdAt: Int64
+    public init(eventID: String, integrationID: String, createdAt: Int64) {
+        self.eventID = eventID
+        self.integrationID = integrationID
+        self.createdAt = createdAt
     }
 }

@@ -2,6 +2,12 @@
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case connectorExists(String)
     case unknownConnector(String)
+    case integrationNameExists(String)
+    case unknownIntegration(String)
+    /// Rules (by name) still send to the integration.
+    case integrationInUse(id: String, rules: [String])
+    case ruleNameExists(String)
+    case unknownRule(String)
     /// A stored secret could not be decrypted with the key in use.
     case secretUnreadable(connector: String)
     /// The key that encrypts secrets is missing or malformed.
@@ -13,6 +19,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .connectorExists(let name): "a connector named \"\(name)\" already exists: pick another name or update it"
         case .unknownConnector(let name): "there is no connector named \"\(name)\" (prisma-relay connector list shows them)"
+        case .integrationNameExists(let name): "an integration named \"\(name)\" already exists: names are unique"
+        case .unknownIntegration(let id): "there is no integration with id \(id)"
+        case .integrationInUse(let id, let rules):
+            "integration \(id) is used by alert rules \(rules.joined(separator: ", ")): remove it from them first"
+        case .ruleNameExists(let name): "an alert rule named \"\(name)\" already exists: names are unique"
+        case .unknownRule(let id): "there is no alert rule with id \(id)"
         case .secretUnreadable(let name):
             "the secret of connector \"\(name)\" cannot be decrypted: the key file beside the database (or PRISMA_RELAY_MASTER_KEY) is not the one it was stored with"
         case .badMasterKey(let detail): "the secret encryption key is unusable: \(detail)"

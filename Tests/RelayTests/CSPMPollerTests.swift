@@ -162,5 +162,16 @@ final class CrashAfterCommits: @unchecked Sendable {
         func state(of connector: String) async throws -> ConnectorState { try await base.state(of: connector) }
         func events(_ query: EventQuery) async throws -> [NormalizedEvent] { try await base.events(query) }
         func eventSummary(connector: String?) async throws -> EventSummary { try await base.eventSummary(connector: connector) }
+        func addIntegration(_ integration: Integration) async throws { try await base.addIntegration(integration) }
+        func updateIntegration(_ integration: Integration) async throws { try await base.updateIntegration(integration) }
+        func removeIntegration(id: String) async throws { try await base.removeIntegration(id: id) }
+        func integration(id: String) async throws -> Integration? { try await base.integration(id: id) }
+        func integrations() async throws -> [Integration] { try await base.integrations() }
+        func addRule(_ rule: AlertRule) async throws { try await base.addRule(rule) }
+        func updateRule(_ rule: AlertRule) async throws { try await base.updateRule(rule) }
+        func removeRule(id: String) async throws { try await base.removeRule(id: id) }
+        func rule(id: String) async throws -> AlertRule? { try await base.rule(id: id) }
+        func rules() async throws -> [AlertRule] { try await base.rules() }
+        func outbox(integrationID: String?) async throws -> [OutboxEntry] { try await base.outbox(integrationID: integrationID) }
     }
 }

@@ -42,6 +42,39 @@ enum SQLiteMigrations {
                 CREATE INDEX event_by_severity ON event(severity, updated_ms DESC);
                 """)
         }
+        migrator.registerMigration("v2-integrations-rules-outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE integration (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    description TEXT NOT NULL DEFAULT '',
+                    enabled INTEGER NOT NULL,
+                    sealed_config BLOB NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_ts INTEGER NOT NULL,
+                    last_modified_by TEXT NOT NULL,
+                    last_modified_ts INTEGER NOT NULL
+                );
+                CREATE TABLE alert_rule (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL UNIQUE,
+                    enabled INTEGER NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    event_id TEXT NOT NULL REFERENCES event(id),
+                    integration_id TEXT NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    UNIQUE (event_id, integration_id)
+                );
+                CREATE INDEX outbox_due ON outbox(integration_id, state, next_attempt_at);
+                """)
+        }
         return migrator
     }
 }
