@@ -53,10 +53,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "RelayServer",
+            dependencies: [
+                "Relay", "RelayModel", "RelayStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "prisma-relay",
             dependencies: [
-                "Relay", "RelayModel", "RelayStore", "PrismaSim",
+                "Relay", "RelayModel", "RelayStore", "PrismaSim", "RelayServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,6 +77,10 @@ let package = Package(
         .testTarget(name: "PrismaAPITests", dependencies: ["PrismaAPI", "PrismaSim"]),
         .testTarget(name: "RelayStoreTests", dependencies: ["RelayStore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PrismaSimTests", dependencies: ["PrismaSim", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .testTarget(
+            name: "RelayServerTests",
+            dependencies: ["RelayServer", "Relay", "RelayStore", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(name: "CLITests", dependencies: ["PrismaSim", "RelayModel"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "PrismaSim", "RelayStore"]),
     ]

@@ -46,6 +46,11 @@ public protocol RelayStore: Sendable {
     /// Deliveries waiting: one row per (event, integration) the rules routed, oldest first.
     func outbox(integrationID: String?) async throws -> [OutboxEntry]
 
+    /// Adds an API access key (its secret only as a hash); names and key ids are unique.
+    func addAPIKey(_ key: APIKey) async throws
+    /// The API key with this access key id, or nil.
+    func apiKey(id: String) async throws -> APIKey?
+
     /// Stored events, newest first.
     func events(_ query: EventQuery) async throws -> [NormalizedEvent]
     /// Event counts by severity and module.
@@ -93,6 +98,21 @@ public struct OutboxEntry: Sendable, Equatable {
     public init(eventID: String, integrationID: String, createdAt: Int64) {
         self.eventID = eventID
         self.integrationID = integrationID
+        self.createdAt = createdAt
+    }
+}
+
+/// An access key of the relay's own API: the id is public, the secret is kept only as a SHA-256 hash.
+public struct APIKey: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    /// Hex SHA-256 of the secret.
+    public var secretHash: String
+    public var createdAt: Int64
+    public init(id: String, name: String, secretHash: String, createdAt: Int64) {
+        self.id = id
+        self.name = name
+        self.secretHash = secretHash
         self.createdAt = createdAt
     }
 }

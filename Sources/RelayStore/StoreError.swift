@@ -7,6 +7,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Rules (by name) still send to the integration.
     case integrationInUse(id: String, rules: [String])
     case ruleNameExists(String)
+    case apiKeyNameExists(String)
     case unknownRule(String)
     /// A stored secret could not be decrypted with the key in use.
     case secretUnreadable(connector: String)
@@ -25,6 +26,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "integration \(id) is used by alert rules \(rules.joined(separator: ", ")): remove it from them first"
         case .ruleNameExists(let name): "an alert rule named \"\(name)\" already exists: names are unique"
         case .unknownRule(let id): "there is no alert rule with id \(id)"
+        case .apiKeyNameExists(let name): "an API key named \"\(name)\" already exists"
         case .secretUnreadable(let name):
             "the secret of connector \"\(name)\" cannot be decrypted: the key file beside the database (or PRISMA_RELAY_MASTER_KEY) is not the one it was stored with"
         case .badMasterKey(let detail): "the secret encryption key is unusable: \(detail)"

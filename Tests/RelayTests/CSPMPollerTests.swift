@@ -173,5 +173,7 @@ final class CrashAfterCommits: @unchecked Sendable {
         func rule(id: String) async throws -> AlertRule? { try await base.rule(id: id) }
         func rules() async throws -> [AlertRule] { try await base.rules() }
         func outbox(integrationID: String?) async throws -> [OutboxEntry] { try await base.outbox(integrationID: integrationID) }
+        func addAPIKey(_ key: APIKey) async throws { try await base.addAPIKey(key) }
+        func apiKey(id: String) async throws -> APIKey? { try await base.apiKey(id: id) }
     }
 }

@@ -19,6 +19,27 @@ public struct AlertRule: Sendable, Equatable, Codable {
         public var connectors: [String] = []
 
         public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case severities, originalSeverities, modules, policyTypes, policyNames, policyLabels, cloudTypes, accountIDs
+            case regions, complianceStandards, connectors
+        }
+
+        /// Every list is optional in JSON; a missing one matches anything.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            severities = try c.decodeIfPresent([Severity].self, forKey: .severities) ?? []
+            originalSeverities = try c.decodeIfPresent([String].self, forKey: .originalSeverities) ?? []
+            modules = try c.decodeIfPresent([Module].self, forKey: .modules) ?? []
+            policyTypes = try c.decodeIfPresent([String].self, forKey: .policyTypes) ?? []
+            policyNames = try c.decodeIfPresent([String].self, forKey: .policyNames) ?? []
+            policyLabels = try c.decodeIfPresent([String].self, forKey: .policyLabels) ?? []
+            cloudTypes = try c.decodeIfPresent([String].self, forKey: .cloudTypes) ?? []
+            accountIDs = try c.decodeIfPresent([String].self, forKey: .accountIDs) ?? []
+            regions = try c.decodeIfPresent([String].self, forKey: .regions) ?? []
+            complianceStandards = try c.decodeIfPresent([String].self, forKey: .complianceStandards) ?? []
+            connectors = try c.decodeIfPresent([String].self, forKey: .connectors) ?? []
+        }
     }
 
     public var id: String

@@ -75,6 +75,16 @@ enum SQLiteMigrations {
                 CREATE INDEX outbox_due ON outbox(integration_id, state, next_attempt_at);
                 """)
         }
+        migrator.registerMigration("v3-api-keys") { db in
+            try db.execute(sql: """
+                CREATE TABLE api_key (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL UNIQUE,
+                    secret_hash TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,203 @@
+import Hummingbird
+import Relay
+import RelayModel
+
+/// Integrations in both shapes Prisma Cloud's API uses: the legacy `/integration` family and the v1
+/// `/api/v1/tenant/{prismaId}/integration` family (reference §6). Config secrets are masked in every answer.
+struct IntegrationsController {
+    let service: IntegrationService
+    let rules: @Sendable () async throws -> [AlertRule]
+
+    func addRoutes(to router: Router<RelayRequestContext>) {
+        let legacy = router.group("integration")
+        legacy.get { request, _ in try await listLegacy(request) }
+        legacy.post { request, context in try await legacyWrite { try await service.create(draft(request), by: caller(context)) } }
+        legacy.get("name") { request, _ in try await names(request) }
+        legacy.post("test") { request, _ in try await testLegacy(request) }
+        legacy.get(":id") { _, context in
+            try await legacyWrite(empty: false) { try await service.get(context.parameters.require("id")) }
+        }
+        legacy.put(":id") { request, context in
+            try await legacyWrite { try await service.update(id: context.parameters.require("id"), with: draft(request), by: caller(context)) }
+        }
+        legacy.delete(":id") { _, context in
+            try await legacyWrite { try await service.delete(context.parameters.require("id")) }
+        }
+
+        let v1 = router.group("api/v1/tenant/:prismaId/integration")
+        v1.get("channels") { _, _ in JSONResponse.ok(.array(IntegrationType.allCases.map { .string($0.rawValue) })) }
+        v1.get { request, _ in try await listV1(request) }
+        v1.post { request, context in try await v1Write { try await service.create(draft(request), by: caller(context)) } }
+        v1.post("test") { request, _ in try await testV1(request) }
+        v1.get(":id") { _, context in try await v1Write { try await service.get(context.parameters.require("id")) } }
+        v1.put(":id") { request, context in
+            try await v1Write { try await service.update(id: context.parameters.require("id"), with: draft(request), by: caller(context)) }
+        }
+        v1.patch(":id") { request, context in
+            guard let enabled = try await JSONResponse.body(request)?["enabled"]?.boolValue else {
+                return JSONResponse.eventsError(.badRequest, "the body must be {\"enabled\": true|false}")
+            }
+            return try await v1Write { try await service.setEnabled(id: context.parameters.require("id"), enabled, by: caller(context)) }
+        }
+        v1.delete(":id") { _, context in
+            try await v1Write { try await service.delete(context.parameters.require("id")); return nil }
+        }
+    }
+
+    // MARK: Shapes
+
+    /// Prisma's v1 `EventsIntegrationModel`.
+    static func v1JSON(_ integration: Integration) -> JSONValue {
+        .object([
+            "id": .string(integration.id), "name": .string(integration.name), "description": .string(integration.description),
+            "integrationType": .string(integration.type.rawValue),
+            "integrationConfig": .object(IntegrationSchema.of(integration.type).masked(integration.config)),
+            "enabled": .bool(integration.enabled), "createdBy": .string(integration.createdBy),
+            "createdTs": .int(integration.createdTs), "lastModifiedBy": .string(integration.lastModifiedBy),
+            "lastModifiedTs": .int(integration.lastModifiedTs),
+        ])
+    }
+
+    /// Prisma's legacy `IntegrationViewModel`: the v1 fields plus status, validity and the rules that use it.
+    /// Status is `NA` until the delivery engine reports on the integration.
+    static func legacyJSON(_ integration: Integration, rules: [AlertRule]) -> JSONValue {
+        guard case .object(var object) = v1JSON(integration) else { return .null }
+        object["status"] = .string("NA")
+        object["valid"] = .bool(true)
+        object["reason"] = .null
+        object["alertRules"] = .array(rules.filter { $0.integrationIDs.contains(integration.id) }.map {
+            .object(["policyScanConfigId": .string($0.id), "name": .string($0.name)])
+        })
+        return .object(object)
+    }
+
+    // MARK: Handlers
+
+    func draft(_ request: Request) async throws -> IntegrationService.Draft {
+        guard let body = try await JSONResponse.body(request), body.objectValue != nil else {
+            throw IntegrationError.invalidConfig(ConfigErrors([ConfigError(field: "body", "must be a JSON object")]))
+        }
+        return IntegrationService.Draft(json: body)
+    }
+
+    func caller(_ context: RelayRequestContext) -> String { context.caller ?? "unknown" }
+
+    func types(_ request: Request) throws -> [IntegrationType] {
+        let names = request.uri.queryParameters.getAll("type").flatMap { $0.split(separator: ",") }.map(String.init)
+        return try names.map { name in
+            guard let type = IntegrationType(prisma: name) else { throw IntegrationError.unknownType(name) }
+            return type
+        }
+    }
+
+    func listLegacy(_ request: Request) async throws -> Response {
+        do {
+            let found = try await service.list(types: types(request))
+            let rules = try await rules()
+            return JSONResponse.ok(.array(found.map { Self.legacyJSON($0, rules: rules) }))
+        } catch let error as IntegrationError {
+            return JSONResponse.redlock(.badRequest, error.i18nKey, subjects: error.messages)
+        }
+    }
+
+    func names(_ request: Request) async throws -> Response {
+        let onlyEnabled = request.uri.queryParameters.get("onlyEnabled") == "true"
+        do {
+            let found = try await service.list(types: types(request), onlyEnabled: onlyEnabled)
+            return JSONResponse.ok(.array(found.map {
+                .object(["id": .string($0.id), "name": .string($0.name), "integrationType": .string($0.type.rawValue)])
+            }))
+        } catch let error as IntegrationError {
+            return JSONResponse.redlock(.badRequest, error.i18nKey, subjects: error.messages)
+        }
+    }
+
+    func listV1(_ request: Request) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let ids = parameters.getAll("ids").flatMap { $0.split(separator: ",") }.map(String.init)
+        do {
+            let found = try await service.list(types: types(request), onlyEnabled: parameters.get("onlyEnabled") == "true", ids: ids)
+            return JSONResponse.ok(.array(found.map(Self.v1JSON)))
+        } catch let error as IntegrationError {
+            return JSONResponse.eventsError(.badRequest, error.description)
+        }
+    }
+
+    /// Runs a legacy call: an empty 200 (or the object when `empty` is false), else Prisma's error form.
+    func legacyWrite(empty: Bool = true, _ work: () async throws -> Integration?) async throws -> Response {
+        do {
+            let result = try await work()
+            guard !empty, let result else { return JSONResponse.empty() }
+            return JSONResponse.ok(Self.legacyJSON(result, rules: try await rules()))
+        } catch let error as IntegrationError {
+            return JSONResponse.redlock(Self.status(of: error), error.i18nKey, subjects: error.messages)
+        }
+    }
+
+    func legacyWrite(_ work: () async throws -> Void) async throws -> Response {
+        try await legacyWrite { () async throws -> Integration? in
+            try await work()
+            return nil
+        }
+    }
+
+    func v1Write(_ work: () async throws -> Integration?) async throws -> Response {
+        do {
+            guard let result = try await work() else { return JSONResponse.empty() }
+            return JSONResponse.ok(Self.v1JSON(result))
+        } catch let error as IntegrationError {
+            if case .invalidConfig(let errors) = error {
+                return JSONResponse.eventsError(.badRequest, "integrationConfig is not valid", sub: errors.errors)
+            }
+            return JSONResponse.eventsError(Self.status(of: error), error.description)
+        }
+    }
+
+    static func status(of error: IntegrationError) -> HTTPResponse.Status {
+        switch error {
+        case .notFound: .notFound
+        default: .badRequest
+        }
+    }
+
+    /// `POST /integration/test`: until deliveries are sent, the test checks the configuration and says so.
+    func testLegacy(_ request: Request) async throws -> Response {
+        let (result, problems) = try await runTest(request)
+        return JSONResponse.ok(.object([
+            "success": .bool(problems.isEmpty), "statusCode": .int(problems.isEmpty ? 200 : 400),
+            "errorMessages": .array(problems.map {
+                .object(["i18nKey": .string("invalid_integration_config"), "severity": .string("error"), "subject": .string($0)])
+            }),
+            "tests": .array([.object([
+                "key": .string("configuration"),
+                "description": .string("The configuration is valid for \(result). Nothing was sent: sending a test message arrives with the delivery engine."),
+                "success": .bool(problems.isEmpty), "errorMessage": problems.isEmpty ? .null : .string(problems.joined(separator: "; ")),
+            ])]),
+        ]))
+    }
+
+    func testV1(_ request: Request) async throws -> Response {
+        let (_, problems) = try await runTest(request)
+        guard problems.isEmpty else {
+            return JSONResponse.eventsError(.badRequest, "integrationConfig is not valid", sub: problems.map { ConfigError(field: "integrationConfig", $0) })
+        }
+        return JSONResponse.empty()
+    }
+
+    /// Tests the stored integration named by `?id=`, or the one in the body; returns its type and the problems.
+    func runTest(_ request: Request) async throws -> (String, [String]) {
+        do {
+            if let id = request.uri.queryParameters.get("id") {
+                let stored = try await service.get(id)
+                _ = try IntegrationSchema.of(stored.type).validate(.object(stored.config))
+                return (stored.type.displayName, [])
+            }
+            let checked = try service.check(try await draft(request))
+            return (checked.type.displayName, [])
+        } catch let error as IntegrationError {
+            return ("this integration", error.messages)
+        } catch let errors as ConfigErrors {
+            return ("this integration", errors.errors.map(\.description))
+        }
+    }
+}

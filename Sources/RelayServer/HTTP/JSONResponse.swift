@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import RelayModel
+
+/// Responses and request bodies in the relay's own JSON (order-preserving, exact numbers).
+enum JSONResponse {
+    /// A JSON body.
+    static func ok(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.jsonBytes())))
+    }
+
+    /// An empty 200, as Prisma's legacy integration endpoints answer.
+    static func empty(_ status: HTTPResponse.Status = .ok) -> Response { Response(status: status) }
+
+    /// Prisma's legacy error form: the reasons in `x-redlock-status`, each `{i18nKey, severity, subject}`, and
+    /// the same sentences in a JSON body for people.
+    static func redlock(_ status: HTTPResponse.Status, _ i18nKey: String, subjects: [String?] = [nil]) -> Response {
+        let entries = JSONValue.array(subjects.map { subject in
+            .object(["i18nKey": .string(i18nKey), "severity": .string("error"), "subject": .optional(subject)])
+        })
+        var headers = HTTPFields()
+        headers[HTTPField.Name("x-redlock-status")!] = entries.jsonString()
+        headers[.contentType] = "application/json"
+        let body: JSONValue = .object(["error": .string(i18nKey), "messages": .array(subjects.compactMap { $0 }.map(JSONValue.string))])
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.jsonBytes())))
+    }
+
+    /// The v1 microservice's error form (`EventsApiError`).
+    static func eventsError(_ status: HTTPResponse.Status, _ message: String, sub: [ConfigError] = []) -> Response {
+        ok(.object([
+            "status": .string("\(status.code) \(status.reasonPhrase.uppercased().replacingOccurrences(of: " ", with: "_"))"),
+            "timestamp": .int(Int64(Date().timeIntervalSince1970 * 1000)), "message": .string(message), "debugMessage": .null,
+            "subErrors": .array(sub.map { .object(["field": .string($0.field), "message": .string($0.message)]) }),
+        ]), status: status)
+    }
+
+    /// The request body as JSON, or nil when it is not JSON.
+    static func body(_ request: Request, limit: Int = 1 << 20) async throws -> JSONValue? {
+        let buffer = try await request.body.collect(upTo: limit)
+        return try? JSONValue.parse(Array(buffer.readableBytesView))
+    }
+}

@@ -1,0 +1,48 @@
+import Crypto
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HTTPTypes
+import NIOCore
+import Relay
+import RelayModel
+import RelayServer
+import RelayStore
+
+/// The relay's API over a fresh database, with one access key, tested through the real router.
+struct APIHarness: Sendable {
+    let app: RelayApp
+    let keyID: String
+    let secret: String
+    let signingKey = SymmetricKey(size: .bits256)
+
+    init() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-api-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        app = RelayApp(store: try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path))
+        let (key, secret) = APIAuthenticator.newKey(name: "tests", now: 0)
+        try await app.store.addAPIKey(key)
+        keyID = key.id
+        self.secret = secret
+    }
+
+    var bearer: HTTPFields { [.authorization: "Bearer \(keyID):\(secret)", .contentType: "application/json"] }
+
+    /// Runs `body` with a client of the in-process router.
+    func run(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await Application(router: RelayServer.buildRouter(app: app, signingKey: signingKey)).test(.router, body)
+    }
+}
+
+extension TestResponse {
+    var json: JSONValue? { try? JSONValue.parse(Array(body.readableBytesView)) }
+    var text: String { String(buffer: body) }
+    var redlockStatus: String? { headers[HTTPField.Name("x-redlock-status")!] }
+}
+
+extension TestClientProtocol {
+    /// Sends `json` with the given headers and returns the response.
+    func call(_ method: HTTPRequest.Method, _ uri: String, _ headers: HTTPFields, json: String? = nil) async throws -> TestResponse {
+        try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+}
