@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(name: "RelayModel"),
@@ -58,6 +59,9 @@ let package = Package(
             dependencies: [
                 "Relay", "RelayModel", "RelayStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -67,6 +71,7 @@ let package = Package(
             dependencies: [
                 "Relay", "RelayModel", "RelayStore", "PrismaSim", "RelayServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -81,7 +86,10 @@ let package = Package(
             name: "RelayServerTests",
             dependencies: ["RelayServer", "Relay", "RelayStore", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
-        .testTarget(name: "CLITests", dependencies: ["PrismaSim", "RelayModel"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["PrismaSim", "RelayModel", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "PrismaSim", "RelayStore"]),
     ]
 )

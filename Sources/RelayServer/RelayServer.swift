@@ -1,5 +1,9 @@
 import Crypto
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOCore
+import NIOSSL
 import Relay
 import RelayModel
 import RelayStore
@@ -17,5 +21,40 @@ public enum RelayServer {
             .addRoutes(to: router)
         AlertRulesController(store: app.store).addRoutes(to: router)
         return router
+    }
+}
+
+extension RelayServer {
+    /// Where and how `serve` listens.
+    public struct Options: Sendable {
+        public var host: String
+        public var port: Int
+        /// PEM files; both given means HTTPS.
+        public var tlsCertificate: String?
+        public var tlsKey: String?
+        public init(host: String = "127.0.0.1", port: Int = 8080, tlsCertificate: String? = nil, tlsKey: String? = nil) {
+            self.host = host
+            self.port = port
+            self.tlsCertificate = tlsCertificate
+            self.tlsKey = tlsKey
+        }
+    }
+
+    /// The whole service: the API and the poll scheduler, stopped gracefully on SIGINT or SIGTERM.
+    public static func buildApplication(
+        app: RelayApp, signingKey: SymmetricKey, options: Options,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        var server = HTTPServerBuilder.http1()
+        if let certificate = options.tlsCertificate, let key = options.tlsKey {
+            let tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            server = try .tls(.http1(), tlsConfiguration: tls)
+        }
+        return Application(
+            router: buildRouter(app: app, signingKey: signingKey), server: server,
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "prisma-relay"),
+            services: [PollScheduler(app: app)], onServerRunning: onServerRunning, logger: app.logger)
     }
 }

@@ -39,6 +39,12 @@ public struct SecretBox: Sendable {
         return combined
     }
 
+    /// A key for another purpose (signing API tokens), derived from the master key with HKDF, so every replica
+    /// sharing the master key agrees on it.
+    public func derivedKey(purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data(purpose.utf8), outputByteCount: 32)
+    }
+
     /// The plaintext, or nil when the data was not sealed with this key and context.
     public func open(_ sealed: Data, context: String) -> String? {
         guard let box = try? AES.GCM.SealedBox(combined: sealed),

@@ -67,3 +67,52 @@ final class DataBox: @unchecked Sendable {
     func set(_ value: Data) { lock.withLock { data = value } }
     func get() -> Data { lock.withLock { data } }
 }
+
+/// A long-running `prisma-relay` (serve, sim) in the background, read line by line until stopped.
+final class BackgroundCLI: @unchecked Sendable {
+    let process = Process()
+    private let output = Pipe()
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    init(_ arguments: [String], in cli: CLI) throws {
+        process.executableURL = CLI.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = cli.directory
+        var env = ProcessInfo.processInfo.environment
+        env["PRISMA_RELAY_DATABASE"] = cli.database
+        process.environment = env
+        process.standardOutput = output
+        process.standardError = output
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            self?.lock.withLock { self?.lines += text.split(separator: "\n").map(String.init) }
+        }
+        try process.run()
+    }
+
+    /// Everything printed so far.
+    var printed: [String] { lock.withLock { lines } }
+
+    /// Waits until a printed line contains `text`, for at most `seconds`.
+    func waitFor(_ text: String, seconds: Double = 30) async throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let line = printed.first(where: { $0.contains(text) }) { return line }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TimedOut(waitingFor: text, printed: printed)
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    func terminate() async -> Int32 {
+        process.terminate()
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        return process.terminationStatus
+    }
+
+    struct TimedOut: Error {
+        var waitingFor: String
+        var printed: [String]
+    }
+}

@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import PrismaSim
 import RelayModel
 import Testing
@@ -115,5 +117,42 @@ struct CLITests {
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("prisma-relay: there is no connector named \"nope\""))
         #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+}
+
+@Suite("prisma-relay serve")
+struct ServeTests {
+    @Test("serve polls on schedule, answers /healthz and the API with a key from token create, and stops cleanly on SIGTERM")
+    func serveLifecycle() async throws {
+        let cli = try CLI()
+        let simulator = PrismaSimulator(configuration: .init(rateLimitPerSecond: nil))
+        await simulator.addRecentAlerts(40)
+        let sim = try await simulator.serve()
+        defer { Task { await sim.stop() } }
+        let token = try await cli.run(["token", "create", "ci"])
+        let keyID = try #require(token.stdout.split(separator: "\n").first { $0.hasPrefix("Access key ID: ") }?.dropFirst(15))
+        let secret = try #require(token.stdout.split(separator: "\n").first { $0.hasPrefix("Secret key: ") }?.dropFirst(12))
+        _ = try await cli.run(
+            ["connector", "add", "--name", "sim", "--url", sim.url, "--key-id", simulator.user.accessKeyID, "--interval", "10"],
+            environment: ["PRISMA_RELAY_SECRET": simulator.user.secretKey])
+
+        let serve = try BackgroundCLI(["serve", "--port", "0"], in: cli)
+        let banner = try await serve.waitFor("PrismaRelay serving on http://127.0.0.1:")
+        let base = String(banner.split(separator: " ")[3])
+        _ = try await serve.waitFor("poll completed")
+        func get(_ path: String, authorization: String? = nil) async throws -> (Int, String) {
+            var request = HTTPClientRequest(url: base + path)
+            if let authorization { request.headers.add(name: "Authorization", value: authorization) }
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
+        }
+        #expect(try await get("/healthz") == (200, #"{"status":"ok"}"#))
+        #expect(try await get("/integration", authorization: "Bearer \(keyID):\(secret)").0 == 200)
+        #expect(try await get("/integration").0 == 401)
+        #expect(await serve.terminate() == 0)
+        let status = try await cli.run(["connector", "status", "sim"])
+        #expect(status.stdout.contains("Status:           Active"))
+        #expect(!serve.printed.joined().contains(simulator.user.secretKey))
+        #expect(!serve.printed.joined().contains(String(secret)))
     }
 }

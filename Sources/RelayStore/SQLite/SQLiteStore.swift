@@ -6,6 +6,8 @@ import RelayModel
 public final class SQLiteStore: RelayStore {
     let pool: DatabasePool
     let box: SecretBox
+    /// The key that seals this database's secrets.
+    public var secretBox: SecretBox { box }
     /// The database file.
     public let path: String
 

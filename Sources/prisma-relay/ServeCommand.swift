@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Relay
+import RelayServer
+import RelayStore
+
+/// `prisma-relay serve`.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the relay: poll every connector on its interval and serve the API, until SIGINT or SIGTERM.")
+
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+    @Option(help: "PEM certificate chain, to serve HTTPS (with --tls-key).") var tlsCert: String?
+    @Option(help: "PEM private key of the certificate.") var tlsKey: String?
+
+    func run() async throws {
+        try await reportingErrors {
+            guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+            let store = try SQLiteStore(path: db.path)
+            var logger = Logger(label: "prisma-relay")
+            logger.logLevel = .info
+            let app = RelayApp(store: store, logger: logger)
+            let scheme = tlsCert == nil ? "http" : "https"
+            let application = try RelayServer.buildApplication(
+                app: app, signingKey: store.secretBox.derivedKey(purpose: "api-jwt"),
+                options: .init(host: host, port: port, tlsCertificate: tlsCert, tlsKey: tlsKey)
+            ) { [host] channel in
+                print("PrismaRelay serving on \(scheme)://\(host):\(channel.localAddress?.port ?? 0) (database \(store.path))")
+                fflush(nil)
+            }
+            try await application.runService()
+        }
+    }
+}
