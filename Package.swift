@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "RelayModel"),
@@ -51,6 +53,7 @@ let package = Package(
             dependencies: [
                 "RelayModel", "PrismaAPI", "RelayStore", "PrismaSim",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -62,6 +65,7 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -72,6 +76,7 @@ let package = Package(
                 "Relay", "RelayModel", "RelayStore", "PrismaSim", "RelayServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
@@ -84,7 +89,10 @@ let package = Package(
         .testTarget(name: "PrismaSimTests", dependencies: ["PrismaSim", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(
             name: "RelayServerTests",
-            dependencies: ["RelayServer", "Relay", "RelayStore", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "RelayServer", "Relay", "RelayStore", "PrismaSim", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
         .testTarget(
             name: "CLITests",

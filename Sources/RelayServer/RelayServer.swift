@@ -4,6 +4,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import NIOCore
 import NIOSSL
+import Prometheus
 import Relay
 import RelayModel
 import RelayStore
@@ -11,11 +12,14 @@ import RelayStore
 /// Builds the relay's HTTP API over a `RelayApp`: the same function serves `serve` and the tests.
 public enum RelayServer {
     /// The router with every controller behind the auth middleware.
-    public static func buildRouter(app: RelayApp, signingKey: SymmetricKey) -> Router<RelayRequestContext> {
+    public static func buildRouter(
+        app: RelayApp, signingKey: SymmetricKey, registry: PrometheusCollectorRegistry
+    ) -> Router<RelayRequestContext> {
         let router = Router(context: RelayRequestContext.self)
         let authenticator = APIAuthenticator(store: app.store, signingKey: signingKey, clock: app.clock)
         router.add(middleware: AuthMiddleware(authenticator: authenticator))
         HealthController().addRoutes(to: router)
+        MetricsController(registry: registry).addRoutes(to: router)
         AuthController(authenticator: authenticator).addRoutes(to: router)
         IntegrationsController(service: IntegrationService(store: app.store, clock: app.clock), rules: { try await app.store.rules() })
             .addRoutes(to: router)
@@ -42,7 +46,7 @@ extension RelayServer {
 
     /// The whole service: the API and the poll scheduler, stopped gracefully on SIGINT or SIGTERM.
     public static func buildApplication(
-        app: RelayApp, signingKey: SymmetricKey, options: Options,
+        app: RelayApp, signingKey: SymmetricKey, registry: PrometheusCollectorRegistry, options: Options,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         var server = HTTPServerBuilder.http1()
@@ -53,7 +57,7 @@ extension RelayServer {
             server = try .tls(.http1(), tlsConfiguration: tls)
         }
         return Application(
-            router: buildRouter(app: app, signingKey: signingKey), server: server,
+            router: buildRouter(app: app, signingKey: signingKey, registry: registry), server: server,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "prisma-relay"),
             services: [PollScheduler(app: app)], onServerRunning: onServerRunning, logger: app.logger)
     }

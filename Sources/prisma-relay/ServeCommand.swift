@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Prometheus
 import Relay
 import RelayServer
 import RelayStore
@@ -22,10 +23,11 @@ struct ServeCommand: AsyncParsableCommand {
             let store = try SQLiteStore(path: db.path)
             var logger = Logger(label: "prisma-relay")
             logger.logLevel = .info
-            let app = RelayApp(store: store, logger: logger)
+            let registry = PrometheusCollectorRegistry()
+            let app = RelayApp(store: store, logger: logger, metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
             let scheme = tlsCert == nil ? "http" : "https"
             let application = try RelayServer.buildApplication(
-                app: app, signingKey: store.secretBox.derivedKey(purpose: "api-jwt"),
+                app: app, signingKey: store.secretBox.derivedKey(purpose: "api-jwt"), registry: registry,
                 options: .init(host: host, port: port, tlsCertificate: tlsCert, tlsKey: tlsKey)
             ) { [host] channel in
                 print("PrismaRelay serving on \(scheme)://\(host):\(channel.localAddress?.port ?? 0) (database \(store.path))")

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import HTTPTypes
 import NIOCore
+import Prometheus
 import Relay
 import RelayModel
 import RelayServer
@@ -15,11 +16,14 @@ struct APIHarness: Sendable {
     let keyID: String
     let secret: String
     let signingKey = SymmetricKey(size: .bits256)
+    let registry = PrometheusCollectorRegistry()
 
     init() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        app = RelayApp(store: try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path))
+        app = RelayApp(
+            store: try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path), sleep: { _ in },
+            metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
         let (key, secret) = APIAuthenticator.newKey(name: "tests", now: 0)
         try await app.store.addAPIKey(key)
         keyID = key.id
@@ -30,7 +34,7 @@ struct APIHarness: Sendable {
 
     /// Runs `body` with a client of the in-process router.
     func run(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await Application(router: RelayServer.buildRouter(app: app, signingKey: signingKey)).test(.router, body)
+        try await Application(router: RelayServer.buildRouter(app: app, signingKey: signingKey, registry: registry)).test(.router, body)
     }
 }
 

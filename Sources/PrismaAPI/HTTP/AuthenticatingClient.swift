@@ -45,6 +45,7 @@ extension AuthenticatingClient {
             let step: Step<T>
             do {
                 let answer = try await send(token)
+                environment.observeStatus(answer.status)
                 step = try interpret(answer)
                 onlyNetworkFailures = false
             } catch let error as PrismaClientError {

@@ -13,13 +13,15 @@ public struct RelayApp: Sendable {
     public let http: HTTPExchange
     let sleep: @Sendable (Duration) async throws -> Void
     public let logger: Logger
+    public let metrics: RelayMetrics
 
     public init(
         store: any RelayStore, clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock, retry: RetryPolicy = RetryPolicy(),
         http: HTTPExchange = HTTPExchange(),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        logger: Logger = Logger(label: "prisma-relay")
+        logger: Logger = Logger(label: "prisma-relay"), metrics: RelayMetrics = RelayMetrics()
     ) {
+        self.metrics = metrics
         self.store = store
         self.clock = clock
         self.retry = retry
@@ -60,7 +62,9 @@ public struct RelayApp: Sendable {
 
     /// The source of a connector's findings; `retry` defaults to the relay's policy.
     public func source(for config: ConnectorConfig, retry: RetryPolicy? = nil) -> any FindingSource {
-        let environment = ClientEnvironment(http: http, retry: retry ?? self.retry, sleep: sleep, logger: logger)
+        let environment = ClientEnvironment(
+            http: http, retry: retry ?? self.retry, sleep: sleep, logger: logger,
+            observeStatus: { [metrics] status in metrics.prismaAnswered(connector: config.name, status: status) })
         switch config.type {
         case .cspm:
             let client = CSPMClient(
@@ -76,7 +80,7 @@ public struct RelayApp: Sendable {
 
     /// The poller of a connector.
     public func poller(for config: ConnectorConfig) -> Poller {
-        Poller(config: config, source: source(for: config), store: store, clock: clock, logger: logger)
+        Poller(config: config, source: source(for: config), store: store, clock: clock, logger: logger, metrics: metrics)
     }
 
     /// Polls the connector named `name` once.

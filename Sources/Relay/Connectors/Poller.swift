@@ -11,11 +11,13 @@ public struct Poller: Sendable {
     let store: any RelayStore
     let clock: @Sendable () -> Int64
     let logger: Logger
+    let metrics: RelayMetrics
 
     public init(
         config: ConnectorConfig, source: any FindingSource, store: any RelayStore, clock: @escaping @Sendable () -> Int64,
-        logger: Logger = Logger(label: "prisma-relay.poller")
+        logger: Logger = Logger(label: "prisma-relay.poller"), metrics: RelayMetrics = RelayMetrics()
     ) {
+        self.metrics = metrics
         self.config = config
         self.source = source
         self.store = store
@@ -35,8 +37,11 @@ public struct Poller: Sendable {
     public func poll() async -> PollReport {
         let started = clock()
         var report = PollReport(windowStart: started, windowEnd: started)
+        var cursor: Int64?
+        var failure: (any Error)?
+        defer { metrics.pollFinished(connector: config.name, report: report, error: failure, cursor: cursor, now: clock()) }
         do {
-            let cursor = try await store.state(of: config.name).cursor
+            cursor = try await store.state(of: config.name).cursor
             let window = Self.window(cursor: cursor, now: started, config: config)
             report = PollReport(windowStart: window.lowerBound, windowEnd: window.upperBound)
             var pending: [NormalizedEvent] = []
@@ -49,12 +54,14 @@ public struct Poller: Sendable {
                 report.bytes += page.bytes
             }
             report.added += try await store.commit(events: pending, connector: config.name, cursor: window.upperBound)
+            cursor = window.upperBound
             try await store.recordPoll(connector: config.name, at: clock(), outcome: .success(added: report.added))
             logger.info(
                 "poll completed",
                 metadata: ["connector": .string(config.name), "pages": .stringConvertible(report.pages),
                            "fetched": .stringConvertible(report.fetched), "added": .stringConvertible(report.added)])
         } catch {
+            failure = error
             let message = String(describing: error)
             report.error = message
             logger.error("poll failed", metadata: ["connector": .string(config.name), "error": .string(message)])

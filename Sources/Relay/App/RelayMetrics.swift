@@ -1,0 +1,55 @@
+import CoreMetrics
+import PrismaAPI
+import RelayModel
+
+/// The relay's named counters and gauges, labelled by connector: polls, pages, events added, errors by kind,
+/// Prisma's 401 and 429 answers, and how far behind now each connector's collection is.
+public struct RelayMetrics: Sendable {
+    let factory: any MetricsFactory
+
+    /// Metrics into `factory` (a Prometheus registry's in `serve`; the global one otherwise).
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
+    }
+
+    /// Records the end of a poll.
+    func pollFinished(connector: String, report: PollReport, error: (any Error)?, cursor: Int64?, now: Int64) {
+        let label = [("connector", connector)]
+        Counter(label: "prisma_relay_polls_total", dimensions: label + [("outcome", error == nil ? "success" : "failure")], factory: factory)
+            .increment()
+        Counter(label: "prisma_relay_pages_total", dimensions: label, factory: factory).increment(by: report.pages)
+        Counter(label: "prisma_relay_events_added_total", dimensions: label, factory: factory).increment(by: report.added)
+        if let error {
+            Counter(label: "prisma_relay_poll_errors_total", dimensions: label + [("kind", Self.kind(of: error))], factory: factory).increment()
+        }
+        if let cursor {
+            Gauge(label: "prisma_relay_ingest_lag_seconds", dimensions: label, factory: factory).record(Double(max(0, now - cursor)) / 1000)
+        }
+    }
+
+    /// Counts the Prisma answers operators watch: 401 (token expired or refused) and 429 (rate limited).
+    func prismaAnswered(connector: String, status: Int) {
+        guard status == 401 || status == 429 else { return }
+        Counter(label: "prisma_relay_prisma_responses_total", dimensions: [("connector", connector), ("status", String(status))], factory: factory)
+            .increment()
+    }
+
+    /// A short name for an error's kind.
+    static func kind(of error: any Error) -> String {
+        switch error {
+        case let error as PrismaClientError:
+            switch error {
+            case .loginRejected, .computeLoginRejected, .loginNeedsCustomerName, .tokenRefused: "auth"
+            case .forbidden: "forbidden"
+            case .notJSON: "not_json"
+            case .malformedJSON: "malformed_json"
+            case .rejected: "rejected"
+            case .retriesExhausted: "retries_exhausted"
+            case .unreachable: "unreachable"
+            case .tenantPathMissing: "tenant_path"
+            }
+        case is PollError: "unusable_finding"
+        default: "store"
+        }
+    }
+}
