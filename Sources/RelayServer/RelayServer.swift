@@ -24,6 +24,7 @@ public enum RelayServer {
         IntegrationsController(service: IntegrationService(store: app.store, clock: app.clock), rules: { try await app.store.rules() })
             .addRoutes(to: router)
         AlertRulesController(store: app.store).addRoutes(to: router)
+        ConnectorsController(app: app).addRoutes(to: router)
         return router
     }
 }

@@ -65,7 +65,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                 var objects: [JSONValue] = []
                 for config in try await app.store.connectors() {
                     let state = try await app.store.state(of: config.name)
-                    objects.append(connectorJSON(config, state))
+                    objects.append(config.publicJSON(state: state))
                     rows.append([
                         config.name, config.type.rawValue, state.status.rawValue, config.apiURL, displayTime(state.lastPollAt),
                         String(state.lastEventsAdded), String(state.totalEvents), state.lastError ?? "",
@@ -123,7 +123,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                 let config = try await app.connector(named: name)
                 let state = try await app.store.state(of: name)
                 if json {
-                    print(connectorJSON(config, state).prettyJSONString())
+                    print(config.publicJSON(state: state).prettyJSONString())
                     return
                 }
                 print("""
@@ -155,20 +155,6 @@ struct ConnectorCommand: AsyncParsableCommand {
             }
         }
     }
-}
-
-/// A connector and its status as JSON, the secret masked.
-func connectorJSON(_ config: ConnectorConfig, _ state: ConnectorState) -> JSONValue {
-    .object([
-        "name": .string(config.name), "type": .string(config.type.rawValue), "apiURL": .string(config.apiURL),
-        "accessKeyID": .string(config.accessKeyID), "secretKey": .string(Secret.mask),
-        "intervalSeconds": .int(config.intervalSeconds), "statuses": .array(config.statuses.map(JSONValue.string)),
-        "pageSize": .int(config.pageSize), "alertPath": .string(config.alertPath), "enabled": .bool(config.enabled),
-        "status": .string(state.status.rawValue), "lastPollAt": .optional(state.lastPollAt.map(Timestamp.rfc3339(epochMilliseconds:))),
-        "lastSuccessAt": .optional(state.lastSuccessAt.map(Timestamp.rfc3339(epochMilliseconds:))),
-        "lastEventsAdded": .int(state.lastEventsAdded), "totalEvents": .int(state.totalEvents),
-        "lastError": .optional(state.lastError),
-    ])
 }
 
 /// The secret key from PRISMA_RELAY_SECRET, a file, or a prompt without echo — never from a plain flag.

@@ -1,0 +1,86 @@
+import RelayModel
+
+extension ConnectorConfig {
+    /// A connector and its status as the API and `connector list --json` show it, the secret masked.
+    public func publicJSON(state: ConnectorState) -> JSONValue {
+        var object: JSONObject = [
+            "name": .string(name), "type": .string(type.rawValue), "apiURL": .string(apiURL),
+            "accessKeyID": .string(accessKeyID), "secretKey": .string(Secret.mask), "intervalSeconds": .int(intervalSeconds),
+            "statuses": .array(statuses.map(JSONValue.string)), "lookbackSeconds": .int(lookbackSeconds),
+            "overlapSeconds": .int(overlapSeconds), "pageSize": .int(pageSize), "alertPath": .string(alertPath),
+            "timeField": .string(timeField.rawValue), "includeAcknowledged": .bool(includeAcknowledged),
+            "includeIncidents": .bool(includeIncidents), "computeURL": .optional(computeURL), "enabled": .bool(enabled),
+        ]
+        object["status"] = .string(state.status.rawValue)
+        object["lastPollAt"] = .optional(state.lastPollAt.map(Timestamp.rfc3339(epochMilliseconds:)))
+        object["lastSuccessAt"] = .optional(state.lastSuccessAt.map(Timestamp.rfc3339(epochMilliseconds:)))
+        object["lastEventsAdded"] = .int(state.lastEventsAdded)
+        object["totalEvents"] = .int(state.totalEvents)
+        object["collectedUpTo"] = .optional(state.cursor.map(Timestamp.rfc3339(epochMilliseconds:)))
+        object["lastError"] = .optional(state.lastError)
+        return .object(object)
+    }
+
+    /// A configuration from an API body, on top of `base` (an existing connector, for updates). A secret sent as
+    /// the mask, or not sent, keeps the base's. Type errors name the field; `validated()` checks the rest.
+    public init(json: JSONValue, base: ConnectorConfig? = nil) throws(ConfigErrors) {
+        guard json.objectValue != nil else { throw ConfigErrors([ConfigError(field: "body", "must be a JSON object")]) }
+        var errors: [ConfigError] = []
+        func text(_ key: String) -> String? {
+            guard let value = json[key], value != .null else { return nil }
+            guard let string = value.stringValue else {
+                errors.append(ConfigError(field: key, "must be a string"))
+                return nil
+            }
+            return string
+        }
+        func number(_ key: String) -> Int? {
+            guard let value = json[key], value != .null else { return nil }
+            guard let int = value.int64Value else {
+                errors.append(ConfigError(field: key, "must be a whole number"))
+                return nil
+            }
+            return Int(int)
+        }
+        func flag(_ key: String) -> Bool? {
+            guard let value = json[key], value != .null else { return nil }
+            guard let bool = value.boolValue else {
+                errors.append(ConfigError(field: key, "must be true or false"))
+                return nil
+            }
+            return bool
+        }
+        var type = base?.type ?? .cspm
+        if let name = text("type") {
+            if let parsed = ConnectorType(rawValue: name.lowercased()) { type = parsed } else {
+                errors.append(ConfigError(field: "type", "unknown type \"\(name)\": use cspm or compute"))
+            }
+        }
+        var timeField = base?.timeField ?? .updated
+        if let name = text("timeField") {
+            if let parsed = AlertTimeField(rawValue: name) { timeField = parsed } else {
+                errors.append(ConfigError(field: "timeField", "use updated, opened or status_updated"))
+            }
+        }
+        var statuses = base?.statuses ?? ["open"]
+        if let value = json["statuses"], value != .null {
+            if let list = value.arrayValue?.compactMap(\.stringValue), list.count == value.arrayValue?.count { statuses = list } else {
+                errors.append(ConfigError(field: "statuses", "must be a list of statuses"))
+            }
+        }
+        let sentSecret = text("secretKey")
+        let secret = sentSecret == nil || sentSecret == Secret.mask ? (base?.secretKey ?? Secret("")) : Secret(sentSecret!)
+        let config = ConnectorConfig(
+            name: text("name") ?? base?.name ?? "", type: type, apiURL: text("apiURL") ?? base?.apiURL ?? "",
+            accessKeyID: text("accessKeyID") ?? base?.accessKeyID ?? "", secretKey: secret,
+            intervalSeconds: number("intervalSeconds") ?? base?.intervalSeconds ?? 300, statuses: statuses,
+            lookbackSeconds: number("lookbackSeconds") ?? base?.lookbackSeconds ?? 86_400,
+            overlapSeconds: number("overlapSeconds") ?? base?.overlapSeconds ?? 120,
+            pageSize: number("pageSize") ?? base?.pageSize ?? 200, alertPath: text("alertPath") ?? base?.alertPath ?? "/v2/alert",
+            timeField: timeField, includeAcknowledged: flag("includeAcknowledged") ?? base?.includeAcknowledged ?? false,
+            includeIncidents: flag("includeIncidents") ?? base?.includeIncidents ?? false,
+            computeURL: text("computeURL") ?? base?.computeURL, enabled: flag("enabled") ?? base?.enabled ?? true)
+        guard errors.isEmpty else { throw ConfigErrors(errors) }
+        self = config
+    }
+}

@@ -1,0 +1,101 @@
+import Hummingbird
+import Relay
+import RelayModel
+import RelayStore
+
+/// Connectors over HTTP, the same operations as the CLI: list, get, add, update, delete, enable/disable, test,
+/// poll now, status. Secrets are masked; an update that sends the mask (or no secret) keeps the stored one.
+struct ConnectorsController {
+    let app: RelayApp
+
+    func addRoutes(to router: Router<RelayRequestContext>) {
+        let group = router.group("api/v1/connectors")
+        group.get { _, _ in
+            var list: [JSONValue] = []
+            for config in try await app.store.connectors() {
+                list.append(config.publicJSON(state: try await app.store.state(of: config.name)))
+            }
+            return JSONResponse.ok(.array(list))
+        }
+        group.post { request, _ in
+            try await handle {
+                let config = try ConnectorConfig(json: try await JSONResponse.body(request) ?? .null)
+                let warnings = try await app.addConnector(config)
+                return try await view(config.name, warnings: warnings, status: .created)
+            }
+        }
+        group.get(":name") { _, context in try await handle { try await view(context.parameters.require("name")) } }
+        group.get(":name/status") { _, context in try await handle { try await view(context.parameters.require("name")) } }
+        group.put(":name") { request, context in
+            try await handle {
+                let name = try context.parameters.require("name")
+                var config = try ConnectorConfig(json: try await JSONResponse.body(request) ?? .null, base: try await app.connector(named: name))
+                config.name = name
+                let warnings = try await app.updateConnector(config)
+                return try await view(name, warnings: warnings)
+            }
+        }
+        group.patch(":name") { request, context in
+            try await handle {
+                let name = try context.parameters.require("name")
+                guard let enabled = try await JSONResponse.body(request)?["enabled"]?.boolValue else {
+                    throw ConfigErrors([ConfigError(field: "enabled", "send {\"enabled\": true|false}")])
+                }
+                var config = try await app.connector(named: name)
+                config.enabled = enabled
+                try await app.updateConnector(config)
+                return try await view(name)
+            }
+        }
+        group.delete(":name") { _, context in
+            try await handle {
+                try await app.store.removeConnector(named: try context.parameters.require("name"))
+                return JSONResponse.empty(.noContent)
+            }
+        }
+        group.post(":name/test") { _, context in
+            try await handle {
+                let result = try await app.test(try context.parameters.require("name"))
+                return JSONResponse.ok(.object([
+                    "success": .bool(result.success), "message": .string(result.message),
+                    "testedAt": .string(Timestamp.rfc3339(epochMilliseconds: result.testedAt)),
+                ]))
+            }
+        }
+        group.post(":name/poll") { _, context in
+            try await handle {
+                let report = try await app.poll(try context.parameters.require("name"))
+                return JSONResponse.ok(.object([
+                    "pages": .int(report.pages), "fetched": .int(report.fetched), "added": .int(report.added),
+                    "windowStart": .string(Timestamp.rfc3339(epochMilliseconds: report.windowStart)),
+                    "windowEnd": .string(Timestamp.rfc3339(epochMilliseconds: report.windowEnd)), "error": .optional(report.error),
+                ]))
+            }
+        }
+    }
+
+    func view(_ name: String, warnings: [String] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+        let config = try await app.connector(named: name)
+        guard case .object(var object) = config.publicJSON(state: try await app.store.state(of: name)) else { return JSONResponse.empty() }
+        if !warnings.isEmpty { object["warnings"] = .array(warnings.map(JSONValue.string)) }
+        return JSONResponse.ok(.object(object), status: status)
+    }
+
+    /// Config problems answer 400 naming each field; unknown names 404; a taken name 409.
+    func handle(_ work: () async throws -> Response) async throws -> Response {
+        do {
+            return try await work()
+        } catch let errors as ConfigErrors {
+            return JSONResponse.ok(.object([
+                "error": .string(errors.description),
+                "fields": .array(errors.errors.map { .object(["field": .string($0.field), "message": .string($0.message)]) }),
+            ]), status: .badRequest)
+        } catch let error as StoreError {
+            switch error {
+            case .unknownConnector: return JSONResponse.ok(.object(["error": .string(error.description)]), status: .notFound)
+            case .connectorExists: return JSONResponse.ok(.object(["error": .string(error.description)]), status: .conflict)
+            default: throw error
+            }
+        }
+    }
+}
