@@ -52,10 +52,7 @@ extension RelayServer {
     ) throws -> some ApplicationProtocol {
         var server = HTTPServerBuilder.http1()
         if let certificate = options.tlsCertificate, let key = options.tlsKey {
-            let tls = TLSConfiguration.makeServerConfiguration(
-                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-            server = try .tls(.http1(), tlsConfiguration: tls)
+            server = try .tls(.http1(), tlsConfiguration: .server(certificateFile: certificate, keyFile: key))
         }
         return Application(
             router: buildRouter(app: app, signingKey: signingKey, registry: registry), server: server,

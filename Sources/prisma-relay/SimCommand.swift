@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import NIOSSL
 import PrismaSim
+import RelayServer
 
 /// `prisma-relay sim`.
 struct SimCommand: AsyncParsableCommand {
@@ -29,11 +31,16 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "JWT lifetime in seconds (Prisma: 600).")
     var tokenLifetime = 600
 
+    @Option(help: "PEM certificate chain, to serve HTTPS (with --tls-key).") var tlsCert: String?
+    @Option(help: "PEM private key of the certificate.") var tlsKey: String?
+
     @Option(name: .customLong("fault"), help: "Inject a fault: 503:N, 429:N, malformed:N, html:N, slow:MS, expire:PAGES, trailing-empty.")
     var faults: [String] = []
 
     func run() async throws {
         try await reportingErrors {
+            guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+            let tls = try tlsCert.map { try TLSConfiguration.server(certificateFile: $0, keyFile: tlsKey!) }
             var plan = SimFaults()
             for fault in faults { try plan.apply(fault) }
             let simulator = PrismaSimulator(configuration: .init(
@@ -41,7 +48,7 @@ struct SimCommand: AsyncParsableCommand {
                 rateLimitBurst: burst))
             await simulator.addRecentAlerts(alerts)
             await simulator.setFaults(plan)
-            let server = try await simulator.serve(host: host, port: port)
+            let server = try await simulator.serve(host: host, port: port, tls: tls)
             print("""
                 Simulated Prisma Cloud API at \(server.url) with \(alerts) alerts
                 Access key ID: \(simulator.user.accessKeyID)

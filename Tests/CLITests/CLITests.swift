@@ -93,6 +93,31 @@ struct CLITests {
         #expect(events.arrayValue?.allSatisfy { $0["kind"]?.stringValue == "incident" && $0["module"]?.stringValue == "CWPP" } == true)
     }
 
+    @Test("integrations come from a config file and list masked; rules name them; bad input names the field")
+    func integrationsAndRules() async throws {
+        let cli = try CLI()
+        let file = cli.directory.appendingPathComponent("splunk.json")
+        try Data(#"{"url":"https://splunk.example.com:8088","authToken":"CLI-HEC-SECRET"}"#.utf8).write(to: file)
+        let add = try await cli.run(["integration", "add", "--name", "hec", "--type", "splunk", "--config-file", file.path])
+        #expect(add.status == 0)
+        let id = try #require(add.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        let list = try await cli.run(["integration", "list", "--json"])
+        #expect(list.stdout.contains(#""authToken": "********""#))
+        #expect(list.stdout.contains(#""sourceType": "_json""#))
+        #expect(!list.stdout.contains("CLI-HEC-SECRET"))
+        let rule = try await cli.run(["rule", "add", "--name", "high", "--integration", id, "--severity", "high", "--notify-on", "open", "--notify-on", "resolved"])
+        #expect(rule.status == 0, "\(rule.stderr)")
+        #expect(try await cli.run(["rule", "list"]).stdout.contains(id))
+        let inUse = try await cli.run(["integration", "remove", id])
+        #expect(inUse.status == 1)
+        #expect(inUse.stderr.contains("used by alert rules high"))
+        let bad = try await cli.run(["rule", "add", "--name", "x", "--severity", "severe"])
+        #expect(bad.stderr == "prisma-relay: severity: severe is not high, medium, low or info; integration: name at least one integration id\n")
+        try Data(#"{"webhookUrl":"https://example.com/x"}"#.utf8).write(to: file)
+        let badSlack = try await cli.run(["integration", "add", "--name", "s", "--type", "slack", "--config-file", file.path])
+        #expect(badSlack.stderr == "prisma-relay: integrationConfig.webhookUrl: must start with https://hooks.slack.com/\n")
+    }
+
     @Test("a console URL is refused with exit 1 and one line naming the field and the API URL")
     func consoleURLRefused() async throws {
         let cli = try CLI()
@@ -149,6 +174,8 @@ struct ServeTests {
         #expect(try await get("/healthz") == (200, #"{"status":"ok"}"#))
         #expect(try await get("/integration", authorization: "Bearer \(keyID):\(secret)").0 == 200)
         #expect(try await get("/integration").0 == 401)
+        let metrics = try await get("/metrics", authorization: "Bearer \(keyID):\(secret)")
+        #expect(metrics.1.contains(#"prisma_relay_polls_total{connector="sim",outcome="success"}"#))
         #expect(await serve.terminate() == 0)
         let status = try await cli.run(["connector", "status", "sim"])
         #expect(status.stdout.contains("Status:           Active"))

@@ -1,4 +1,7 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -22,12 +25,13 @@ public final class HTTPServerHandle: Sendable {
 
     /// Starts `router` on `host:port` (port 0 picks a free one) and returns once it accepts connections.
     public static func start(
-        router: Router<BasicRequestContext>, host: String = "127.0.0.1", port: Int = 0,
+        router: Router<BasicRequestContext>, host: String = "127.0.0.1", port: Int = 0, tls: TLSConfiguration? = nil,
         logger: Logger = Logger(label: "prisma-relay.http", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> HTTPServerHandle {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            router: router, server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? port) }, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         let task = Task {
@@ -39,7 +43,7 @@ public final class HTTPServerHandle: Sendable {
             _ = try await task.value
             throw HTTPServerStartError(host: host, port: port)
         }
-        return HTTPServerHandle(url: "http://\(host):\(bound)", port: bound, group: group, task: task)
+        return HTTPServerHandle(url: "\(tls == nil ? "http" : "https")://\(host):\(bound)", port: bound, group: group, task: task)
     }
 
     /// Stops accepting requests, lets the ones in flight finish, and waits for the server to end.

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Relay
+import RelayModel
+
+/// `prisma-relay integration …`: destinations configured with Prisma's own `integrationConfig` objects.
+struct IntegrationCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "integration", abstract: "Add, list and remove integrations.", subcommands: [Add.self, List.self, Remove.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add an integration; its integrationConfig comes from a JSON file (it holds secrets, so never a flag).")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "Unique name.") var name: String
+        @Option(help: "Integration type: \(IntegrationType.allCases.map(\.rawValue).joined(separator: ", ")).") var type: String
+        @Option(help: "JSON file with the integrationConfig object.") var configFile: String
+
+        func run() async throws {
+            try await reportingErrors {
+                guard let data = FileManager.default.contents(atPath: configFile) else {
+                    throw ConfigErrors([ConfigError(field: "config-file", "cannot read \(configFile)")])
+                }
+                guard let config = try? JSONValue.parse(Array(data)) else {
+                    throw ConfigErrors([ConfigError(field: "config-file", "\(configFile) is not JSON")])
+                }
+                let app = try db.open()
+                var draft = IntegrationService.Draft(json: .object([:]))
+                draft.name = name
+                draft.integrationType = type
+                draft.integrationConfig = config
+                let created = try await IntegrationService(store: app.store, clock: app.clock).create(draft, by: "cli")
+                print("Integration \(name) added with id \(created.id)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List integrations, secrets masked.")
+        @OptionGroup var db: DatabaseOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let integrations = try await db.open().store.integrations()
+                if json {
+                    print(JSONValue.array(integrations.map { integration in
+                        .object([
+                            "id": .string(integration.id), "name": .string(integration.name), "integrationType": .string(integration.type.rawValue),
+                            "enabled": .bool(integration.enabled),
+                            "integrationConfig": .object(IntegrationSchema.of(integration.type).masked(integration.config)),
+                        ])
+                    }).prettyJSONString())
+                    return
+                }
+                var rows = [["ID", "NAME", "TYPE", "ENABLED"]]
+                for integration in integrations {
+                    rows.append([integration.id, integration.name, integration.type.rawValue, String(integration.enabled)])
+                }
+                print(table(rows))
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove an integration no rule uses.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument var id: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let app = try db.open()
+                try await IntegrationService(store: app.store, clock: app.clock).delete(id)
+                print("Integration \(id) removed.")
+            }
+        }
+    }
+}
