@@ -73,19 +73,10 @@ public actor CSPMClient: AuthenticatingClient {
         return try await perform(path: label, authenticated: true) { answer in
             switch answer.status {
             case 200:
-                guard answer.looksLikeJSON else {
-                    return .retry(
-                        "HTML where JSON was expected",
-                        final: .notJSON(path: label, status: 200, contentType: answer.header("Content-Type")), floor: nil)
-                }
-                do {
-                    var page = try AlertPage(json: try Self.parse(answer, path: label))
+                return Self.readJSON(answer, path: label) { json in
+                    var page = try AlertPage(json: json)
                     page.byteCount = answer.body.count
-                    return .done(page)
-                } catch let error as PrismaClientError {
-                    return .retry("malformed JSON", final: error, floor: nil)
-                } catch {
-                    return .retry("unexpected shape", final: .malformedJSON(path: label, detail: "\(error)"), floor: nil)
+                    return page
                 }
             case 403:
                 throw PrismaClientError.forbidden(path: label)

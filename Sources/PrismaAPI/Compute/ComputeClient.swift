@@ -99,18 +99,11 @@ public actor ComputeClient: AuthenticatingClient {
         return try await perform(path: label, authenticated: true) { answer in
             switch answer.status {
             case 200:
-                guard answer.looksLikeJSON else {
-                    return .retry(
-                        "HTML where JSON was expected",
-                        final: .notJSON(path: label, status: 200, contentType: answer.header("Content-Type")), floor: nil)
-                }
-                do {
-                    guard let items = try Self.parse(answer, path: label).arrayValue else {
-                        return .retry("not an array", final: .malformedJSON(path: label, detail: "expected a JSON array of incidents"), floor: nil)
+                return Self.readJSON(answer, path: label) { json in
+                    guard let items = json.arrayValue else {
+                        throw PrismaClientError.malformedJSON(path: label, detail: "expected a JSON array of incidents")
                     }
-                    return .done(Page(incidents: items, totalCount: answer.header("Total-Count").flatMap { Int($0) }, byteCount: answer.body.count))
-                } catch let error as PrismaClientError {
-                    return .retry("malformed JSON", final: error, floor: nil)
+                    return Page(incidents: items, totalCount: answer.header("Total-Count").flatMap { Int($0) }, byteCount: answer.body.count)
                 }
             case 403:
                 throw PrismaClientError.rejected(path: label, status: 403, reason: "the role lacks the Monitor > Runtime incidents permission")

@@ -31,6 +31,23 @@ extension AuthenticatingClient {
         }
     }
 
+    /// Reads a 200 answer that must be JSON of a given shape. An HTML page or unreadable JSON is a temporary
+    /// failure (proxies and gateways produce both), reported as such once the attempts run out.
+    static func readJSON<T: Sendable>(_ answer: HTTPAnswer, path: String, _ read: (JSONValue) throws -> T) -> Step<T> {
+        guard answer.looksLikeJSON else {
+            return .retry(
+                "HTML where JSON was expected",
+                final: .notJSON(path: path, status: answer.status, contentType: answer.header("Content-Type")), floor: nil)
+        }
+        do {
+            return .done(try read(try parse(answer, path: path)))
+        } catch let error as PrismaClientError {
+            return .retry("malformed JSON", final: error, floor: nil)
+        } catch {
+            return .retry("unexpected shape", final: .malformedJSON(path: path, detail: "\(error)"), floor: nil)
+        }
+    }
+
     func perform<T: Sendable>(
         path: String, authenticated: Bool,
         interpret: (HTTPAnswer) throws -> Step<T>,
