@@ -40,6 +40,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Delivery",
+            dependencies: [
+                "RelayModel", "RelayStore", "PrismaAPI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["RelayModel", "PrismaSim", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .target(
             name: "PrismaSim",
             dependencies: [
                 "RelayModel",
@@ -54,7 +66,7 @@ let package = Package(
         .target(
             name: "Relay",
             dependencies: [
-                "RelayModel", "PrismaAPI", "RelayStore", "PrismaSim",
+                "RelayModel", "PrismaAPI", "RelayStore", "PrismaSim", "Delivery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -63,7 +75,7 @@ let package = Package(
         .target(
             name: "RelayServer",
             dependencies: [
-                "Relay", "RelayModel", "RelayStore",
+                "Relay", "RelayModel", "RelayStore", "Delivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -98,9 +110,10 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "TestSupport", "RelayStore", "RelayModel", "PrismaSim"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["PrismaSim", "RelayModel", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["PrismaSim", "RelayModel", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "PrismaSim", "RelayStore"]),
     ]

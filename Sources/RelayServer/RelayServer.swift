@@ -1,4 +1,5 @@
 import Crypto
+import Delivery
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -21,8 +22,10 @@ public enum RelayServer {
         HealthController().addRoutes(to: router)
         MetricsController(registry: registry).addRoutes(to: router)
         AuthController(authenticator: authenticator).addRoutes(to: router)
-        IntegrationsController(service: IntegrationService(store: app.store, clock: app.clock), rules: { try await app.store.rules() })
-            .addRoutes(to: router)
+        IntegrationsController(
+            service: IntegrationService(store: app.store, clock: app.clock), rules: { try await app.store.rules() },
+            health: { try await app.store.integrationHealth(id: $0) }
+        ).addRoutes(to: router)
         AlertRulesController(store: app.store).addRoutes(to: router)
         ConnectorsController(app: app).addRoutes(to: router)
         return router
@@ -57,6 +60,7 @@ extension RelayServer {
         return Application(
             router: buildRouter(app: app, signingKey: signingKey, registry: registry), server: server,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "prisma-relay"),
-            services: [PollScheduler(app: app)], onServerRunning: onServerRunning, logger: app.logger)
+            services: [PollScheduler(app: app), DeliveryService(engine: app.deliveryEngine, store: app.store)],
+            onServerRunning: onServerRunning, logger: app.logger)
     }
 }

@@ -51,6 +51,18 @@ public protocol RelayStore: Sendable {
     /// The API key with this access key id, or nil.
     func apiKey(id: String) async throws -> APIKey?
 
+    /// Up to `limit` deliveries of `integrationID` due at `now`, oldest first; a later event of an alert waits
+    /// while an earlier one is still pending, so a resolve never overtakes its trigger.
+    func dueDeliveries(integrationID: String, now: Int64, limit: Int) async throws -> [QueuedDelivery]
+    /// Records what became of one queued delivery.
+    func recordDelivery(seq: Int64, integrationID: String, result: DeliveryResult, at time: Int64) async throws
+    /// Sets an integration's status (and whether it is paused).
+    func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws
+    /// An integration's status with its counts and queue depth.
+    func integrationHealth(id: String) async throws -> IntegrationHealth
+    /// Deliveries given up on, newest first.
+    func deadLetters(integrationID: String?) async throws -> [DeadLetter]
+
     /// Stored events, newest first.
     func events(_ query: EventQuery) async throws -> [NormalizedEvent]
     /// Event counts by severity and module.
@@ -115,4 +127,38 @@ public struct APIKey: Sendable, Equatable {
         self.secretHash = secretHash
         self.createdAt = createdAt
     }
+}
+
+/// An outbox row ready to send.
+public struct QueuedDelivery: Sendable, Equatable {
+    public var seq: Int64
+    public var event: NormalizedEvent
+    /// Attempts made so far.
+    public var attempts: Int
+    public var createdAt: Int64
+    public init(seq: Int64, event: NormalizedEvent, attempts: Int, createdAt: Int64) {
+        self.seq = seq
+        self.event = event
+        self.attempts = attempts
+        self.createdAt = createdAt
+    }
+}
+
+/// What became of one delivery attempt.
+public enum DeliveryResult: Sendable, Equatable {
+    case delivered
+    /// Try again at `nextAttemptAt` (epoch ms).
+    case retry(nextAttemptAt: Int64, error: String)
+    /// Given up: kept as a dead letter with the reason, never silently dropped.
+    case dead(reason: String)
+}
+
+/// A delivery given up on.
+public struct DeadLetter: Sendable, Equatable {
+    public var seq: Int64
+    public var eventID: String
+    public var integrationID: String
+    public var attempts: Int
+    public var reason: String
+    public var failedAt: Int64
 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import PrismaSim
+import TestSupport
 import RelayModel
 import Testing
 
@@ -181,5 +182,35 @@ struct ServeTests {
         #expect(status.stdout.contains("Status:           Active"))
         #expect(!serve.printed.joined().contains(simulator.user.secretKey))
         #expect(!serve.printed.joined().contains(String(secret)))
+    }
+
+    @Test("serve routes collected alerts through a rule to a webhook, and every one arrives")
+    func deliversToWebhook() async throws {
+        let cli = try CLI()
+        let simulator = PrismaSimulator(configuration: .init(rateLimitPerSecond: nil))
+        var alerts = Set<String>()
+        for id in await simulator.addRecentAlerts(60) where await simulator.alert(id)?["status"]?.stringValue == "open" {
+            alerts.insert(id)
+        }
+        let sim = try await simulator.serve()
+        let receiver = WebhookReceiver(token: "relay-hook-token")
+        let hook = try await receiver.serve()
+        defer { Task { await sim.stop(); await hook.stop() } }
+        _ = try await cli.run(
+            ["connector", "add", "--name", "sim", "--url", sim.url, "--key-id", simulator.user.accessKeyID],
+            environment: ["PRISMA_RELAY_SECRET": simulator.user.secretKey])
+        let file = cli.directory.appendingPathComponent("hook.json")
+        try Data(#"{"url":"\#(hook.url)/hook","authToken":"relay-hook-token"}"#.utf8).write(to: file)
+        let added = try await cli.run(["integration", "add", "--name", "hook", "--type", "webhook", "--config-file", file.path])
+        let id = try #require(added.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(try await cli.run(["rule", "add", "--name", "all", "--integration", id]).status == 0)
+        let serve = try BackgroundCLI(["serve", "--port", "0"], in: cli)
+        let deadline = Date().addingTimeInterval(30)
+        while await receiver.received.count < alerts.count, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(await serve.terminate() == 0)
+        let delivered = await receiver.received.compactMap { $0.body["native_id"]?.stringValue }
+        #expect(delivered.count == alerts.count)
+        #expect(Set(delivered).symmetricDifference(alerts).isEmpty)
+        #expect(!serve.printed.joined().contains("relay-hook-token"))
     }
 }

@@ -65,7 +65,7 @@ struct IntegrationsAPITests {
             let splunk = legacy.json?.arrayValue?.first { $0["integrationType"]?.stringValue == "splunk" }
             #expect(splunk?["integrationConfig"]?["sourceType"]?.stringValue == "_json")
             #expect(splunk?["integrationConfig"]?["authToken"]?.stringValue == "********")
-            #expect(splunk?["status"]?.stringValue == "NA")
+            #expect(splunk?["status"]?.stringValue == "GREEN")
             let filtered = try await client.call(.get, "/integration?type=slack", api.bearer)
             #expect(filtered.json?.arrayValue?.map { $0["integrationType"]?.stringValue } == ["slack"])
             let channels = try await client.call(.get, "/api/v1/tenant/1/integration/channels", api.bearer)

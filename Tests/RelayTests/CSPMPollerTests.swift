@@ -174,6 +174,17 @@ final class CrashAfterCommits: @unchecked Sendable {
         func rules() async throws -> [AlertRule] { try await base.rules() }
         func outbox(integrationID: String?) async throws -> [OutboxEntry] { try await base.outbox(integrationID: integrationID) }
         func addAPIKey(_ key: APIKey) async throws { try await base.addAPIKey(key) }
+        func dueDeliveries(integrationID: String, now: Int64, limit: Int) async throws -> [QueuedDelivery] {
+            try await base.dueDeliveries(integrationID: integrationID, now: now, limit: limit)
+        }
+        func recordDelivery(seq: Int64, integrationID: String, result: DeliveryResult, at time: Int64) async throws {
+            try await base.recordDelivery(seq: seq, integrationID: integrationID, result: result, at: time)
+        }
+        func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws {
+            try await base.setIntegrationHealth(integrationID: integrationID, health)
+        }
+        func integrationHealth(id: String) async throws -> IntegrationHealth { try await base.integrationHealth(id: id) }
+        func deadLetters(integrationID: String?) async throws -> [DeadLetter] { try await base.deadLetters(integrationID: integrationID) }
         func apiKey(id: String) async throws -> APIKey? { try await base.apiKey(id: id) }
     }
 }

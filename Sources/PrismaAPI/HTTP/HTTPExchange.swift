@@ -53,14 +53,16 @@ public struct HTTPExchange: Sendable {
     }()
 
     /// Sends one request; throws only when no answer arrived (connection, TLS or timeout failures).
+    /// `contentType` is set on requests with a body unless nil (then `headers` say it).
     public func send(
-        _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil
+        _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
+        contentType: String? = "application/json"
     ) async throws -> HTTPAnswer {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
-            request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            if let contentType { request.headers.replaceOrAdd(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         let response = try await client.execute(request, timeout: timeout)

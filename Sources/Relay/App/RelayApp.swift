@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import Logging
 import PrismaAPI
@@ -37,6 +38,11 @@ public struct RelayApp: Sendable {
 
     /// Epoch milliseconds now.
     public static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// The delivery engine over this relay's store, HTTP client, retry policy and clock.
+    public var deliveryEngine: DeliveryEngine {
+        DeliveryEngine(store: store, http: http, retry: retry, clock: clock, logger: logger)
+    }
 
     /// Validates and stores a new connector; returns warnings worth showing (e.g. an undocumented host).
     @discardableResult

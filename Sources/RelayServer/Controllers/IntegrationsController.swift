@@ -7,6 +7,7 @@ import RelayModel
 struct IntegrationsController {
     let service: IntegrationService
     let rules: @Sendable () async throws -> [AlertRule]
+    let health: @Sendable (String) async throws -> IntegrationHealth
 
     func addRoutes(to router: Router<RelayRequestContext>) {
         let legacy = router.group("integration")
@@ -58,13 +59,18 @@ struct IntegrationsController {
         ])
     }
 
-    /// Prisma's legacy `IntegrationViewModel`: the v1 fields plus status, validity and the rules that use it.
-    /// Status is `NA` until the delivery engine reports on the integration.
-    static func legacyJSON(_ integration: Integration, rules: [AlertRule]) -> JSONValue {
+    /// Prisma's legacy `IntegrationViewModel`: the v1 fields plus status (`GREEN`, `YELLOW` while retrying, `RED`
+    /// with the reason), validity and the rules that use it.
+    static func legacyJSON(_ integration: Integration, rules: [AlertRule], health: IntegrationHealth) -> JSONValue {
         guard case .object(var object) = v1JSON(integration) else { return .null }
-        object["status"] = .string("NA")
+        object["status"] = .string(health.status.rawValue)
         object["valid"] = .bool(true)
-        object["reason"] = .null
+        object["reason"] = health.message.map { message in
+            .object([
+                "lastUpdated": health.lastUpdated.map { .int($0) } ?? .null, "errorType": .optional(health.errorType),
+                "message": .string(message), "details": .object(["statusCode": health.statusCode.map { .int($0) } ?? .null]),
+            ])
+        } ?? .null
         object["alertRules"] = .array(rules.filter { $0.integrationIDs.contains(integration.id) }.map {
             .object(["policyScanConfigId": .string($0.id), "name": .string($0.name)])
         })
@@ -94,7 +100,9 @@ struct IntegrationsController {
         do {
             let found = try await service.list(types: types(request))
             let rules = try await rules()
-            return JSONResponse.ok(.array(found.map { Self.legacyJSON($0, rules: rules) }))
+            var list: [JSONValue] = []
+            for integration in found { list.append(Self.legacyJSON(integration, rules: rules, health: try await health(integration.id))) }
+            return JSONResponse.ok(.array(list))
         } catch let error as IntegrationError {
             return JSONResponse.redlock(.badRequest, error.i18nKey, subjects: error.messages)
         }
@@ -128,7 +136,7 @@ struct IntegrationsController {
         do {
             let result = try await work()
             guard !empty, let result else { return JSONResponse.empty() }
-            return JSONResponse.ok(Self.legacyJSON(result, rules: try await rules()))
+            return JSONResponse.ok(Self.legacyJSON(result, rules: try await rules(), health: try await health(result.id)))
         } catch let error as IntegrationError {
             return JSONResponse.redlock(Self.status(of: error), error.i18nKey, subjects: error.messages)
         }

@@ -66,13 +66,30 @@ enum SQLiteMigrations {
                     seq INTEGER PRIMARY KEY AUTOINCREMENT,
                     event_id TEXT NOT NULL REFERENCES event(id),
                     integration_id TEXT NOT NULL,
+                    -- connector and native id: events of one alert go out in order
+                    alert_key TEXT NOT NULL,
                     state TEXT NOT NULL DEFAULT 'pending',
                     attempts INTEGER NOT NULL DEFAULT 0,
                     next_attempt_at INTEGER NOT NULL,
                     created_at INTEGER NOT NULL,
+                    finished_at INTEGER,
+                    last_error TEXT,
                     UNIQUE (event_id, integration_id)
                 );
                 CREATE INDEX outbox_due ON outbox(integration_id, state, next_attempt_at);
+                CREATE INDEX outbox_alert ON outbox(integration_id, alert_key, state, seq);
+                CREATE TABLE integration_state (
+                    integration_id TEXT PRIMARY KEY NOT NULL REFERENCES integration(id) ON DELETE CASCADE,
+                    status TEXT NOT NULL DEFAULT 'GREEN',
+                    paused INTEGER NOT NULL DEFAULT 0,
+                    error_type TEXT,
+                    message TEXT,
+                    status_code INTEGER,
+                    last_updated INTEGER,
+                    delivered INTEGER NOT NULL DEFAULT 0,
+                    failed INTEGER NOT NULL DEFAULT 0,
+                    last_delivery_at INTEGER
+                );
                 """)
         }
         migrator.registerMigration("v3-api-keys") { db in

@@ -13,7 +13,7 @@ extension SQLiteStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let queue = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO outbox (event_id, integration_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?)
+                INSERT OR IGNORE INTO outbox (event_id, integration_id, alert_key, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)
                 """)
             // Rules are read inside the transaction, so an event and its deliveries are stored together or not at all.
             let rules = try Self.loadRules(db, where: "enabled = 1")
@@ -27,7 +27,7 @@ extension SQLiteStore {
                 guard db.changesCount == 1 else { continue }
                 added += 1
                 for integration in AlertRouter.destinations(of: event, rules: rules) {
-                    try queue.execute(arguments: [event.id, integration, now, now])
+                    try queue.execute(arguments: [event.id, integration, event.connector + "|" + event.nativeID, now, now])
                 }
             }
             if let cursor {

@@ -38,6 +38,10 @@ extension SQLiteStore {
                     integration.lastModifiedTs, integration.id,
                 ])
             if db.changesCount == 0 { throw StoreError.unknownIntegration(integration.id) }
+            // A changed configuration gets another chance: lift a pause set for refused credentials.
+            try db.execute(
+                sql: "UPDATE integration_state SET paused = 0, status = 'GREEN', error_type = NULL, message = NULL, status_code = NULL WHERE integration_id = ? AND paused = 1",
+                arguments: [integration.id])
         }
     }
 

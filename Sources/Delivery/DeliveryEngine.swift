@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import NIOHTTP1
+import PrismaAPI
+import RelayModel
+import RelayStore
+
+/// The one place deliveries happen: per integration, take the due outbox rows, hand each to the destination,
+/// and record the outcome — delivered; retried later with backoff (honouring `Retry-After`); dead-lettered with
+/// the reason once refused for good or past the attempt and age caps; or, when credentials are refused, the
+/// integration paused (RED) instead of burning through its queue.
+public struct DeliveryEngine: Sendable {
+    let store: any RelayStore
+    let http: HTTPExchange
+    let retry: RetryPolicy
+    /// A row older than this is dead-lettered instead of retried again.
+    let maxAgeMillis: Int64
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+
+    public init(
+        store: any RelayStore, http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = RetryPolicy(),
+        maxAgeMillis: Int64 = 24 * 3_600_000, clock: @escaping @Sendable () -> Int64,
+        logger: Logger = Logger(label: "prisma-relay.delivery")
+    ) {
+        self.store = store
+        self.http = http
+        self.retry = retry
+        self.maxAgeMillis = maxAgeMillis
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The destination for an integration's type, or nil while that type cannot be sent yet.
+    public static func destination(for integration: Integration) -> (any Destination)? {
+        switch integration.type {
+        case .webhook: WebhookDestination(config: integration.config)
+        default: nil
+        }
+    }
+
+    /// Sends what is due for `integration` now; returns how many rows were settled or rescheduled.
+    @discardableResult
+    public func deliverDue(_ integration: Integration, limit: Int = 100) async throws -> Int {
+        guard integration.enabled else { return 0 }
+        var health = try await store.integrationHealth(id: integration.id)
+        guard !health.paused else { return 0 }
+        guard let destination = Self.destination(for: integration) else {
+            if health.message == nil {
+                health.status = .yellow
+                health.message = "events wait in the queue: sending to \(integration.type.displayName) arrives with a later release"
+                health.lastUpdated = clock()
+                try await store.setIntegrationHealth(integrationID: integration.id, health)
+            }
+            return 0
+        }
+        var random = SystemRandomNumberGenerator()
+        var handled = 0
+        for item in try await store.dueDeliveries(integrationID: integration.id, now: clock(), limit: limit) {
+            let outcome = await attempt(item, destination: destination)
+            let now = clock()
+            switch outcome {
+            case .delivered:
+                try await store.recordDelivery(seq: item.seq, integrationID: integration.id, result: .delivered, at: now)
+                if health.status != .green {
+                    health = IntegrationHealth(status: .green, lastUpdated: now)
+                    try await store.setIntegrationHealth(integrationID: integration.id, health)
+                }
+            case .retryLater(let reason, let code, let wait):
+                let attempts = item.attempts + 1
+                if attempts >= retry.maxAttempts || now - item.createdAt >= maxAgeMillis {
+                    let dead = "gave up after \(attempts) attempts: \(reason)"
+                    try await store.recordDelivery(seq: item.seq, integrationID: integration.id, result: .dead(reason: dead), at: now)
+                } else {
+                    let delay = retry.delay(retry: attempts, floor: wait, using: &random)
+                    let next = now + Int64(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
+                    try await store.recordDelivery(seq: item.seq, integrationID: integration.id, result: .retry(nextAttemptAt: next, error: reason), at: now)
+                }
+                health = IntegrationHealth(status: .yellow, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code, lastUpdated: now)
+                try await store.setIntegrationHealth(integrationID: integration.id, health)
+            case .rejected(let reason, _):
+                try await store.recordDelivery(seq: item.seq, integrationID: integration.id, result: .dead(reason: reason), at: now)
+            case .credentialsRefused(let reason, let code):
+                // Every other row would be refused the same way: stop here, keep the queue, show why.
+                health = IntegrationHealth(status: .red, paused: true, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code, lastUpdated: now)
+                try await store.setIntegrationHealth(integrationID: integration.id, health)
+                logger.error("integration paused", metadata: ["integration": .string(integration.name), "reason": .string(reason)])
+                return handled
+            }
+            handled += 1
+        }
+        return handled
+    }
+
+    /// One send of one event; network failures are temporary.
+    func attempt(_ item: QueuedDelivery, destination: any Destination) async -> DeliveryOutcome {
+        let request: DestinationRequest
+        do {
+            request = try destination.request(for: item.event)
+        } catch {
+            return .rejected(reason: "the request could not be built: \(error)", statusCode: nil)
+        }
+        do {
+            let answer = try await http.send(
+                HTTPMethod(rawValue: request.method), request.url, headers: request.headers, body: request.body, contentType: nil)
+            return destination.classify(DestinationResponse(
+                status: answer.status, headers: answer.headers.map { ($0.name, $0.value) }, body: answer.body))
+        } catch {
+            return .retryLater(reason: "could not reach \(request.url): \(error)", statusCode: nil, wait: nil)
+        }
+    }
+}

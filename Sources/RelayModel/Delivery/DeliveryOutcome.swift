@@ -1,0 +1,69 @@
+/// What a destination's answer means for the events sent.
+public enum DeliveryOutcome: Sendable, Equatable {
+    /// Accepted: the outbox rows are done.
+    case delivered
+    /// A temporary failure: try again later, no sooner than `wait` when the destination said so.
+    case retryLater(reason: String, statusCode: Int?, wait: Duration?)
+    /// Refused for good (a 4xx the same request will always get): dead-letter with the reason.
+    case rejected(reason: String, statusCode: Int?)
+    /// The credentials were refused (401/403): pause the integration until its config changes.
+    case credentialsRefused(reason: String, statusCode: Int)
+
+    /// The common reading of an HTTP status: 2xx delivered; 401/403 credentials; 408, 425, 429 and 5xx retry
+    /// (after `Retry-After` when given); any other status rejected.
+    public static func classify(status: Int, retryAfter: Duration?, detail: String, destination: String) -> DeliveryOutcome {
+        switch status {
+        case 200..<300: return .delivered
+        case 401, 403:
+            return .credentialsRefused(reason: "\(destination) refused the credentials (HTTP \(status))\(detail.isEmpty ? "" : ": \(detail)")", statusCode: status)
+        case _ where RetryPolicy.isRetryable(status: status):
+            return .retryLater(reason: "\(destination) answered HTTP \(status)\(detail.isEmpty ? "" : ": \(detail)")", statusCode: status, wait: retryAfter)
+        default:
+            return .rejected(reason: "\(destination) rejected the request (HTTP \(status))\(detail.isEmpty ? "" : ": \(detail)")", statusCode: status)
+        }
+    }
+}
+
+/// An integration's health as Prisma models it (`GREEN` / `YELLOW` retrying / `RED` with a reason), plus the
+/// relay's counts.
+public struct IntegrationHealth: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        case green = "GREEN"
+        case yellow = "YELLOW"
+        case red = "RED"
+    }
+
+    public var status: Status
+    /// Deliveries stop until the config changes or a test passes.
+    public var paused: Bool
+    /// Prisma's `reason.errorType` (HTTP_EXCEPTION, INVALID_CONFIG, …).
+    public var errorType: String?
+    public var message: String?
+    public var statusCode: Int?
+    public var lastUpdated: Int64?
+    public var delivered: Int
+    public var failed: Int
+    public var lastDeliveryAt: Int64?
+    /// Rows waiting to be sent.
+    public var queueDepth: Int
+    /// When the oldest waiting row was queued.
+    public var oldestPendingAt: Int64?
+
+    public init(
+        status: Status = .green, paused: Bool = false, errorType: String? = nil, message: String? = nil, statusCode: Int? = nil,
+        lastUpdated: Int64? = nil, delivered: Int = 0, failed: Int = 0, lastDeliveryAt: Int64? = nil, queueDepth: Int = 0,
+        oldestPendingAt: Int64? = nil
+    ) {
+        self.status = status
+        self.paused = paused
+        self.errorType = errorType
+        self.message = message
+        self.statusCode = statusCode
+        self.lastUpdated = lastUpdated
+        self.delivered = delivered
+        self.failed = failed
+        self.lastDeliveryAt = lastDeliveryAt
+        self.queueDepth = queueDepth
+        self.oldestPendingAt = oldestPendingAt
+    }
+}

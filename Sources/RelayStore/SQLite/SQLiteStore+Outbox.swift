@@ -1,0 +1,98 @@
+import GRDB
+import RelayModel
+
+extension SQLiteStore {
+    public func dueDeliveries(integrationID: String, now: Int64, limit: Int) async throws -> [QueuedDelivery] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT o.seq, o.attempts, o.created_at, e.body FROM outbox o JOIN event e ON e.id = o.event_id
+                WHERE o.integration_id = ? AND o.state = 'pending' AND o.next_attempt_at <= ?
+                  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.integration_id = o.integration_id AND p.alert_key = o.alert_key
+                                  AND p.state = 'pending' AND p.seq < o.seq)
+                ORDER BY o.seq LIMIT ?
+                """, arguments: [integrationID, now, limit]
+            ).map { row in
+                let body: String = row["body"]
+                guard let event = try? NormalizedEvent(json: try JSONValue.parse(body)) else { throw StoreError.corrupt("outbox event") }
+                return QueuedDelivery(seq: row["seq"], event: event, attempts: row["attempts"], createdAt: row["created_at"])
+            }
+        }
+    }
+
+    public func recordDelivery(seq: Int64, integrationID: String, result: DeliveryResult, at time: Int64) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO integration_state (integration_id) VALUES (?)", arguments: [integrationID])
+            switch result {
+            case .delivered:
+                try db.execute(
+                    sql: "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL WHERE seq = ?",
+                    arguments: [time, seq])
+                try db.execute(
+                    sql: "UPDATE integration_state SET delivered = delivered + 1, last_delivery_at = ? WHERE integration_id = ?",
+                    arguments: [time, integrationID])
+            case .retry(let next, let error):
+                try db.execute(
+                    sql: "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?",
+                    arguments: [next, error, seq])
+            case .dead(let reason):
+                try db.execute(
+                    sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?, last_error = ? WHERE seq = ?",
+                    arguments: [time, reason, seq])
+                try db.execute(sql: "UPDATE integration_state SET failed = failed + 1 WHERE integration_id = ?", arguments: [integrationID])
+            }
+        }
+    }
+
+    public func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO integration_state (integration_id) VALUES (?)", arguments: [integrationID])
+            try db.execute(
+                sql: """
+                    UPDATE integration_state SET status = ?, paused = ?, error_type = ?, message = ?, status_code = ?, last_updated = ?
+                    WHERE integration_id = ?
+                    """,
+                arguments: [
+                    health.status.rawValue, health.paused, health.errorType, health.message, health.statusCode, health.lastUpdated,
+                    integrationID,
+                ])
+        }
+    }
+
+    public func integrationHealth(id: String) async throws -> IntegrationHealth {
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM integration_state WHERE integration_id = ?", arguments: [id])
+            let queue = try Row.fetchOne(
+                db, sql: "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE integration_id = ? AND state = 'pending'",
+                arguments: [id])
+            var health = IntegrationHealth(queueDepth: queue?["n"] ?? 0, oldestPendingAt: queue?["oldest"])
+            if let row {
+                health.status = IntegrationHealth.Status(rawValue: row["status"]) ?? .green
+                health.paused = row["paused"]
+                health.errorType = row["error_type"]
+                health.message = row["message"]
+                health.statusCode = row["status_code"]
+                health.lastUpdated = row["last_updated"]
+                health.delivered = row["delivered"]
+                health.failed = row["failed"]
+                health.lastDeliveryAt = row["last_delivery_at"]
+            }
+            return health
+        }
+    }
+
+    public func deadLetters(integrationID: String?) async throws -> [DeadLetter] {
+        try await pool.read { db in
+            let filter = integrationID == nil ? "" : "AND integration_id = ?"
+            let arguments: StatementArguments = integrationID.map { [$0] } ?? []
+            return try Row.fetchAll(db, sql: """
+                SELECT seq, event_id, integration_id, attempts, last_error, finished_at FROM outbox
+                WHERE state = 'dead' \(filter) ORDER BY seq DESC
+                """, arguments: arguments
+            ).map {
+                DeadLetter(
+                    seq: $0["seq"], eventID: $0["event_id"], integrationID: $0["integration_id"], attempts: $0["attempts"],
+                    reason: $0["last_error"] ?? "", failedAt: $0["finished_at"] ?? 0)
+            }
+        }
+    }
+}

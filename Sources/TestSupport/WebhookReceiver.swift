@@ -1,0 +1,67 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PrismaSim
+import RelayModel
+
+/// A strict receiver of the generic webhook contract, for tests: it demands `Authorization: Bearer <token>`, a JSON
+/// content type and a JSON body, answers as a webhook service would, records what it accepted, and can be
+/// scripted to fail first ("503 twice, then accept").
+public actor WebhookReceiver {
+    /// One request that was accepted.
+    public struct Received: Sendable {
+        public var headers: [String: String]
+        public var body: JSONValue
+    }
+
+    /// A scripted answer: a status and, optionally, a `Retry-After` in seconds.
+    public struct Scripted: Sendable {
+        public var status: Int
+        public var retryAfter: Int?
+        public init(_ status: Int, retryAfter: Int? = nil) {
+            self.status = status
+            self.retryAfter = retryAfter
+        }
+    }
+
+    let token: String
+    public private(set) var received: [Received] = []
+    /// Every request, accepted or not.
+    public private(set) var requests = 0
+    private var script: [Scripted] = []
+
+    public init(token: String) { self.token = token }
+
+    /// Queues answers to give before accepting again.
+    public func fail(with answers: [Scripted]) { script += answers }
+
+    func handle(headers: [String: String], body: [UInt8]) -> (Int, [(String, String)], String) {
+        requests += 1
+        guard headers["authorization"] == "Bearer \(token)" else { return (401, [], #"{"error":"invalid or missing bearer token"}"#) }
+        guard headers["content-type"]?.hasPrefix("application/json") == true else { return (415, [], #"{"error":"expected application/json"}"#) }
+        guard let json = try? JSONValue.parse(body) else { return (400, [], #"{"error":"body is not JSON"}"#) }
+        if !script.isEmpty {
+            let next = script.removeFirst()
+            return (next.status, next.retryAfter.map { [("Retry-After", String($0))] } ?? [], #"{"error":"scripted failure"}"#)
+        }
+        received.append(Received(headers: headers, body: json))
+        return (200, [], #"{"ok":true}"#)
+    }
+
+    /// Serves the receiver at `/hook` on loopback.
+    public func serve() async throws -> HTTPServerHandle {
+        let router = Router()
+        router.post("hook") { [self] request, _ in
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            let body = try await request.body.collect(upTo: 10 << 20)
+            let (status, extra, text) = await handle(headers: headers, body: Array(body.readableBytesView))
+            var fields = HTTPFields()
+            fields[.contentType] = "application/json"
+            for (name, value) in extra { fields[HTTPField.Name(name)!] = value }
+            return Response(status: .init(code: status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+        return try await HTTPServerHandle.start(router: router)
+    }
+}

@@ -1,0 +1,132 @@
+import Delivery
+import Foundation
+import RelayModel
+import RelayStore
+import Testing
+import TestSupport
+
+@Suite("Webhook delivery")
+struct WebhookDeliveryTests {
+    @Test("delivers each queued event with the bearer token, the headers and an Idempotency-Key")
+    func delivers() async throws {
+        let h = try await DeliveryHarness.start()
+        defer { Task { await h.stop() } }
+        try await h.ingest([("P-1", 1, "open"), ("P-2", 1, "open")])
+        #expect(try await h.engine.deliverDue(h.integration) == 2)
+        let received = await h.receiver.received
+        #expect(received.map { $0.body["native_id"]?.stringValue } == ["P-1", "P-2"])
+        #expect(received[0].headers["idempotency-key"]?.hasPrefix("evt_") == true)
+        #expect(try await h.store.integrationHealth(id: "hook").delivered == 2)
+        #expect(try await h.store.integrationHealth(id: "hook").queueDepth == 0)
+    }
+
+    @Test("retries on 503 then delivers, honouring Retry-After")
+    func retriesOn503() async throws {
+        let h = try await DeliveryHarness.start()
+        defer { Task { await h.stop() } }
+        await h.receiver.fail(with: [.init(503, retryAfter: 30), .init(503, retryAfter: 30)])
+        try await h.ingest([("P-1", 1, "open")])
+        try await h.engine.deliverDue(h.integration)
+        var health = try await h.store.integrationHealth(id: "hook")
+        #expect(health.status == .yellow && health.queueDepth == 1 && health.statusCode == 503)
+        // Not due before Retry-After has passed.
+        h.clock.advance(seconds: 29)
+        #expect(try await h.engine.deliverDue(h.integration) == 0)
+        h.clock.advance(seconds: 31 + 60)
+        try await h.engine.deliverDue(h.integration)
+        h.clock.advance(seconds: 120)
+        try await h.engine.deliverDue(h.integration)
+        health = try await h.store.integrationHealth(id: "hook")
+        #expect(health.status == .green && health.delivered == 1 && health.queueDepth == 0)
+        #expect(await h.receiver.received.count == 1)
+        #expect(await h.receiver.requests == 3)
+    }
+
+    @Test("drops on 400 into the dead letters with the reason, without retrying")
+    func deadLetterOn400() async throws {
+        let h = try await DeliveryHarness.start()
+        defer { Task { await h.stop() } }
+        await h.receiver.fail(with: [.init(400)])
+        try await h.ingest([("P-1", 1, "open")])
+        try await h.engine.deliverDue(h.integration)
+        let dead = try await h.store.deadLetters(integrationID: "hook")
+        #expect(dead.count == 1)
+        #expect(dead[0].reason.contains("HTTP 400"))
+        h.clock.advance(seconds: 3600)
+        #expect(try await h.engine.deliverDue(h.integration) == 0)
+        #expect(await h.receiver.requests == 1)
+    }
+
+    @Test("gives up after the attempt cap into the dead letters, never dropping silently")
+    func attemptCap() async throws {
+        let h = try await DeliveryHarness.start(retry: RetryPolicy(maxAttempts: 3, baseDelay: .seconds(1), maxDelay: .seconds(1)))
+        defer { Task { await h.stop() } }
+        await h.receiver.fail(with: Array(repeating: .init(500), count: 10))
+        try await h.ingest([("P-1", 1, "open")])
+        for _ in 0..<5 {
+            try await h.engine.deliverDue(h.integration)
+            h.clock.advance(seconds: 5)
+        }
+        let dead = try await h.store.deadLetters(integrationID: "hook")
+        #expect(dead.map(\.attempts) == [3])
+        #expect(dead.first?.reason.hasPrefix("gave up after 3 attempts") == true)
+    }
+
+    @Test("pauses on 401 with status RED, keeps the queue, and resumes after the config is fixed")
+    func pausesOn401() async throws {
+        let h = try await DeliveryHarness.start(token: "wrong-token")
+        defer { Task { await h.stop() } }
+        try await h.ingest([("P-1", 1, "open"), ("P-2", 1, "open"), ("P-3", 1, "open")])
+        try await h.engine.deliverDue(h.integration)
+        var health = try await h.store.integrationHealth(id: "hook")
+        #expect(health.status == .red && health.paused && health.statusCode == 401 && health.queueDepth == 3)
+        #expect(await h.receiver.requests == 1)
+        #expect(try await h.engine.deliverDue(h.integration) == 0)
+        var fixed = h.integration
+        fixed.config["authToken"] = .string("hook-token")
+        try await h.store.updateIntegration(fixed)
+        #expect(try await h.engine.deliverDue(fixed) == 3)
+        health = try await h.store.integrationHealth(id: "hook")
+        #expect(health.status == .green && !health.paused && health.delivered == 3)
+    }
+
+    @Test("a resolve never overtakes its trigger: later events of an alert wait while an earlier one retries")
+    func orderPerAlert() async throws {
+        let h = try await DeliveryHarness.start()
+        defer { Task { await h.stop() } }
+        await h.receiver.fail(with: [.init(503)])
+        try await h.ingest([("P-1", 1, "open"), ("P-2", 1, "open")])
+        try await h.ingest([("P-1", 2, "resolved")])
+        try await h.engine.deliverDue(h.integration)
+        #expect(await h.receiver.received.map { $0.body["native_id"]?.stringValue } == ["P-2"])
+        h.clock.advance(seconds: 120)
+        // The trigger goes first; the resolve becomes due in the next round, once the trigger is settled.
+        try await h.engine.deliverDue(h.integration)
+        try await h.engine.deliverDue(h.integration)
+        let order = await h.receiver.received.map { "\($0.body["native_id"]?.stringValue ?? "")/\($0.body["status"]?.stringValue ?? "")" }
+        #expect(order == ["P-2/open", "P-1/open", "P-1/resolved"])
+    }
+
+    @Test("the request is exact: URL, headers and body for a fixed event")
+    func golden() throws {
+        let event = try AlertNormalizer.normalize(
+            try JSONValue.parse(#"{"id":"P-7","status":"open","lastUpdated":5,"policy":{"name":"S3 public","severity":"critical"},"resource":{"id":"b-1","cloudType":"aws"}}"#),
+            connector: "prod", observedAt: 0)
+        let destination = WebhookDestination(config: [
+            "url": .string("https://hooks.example.com/in"), "authToken": .string("tok"),
+            "headers": .array([.object(["key": .string("X-Env"), "value": .string("prod")])]),
+        ])
+        let request = try destination.request(for: event)
+        #expect(request.url == "https://hooks.example.com/in")
+        #expect(request.headers.map { "\($0.0): \($0.1)" } == [
+            "Content-Type: application/json", "Idempotency-Key: \(event.id)", "Authorization: Bearer tok", "X-Env: prod",
+        ])
+        #expect(request.body == event.jsonValue.jsonBytes())
+        let custom = WebhookDestination(config: [
+            "url": .string("https://hooks.example.com/in"), "isCustomPayloadEnabled": .bool(true),
+            "customPayloads": .object(["CS": .string(#"[{"resourceId":"${ResourceId}","policy":"${PolicyName}","sev":"${Severity}","x":"${Unknown}"}]"#)]),
+        ])
+        #expect(String(decoding: try custom.request(for: event).body, as: UTF8.self)
+            == #"[{"resourceId":"b-1","policy":"S3 public","sev":"critical","x":"${Unknown}"}]"#)
+    }
+}
