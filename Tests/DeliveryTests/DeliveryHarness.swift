@@ -18,11 +18,10 @@ struct DeliveryHarness {
     static func start(token: String = "hook-token", retry: RetryPolicy = RetryPolicy(maxAttempts: 4)) async throws -> DeliveryHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-delivery-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: directory.appendingPathComponent("r.sqlite").path)
+        let clock = ManualClock(1_763_800_000_000)
+        let store = try SQLiteStore(path: directory.appendingPathComponent("r.sqlite").path, clock: { clock.now })
         let receiver = WebhookReceiver(token: "hook-token")
         let server = try await receiver.serve()
-        // The outbox stamps rows with the wall clock; the test clock starts there and is moved by hand.
-        let clock = ManualClock(Int64(Date().timeIntervalSince1970 * 1000) + 1000)
         try await store.addConnector(ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
         let integration = Integration(
             id: "hook", name: "hook", type: .webhook,

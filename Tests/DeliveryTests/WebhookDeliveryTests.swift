@@ -15,7 +15,7 @@ struct WebhookDeliveryTests {
         #expect(try await h.engine.deliverDue(h.integration) == 2)
         let received = await h.receiver.received
         #expect(received.map { $0.body["native_id"]?.stringValue } == ["P-1", "P-2"])
-        #expect(received[0].headers["idempotency-key"]?.hasPrefix("evt_") == true)
+        #expect(try #require(received.first).headers["idempotency-key"]?.hasPrefix("evt_") == true)
         #expect(try await h.store.integrationHealth(id: "hook").delivered == 2)
         #expect(try await h.store.integrationHealth(id: "hook").queueDepth == 0)
     }

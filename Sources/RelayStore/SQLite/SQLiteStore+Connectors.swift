@@ -6,11 +6,11 @@ extension SQLiteStore {
     public func addConnector(_ config: ConnectorConfig) async throws {
         let settings = String(decoding: try Self.encoder.encode(config), as: UTF8.self)
         let secret = try box.seal(config.secretKey.reveal(), context: config.name)
+        let now = clock()
         try await pool.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM connector WHERE name = ?", arguments: [config.name]) == true {
                 throw StoreError.connectorExists(config.name)
             }
-            let now = Self.now()
             try db.execute(
                 sql: "INSERT INTO connector (name, type, config, secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [config.name, config.type.rawValue, settings, secret, now, now])
@@ -21,10 +21,11 @@ extension SQLiteStore {
     public func updateConnector(_ config: ConnectorConfig) async throws {
         let settings = String(decoding: try Self.encoder.encode(config), as: UTF8.self)
         let secret = try box.seal(config.secretKey.reveal(), context: config.name)
+        let now = clock()
         try await pool.write { db in
             try db.execute(
                 sql: "UPDATE connector SET type = ?, config = ?, secret = ?, updated_at = ? WHERE name = ?",
-                arguments: [config.type.rawValue, settings, secret, Self.now(), config.name])
+                arguments: [config.type.rawValue, settings, secret, now, config.name])
             if db.changesCount == 0 { throw StoreError.unknownConnector(config.name) }
         }
     }

@@ -7,6 +7,7 @@ extension SQLiteStore {
         let rows = events.map { event in
             (event, event.jsonValue.jsonString())
         }
+        let now = clock()
         return try await pool.write { db in
             let insert = try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO event (id, connector, kind, native_id, version, status, severity, module, updated_ms, observed_at, body)
@@ -17,7 +18,6 @@ extension SQLiteStore {
                 """)
             // Rules are read inside the transaction, so an event and its deliveries are stored together or not at all.
             let rules = try Self.loadRules(db, where: "enabled = 1")
-            let now = Self.now()
             var added = 0
             for (event, body) in rows {
                 try insert.execute(arguments: [

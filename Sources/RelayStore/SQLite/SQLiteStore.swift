@@ -10,11 +10,17 @@ public final class SQLiteStore: RelayStore {
     public var secretBox: SecretBox { box }
     /// The database file.
     public let path: String
+    /// Epoch milliseconds for the times the store stamps (queued, created, updated).
+    let clock: @Sendable () -> Int64
 
     /// Opens (creating and migrating when needed) the database at `path`; secrets are sealed with `box`,
     /// by default the key file `<path>.key`.
-    public init(path: String, box: SecretBox? = nil) throws {
+    public init(
+        path: String, box: SecretBox? = nil,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+    ) throws {
         self.path = path
+        self.clock = clock
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -35,5 +41,4 @@ public final class SQLiteStore: RelayStore {
         return encoder
     }()
 
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }
