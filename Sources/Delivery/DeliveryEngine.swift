@@ -35,6 +35,7 @@ public struct DeliveryEngine: Sendable {
     public static func destination(for integration: Integration) -> (any Destination)? {
         switch integration.type {
         case .webhook: WebhookDestination(config: integration.config)
+        case .splunk: SplunkHECDestination(config: integration.config)
         default: nil
         }
     }
@@ -54,59 +55,81 @@ public struct DeliveryEngine: Sendable {
             }
             return 0
         }
-        var random = SystemRandomNumberGenerator()
         var handled = 0
-        for item in try await store.dueDeliveries(integrationID: integration.id, now: clock(), limit: limit) {
-            let outcome = await attempt(item, destination: destination)
-            let now = clock()
-            switch outcome {
-            case .delivered:
-                try await store.recordDelivery(seq: item.seq, integrationID: integration.id, result: .delivered, at: now)
-                if health.status != .green {
-                    health = IntegrationHealth(status: .green, lastUpdated: now)
-                    try await store.setIntegrationHealth(integrationID: integration.id, health)
-                }
-            case .retryLater(let reason, let code, let wait):
-                let attempts = item.attempts + 1
-                if attempts >= retry.maxAttempts || now - item.createdAt >= maxAgeMillis {
-                    let dead = "gave up after \(attempts) attempts: \(reason)"
-                    try await store.recordDelivery(seq: item.seq, integrationID: integration.id, result: .dead(reason: dead), at: now)
-                } else {
-                    let delay = retry.delay(retry: attempts, floor: wait, using: &random)
-                    let next = now + Int64(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
-                    try await store.recordDelivery(seq: item.seq, integrationID: integration.id, result: .retry(nextAttemptAt: next, error: reason), at: now)
-                }
-                health = IntegrationHealth(status: .yellow, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code, lastUpdated: now)
-                try await store.setIntegrationHealth(integrationID: integration.id, health)
-            case .rejected(let reason, _):
-                try await store.recordDelivery(seq: item.seq, integrationID: integration.id, result: .dead(reason: reason), at: now)
-            case .credentialsRefused(let reason, let code):
-                // Every other row would be refused the same way: stop here, keep the queue, show why.
-                health = IntegrationHealth(status: .red, paused: true, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code, lastUpdated: now)
-                try await store.setIntegrationHealth(integrationID: integration.id, health)
-                logger.error("integration paused", metadata: ["integration": .string(integration.name), "reason": .string(reason)])
-                return handled
+        let due = try await store.dueDeliveries(integrationID: integration.id, now: clock(), limit: limit)
+        for start in stride(from: 0, to: due.count, by: max(1, destination.maxBatch)) {
+            let batch = Array(due[start..<min(due.count, start + max(1, destination.maxBatch))])
+            let outcomes: [DeliveryOutcome]
+            switch await attempt(batch, destination: destination) {
+            case .all(let outcome): outcomes = Array(repeating: outcome, count: batch.count)
+            case .each(let given):
+                // A destination that answers for fewer events than it was sent leaves the others to be retried.
+                outcomes = Array(given.prefix(batch.count))
+                    + Array(repeating: .retryLater(reason: "no answer for this event", statusCode: nil, wait: nil), count: max(0, batch.count - given.count))
             }
-            handled += 1
+            for (item, outcome) in zip(batch, outcomes) {
+                if case .credentialsRefused(let reason, let code) = outcome {
+                    // Every other row would be refused the same way: stop here, keep the queue, show why.
+                    health = IntegrationHealth(status: .red, paused: true, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code, lastUpdated: clock())
+                    try await store.setIntegrationHealth(integrationID: integration.id, health)
+                    logger.error("integration paused", metadata: ["integration": .string(integration.name), "reason": .string(reason)])
+                    return handled
+                }
+                health = try await record(outcome, for: item, integration: integration, health: health)
+                handled += 1
+            }
         }
         return handled
     }
 
-    /// One send of one event; network failures are temporary.
-    func attempt(_ item: QueuedDelivery, destination: any Destination) async -> DeliveryOutcome {
+    /// Stores one row's outcome and returns the integration's health after it.
+    func record(_ outcome: DeliveryOutcome, for item: QueuedDelivery, integration: Integration, health: IntegrationHealth) async throws -> IntegrationHealth {
+        let now = clock()
+        switch outcome {
+        case .delivered:
+            try await store.recordDelivery(seq: item.seq, integrationID: integration.id, result: .delivered, at: now)
+            guard health.status != .green else { return health }
+            let healthy = IntegrationHealth(status: .green, lastUpdated: now)
+            try await store.setIntegrationHealth(integrationID: integration.id, healthy)
+            return healthy
+        case .retryLater(let reason, let code, let wait):
+            let attempts = item.attempts + 1
+            if attempts >= retry.maxAttempts || now - item.createdAt >= maxAgeMillis {
+                let dead = "gave up after \(attempts) attempts: \(reason)"
+                try await store.recordDelivery(seq: item.seq, integrationID: integration.id, result: .dead(reason: dead), at: now)
+            } else {
+                var random = SystemRandomNumberGenerator()
+                let delay = retry.delay(retry: attempts, floor: wait, using: &random)
+                let next = now + Int64(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
+                try await store.recordDelivery(seq: item.seq, integrationID: integration.id, result: .retry(nextAttemptAt: next, error: reason), at: now)
+            }
+            let retrying = IntegrationHealth(status: .yellow, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code, lastUpdated: now)
+            try await store.setIntegrationHealth(integrationID: integration.id, retrying)
+            return retrying
+        case .rejected(let reason, _):
+            try await store.recordDelivery(seq: item.seq, integrationID: integration.id, result: .dead(reason: reason), at: now)
+            return health
+        case .credentialsRefused:
+            return health
+        }
+    }
+
+    /// One send of one batch; network failures are temporary.
+    func attempt(_ batch: [QueuedDelivery], destination: any Destination) async -> BatchOutcome {
         let request: DestinationRequest
         do {
-            request = try destination.request(for: item.event)
+            request = try destination.request(for: batch.map(\.event))
         } catch {
-            return .rejected(reason: "the request could not be built: \(error)", statusCode: nil)
+            return .all(.rejected(reason: "the request could not be built: \(error)", statusCode: nil))
         }
         do {
             let answer = try await http.send(
                 HTTPMethod(rawValue: request.method), request.url, headers: request.headers, body: request.body, contentType: nil)
-            return destination.classify(DestinationResponse(
-                status: answer.status, headers: answer.headers.map { ($0.name, $0.value) }, body: answer.body))
+            return destination.classify(
+                DestinationResponse(status: answer.status, headers: answer.headers.map { ($0.name, $0.value) }, body: answer.body),
+                batchSize: batch.count)
         } catch {
-            return .retryLater(reason: "could not reach \(request.url): \(error)", statusCode: nil, wait: nil)
+            return .all(.retryLater(reason: "could not reach \(request.url): \(error)", statusCode: nil, wait: nil))
         }
     }
 }

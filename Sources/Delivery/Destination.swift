@@ -36,13 +36,23 @@ public struct DestinationResponse: Sendable {
     public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
 }
 
-/// A kind of destination: it builds the exact request for an event and reads the answer. Batching, retries,
-/// backoff, pausing and dead letters are the engine's, never a destination's.
+/// A kind of destination: it builds the exact request for a batch of events and reads the answer. Batching,
+/// retries, backoff, pausing and dead letters are the engine's, never a destination's.
 public protocol Destination: Sendable {
-    /// The request that delivers `event`.
-    func request(for event: NormalizedEvent) throws -> DestinationRequest
-    /// What the answer means.
-    func classify(_ response: DestinationResponse) -> DeliveryOutcome
+    /// The most events one request carries (1: a request per event).
+    var maxBatch: Int { get }
+    /// The request that delivers `batch` (never empty, at most `maxBatch`, never two events of one alert).
+    func request(for batch: [NormalizedEvent]) throws -> DestinationRequest
+    /// What the answer means for the batch.
+    func classify(_ response: DestinationResponse, batchSize: Int) -> BatchOutcome
+}
+
+/// What an answer means for a batch.
+public enum BatchOutcome: Sendable, Equatable {
+    /// The same outcome for every event.
+    case all(DeliveryOutcome)
+    /// One outcome per event, in batch order (Splunk's code 6, SQS per-entry failures).
+    case each([DeliveryOutcome])
 }
 
 extension Destination {

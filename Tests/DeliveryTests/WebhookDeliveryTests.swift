@@ -116,7 +116,7 @@ struct WebhookDeliveryTests {
             "url": .string("https://hooks.example.com/in"), "authToken": .string("tok"),
             "headers": .array([.object(["key": .string("X-Env"), "value": .string("prod")])]),
         ])
-        let request = try destination.request(for: event)
+        let request = try destination.request(for: [event])
         #expect(request.url == "https://hooks.example.com/in")
         #expect(request.headers.map { "\($0.0): \($0.1)" } == [
             "Content-Type: application/json", "Idempotency-Key: \(event.id)", "Authorization: Bearer tok", "X-Env: prod",
@@ -126,7 +126,7 @@ struct WebhookDeliveryTests {
             "url": .string("https://hooks.example.com/in"), "isCustomPayloadEnabled": .bool(true),
             "customPayloads": .object(["CS": .string(#"[{"resourceId":"${ResourceId}","policy":"${PolicyName}","sev":"${Severity}","x":"${Unknown}"}]"#)]),
         ])
-        #expect(String(decoding: try custom.request(for: event).body, as: UTF8.self)
+        #expect(String(decoding: try custom.request(for: [event]).body, as: UTF8.self)
             == #"[{"resourceId":"b-1","policy":"S3 public","sev":"critical","x":"${Unknown}"}]"#)
     }
 }

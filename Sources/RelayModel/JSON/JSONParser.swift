@@ -12,6 +12,23 @@ extension JSONValue {
         return try parser.parseDocument()
     }
 
+    /// Parses JSON documents written one after another (Splunk HEC's batch form): the documents read, and the
+    /// index of the first one that could not be read, if any.
+    public static func parseConcatenated(_ bytes: some Collection<UInt8>) -> (values: [JSONValue], failedAt: Int?) {
+        var parser = JSONParser(bytes: Array(bytes))
+        var values: [JSONValue] = []
+        parser.skipWhitespace()
+        while parser.index < parser.bytes.count {
+            do {
+                values.append(try parser.parseValue())
+            } catch {
+                return (values, values.count)
+            }
+            parser.skipWhitespace()
+        }
+        return (values, nil)
+    }
+
     /// Parses one JSON document from text.
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))

@@ -9,7 +9,10 @@ public struct WebhookDestination: Destination {
 
     public init(config: JSONObject) { self.config = config }
 
-    public func request(for event: NormalizedEvent) throws -> DestinationRequest {
+    public var maxBatch: Int { 1 }
+
+    public func request(for batch: [NormalizedEvent]) throws -> DestinationRequest {
+        guard let event = batch.first else { throw DestinationError.missing("an event") }
         guard let url = config["url"]?.stringValue else { throw DestinationError.missing("integrationConfig.url") }
         var headers: [(String, String)] = [("Content-Type", "application/json"), ("Idempotency-Key", event.id)]
         if let token = config["authToken"]?.stringValue, !token.isEmpty { headers.append(("Authorization", "Bearer \(token)")) }
@@ -25,7 +28,9 @@ public struct WebhookDestination: Destination {
         return DestinationRequest(url: url, headers: headers, body: body)
     }
 
-    public func classify(_ response: DestinationResponse) -> DeliveryOutcome { classifyHTTP(response, name: "The webhook") }
+    public func classify(_ response: DestinationResponse, batchSize: Int) -> BatchOutcome {
+        .all(classifyHTTP(response, name: "The webhook"))
+    }
 }
 
 /// A configuration a destination cannot send with.

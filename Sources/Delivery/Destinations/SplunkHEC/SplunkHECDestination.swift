@@ -1,0 +1,67 @@
+import Foundation
+import RelayModel
+
+/// `splunk`: HTTP Event Collector. Many events per request as concatenated JSON objects, `Authorization: Splunk
+/// <authToken>`, `sourcetype` from `sourceType` (default `_json`), `time` from the alert. HEC's status codes are
+/// read as the reference tabulates them; a code 6 names the first bad event: the ones before it were indexed, it
+/// is dead-lettered, and the ones after it are sent again.
+public struct SplunkHECDestination: Destination {
+    let config: JSONObject
+
+    public init(config: JSONObject) { self.config = config }
+
+    /// Splunk Cloud takes about 1 MB per request; a hundred detailed alerts stay well under it.
+    public var maxBatch: Int { 100 }
+
+    /// `…/services/collector/event`, unless the configured URL already names a collector path.
+    var endpoint: String? {
+        guard var url = config["url"]?.stringValue else { return nil }
+        if url.contains("/services/collector") { return url }
+        while url.hasSuffix("/") { url.removeLast() }
+        return url + "/services/collector/event"
+    }
+
+    public func request(for batch: [NormalizedEvent]) throws -> DestinationRequest {
+        guard let url = endpoint else { throw DestinationError.missing("integrationConfig.url") }
+        guard let token = config["authToken"]?.stringValue else { throw DestinationError.missing("integrationConfig.authToken") }
+        let sourceType = config["sourceType"]?.stringValue ?? "_json"
+        var body: [UInt8] = []
+        for (index, event) in batch.enumerated() {
+            if index > 0 { body.append(0x0A) }
+            let millis = event.updatedMillis
+            let envelope: JSONValue = .object([
+                "time": .number("\(millis / 1000).\(String(format: "%03d", Int(millis % 1000)))"), "host": .string("prisma-relay"),
+                "source": .string("prisma_cloud"), "sourcetype": .string(sourceType), "event": event.jsonValue,
+            ])
+            body.append(contentsOf: envelope.jsonBytes())
+        }
+        return DestinationRequest(
+            url: url, headers: [("Authorization", "Splunk \(token)"), ("Content-Type", "application/json")], body: body)
+    }
+
+    public func classify(_ response: DestinationResponse, batchSize: Int) -> BatchOutcome {
+        let json = try? JSONValue.parse(response.body)
+        guard let code = json?["code"]?.int64Value else { return .all(classifyHTTP(response, name: "Splunk HEC")) }
+        let text = json?["text"]?.stringValue ?? ""
+        let detail = "HEC code \(code): \(text)"
+        switch code {
+        case 0:
+            return .all(.delivered)
+        case 1, 2, 3, 4:
+            return .all(.credentialsRefused(reason: "Splunk rejected the HEC token (HTTP \(response.status), \(detail)): check authToken", statusCode: response.status))
+        case 6:
+            let bad = json?["invalid-event-number"]?.int64Value.map { Int($0) } ?? 0
+            guard (0..<batchSize).contains(bad) else {
+                return .all(.rejected(reason: "Splunk could not read the batch (\(detail))", statusCode: response.status))
+            }
+            return .each(
+                Array(repeating: .delivered, count: bad)
+                    + [.rejected(reason: "Splunk rejected this event (\(detail))", statusCode: response.status)]
+                    + Array(repeating: .retryLater(reason: "sent again after event \(bad) of its batch was rejected", statusCode: response.status, wait: nil), count: batchSize - bad - 1))
+        case 8, 9, 18, 19, 20:
+            return .all(.retryLater(reason: "Splunk is unavailable (HTTP \(response.status), \(detail))", statusCode: response.status, wait: RetryPolicy.serverFloor(headers: { response.header($0) })))
+        default:
+            return .all(.rejected(reason: "Splunk rejected the request (HTTP \(response.status), \(detail))", statusCode: response.status))
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PrismaSim
+import RelayModel
+
+/// A strict Splunk HTTP Event Collector for tests, from the documented contract: `Authorization: Splunk <token>`
+/// (codes 2, 3, 4), concatenated JSON events each with an `event` field (codes 5, 6, 12, 13 with
+/// `invalid-event-number`), `{"text":"Success","code":0}` on success. Scriptable: answer "server is busy" (503,
+/// code 9) a number of times, or refuse any event whose `native_id` is listed, as Splunk refuses a malformed one
+/// after indexing the events before it.
+public actor SplunkHECReceiver {
+    let token: String
+    /// Events indexed, in arrival order (the `event` objects).
+    public private(set) var indexed: [JSONValue] = []
+    /// Full envelopes indexed (time, sourcetype, …).
+    public private(set) var envelopes: [JSONValue] = []
+    public private(set) var requests = 0
+    private var busy = 0
+    private var poisoned: Set<String> = []
+
+    public init(token: String) { self.token = token }
+
+    /// Answer 503 code 9 to the next `count` requests.
+    public func beBusy(_ count: Int) { busy += count }
+
+    /// Refuse (code 6) events with these alert ids.
+    public func refuse(nativeIDs: [String]) { poisoned.formUnion(nativeIDs) }
+
+    func answer(_ status: Int, _ code: Int, _ text: String, invalidEvent: Int? = nil) -> (Int, String) {
+        var object: JSONObject = ["text": .string(text), "code": .int(code)]
+        if let invalidEvent { object["invalid-event-number"] = .int(invalidEvent) }
+        return (status, JSONValue.object(object).jsonString())
+    }
+
+    func handle(authorization: String?, body: [UInt8]) -> (Int, String) {
+        requests += 1
+        guard let authorization else { return answer(401, 2, "Token is required") }
+        guard authorization.hasPrefix("Splunk ") else { return answer(401, 3, "Invalid authorization") }
+        guard authorization.dropFirst(7) == token else { return answer(403, 4, "Invalid token") }
+        if busy > 0 {
+            busy -= 1
+            return answer(503, 9, "Server is busy")
+        }
+        let (values, failedAt) = JSONValue.parseConcatenated(body)
+        if values.isEmpty, failedAt == nil { return answer(400, 5, "No data") }
+        for (index, value) in values.enumerated() {
+            guard let event = value["event"] else { return answer(400, 12, "Event field is required", invalidEvent: index) }
+            if event == .string("") || event == .null { return answer(400, 13, "Event field cannot be blank", invalidEvent: index) }
+            if let id = event["native_id"]?.stringValue, poisoned.contains(id) {
+                return answer(400, 6, "Invalid data format", invalidEvent: index)
+            }
+            indexed.append(event)
+            envelopes.append(value)
+        }
+        if let failedAt { return answer(400, 6, "Invalid data format", invalidEvent: failedAt) }
+        return answer(200, 0, "Success")
+    }
+
+    /// Serves the collector at `/services/collector/event` on loopback.
+    public func serve() async throws -> HTTPServerHandle {
+        let router = Router()
+        router.post("services/collector/event") { [self] request, _ in
+            let body = try await request.body.collect(upTo: 100 << 20)
+            let (status, text) = await handle(authorization: request.headers[.authorization], body: Array(body.readableBytesView))
+            return Response(
+                status: .init(code: status), headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+        return try await HTTPServerHandle.start(router: router)
+    }
+}
