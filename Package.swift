@@ -106,7 +106,8 @@ let package = Package(
         .testTarget(
             name: "RelayServerTests",
             dependencies: [
-                "RelayServer", "Relay", "RelayStore", "PrismaSim", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "RelayServer", "Relay", "RelayStore", "PrismaSim", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),

@@ -28,6 +28,7 @@ public enum RelayServer {
         ).addRoutes(to: router)
         AlertRulesController(store: app.store).addRoutes(to: router)
         ConnectorsController(app: app).addRoutes(to: router)
+        DeliveriesController(store: app.store).addRoutes(to: router)
         return router
     }
 }

@@ -62,6 +62,10 @@ public protocol RelayStore: Sendable {
     func integrationHealth(id: String) async throws -> IntegrationHealth
     /// Deliveries given up on, newest first.
     func deadLetters(integrationID: String?) async throws -> [DeadLetter]
+    /// Queues dead letters of an integration again (one, or all when `seq` is nil); returns how many.
+    func retryDeadLetters(integrationID: String, seq: Int64?) async throws -> Int
+    /// Discards one dead letter: it stays on record as discarded and is never sent.
+    func discardDeadLetter(integrationID: String, seq: Int64) async throws -> Bool
 
     /// Stored events, newest first.
     func events(_ query: EventQuery) async throws -> [NormalizedEvent]

@@ -6,7 +6,7 @@ import RelayModel
 /// `prisma-relay integration …`: destinations configured with Prisma's own `integrationConfig` objects.
 struct IntegrationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "integration", abstract: "Add, list and remove integrations.", subcommands: [Add.self, List.self, Remove.self])
+        commandName: "integration", abstract: "Add, list and remove integrations.", subcommands: [Add.self, List.self, Status.self, DeadLetters.self, Retry.self, Discard.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -72,6 +72,73 @@ struct IntegrationCommand: AsyncParsableCommand {
                 let app = try db.open()
                 try await IntegrationService(store: app.store, clock: app.clock).delete(id)
                 print("Integration \(id) removed.")
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show each integration's delivery status.")
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let store = try db.open().store
+                var rows = [["NAME", "TYPE", "STATUS", "QUEUED", "DELIVERED", "FAILED", "LAST DELIVERY", "OLDEST PENDING", "REASON"]]
+                for integration in try await store.integrations() {
+                    let health = try await store.integrationHealth(id: integration.id)
+                    rows.append([
+                        integration.name, integration.type.rawValue, health.status.rawValue + (health.paused ? " (paused)" : ""),
+                        String(health.queueDepth), String(health.delivered), String(health.failed), displayTime(health.lastDeliveryAt),
+                        health.oldestPendingAt.map(displayTime) ?? "-", health.message ?? "",
+                    ])
+                }
+                print(table(rows))
+            }
+        }
+    }
+
+    struct DeadLetters: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "dead-letters", abstract: "List an integration's dead letters.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument var id: String
+
+        func run() async throws {
+            try await reportingErrors {
+                var rows = [["SEQ", "EVENT", "ATTEMPTS", "FAILED AT", "REASON"]]
+                for letter in try await db.open().store.deadLetters(integrationID: id) {
+                    rows.append([String(letter.seq), letter.eventID, String(letter.attempts), displayTime(letter.failedAt), letter.reason])
+                }
+                print(table(rows))
+            }
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Queue dead letters again (one with --seq, else all).")
+        @OptionGroup var db: DatabaseOptions
+        @Argument var id: String
+        @Option(help: "Only this dead letter.") var seq: Int64?
+
+        func run() async throws {
+            try await reportingErrors {
+                let count = try await db.open().store.retryDeadLetters(integrationID: id, seq: seq)
+                print("Queued \(count) dead letters again.")
+            }
+        }
+    }
+
+    struct Discard: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Discard one dead letter (kept on record, never sent).")
+        @OptionGroup var db: DatabaseOptions
+        @Argument var id: String
+        @Option(help: "The dead letter to discard.") var seq: Int64
+
+        func run() async throws {
+            try await reportingErrors {
+                guard try await db.open().store.discardDeadLetter(integrationID: id, seq: seq) else {
+                    throw ConfigErrors([ConfigError(field: "seq", "there is no dead letter \(seq) for integration \(id)")])
+                }
+                print("Dead letter \(seq) discarded.")
             }
         }
     }

@@ -55,6 +55,12 @@ struct WebhookDeliveryTests {
         h.clock.advance(seconds: 3600)
         #expect(try await h.engine.deliverDue(h.integration) == 0)
         #expect(await h.receiver.requests == 1)
+        // An operator fixes the cause and sends it again; a discarded letter stays on record.
+        #expect(try await h.store.retryDeadLetters(integrationID: "hook", seq: dead[0].seq) == 1)
+        #expect(try await h.engine.deliverDue(h.integration) == 1)
+        #expect(await h.receiver.received.count == 1)
+        #expect(try await h.store.deadLetters(integrationID: "hook").isEmpty)
+        #expect(try await h.store.discardDeadLetter(integrationID: "hook", seq: dead[0].seq) == false)
     }
 
     @Test("gives up after the attempt cap into the dead letters, never dropping silently")

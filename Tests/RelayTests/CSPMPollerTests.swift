@@ -185,6 +185,12 @@ final class CrashAfterCommits: @unchecked Sendable {
         }
         func integrationHealth(id: String) async throws -> IntegrationHealth { try await base.integrationHealth(id: id) }
         func deadLetters(integrationID: String?) async throws -> [DeadLetter] { try await base.deadLetters(integrationID: integrationID) }
+        func retryDeadLetters(integrationID: String, seq: Int64?) async throws -> Int {
+            try await base.retryDeadLetters(integrationID: integrationID, seq: seq)
+        }
+        func discardDeadLetter(integrationID: String, seq: Int64) async throws -> Bool {
+            try await base.discardDeadLetter(integrationID: integrationID, seq: seq)
+        }
         func apiKey(id: String) async throws -> APIKey? { try await base.apiKey(id: id) }
     }
 }

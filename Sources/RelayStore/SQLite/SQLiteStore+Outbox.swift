@@ -95,4 +95,27 @@ extension SQLiteStore {
             }
         }
     }
+
+    public func retryDeadLetters(integrationID: String, seq: Int64?) async throws -> Int {
+        let now = clock()
+        return try await pool.write { db in
+            let filter = seq == nil ? "" : "AND seq = ?"
+            var arguments: StatementArguments = [now, integrationID]
+            if let seq { arguments += [seq] }
+            try db.execute(
+                sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL WHERE integration_id = ? AND state = 'dead' \(filter)",
+                arguments: arguments)
+            return db.changesCount
+        }
+    }
+
+    public func discardDeadLetter(integrationID: String, seq: Int64) async throws -> Bool {
+        let now = clock()
+        return try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET state = 'discarded', finished_at = ? WHERE integration_id = ? AND seq = ? AND state = 'dead'",
+                arguments: [now, integrationID, seq])
+            return db.changesCount == 1
+        }
+    }
 }

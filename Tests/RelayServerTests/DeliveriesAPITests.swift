@@ -1,0 +1,43 @@
+import Foundation
+import HummingbirdTesting
+import RelayModel
+import Testing
+import TestSupport
+
+@Suite("Deliveries API")
+struct DeliveriesAPITests {
+    @Test("an integration's status shows its dead letters, which can be retried or discarded")
+    func deadLetters() async throws {
+        let api = try await APIHarness()
+        let receiver = WebhookReceiver(token: "tok")
+        let hook = try await receiver.serve()
+        defer { Task { await hook.stop() } }
+        await receiver.fail(with: [.init(400), .init(400)])
+        try await api.app.store.addConnector(ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
+        try await api.run { client in
+            let created = try await client.call(.post, "/api/v1/tenant/1/integration", api.bearer, json: #"{"name":"hook","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"tok"}}"#)
+            let id = try #require(created.json?["id"]?.stringValue)
+            _ = try await client.call(.post, "/alert/rule", api.bearer, json: #"{"name":"all","integrationIDs":["\#(id)"]}"#)
+            let events = try ["P-1", "P-2"].map { alert in
+                try AlertNormalizer.normalize(try JSONValue.parse(#"{"id":"\#(alert)","status":"open","lastUpdated":1,"policy":{}}"#), connector: "prod", observedAt: 0)
+            }
+            _ = try await api.app.store.commit(events: events, connector: "prod", cursor: nil)
+            let integration = try #require(try await api.app.store.integration(id: id))
+            try await api.app.deliveryEngine.deliverDue(integration)
+            let status = try await client.call(.get, "/api/v1/integrations/\(id)/status", api.bearer)
+            #expect(status.json?["failed"] == .int(2))
+            #expect(status.json?["queueDepth"] == .int(0))
+            let letters = try #require(try await client.call(.get, "/api/v1/integrations/\(id)/dead-letters", api.bearer).json?.arrayValue)
+            #expect(letters.count == 2)
+            #expect(letters.allSatisfy { $0["reason"]?.stringValue?.contains("HTTP 400") == true })
+            let first = try #require(letters.first?["seq"]?.int64Value)
+            #expect(try await client.call(.delete, "/api/v1/integrations/\(id)/dead-letters/\(first)", api.bearer).status == .noContent)
+            #expect(try await client.call(.post, "/api/v1/integrations/\(id)/dead-letters/retry", api.bearer).json?["requeued"] == .int(1))
+            try await api.app.deliveryEngine.deliverDue(integration)
+            #expect(await receiver.received.count == 1)
+            let after = try await client.call(.get, "/api/v1/integrations/\(id)/status", api.bearer)
+            #expect(after.json?["delivered"] == .int(1))
+            #expect(after.json?["status"] == .string("GREEN"))
+        }
+    }
+}
