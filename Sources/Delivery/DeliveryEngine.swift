@@ -17,12 +17,23 @@ public struct DeliveryEngine: Sendable {
     let maxAgeMillis: Int64
     let clock: @Sendable () -> Int64
     let logger: Logger
+    /// Where services with a fixed public endpoint are reached (tests point them at local receivers).
+    let endpoints: Endpoints
+
+    /// Fixed endpoints of hosted services.
+    public struct Endpoints: Sendable {
+        public var pagerDuty: String
+        public init(pagerDuty: String = PagerDutyDestination.defaultEndpoint) {
+            self.pagerDuty = pagerDuty
+        }
+    }
 
     public init(
         store: any RelayStore, http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = RetryPolicy(),
         maxAgeMillis: Int64 = 24 * 3_600_000, clock: @escaping @Sendable () -> Int64,
-        logger: Logger = Logger(label: "prisma-relay.delivery")
+        logger: Logger = Logger(label: "prisma-relay.delivery"), endpoints: Endpoints = Endpoints()
     ) {
+        self.endpoints = endpoints
         self.store = store
         self.http = http
         self.retry = retry
@@ -32,10 +43,11 @@ public struct DeliveryEngine: Sendable {
     }
 
     /// The destination for an integration's type, or nil while that type cannot be sent yet.
-    public static func destination(for integration: Integration) -> (any Destination)? {
+    public func destination(for integration: Integration) -> (any Destination)? {
         switch integration.type {
         case .webhook: WebhookDestination(config: integration.config)
         case .splunk: SplunkHECDestination(config: integration.config)
+        case .pagerDuty: PagerDutyDestination(config: integration.config, endpoint: endpoints.pagerDuty)
         default: nil
         }
     }
@@ -46,7 +58,7 @@ public struct DeliveryEngine: Sendable {
         guard integration.enabled else { return 0 }
         var health = try await store.integrationHealth(id: integration.id)
         guard !health.paused else { return 0 }
-        guard let destination = Self.destination(for: integration) else {
+        guard let destination = destination(for: integration) else {
             if health.message == nil {
                 health.status = .yellow
                 health.message = "events wait in the queue: sending to \(integration.type.displayName) arrives with a later release"

@@ -1,0 +1,79 @@
+import RelayModel
+
+/// `pager_duty`: Events API v2. `routing_key` from `integrationKey`, `dedup_key` the alert id, so an alert is one
+/// PagerDuty incident however often it is sent: `trigger` while open, `acknowledge` when snoozed, `resolve` when
+/// resolved or dismissed.
+public struct PagerDutyDestination: Destination {
+    let config: JSONObject
+    /// `https://events.pagerduty.com/v2/enqueue`; tests point it at a local receiver.
+    let endpoint: String
+
+    public static let defaultEndpoint = "https://events.pagerduty.com/v2/enqueue"
+
+    public init(config: JSONObject, endpoint: String = PagerDutyDestination.defaultEndpoint) {
+        self.config = config
+        self.endpoint = endpoint
+    }
+
+    public var maxBatch: Int { 1 }
+
+    /// Prisma's tiers in PagerDuty's words: critical stays critical, high is an error, medium a warning.
+    static func severity(of event: NormalizedEvent) -> String {
+        if event.originalSeverity?.lowercased() == "critical" { return "critical" }
+        switch event.severity {
+        case .high: return "error"
+        case .medium: return "warning"
+        case .low, .info: return "info"
+        }
+    }
+
+    static func action(for status: String) -> String {
+        switch status {
+        case "resolved", "dismissed": "resolve"
+        case "snoozed": "acknowledge"
+        default: "trigger"
+        }
+    }
+
+    public func request(for batch: [NormalizedEvent]) throws -> DestinationRequest {
+        guard let event = batch.first else { throw DestinationError.missing("an event") }
+        guard let key = config["integrationKey"]?.stringValue else { throw DestinationError.missing("integrationConfig.integrationKey") }
+        let action = Self.action(for: event.status)
+        var body: JSONObject = [
+            "routing_key": .string(key), "event_action": .string(action), "dedup_key": .string(String(event.nativeID.prefix(255))),
+        ]
+        if action == "trigger" {
+            let resource = [event.resource.name ?? event.resource.id, event.resource.cloud, event.resource.accountID].compactMap { $0 }
+            let summary = "[\(event.originalSeverity ?? event.severity.rawValue)] \(event.title)"
+                + (resource.isEmpty ? "" : " — " + resource.joined(separator: " / "))
+            var payload: JSONObject = [
+                "summary": .string(String(summary.prefix(1024))),
+                "source": .string(event.resource.id ?? event.resource.accountID ?? event.connector),
+                "severity": .string(Self.severity(of: event)),
+                "timestamp": .string(event.lastSeen ?? event.observedAt),
+            ]
+            if let type = event.resource.type { payload["component"] = .string(type) }
+            if let account = event.resource.accountID { payload["group"] = .string(account) }
+            if let policyType = event.policy?.type { payload["class"] = .string(policyType) }
+            payload["custom_details"] = event.jsonValue
+            body["payload"] = .object(payload)
+            body["client"] = .string("Prisma Cloud (PrismaRelay)")
+            if let url = event.rawEvent["resource"]?["url"]?.stringValue { body["client_url"] = .string(url) }
+        }
+        return DestinationRequest(url: endpoint, headers: [("Content-Type", "application/json")], body: JSONValue.object(body).jsonBytes())
+    }
+
+    public func classify(_ response: DestinationResponse, batchSize: Int) -> BatchOutcome {
+        let json = try? JSONValue.parse(response.body)
+        let errors = json?["errors"]?.arrayValue?.compactMap(\.stringValue).joined(separator: "; ") ?? ""
+        if response.status == 400, errors.lowercased().contains("routing key") || errors.lowercased().contains("routing_key") {
+            return .all(.credentialsRefused(reason: "PagerDuty refused the integration key (\(errors)): check integrationKey", statusCode: 400))
+        }
+        if response.status == 429 {
+            // PagerDuty asks clients to back off for tens of seconds.
+            let wait = RetryPolicy.serverFloor(headers: { response.header($0) }) ?? .seconds(30)
+            return .all(.retryLater(reason: "PagerDuty is rate limiting this integration key (HTTP 429)", statusCode: 429, wait: wait))
+        }
+        return .all(classifyHTTP(response, name: "PagerDuty"))
+    }
+}

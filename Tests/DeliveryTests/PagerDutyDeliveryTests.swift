@@ -1,0 +1,131 @@
+import Delivery
+import Foundation
+import PrismaSim
+import RelayModel
+import RelayStore
+import Testing
+import TestSupport
+
+@Suite("PagerDuty delivery")
+struct PagerDutyDeliveryTests {
+    static let key = "0123456789abcdef0123456789abcdef"
+
+    struct Setup {
+        let store: SQLiteStore
+        let receiver: PagerDutyReceiver
+        let server: HTTPServerHandle
+        let clock: ManualClock
+        let integration: Integration
+        let engine: DeliveryEngine
+
+        static func start(key: String = PagerDutyDeliveryTests.key) async throws -> Setup {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-pd-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let clock = ManualClock(1_763_800_000_000)
+            let store = try SQLiteStore(path: directory.appendingPathComponent("r.sqlite").path, clock: { clock.now })
+            let receiver = PagerDutyReceiver(routingKey: PagerDutyDeliveryTests.key)
+            let server = try await receiver.serve()
+            try await store.addConnector(ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
+            let integration = Integration(
+                id: "pd", name: "pd", type: .pagerDuty,
+                config: try IntegrationSchema.of(.pagerDuty).validate(.object(["integrationKey": .string(key)])), createdBy: "t", createdTs: clock.now)
+            try await store.addIntegration(integration)
+            try await store.addRule(AlertRule(id: "r", name: "r", notifyOnResolved: true, notifyOnDismissed: true, integrationIDs: ["pd"]))
+            let engine = DeliveryEngine(
+                store: store, retry: RetryPolicy(maxAttempts: 6), clock: { clock.now },
+                endpoints: .init(pagerDuty: server.url + "/v2/enqueue"))
+            return Setup(store: store, receiver: receiver, server: server, clock: clock, integration: integration, engine: engine)
+        }
+
+        func alert(_ id: String, _ version: Int64, _ status: String, severity: String = "critical") async throws {
+            let event = try AlertNormalizer.normalize(
+                try JSONValue.parse(#"{"id":"\#(id)","status":"\#(status)","lastUpdated":\#(version),"policy":{"name":"S3 bucket is public","severity":"\#(severity)","policyType":"config"},"resource":{"id":"b-1","name":"logs","cloudType":"aws","accountId":"111"}}"#),
+                connector: "prod", observedAt: clock.now)
+            _ = try await store.commit(events: [event], connector: "prod", cursor: nil)
+        }
+
+        func drain(rounds: Int = 4) async throws {
+            for _ in 0..<rounds {
+                try await engine.deliverDue(integration)
+                clock.advance(seconds: 120)
+            }
+        }
+    }
+
+    @Test("resolve follows trigger for the same alert, on one incident")
+    func triggerThenResolve() async throws {
+        let s = try await Setup.start()
+        defer { Task { await s.server.stop() } }
+        try await s.alert("P-1", 1, "open")
+        try await s.alert("P-1", 2, "resolved")
+        try await s.drain()
+        #expect(await s.receiver.log == ["trigger P-1", "resolve P-1"])
+        #expect(await s.receiver.incidents["P-1"] == .init(status: "resolved", triggers: 1, summary: "[critical] S3 bucket is public — logs / aws / 111", severity: "critical"))
+    }
+
+    @Test("a resolve waits while its trigger is being retried (429, then 503)")
+    func resolveWaitsForTrigger() async throws {
+        let s = try await Setup.start()
+        defer { Task { await s.server.stop() } }
+        await s.receiver.fail(with: [429, 503])
+        try await s.alert("P-1", 1, "open")
+        try await s.alert("P-1", 2, "dismissed")
+        try await s.drain(rounds: 6)
+        #expect(await s.receiver.log == ["trigger P-1", "resolve P-1"])
+        #expect(await s.receiver.incidents.count == 1)
+    }
+
+    @Test("the same alert sent twice stays one incident thanks to the dedup key")
+    func dedup() async throws {
+        let s = try await Setup.start()
+        defer { Task { await s.server.stop() } }
+        try await s.alert("P-1", 1, "open")
+        try await s.alert("P-1", 3, "open")
+        try await s.drain()
+        #expect(await s.receiver.incidents.count == 1)
+        #expect(await s.receiver.incidents["P-1"]?.triggers == 2)
+    }
+
+    @Test("a wrong integration key pauses the integration with the reason")
+    func wrongKey() async throws {
+        let s = try await Setup.start(key: "ffffffffffffffffffffffffffffffff")
+        defer { Task { await s.server.stop() } }
+        try await s.alert("P-1", 1, "open")
+        try await s.drain(rounds: 1)
+        let health = try await s.store.integrationHealth(id: "pd")
+        #expect(health.status == .red && health.paused && health.message?.contains("check integrationKey") == true)
+    }
+
+    @Test("severity maps critical→critical, high→error, medium→warning, low and info→info", arguments: [
+        ("critical", "critical"), ("high", "error"), ("medium", "warning"), ("low", "info"), ("informational", "info"),
+    ])
+    func severities(tier: String, expected: String) throws {
+        let event = try AlertNormalizer.normalize(
+            try JSONValue.parse(#"{"id":"P-1","status":"open","lastUpdated":1,"policy":{"severity":"\#(tier)"}}"#), connector: "c", observedAt: 0)
+        let body = try JSONValue.parse(try PagerDutyDestination(config: ["integrationKey": .string(Self.key)]).request(for: [event]).body)
+        #expect(body["payload"]?["severity"]?.stringValue == expected)
+    }
+
+    @Test("the request is exact for a fixed event: trigger with payload, resolve with the dedup key only")
+    func golden() throws {
+        let open = try AlertNormalizer.normalize(
+            try JSONValue.parse(#"{"id":"P-9","status":"open","lastUpdated":1000,"lastSeen":1000,"policy":{"name":"N","severity":"high"},"resource":{"id":"r-1","cloudType":"aws"}}"#),
+            connector: "c", observedAt: 0)
+        let destination = PagerDutyDestination(config: ["integrationKey": .string(Self.key)])
+        let trigger = try destination.request(for: [open])
+        #expect(trigger.url == "https://events.pagerduty.com/v2/enqueue")
+        #expect(trigger.headers.map { "\($0.0): \($0.1)" } == ["Content-Type: application/json"])
+        let body = try JSONValue.parse(trigger.body)
+        #expect(body["routing_key"] == .string(Self.key))
+        #expect(body["event_action"] == .string("trigger"))
+        #expect(body["dedup_key"] == .string("P-9"))
+        #expect(body["payload"]?["summary"] == .string("[high] N — r-1 / aws"))
+        #expect(body["payload"]?["source"] == .string("r-1"))
+        #expect(body["payload"]?["timestamp"] == .string("1970-01-01T00:00:01.000Z"))
+        #expect(body["payload"]?["custom_details"] == open.jsonValue)
+        var resolved = open
+        resolved.status = "resolved"
+        #expect(String(decoding: try destination.request(for: [resolved]).body, as: UTF8.self)
+            == #"{"routing_key":"\#(Self.key)","event_action":"resolve","dedup_key":"P-9"}"#)
+    }
+}
