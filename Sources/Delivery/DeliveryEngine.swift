@@ -23,8 +23,11 @@ public struct DeliveryEngine: Sendable {
     /// Fixed endpoints of hosted services.
     public struct Endpoints: Sendable {
         public var pagerDuty: String
-        public init(pagerDuty: String = PagerDutyDestination.defaultEndpoint) {
+        /// Stands in for `https://hooks.slack.com` when set.
+        public var slack: String?
+        public init(pagerDuty: String = PagerDutyDestination.defaultEndpoint, slack: String? = nil) {
             self.pagerDuty = pagerDuty
+            self.slack = slack
         }
     }
 
@@ -48,6 +51,8 @@ public struct DeliveryEngine: Sendable {
         case .webhook: WebhookDestination(config: integration.config)
         case .splunk: SplunkHECDestination(config: integration.config)
         case .pagerDuty: PagerDutyDestination(config: integration.config, endpoint: endpoints.pagerDuty)
+        case .slack: SlackDestination(config: integration.config, base: endpoints.slack)
+        case .microsoftTeams: TeamsDestination(config: integration.config)
         default: nil
         }
     }

@@ -1,0 +1,51 @@
+import RelayModel
+
+/// `microsoft_teams`: an Adaptive Card to the channel's webhook URL — a Workflows URL (answers 202) or a legacy
+/// connector URL (answers 200 with `1`; other text in a 200 is an error the connector swallowed).
+public struct TeamsDestination: Destination {
+    let config: JSONObject
+
+    public init(config: JSONObject) { self.config = config }
+
+    public var maxBatch: Int { 1 }
+
+    public func request(for batch: [NormalizedEvent]) throws -> DestinationRequest {
+        guard let event = batch.first else { throw DestinationError.missing("an event") }
+        guard let url = config["url"]?.stringValue else { throw DestinationError.missing("integrationConfig.url") }
+        let facts = AlertFacts(event)
+        var body: [JSONValue] = [
+            .object(["type": .string("TextBlock"), "text": .string(facts.headline), "weight": .string("Bolder"), "size": .string("Medium"), "wrap": .bool(true)]),
+            .object(["type": .string("FactSet"), "facts": .array(facts.facts.map { .object(["title": .string($0.0), "value": .string($0.1)]) })]),
+        ]
+        if let description = event.description, !description.isEmpty {
+            body.append(.object(["type": .string("TextBlock"), "text": .string(String(description.prefix(2000))), "wrap": .bool(true)]))
+        }
+        var card: JSONObject = [
+            "$schema": .string("http://adaptivecards.io/schemas/adaptive-card.json"), "type": .string("AdaptiveCard"),
+            "version": .string("1.4"), "body": .array(body),
+        ]
+        if let link = facts.link {
+            card["actions"] = .array([.object(["type": .string("Action.OpenUrl"), "title": .string("Open the resource"), "url": .string(link)])])
+        }
+        let message: JSONValue = .object([
+            "type": .string("message"),
+            "attachments": .array([.object([
+                "contentType": .string("application/vnd.microsoft.card.adaptive"), "contentUrl": .null, "content": .object(card),
+            ])]),
+        ])
+        return DestinationRequest(url: url, headers: [("Content-Type", "application/json")], body: message.jsonBytes())
+    }
+
+    public func classify(_ response: DestinationResponse, batchSize: Int) -> BatchOutcome {
+        let text = String(decoding: response.body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        switch response.status {
+        case 202: return .all(.delivered)
+        case 200:
+            return text.isEmpty || text == "1"
+                ? .all(.delivered) : .all(.rejected(reason: "Teams accepted the request but reported: \(text)", statusCode: 200))
+        case 401, 403, 404:
+            return .all(.credentialsRefused(reason: "Teams no longer accepts this webhook (HTTP \(response.status)): create a new Workflows webhook and update url", statusCode: response.status))
+        default: return .all(classifyHTTP(response, name: "Microsoft Teams"))
+        }
+    }
+}

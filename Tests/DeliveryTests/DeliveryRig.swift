@@ -1,0 +1,47 @@
+import Delivery
+import Foundation
+import PrismaSim
+import RelayModel
+import RelayStore
+
+/// A store with a connector, one integration of any type, a rule sending it every open (and resolved) event,
+/// and an engine on a hand-moved clock.
+struct DeliveryRig {
+    let store: SQLiteStore
+    let clock: ManualClock
+    let integration: Integration
+    let engine: DeliveryEngine
+
+    static func start(_ type: IntegrationType, config: JSONValue, endpoints: DeliveryEngine.Endpoints = .init()) async throws -> DeliveryRig {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-rig-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let clock = ManualClock(1_763_800_000_000)
+        let store = try SQLiteStore(path: directory.appendingPathComponent("r.sqlite").path, clock: { clock.now })
+        try await store.addConnector(ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
+        let integration = Integration(
+            id: type.rawValue, name: type.rawValue, type: type, config: try IntegrationSchema.of(type).validate(config),
+            createdBy: "test", createdTs: clock.now)
+        try await store.addIntegration(integration)
+        try await store.addRule(AlertRule(id: "all", name: "all", notifyOnResolved: true, integrationIDs: [integration.id]))
+        let engine = DeliveryEngine(store: store, retry: RetryPolicy(maxAttempts: 5), clock: { clock.now }, endpoints: endpoints)
+        return DeliveryRig(store: store, clock: clock, integration: integration, engine: engine)
+    }
+
+    /// Stores an alert as a poll would, which queues it.
+    func alert(_ id: String, status: String = "open", version: Int64 = 1) async throws {
+        let event = try AlertNormalizer.normalize(
+            try JSONValue.parse(#"{"id":"\#(id)","status":"\#(status)","lastUpdated":\#(version),"policy":{"name":"S3 bucket is public","severity":"critical","description":"Anyone can read it."},"resource":{"id":"b-1","name":"logs","cloudType":"aws","accountId":"111","url":"https://console.example.com/b-1"}}"#),
+            connector: "prod", observedAt: clock.now)
+        _ = try await store.commit(events: [event], connector: "prod", cursor: nil)
+    }
+
+    /// Runs the engine `rounds` times, two minutes apart.
+    func drain(rounds: Int = 3) async throws {
+        for _ in 0..<rounds {
+            try await engine.deliverDue(integration)
+            clock.advance(seconds: 120)
+        }
+    }
+
+    var health: IntegrationHealth { get async throws { try await store.integrationHealth(id: integration.id) } }
+}
