@@ -17,6 +17,11 @@ struct CLITests {
         #expect(result.stdout.contains("alerts fetched"))
         #expect(result.stdout.contains("poll 1 demo-compute: 1 pages, 30 incidents fetched, 30 new events"))
         #expect(result.stdout.contains("status Active"))
+        let deliveries = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("deliveries 1:") })
+        let numbers = deliveries.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        // "deliveries 1: rule … sent N events …, N arrived in all; 0 waiting"
+        #expect(numbers.count >= 4 && numbers[1] > 0 && numbers[1] == numbers[2] && numbers[3] == 0)
+        #expect(deliveries.hasSuffix("status GREEN"))
         #expect(result.stdout.contains("by severity: high"))
         #expect(result.stdout.contains("by module:   CSPM"))
         #expect(result.stdout.contains("Data: prisma-relay-demo/prisma-relay.sqlite"))

@@ -47,6 +47,7 @@ public struct Demo: Sendable {
                 try await app.updateConnector(config)
             }
         }
+        let webhook = try await demoWebhook(app: app, url: server.url + "/demo/webhook")
 
         var round = 1
         while true {
@@ -60,6 +61,15 @@ public struct Demo: Sendable {
                     say("poll \(round) \(config.name): \(report.pages) pages, \(report.fetched) \(what) fetched, \(report.added) new events, \(state.totalEvents) stored; status \(state.status.rawValue)")
                 }
             }
+            var sent = 0
+            while true {
+                let handled = try await app.deliveryEngine.deliverDue(webhook, limit: 500)
+                sent += handled
+                if handled == 0 { break }
+            }
+            let health = try await app.store.integrationHealth(id: webhook.id)
+            let arrived = await simulator.sinkDeliveries
+            say("deliveries \(round): rule \"high severity\" sent \(sent) events to the demo webhook, \(arrived) arrived in all; \(health.queueDepth) waiting, status \(health.status.rawValue)")
             if once { break }
             try await Task.sleep(for: .seconds(intervalSeconds))
             // New findings keep arriving and some alerts are resolved, as in a live tenant.
@@ -71,6 +81,25 @@ public struct Demo: Sendable {
         }
         let summary = try await app.store.eventSummary(connector: nil)
         say(Self.describe(summary, database: database))
+    }
+
+    /// A webhook integration on the simulator's sink and a rule sending it high-severity events.
+    func demoWebhook(app: RelayApp, url: String) async throws -> Integration {
+        if let existing = try await app.store.integrations().first(where: { $0.name == "demo-webhook" }) {
+            var updated = existing
+            updated.config["url"] = .string(url)
+            try await app.store.updateIntegration(updated)
+            return updated
+        }
+        var draft = IntegrationService.Draft(json: .object([:]))
+        draft.name = "demo-webhook"
+        draft.integrationType = "webhook"
+        draft.integrationConfig = .object(["url": .string(url), "authToken": .string("demo-token")])
+        let webhook = try await IntegrationService(store: app.store, clock: app.clock).create(draft, by: "demo")
+        var high = AlertRule.Filters()
+        high.severities = [.high]
+        try await app.store.addRule(AlertRule(id: "demo-high", name: "demo: high severity to the webhook", filters: high, integrationIDs: [webhook.id]))
+        return webhook
     }
 
     static func describe(_ summary: EventSummary, database: String) -> String {
