@@ -19,6 +19,21 @@ public struct DeliveryEngine: Sendable {
     let logger: Logger
     /// Where services with a fixed public endpoint are reached (tests point them at local receivers).
     let endpoints: Endpoints
+    /// Sees each row's outcome (`delivered`, `retry`, `dead`, `paused`) and each integration's queue depth.
+    let observer: Observer
+
+    /// Hooks for metrics.
+    public struct Observer: Sendable {
+        public var outcome: @Sendable (_ integration: String, _ outcome: String) -> Void
+        public var queueDepth: @Sendable (_ integration: String, _ depth: Int) -> Void
+        public init(
+            outcome: @escaping @Sendable (String, String) -> Void = { _, _ in },
+            queueDepth: @escaping @Sendable (String, Int) -> Void = { _, _ in }
+        ) {
+            self.outcome = outcome
+            self.queueDepth = queueDepth
+        }
+    }
 
     /// Fixed endpoints of hosted services.
     public struct Endpoints: Sendable {
@@ -34,9 +49,11 @@ public struct DeliveryEngine: Sendable {
     public init(
         store: any RelayStore, http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = RetryPolicy(),
         maxAgeMillis: Int64 = 24 * 3_600_000, clock: @escaping @Sendable () -> Int64,
-        logger: Logger = Logger(label: "prisma-relay.delivery"), endpoints: Endpoints = Endpoints()
+        logger: Logger = Logger(label: "prisma-relay.delivery"), endpoints: Endpoints = Endpoints(),
+        observer: Observer = Observer()
     ) {
         self.endpoints = endpoints
+        self.observer = observer
         self.store = store
         self.http = http
         self.retry = retry
@@ -60,6 +77,12 @@ public struct DeliveryEngine: Sendable {
     /// Sends what is due for `integration` now; returns how many rows were settled or rescheduled.
     @discardableResult
     public func deliverDue(_ integration: Integration, limit: Int = 100) async throws -> Int {
+        let handled = try await send(integration, limit: limit)
+        observer.queueDepth(integration.name, try await store.integrationHealth(id: integration.id).queueDepth)
+        return handled
+    }
+
+    func send(_ integration: Integration, limit: Int) async throws -> Int {
         guard integration.enabled else { return 0 }
         var health = try await store.integrationHealth(id: integration.id)
         guard !health.paused else { return 0 }
@@ -90,6 +113,7 @@ public struct DeliveryEngine: Sendable {
                     health = IntegrationHealth(status: .red, paused: true, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code, lastUpdated: clock())
                     try await store.setIntegrationHealth(integrationID: integration.id, health)
                     logger.error("integration paused", metadata: ["integration": .string(integration.name), "reason": .string(reason)])
+                    observer.outcome(integration.name, "paused")
                     return handled
                 }
                 health = try await record(outcome, for: item, integration: integration, health: health)
@@ -104,6 +128,7 @@ public struct DeliveryEngine: Sendable {
         let now = clock()
         switch outcome {
         case .delivered:
+            observer.outcome(integration.name, "delivered")
             try await store.recordDelivery(seq: item.seq, integrationID: integration.id, result: .delivered, at: now)
             guard health.status != .green else { return health }
             let healthy = IntegrationHealth(status: .green, lastUpdated: now)
@@ -112,9 +137,11 @@ public struct DeliveryEngine: Sendable {
         case .retryLater(let reason, let code, let wait):
             let attempts = item.attempts + 1
             if attempts >= retry.maxAttempts || now - item.createdAt >= maxAgeMillis {
+                observer.outcome(integration.name, "dead")
                 let dead = "gave up after \(attempts) attempts: \(reason)"
                 try await store.recordDelivery(seq: item.seq, integrationID: integration.id, result: .dead(reason: dead), at: now)
             } else {
+                observer.outcome(integration.name, "retry")
                 var random = SystemRandomNumberGenerator()
                 let delay = retry.delay(retry: attempts, floor: wait, using: &random)
                 let next = now + Int64(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
@@ -124,6 +151,7 @@ public struct DeliveryEngine: Sendable {
             try await store.setIntegrationHealth(integrationID: integration.id, retrying)
             return retrying
         case .rejected(let reason, _):
+            observer.outcome(integration.name, "dead")
             try await store.recordDelivery(seq: item.seq, integrationID: integration.id, result: .dead(reason: reason), at: now)
             return health
         case .credentialsRefused:

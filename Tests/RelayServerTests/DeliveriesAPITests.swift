@@ -38,6 +38,10 @@ struct DeliveriesAPITests {
             let after = try await client.call(.get, "/api/v1/integrations/\(id)/status", api.bearer)
             #expect(after.json?["delivered"] == .int(1))
             #expect(after.json?["status"] == .string("GREEN"))
+            let metrics = try await client.call(.get, "/metrics", api.bearer).text
+            #expect(metrics.contains(#"prisma_relay_deliveries_total{integration="hook",outcome="dead"} 2"#))
+            #expect(metrics.contains(#"prisma_relay_deliveries_total{integration="hook",outcome="delivered"} 1"#))
+            #expect(metrics.contains(#"prisma_relay_queue_depth{integration="hook"} 0"#))
         }
     }
 }

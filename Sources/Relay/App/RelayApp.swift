@@ -41,7 +41,11 @@ public struct RelayApp: Sendable {
 
     /// The delivery engine over this relay's store, HTTP client, retry policy and clock.
     public var deliveryEngine: DeliveryEngine {
-        DeliveryEngine(store: store, http: http, retry: retry, clock: clock, logger: logger)
+        DeliveryEngine(
+            store: store, http: http, retry: retry, clock: clock, logger: logger,
+            observer: .init(
+                outcome: { [metrics] in metrics.delivery(integration: $0, outcome: $1) },
+                queueDepth: { [metrics] in metrics.queueDepth(integration: $0, depth: $1) }))
     }
 
     /// Validates and stores a new connector; returns warnings worth showing (e.g. an undocumented host).

@@ -34,6 +34,17 @@ public struct RelayMetrics: Sendable {
             .increment()
     }
 
+    /// Counts a delivery outcome (delivered, retry, dead, paused) for an integration.
+    func delivery(integration: String, outcome: String) {
+        Counter(label: "prisma_relay_deliveries_total", dimensions: [("integration", integration), ("outcome", outcome)], factory: factory)
+            .increment()
+    }
+
+    /// Records how many events wait for an integration.
+    func queueDepth(integration: String, depth: Int) {
+        Gauge(label: "prisma_relay_queue_depth", dimensions: [("integration", integration)], factory: factory).record(depth)
+    }
+
     /// A short name for an error's kind.
     static func kind(of error: any Error) -> String {
         switch error {
