@@ -16,13 +16,16 @@ public struct DeliveryService: Service {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully {
+            var busy = false
             do {
                 for integration in try await store.integrations() where !Task.isShuttingDownGracefully {
-                    try await engine.deliverDue(integration)
+                    if try await engine.deliverDue(integration) > 0 { busy = true }
                 }
             } catch {
                 engine.logger.error("delivery round failed", metadata: ["error": .string("\(error)")])
             }
+            // While there is work, go straight on; wait only when every queue is idle (or waiting to retry).
+            if busy { continue }
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }
             } catch {

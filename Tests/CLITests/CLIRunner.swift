@@ -75,11 +75,11 @@ final class BackgroundCLI: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []
 
-    init(_ arguments: [String], in cli: CLI) throws {
+    init(_ arguments: [String], in cli: CLI, environment: [String: String] = [:]) throws {
         process.executableURL = CLI.binary
         process.arguments = arguments
         process.currentDirectoryURL = cli.directory
-        var env = ProcessInfo.processInfo.environment
+        var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         env["PRISMA_RELAY_DATABASE"] = cli.database
         process.environment = env
         process.standardOutput = output
@@ -102,6 +102,12 @@ final class BackgroundCLI: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         throw TimedOut(waitingFor: text, printed: printed)
+    }
+
+    /// Kills the process outright (SIGKILL), as a crash or an OOM kill would.
+    func kill() async {
+        _ = Foundation.kill(process.processIdentifier, SIGKILL)
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
     /// Sends SIGTERM and waits for the exit status.

@@ -41,8 +41,13 @@ public struct RelayApp: Sendable {
 
     /// The delivery engine over this relay's store, HTTP client, retry policy and clock.
     public var deliveryEngine: DeliveryEngine {
-        DeliveryEngine(
-            store: store, http: http, retry: retry, clock: clock, logger: logger,
+        let environment = ProcessInfo.processInfo.environment
+        // Hosted services' fixed endpoints can be redirected, for proxies and for tests against local receivers.
+        let endpoints = DeliveryEngine.Endpoints(
+            pagerDuty: environment["PRISMA_RELAY_PAGERDUTY_URL"] ?? PagerDutyDestination.defaultEndpoint,
+            slack: environment["PRISMA_RELAY_SLACK_URL"])
+        return DeliveryEngine(
+            store: store, http: http, retry: retry, clock: clock, logger: logger, endpoints: endpoints,
             observer: .init(
                 outcome: { [metrics] in metrics.delivery(integration: $0, outcome: $1) },
                 queueDepth: { [metrics] in metrics.queueDepth(integration: $0, depth: $1) }))
