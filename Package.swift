@@ -97,7 +97,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "prisma-relay-bench",
-            dependencies: ["Relay", "RelayModel", "RelayStore", "PrismaAPI"]
+            dependencies: ["Relay", "RelayModel", "RelayStore", "PrismaAPI", "Delivery", "TestSupport"]
         ),
         .testTarget(name: "RelayModelTests", dependencies: ["RelayModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrismaAPITests", dependencies: ["PrismaAPI", "PrismaSim"]),

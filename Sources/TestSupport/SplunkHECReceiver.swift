@@ -1,3 +1,4 @@
+import Dispatch
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -16,6 +17,8 @@ public actor SplunkHECReceiver {
     /// Full envelopes indexed (time, sourcetype, …).
     public private(set) var envelopes: [JSONValue] = []
     public private(set) var requests = 0
+    /// When each indexed event arrived (uptime nanoseconds), in the order of `indexed`.
+    public private(set) var arrivals: [UInt64] = []
     private var busy = 0
     private var poisoned: Set<String> = []
 
@@ -52,6 +55,7 @@ public actor SplunkHECReceiver {
             }
             indexed.append(event)
             envelopes.append(value)
+            arrivals.append(DispatchTime.now().uptimeNanoseconds)
         }
         if let failedAt { return answer(400, 6, "Invalid data format", invalidEvent: failedAt) }
         return answer(200, 0, "Success")

@@ -7,10 +7,18 @@ import RelayModel
 import RelayStore
 
 let arguments = CommandLine.arguments
+if arguments.count >= 2, arguments[1] == "deliver" {
+    let count = arguments.count > 2 ? Int(arguments[2]) ?? 100_000 : 100_000
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prisma-relay-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    print(try await deliverBench(events: count, directory: directory))
+    exit(0)
+}
 guard arguments.count >= 4, ["floor", "ingest"].contains(arguments[1]),
     let secret = ProcessInfo.processInfo.environment["PRISMA_RELAY_SECRET"]
 else {
-    FileHandle.standardError.write(Data("usage: PRISMA_RELAY_SECRET=… prisma-relay-bench floor|ingest URL KEY_ID [PAGE_SIZE]\n".utf8))
+    FileHandle.standardError.write(Data("usage: PRISMA_RELAY_SECRET=… prisma-relay-bench floor|ingest URL KEY_ID [PAGE_SIZE] | prisma-relay-bench deliver [N]\n".utf8))
     exit(2)
 }
 let (mode, url, keyID) = (arguments[1], arguments[2], arguments[3])
