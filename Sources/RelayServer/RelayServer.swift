@@ -24,7 +24,7 @@ public enum RelayServer {
         AuthController(authenticator: authenticator).addRoutes(to: router)
         IntegrationsController(
             service: IntegrationService(store: app.store, clock: app.clock), rules: { try await app.store.rules() },
-            health: { try await app.store.integrationHealth(id: $0) }
+            health: { try await app.store.integrationHealth(id: $0) }, send: { try await app.deliveryEngine.test($0) }
         ).addRoutes(to: router)
         AlertRulesController(store: app.store).addRoutes(to: router)
         ConnectorsController(app: app).addRoutes(to: router)

@@ -45,3 +45,44 @@ struct DeliveriesAPITests {
         }
     }
 }
+
+@Suite("Integration test sends a real test message")
+struct IntegrationTestMessageTests {
+    @Test("test sends the destination's test message and answers in ValidatorResponse; a refused token says so")
+    func realTest() async throws {
+        let api = try await APIHarness()
+        let receiver = WebhookReceiver(token: "tok")
+        let hook = try await receiver.serve()
+        defer { Task { await hook.stop() } }
+        try await api.run { client in
+            let good = try await client.call(.post, "/integration/test", api.bearer, json: #"{"name":"t","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"tok"}}"#)
+            #expect(good.json?["success"] == .bool(true), "\(good.text)")
+            #expect(good.json?["statusCode"] == .int(200))
+            #expect(good.json?["tests"]?.arrayValue?.first?["key"] == .string("delivery"))
+            #expect(await receiver.received.first?.body["title"]?.stringValue == "PrismaRelay test event: this integration works")
+            let refused = try await client.call(.post, "/integration/test", api.bearer, json: #"{"name":"t","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"wrong"}}"#)
+            #expect(refused.json?["success"] == .bool(false))
+            #expect(refused.json?["statusCode"] == .int(401))
+            #expect(refused.json?["errorMessages"]?.arrayValue?.first?["subject"]?.stringValue?.contains("refused the credentials") == true)
+            let v1 = try await client.call(.post, "/api/v1/tenant/1/integration/test", api.bearer, json: #"{"name":"t","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"wrong"}}"#)
+            #expect(v1.status == .badRequest)
+        }
+    }
+
+    @Test("a passing test lifts the pause set by refused credentials")
+    func testResumes() async throws {
+        let api = try await APIHarness()
+        let receiver = WebhookReceiver(token: "tok")
+        let hook = try await receiver.serve()
+        defer { Task { await hook.stop() } }
+        try await api.run { client in
+            let created = try await client.call(.post, "/api/v1/tenant/1/integration", api.bearer, json: #"{"name":"h","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"tok"}}"#)
+            let id = try #require(created.json?["id"]?.stringValue)
+            try await api.app.store.setIntegrationHealth(integrationID: id, IntegrationHealth(status: .red, paused: true, message: "refused", statusCode: 401))
+            let test = try await client.call(.post, "/integration/test?id=\(id)", api.bearer)
+            #expect(test.json?["success"] == .bool(true))
+            let health = try await api.app.store.integrationHealth(id: id)
+            #expect(health.status == .green && !health.paused)
+        }
+    }
+}

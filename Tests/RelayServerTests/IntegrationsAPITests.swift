@@ -117,11 +117,11 @@ struct IntegrationsAPITests {
         }
     }
 
-    @Test("test checks the configuration and says nothing was sent yet")
+    @Test("test checks the configuration first; a type that cannot be sent yet says nothing was sent")
     func testEndpoint() async throws {
         let api = try await APIHarness()
         try await api.run { client in
-            let good = try await client.call(.post, "/integration/test", api.bearer, json: #"{"name":"t","integrationType":"slack","integrationConfig":{"webhookUrl":"https://hooks.slack.com/services/T/B/X"}}"#)
+            let good = try await client.call(.post, "/integration/test", api.bearer, json: #"{"name":"t","integrationType":"tenable","integrationConfig":{"accessKey":"a","secretKey":"s"}}"#)
             #expect(good.json?["success"] == .bool(true))
             #expect(good.json?["tests"]?.arrayValue?.first?["description"]?.stringValue?.contains("Nothing was sent") == true)
             let bad = try await client.call(.post, "/integration/test", api.bearer, json: #"{"name":"t","integrationType":"slack","integrationConfig":{}}"#)

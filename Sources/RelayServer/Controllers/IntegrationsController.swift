@@ -1,3 +1,4 @@
+import Delivery
 import Hummingbird
 import Relay
 import RelayModel
@@ -8,6 +9,8 @@ struct IntegrationsController {
     let service: IntegrationService
     let rules: @Sendable () async throws -> [AlertRule]
     let health: @Sendable (String) async throws -> IntegrationHealth
+    /// Sends the destination's test message; nil when the type cannot be sent yet.
+    let send: @Sendable (Integration) async throws -> DeliveryEngine.TestResult?
 
     func addRoutes(to router: Router<RelayRequestContext>) {
         let legacy = router.group("integration")
@@ -168,44 +171,65 @@ struct IntegrationsController {
         }
     }
 
-    /// `POST /integration/test`: until deliveries are sent, the test checks the configuration and says so.
+    /// `POST /integration/test`: checks the configuration, then sends the destination's own test message, and
+    /// answers in Prisma's `ValidatorResponse` shape.
     func testLegacy(_ request: Request) async throws -> Response {
-        let (result, problems) = try await runTest(request)
+        let result = try await runTest(request)
         return JSONResponse.ok(.object([
-            "success": .bool(problems.isEmpty), "statusCode": .int(problems.isEmpty ? 200 : 400),
-            "errorMessages": .array(problems.map {
-                .object(["i18nKey": .string("invalid_integration_config"), "severity": .string("error"), "subject": .string($0)])
+            "success": .bool(result.success), "statusCode": .int(result.statusCode ?? (result.success ? 200 : 400)),
+            "errorMessages": .array(result.problems.map {
+                .object(["i18nKey": .string(result.configValid ? "integration_test_failed" : "invalid_integration_config"),
+                         "severity": .string("error"), "subject": .string($0)])
             }),
             "tests": .array([.object([
-                "key": .string("configuration"),
-                "description": .string("The configuration is valid for \(result). Nothing was sent: sending a test message arrives with the delivery engine."),
-                "success": .bool(problems.isEmpty), "errorMessage": problems.isEmpty ? .null : .string(problems.joined(separator: "; ")),
+                "key": .string(result.configValid ? "delivery" : "configuration"), "description": .string(result.description),
+                "success": .bool(result.success), "errorMessage": result.success ? .null : .string(result.problems.joined(separator: "; ")),
             ])]),
         ]))
     }
 
     func testV1(_ request: Request) async throws -> Response {
-        let (_, problems) = try await runTest(request)
-        guard problems.isEmpty else {
-            return JSONResponse.eventsError(.badRequest, "integrationConfig is not valid", sub: problems.map { ConfigError(field: "integrationConfig", $0) })
+        let result = try await runTest(request)
+        guard result.success else {
+            return JSONResponse.eventsError(
+                .badRequest, result.description, sub: result.problems.map { ConfigError(field: "integrationConfig", $0) })
         }
         return JSONResponse.empty()
     }
 
-    /// Tests the stored integration named by `?id=`, or the one in the body; returns its type and the problems.
-    func runTest(_ request: Request) async throws -> (String, [String]) {
+    struct TestOutcome {
+        var success: Bool
+        var configValid: Bool
+        var statusCode: Int?
+        var description: String
+        var problems: [String]
+    }
+
+    /// Tests the stored integration named by `?id=`, or the one in the body: the configuration first, then a
+    /// real test message where the type can be sent.
+    func runTest(_ request: Request) async throws -> TestOutcome {
+        let integration: Integration
         do {
             if let id = request.uri.queryParameters.get("id") {
-                let stored = try await service.get(id)
-                _ = try IntegrationSchema.of(stored.type).validate(.object(stored.config))
-                return (stored.type.displayName, [])
+                integration = try await service.get(id)
+                _ = try IntegrationSchema.of(integration.type).validate(.object(integration.config))
+            } else {
+                let checked = try service.check(try await draft(request))
+                integration = Integration(id: "test", name: checked.name, type: checked.type, config: checked.config, createdBy: "test", createdTs: 0)
             }
-            let checked = try service.check(try await draft(request))
-            return (checked.type.displayName, [])
         } catch let error as IntegrationError {
-            return ("this integration", error.messages)
+            return TestOutcome(success: false, configValid: false, description: "The configuration is not valid.", problems: error.messages)
         } catch let errors as ConfigErrors {
-            return ("this integration", errors.errors.map(\.description))
+            return TestOutcome(success: false, configValid: false, description: "The configuration is not valid.", problems: errors.errors.map(\.description))
         }
+        guard let sent = try await send(integration) else {
+            return TestOutcome(
+                success: true, configValid: true,
+                description: "The configuration is valid for \(integration.type.displayName). Nothing was sent: sending to it arrives with a later release.",
+                problems: [])
+        }
+        return TestOutcome(
+            success: sent.success, configValid: true, statusCode: sent.statusCode, description: sent.message,
+            problems: sent.success ? [] : [sent.message])
     }
 }

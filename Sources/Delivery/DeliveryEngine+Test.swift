@@ -1,0 +1,67 @@
+import Foundation
+import RelayModel
+import RelayStore
+
+extension DeliveryEngine {
+    /// What "Test" found.
+    public struct TestResult: Sendable, Equatable {
+        public var success: Bool
+        /// The destination's HTTP status, when it answered.
+        public var statusCode: Int?
+        /// What was done, or what went wrong, in an operator's words.
+        public var message: String
+    }
+
+    /// The event "Test" sends: clearly marked, informational, and resolved at once where the destination keeps
+    /// state (PagerDuty).
+    static func testEvent(now: Int64) -> NormalizedEvent {
+        let raw: JSONValue = .object([
+            "id": .string("prisma-relay-test"), "status": .string("open"), "lastUpdated": .int(now),
+            "policy": .object(["name": .string("PrismaRelay test event"), "severity": .string("informational")]),
+        ])
+        return NormalizedEvent(
+            id: EventID.make(connector: "prisma-relay", kind: .alert, nativeID: "prisma-relay-test", version: String(now)),
+            kind: .alert, connector: "prisma-relay", nativeID: "prisma-relay-test-\(now)", version: String(now), status: "open",
+            severity: .info, originalSeverity: "informational", module: .cspm,
+            title: "PrismaRelay test event: this integration works", description: "Sent by Test; no action is needed.",
+            policy: .init(name: "PrismaRelay test event"), resource: .init(), firstSeen: nil, lastSeen: Timestamp.rfc3339(epochMilliseconds: now),
+            observedAt: Timestamp.rfc3339(epochMilliseconds: now), rawEvent: raw)
+    }
+
+    /// Sends the destination's test message (PagerDuty: a test trigger resolved at once). Nil when the type cannot
+    /// be sent yet. A passing test of a stored integration lifts a pause.
+    public func test(_ integration: Integration) async throws -> TestResult? {
+        guard let destination = destination(for: integration) else { return nil }
+        let open = Self.testEvent(now: clock())
+        var events = [open]
+        if integration.type == .pagerDuty {
+            var resolved = open
+            resolved.status = "resolved"
+            events.append(resolved)
+        }
+        var statusCode: Int?
+        for event in events {
+            let item = QueuedDelivery(seq: 0, event: event, attempts: 0, createdAt: clock())
+            let outcome: DeliveryOutcome
+            switch await attempt([item], destination: destination) {
+            case .all(let single): outcome = single
+            case .each(let many): outcome = many.first ?? .retryLater(reason: "no answer", statusCode: nil, wait: nil)
+            }
+            switch outcome {
+            case .delivered: statusCode = statusCode ?? 200
+            case .retryLater(let reason, let code, _), .rejected(let reason, let code):
+                return TestResult(success: false, statusCode: code, message: reason)
+            case .credentialsRefused(let reason, let code):
+                return TestResult(success: false, statusCode: code, message: reason)
+            }
+        }
+        if (try? await store.integration(id: integration.id)) != nil,
+            try await store.integrationHealth(id: integration.id).paused
+        {
+            try await store.setIntegrationHealth(integrationID: integration.id, IntegrationHealth(status: .green, lastUpdated: clock()))
+        }
+        return TestResult(
+            success: true, statusCode: statusCode,
+            message: "Sent a test event to \(integration.type.displayName); it was accepted at \(Timestamp.rfc3339(epochMilliseconds: clock())).")
+    }
+}
