@@ -31,7 +31,8 @@ struct DeliveryHarness {
         var all = AlertRule(id: "all", name: "all", notifyOnResolved: true, integrationIDs: ["hook"])
         all.notifyOnOpen = true
         try await store.addRule(all)
-        let engine = DeliveryEngine(store: store, retry: retry, clock: { clock.now })
+        // One request at a time, so scripted failures hit a known event.
+        let engine = DeliveryEngine(store: store, retry: retry, clock: { clock.now }, concurrency: 1)
         return DeliveryHarness(store: store, receiver: receiver, server: server, clock: clock, integration: integration, engine: engine)
     }
 

@@ -113,6 +113,27 @@ struct WebhookDeliveryTests {
         #expect(order == ["P-2/open", "P-1/open", "P-1/resolved"])
     }
 
+    @Test("with several requests in flight, each alert's events still arrive in order")
+    func parallelKeepsOrder() async throws {
+        let h = try await DeliveryHarness.start()
+        defer { Task { await h.stop() } }
+        let engine = DeliveryEngine(store: h.store, clock: { h.clock.now }, concurrency: 8)
+        let ids = (1...30).map { "P-\($0)" }
+        try await h.ingest(ids.map { ($0, 1, "open") })
+        try await h.ingest(ids.map { ($0, 2, "resolved") })
+        while try await engine.deliverDue(h.integration) > 0 {}
+        let arrived = await h.receiver.received.compactMap { event -> String? in
+            guard let id = event.body["native_id"]?.stringValue, let status = event.body["status"]?.stringValue else { return nil }
+            return "\(id)/\(status)"
+        }
+        #expect(arrived.count == 60)
+        for id in ids {
+            let open = try #require(arrived.firstIndex(of: "\(id)/open"))
+            let resolved = try #require(arrived.firstIndex(of: "\(id)/resolved"))
+            #expect(open < resolved)
+        }
+    }
+
     @Test("the request is exact: URL, headers and body for a fixed event")
     func golden() throws {
         let event = try AlertNormalizer.normalize(
