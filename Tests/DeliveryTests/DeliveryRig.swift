@@ -12,7 +12,9 @@ struct DeliveryRig {
     let integration: Integration
     let engine: DeliveryEngine
 
-    static func start(_ type: IntegrationType, config: JSONValue, endpoints: DeliveryEngine.Endpoints = .init()) async throws -> DeliveryRig {
+    static func start(
+        _ type: IntegrationType, config: JSONValue, endpoints: DeliveryEngine.Endpoints = .init(), maxAttempts: Int = 5
+    ) async throws -> DeliveryRig {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-rig-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let clock = ManualClock(1_763_800_000_000)
@@ -22,8 +24,8 @@ struct DeliveryRig {
             id: type.rawValue, name: type.rawValue, type: type, config: try IntegrationSchema.of(type).validate(config),
             createdBy: "test", createdTs: clock.now)
         try await store.addIntegration(integration)
-        try await store.addRule(AlertRule(id: "all", name: "all", notifyOnResolved: true, integrationIDs: [integration.id]))
-        let engine = DeliveryEngine(store: store, retry: RetryPolicy(maxAttempts: 5), clock: { clock.now }, endpoints: endpoints)
+        try await store.addRule(AlertRule(id: "all", name: "all", notifyOnResolved: true, notifyOnDismissed: true, integrationIDs: [integration.id]))
+        let engine = DeliveryEngine(store: store, retry: RetryPolicy(maxAttempts: maxAttempts), clock: { clock.now }, endpoints: endpoints)
         return DeliveryRig(store: store, clock: clock, integration: integration, engine: engine)
     }
 

@@ -10,89 +10,57 @@ import TestSupport
 struct PagerDutyDeliveryTests {
     static let key = "0123456789abcdef0123456789abcdef"
 
-    struct Setup {
-        let store: SQLiteStore
-        let receiver: PagerDutyReceiver
-        let server: HTTPServerHandle
-        let clock: ManualClock
-        let integration: Integration
-        let engine: DeliveryEngine
-
-        static func start(key: String = PagerDutyDeliveryTests.key) async throws -> Setup {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-pd-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let clock = ManualClock(1_763_800_000_000)
-            let store = try SQLiteStore(path: directory.appendingPathComponent("r.sqlite").path, clock: { clock.now })
-            let receiver = PagerDutyReceiver(routingKey: PagerDutyDeliveryTests.key)
-            let server = try await receiver.serve()
-            try await store.addConnector(ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
-            let integration = Integration(
-                id: "pd", name: "pd", type: .pagerDuty,
-                config: try IntegrationSchema.of(.pagerDuty).validate(.object(["integrationKey": .string(key)])), createdBy: "t", createdTs: clock.now)
-            try await store.addIntegration(integration)
-            try await store.addRule(AlertRule(id: "r", name: "r", notifyOnResolved: true, notifyOnDismissed: true, integrationIDs: ["pd"]))
-            let engine = DeliveryEngine(
-                store: store, retry: RetryPolicy(maxAttempts: 6), clock: { clock.now },
-                endpoints: .init(pagerDuty: server.url + "/v2/enqueue"))
-            return Setup(store: store, receiver: receiver, server: server, clock: clock, integration: integration, engine: engine)
-        }
-
-        func alert(_ id: String, _ version: Int64, _ status: String, severity: String = "critical") async throws {
-            let event = try AlertNormalizer.normalize(
-                try JSONValue.parse(#"{"id":"\#(id)","status":"\#(status)","lastUpdated":\#(version),"policy":{"name":"S3 bucket is public","severity":"\#(severity)","policyType":"config"},"resource":{"id":"b-1","name":"logs","cloudType":"aws","accountId":"111"}}"#),
-                connector: "prod", observedAt: clock.now)
-            _ = try await store.commit(events: [event], connector: "prod", cursor: nil)
-        }
-
-        func drain(rounds: Int = 4) async throws {
-            for _ in 0..<rounds {
-                try await engine.deliverDue(integration)
-                clock.advance(seconds: 120)
-            }
-        }
+    /// A strict PagerDuty endpoint and an integration sending to it with `key`.
+    static func start(key: String = key) async throws -> (DeliveryRig, PagerDutyReceiver, HTTPServerHandle) {
+        let receiver = PagerDutyReceiver(routingKey: Self.key)
+        let server = try await receiver.serve()
+        let rig = try await DeliveryRig.start(
+            .pagerDuty, config: .object(["integrationKey": .string(key)]), endpoints: .init(pagerDuty: server.url + "/v2/enqueue"),
+            maxAttempts: 6)
+        return (rig, receiver, server)
     }
 
     @Test("resolve follows trigger for the same alert, on one incident")
     func triggerThenResolve() async throws {
-        let s = try await Setup.start()
-        defer { Task { await s.server.stop() } }
-        try await s.alert("P-1", 1, "open")
-        try await s.alert("P-1", 2, "resolved")
-        try await s.drain()
-        #expect(await s.receiver.log == ["trigger P-1", "resolve P-1"])
-        #expect(await s.receiver.incidents["P-1"] == .init(status: "resolved", triggers: 1, summary: "[critical] S3 bucket is public — logs / aws / 111", severity: "critical"))
+        let (s, receiver, server) = try await Self.start()
+        defer { Task { await server.stop() } }
+        try await s.alert("P-1", status: "open", version: 1)
+        try await s.alert("P-1", status: "resolved", version: 2)
+        try await s.drain(rounds: 4)
+        #expect(await receiver.log == ["trigger P-1", "resolve P-1"])
+        #expect(await receiver.incidents["P-1"] == .init(status: "resolved", triggers: 1, summary: "[critical] S3 bucket is public — logs / aws / 111", severity: "critical"))
     }
 
     @Test("a resolve waits while its trigger is being retried (429, then 503)")
     func resolveWaitsForTrigger() async throws {
-        let s = try await Setup.start()
-        defer { Task { await s.server.stop() } }
-        await s.receiver.fail(with: [429, 503])
-        try await s.alert("P-1", 1, "open")
-        try await s.alert("P-1", 2, "dismissed")
+        let (s, receiver, server) = try await Self.start()
+        defer { Task { await server.stop() } }
+        await receiver.fail(with: [429, 503])
+        try await s.alert("P-1", status: "open", version: 1)
+        try await s.alert("P-1", status: "dismissed", version: 2)
         try await s.drain(rounds: 6)
-        #expect(await s.receiver.log == ["trigger P-1", "resolve P-1"])
-        #expect(await s.receiver.incidents.count == 1)
+        #expect(await receiver.log == ["trigger P-1", "resolve P-1"])
+        #expect(await receiver.incidents.count == 1)
     }
 
     @Test("the same alert sent twice stays one incident thanks to the dedup key")
     func dedup() async throws {
-        let s = try await Setup.start()
-        defer { Task { await s.server.stop() } }
-        try await s.alert("P-1", 1, "open")
-        try await s.alert("P-1", 3, "open")
-        try await s.drain()
-        #expect(await s.receiver.incidents.count == 1)
-        #expect(await s.receiver.incidents["P-1"]?.triggers == 2)
+        let (s, receiver, server) = try await Self.start()
+        defer { Task { await server.stop() } }
+        try await s.alert("P-1", status: "open", version: 1)
+        try await s.alert("P-1", status: "open", version: 3)
+        try await s.drain(rounds: 4)
+        #expect(await receiver.incidents.count == 1)
+        #expect(await receiver.incidents["P-1"]?.triggers == 2)
     }
 
     @Test("a wrong integration key pauses the integration with the reason")
     func wrongKey() async throws {
-        let s = try await Setup.start(key: "ffffffffffffffffffffffffffffffff")
-        defer { Task { await s.server.stop() } }
-        try await s.alert("P-1", 1, "open")
+        let (s, receiver, server) = try await Self.start(key: "ffffffffffffffffffffffffffffffff")
+        defer { Task { await server.stop() } }
+        try await s.alert("P-1", status: "open", version: 1)
         try await s.drain(rounds: 1)
-        let health = try await s.store.integrationHealth(id: "pd")
+        let health = try await s.health
         #expect(health.status == .red && health.paused && health.message?.contains("check integrationKey") == true)
     }
 

@@ -8,96 +8,76 @@ import TestSupport
 
 @Suite("Splunk HEC delivery")
 struct SplunkDeliveryTests {
-    struct Setup {
-        let store: SQLiteStore
-        let receiver: SplunkHECReceiver
-        let server: HTTPServerHandle
-        let clock: ManualClock
-        let integration: Integration
-        let engine: DeliveryEngine
+    static let token = "11111111-2222-3333-4444-555555555555"
 
-        static func start(token: String = "11111111-2222-3333-4444-555555555555") async throws -> Setup {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-splunk-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let clock = ManualClock(1_763_800_000_000)
-            let store = try SQLiteStore(path: directory.appendingPathComponent("r.sqlite").path, clock: { clock.now })
-            let receiver = SplunkHECReceiver(token: "11111111-2222-3333-4444-555555555555")
-            let server = try await receiver.serve()
-            try await store.addConnector(ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
-            let integration = Integration(
-                id: "hec", name: "hec", type: .splunk,
-                config: try IntegrationSchema.of(.splunk).validate(.object(["url": .string(server.url), "authToken": .string(token)])),
-                createdBy: "test", createdTs: clock.now)
-            try await store.addIntegration(integration)
-            try await store.addRule(AlertRule(id: "all", name: "all", integrationIDs: ["hec"]))
-            return Setup(
-                store: store, receiver: receiver, server: server, clock: clock, integration: integration,
-                engine: DeliveryEngine(store: store, retry: RetryPolicy(maxAttempts: 5), clock: { clock.now }))
-        }
+    /// A strict HEC receiver and a Splunk integration pointing at it with `token`.
+    static func start(token: String = token) async throws -> (DeliveryRig, SplunkHECReceiver, HTTPServerHandle) {
+        let receiver = SplunkHECReceiver(token: Self.token)
+        let server = try await receiver.serve()
+        let rig = try await DeliveryRig.start(.splunk, config: .object(["url": .string(server.url), "authToken": .string(token)]))
+        return (rig, receiver, server)
+    }
 
-        func ingest(_ count: Int) async throws -> [String] {
-            let ids = (1...count).map { "P-\($0)" }
-            let events = try ids.map { id in
-                try AlertNormalizer.normalize(
-                    try JSONValue.parse(#"{"id":"\#(id)","status":"open","lastUpdated":1669196436771,"policy":{"name":"p","severity":"high"}}"#),
-                    connector: "prod", observedAt: clock.now)
-            }
-            _ = try await store.commit(events: events, connector: "prod", cursor: nil)
-            return ids
-        }
+    /// Queues `count` alerts, P-1 … P-count.
+    static func ingest(_ count: Int, into rig: DeliveryRig) async throws -> [String] {
+        let ids = (1...count).map { "P-\($0)" }
+        for id in ids { try await rig.alert(id, version: 1_669_196_436_771) }
+        return ids
     }
 
     @Test("many events go in one request as concatenated JSON with the sourcetype and the alert's time")
     func batches() async throws {
-        let s = try await Setup.start()
-        defer { Task { await s.server.stop() } }
-        let ids = try await s.ingest(250)
+        let (s, receiver, server) = try await Self.start()
+        defer { Task { await server.stop() } }
+        let ids = try await Self.ingest(250, into: s)
         #expect(try await s.engine.deliverDue(s.integration, limit: 500) == 250)
-        #expect(await s.receiver.requests == 3)
-        #expect(await s.receiver.indexed.compactMap { $0["native_id"]?.stringValue } == ids)
-        let first = try #require(await s.receiver.envelopes.first)
+        #expect(await receiver.requests == 3)
+        // Batches of different alerts go out in parallel, so they may arrive in any order.
+        let indexed = await receiver.indexed.compactMap { $0["native_id"]?.stringValue }
+        #expect(indexed.count == 250 && Set(indexed) == Set(ids))
+        let first = try #require(await receiver.envelopes.first)
         #expect(first["sourcetype"] == .string("_json"))
         #expect(first["time"] == .number("1669196436.771"))
     }
 
     @Test("a partial failure (code 6) dead-letters the bad event and re-sends only the rest")
     func partialFailure() async throws {
-        let s = try await Setup.start()
-        defer { Task { await s.server.stop() } }
-        let ids = try await s.ingest(10)
-        await s.receiver.refuse(nativeIDs: ["P-4"])
+        let (s, receiver, server) = try await Self.start()
+        defer { Task { await server.stop() } }
+        let ids = try await Self.ingest(10, into: s)
+        await receiver.refuse(nativeIDs: ["P-4"])
         try await s.engine.deliverDue(s.integration)
-        #expect(await s.receiver.indexed.count == 3)
-        let dead = try await s.store.deadLetters(integrationID: "hec")
+        #expect(await receiver.indexed.count == 3)
+        let dead = try await s.store.deadLetters(integrationID: "splunk")
         #expect(dead.count == 1 && dead[0].reason.contains("HEC code 6"))
         s.clock.advance(seconds: 120)
         try await s.engine.deliverDue(s.integration)
-        let indexed = await s.receiver.indexed.compactMap { $0["native_id"]?.stringValue }
+        let indexed = await receiver.indexed.compactMap { $0["native_id"]?.stringValue }
         #expect(indexed == ids.filter { $0 != "P-4" })
-        #expect(await s.receiver.requests == 2)
+        #expect(await receiver.requests == 2)
     }
 
     @Test("retries while the collector is busy (503, code 9), then delivers")
     func busy() async throws {
-        let s = try await Setup.start()
-        defer { Task { await s.server.stop() } }
-        _ = try await s.ingest(5)
-        await s.receiver.beBusy(2)
+        let (s, receiver, server) = try await Self.start()
+        defer { Task { await server.stop() } }
+        _ = try await Self.ingest(5, into: s)
+        await receiver.beBusy(2)
         for _ in 0..<3 {
             try await s.engine.deliverDue(s.integration)
             s.clock.advance(seconds: 120)
         }
-        #expect(await s.receiver.indexed.count == 5)
-        #expect(try await s.store.integrationHealth(id: "hec").status == .green)
+        #expect(await receiver.indexed.count == 5)
+        #expect(try await s.health.status == .green)
     }
 
     @Test("an invalid token (403, code 4) pauses the integration with a message naming authToken")
     func invalidToken() async throws {
-        let s = try await Setup.start(token: "00000000-0000-0000-0000-000000000000")
-        defer { Task { await s.server.stop() } }
-        _ = try await s.ingest(3)
+        let (s, receiver, server) = try await Self.start(token: "00000000-0000-0000-0000-000000000000")
+        defer { Task { await server.stop() } }
+        _ = try await Self.ingest(3, into: s)
         try await s.engine.deliverDue(s.integration)
-        let health = try await s.store.integrationHealth(id: "hec")
+        let health = try await s.health
         #expect(health.status == .red && health.paused && health.statusCode == 403 && health.queueDepth == 3)
         #expect(health.message?.contains("check authToken") == true)
     }
