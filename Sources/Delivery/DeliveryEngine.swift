@@ -10,220 +10,216 @@ import RelayStore
 /// the reason once refused for good or past the attempt and age caps; or, when credentials are refused, the
 /// integration paused (RED) instead of burning through its queue.
 public struct DeliveryEngine: Sendable {
-  let store: any RelayStore
-  let http: HTTPExchange
-  let retry: RetryPolicy
-  /// A row older than this is dead-lettered instead of retried again.
-  let maxAgeMillis: Int64
-  let clock: @Sendable () -> Int64
-  let logger: Logger
-  /// Where services with a fixed public endpoint are reached (tests point them at local receivers).
-  let endpoints: Endpoints
-  /// How many requests to one integration may be in flight at once.
-  let concurrency: Int
-  /// Sees each row's outcome (`delivered`, `retry`, `dead`, `paused`) and each integration's queue depth.
-  let observer: Observer
+    let store: any RelayStore
+    let http: HTTPExchange
+    let retry: RetryPolicy
+    /// A row older than this is dead-lettered instead of retried again.
+    let maxAgeMillis: Int64
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+    /// Where services with a fixed public endpoint are reached (tests point them at local receivers).
+    let endpoints: Endpoints
+    /// How many requests to one integration may be in flight at once.
+    let concurrency: Int
+    /// Sees each row's outcome (`delivered`, `retry`, `dead`, `paused`) and each integration's queue depth.
+    let observer: Observer
 
-  /// Hooks for metrics.
-  public struct Observer: Sendable {
-    public var outcome: @Sendable (_ integration: String, _ outcome: String) -> Void
-    public var queueDepth: @Sendable (_ integration: String, _ depth: Int) -> Void
+    /// Hooks for metrics.
+    public struct Observer: Sendable {
+        public var outcome: @Sendable (_ integration: String, _ outcome: String) -> Void
+        public var queueDepth: @Sendable (_ integration: String, _ depth: Int) -> Void
+        public init(
+            outcome: @escaping @Sendable (String, String) -> Void = { _, _ in },
+            queueDepth: @escaping @Sendable (String, Int) -> Void = { _, _ in }
+        ) {
+            self.outcome = outcome
+            self.queueDepth = queueDepth
+        }
+    }
+
+    /// Fixed endpoints of hosted services.
+    public struct Endpoints: Sendable {
+        public var pagerDuty: String
+        /// Stands in for `https://hooks.slack.com` when set.
+        public var slack: String?
+        public init(pagerDuty: String = PagerDutyDestination.defaultEndpoint, slack: String? = nil) {
+            self.pagerDuty = pagerDuty
+            self.slack = slack
+        }
+    }
+
     public init(
-      outcome: @escaping @Sendable (String, String) -> Void = { _, _ in },
-      queueDepth: @escaping @Sendable (String, Int) -> Void = { _, _ in }
+        store: any RelayStore, http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = RetryPolicy(),
+        maxAgeMillis: Int64 = 24 * 3_600_000, clock: @escaping @Sendable () -> Int64,
+        logger: Logger = Logger(label: "prisma-relay.delivery"), endpoints: Endpoints = Endpoints(),
+        observer: Observer = Observer(), concurrency: Int = 4
     ) {
-      self.outcome = outcome
-      self.queueDepth = queueDepth
+        self.concurrency = concurrency
+        self.endpoints = endpoints
+        self.observer = observer
+        self.store = store
+        self.http = http
+        self.retry = retry
+        self.maxAgeMillis = maxAgeMillis
+        self.clock = clock
+        self.logger = logger
     }
-  }
 
-  /// Fixed endpoints of hosted services.
-  public struct Endpoints: Sendable {
-    public var pagerDuty: String
-    /// Stands in for `https://hooks.slack.com` when set.
-    public var slack: String?
-    public init(pagerDuty: String = PagerDutyDestination.defaultEndpoint, slack: String? = nil) {
-      self.pagerDuty = pagerDuty
-      self.slack = slack
-    }
-  }
-
-  public init(
-    store: any RelayStore, http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = RetryPolicy(),
-    maxAgeMillis: Int64 = 24 * 3_600_000, clock: @escaping @Sendable () -> Int64,
-    logger: Logger = Logger(label: "prisma-relay.delivery"), endpoints: Endpoints = Endpoints(),
-    observer: Observer = Observer(), concurrency: Int = 4
-  ) {
-    self.concurrency = concurrency
-    self.endpoints = endpoints
-    self.observer = observer
-    self.store = store
-    self.http = http
-    self.retry = retry
-    self.maxAgeMillis = maxAgeMillis
-    self.clock = clock
-    self.logger = logger
-  }
-
-  /// The destination for an integration's type, or nil while that type cannot be sent yet.
-  public func destination(for integration: Integration) -> (any Destination)? {
-    switch integration.type {
-    case .webhook: WebhookDestination(config: integration.config)
-    case .splunk: SplunkHECDestination(config: integration.config)
-    case .pagerDuty: PagerDutyDestination(config: integration.config, endpoint: endpoints.pagerDuty)
-    case .slack: SlackDestination(config: integration.config, base: endpoints.slack)
-    case .microsoftTeams: TeamsDestination(config: integration.config)
-    default: nil
-    }
-  }
-
-  /// Sends what is due for `integration` now; returns how many rows were settled or rescheduled.
-  @discardableResult
-  public func deliverDue(_ integration: Integration, limit: Int = 100) async throws -> Int {
-    let handled = try await send(integration, limit: limit)
-    observer.queueDepth(
-      integration.name, try await store.integrationHealth(id: integration.id).queueDepth)
-    return handled
-  }
-
-  func send(_ integration: Integration, limit: Int) async throws -> Int {
-    guard integration.enabled else { return 0 }
-    var health = try await store.integrationHealth(id: integration.id)
-    guard !health.paused else { return 0 }
-    guard let destination = destination(for: integration) else {
-      if health.message == nil {
-        health.status = .yellow
-        health.message =
-          "events wait in the queue: sending to \(integration.type.displayName) arrives with a later release"
-        health.lastUpdated = clock()
-        try await store.setIntegrationHealth(integrationID: integration.id, health)
-      }
-      return 0
-    }
-    var handled = 0
-    let due = try await store.dueDeliveries(
-      integrationID: integration.id, now: clock(), limit: limit)
-    let size = max(1, destination.maxBatch)
-    let batches = stride(from: 0, to: due.count, by: size).map {
-      Array(due[$0..<min(due.count, $0 + size)])
-    }
-    // Batches hold different alerts (a later event of an alert is not due while an earlier one is pending), so
-    // up to `concurrency` of them are sent at once; their outcomes are recorded in order.
-    for wave in stride(from: 0, to: batches.count, by: max(1, concurrency)).map({
-      Array(batches[$0..<min(batches.count, $0 + max(1, concurrency))])
-    }) {
-      let answers = await withTaskGroup(of: (Int, BatchOutcome).self) { group in
-        for (index, batch) in wave.enumerated() {
-          group.addTask { (index, await attempt(batch, destination: destination)) }
+    /// The destination for an integration's type, or nil while that type cannot be sent yet.
+    public func destination(for integration: Integration) -> (any Destination)? {
+        switch integration.type {
+        case .webhook: WebhookDestination(config: integration.config)
+        case .splunk: SplunkHECDestination(config: integration.config)
+        case .pagerDuty: PagerDutyDestination(config: integration.config, endpoint: endpoints.pagerDuty)
+        case .slack: SlackDestination(config: integration.config, base: endpoints.slack)
+        case .microsoftTeams: TeamsDestination(config: integration.config)
+        default: nil
         }
-        var collected: [Int: BatchOutcome] = [:]
-        for await (index, answer) in group { collected[index] = answer }
-        return collected
-      }
-      for (index, batch) in wave.enumerated() {
-        let outcomes: [DeliveryOutcome]
-        switch answers[index] ?? .all(.retryLater(reason: "no answer", statusCode: nil, wait: nil))
-        {
-        case .all(let outcome): outcomes = Array(repeating: outcome, count: batch.count)
-        case .each(let given):
-          // A destination that answers for fewer events than it was sent leaves the others to be retried.
-          outcomes =
-            Array(given.prefix(batch.count))
-            + Array(
-              repeating: .retryLater(
-                reason: "no answer for this event", statusCode: nil, wait: nil),
-              count: max(0, batch.count - given.count))
-        }
-        for (item, outcome) in zip(batch, outcomes) {
-          if case .credentialsRefused(let reason, let code) = outcome {
-            // Every other row would be refused the same way: stop here, keep the queue, show why.
-            health = IntegrationHealth(
-              status: .red, paused: true, errorType: "HTTP_EXCEPTION", message: reason,
-              statusCode: code, lastUpdated: clock())
-            try await store.setIntegrationHealth(integrationID: integration.id, health)
-            logger.error(
-              "integration paused",
-              metadata: ["integration": .string(integration.name), "reason": .string(reason)])
-            observer.outcome(integration.name, "paused")
-            return handled
-          }
-          health = try await record(outcome, for: item, integration: integration, health: health)
-          handled += 1
-        }
-      }
     }
-    return handled
-  }
 
-  /// Stores one row's outcome and returns the integration's health after it.
-  func record(
-    _ outcome: DeliveryOutcome, for item: QueuedDelivery, integration: Integration,
-    health: IntegrationHealth
-  ) async throws -> IntegrationHealth {
-    let now = clock()
-    switch outcome {
-    case .delivered:
-      observer.outcome(integration.name, "delivered")
-      try await store.recordDelivery(
-        seq: item.seq, integrationID: integration.id, result: .delivered, at: now)
-      guard health.status != .green else { return health }
-      let healthy = IntegrationHealth(status: .green, lastUpdated: now)
-      try await store.setIntegrationHealth(integrationID: integration.id, healthy)
-      return healthy
-    case .retryLater(let reason, let code, let wait):
-      let attempts = item.attempts + 1
-      if attempts >= retry.maxAttempts || now - item.createdAt >= maxAgeMillis {
-        observer.outcome(integration.name, "dead")
-        let dead = "gave up after \(attempts) attempts: \(reason)"
-        try await store.recordDelivery(
-          seq: item.seq, integrationID: integration.id, result: .dead(reason: dead), at: now)
-      } else {
-        observer.outcome(integration.name, "retry")
+    /// Sends what is due for `integration` now; returns how many rows were settled or rescheduled.
+    @discardableResult
+    public func deliverDue(_ integration: Integration, limit: Int = 100) async throws -> Int {
+        let handled = try await send(integration, limit: limit)
+        observer.queueDepth(
+            integration.name, try await store.integrationHealth(id: integration.id).queueDepth)
+        return handled
+    }
+
+    func send(_ integration: Integration, limit: Int) async throws -> Int {
+        guard integration.enabled else { return 0 }
+        var health = try await store.integrationHealth(id: integration.id)
+        guard !health.paused else { return 0 }
+        guard let destination = destination(for: integration) else {
+            if health.message == nil {
+                health.status = .yellow
+                health.message =
+                    "events wait in the queue: sending to \(integration.type.displayName) arrives with a later release"
+                health.lastUpdated = clock()
+                try await store.setIntegrationHealth(integrationID: integration.id, health)
+            }
+            return 0
+        }
+        var handled = 0
+        let due = try await store.dueDeliveries(
+            integrationID: integration.id, now: clock(), limit: limit)
+        let size = max(1, destination.maxBatch)
+        let batches = stride(from: 0, to: due.count, by: size).map {
+            Array(due[$0..<min(due.count, $0 + size)])
+        }
+        // Batches hold different alerts (a later event of an alert is not due while an earlier one is pending), so
+        // up to `concurrency` of them are sent at once; their outcomes are recorded in order.
+        for wave in stride(from: 0, to: batches.count, by: max(1, concurrency)).map({
+            Array(batches[$0..<min(batches.count, $0 + max(1, concurrency))])
+        }) {
+            let answers = await withTaskGroup(of: (Int, BatchOutcome).self) { group in
+                for (index, batch) in wave.enumerated() {
+                    group.addTask { (index, await attempt(batch, destination: destination)) }
+                }
+                var collected: [Int: BatchOutcome] = [:]
+                for await (index, answer) in group { collected[index] = answer }
+                return collected
+            }
+            for (index, batch) in wave.enumerated() {
+                let outcomes: [DeliveryOutcome]
+                switch answers[index] ?? .all(.retryLater(reason: "no answer", statusCode: nil, wait: nil))
+                {
+                case .all(let outcome): outcomes = Array(repeating: outcome, count: batch.count)
+                case .each(let given):
+                    // A destination that answers for fewer events than it was sent leaves the others to be retried.
+                    outcomes =
+                        Array(given.prefix(batch.count))
+                        + Array(
+                            repeating: .retryLater(
+                                reason: "no answer for this event", statusCode: nil, wait: nil),
+                            count: max(0, batch.count - given.count))
+                }
+                if case .credentialsRefused(let reason, let code)? = outcomes.first(where: {
+                    if case .credentialsRefused = $0 { true } else { false }
+                }) {
+                    // Every other row would be refused the same way: stop here, keep the queue, show why.
+                    health = IntegrationHealth(
+                        status: .red, paused: true, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code, lastUpdated: clock())
+                    try await store.setIntegrationHealth(integrationID: integration.id, health)
+                    logger.error("integration paused", metadata: ["integration": .string(integration.name), "reason": .string(reason)])
+                    observer.outcome(integration.name, "paused")
+                    return handled
+                }
+                health = try await record(outcomes, for: batch, integration: integration, health: health)
+                handled += batch.count
+            }
+        }
+        return handled
+    }
+
+    /// Stores a batch's outcomes in one transaction and returns the integration's health after them.
+    func record(
+        _ outcomes: [DeliveryOutcome], for batch: [QueuedDelivery], integration: Integration, health: IntegrationHealth
+    ) async throws -> IntegrationHealth {
+        let now = clock()
+        var records: [DeliveryRecord] = []
+        var retrying: IntegrationHealth?
+        var delivered = false
         var random = SystemRandomNumberGenerator()
-        let delay = retry.delay(retry: attempts, floor: wait, using: &random)
-        let next =
-          now
-          + Int64(
-            delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
-        try await store.recordDelivery(
-          seq: item.seq, integrationID: integration.id,
-          result: .retry(nextAttemptAt: next, error: reason), at: now)
-      }
-      let retrying = IntegrationHealth(
-        status: .yellow, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code,
-        lastUpdated: now)
-      try await store.setIntegrationHealth(integrationID: integration.id, retrying)
-      return retrying
-    case .rejected(let reason, _):
-      observer.outcome(integration.name, "dead")
-      try await store.recordDelivery(
-        seq: item.seq, integrationID: integration.id, result: .dead(reason: reason), at: now)
-      return health
-    case .credentialsRefused:
-      return health
+        for (item, outcome) in zip(batch, outcomes) {
+            switch outcome {
+            case .delivered:
+                observer.outcome(integration.name, "delivered")
+                delivered = true
+                records.append(DeliveryRecord(seq: item.seq, result: .delivered))
+            case .retryLater(let reason, let code, let wait):
+                let attempts = item.attempts + 1
+                if attempts >= retry.maxAttempts || now - item.createdAt >= maxAgeMillis {
+                    observer.outcome(integration.name, "dead")
+                    records.append(DeliveryRecord(seq: item.seq, result: .dead(reason: "gave up after \(attempts) attempts: \(reason)")))
+                } else {
+                    observer.outcome(integration.name, "retry")
+                    let delay = retry.delay(retry: attempts, floor: wait, using: &random)
+                    let next = now + Int64(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
+                    records.append(DeliveryRecord(seq: item.seq, result: .retry(nextAttemptAt: next, error: reason)))
+                }
+                retrying = IntegrationHealth(
+                    status: .yellow, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code, lastUpdated: now)
+            case .rejected(let reason, _):
+                observer.outcome(integration.name, "dead")
+                records.append(DeliveryRecord(seq: item.seq, result: .dead(reason: reason)))
+            case .credentialsRefused:
+                break
+            }
+        }
+        try await store.recordDeliveries(records, integrationID: integration.id, at: now)
+        if let retrying {
+            try await store.setIntegrationHealth(integrationID: integration.id, retrying)
+            return retrying
+        }
+        if delivered, health.status != .green {
+            let healthy = IntegrationHealth(status: .green, lastUpdated: now)
+            try await store.setIntegrationHealth(integrationID: integration.id, healthy)
+            return healthy
+        }
+        return health
     }
-  }
 
-  /// One send of one batch; network failures are temporary.
-  func attempt(_ batch: [QueuedDelivery], destination: any Destination) async -> BatchOutcome {
-    let request: DestinationRequest
-    do {
-      request = try destination.request(for: batch.map(\.event))
-    } catch {
-      return .all(.rejected(reason: "the request could not be built: \(error)", statusCode: nil))
+    /// One send of one batch; network failures are temporary.
+    func attempt(_ batch: [QueuedDelivery], destination: any Destination) async -> BatchOutcome {
+        let request: DestinationRequest
+        do {
+            request = try destination.request(for: batch.map(\.event))
+        } catch {
+            return .all(.rejected(reason: "the request could not be built: \(error)", statusCode: nil))
+        }
+        do {
+            let answer = try await http.send(
+                HTTPMethod(rawValue: request.method), request.url, headers: request.headers,
+                body: request.body, contentType: nil)
+            return destination.classify(
+                DestinationResponse(
+                    status: answer.status, headers: answer.headers.map { ($0.name, $0.value) },
+                    body: answer.body),
+                batchSize: batch.count)
+        } catch {
+            return .all(
+                .retryLater(reason: "could not reach \(request.url): \(error)", statusCode: nil, wait: nil))
+        }
     }
-    do {
-      let answer = try await http.send(
-        HTTPMethod(rawValue: request.method), request.url, headers: request.headers,
-        body: request.body, contentType: nil)
-      return destination.classify(
-        DestinationResponse(
-          status: answer.status, headers: answer.headers.map { ($0.name, $0.value) },
-          body: answer.body),
-        batchSize: batch.count)
-    } catch {
-      return .all(
-        .retryLater(reason: "could not reach \(request.url): \(error)", statusCode: nil, wait: nil))
-    }
-  }
 }

@@ -54,8 +54,8 @@ public protocol RelayStore: Sendable {
     /// Up to `limit` deliveries of `integrationID` due at `now`, oldest first; a later event of an alert waits
     /// while an earlier one is still pending, so a resolve never overtakes its trigger.
     func dueDeliveries(integrationID: String, now: Int64, limit: Int) async throws -> [QueuedDelivery]
-    /// Records what became of one queued delivery.
-    func recordDelivery(seq: Int64, integrationID: String, result: DeliveryResult, at time: Int64) async throws
+    /// Records what became of queued deliveries, in one transaction.
+    func recordDeliveries(_ records: [DeliveryRecord], integrationID: String, at time: Int64) async throws
     /// Sets an integration's status (and whether it is paused).
     func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws
     /// An integration's status with its counts and queue depth.
@@ -155,6 +155,16 @@ public enum DeliveryResult: Sendable, Equatable {
     case retry(nextAttemptAt: Int64, error: String)
     /// Given up: kept as a dead letter with the reason, never silently dropped.
     case dead(reason: String)
+}
+
+/// What became of one outbox row.
+public struct DeliveryRecord: Sendable, Equatable {
+    public var seq: Int64
+    public var result: DeliveryResult
+    public init(seq: Int64, result: DeliveryResult) {
+        self.seq = seq
+        self.result = result
+    }
 }
 
 /// A delivery given up on.

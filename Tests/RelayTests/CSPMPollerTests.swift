@@ -177,8 +177,8 @@ final class CrashAfterCommits: @unchecked Sendable {
         func dueDeliveries(integrationID: String, now: Int64, limit: Int) async throws -> [QueuedDelivery] {
             try await base.dueDeliveries(integrationID: integrationID, now: now, limit: limit)
         }
-        func recordDelivery(seq: Int64, integrationID: String, result: DeliveryResult, at time: Int64) async throws {
-            try await base.recordDelivery(seq: seq, integrationID: integrationID, result: result, at: time)
+        func recordDeliveries(_ records: [DeliveryRecord], integrationID: String, at time: Int64) async throws {
+            try await base.recordDeliveries(records, integrationID: integrationID, at: time)
         }
         func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws {
             try await base.setIntegrationHealth(integrationID: integrationID, health)

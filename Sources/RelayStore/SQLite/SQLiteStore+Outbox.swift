@@ -19,27 +19,37 @@ extension SQLiteStore {
         }
     }
 
-    public func recordDelivery(seq: Int64, integrationID: String, result: DeliveryResult, at time: Int64) async throws {
+    public func recordDeliveries(_ records: [DeliveryRecord], integrationID: String, at time: Int64) async throws {
+        guard !records.isEmpty else { return }
         try await pool.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO integration_state (integration_id) VALUES (?)", arguments: [integrationID])
-            switch result {
-            case .delivered:
-                try db.execute(
-                    sql: "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL WHERE seq = ?",
-                    arguments: [time, seq])
-                try db.execute(
-                    sql: "UPDATE integration_state SET delivered = delivered + 1, last_delivery_at = ? WHERE integration_id = ?",
-                    arguments: [time, integrationID])
-            case .retry(let next, let error):
-                try db.execute(
-                    sql: "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?",
-                    arguments: [next, error, seq])
-            case .dead(let reason):
-                try db.execute(
-                    sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?, last_error = ? WHERE seq = ?",
-                    arguments: [time, reason, seq])
-                try db.execute(sql: "UPDATE integration_state SET failed = failed + 1 WHERE integration_id = ?", arguments: [integrationID])
+            var delivered = 0
+            var failed = 0
+            for record in records {
+                switch record.result {
+                case .delivered:
+                    delivered += 1
+                    try db.execute(
+                        sql: "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL WHERE seq = ?",
+                        arguments: [time, record.seq])
+                case .retry(let next, let error):
+                    try db.execute(
+                        sql: "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?",
+                        arguments: [next, error, record.seq])
+                case .dead(let reason):
+                    failed += 1
+                    try db.execute(
+                        sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?, last_error = ? WHERE seq = ?",
+                        arguments: [time, reason, record.seq])
+                }
             }
+            try db.execute(
+                sql: """
+                    UPDATE integration_state SET delivered = delivered + ?, failed = failed + ?,
+                        last_delivery_at = CASE WHEN ? > 0 THEN ? ELSE last_delivery_at END
+                    WHERE integration_id = ?
+                    """,
+                arguments: [delivered, failed, delivered, time, integrationID])
         }
     }
 
