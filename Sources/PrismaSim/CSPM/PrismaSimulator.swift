@@ -83,7 +83,7 @@ public actor PrismaSimulator {
         self.configuration = configuration
         var random = SimRandom(seed: configuration.seed)
         let tenant = SimUser.Tenant(customerName: "Simulated Tenant", prismaId: String(806_775_241_068_457_984 &+ Int(configuration.seed % 1000)))
-        user = SimUser(accessKeyID: random.uuid(), secretKey: SimJWT.base64URL((0..<20).map { _ in UInt8(truncatingIfNeeded: random.next()) }), tenants: [tenant])
+        user = SimUser(accessKeyID: random.uuid(), secretKey: Base64URL.encode((0..<20).map { _ in UInt8(truncatingIfNeeded: random.next()) }), tenants: [tenant])
         users = [user.accessKeyID: user]
         jwt = SimJWT(key: SymmetricKey(data: (0..<32).map { _ in UInt8(truncatingIfNeeded: random.next()) }))
         generator = AlertGenerator(seed: configuration.seed)
@@ -319,11 +319,11 @@ public actor PrismaSimulator {
     }
 
     static func encodePageToken(_ context: String, _ offset: Int) -> String {
-        SimJWT.base64URL(Array("\(context):\(offset)".utf8))
+        Base64URL.encode(Array("\(context):\(offset)".utf8))
     }
 
     static func decodePageToken(_ token: String) -> (String, Int)? {
-        guard let data = SimJWT.decodeBase64URL(token) else { return nil }
+        guard let data = Base64URL.decode(token) else { return nil }
         let parts = String(decoding: data, as: UTF8.self).split(separator: ":")
         guard parts.count == 2, let offset = Int(parts[1]) else { return nil }
         return (String(parts[0]), offset)

@@ -21,8 +21,7 @@ public struct APIAuthenticator: Sendable {
     /// A new access key pair: the secret is returned once and stored only as its hash.
     public static func newKey(name: String, now: Int64) -> (key: APIKey, secret: String) {
         let id = UUID().uuidString.lowercased()
-        let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Base64URL.encode($0) }
         return (APIKey(id: id, name: name, secretHash: hash(secret), createdAt: now), secret)
     }
 
@@ -42,11 +41,11 @@ public struct APIAuthenticator: Sendable {
     /// A JWT for `keyID`, valid for `tokenLifetimeMillis`.
     public func issueToken(for keyID: String) -> String {
         let now = clock()
-        let header = Self.base64URL(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
+        let header = Base64URL.encode(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
         let claims: JSONValue = .object(["sub": .string(keyID), "iat": .int(now / 1000), "exp": .int((now + tokenLifetimeMillis) / 1000)])
-        let input = header + "." + Self.base64URL(claims.jsonBytes())
+        let input = header + "." + Base64URL.encode(claims.jsonBytes())
         let signature = HMAC<SHA256>.authenticationCode(for: Array(input.utf8), using: signingKey)
-        return input + "." + Self.base64URL(Array(signature))
+        return input + "." + Base64URL.encode(Array(signature))
     }
 
     /// Why a JWT is refused.
@@ -58,22 +57,11 @@ public struct APIAuthenticator: Sendable {
     /// The key id a valid, unexpired JWT was issued to.
     public func verifyToken(_ token: String) -> Result<String, TokenProblem> {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 3, let signature = Self.decodeBase64URL(parts[2]),
+        guard parts.count == 3, let signature = Base64URL.decode(parts[2]),
             HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: Array("\(parts[0]).\(parts[1])".utf8), using: signingKey),
-            let payload = Self.decodeBase64URL(parts[1]).flatMap({ try? JSONValue.parse($0) }),
+            let payload = Base64URL.decode(parts[1]).flatMap({ try? JSONValue.parse($0) }),
             let subject = payload["sub"]?.stringValue, let expiry = payload["exp"]?.int64Value
         else { return .failure(.invalid) }
         return clock() < expiry * 1000 ? .success(subject) : .failure(.expired)
-    }
-
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decodeBase64URL(_ text: String) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
     }
 }
