@@ -14,21 +14,21 @@ public struct PollScheduler: Service {
         self.tick = tick
     }
 
-    /// The connectors due at `now`: enabled, and never polled or polled at least an interval ago.
-    public static func due(_ connectors: [(ConnectorConfig, ConnectorState)], now: Int64) -> [ConnectorConfig] {
-        connectors.filter { config, state in
-            config.enabled && (state.lastPollAt.map { now - $0 >= Int64(config.intervalSeconds) * 1000 } ?? true)
-        }.map(\.0)
+    /// Whether a connector is due at `now`: enabled, and never polled or polled at least an interval ago.
+    public static func isDue(_ config: ConnectorConfig, lastPollAt: Int64?, now: Int64) -> Bool {
+        config.enabled && (lastPollAt.map { now - $0 >= Int64(config.intervalSeconds) * 1000 } ?? true)
     }
 
     public func run() async throws {
+        // Last poll times, read from the store once per connector and then kept here, so the once-a-second check
+        // does not read each connector's status (with its event count) again.
+        var lastPolls: [String: Int64?] = [:]
         while !Task.isShuttingDownGracefully {
             do {
-                var connectors: [(ConnectorConfig, ConnectorState)] = []
-                for config in try await app.store.connectors() {
-                    connectors.append((config, try await app.store.state(of: config.name)))
-                }
-                for config in Self.due(connectors, now: app.clock()) where !Task.isShuttingDownGracefully {
+                for config in try await app.store.connectors() where !Task.isShuttingDownGracefully {
+                    if lastPolls[config.name] == nil { lastPolls[config.name] = try await app.store.state(of: config.name).lastPollAt }
+                    guard Self.isDue(config, lastPollAt: lastPolls[config.name] ?? nil, now: app.clock()) else { continue }
+                    lastPolls[config.name] = app.clock()
                     await app.poller(for: config).poll()
                 }
             } catch {
