@@ -12,15 +12,14 @@ import RelayStore
 public struct DeliveryEngine: Sendable {
     let store: any RelayStore
     let http: HTTPExchange
+    /// The backoff between attempts.
     let retry: RetryPolicy
-    /// A row older than this is dead-lettered instead of retried again.
-    let maxAgeMillis: Int64
+    /// The operator's attempt and age caps and per-integration concurrency.
+    let settings: DeliverySettings
     let clock: @Sendable () -> Int64
     let logger: Logger
     /// Where services with a fixed public endpoint are reached (tests point them at local receivers).
     let endpoints: Endpoints
-    /// How many requests to one integration may be in flight at once.
-    let concurrency: Int
     /// Sees each row's outcome (`delivered`, `retry`, `dead`, `paused`) and each integration's queue depth.
     let observer: Observer
 
@@ -50,17 +49,16 @@ public struct DeliveryEngine: Sendable {
 
     public init(
         store: any RelayStore, http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = RetryPolicy(),
-        maxAgeMillis: Int64 = 24 * 3_600_000, clock: @escaping @Sendable () -> Int64,
+        settings: DeliverySettings = DeliverySettings(), clock: @escaping @Sendable () -> Int64,
         logger: Logger = Logger(label: "prisma-relay.delivery"), endpoints: Endpoints = Endpoints(),
-        observer: Observer = Observer(), concurrency: Int = 4
+        observer: Observer = Observer()
     ) {
-        self.concurrency = concurrency
+        self.settings = settings
         self.endpoints = endpoints
         self.observer = observer
         self.store = store
         self.http = http
         self.retry = retry
-        self.maxAgeMillis = maxAgeMillis
         self.clock = clock
         self.logger = logger
     }
@@ -103,14 +101,16 @@ public struct DeliveryEngine: Sendable {
         var handled = 0
         let due = try await store.dueDeliveries(
             integrationID: integration.id, now: clock(), limit: limit)
-        let size = max(1, destination.maxBatch)
-        let batches = stride(from: 0, to: due.count, by: size).map {
-            Array(due[$0..<min(due.count, $0 + size)])
+        var batches: [[QueuedDelivery]] = []
+        var start = 0
+        for size in destination.split(due.map(\.event)) where size > 0 && start < due.count {
+            batches.append(Array(due[start..<min(due.count, start + size)]))
+            start += size
         }
         // Batches hold different alerts (a later event of an alert is not due while an earlier one is pending), so
         // up to `concurrency` of them are sent at once; their outcomes are recorded in order.
-        for wave in stride(from: 0, to: batches.count, by: max(1, concurrency)).map({
-            Array(batches[$0..<min(batches.count, $0 + max(1, concurrency))])
+        for wave in stride(from: 0, to: batches.count, by: max(1, settings.concurrency)).map({
+            Array(batches[$0..<min(batches.count, $0 + max(1, settings.concurrency))])
         }) {
             let answers = await withTaskGroup(of: (Int, BatchOutcome).self) { group in
                 for (index, batch) in wave.enumerated() {
@@ -169,9 +169,11 @@ public struct DeliveryEngine: Sendable {
                 records.append(DeliveryRecord(seq: item.seq, result: .delivered))
             case .retryLater(let reason, let code, let wait):
                 let attempts = item.attempts + 1
-                if attempts >= retry.maxAttempts || now - item.createdAt >= maxAgeMillis {
+                let tooOld = now - item.createdAt >= settings.maxAgeSeconds * 1000
+                if attempts >= settings.maxAttempts || tooOld {
                     observer.outcome(integration.name, "dead")
-                    records.append(DeliveryRecord(seq: item.seq, result: .dead(reason: "gave up after \(attempts) attempts: \(reason)")))
+                    let cap = tooOld ? " (older than the \(settings.maxAgeSeconds / 60) minute age cap)" : ""
+                    records.append(DeliveryRecord(seq: item.seq, result: .dead(reason: "gave up after \(attempts) attempts\(cap): \(reason)")))
                 } else {
                     observer.outcome(integration.name, "retry")
                     let delay = retry.delay(retry: attempts, floor: wait, using: &random)

@@ -41,6 +41,9 @@ public struct DestinationResponse: Sendable {
 public protocol Destination: Sendable {
     /// The most events one request carries (1: a request per event).
     var maxBatch: Int { get }
+    /// How due events are cut into requests: the sizes of consecutive batches, each at most `maxBatch` (by
+    /// default, simply `maxBatch` at a time; a destination with a byte limit cuts sooner).
+    func split(_ events: [NormalizedEvent]) -> [Int]
     /// The request that delivers `batch` (never empty, at most `maxBatch`, never two events of one alert).
     func request(for batch: [NormalizedEvent]) throws -> DestinationRequest
     /// What the answer means for the batch.
@@ -56,6 +59,30 @@ public enum BatchOutcome: Sendable, Equatable {
 }
 
 extension Destination {
+    public func split(_ events: [NormalizedEvent]) -> [Int] {
+        let size = max(1, maxBatch)
+        return stride(from: 0, to: events.count, by: size).map { min(size, events.count - $0) }
+    }
+
+    /// Cuts `events` where adding the next one would pass `maxBatch` events or `maxBytes` (as `size` measures
+    /// each, plus `separator` bytes between); an event larger than `maxBytes` goes alone.
+    public func split(_ events: [NormalizedEvent], maxBytes: Int, separator: Int = 0, size: (NormalizedEvent) -> Int) -> [Int] {
+        var sizes: [Int] = []
+        var count = 0
+        var bytes = 0
+        for event in events {
+            let next = size(event)
+            if count > 0, count == maxBatch || bytes + separator + next > maxBytes {
+                sizes.append(count)
+                count = 0
+                bytes = 0
+            }
+            bytes += (count > 0 ? separator : 0) + next
+            count += 1
+        }
+        if count > 0 { sizes.append(count) }
+        return sizes
+    }
     /// The common HTTP reading, with the destination's name in the reasons.
     public func classifyHTTP(_ response: DestinationResponse, name: String) -> DeliveryOutcome {
         let detail = String(decoding: response.body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -22,7 +22,15 @@ public actor SplunkHECReceiver {
     private var busy = 0
     private var poisoned: Set<String> = []
 
-    public init(token: String) { self.token = token }
+    /// The largest request body accepted, as `max_content_length` sets it (Splunk Cloud: about 1 MB).
+    let maxContentLength: Int
+    /// The size of every request body received, accepted or not.
+    public private(set) var bodySizes: [Int] = []
+
+    public init(token: String, maxContentLength: Int = 1 << 20) {
+        self.token = token
+        self.maxContentLength = maxContentLength
+    }
 
     /// Answer 503 code 9 to the next `count` requests.
     public func beBusy(_ count: Int) { busy += count }
@@ -38,12 +46,16 @@ public actor SplunkHECReceiver {
 
     func handle(authorization: String?, body: [UInt8]) -> (Int, String) {
         requests += 1
+        bodySizes.append(body.count)
         guard let authorization else { return answer(401, 2, "Token is required") }
         guard authorization.hasPrefix("Splunk ") else { return answer(401, 3, "Invalid authorization") }
         guard authorization.dropFirst(7) == token else { return answer(403, 4, "Invalid token") }
         if busy > 0 {
             busy -= 1
             return answer(503, 9, "Server is busy")
+        }
+        if body.count > maxContentLength {
+            return (413, "Content-Length of \(body.count) too large (maximum is \(maxContentLength))")
         }
         let (values, failedAt) = JSONValue.parseConcatenated(body)
         if values.isEmpty, failedAt == nil { return answer(400, 5, "No data") }

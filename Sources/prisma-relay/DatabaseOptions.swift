@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Relay
+import RelayModel
 
 /// `--database`, shared by every command that opens the store.
 struct DatabaseOptions: ParsableArguments {
@@ -10,6 +11,9 @@ struct DatabaseOptions: ParsableArguments {
     var path: String { database ?? ProcessInfo.processInfo.environment["PRISMA_RELAY_DATABASE"] ?? "prisma-relay.sqlite" }
 
     func open() throws -> RelayApp {
-        try RelayApp.open(databasePath: path, logger: .init(label: "prisma-relay", factory: { _ in CLILogHandler() }))
+        let delivery = try DeliverySettings.parse(
+            maxAttempts: nil, maxAge: nil, concurrency: nil, environment: ProcessInfo.processInfo.environment)
+        return try RelayApp.open(
+            databasePath: path, delivery: delivery, logger: .init(label: "prisma-relay", factory: { _ in CLILogHandler() }))
     }
 }

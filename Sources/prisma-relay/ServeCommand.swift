@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Prometheus
 import Relay
+import RelayModel
 import RelayServer
 import RelayStore
 
@@ -16,15 +17,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @Option(help: "PEM certificate chain, to serve HTTPS (with --tls-key).") var tlsCert: String?
     @Option(help: "PEM private key of the certificate.") var tlsKey: String?
+    @Option(help: "Attempts per event before it becomes a dead letter (env PRISMA_RELAY_DELIVERY_MAX_ATTEMPTS; default 8).")
+    var deliveryMaxAttempts: String?
+    @Option(help: "How long an event is retried, e.g. 90m, 24h, 7d (env PRISMA_RELAY_DELIVERY_MAX_AGE; default 24h).")
+    var deliveryMaxAge: String?
+    @Option(help: "Requests in flight per integration (env PRISMA_RELAY_DELIVERY_CONCURRENCY; default 4).")
+    var deliveryConcurrency: String?
 
     func run() async throws {
         try await reportingErrors {
             guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+            let delivery = try DeliverySettings.parse(
+                maxAttempts: deliveryMaxAttempts, maxAge: deliveryMaxAge, concurrency: deliveryConcurrency,
+                environment: ProcessInfo.processInfo.environment)
             let store = try SQLiteStore(path: db.path)
             var logger = Logger(label: "prisma-relay")
             logger.logLevel = .info
             let registry = PrometheusCollectorRegistry()
-            let app = RelayApp(store: store, logger: logger, metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
+            let app = RelayApp(store: store, delivery: delivery, logger: logger, metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
             let scheme = tlsCert == nil ? "http" : "https"
             let application = try RelayServer.buildApplication(
                 app: app, signingKey: store.secretBox.derivedKey(purpose: "api-jwt"), registry: registry,

@@ -142,6 +142,14 @@ struct CLITests {
         #expect(result.stderr.contains("secretKey: is required: set PRISMA_RELAY_SECRET, pass --secret-file"))
     }
 
+    @Test("serve refuses bad delivery limits before starting, naming the option and its environment variable")
+    func badDeliverySettings() async throws {
+        let result = try await CLI().run(["serve", "--port", "0", "--delivery-max-age", "soon"], environment: ["PRISMA_RELAY_DELIVERY_CONCURRENCY": "0"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "prisma-relay: --delivery-concurrency (PRISMA_RELAY_DELIVERY_CONCURRENCY): must be a whole number from 1 to 64, not \"0\"; "
+            + "--delivery-max-age (PRISMA_RELAY_DELIVERY_MAX_AGE): must be a duration from 1m to 30d such as 90m, 24h or 7d, not \"soon\"\n")
+    }
+
     @Test("an unknown connector is a one-line error with exit 1")
     func unknownConnector() async throws {
         let result = try await CLI().run(["connector", "poll", "nope"])

@@ -8,7 +8,7 @@ import TestSupport
 struct ChatDeliveryTests {
     static let slackPath = "/services/T000/B000/SLACKSECRET"
 
-    @Test("Slack gets a readable message: headline, facts, description and a link")
+    @Test("Slack gets a readable message: headline, facts, description, and links to the alert in Prisma and the resource")
     func slackMessage() async throws {
         let receiver = SlackReceiver(path: Self.slackPath)
         let server = try await receiver.serve()
@@ -21,7 +21,9 @@ struct ChatDeliveryTests {
         #expect(message["text"] == .string("[CRITICAL] S3 bucket is public"))
         let fields = message["blocks"]?.arrayValue?[1]["fields"]?.arrayValue?.compactMap { $0["text"]?.stringValue } ?? []
         #expect(fields.contains("*Resource*\nlogs") && fields.contains("*Account*\n111") && fields.contains("*Cloud*\naws"))
-        #expect(message.jsonString().contains("<https://console.example.com/b-1|Open the resource>"))
+        let links = try #require(message["blocks"]?.arrayValue?.last?["elements"]?.arrayValue?.first?["text"]?.stringValue)
+        #expect(links == "<https://app.prismacloud.io/alerts/overview?viewId=default&filters=%7B%22alert.id%22:%5B%22P-1%22%5D%7D|Open the alert in Prisma Cloud>"
+            + "  ·  <https://console.example.com/b-1|Open the resource>")
     }
 
     @Test("Slack: 429 rate_limited is retried after Retry-After; 400 invalid_payload is dead-lettered")
@@ -72,7 +74,8 @@ struct ChatDeliveryTests {
         #expect(try await rig.health.delivered == 2)
         let card = try #require(await receiver.cards.first)
         #expect(card["body"]?.arrayValue?.first?["text"] == .string("[CRITICAL] S3 bucket is public"))
-        #expect(card["actions"]?.arrayValue?.first?["url"] == .string("https://console.example.com/b-1"))
+        #expect(card["actions"]?.arrayValue?.compactMap { $0["title"]?.stringValue } == ["Open the alert in Prisma Cloud", "Open the resource"])
+        #expect(card["actions"]?.arrayValue?.last?["url"] == .string("https://console.example.com/b-1"))
     }
 
     @Test("Teams: an error text inside a 200 is dead-lettered; 413 too large is not retried; 429 is")

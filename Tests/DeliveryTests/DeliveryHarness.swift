@@ -15,7 +15,9 @@ struct DeliveryHarness {
     let integration: Integration
     let engine: DeliveryEngine
 
-    static func start(token: String = "hook-token", retry: RetryPolicy = RetryPolicy(maxAttempts: 4)) async throws -> DeliveryHarness {
+    static func start(token: String = "hook-token", retry: RetryPolicy = RetryPolicy(),
+        settings: DeliverySettings = DeliverySettings(maxAttempts: 4, concurrency: 1)
+    ) async throws -> DeliveryHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-delivery-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let clock = ManualClock(1_763_800_000_000)
@@ -31,8 +33,8 @@ struct DeliveryHarness {
         var all = AlertRule(id: "all", name: "all", notifyOnResolved: true, integrationIDs: ["hook"])
         all.notifyOnOpen = true
         try await store.addRule(all)
-        // One request at a time, so scripted failures hit a known event.
-        let engine = DeliveryEngine(store: store, retry: retry, clock: { clock.now }, concurrency: 1)
+        // One request at a time by default, so scripted failures hit a known event.
+        let engine = DeliveryEngine(store: store, retry: retry, settings: settings, clock: { clock.now })
         return DeliveryHarness(store: store, receiver: receiver, server: server, clock: clock, integration: integration, engine: engine)
     }
 

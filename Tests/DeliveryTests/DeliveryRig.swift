@@ -25,15 +25,15 @@ struct DeliveryRig {
             createdBy: "test", createdTs: clock.now)
         try await store.addIntegration(integration)
         try await store.addRule(AlertRule(id: "all", name: "all", notifyOnResolved: true, notifyOnDismissed: true, integrationIDs: [integration.id]))
-        let engine = DeliveryEngine(store: store, retry: RetryPolicy(maxAttempts: maxAttempts), clock: { clock.now }, endpoints: endpoints)
+        let engine = DeliveryEngine(store: store, settings: DeliverySettings(maxAttempts: maxAttempts), clock: { clock.now }, endpoints: endpoints)
         return DeliveryRig(store: store, clock: clock, integration: integration, engine: engine)
     }
 
     /// Stores an alert as a poll would, which queues it.
-    func alert(_ id: String, status: String = "open", version: Int64 = 1) async throws {
+    func alert(_ id: String, status: String = "open", version: Int64 = 1, description: String = "Anyone can read it.") async throws {
         let event = try AlertNormalizer.normalize(
-            try JSONValue.parse(#"{"id":"\#(id)","status":"\#(status)","lastUpdated":\#(version),"policy":{"name":"S3 bucket is public","severity":"critical","description":"Anyone can read it."},"resource":{"id":"b-1","name":"logs","cloudType":"aws","accountId":"111","url":"https://console.example.com/b-1"}}"#),
-            connector: "prod", observedAt: clock.now)
+            try JSONValue.parse(#"{"id":"\#(id)","status":"\#(status)","lastUpdated":\#(version),"policy":{"name":"S3 bucket is public","severity":"critical","description":"\#(description)"},"resource":{"id":"b-1","name":"logs","cloudType":"aws","accountId":"111","url":"https://console.example.com/b-1"}}"#),
+            connector: "prod", observedAt: clock.now, console: PrismaAPIHost.consoleURL(apiURL: "https://api.prismacloud.io"))
         _ = try await store.commit(events: [event], connector: "prod", cursor: nil)
     }
 

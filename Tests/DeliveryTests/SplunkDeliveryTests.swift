@@ -40,6 +40,32 @@ struct SplunkDeliveryTests {
         #expect(first["time"] == .number("1669196436.771"))
     }
 
+    @Test("batches are cut before they pass about 1 MB, so a collector's size limit never refuses them")
+    func byteCap() async throws {
+        let (s, receiver, server) = try await Self.start()
+        defer { Task { await server.stop() } }
+        let large = String(repeating: "x", count: 150_000)
+        for id in 1...20 { try await s.alert("P-\(id)", description: large) }
+        #expect(try await s.engine.deliverDue(s.integration) == 20)
+        let sizes = await receiver.bodySizes
+        #expect(sizes.count >= 4 && sizes.allSatisfy { $0 <= SplunkHECDestination.maxBatchBytes })
+        #expect(await receiver.indexed.count == 20)
+    }
+
+    @Test("an event larger than the collector takes is dead-lettered with Splunk's answer; the others arrive")
+    func oversizedEvent() async throws {
+        let (s, receiver, server) = try await Self.start()
+        defer { Task { await server.stop() } }
+        try await s.alert("P-1")
+        try await s.alert("P-2", description: String(repeating: "y", count: 1_100_000))
+        try await s.alert("P-3")
+        try await s.drain(rounds: 2)
+        let dead = try await s.store.deadLetters(integrationID: "splunk")
+        #expect(dead.count == 1)
+        #expect(dead.first?.reason.contains("413") == true && dead.first?.reason.contains("too large") == true)
+        #expect(Set(await receiver.indexed.compactMap { $0["native_id"]?.stringValue }) == ["P-1", "P-3"])
+    }
+
     @Test("a partial failure (code 6) dead-letters the bad event and re-sends only the rest")
     func partialFailure() async throws {
         let (s, receiver, server) = try await Self.start()

@@ -65,7 +65,8 @@ struct WebhookDeliveryTests {
 
     @Test("gives up after the attempt cap into the dead letters, never dropping silently")
     func attemptCap() async throws {
-        let h = try await DeliveryHarness.start(retry: RetryPolicy(maxAttempts: 3, baseDelay: .seconds(1), maxDelay: .seconds(1)))
+        let h = try await DeliveryHarness.start(
+            retry: RetryPolicy(baseDelay: .seconds(1), maxDelay: .seconds(1)), settings: DeliverySettings(maxAttempts: 3, concurrency: 1))
         defer { Task { await h.stop() } }
         await h.receiver.fail(with: Array(repeating: .init(500), count: 10))
         try await h.ingest([("P-1", 1, "open")])
@@ -76,6 +77,24 @@ struct WebhookDeliveryTests {
         let dead = try await h.store.deadLetters(integrationID: "hook")
         #expect(dead.map(\.attempts) == [3])
         #expect(dead.first?.reason.hasPrefix("gave up after 3 attempts") == true)
+    }
+
+    @Test("gives up once an event is older than the age cap, into the dead letters with the reason")
+    func ageCap() async throws {
+        let h = try await DeliveryHarness.start(settings: DeliverySettings(maxAttempts: 100, maxAgeSeconds: 600, concurrency: 1))
+        defer { Task { await h.stop() } }
+        await h.receiver.fail(with: Array(repeating: .init(503), count: 100))
+        try await h.ingest([("P-1", 1, "open")])
+        try await h.engine.deliverDue(h.integration)
+        h.clock.advance(seconds: 300)
+        try await h.engine.deliverDue(h.integration)
+        #expect(try await h.store.deadLetters(integrationID: "hook").isEmpty)
+        h.clock.advance(seconds: 301)
+        try await h.engine.deliverDue(h.integration)
+        let dead = try await h.store.deadLetters(integrationID: "hook")
+        #expect(dead.map(\.attempts) == [3])
+        #expect(dead.first?.reason.hasPrefix("gave up after 3 attempts (older than the 10 minute age cap): ") == true)
+        #expect(try await h.store.integrationHealth(id: "hook").queueDepth == 0)
     }
 
     @Test("pauses on 401 with status RED, keeps the queue, and resumes after the config is fixed")
@@ -117,7 +136,7 @@ struct WebhookDeliveryTests {
     func parallelKeepsOrder() async throws {
         let h = try await DeliveryHarness.start()
         defer { Task { await h.stop() } }
-        let engine = DeliveryEngine(store: h.store, clock: { h.clock.now }, concurrency: 8)
+        let engine = DeliveryEngine(store: h.store, settings: DeliverySettings(concurrency: 8), clock: { h.clock.now })
         let ids = (1...30).map { "P-\($0)" }
         try await h.ingest(ids.map { ($0, 1, "open") })
         try await h.ingest(ids.map { ($0, 2, "resolved") })
@@ -131,6 +150,36 @@ struct WebhookDeliveryTests {
             let open = try #require(arrived.firstIndex(of: "\(id)/open"))
             let resolved = try #require(arrived.firstIndex(of: "\(id)/resolved"))
             #expect(open < resolved)
+        }
+    }
+
+    @Test("with batchSize, events go as JSON arrays of up to that many, keyed by a digest of their ids")
+    func arrayBatches() async throws {
+        let receiver = WebhookReceiver(token: "tok")
+        let server = try await receiver.serve()
+        defer { Task { await server.stop() } }
+        let rig = try await DeliveryRig.start(
+            .webhook, config: .object(["url": .string(server.url + "/hook"), "authToken": .string("tok"), "batchSize": .string("3")]))
+        for id in 1...7 { try await rig.alert("P-\(id)") }
+        #expect(try await rig.engine.deliverDue(rig.integration) == 7)
+        let received = await receiver.received
+        #expect(received.compactMap { $0.body.arrayValue?.count }.sorted() == [1, 3, 3])
+        let ids = received.flatMap { $0.body.arrayValue ?? [] }.compactMap { $0["native_id"]?.stringValue }
+        #expect(Set(ids) == Set((1...7).map { "P-\($0)" }) && ids.count == 7)
+        let keys = received.compactMap { $0.headers["idempotency-key"] }
+        #expect(keys.count == 3 && Set(keys).count == 3 && keys.allSatisfy { $0.hasPrefix("batch_") })
+    }
+
+    @Test("batchSize must be a whole number from 1 to 100, named in the error")
+    func batchSizeValidation() {
+        #expect(throws: ConfigErrors.self) {
+            try IntegrationSchema.of(.webhook).validate(.object(["url": .string("https://h.example.com"), "authToken": .string("t"), "batchSize": .int(500)]))
+        }
+        do {
+            _ = try IntegrationSchema.of(.webhook).validate(.object(["url": .string("https://h.example.com"), "authToken": .string("t"), "batchSize": .string("many")]))
+            Issue.record("batchSize \"many\" was accepted")
+        } catch {
+            #expect(error.description == "integrationConfig.batchSize: must be a whole number from 1 to 100")
         }
     }
 
@@ -155,5 +204,13 @@ struct WebhookDeliveryTests {
         ])
         #expect(String(decoding: try custom.request(for: [event]).body, as: UTF8.self)
             == #"[{"resourceId":"b-1","policy":"S3 public","sev":"critical","x":"${Unknown}"}]"#)
+        var second = event
+        second.id = "evt_2"
+        let batched = WebhookDestination(config: ["url": .string("https://hooks.example.com/in"), "batchSize": .int(10)])
+        let batch = try batched.request(for: [event, second])
+        #expect(batch.headers.map { "\($0.0): \($0.1)" } == [
+            "Content-Type: application/json", "Idempotency-Key: batch_" + EventID.digest([event.id, "evt_2"]),
+        ])
+        #expect(String(decoding: batch.body, as: UTF8.self) == "[" + event.jsonValue.jsonString() + "," + second.jsonValue.jsonString() + "]")
     }
 }

@@ -8,11 +8,22 @@ struct AlertNormalizerTests {
     @Test("normalizes the recorded Prisma alert into the documented event, raw_event unchanged")
     func golden() throws {
         let alert = try JSONValue.parse(try fixture("cspm-alert-object.json"))
-        let event = try AlertNormalizer.normalize(alert, connector: "prod-us", observedAt: observedAt)
+        let event = try AlertNormalizer.normalize(alert, connector: "prod-us", observedAt: observedAt, console: "https://app2.prismacloud.io")
         let expected = try JSONValue.parse(try fixture("cspm-alert-object.normalized.json"))
         #expect(event.jsonValue.prettyJSONString() == expected.prettyJSONString())
         #expect(event.rawEvent == alert)
         #expect(event.rawEvent.jsonBytes() == alert.jsonBytes())
+    }
+
+    @Test("links to the alert in the console of the tenant's region; hosts that are not Prisma's give no link")
+    func consoleLink() {
+        #expect(PrismaAPIHost.consoleURL(apiURL: "https://api2.eu.prismacloud.io") == "https://app2.eu.prismacloud.io")
+        #expect(PrismaAPIHost.consoleURL(apiURL: "https://api.prismacloud.cn/") == "https://app.prismacloud.cn")
+        #expect(PrismaAPIHost.consoleURL(apiURL: "http://127.0.0.1:8081") == nil)
+        #expect(PrismaAPIHost.consoleURL(apiURL: "https://prisma-proxy.example.com") == nil)
+        #expect(
+            PrismaAPIHost.alertLink(console: "https://app.prismacloud.io", alertID: "P-12&3")
+                == "https://app.prismacloud.io/alerts/overview?viewId=default&filters=%7B%22alert.id%22:%5B%22P-12%263%22%5D%7D")
     }
 
     @Test("the event survives a round trip through its JSON shape")

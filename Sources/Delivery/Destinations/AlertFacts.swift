@@ -4,8 +4,9 @@ import RelayModel
 struct AlertFacts {
     let headline: String
     let facts: [(String, String)]
-    /// A link to the resource in its cloud console, when Prisma gave one.
-    let link: String?
+    /// The alert in Prisma's console when the relay knows the console, and the resource in its cloud console when
+    /// Prisma gave that.
+    let links: [(url: String, label: String)]
 
     init(_ event: NormalizedEvent) {
         let tier = (event.originalSeverity ?? event.severity.rawValue).uppercased()
@@ -20,6 +21,9 @@ struct AlertFacts {
         if let region = event.resource.region { facts.append(("Region", region)) }
         facts.append(("Alert", event.nativeID))
         self.facts = facts.map { ($0.0, String($0.1.prefix(500))) }
-        link = event.rawEvent["resource"]?["url"]?.stringValue
+        links = [
+            event.link.map { ($0, "Open the alert in Prisma Cloud") },
+            event.rawEvent["resource"]?["url"]?.stringValue.map { ($0, "Open the resource") },
+        ].compactMap { $0 }
     }
 }

@@ -11,6 +11,8 @@ public struct RelayApp: Sendable {
     /// Wall-clock time in epoch milliseconds (tests pass their own).
     public let clock: @Sendable () -> Int64
     public let retry: RetryPolicy
+    /// The operator's delivery limits.
+    public let delivery: DeliverySettings
     public let http: HTTPExchange
     let sleep: @Sendable (Duration) async throws -> Void
     public let logger: Logger
@@ -18,7 +20,7 @@ public struct RelayApp: Sendable {
 
     public init(
         store: any RelayStore, clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock, retry: RetryPolicy = RetryPolicy(),
-        http: HTTPExchange = HTTPExchange(),
+        delivery: DeliverySettings = DeliverySettings(), http: HTTPExchange = HTTPExchange(),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         logger: Logger = Logger(label: "prisma-relay"), metrics: RelayMetrics = RelayMetrics()
     ) {
@@ -26,14 +28,17 @@ public struct RelayApp: Sendable {
         self.store = store
         self.clock = clock
         self.retry = retry
+        self.delivery = delivery
         self.http = http
         self.sleep = sleep
         self.logger = logger
     }
 
     /// The relay on its embedded SQLite store at `databasePath`.
-    public static func open(databasePath: String, logger: Logger = Logger(label: "prisma-relay")) throws -> RelayApp {
-        RelayApp(store: try SQLiteStore(path: databasePath), logger: logger)
+    public static func open(
+        databasePath: String, delivery: DeliverySettings = DeliverySettings(), logger: Logger = Logger(label: "prisma-relay")
+    ) throws -> RelayApp {
+        RelayApp(store: try SQLiteStore(path: databasePath), delivery: delivery, logger: logger)
     }
 
     /// Epoch milliseconds now.
@@ -47,7 +52,7 @@ public struct RelayApp: Sendable {
             pagerDuty: environment["PRISMA_RELAY_PAGERDUTY_URL"] ?? PagerDutyDestination.defaultEndpoint,
             slack: environment["PRISMA_RELAY_SLACK_URL"])
         return DeliveryEngine(
-            store: store, http: http, retry: retry, clock: clock, logger: logger, endpoints: endpoints,
+            store: store, http: http, retry: retry, settings: delivery, clock: clock, logger: logger, endpoints: endpoints,
             observer: .init(
                 outcome: { [metrics] in metrics.delivery(integration: $0, outcome: $1) },
                 queueDepth: { [metrics] in metrics.queueDepth(integration: $0, depth: $1) }))

@@ -37,10 +37,11 @@ public struct CSPMSource: FindingSource {
     ) async throws {
         // A fresh JWT each poll, as the seed's connector does; re-login mid-paging is the client's.
         try await client.login()
+        let prismaConsole = PrismaAPIHost.consoleURL(apiURL: config.apiURL)
         for try await alerts in client.alertPages(Self.query(window: window, config: config), path: config.alertPath) {
             let observed = observedAt()
             let events = try normalizeAll(alerts.items) { alert throws(NormalizationError) in
-                try AlertNormalizer.normalize(alert, connector: config.name, observedAt: observed)
+                try AlertNormalizer.normalize(alert, connector: config.name, observedAt: observed, console: prismaConsole)
             }
             try await page(SourcePage(events: events, bytes: alerts.byteCount))
         }
@@ -55,6 +56,7 @@ public struct CSPMSource: FindingSource {
 
     public func probe(now: Int64) async throws {
         try await client.login()
+        let prismaConsole = PrismaAPIHost.consoleURL(apiURL: config.apiURL)
         let probe = AlertQuery(timeRange: .relative(amount: 1, unit: "hour"), limit: 1, detailed: false)
         _ = try await client.fetchAlertPage(probe, path: config.alertPath)
     }

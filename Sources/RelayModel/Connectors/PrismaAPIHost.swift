@@ -1,3 +1,5 @@
+import Foundation
+
 /// Prisma Cloud's regional API hosts and the console → API rule (reference §4).
 public enum PrismaAPIHost {
     /// The documented API hosts, one per region.
@@ -30,5 +32,23 @@ public enum PrismaAPIHost {
             return .console(apiURL: "https://" + apiHost)
         }
         return .custom
+    }
+
+    /// The console that belongs to an API URL (`https://api2.eu.prismacloud.io` → `https://app2.eu.prismacloud.io`),
+    /// or nil for a host that is not Prisma's (a proxy, a private endpoint, the simulator).
+    public static func consoleURL(apiURL: String) -> String? {
+        guard let host = URLComponents(string: apiURL)?.host?.lowercased(),
+            host.hasSuffix(".prismacloud.io") || host.hasSuffix(".prismacloud.cn"), host.hasPrefix("api")
+        else { return nil }
+        return "https://app" + host.dropFirst(3)
+    }
+
+    /// Where an alert is shown in the console: the alert list filtered to its id.
+    public static func alertLink(console: String, alertID: String) -> String {
+        let filters = JSONValue.object(["alert.id": .array([.string(alertID)])]).jsonString()
+        var query = CharacterSet.urlQueryAllowed
+        query.remove(charactersIn: "&=+?#\"")
+        return console + "/alerts/overview?viewId=default&filters="
+            + (filters.addingPercentEncoding(withAllowedCharacters: query) ?? filters)
     }
 }

@@ -1,9 +1,10 @@
 /// Turns a CSPM alert (Prisma's `AlertModel`, as received) into a `NormalizedEvent`. Pure.
 public enum AlertNormalizer {
-    /// Normalizes one alert collected by `connector` at `observedAt` (epoch milliseconds).
+    /// Normalizes one alert collected by `connector` at `observedAt` (epoch milliseconds); with the tenant's
+    /// `console` URL, the event links to the alert there.
     /// Prisma's casing is inconsistent between its spec and its data, so enumerations are case-folded.
     public static func normalize(
-        _ alert: JSONValue, connector: String, observedAt: Int64
+        _ alert: JSONValue, connector: String, observedAt: Int64, console: String? = nil
     ) throws(NormalizationError) -> NormalizedEvent {
         guard case .object(let object) = alert else { throw .notAnObject }
         guard let alertID = object["id"]?.stringValue, !alertID.isEmpty else { throw .missingField("id") }
@@ -33,7 +34,7 @@ public enum AlertNormalizer {
             firstSeen: object["firstSeen"]?.int64Value.map(Timestamp.rfc3339(epochMilliseconds:)),
             lastSeen: object["lastSeen"]?.int64Value.map(Timestamp.rfc3339(epochMilliseconds:)),
             observedAt: Timestamp.rfc3339(epochMilliseconds: observedAt),
-            rawEvent: alert)
+            rawEvent: alert, link: console.map { PrismaAPIHost.alertLink(console: $0, alertID: alertID) })
     }
 
     /// An alert's version: `lastUpdated`, or failing that the latest of its other timestamps, so that each

@@ -2,9 +2,14 @@
 public enum EventID {
     /// `evt_` and 32 hex digits of the 128-bit FNV-1a hash of the identity fields.
     public static func make(connector: String, kind: EventKind, nativeID: String, version: String) -> String {
+        "evt_" + digest([connector, kind.rawValue, nativeID, version])
+    }
+
+    /// 32 hex digits of the 128-bit FNV-1a hash of `parts`, each followed by a separator.
+    public static func digest(_ parts: [String]) -> String {
         var hash: UInt128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d
         let prime: UInt128 = 0x0000_0000_0100_0000_0000_0000_0000_013B
-        for part in [connector, kind.rawValue, nativeID, version] {
+        for part in parts {
             for byte in part.utf8 {
                 hash ^= UInt128(byte)
                 hash = hash &* prime
@@ -14,6 +19,6 @@ public enum EventID {
             hash = hash &* prime
         }
         let hex = String(hash, radix: 16)
-        return "evt_" + String(repeating: "0", count: 32 - hex.count) + hex
+        return String(repeating: "0", count: 32 - hex.count) + hex
     }
 }

@@ -26,6 +26,7 @@ extension NormalizedEvent {
         object["first_seen"] = .optional(firstSeen)
         object["last_seen"] = .optional(lastSeen)
         object["observed_at"] = .string(observedAt)
+        object["link"] = .optional(link)
         object["raw_event"] = rawEvent
         return .object(object)
     }
@@ -55,7 +56,7 @@ extension NormalizedEvent {
                 type: resource?["type"]?.stringValue, cloud: resource?["cloud"]?.stringValue,
                 accountID: resource?["account_id"]?.stringValue, region: resource?["region"]?.stringValue),
             firstSeen: json["first_seen"]?.stringValue, lastSeen: json["last_seen"]?.stringValue,
-            observedAt: try required("observed_at"), rawEvent: json["raw_event"] ?? .null)
+            observedAt: try required("observed_at"), rawEvent: json["raw_event"] ?? .null, link: json["link"]?.stringValue)
     }
 }
 

@@ -62,12 +62,14 @@ public struct NormalizedEvent: Sendable, Equatable {
     public var observedAt: String
     /// The Prisma object exactly as received.
     public var rawEvent: JSONValue
+    /// The finding in Prisma's console, when the relay knows the console (a documented regional host).
+    public var link: String?
 
     public init(
         id: String, source: String = "prisma_cloud", kind: EventKind, connector: String, nativeID: String,
         version: String, status: String, severity: Severity, originalSeverity: String?, module: Module,
         title: String, description: String?, policy: Policy?, resource: Resource, firstSeen: String?,
-        lastSeen: String?, observedAt: String, rawEvent: JSONValue
+        lastSeen: String?, observedAt: String, rawEvent: JSONValue, link: String? = nil
     ) {
         self.id = id
         self.source = source
@@ -87,6 +89,7 @@ public struct NormalizedEvent: Sendable, Equatable {
         self.lastSeen = lastSeen
         self.observedAt = observedAt
         self.rawEvent = rawEvent
+        self.link = link
     }
 }
 

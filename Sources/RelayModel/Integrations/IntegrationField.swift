@@ -9,6 +9,8 @@ public struct IntegrationField: Sendable {
         case bool
         /// An integer from a fixed set, given as a number or a numeric string (Prisma's examples use both).
         case interval([Int])
+        /// A whole number in a range, given as a number or a numeric string.
+        case count(ClosedRange<Int>)
         /// The webhook's `headers`: `[{key, value, secure, readOnly}]`.
         case headers
         /// ServiceNow's `tables`: `[{"incident": true}, …]`.

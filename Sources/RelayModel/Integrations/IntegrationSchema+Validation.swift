@@ -52,6 +52,11 @@ extension IntegrationSchema {
                 return fail("must be one of \(allowed.map(String.init).joined(separator: ", ")) (minutes)")
             }
             return .success(.int(number))
+        case .count(let range):
+            guard let number = value.int64Value ?? value.stringValue.flatMap({ Int64($0) }), range.contains(Int(number)) else {
+                return fail("must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return .success(.int(number))
         case .headers:
             guard let items = value.arrayValue else { return fail("must be an array of {key, value, secure, readOnly}") }
             for (index, item) in items.enumerated() {

@@ -128,6 +128,9 @@ enum IntegrationSchemas {
             IntegrationField("headers", .headers, help: "Extra headers: [{key, value, secure, readOnly}]"),
             IntegrationField("isCustomPayloadEnabled", .bool, defaultValue: .bool(false), help: "Send the custom payload instead of the event"),
             IntegrationField("customPayloads", .customPayloads, help: #"{"CS": "<JSON template with ${…} placeholders>"}"#),
+            IntegrationField(
+                "batchSize", .count(1...100), defaultValue: .int(1),
+                help: "Events per POST (relay setting): 1 sends one JSON object; more sends a JSON array of up to that many"),
         ], crossCheck: { config in
             config["isCustomPayloadEnabled"]?.boolValue == true && !present(config, "customPayloads")
                 ? [ConfigError(field: configPath("customPayloads"), "is required when isCustomPayloadEnabled is true")] : []

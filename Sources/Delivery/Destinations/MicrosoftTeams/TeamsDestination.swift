@@ -24,8 +24,8 @@ public struct TeamsDestination: Destination {
             "$schema": .string("http://adaptivecards.io/schemas/adaptive-card.json"), "type": .string("AdaptiveCard"),
             "version": .string("1.4"), "body": .array(body),
         ]
-        if let link = facts.link {
-            card["actions"] = .array([.object(["type": .string("Action.OpenUrl"), "title": .string("Open the resource"), "url": .string(link)])])
+        if !facts.links.isEmpty {
+            card["actions"] = .array(facts.links.map { .object(["type": .string("Action.OpenUrl"), "title": .string($0.label), "url": .string($0.url)]) })
         }
         let message: JSONValue = .object([
             "type": .string("message"),

@@ -58,7 +58,11 @@ public struct PagerDutyDestination: Destination {
             payload["custom_details"] = event.jsonValue
             body["payload"] = .object(payload)
             body["client"] = .string("Prisma Cloud (PrismaRelay)")
-            if let url = event.rawEvent["resource"]?["url"]?.stringValue { body["client_url"] = .string(url) }
+            let links = AlertFacts(event).links
+            if let first = links.first { body["client_url"] = .string(first.url) }
+            if !links.isEmpty {
+                body["links"] = .array(links.map { .object(["href": .string($0.url), "text": .string($0.label)]) })
+            }
         }
         return DestinationRequest(url: endpoint, headers: [("Content-Type", "application/json")], body: JSONValue.object(body).jsonBytes())
     }

@@ -30,8 +30,9 @@ public struct SlackDestination: Destination {
         if let description = event.description, !description.isEmpty {
             blocks.append(.object(["type": .string("section"), "text": .object(["type": .string("mrkdwn"), "text": .string(String(description.prefix(2900)))])]))
         }
-        if let link = facts.link {
-            blocks.append(.object(["type": .string("context"), "elements": .array([.object(["type": .string("mrkdwn"), "text": .string("<\(link)|Open the resource>")])])]))
+        if !facts.links.isEmpty {
+            let text = facts.links.map { "<\($0.url)|\($0.label)>" }.joined(separator: "  ·  ")
+            blocks.append(.object(["type": .string("context"), "elements": .array([.object(["type": .string("mrkdwn"), "text": .string(text)])])]))
         }
         let body: JSONValue = .object(["text": .string(facts.headline), "blocks": .array(blocks)])
         return DestinationRequest(url: url, headers: [("Content-Type", "application/json")], body: body.jsonBytes())

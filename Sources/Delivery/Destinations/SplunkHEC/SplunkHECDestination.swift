@@ -10,8 +10,24 @@ public struct SplunkHECDestination: Destination {
 
     public init(config: JSONObject) { self.config = config }
 
-    /// Splunk Cloud takes about 1 MB per request; a hundred detailed alerts stay well under it.
     public var maxBatch: Int { 100 }
+    /// Splunk Cloud takes about 1 MB per request: a batch is cut before it grows past that.
+    public static let maxBatchBytes = 1_000_000
+
+    public func split(_ events: [NormalizedEvent]) -> [Int] {
+        split(events, maxBytes: Self.maxBatchBytes, separator: 1) { envelope($0).count }
+    }
+
+    /// One event as HEC takes it: `time` (seconds, millisecond precision), `host`, `source`, `sourcetype`, `event`.
+    func envelope(_ event: NormalizedEvent) -> [UInt8] {
+        let millis = event.updatedMillis
+        let envelope: JSONValue = .object([
+            "time": .number("\(millis / 1000).\(String(format: "%03d", Int(millis % 1000)))"), "host": .string("prisma-relay"),
+            "source": .string("prisma_cloud"), "sourcetype": .string(config["sourceType"]?.stringValue ?? "_json"),
+            "event": event.jsonValue,
+        ])
+        return envelope.jsonBytes()
+    }
 
     /// `…/services/collector/event`, unless the configured URL already names a collector path.
     var endpoint: String? {
@@ -24,16 +40,10 @@ public struct SplunkHECDestination: Destination {
     public func request(for batch: [NormalizedEvent]) throws -> DestinationRequest {
         guard let url = endpoint else { throw DestinationError.missing("integrationConfig.url") }
         guard let token = config["authToken"]?.stringValue else { throw DestinationError.missing("integrationConfig.authToken") }
-        let sourceType = config["sourceType"]?.stringValue ?? "_json"
         var body: [UInt8] = []
         for (index, event) in batch.enumerated() {
             if index > 0 { body.append(0x0A) }
-            let millis = event.updatedMillis
-            let envelope: JSONValue = .object([
-                "time": .number("\(millis / 1000).\(String(format: "%03d", Int(millis % 1000)))"), "host": .string("prisma-relay"),
-                "source": .string("prisma_cloud"), "sourcetype": .string(sourceType), "event": event.jsonValue,
-            ])
-            body.append(contentsOf: envelope.jsonBytes())
+            body += envelope(event)
         }
         return DestinationRequest(
             url: url, headers: [("Authorization", "Splunk \(token)"), ("Content-Type", "application/json")], body: body)

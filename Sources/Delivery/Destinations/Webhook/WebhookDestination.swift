@@ -4,27 +4,36 @@ import RelayModel
 /// `webhook`: a JSON POST per event to `url`, with `authToken` as a bearer token, the configured `headers`, and
 /// the event id as `Idempotency-Key` so a receiver can drop the repeats at-least-once delivery may bring. With
 /// `isCustomPayloadEnabled`, the body is seed 003's `customPayloads.CS` template with `${…}` filled from the event.
+/// With `batchSize` above 1, the body is a JSON array of up to that many events (or rendered payloads), as Prisma's
+/// own webhook sends, and the key is a digest of their ids.
 public struct WebhookDestination: Destination {
     let config: JSONObject
 
     public init(config: JSONObject) { self.config = config }
 
-    public var maxBatch: Int { 1 }
+    public var maxBatch: Int { max(1, config["batchSize"]?.int64Value.map { Int($0) } ?? 1) }
 
     public func request(for batch: [NormalizedEvent]) throws -> DestinationRequest {
         guard let event = batch.first else { throw DestinationError.missing("an event") }
         guard let url = config["url"]?.stringValue else { throw DestinationError.missing("integrationConfig.url") }
-        var headers: [(String, String)] = [("Content-Type", "application/json"), ("Idempotency-Key", event.id)]
+        let asArray = maxBatch > 1
+        let key = asArray ? "batch_" + EventID.digest(batch.map(\.id)) : event.id
+        var headers: [(String, String)] = [("Content-Type", "application/json"), ("Idempotency-Key", key)]
         if let token = config["authToken"]?.stringValue, !token.isEmpty { headers.append(("Authorization", "Bearer \(token)")) }
         for header in config["headers"]?.arrayValue ?? [] {
             if let key = header["key"]?.stringValue, let value = header["value"]?.stringValue { headers.append((key, value)) }
         }
-        let body: [UInt8]
-        if config["isCustomPayloadEnabled"]?.boolValue == true, let template = config["customPayloads"]?["CS"]?.stringValue {
-            body = Array(CustomPayload.render(template, event: event).utf8)
-        } else {
-            body = event.jsonValue.jsonBytes()
+        let template = config["isCustomPayloadEnabled"]?.boolValue == true ? config["customPayloads"]?["CS"]?.stringValue : nil
+        func encode(_ event: NormalizedEvent) -> [UInt8] {
+            template.map { Array(CustomPayload.render($0, event: event).utf8) } ?? event.jsonValue.jsonBytes()
         }
+        guard asArray else { return DestinationRequest(url: url, headers: headers, body: encode(event)) }
+        var body: [UInt8] = [UInt8(ascii: "[")]
+        for (index, event) in batch.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body += encode(event)
+        }
+        body.append(UInt8(ascii: "]"))
         return DestinationRequest(url: url, headers: headers, body: body)
     }
 

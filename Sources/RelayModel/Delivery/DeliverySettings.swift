@@ -1,0 +1,65 @@
+import Foundation
+
+/// The operator's delivery limits, the same for every integration: how often and how long an event is retried
+/// before it becomes a dead letter, and how many requests go to one integration at once.
+public struct DeliverySettings: Sendable, Equatable {
+    /// Attempts per event, the first included; the last failure dead-letters it.
+    public var maxAttempts: Int
+    /// An event still undelivered this long after it was queued is dead-lettered at its next failure.
+    public var maxAgeSeconds: Int64
+    /// Requests to one integration in flight at once (events of one alert still go one after another).
+    public var concurrency: Int
+
+    public init(maxAttempts: Int = 8, maxAgeSeconds: Int64 = 24 * 3600, concurrency: Int = 4) {
+        self.maxAttempts = maxAttempts
+        self.maxAgeSeconds = maxAgeSeconds
+        self.concurrency = concurrency
+    }
+
+    /// The environment variables that set each limit, in the order of `init`'s parameters.
+    public static let environmentKeys = (
+        maxAttempts: "PRISMA_RELAY_DELIVERY_MAX_ATTEMPTS", maxAge: "PRISMA_RELAY_DELIVERY_MAX_AGE",
+        concurrency: "PRISMA_RELAY_DELIVERY_CONCURRENCY"
+    )
+
+    /// Settings from text (command-line options, falling back to the environment), every problem named by the
+    /// option that carries it. Ages read as `90s`, `45m`, `24h`, `7d`, or plain seconds.
+    public static func parse(
+        maxAttempts: String?, maxAge: String?, concurrency: String?, environment: [String: String] = [:]
+    ) throws(ConfigErrors) -> DeliverySettings {
+        let keys = environmentKeys
+        var settings = DeliverySettings()
+        var errors: [ConfigError] = []
+        func whole(_ text: String?, _ name: String, _ range: ClosedRange<Int>) -> Int? {
+            guard let text else { return nil }
+            guard let number = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
+                errors.append(ConfigError(field: name, "must be a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\""))
+                return nil
+            }
+            return number
+        }
+        if let value = whole(maxAttempts ?? environment[keys.maxAttempts], "--delivery-max-attempts (\(keys.maxAttempts))", 1...1000) {
+            settings.maxAttempts = value
+        }
+        if let value = whole(concurrency ?? environment[keys.concurrency], "--delivery-concurrency (\(keys.concurrency))", 1...64) {
+            settings.concurrency = value
+        }
+        if let text = maxAge ?? environment[keys.maxAge] {
+            if let seconds = seconds(in: text), (60...30 * 86_400).contains(seconds) {
+                settings.maxAgeSeconds = seconds
+            } else {
+                errors.append(ConfigError(field: "--delivery-max-age (\(keys.maxAge))", "must be a duration from 1m to 30d such as 90m, 24h or 7d, not \"\(text)\""))
+            }
+        }
+        guard errors.isEmpty else { throw ConfigErrors(errors) }
+        return settings
+    }
+
+    /// Seconds in `90s`, `45m`, `24h`, `7d` or a plain number of seconds.
+    static func seconds(in text: String) -> Int64? {
+        let text = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        if let unit = text.last, let scale = units[unit] { return Int64(text.dropLast()).map { $0 * scale } }
+        return Int64(text)
+    }
+}
