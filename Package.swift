@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         .target(name: "RelayModel"),
@@ -43,13 +44,15 @@ let package = Package(
             name: "Delivery",
             dependencies: [
                 "RelayModel", "RelayStore", "PrismaAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["RelayModel", "PrismaSim", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["RelayModel", "RelayStore", "Delivery", "PrismaSim", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .target(
             name: "PrismaSim",
@@ -111,7 +114,17 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "TestSupport", "RelayStore", "RelayModel", "PrismaSim"]),
+        .testTarget(
+            name: "DeliveryTests", dependencies: ["Delivery", "TestSupport", "RelayStore", "RelayModel", "PrismaSim", "PrismaAPI"],
+            exclude: ["Reference"]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "Delivery", "RelayStore", "RelayModel", "PrismaSim", "PrismaAPI", "TestSupport",
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ]
+        ),
         .testTarget(
             name: "CLITests",
             dependencies: ["PrismaSim", "RelayModel", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]

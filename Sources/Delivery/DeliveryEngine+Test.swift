@@ -43,12 +43,14 @@ extension DeliveryEngine {
         for event in events {
             let item = QueuedDelivery(seq: 0, event: event, attempts: 0, createdAt: clock())
             let outcome: DeliveryOutcome
-            switch await attempt([item], destination: destination) {
+            switch await destination.deliverTest(item, over: http) {
             case .all(let single): outcome = single
             case .each(let many): outcome = many.first ?? .retryLater(reason: "no answer", statusCode: nil, wait: nil)
             }
             switch outcome {
             case .delivered: statusCode = statusCode ?? 200
+            case .held:
+                return TestResult(success: false, statusCode: nil, message: "\(integration.type.displayName) held the test event instead of sending it")
             case .retryLater(let reason, let code, _), .rejected(let reason, let code):
                 return TestResult(success: false, statusCode: code, message: reason)
             case .credentialsRefused(let reason, let code):

@@ -20,6 +20,8 @@ public struct DeliveryEngine: Sendable {
     let logger: Logger
     /// Where services with a fixed public endpoint are reached (tests point them at local receivers).
     let endpoints: Endpoints
+    /// AWS credentials (the standard chain, assumed roles) and endpoints, cached for the engine's life.
+    let aws: AWSCredentialChain
     /// Sees each row's outcome (`delivered`, `retry`, `dead`, `paused`) and each integration's queue depth.
     let observer: Observer
 
@@ -51,8 +53,9 @@ public struct DeliveryEngine: Sendable {
         store: any RelayStore, http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = RetryPolicy(),
         settings: DeliverySettings = DeliverySettings(), clock: @escaping @Sendable () -> Int64,
         logger: Logger = Logger(label: "prisma-relay.delivery"), endpoints: Endpoints = Endpoints(),
-        observer: Observer = Observer()
+        observer: Observer = Observer(), environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
+        self.aws = AWSCredentialChain(environment: AWSEnvironment(variables: environment, http: http, clock: clock))
         self.settings = settings
         self.endpoints = endpoints
         self.observer = observer
@@ -71,6 +74,8 @@ public struct DeliveryEngine: Sendable {
         case .pagerDuty: PagerDutyDestination(config: integration.config, endpoint: endpoints.pagerDuty)
         case .slack: SlackDestination(config: integration.config, base: endpoints.slack)
         case .microsoftTeams: TeamsDestination(config: integration.config)
+        case .amazonSQS: SQSDestination(config: integration.config, aws: aws)
+        case .awsS3: S3Destination(integrationID: integration.id, config: integration.config, aws: aws)
         default: nil
         }
     }
@@ -100,10 +105,10 @@ public struct DeliveryEngine: Sendable {
         }
         var handled = 0
         let due = try await store.dueDeliveries(
-            integrationID: integration.id, now: clock(), limit: limit)
+            integrationID: integration.id, now: clock(), limit: max(limit, destination.maxBatch))
         var batches: [[QueuedDelivery]] = []
         var start = 0
-        for size in destination.split(due.map(\.event)) where size > 0 && start < due.count {
+        for size in destination.split(due) where size > 0 && start < due.count {
             batches.append(Array(due[start..<min(due.count, start + size)]))
             start += size
         }
@@ -114,7 +119,7 @@ public struct DeliveryEngine: Sendable {
         }) {
             let answers = await withTaskGroup(of: (Int, BatchOutcome).self) { group in
                 for (index, batch) in wave.enumerated() {
-                    group.addTask { (index, await attempt(batch, destination: destination)) }
+                    group.addTask { (index, await destination.deliver(batch, over: http)) }
                 }
                 var collected: [Int: BatchOutcome] = [:]
                 for await (index, answer) in group { collected[index] = answer }
@@ -185,6 +190,8 @@ public struct DeliveryEngine: Sendable {
             case .rejected(let reason, _):
                 observer.outcome(integration.name, "dead")
                 records.append(DeliveryRecord(seq: item.seq, result: .dead(reason: reason)))
+            case .held(let until):
+                records.append(DeliveryRecord(seq: item.seq, result: .held(until: until)))
             case .credentialsRefused:
                 break
             }
@@ -200,28 +207,5 @@ public struct DeliveryEngine: Sendable {
             return healthy
         }
         return health
-    }
-
-    /// One send of one batch; network failures are temporary.
-    func attempt(_ batch: [QueuedDelivery], destination: any Destination) async -> BatchOutcome {
-        let request: DestinationRequest
-        do {
-            request = try destination.request(for: batch.map(\.event))
-        } catch {
-            return .all(.rejected(reason: "the request could not be built: \(error)", statusCode: nil))
-        }
-        do {
-            let answer = try await http.send(
-                HTTPMethod(rawValue: request.method), request.url, headers: request.headers,
-                body: request.body, contentType: nil)
-            return destination.classify(
-                DestinationResponse(
-                    status: answer.status, headers: answer.headers.map { ($0.name, $0.value) },
-                    body: answer.body),
-                batchSize: batch.count)
-        } catch {
-            return .all(
-                .retryLater(reason: "could not reach \(request.url): \(error)", statusCode: nil, wait: nil))
-        }
     }
 }

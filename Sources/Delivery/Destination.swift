@@ -1,4 +1,7 @@
+import NIOHTTP1
+import PrismaAPI
 import RelayModel
+import RelayStore
 
 /// One HTTP request a destination wants sent.
 public struct DestinationRequest: Sendable, Equatable {
@@ -36,18 +39,64 @@ public struct DestinationResponse: Sendable {
     public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
 }
 
-/// A kind of destination: it builds the exact request for a batch of events and reads the answer. Batching,
-/// retries, backoff, pausing and dead letters are the engine's, never a destination's.
+/// Where an integration's events go. The engine hands it batches of due events and records the outcome; batching
+/// limits, retries, backoff, pausing and dead letters are the engine's, never a destination's.
 public protocol Destination: Sendable {
-    /// The most events one request carries (1: a request per event).
+    /// The most events one delivery carries (1: one event at a time).
     var maxBatch: Int { get }
-    /// How due events are cut into requests: the sizes of consecutive batches, each at most `maxBatch` (by
+    /// How due events are cut into deliveries: the sizes of consecutive batches, each at most `maxBatch` (by
     /// default, simply `maxBatch` at a time; a destination with a byte limit cuts sooner).
-    func split(_ events: [NormalizedEvent]) -> [Int]
-    /// The request that delivers `batch` (never empty, at most `maxBatch`, never two events of one alert).
+    func split(_ due: [QueuedDelivery]) -> [Int]
+    /// Delivers `batch` (never empty, at most `maxBatch`, never two events of one alert) and says what became of it.
+    func deliver(_ batch: [QueuedDelivery], over http: HTTPExchange) async -> BatchOutcome
+    /// Delivers "Test"'s event now (by default as any other batch; a roll-up destination writes it at once).
+    func deliverTest(_ item: QueuedDelivery, over http: HTTPExchange) async -> BatchOutcome
+}
+
+/// A destination that delivers a batch with one HTTP request: it builds the exact request and reads the answer.
+public protocol HTTPDestination: Destination {
+    /// The request that delivers `batch`.
     func request(for batch: [NormalizedEvent]) throws -> DestinationRequest
     /// What the answer means for the batch.
     func classify(_ response: DestinationResponse, batchSize: Int) -> BatchOutcome
+}
+
+extension HTTPDestination {
+    public func deliver(_ batch: [QueuedDelivery], over http: HTTPExchange) async -> BatchOutcome {
+        let request: DestinationRequest
+        do {
+            request = try self.request(for: batch.map(\.event))
+        } catch {
+            return .all(.rejected(reason: "the request could not be built: \(error)", statusCode: nil))
+        }
+        switch await http.send(request) {
+        case .success(let response): return classify(response, batchSize: batch.count)
+        case .failure(let failure): return .all(failure.outcome)
+        }
+    }
+}
+
+/// A request that got no answer.
+public struct SendFailure: Error {
+    public var url: String
+    public var error: any Error
+    /// Network failures are temporary.
+    public var outcome: DeliveryOutcome {
+        .retryLater(reason: "could not reach \(url): \(error)", statusCode: nil, wait: nil)
+    }
+}
+
+extension HTTPExchange {
+    /// Sends a destination's request and collects the answer.
+    public func send(_ request: DestinationRequest) async -> Result<DestinationResponse, SendFailure> {
+        do {
+            let answer = try await send(
+                HTTPMethod(rawValue: request.method), request.url, headers: request.headers, body: request.body, contentType: nil)
+            return .success(DestinationResponse(status: answer.status, headers: answer.headers.map { ($0.name, $0.value) }, body: answer.body))
+        } catch {
+            return .failure(SendFailure(url: request.url, error: error))
+        }
+    }
 }
 
 /// What an answer means for a batch.
@@ -59,19 +108,23 @@ public enum BatchOutcome: Sendable, Equatable {
 }
 
 extension Destination {
-    public func split(_ events: [NormalizedEvent]) -> [Int] {
+    public func deliverTest(_ item: QueuedDelivery, over http: HTTPExchange) async -> BatchOutcome {
+        await deliver([item], over: http)
+    }
+
+    public func split(_ due: [QueuedDelivery]) -> [Int] {
         let size = max(1, maxBatch)
-        return stride(from: 0, to: events.count, by: size).map { min(size, events.count - $0) }
+        return stride(from: 0, to: due.count, by: size).map { min(size, due.count - $0) }
     }
 
     /// Cuts `events` where adding the next one would pass `maxBatch` events or `maxBytes` (as `size` measures
     /// each, plus `separator` bytes between); an event larger than `maxBytes` goes alone.
-    public func split(_ events: [NormalizedEvent], maxBytes: Int, separator: Int = 0, size: (NormalizedEvent) -> Int) -> [Int] {
+    public func split(_ due: [QueuedDelivery], maxBytes: Int, separator: Int = 0, size: (NormalizedEvent) -> Int) -> [Int] {
         var sizes: [Int] = []
         var count = 0
         var bytes = 0
-        for event in events {
-            let next = size(event)
+        for item in due {
+            let next = size(item.event)
             if count > 0, count == maxBatch || bytes + separator + next > maxBytes {
                 sizes.append(count)
                 count = 0

@@ -155,6 +155,8 @@ public enum DeliveryResult: Sendable, Equatable {
     case retry(nextAttemptAt: Int64, error: String)
     /// Given up: kept as a dead letter with the reason, never silently dropped.
     case dead(reason: String)
+    /// Not attempted yet: due again at `until` (epoch ms), attempts unchanged.
+    case held(until: Int64)
 }
 
 /// What became of one outbox row.

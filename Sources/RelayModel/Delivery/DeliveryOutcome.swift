@@ -8,6 +8,9 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case rejected(reason: String, statusCode: Int?)
     /// The credentials were refused (401/403): pause the integration until its config changes.
     case credentialsRefused(reason: String, statusCode: Int)
+    /// Not sent, and not a failure: the destination collects events until `until` (epoch ms), as S3 closes a
+    /// roll-up window. No attempt is counted.
+    case held(until: Int64)
 
     /// The common reading of an HTTP status: 2xx delivered; 401/403 credentials; 408, 425, 429 and 5xx retry
     /// (after `Retry-After` when given); any other status rejected.

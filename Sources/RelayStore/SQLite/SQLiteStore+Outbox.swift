@@ -36,6 +36,8 @@ extension SQLiteStore {
                     try db.execute(
                         sql: "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?",
                         arguments: [next, error, record.seq])
+                case .held(let until):
+                    try db.execute(sql: "UPDATE outbox SET next_attempt_at = ? WHERE seq = ?", arguments: [until, record.seq])
                 case .dead(let reason):
                     failed += 1
                     try db.execute(

@@ -2,7 +2,7 @@ import RelayModel
 
 /// `microsoft_teams`: an Adaptive Card to the channel's webhook URL — a Workflows URL (answers 202) or a legacy
 /// connector URL (answers 200 with `1`; other text in a 200 is an error the connector swallowed).
-public struct TeamsDestination: Destination {
+public struct TeamsDestination: HTTPDestination {
     let config: JSONObject
 
     public init(config: JSONObject) { self.config = config }

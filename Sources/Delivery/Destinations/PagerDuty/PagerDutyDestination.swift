@@ -3,7 +3,7 @@ import RelayModel
 /// `pager_duty`: Events API v2. `routing_key` from `integrationKey`, `dedup_key` the alert id, so an alert is one
 /// PagerDuty incident however often it is sent: `trigger` while open, `acknowledge` when snoozed, `resolve` when
 /// resolved or dismissed.
-public struct PagerDutyDestination: Destination {
+public struct PagerDutyDestination: HTTPDestination {
     let config: JSONObject
     /// `https://events.pagerduty.com/v2/enqueue`; tests point it at a local receiver.
     let endpoint: String

@@ -3,7 +3,7 @@ import RelayModel
 /// `slack`: an incoming webhook message per event — a readable headline and the alert's facts as blocks, with
 /// a plain-text fallback. Slack's plain-text error strings decide: a rate limit or a 5xx is retried, a revoked
 /// webhook or archived channel pauses the integration, a refused payload is dead-lettered.
-public struct SlackDestination: Destination {
+public struct SlackDestination: HTTPDestination {
     let config: JSONObject
     /// Replaces `https://hooks.slack.com` in the webhook URL (tests point it at a local receiver).
     let base: String?

@@ -1,11 +1,12 @@
 import Foundation
 import RelayModel
+import RelayStore
 
 /// `splunk`: HTTP Event Collector. Many events per request as concatenated JSON objects, `Authorization: Splunk
 /// <authToken>`, `sourcetype` from `sourceType` (default `_json`), `time` from the alert. HEC's status codes are
 /// read as the reference tabulates them; a code 6 names the first bad event: the ones before it were indexed, it
 /// is dead-lettered, and the ones after it are sent again.
-public struct SplunkHECDestination: Destination {
+public struct SplunkHECDestination: HTTPDestination {
     let config: JSONObject
 
     public init(config: JSONObject) { self.config = config }
@@ -14,8 +15,8 @@ public struct SplunkHECDestination: Destination {
     /// Splunk Cloud takes about 1 MB per request: a batch is cut before it grows past that.
     public static let maxBatchBytes = 1_000_000
 
-    public func split(_ events: [NormalizedEvent]) -> [Int] {
-        split(events, maxBytes: Self.maxBatchBytes, separator: 1) { envelope($0).count }
+    public func split(_ due: [QueuedDelivery]) -> [Int] {
+        split(due, maxBytes: Self.maxBatchBytes, separator: 1) { envelope($0).count }
     }
 
     /// One event as HEC takes it: `time` (seconds, millisecond precision), `host`, `source`, `sourcetype`, `event`.

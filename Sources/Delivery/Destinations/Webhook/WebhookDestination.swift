@@ -6,7 +6,7 @@ import RelayModel
 /// `isCustomPayloadEnabled`, the body is seed 003's `customPayloads.CS` template with `${…}` filled from the event.
 /// With `batchSize` above 1, the body is a JSON array of up to that many events (or rendered payloads), as Prisma's
 /// own webhook sends, and the key is a digest of their ids.
-public struct WebhookDestination: Destination {
+public struct WebhookDestination: HTTPDestination {
     let config: JSONObject
 
     public init(config: JSONObject) { self.config = config }

@@ -6,18 +6,19 @@ import RelayStore
 
 /// A store with a connector, one integration of any type, a rule sending it every open (and resolved) event,
 /// and an engine on a hand-moved clock.
-struct DeliveryRig {
-    let store: SQLiteStore
-    let clock: ManualClock
-    let integration: Integration
-    let engine: DeliveryEngine
+public struct DeliveryRig: Sendable {
+    public let store: SQLiteStore
+    public let clock: ManualClock
+    public let integration: Integration
+    public let engine: DeliveryEngine
 
-    static func start(
-        _ type: IntegrationType, config: JSONValue, endpoints: DeliveryEngine.Endpoints = .init(), maxAttempts: Int = 5
+    public static func start(
+        _ type: IntegrationType, config: JSONValue, endpoints: DeliveryEngine.Endpoints = .init(), maxAttempts: Int = 5,
+        environment: [String: String] = [:], startingAt start: Int64 = 1_763_800_000_000
     ) async throws -> DeliveryRig {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-rig-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let clock = ManualClock(1_763_800_000_000)
+        let clock = ManualClock(start)
         let store = try SQLiteStore(path: directory.appendingPathComponent("r.sqlite").path, clock: { clock.now })
         try await store.addConnector(ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
         let integration = Integration(
@@ -25,12 +26,14 @@ struct DeliveryRig {
             createdBy: "test", createdTs: clock.now)
         try await store.addIntegration(integration)
         try await store.addRule(AlertRule(id: "all", name: "all", notifyOnResolved: true, notifyOnDismissed: true, integrationIDs: [integration.id]))
-        let engine = DeliveryEngine(store: store, settings: DeliverySettings(maxAttempts: maxAttempts), clock: { clock.now }, endpoints: endpoints)
+        let engine = DeliveryEngine(
+            store: store, settings: DeliverySettings(maxAttempts: maxAttempts), clock: { clock.now }, endpoints: endpoints,
+            environment: environment)
         return DeliveryRig(store: store, clock: clock, integration: integration, engine: engine)
     }
 
     /// Stores an alert as a poll would, which queues it.
-    func alert(_ id: String, status: String = "open", version: Int64 = 1, description: String = "Anyone can read it.") async throws {
+    public func alert(_ id: String, status: String = "open", version: Int64 = 1, description: String = "Anyone can read it.") async throws {
         let event = try AlertNormalizer.normalize(
             try JSONValue.parse(#"{"id":"\#(id)","status":"\#(status)","lastUpdated":\#(version),"policy":{"name":"S3 bucket is public","severity":"critical","description":"\#(description)"},"resource":{"id":"b-1","name":"logs","cloudType":"aws","accountId":"111","url":"https://console.example.com/b-1"}}"#),
             connector: "prod", observedAt: clock.now, console: PrismaAPIHost.consoleURL(apiURL: "https://api.prismacloud.io"))
@@ -38,12 +41,12 @@ struct DeliveryRig {
     }
 
     /// Runs the engine `rounds` times, two minutes apart.
-    func drain(rounds: Int = 3) async throws {
+    public func drain(rounds: Int = 3) async throws {
         for _ in 0..<rounds {
             try await engine.deliverDue(integration)
             clock.advance(seconds: 120)
         }
     }
 
-    var health: IntegrationHealth { get async throws { try await store.integrationHealth(id: integration.id) } }
+    public var health: IntegrationHealth { get async throws { try await store.integrationHealth(id: integration.id) } }
 }
