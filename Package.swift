@@ -52,7 +52,10 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["RelayModel", "RelayStore", "Delivery", "PrismaSim", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "RelayModel", "RelayStore", "Delivery", "PrismaSim", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "PrismaSim",

@@ -22,6 +22,8 @@ public struct DeliveryEngine: Sendable {
     let endpoints: Endpoints
     /// AWS credentials (the standard chain, assumed roles) and endpoints, cached for the engine's life.
     let aws: AWSCredentialChain
+    /// The relay's Azure service principal, for integrations that name an Azure account instead of a key.
+    let azure: AzureCredential
     /// Sees each row's outcome (`delivered`, `retry`, `dead`, `paused`) and each integration's queue depth.
     let observer: Observer
 
@@ -56,6 +58,7 @@ public struct DeliveryEngine: Sendable {
         observer: Observer = Observer(), environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.aws = AWSCredentialChain(environment: AWSEnvironment(variables: environment, http: http, clock: clock))
+        self.azure = AzureCredential(variables: environment, http: http, clock: clock)
         self.settings = settings
         self.endpoints = endpoints
         self.observer = observer
@@ -76,6 +79,7 @@ public struct DeliveryEngine: Sendable {
         case .microsoftTeams: TeamsDestination(config: integration.config)
         case .amazonSQS: SQSDestination(config: integration.config, aws: aws)
         case .awsS3: S3Destination(integrationID: integration.id, config: integration.config, aws: aws)
+        case .azureServiceBusQueue: ServiceBusDestination(config: integration.config, azure: azure, clock: clock)
         default: nil
         }
     }

@@ -72,7 +72,7 @@ struct AWSCredentialTests {
         #expect(found.origin == "profile relay" && found.accessKeyID == account.user.accessKeyID)
         _ = try await Moto.shared.sqs("ListQueues", .object([:]), found)
         variables["AWS_PROFILE"] = "missing"
-        await #expect(throws: AWSCredentialError.self) {
+        await #expect(throws: CredentialError.self) {
             try await AWSCredentialChain(environment: AWSEnvironment(variables: variables, http: HTTPExchange(), clock: { 0 }))
                 .credentials(for: .init(region: "us-east-1"))
         }

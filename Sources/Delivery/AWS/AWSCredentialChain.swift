@@ -35,17 +35,17 @@ public struct AWSCredentialChain: Sendable {
     }
 
     /// Credentials for `request`, from the cache while they are fresh.
-    public func credentials(for request: Request) async throws(AWSCredentialError) -> AWSCredentials {
+    public func credentials(for request: Request) async throws(CredentialError) -> AWSCredentials {
         let now = environment.clock()
         if let accessKey = request.accessKey, let secretKey = request.secretKey {
             return AWSCredentials(accessKeyID: accessKey, secretAccessKey: secretKey, origin: "the integration's accessKey")
         }
-        let base = try await cache.get(key: "base", now: now) { () async throws(AWSCredentialError) in try await self.base(region: request.region) }
+        let base = try await cache.get(key: "base", now: now) { () async throws(CredentialError) in try await self.base(region: request.region) }
         guard let roleArn = request.roleArn else { return base }
         guard let externalID = request.externalID, !externalID.isEmpty else {
-            throw AWSCredentialError("roleArn \(roleArn) is given without an externalId: add the role's external ID")
+            throw CredentialError("roleArn \(roleArn) is given without an externalId: add the role's external ID")
         }
-        return try await cache.get(key: "role \(roleArn) \(externalID) \(request.region)", now: now) { () async throws(AWSCredentialError) in
+        return try await cache.get(key: "role \(roleArn) \(externalID) \(request.region)", now: now) { () async throws(CredentialError) in
             try await STS(environment: environment, region: request.region)
                 .assumeRole(roleArn: roleArn, externalID: externalID, sessionName: "prisma-relay", with: base)
         }
@@ -55,7 +55,7 @@ public struct AWSCredentialChain: Sendable {
     public func forget() async { await cache.clear() }
 
     /// The relay's own identity: environment, web identity, shared file, instance metadata — the first that has one.
-    func base(region: String) async throws(AWSCredentialError) -> AWSCredentials {
+    func base(region: String) async throws(CredentialError) -> AWSCredentials {
         let variables = environment.variables
         if let key = variables["AWS_ACCESS_KEY_ID"], let secret = variables["AWS_SECRET_ACCESS_KEY"], !key.isEmpty, !secret.isEmpty {
             return AWSCredentials(
@@ -64,7 +64,7 @@ public struct AWSCredentialChain: Sendable {
         }
         if let tokenFile = variables["AWS_WEB_IDENTITY_TOKEN_FILE"], let roleArn = variables["AWS_ROLE_ARN"] {
             guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
-                throw AWSCredentialError("AWS_WEB_IDENTITY_TOKEN_FILE names \(tokenFile), which cannot be read")
+                throw CredentialError("AWS_WEB_IDENTITY_TOKEN_FILE names \(tokenFile), which cannot be read")
             }
             return try await STS(environment: environment, region: region).assumeRoleWithWebIdentity(
                 roleArn: roleArn, token: token.trimmingCharacters(in: .whitespacesAndNewlines),
@@ -76,20 +76,20 @@ public struct AWSCredentialChain: Sendable {
         if let text = try? String(contentsOfFile: file, encoding: .utf8) {
             if let found = Self.profile(profile, in: text) { return found }
             if variables["AWS_PROFILE"] != nil {
-                throw AWSCredentialError("AWS_PROFILE is \(profile), but \(file) has no [\(profile)] with aws_access_key_id and aws_secret_access_key")
+                throw CredentialError("AWS_PROFILE is \(profile), but \(file) has no [\(profile)] with aws_access_key_id and aws_secret_access_key")
             }
         }
         if variables["AWS_EC2_METADATA_DISABLED"]?.lowercased() != "true" {
             do {
                 return try await instanceMetadata()
             } catch {
-                throw AWSCredentialError(
+                throw CredentialError(
                     "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with a shared "
                         + "credentials file, or AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, or run with an instance role "
                         + "(the instance metadata service: \(error))")
             }
         }
-        throw AWSCredentialError(
+        throw CredentialError(
             "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with a shared credentials "
                 + "file, or AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN (the instance metadata service is disabled)")
     }
@@ -114,28 +114,28 @@ public struct AWSCredentialChain: Sendable {
     }
 
     /// The instance role's credentials through IMDSv2: a session token, the role's name, then its credentials.
-    func instanceMetadata() async throws(AWSCredentialError) -> AWSCredentials {
+    func instanceMetadata() async throws(CredentialError) -> AWSCredentials {
         var http = environment.http
         http.timeout = .seconds(2)
         var base = environment.variables["AWS_EC2_METADATA_SERVICE_ENDPOINT"] ?? "http://169.254.169.254"
         while base.hasSuffix("/") { base.removeLast() }
-        func fetch(_ method: String, _ path: String, _ headers: [(String, String)]) async throws(AWSCredentialError) -> [UInt8] {
+        func fetch(_ method: String, _ path: String, _ headers: [(String, String)]) async throws(CredentialError) -> [UInt8] {
             switch await http.send(DestinationRequest(method: method, url: base + path, headers: headers, body: [])) {
             case .success(let answer) where answer.status == 200: return answer.body
-            case .success(let answer): throw AWSCredentialError("\(method) \(path) answered HTTP \(answer.status)", temporary: answer.status >= 500)
-            case .failure(let failure): throw AWSCredentialError("\(base) is unreachable (\(failure.error))", temporary: true)
+            case .success(let answer): throw CredentialError("\(method) \(path) answered HTTP \(answer.status)", temporary: answer.status >= 500)
+            case .failure(let failure): throw CredentialError("\(base) is unreachable (\(failure.error))", temporary: true)
             }
         }
         let token = String(decoding: try await fetch("PUT", "/latest/api/token", [("X-aws-ec2-metadata-token-ttl-seconds", "21600")]), as: UTF8.self)
         let auth = [("X-aws-ec2-metadata-token", token)]
         let roles = String(decoding: try await fetch("GET", "/latest/meta-data/iam/security-credentials/", auth), as: UTF8.self)
         guard let role = roles.split(whereSeparator: \.isNewline).first.map(String.init), !role.isEmpty else {
-            throw AWSCredentialError("the instance has no IAM role")
+            throw CredentialError("the instance has no IAM role")
         }
         let body = try await fetch("GET", "/latest/meta-data/iam/security-credentials/\(role)", auth)
         guard let json = try? JSONValue.parse(body), let key = json["AccessKeyId"]?.stringValue,
             let secret = json["SecretAccessKey"]?.stringValue
-        else { throw AWSCredentialError("the instance metadata service answered without credentials for \(role)", temporary: true) }
+        else { throw CredentialError("the instance metadata service answered without credentials for \(role)", temporary: true) }
         return AWSCredentials(
             accessKeyID: key, secretAccessKey: secret, sessionToken: json["Token"]?.stringValue,
             expiration: json["Expiration"]?.stringValue.flatMap { Timestamp.epochMilliseconds(rfc3339: $0) }, origin: "instance role \(role)")
@@ -150,8 +150,8 @@ public actor AWSCredentialCache {
     public init() {}
 
     func get(
-        key: String, now: Int64, fetch: @escaping @Sendable () async throws(AWSCredentialError) -> AWSCredentials
-    ) async throws(AWSCredentialError) -> AWSCredentials {
+        key: String, now: Int64, fetch: @escaping @Sendable () async throws(CredentialError) -> AWSCredentials
+    ) async throws(CredentialError) -> AWSCredentials {
         if let cached = entries[key], !cached.needsRefresh(at: now) { return cached }
         let task = inFlight[key] ?? Task { try await fetch() }
         inFlight[key] = task
@@ -162,7 +162,7 @@ public actor AWSCredentialCache {
             return fresh
         } catch {
             inFlight[key] = nil
-            throw (error as? AWSCredentialError) ?? AWSCredentialError("\(error)", temporary: true)
+            throw (error as? CredentialError) ?? CredentialError("\(error)", temporary: true)
         }
     }
 

@@ -21,14 +21,3 @@ public struct AWSCredentials: Sendable, Equatable {
         expiration.map { now >= $0 - 5 * 60_000 } ?? false
     }
 }
-
-/// Why no credentials could be had, in an operator's words.
-public struct AWSCredentialError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    /// True when trying again later may help (throttling, a 5xx, an unreachable endpoint).
-    public var temporary: Bool
-    public init(_ description: String, temporary: Bool = false) {
-        self.description = description
-        self.temporary = temporary
-    }
-}

@@ -9,7 +9,7 @@ struct STS {
     let region: String
 
     /// Temporary credentials of `roleArn`, for an hour.
-    func assumeRole(roleArn: String, externalID: String, sessionName: String, with base: AWSCredentials) async throws(AWSCredentialError)
+    func assumeRole(roleArn: String, externalID: String, sessionName: String, with base: AWSCredentials) async throws(CredentialError)
         -> AWSCredentials
     {
         let form = Self.form([
@@ -24,7 +24,7 @@ struct STS {
     }
 
     /// Temporary credentials of `roleArn` in exchange for a web identity token.
-    func assumeRoleWithWebIdentity(roleArn: String, token: String, sessionName: String) async throws(AWSCredentialError) -> AWSCredentials {
+    func assumeRoleWithWebIdentity(roleArn: String, token: String, sessionName: String) async throws(CredentialError) -> AWSCredentials {
         let form = Self.form([
             ("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"), ("RoleArn", roleArn),
             ("RoleSessionName", sessionName), ("WebIdentityToken", token), ("DurationSeconds", "3600"),
@@ -35,20 +35,20 @@ struct STS {
         return try await credentials(from: request, origin: "web identity \(roleArn)", call: "AssumeRoleWithWebIdentity of \(roleArn)")
     }
 
-    func credentials(from request: DestinationRequest, origin: String, call: String) async throws(AWSCredentialError) -> AWSCredentials {
+    func credentials(from request: DestinationRequest, origin: String, call: String) async throws(CredentialError) -> AWSCredentials {
         let response: DestinationResponse
         switch await environment.http.send(request) {
         case .success(let answer): response = answer
-        case .failure(let failure): throw AWSCredentialError("\(call) failed: could not reach \(failure.url): \(failure.error)", temporary: true)
+        case .failure(let failure): throw CredentialError("\(call) failed: could not reach \(failure.url): \(failure.error)", temporary: true)
         }
         guard response.status == 200 else {
             let (code, text) = AWSXML.error(in: response.body)
             let temporary = RetryPolicy.isRetryable(status: response.status) || ["Throttling", "ThrottlingException"].contains(code ?? "")
             let hint = code == "AccessDenied" ? " (check the role's trust policy: it must trust the relay's identity with this externalId)" : ""
-            throw AWSCredentialError("\(call) was refused (HTTP \(response.status)) \(text)\(hint)", temporary: temporary)
+            throw CredentialError("\(call) was refused (HTTP \(response.status)) \(text)\(hint)", temporary: temporary)
         }
         guard let key = AWSXML.first("AccessKeyId", in: response.body), let secret = AWSXML.first("SecretAccessKey", in: response.body) else {
-            throw AWSCredentialError("\(call) answered without credentials", temporary: true)
+            throw CredentialError("\(call) answered without credentials", temporary: true)
         }
         let expiration = AWSXML.first("Expiration", in: response.body).flatMap { Timestamp.epochMilliseconds(rfc3339: $0) }
         return AWSCredentials(

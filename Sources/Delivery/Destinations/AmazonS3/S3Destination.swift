@@ -101,9 +101,7 @@ public struct S3Destination: Destination {
             credentials = try await aws.credentials(
                 for: .init(roleArn: config["roleArn"]?.stringValue, externalID: config["externalId"]?.stringValue, region: region))
         } catch {
-            return error.temporary
-                ? .retryLater(reason: "no AWS credentials for S3: \(error)", statusCode: nil, wait: nil)
-                : .credentialsRefused(reason: "no AWS credentials for S3: \(error)", statusCode: 0)
+            return error.outcome("S3")
         }
         let request = DestinationRequest(method: "PUT", url: url(key: key), headers: [("Content-Type", "application/gzip")], body: body)
         switch await http.send(SigV4(credentials: credentials, region: region, service: "s3").signed(request, at: aws.environment.clock())) {

@@ -84,9 +84,7 @@ public struct SQSDestination: Destination {
         do {
             credentials = try await aws.credentials(for: credentialRequest)
         } catch {
-            return .all(error.temporary
-                ? .retryLater(reason: "no AWS credentials for SQS: \(error)", statusCode: nil, wait: nil)
-                : .credentialsRefused(reason: "no AWS credentials for SQS: \(error)", statusCode: 0))
+            return .all(error.outcome("SQS"))
         }
         let request = SigV4(credentials: credentials, region: region, service: "sqs")
             .signed(request(for: batch.map(\.event)), at: aws.environment.clock())
