@@ -24,6 +24,8 @@ public struct DeliveryEngine: Sendable {
     let aws: AWSCredentialChain
     /// The relay's Azure service principal, for integrations that name an Azure account instead of a key.
     let azure: AzureCredential
+    /// The relay's Google service account.
+    let google: GoogleServiceAccount
     /// Sees each row's outcome (`delivered`, `retry`, `dead`, `paused`) and each integration's queue depth.
     let observer: Observer
 
@@ -45,9 +47,12 @@ public struct DeliveryEngine: Sendable {
         public var pagerDuty: String
         /// Stands in for `https://hooks.slack.com` when set.
         public var slack: String?
-        public init(pagerDuty: String = PagerDutyDestination.defaultEndpoint, slack: String? = nil) {
+        /// Stands in for `https://securitycenter.googleapis.com`.
+        public var googleSCC: String
+        public init(pagerDuty: String = PagerDutyDestination.defaultEndpoint, slack: String? = nil, googleSCC: String = SCCDestination.defaultBase) {
             self.pagerDuty = pagerDuty
             self.slack = slack
+            self.googleSCC = googleSCC
         }
     }
 
@@ -59,6 +64,7 @@ public struct DeliveryEngine: Sendable {
     ) {
         self.aws = AWSCredentialChain(environment: AWSEnvironment(variables: environment, http: http, clock: clock))
         self.azure = AzureCredential(variables: environment, http: http, clock: clock)
+        self.google = GoogleServiceAccount(variables: environment, http: http, clock: clock)
         self.settings = settings
         self.endpoints = endpoints
         self.observer = observer
@@ -80,6 +86,7 @@ public struct DeliveryEngine: Sendable {
         case .amazonSQS: SQSDestination(config: integration.config, aws: aws)
         case .awsS3: S3Destination(integrationID: integration.id, config: integration.config, aws: aws)
         case .azureServiceBusQueue: ServiceBusDestination(config: integration.config, azure: azure, clock: clock)
+        case .googleCSCC: SCCDestination(config: integration.config, google: google, base: endpoints.googleSCC)
         default: nil
         }
     }

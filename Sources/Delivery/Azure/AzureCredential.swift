@@ -9,9 +9,9 @@ public struct AzureCredential: Sendable {
     let variables: [String: String]
     let http: HTTPExchange
     let clock: @Sendable () -> Int64
-    let cache: AzureTokenCache
+    let cache: TokenCache
 
-    public init(variables: [String: String], http: HTTPExchange, clock: @escaping @Sendable () -> Int64, cache: AzureTokenCache = AzureTokenCache()) {
+    public init(variables: [String: String], http: HTTPExchange, clock: @escaping @Sendable () -> Int64, cache: TokenCache = TokenCache()) {
         self.variables = variables
         self.http = http
         self.clock = clock
@@ -53,15 +53,4 @@ public struct AzureCredential: Sendable {
             return token
         }
     }
-}
-
-/// Azure tokens by scope, until five minutes before they expire.
-public actor AzureTokenCache {
-    var tokens: [String: (token: String, expiry: Int64)] = [:]
-    public init() {}
-    func token(for scope: String, now: Int64) -> String? {
-        guard let entry = tokens[scope], now < entry.expiry - 5 * 60_000 else { return nil }
-        return entry.token
-    }
-    func store(_ token: String, for scope: String, until expiry: Int64) { tokens[scope] = (token, expiry) }
 }

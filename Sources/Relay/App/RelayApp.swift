@@ -50,7 +50,8 @@ public struct RelayApp: Sendable {
         // Hosted services' fixed endpoints can be redirected, for proxies and for tests against local receivers.
         let endpoints = DeliveryEngine.Endpoints(
             pagerDuty: environment["PRISMA_RELAY_PAGERDUTY_URL"] ?? PagerDutyDestination.defaultEndpoint,
-            slack: environment["PRISMA_RELAY_SLACK_URL"])
+            slack: environment["PRISMA_RELAY_SLACK_URL"],
+            googleSCC: environment["PRISMA_RELAY_GOOGLE_SCC_URL"] ?? SCCDestination.defaultBase)
         return DeliveryEngine(
             store: store, http: http, retry: retry, settings: delivery, clock: clock, logger: logger, endpoints: endpoints,
             observer: .init(
