@@ -31,7 +31,7 @@ extension DeliveryEngine {
     /// Sends the destination's test message (PagerDuty: a test trigger resolved at once). Nil when the type cannot
     /// be sent yet. A passing test of a stored integration lifts a pause.
     public func test(_ integration: Integration) async throws -> TestResult? {
-        guard let destination = destination(for: integration) else { return nil }
+        guard let destination = await destination(for: integration) else { return nil }
         let open = Self.testEvent(now: clock())
         var events = [open]
         if integration.type == .pagerDuty {

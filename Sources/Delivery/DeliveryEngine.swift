@@ -76,7 +76,7 @@ public struct DeliveryEngine: Sendable {
     }
 
     /// The destination for an integration's type, or nil while that type cannot be sent yet.
-    public func destination(for integration: Integration) -> (any Destination)? {
+    public func destination(for integration: Integration) async -> (any Destination)? {
         switch integration.type {
         case .webhook: WebhookDestination(config: integration.config)
         case .splunk: SplunkHECDestination(config: integration.config)
@@ -87,8 +87,19 @@ public struct DeliveryEngine: Sendable {
         case .awsS3: S3Destination(integrationID: integration.id, config: integration.config, aws: aws)
         case .azureServiceBusQueue: ServiceBusDestination(config: integration.config, azure: azure, clock: clock)
         case .googleCSCC: SCCDestination(config: integration.config, google: google, base: endpoints.googleSCC)
+        case .snowflake: await snowflake(integration)
         default: nil
         }
+    }
+
+    /// Snowflake stages through the `aws_s3` integration its config names.
+    func snowflake(_ integration: Integration) async -> any Destination {
+        let id = integration.config["stagingIntegrationId"]?.stringValue ?? ""
+        guard let staging = try? await store.integration(id: id), staging.type == .awsS3 else {
+            return Unavailable(
+                reason: "stagingIntegrationId \(id) names no aws_s3 integration: add the S3 integration that stages files and give its id")
+        }
+        return SnowflakeDestination(integrationID: integration.id, config: integration.config, staging: staging, aws: aws, clock: clock)
     }
 
     /// Sends what is due for `integration` now; returns how many rows were settled or rescheduled.
@@ -104,7 +115,7 @@ public struct DeliveryEngine: Sendable {
         guard integration.enabled else { return 0 }
         var health = try await store.integrationHealth(id: integration.id)
         guard !health.paused else { return 0 }
-        guard let destination = destination(for: integration) else {
+        guard let destination = await destination(for: integration) else {
             if health.message == nil {
                 health.status = .yellow
                 health.message =

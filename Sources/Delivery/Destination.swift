@@ -146,3 +146,12 @@ extension Destination {
 }
 
 import Foundation
+
+/// A destination that cannot send as configured: every batch pauses the integration with the reason.
+struct Unavailable: Destination {
+    let reason: String
+    var maxBatch: Int { 100 }
+    func deliver(_ batch: [QueuedDelivery], over http: HTTPExchange) async -> BatchOutcome {
+        .all(.credentialsRefused(reason: reason, statusCode: 0))
+    }
+}

@@ -78,7 +78,7 @@ struct S3RollUpTests {
             rig.clock.advance(seconds: 900)
         }
         // The relay uploads the first closed window's object, then dies before recording it.
-        let destination = try #require(rig.engine.destination(for: rig.integration))
+        let destination = try #require(await rig.engine.destination(for: rig.integration))
         let due = try await rig.store.dueDeliveries(integrationID: rig.integration.id, now: rig.clock.now, limit: 5_000)
         let firstPart = Array(due.prefix(destination.split(due)[0]))
         #expect(await destination.deliver(firstPart, over: HTTPExchange()) == .all(.delivered))
