@@ -86,11 +86,7 @@ public actor WebIdentitySTSStub {
         let router = Router()
         router.post("/") { [self] request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
-            var form: [String: String] = [:]
-            for pair in String(buffer: body).split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-                if parts.count == 2 { form[parts[0]] = parts[1] }
-            }
+            let form = FormBody.parse(body)
             let (status, text) = await handle(form: form)
             return Response(status: .init(code: status), headers: [.contentType: "text/xml"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }

@@ -136,11 +136,7 @@ public actor ServiceBusReceiver {
         }
         router.post(":segment/oauth2/v2.0/token") { [self] request, context in
             let body = try await request.body.collect(upTo: 1 << 20)
-            var form: [String: String] = [:]
-            for pair in String(buffer: body).split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-                if parts.count == 2 { form[parts[0]] = parts[1] }
-            }
+            let form = FormBody.parse(body)
             let (status, text) = await handleToken(tenant: context.parameters.get("segment") ?? "", form: form)
             return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }

@@ -75,22 +75,12 @@ public struct GoogleServiceAccount: Sendable {
         let now = clock()
         if let cached = await cache.token(for: scope, now: now) { return cached }
         let key = try key()
-        let form = "grant_type=\(SigV4.encode("urn:ietf:params:oauth:grant-type:jwt-bearer"))&assertion=\(try Self.assertion(key: key, scope: scope, now: now))"
-        let request = DestinationRequest(
-            url: key.tokenURI, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
-        switch await http.send(request) {
-        case .failure(let failure):
-            throw CredentialError("Google sign-in failed: could not reach \(failure.url): \(failure.error)", temporary: true)
-        case .success(let response):
-            let json = try? JSONValue.parse(response.body)
-            guard response.status == 200, let token = json?["access_token"]?.stringValue else {
-                let reason = [json?["error"]?.stringValue, json?["error_description"]?.stringValue].compactMap { $0 }.joined(separator: ": ")
-                throw CredentialError(
-                    "Google refused the service account \(key.clientEmail) (HTTP \(response.status)) \(reason): check the key file and that the key is enabled",
-                    temporary: RetryPolicy.isRetryable(status: response.status))
-            }
-            await cache.store(token, for: scope, until: now + (json?["expires_in"]?.int64Value ?? 3600) * 1000)
-            return token
+        return try await cache.token(
+            for: scope, now: now, url: key.tokenURI,
+            form: [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", try Self.assertion(key: key, scope: scope, now: now))],
+            http: http, signIn: "Google sign-in"
+        ) { status, reason in
+            "Google refused the service account \(key.clientEmail) (HTTP \(status)) \(reason): check the key file and that the key is enabled"
         }
     }
 }
