@@ -12,10 +12,11 @@ import RelayStore
 
 /// Builds the relay's HTTP API over a `RelayApp`: the same function serves `serve` and the tests.
 public enum RelayServer {
-    /// The router with every controller behind the auth middleware.
+    /// The router with every API controller behind the auth middleware, and the console with its own sign-in.
+    /// `secure` says the relay serves HTTPS, so the console's cookies are marked Secure.
     public static func buildRouter(
-        app: RelayApp, signingKey: SymmetricKey, registry: PrometheusCollectorRegistry
-    ) -> Router<RelayRequestContext> {
+        app: RelayApp, signingKey: SymmetricKey, registry: PrometheusCollectorRegistry, secure: Bool = false
+    ) throws -> Router<RelayRequestContext> {
         let router = Router(context: RelayRequestContext.self)
         let authenticator = APIAuthenticator(store: app.store, signingKey: signingKey, clock: app.clock)
         router.add(middleware: AuthMiddleware(authenticator: authenticator))
@@ -29,6 +30,11 @@ public enum RelayServer {
         AlertRulesController(store: app.store).addRoutes(to: router)
         ConnectorsController(app: app).addRoutes(to: router)
         DeliveriesController(store: app.store).addRoutes(to: router)
+        ConsoleController(
+            app: app, renderer: try ConsoleRenderer(), sessions: ConsoleSessions(clock: app.clock), authenticator: authenticator,
+            integrations: IntegrationService(store: app.store, clock: app.clock), secure: secure
+        ).addRoutes(to: router)
+        router.get("/") { _, _ in ConsoleRenderer.redirect("/console") }
         return router
     }
 }
@@ -59,7 +65,7 @@ extension RelayServer {
             server = try .tls(.http1(), tlsConfiguration: .server(certificateFile: certificate, keyFile: key))
         }
         return Application(
-            router: buildRouter(app: app, signingKey: signingKey, registry: registry), server: server,
+            router: try buildRouter(app: app, signingKey: signingKey, registry: registry, secure: options.tlsCertificate != nil), server: server,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "prisma-relay"),
             services: [PollScheduler(app: app), DeliveryService(engine: app.deliveryEngine, store: app.store)],
             onServerRunning: onServerRunning, logger: app.logger)

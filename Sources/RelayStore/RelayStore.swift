@@ -71,6 +71,42 @@ public protocol RelayStore: Sendable {
     func events(_ query: EventQuery) async throws -> [NormalizedEvent]
     /// Event counts by severity and module.
     func eventSummary(connector: String?) async throws -> EventSummary
+    /// One stored event by its id, or nil.
+    func event(id: String) async throws -> NormalizedEvent?
+    /// What became of an event at each integration the rules sent it to.
+    func deliveries(eventID: String) async throws -> [DeliveryState]
+    /// Events per hour (by when Prisma last changed them) and severity since `since` (epoch ms).
+    func hourlyCounts(since: Int64) async throws -> [HourlyCount]
+}
+
+/// An event's delivery to one integration.
+public struct DeliveryState: Sendable, Equatable {
+    public var integrationID: String
+    /// `pending`, `delivered`, `dead` or `discarded`.
+    public var state: String
+    public var attempts: Int
+    public var lastError: String?
+    public var finishedAt: Int64?
+    public init(integrationID: String, state: String, attempts: Int, lastError: String?, finishedAt: Int64?) {
+        self.integrationID = integrationID
+        self.state = state
+        self.attempts = attempts
+        self.lastError = lastError
+        self.finishedAt = finishedAt
+    }
+}
+
+/// Events of one severity in one hour.
+public struct HourlyCount: Sendable, Equatable {
+    /// The hour's start, epoch ms.
+    public var hour: Int64
+    public var severity: Severity
+    public var count: Int
+    public init(hour: Int64, severity: Severity, count: Int) {
+        self.hour = hour
+        self.severity = severity
+        self.count = count
+    }
 }
 
 /// How a poll ended.
@@ -85,10 +121,22 @@ public enum PollOutcome: Sendable, Equatable {
 public struct EventQuery: Sendable, Equatable {
     public var connector: String?
     public var severity: Severity?
+    public var kind: EventKind?
+    public var module: Module?
+    public var status: String?
+    /// Words the event's JSON must contain (title, policy, resource, raw event…), case-insensitively.
+    public var text: String?
     public var limit: Int
-    public init(connector: String? = nil, severity: Severity? = nil, limit: Int = 100) {
+    public init(
+        connector: String? = nil, severity: Severity? = nil, kind: EventKind? = nil, module: Module? = nil, status: String? = nil,
+        text: String? = nil, limit: Int = 100
+    ) {
         self.connector = connector
         self.severity = severity
+        self.kind = kind
+        self.module = module
+        self.status = status
+        self.text = text
         self.limit = limit
     }
 }

@@ -34,7 +34,7 @@ struct APIHarness: Sendable {
 
     /// Runs `body` with a client of the in-process router.
     func run(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await Application(router: RelayServer.buildRouter(app: app, signingKey: signingKey, registry: registry)).test(.router, body)
+        try await Application(router: try RelayServer.buildRouter(app: app, signingKey: signingKey, registry: registry)).test(.router, body)
     }
 }
 

@@ -162,6 +162,9 @@ final class CrashAfterCommits: @unchecked Sendable {
         func state(of connector: String) async throws -> ConnectorState { try await base.state(of: connector) }
         func events(_ query: EventQuery) async throws -> [NormalizedEvent] { try await base.events(query) }
         func eventSummary(connector: String?) async throws -> EventSummary { try await base.eventSummary(connector: connector) }
+        func event(id: String) async throws -> NormalizedEvent? { try await base.event(id: id) }
+        func deliveries(eventID: String) async throws -> [DeliveryState] { try await base.deliveries(eventID: eventID) }
+        func hourlyCounts(since: Int64) async throws -> [HourlyCount] { try await base.hourlyCounts(since: since) }
         func addIntegration(_ integration: Integration) async throws { try await base.addIntegration(integration) }
         func updateIntegration(_ integration: Integration) async throws { try await base.updateIntegration(integration) }
         func removeIntegration(id: String) async throws { try await base.removeIntegration(id: id) }

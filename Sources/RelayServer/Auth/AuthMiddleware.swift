@@ -2,14 +2,14 @@ import Hummingbird
 import HTTPTypes
 
 /// Lets a request through only with a credential: `Authorization: Bearer KEYID:SECRET` or a JWT from `/login` in
-/// `x-redlock-auth`. `/healthz` and `/login` need none.
+/// `x-redlock-auth`. `/healthz` and `/login` need none; the console (`/console…`) has its own sign-in.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = RelayRequestContext
     let authenticator: APIAuthenticator
     static let open: Set<String> = ["/healthz", "/login"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !Self.open.contains(request.uri.path) else { return try await next(request, context) }
+        guard !Self.open.contains(request.uri.path), !request.uri.path.hasPrefix("/console") else { return try await next(request, context) }
         var context = context
         if let token = request.headers[HTTPField.Name("x-redlock-auth")!] {
             switch authenticator.verifyToken(token) {

@@ -5,6 +5,10 @@ public struct RelayRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The API access key id of the caller.
     public var caller: String?
+    /// The console's signed-in session, once the console middleware has checked.
+    public var session: ConsoleSession?
+    /// A console form's fields, read (and its CSRF token checked) by the console middleware.
+    public var form: FormData?
 
     public init(source: Source) {
         coreContext = .init(source: source)

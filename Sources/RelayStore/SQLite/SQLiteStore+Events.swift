@@ -85,6 +85,18 @@ extension SQLiteStore {
             conditions.append("severity = ?")
             values.append(severity.rawValue)
         }
+        for (column, value) in [("kind", query.kind?.rawValue), ("module", query.module?.rawValue), ("status", query.status)] {
+            if let value {
+                conditions.append("\(column) = ?")
+                values.append(value)
+            }
+        }
+        if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            conditions.append("body LIKE ? ESCAPE '\\'")
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            values.append("%\(escaped)%")
+        }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let sql = "SELECT body FROM event \(filter) ORDER BY updated_ms DESC, seq DESC LIMIT \(max(0, query.limit))"
         let bodies = try await pool.read { [values] db in
@@ -111,6 +123,41 @@ extension SQLiteStore {
                 if let module = Module(rawValue: row["module"]) { summary.byModule[module, default: 0] += count }
             }
             return summary
+        }
+    }
+
+    public func event(id: String) async throws -> NormalizedEvent? {
+        let body = try await pool.read { db in try String.fetchOne(db, sql: "SELECT body FROM event WHERE id = ?", arguments: [id]) }
+        guard let body else { return nil }
+        do {
+            return try NormalizedEvent(json: try JSONValue.parse(body))
+        } catch {
+            throw StoreError.corrupt("event: \(error)")
+        }
+    }
+
+    public func deliveries(eventID: String) async throws -> [DeliveryState] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT integration_id, state, attempts, last_error, finished_at FROM outbox WHERE event_id = ? ORDER BY seq
+                """, arguments: [eventID]
+            ).map {
+                DeliveryState(
+                    integrationID: $0["integration_id"], state: $0["state"], attempts: $0["attempts"], lastError: $0["last_error"],
+                    finishedAt: $0["finished_at"])
+            }
+        }
+    }
+
+    public func hourlyCounts(since: Int64) async throws -> [HourlyCount] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT (updated_ms / 3600000) * 3600000 AS hour, severity, COUNT(*) AS n FROM event
+                WHERE updated_ms >= ? GROUP BY hour, severity ORDER BY hour
+                """, arguments: [since]
+            ).compactMap { row in
+                Severity(rawValue: row["severity"]).map { HourlyCount(hour: row["hour"], severity: $0, count: row["n"]) }
+            }
         }
     }
 }

@@ -1,0 +1,206 @@
+import Foundation
+import Hummingbird
+import Relay
+import RelayModel
+import RelayStore
+
+extension ConsoleController {
+    func addConnectorRoutes(to console: RouterGroup<RelayRequestContext>) {
+        console.get("connectors") { _, context in try await connectorList(context) }
+        console.get("connectors/new") { _, context in await connectorForm(context, values: FormData("type=cspm&intervalSeconds=300")) }
+        console.post("connectors") { _, context in try await saveConnector(context, existing: nil) }
+        console.post("connectors/test") { _, context in try await testConnector(context, existing: nil) }
+        console.get("connectors/:name/edit") { _, context in try await editConnector(context) }
+        console.post("connectors/:name") { _, context in try await saveConnector(context, existing: try context.parameters.require("name")) }
+        console.post("connectors/:name/test") { _, context in try await testConnector(context, existing: try context.parameters.require("name")) }
+        console.post("connectors/:name/poll") { _, context in try await pollConnector(context) }
+        console.post("connectors/:name/enable") { _, context in try await setConnector(context, enabled: true) }
+        console.post("connectors/:name/disable") { _, context in try await setConnector(context, enabled: false) }
+        console.get("connectors/:name/delete") { _, context in
+            let name = try context.parameters.require("name")
+            var page = await base(context, section: "Connectors")
+            page["heading"] = "Delete connector \(name)"
+            page["question"] = "Polling stops and the connector's cursor is forgotten. The events it collected stay."
+            page["action"] = "/console/connectors/\(ConsoleFormat.segment(name))/delete"
+            page["confirmLabel"] = "Delete \(name)"
+            page["back"] = "/console/connectors"
+            return renderer.page("confirm", page)
+        }
+        console.post("connectors/:name/delete") { _, context in
+            let name = try context.parameters.require("name")
+            try await app.store.removeConnector(named: name)
+            return await done(context, "/console/connectors", "Connector \(name) was deleted; its events stay.")
+        }
+    }
+
+    /// The collection status screen.
+    func connectorList(_ context: RelayRequestContext) async throws -> Response {
+        var page = await base(context, section: "Connectors")
+        let now = app.clock()
+        var rows: [[String: Any]] = []
+        for config in try await app.store.connectors() {
+            let state = try await app.store.state(of: config.name)
+            rows.append([
+                "name": config.name, "pathName": ConsoleFormat.segment(config.name),
+                "typeLabel": config.type == .cspm ? "CSPM alerts" : "Compute incidents", "apiURL": config.apiURL,
+                "status": state.status.rawValue, "badge": ConsoleFormat.badge(state.status), "lastError": state.lastError ?? "",
+                "lastPoll": ConsoleFormat.time(state.lastPollAt), "lastSuccess": ConsoleFormat.time(state.lastSuccessAt),
+                "lastAdded": state.lastEventsAdded, "total": state.totalEvents,
+                "lag": state.cursor.map { ConsoleFormat.age(now - $0) } ?? "—",
+                "toggleAction": config.enabled ? "disable" : "enable", "toggleLabel": config.enabled ? "Disable" : "Enable",
+            ])
+        }
+        page["connectors"] = rows
+        page["hasConnectors"] = !rows.isEmpty
+        return renderer.page("connectors", page)
+    }
+
+    func editConnector(_ context: RelayRequestContext) async throws -> Response {
+        let name = try context.parameters.require("name")
+        guard let config = try await app.store.connector(named: name) else {
+            return await notFound(context, "There is no connector named \(name).", back: "/console/connectors")
+        }
+        var values = FormData("")
+        for (key, value) in [
+            ("name", config.name), ("type", config.type.rawValue), ("apiURL", config.apiURL), ("accessKeyID", config.accessKeyID),
+            ("secretKey", Secret.mask), ("intervalSeconds", String(config.intervalSeconds)), ("computeURL", config.computeURL ?? ""),
+            ("includeIncidents", config.includeIncidents ? "true" : ""),
+        ] {
+            values = values.setting(key, value)
+        }
+        return await connectorForm(context, values: values, existing: name)
+    }
+
+    /// The connector form with the seeds' fields, values as given, errors next to their fields and a test result.
+    func connectorForm(
+        _ context: RelayRequestContext, values: FormData, existing: String? = nil, errors: [String: String] = [:],
+        test: ConnectionTestResult? = nil, formError: String? = nil
+    ) async -> Response {
+        var page = await base(context, section: "Connectors")
+        let path = existing.map { "/console/connectors/\(ConsoleFormat.segment($0))" } ?? "/console/connectors"
+        page["heading"] = existing.map { "Connector \($0)" } ?? "Add a connector"
+        page["lead"] = "A CSPM connector reads alerts with an access key; a Compute connector reads runtime incidents from the console's path with a username and password."
+        page["action"] = path
+        page["testAction"] = path + "/test"
+        page["hosts"] = PrismaAPIHost.documented.map { "https://\($0)" }
+        if let formError { page["formError"] = formError }
+        if let test {
+            page["test"] = ["kind": test.success ? "ok" : "bad", "message": test.success ? test.message : "Connection failed: \(test.message)"]
+        }
+        let type = values["type"] ?? "cspm"
+        var fields: [[String: Any]] = []
+        func input(_ name: String, _ label: String, type inputType: String = "text", required: Bool = true, help: String? = nil, list: String? = nil) {
+            var field: [String: Any] = ["name": name, "label": label, "isInput": true, "inputType": inputType, "required": required, "value": values[name] ?? ""]
+            if let help { field["help"] = help }
+            if let list { field["list"] = list }
+            if let error = errors[name] { field["error"] = error }
+            fields.append(field)
+        }
+        if existing == nil {
+            input("name", "Name", help: "How the relay and its events name this tenant, e.g. prod-us")
+        }
+        var typeField: [String: Any] = [
+            "name": "type", "label": "Collects", "isSelect": true, "required": true,
+            "options": [("cspm", "CSPM alerts (API URL and access key)"), ("compute", "Compute runtime incidents (console path and user)")]
+                .map { ["value": $0.0, "label": $0.1, "selected": $0.0 == type] },
+        ]
+        if let error = errors["type"] { typeField["error"] = error }
+        fields.append(typeField)
+        input("apiURL", "API URL", type: "url", help: "CSPM: the regional API URL, e.g. https://api2.prismacloud.io. Compute: Path to Console, e.g. https://us-east1.cloud.twistlock.com/us-1-111111111", list: "prisma-hosts")
+        input("accessKeyID", "Access key ID (Compute: username)")
+        input("secretKey", "Secret key (Compute: password)", type: "password", help: existing == nil ? nil : "Leave the mask to keep the stored secret.")
+        input("intervalSeconds", "Poll interval (seconds)", type: "number", help: "How often to collect: 60 to 86400")
+        input("computeURL", "Compute console path (optional)", type: "url", required: false, help: "CSPM only: where to collect Compute incidents too; found through /meta_info when empty")
+        fields.append(["name": "includeIncidents", "label": "Also collect the tenant's Compute runtime incidents (CSPM)", "isCheckbox": true, "checked": values.checked("includeIncidents")])
+        page["fields"] = fields
+        return renderer.page("connector-form", page, status: errors.isEmpty && formError == nil ? .ok : .unprocessableContent)
+    }
+
+    /// The configuration a form describes, on top of the stored one when editing; the secret shown as the mask stays.
+    func connectorConfig(_ form: FormData, existing: String?, session: ConsoleSession?) async throws -> ConnectorConfig {
+        let base = try await existing.asyncMap { try await app.connector(named: $0) }
+        var secret = form["secretKey"]
+        if secret == Secret.mask, let session, let draft = await sessions.draftSecret(session.id) { secret = draft }
+        var json: JSONObject = [
+            "type": .string(form["type"] ?? "cspm"), "apiURL": .string(form["apiURL"] ?? ""), "accessKeyID": .string(form["accessKeyID"] ?? ""),
+            "includeIncidents": .bool(form.checked("includeIncidents")),
+        ]
+        if base == nil { json["name"] = .string(form["name"] ?? "") }
+        if let secret { json["secretKey"] = .string(secret) }
+        if let interval = form["intervalSeconds"] { json["intervalSeconds"] = Int64(interval).map { .int($0) } ?? .string(interval) }
+        json["computeURL"] = form["computeURL"].map(JSONValue.string) ?? .null
+        var config = try ConnectorConfig(json: .object(json), base: base)
+        if form["computeURL"] == nil { config.computeURL = nil }
+        return config
+    }
+
+    /// Field errors by form field, from the validation's field names.
+    static func fieldErrors(_ errors: ConfigErrors) -> [String: String] {
+        Dictionary(errors.errors.map { ($0.field, $0.message) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// What the form shows again: everything typed, the secret as the mask (kept server-side for Save).
+    func redisplay(_ form: FormData, _ context: RelayRequestContext) async -> FormData {
+        guard let secret = form["secretKey"], secret != Secret.mask, let session = context.session else { return form }
+        await sessions.keepDraftSecret(session.id, secret)
+        return form.setting("secretKey", Secret.mask)
+    }
+
+    func testConnector(_ context: RelayRequestContext, existing: String?) async throws -> Response {
+        let form = context.form ?? FormData("")
+        do {
+            let config = try await connectorConfig(form, existing: existing, session: context.session).validated()
+            let result = await app.test(config: config)
+            return await connectorForm(context, values: await redisplay(form, context), existing: existing, test: result)
+        } catch let errors as ConfigErrors {
+            return await connectorForm(context, values: await redisplay(form, context), existing: existing, errors: Self.fieldErrors(errors))
+        }
+    }
+
+    func saveConnector(_ context: RelayRequestContext, existing: String?) async throws -> Response {
+        let form = context.form ?? FormData("")
+        do {
+            let config = try await connectorConfig(form, existing: existing, session: context.session)
+            let warnings = existing == nil ? try await app.addConnector(config) : try await app.updateConnector(config)
+            let note = warnings.isEmpty ? "" : " Note: " + warnings.joined(separator: " ")
+            return await done(context, "/console/connectors", "Connector \(config.name) was saved.\(note)")
+        } catch let errors as ConfigErrors {
+            return await connectorForm(context, values: await redisplay(form, context), existing: existing, errors: Self.fieldErrors(errors))
+        } catch StoreError.connectorExists(let name) {
+            return await connectorForm(context, values: await redisplay(form, context), existing: existing, errors: ["name": "\(name) is taken: names are unique"])
+        }
+    }
+
+    func pollConnector(_ context: RelayRequestContext) async throws -> Response {
+        let name = try context.parameters.require("name")
+        let report = try await app.poll(name)
+        if let error = report.error {
+            return await done(context, "/console/connectors", "Polling \(name) failed: \(error)", ok: false)
+        }
+        return await done(context, "/console/connectors", "Polled \(name): \(report.fetched) fetched, \(report.added) new events added.")
+    }
+
+    func setConnector(_ context: RelayRequestContext, enabled: Bool) async throws -> Response {
+        let name = try context.parameters.require("name")
+        var config = try await app.connector(named: name)
+        config.enabled = enabled
+        try await app.updateConnector(config)
+        return await done(context, "/console/connectors", "Connector \(name) is \(enabled ? "enabled" : "disabled").")
+    }
+}
+
+extension FormData {
+    /// The same form with `name` set to one value.
+    func setting(_ name: String, _ value: String) -> FormData {
+        var copy = self
+        copy.set(name, value)
+        return copy
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

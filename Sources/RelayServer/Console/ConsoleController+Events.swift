@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import RelayModel
+import RelayStore
+
+extension ConsoleController {
+    func addEventRoutes(to console: RouterGroup<RelayRequestContext>) {
+        console.get("events") { request, context in try await eventList(request, context) }
+        console.get("events/:id") { _, context in try await eventDetail(context) }
+    }
+
+    func eventList(_ request: Request, _ context: RelayRequestContext) async throws -> Response {
+        var page = await base(context, section: "Events")
+        let query = request.uri.queryParameters
+        func chosen(_ name: String) -> String? { query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
+        let limit = 200
+        let events = try await app.store.events(EventQuery(
+            connector: chosen("connector"), severity: chosen("severity").flatMap(Severity.init(rawValue:)),
+            kind: chosen("kind").flatMap(EventKind.init(rawValue:)), module: chosen("module").flatMap(Module.init(rawValue:)),
+            status: chosen("status"), text: chosen("q"), limit: limit))
+        let names = Dictionary(uniqueKeysWithValues: try await app.store.integrations().map { ($0.id, $0.name) })
+        var rows: [[String: Any]] = []
+        for event in events {
+            let deliveries = try await app.store.deliveries(eventID: event.id)
+            rows.append([
+                "id": event.id, "when": ConsoleFormat.time(event.updatedMillis), "severity": event.severity.rawValue, "title": event.title,
+                "nativeID": event.nativeID, "module": event.module.rawValue, "connector": event.connector,
+                "resource": event.resource.name ?? event.resource.id ?? "—", "cloud": event.resource.cloud ?? "", "account": event.resource.accountID ?? "",
+                "status": event.status,
+                "deliveries": deliveries.isEmpty ? "—" : deliveries.map { "\(names[$0.integrationID] ?? $0.integrationID): \($0.state)" }.joined(separator: ", "),
+            ])
+        }
+        page["events"] = rows
+        page["hasEvents"] = !rows.isEmpty
+        page["more"] = rows.count == limit
+        page["shown"] = limit
+        page["q"] = chosen("q") ?? ""
+        func select(_ name: String, _ label: String, _ values: [String]) -> [String: Any] {
+            ["name": name, "label": label,
+             "options": [["value": "", "label": "Any", "selected": chosen(name) == nil]] + values.map { ["value": $0, "label": $0, "selected": chosen(name) == $0] }]
+        }
+        page["selects"] = [
+            select("connector", "Connector", try await app.store.connectors().map(\.name)),
+            select("kind", "Kind", ["alert", "incident"]),
+            select("severity", "Severity", [Severity.high, .medium, .low, .info].map(\.rawValue)),
+            select("module", "Module", Module.allCases.map(\.rawValue)),
+            select("status", "Status", ["open", "resolved", "dismissed", "snoozed", "pending_resolution"]),
+        ]
+        return renderer.page("events", page)
+    }
+
+    func eventDetail(_ context: RelayRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let event = try await app.store.event(id: id) else {
+            return await notFound(context, "There is no event \(id).", back: "/console/events")
+        }
+        var page = await base(context, section: "Events")
+        page["title"] = event.title
+        page["severity"] = event.severity.rawValue
+        page["status"] = event.status
+        page["module"] = event.module.rawValue
+        page["nativeID"] = event.nativeID
+        if let link = event.link { page["link"] = link }
+        let facts: [(String, String?)] = [
+            ("Event id", event.id), ("Kind", event.kind.rawValue), ("Connector", event.connector), ("Native id", event.nativeID),
+            ("Version", event.version), ("Severity", event.severity.rawValue), ("Original severity", event.originalSeverity),
+            ("Module", event.module.rawValue), ("Description", event.description), ("Policy", event.policy?.name),
+            ("Policy id", event.policy?.id), ("Policy type", event.policy?.type), ("Resource", event.resource.name),
+            ("Resource id", event.resource.id), ("Resource type", event.resource.type), ("Cloud", event.resource.cloud),
+            ("Account", event.resource.accountID), ("Region", event.resource.region), ("First seen", event.firstSeen),
+            ("Last seen", event.lastSeen), ("Observed", event.observedAt),
+        ]
+        page["facts"] = facts.compactMap { label, value in value.map { ["label": label, "value": $0] } }
+        page["raw"] = event.rawEvent.prettyJSONString()
+        let names = Dictionary(uniqueKeysWithValues: try await app.store.integrations().map { ($0.id, $0.name) })
+        let deliveries = try await app.store.deliveries(eventID: id)
+        page["deliveries"] = deliveries.map { delivery -> [String: Any] in
+            let badge = ["delivered": "ok", "pending": "warn", "dead": "bad"][delivery.state] ?? "off"
+            let detail = delivery.state == "delivered" ? "at \(ConsoleFormat.time(delivery.finishedAt))" : (delivery.lastError ?? "")
+            return ["integrationID": delivery.integrationID, "integration": names[delivery.integrationID] ?? delivery.integrationID,
+                    "state": delivery.state, "badge": badge, "attempts": delivery.attempts, "detail": detail]
+        }
+        page["hasDeliveries"] = !deliveries.isEmpty
+        return renderer.page("event", page)
+    }
+}

@@ -1,0 +1,179 @@
+import Delivery
+import Foundation
+import Hummingbird
+import Relay
+import RelayModel
+import RelayStore
+
+extension ConsoleController {
+    func addIntegrationRoutes(to console: RouterGroup<RelayRequestContext>) {
+        console.get("integrations") { _, context in try await integrationList(context) }
+        console.get("integrations/new") { request, context in
+            await integrationForm(context, type: request.uri.queryParameters.get("type").flatMap { IntegrationType(prisma: $0) })
+        }
+        console.post("integrations") { _, context in try await saveIntegration(context, id: nil) }
+        console.get("integrations/:id/edit") { _, context in
+            let id = try context.parameters.require("id")
+            guard let integration = try await app.store.integration(id: id) else {
+                return await notFound(context, "There is no integration with id \(id).", back: "/console/integrations")
+            }
+            return await integrationForm(context, type: integration.type, existing: integration)
+        }
+        console.post("integrations/:id") { _, context in try await saveIntegration(context, id: try context.parameters.require("id")) }
+        console.post("integrations/:id/test") { _, context in try await testIntegration(context) }
+        console.get("integrations/:id/dead-letters") { _, context in try await deadLetters(context) }
+        console.post("integrations/:id/dead-letters/retry") { _, context in
+            let id = try context.parameters.require("id")
+            let count = try await app.store.retryDeadLetters(integrationID: id, seq: nil)
+            return await done(context, "/console/integrations/\(id)/dead-letters", "\(count) dead letters are queued again.")
+        }
+        console.post("integrations/:id/dead-letters/:seq/retry") { _, context in
+            let id = try context.parameters.require("id")
+            let count = try await app.store.retryDeadLetters(integrationID: id, seq: try context.parameters.require("seq", as: Int64.self))
+            return await done(context, "/console/integrations/\(id)/dead-letters", count == 1 ? "The event is queued again." : "That dead letter is gone.", ok: count == 1)
+        }
+        console.post("integrations/:id/dead-letters/:seq/discard") { _, context in
+            let id = try context.parameters.require("id")
+            let discarded = try await app.store.discardDeadLetter(integrationID: id, seq: try context.parameters.require("seq", as: Int64.self))
+            return await done(context, "/console/integrations/\(id)/dead-letters", discarded ? "Discarded: kept on record, never sent." : "That dead letter is gone.", ok: discarded)
+        }
+        console.get("integrations/:id/delete") { _, context in
+            let id = try context.parameters.require("id")
+            let name = try await app.store.integration(id: id)?.name ?? id
+            var page = await base(context, section: "Integrations")
+            page["heading"] = "Delete integration \(name)"
+            page["question"] = "Events waiting for it are no longer sent. Rules that send to it must be changed first."
+            page["action"] = "/console/integrations/\(id)/delete"
+            page["confirmLabel"] = "Delete \(name)"
+            page["back"] = "/console/integrations"
+            return renderer.page("confirm", page)
+        }
+        console.post("integrations/:id/delete") { _, context in
+            let id = try context.parameters.require("id")
+            do {
+                try await integrations.delete(id)
+                return await done(context, "/console/integrations", "The integration was deleted.")
+            } catch let error as IntegrationError {
+                return await done(context, "/console/integrations", error.description, ok: false)
+            }
+        }
+    }
+
+    func integrationList(_ context: RelayRequestContext) async throws -> Response {
+        var page = await base(context, section: "Integrations")
+        var rows: [[String: Any]] = []
+        for integration in try await app.store.integrations() {
+            let health = try await app.store.integrationHealth(id: integration.id)
+            rows.append([
+                "id": integration.id, "name": integration.name, "typeLabel": integration.type.displayName, "enabled": integration.enabled,
+                "status": health.paused ? "RED · paused" : health.status.rawValue, "badge": ConsoleFormat.badge(health.status),
+                "reason": health.status == .green ? "" : (health.message ?? ""), "queued": health.queueDepth, "delivered": health.delivered,
+                "failed": health.failed, "lastDelivery": ConsoleFormat.time(health.lastDeliveryAt),
+            ])
+        }
+        page["integrations"] = rows
+        page["hasIntegrations"] = !rows.isEmpty
+        return renderer.page("integrations", page)
+    }
+
+    /// The type chooser, or the form of one type (generated from its schema).
+    func integrationForm(
+        _ context: RelayRequestContext, type: IntegrationType?, existing: Integration? = nil, typed: FormData? = nil,
+        errors: [String: String] = [:], formErrors: [String] = []
+    ) async -> Response {
+        var page = await base(context, section: "Integrations")
+        guard let type = type ?? existing?.type else {
+            page["heading"] = "Add an integration"
+            page["lead"] = "Choose where events go; the form then asks for that type's integrationConfig, as Prisma Cloud defines it."
+            page["chooseType"] = true
+            page["types"] = IntegrationType.allCases.sorted { $0.displayName < $1.displayName }.map { ["value": $0.rawValue, "label": $0.displayName] }
+            return renderer.page("integration-form", page)
+        }
+        let schema = IntegrationSchema.of(type)
+        page["heading"] = existing.map { "\($0.name) · \(type.displayName)" } ?? "Add a \(type.displayName) integration"
+        page["lead"] = "Keys and rules as in Prisma Cloud's integrationConfig for \(type.rawValue)."
+        page["type"] = type.rawValue
+        page["action"] = existing.map { "/console/integrations/\($0.id)" } ?? "/console/integrations"
+        page["formErrors"] = formErrors
+        var common: [[String: Any]] = [
+            ["name": "name", "label": "Name", "isInput": true, "inputType": "text", "required": true,
+             "value": typed?["name"] ?? existing?.name ?? "", "error": errors["name"] as Any],
+            ["name": "description", "label": "Description", "isInput": true, "inputType": "text", "required": false,
+             "value": typed?["description"] ?? existing?.description ?? ""],
+            ["name": "enabled", "label": "Enabled: send events to it", "isCheckbox": true,
+             "checked": typed.map { $0.checked("enabled") } ?? existing?.enabled ?? true],
+        ]
+        if errors["name"] == nil { common[0]["error"] = nil }
+        let shown = existing.map { schema.masked($0.config) } ?? [:]
+        page["fields"] = common + IntegrationForm.fields(schema, shown: shown, typed: typed, errors: errors)
+        return renderer.page("integration-form", page, status: errors.isEmpty && formErrors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    func saveIntegration(_ context: RelayRequestContext, id: String?) async throws -> Response {
+        let form = context.form ?? FormData("")
+        let existing = try await id.asyncMap { try await app.store.integration(id: $0) } ?? nil
+        guard let type = existing?.type ?? form["integrationType"].flatMap({ IntegrationType(prisma: $0) }) else {
+            return await integrationForm(context, type: nil)
+        }
+        let (config, unreadable) = IntegrationForm.config(IntegrationSchema.of(type), form: form)
+        guard unreadable.isEmpty else {
+            return await integrationForm(context, type: type, existing: existing, typed: form, errors: unreadable)
+        }
+        var draft = IntegrationService.Draft(json: .object([
+            "name": .string(form["name"] ?? ""), "description": .string(form["description"] ?? ""), "integrationType": .string(type.rawValue),
+            "enabled": .bool(form.checked("enabled")),
+        ]))
+        draft.integrationConfig = config
+        let caller = "console:\(context.session?.keyName ?? "")"
+        do {
+            let saved =
+                if let existing { try await integrations.update(id: existing.id, with: draft, by: caller) } else {
+                    try await integrations.create(draft, by: caller)
+                }
+            return await done(context, "/console/integrations", "Integration \(saved.name) was saved.")
+        } catch IntegrationError.invalidConfig(let errors) {
+            return await integrationForm(context, type: type, existing: existing, typed: form, errors: IntegrationForm.errors(errors))
+        } catch IntegrationError.invalidName {
+            return await integrationForm(context, type: type, existing: existing, typed: form, errors: ["name": "is required (at most 100 characters)"])
+        } catch IntegrationError.nameExists(let name) {
+            return await integrationForm(context, type: type, existing: existing, typed: form, errors: ["name": "\(name) is taken: names are unique"])
+        }
+    }
+
+    func testIntegration(_ context: RelayRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let integration = try await app.store.integration(id: id) else {
+            return await notFound(context, "There is no integration with id \(id).", back: "/console/integrations")
+        }
+        let configProblems: [String]
+        do {
+            _ = try IntegrationSchema.of(integration.type).validate(.object(integration.config))
+            configProblems = []
+        } catch {
+            configProblems = error.errors.map(\.description)
+        }
+        guard configProblems.isEmpty else {
+            return await done(context, "/console/integrations", "Test of \(integration.name): \(configProblems.joined(separator: "; "))", ok: false)
+        }
+        guard let result = try await app.deliveryEngine.test(integration) else {
+            return await done(context, "/console/integrations", "Test of \(integration.name): the configuration is valid; sending to \(integration.type.displayName) arrives with a later release.")
+        }
+        return await done(context, "/console/integrations", "Test of \(integration.name): \(result.message)", ok: result.success)
+    }
+
+    func deadLetters(_ context: RelayRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let integration = try await app.store.integration(id: id) else {
+            return await notFound(context, "There is no integration with id \(id).", back: "/console/integrations")
+        }
+        var page = await base(context, section: "Integrations")
+        page["id"] = id
+        page["name"] = integration.name
+        let letters = try await app.store.deadLetters(integrationID: id)
+        page["letters"] = letters.map {
+            ["seq": $0.seq, "eventID": $0.eventID, "attempts": $0.attempts, "reason": $0.reason, "failedAt": ConsoleFormat.time($0.failedAt)] as [String: Any]
+        }
+        page["hasLetters"] = !letters.isEmpty
+        return renderer.page("dead-letters", page)
+    }
+}

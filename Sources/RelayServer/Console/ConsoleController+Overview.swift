@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import RelayModel
+
+extension ConsoleController {
+    /// Totals, the chart of the last 24 hours, and the connectors and integrations that need attention first.
+    func overview(_ context: RelayRequestContext) async throws -> Response {
+        var page = await base(context, section: "Overview")
+        let now = app.clock()
+        let counts = try await app.store.hourlyCounts(since: now - now % 3_600_000 - 23 * 3_600_000)
+        page["chart"] = OverviewChart.svg(counts, now: now)
+        page["legend"] = OverviewChart.colors.map { ["label": $0.0.rawValue.capitalized, "color": $0.1] }
+        page["last24h"] = counts.reduce(0) { $0 + $1.count }
+        page["totalEvents"] = try await app.store.eventSummary(connector: nil).total
+        var attention: [[String: Any]] = []
+        let connectors = try await app.store.connectors()
+        var active = 0
+        for connector in connectors {
+            let state = try await app.store.state(of: connector.name)
+            if state.status == .active { active += 1 }
+            guard state.status == .error || state.status == .pending else { continue }
+            attention.append([
+                "name": connector.name, "kind": "Connector", "href": "/console/connectors/\(ConsoleFormat.segment(connector.name))/edit",
+                "status": state.status.rawValue, "badge": ConsoleFormat.badge(state.status),
+                "reason": state.lastError ?? "Not polled yet",
+            ])
+        }
+        var queued = 0
+        for integration in try await app.store.integrations() {
+            let health = try await app.store.integrationHealth(id: integration.id)
+            queued += health.queueDepth
+            guard health.status != .green else { continue }
+            attention.append([
+                "name": integration.name, "kind": "Integration · \(integration.type.displayName)",
+                "href": "/console/integrations/\(integration.id)/edit", "status": health.paused ? "RED (paused)" : health.status.rawValue,
+                "badge": ConsoleFormat.badge(health.status), "reason": health.message ?? "",
+            ])
+        }
+        // Errors and red first.
+        attention.sort { ($0["badge"] as? String == "bad" ? 0 : 1) < ($1["badge"] as? String == "bad" ? 0 : 1) }
+        page["attention"] = attention
+        page["hasAttention"] = !attention.isEmpty
+        page["connectorCount"] = connectors.count
+        page["activeConnectors"] = active
+        page["queued"] = queued
+        return renderer.page("overview", page)
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Hummingbird
+import RelayModel
+import RelayStore
+
+extension ConsoleController {
+    func addRuleRoutes(to console: RouterGroup<RelayRequestContext>) {
+        console.get("rules") { _, context in try await ruleList(context) }
+        console.get("rules/new") { _, context in try await ruleForm(context, rule: nil) }
+        console.post("rules") { _, context in try await saveRule(context, id: nil) }
+        console.get("rules/:id/edit") { _, context in
+            let id = try context.parameters.require("id")
+            guard let rule = try await app.store.rule(id: id) else { return await notFound(context, "There is no rule \(id).", back: "/console/rules") }
+            return try await ruleForm(context, rule: rule)
+        }
+        console.post("rules/:id") { _, context in try await saveRule(context, id: try context.parameters.require("id")) }
+        for (action, enabled) in [("enable", true), ("disable", false)] {
+            console.post("rules/:id/\(action)") { _, context in
+                let id = try context.parameters.require("id")
+                guard var rule = try await app.store.rule(id: id) else { return await notFound(context, "There is no rule \(id).", back: "/console/rules") }
+                rule.enabled = enabled
+                try await app.store.updateRule(rule)
+                return await done(context, "/console/rules", "Rule \(rule.name) is \(enabled ? "enabled" : "disabled").")
+            }
+        }
+        console.get("rules/:id/delete") { _, context in
+            let id = try context.parameters.require("id")
+            var page = await base(context, section: "Rules")
+            let name = try await app.store.rule(id: id)?.name ?? id
+            page["heading"] = "Delete rule \(name)"
+            page["question"] = "New events stop going where this rule sends them. Deliveries already queued still go out."
+            page["action"] = "/console/rules/\(id)/delete"
+            page["confirmLabel"] = "Delete \(name)"
+            page["back"] = "/console/rules"
+            return renderer.page("confirm", page)
+        }
+        console.post("rules/:id/delete") { _, context in
+            try await app.store.removeRule(id: try context.parameters.require("id"))
+            return await done(context, "/console/rules", "The rule was deleted.")
+        }
+    }
+
+    func ruleList(_ context: RelayRequestContext) async throws -> Response {
+        var page = await base(context, section: "Rules")
+        let names = Dictionary(uniqueKeysWithValues: try await app.store.integrations().map { ($0.id, $0.name) })
+        let rules = try await app.store.rules()
+        page["rules"] = rules.map { rule -> [String: Any] in
+            let f = rule.filters
+            let parts: [(String, [String])] = [
+                ("severity", f.severities.map(\.rawValue)), ("module", f.modules.map(\.rawValue)), ("policy type", f.policyTypes),
+                ("cloud", f.cloudTypes), ("account", f.accountIDs), ("region", f.regions), ("policy", f.policyNames), ("connector", f.connectors),
+            ]
+            let filters = parts.filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }.joined(separator: "; ")
+            let transitions = [("open", rule.notifyOnOpen), ("resolved", rule.notifyOnResolved), ("dismissed", rule.notifyOnDismissed), ("snoozed", rule.notifyOnSnoozed)]
+                .filter(\.1).map(\.0).joined(separator: ", ")
+            return [
+                "id": rule.id, "name": rule.name, "status": rule.enabled ? "Enabled" : "Disabled", "badge": rule.enabled ? "ok" : "off",
+                "filters": filters.isEmpty ? "every event" : filters, "transitions": transitions,
+                "targets": rule.integrationIDs.map { names[$0] ?? $0 }.joined(separator: ", "),
+                "toggleAction": rule.enabled ? "disable" : "enable", "toggleLabel": rule.enabled ? "Disable" : "Enable",
+            ]
+        }
+        page["hasRules"] = !rules.isEmpty
+        return renderer.page("rules", page)
+    }
+
+    static let policyTypes = ["config", "network", "audit_event", "anomaly", "data", "iam", "attack_path", "workload_vulnerability", "workload_incident"]
+
+    func ruleForm(_ context: RelayRequestContext, rule: AlertRule?, typed: FormData? = nil, errors: [String: String] = [:], formErrors: [String] = []) async throws -> Response {
+        var page = await base(context, section: "Rules")
+        page["heading"] = rule.map { "Rule \($0.name)" } ?? "Add an alert rule"
+        page["action"] = rule.map { "/console/rules/\($0.id)" } ?? "/console/rules"
+        page["formErrors"] = formErrors
+        let f = rule?.filters ?? AlertRule.Filters()
+        func text(_ name: String, _ label: String, _ stored: [String], help: String) -> [String: Any] {
+            var field: [String: Any] = ["name": name, "label": label, "isInput": true, "inputType": "text", "help": help,
+                                        "value": typed?.values[name]?.first ?? stored.joined(separator: ", ")]
+            if let error = errors[name] { field["error"] = error }
+            return field
+        }
+        var nameField: [String: Any] = ["name": "name", "label": "Name", "isInput": true, "inputType": "text", "required": true, "value": typed?["name"] ?? rule?.name ?? ""]
+        if let error = errors["name"] { nameField["error"] = error }
+        page["fields"] = [
+            nameField,
+            text("cloudTypes", "Clouds", f.cloudTypes, help: "Comma-separated, e.g. aws, azure, gcp"),
+            text("accountIDs", "Cloud accounts", f.accountIDs, help: "Comma-separated account IDs"),
+            text("regions", "Regions", f.regions, help: "Comma-separated, e.g. us-east-1"),
+            text("policyNames", "Policies", f.policyNames, help: "Comma-separated policy names"),
+            ["name": "enabled", "label": "Enabled", "isCheckbox": true, "checked": typed.map { $0.checked("enabled") } ?? rule?.enabled ?? true],
+        ]
+        func group(_ legend: String, _ name: String, _ options: [(String, String)], _ chosen: [String], error: String? = nil) -> [String: Any] {
+            let picked = typed?.all(name) ?? chosen
+            var out: [String: Any] = ["legend": legend, "choices": options.map { ["name": name, "value": $0.0, "label": $0.1, "checked": picked.contains($0.0)] }]
+            if let error { out["error"] = error }
+            if options.isEmpty { out["empty"] = name == "integrations" ? "No integration yet: add one first." : "None yet." }
+            return out
+        }
+        let transitions = [("open", rule?.notifyOnOpen ?? true), ("resolved", rule?.notifyOnResolved ?? false), ("dismissed", rule?.notifyOnDismissed ?? false), ("snoozed", rule?.notifyOnSnoozed ?? false)]
+        page["groups"] = [
+            group("Send to", "integrations", try await app.store.integrations().map { ($0.id, "\($0.name) (\($0.type.displayName))") }, rule?.integrationIDs ?? [],
+                  error: errors["integrationIDs"]),
+            group("Notify when an alert is", "notify", transitions.map { ($0.0, $0.0) }, transitions.filter(\.1).map(\.0)),
+            group("Severity", "severities", [Severity.high, .medium, .low, .info].map { ($0.rawValue, $0.rawValue.capitalized) }, f.severities.map(\.rawValue)),
+            group("Module", "modules", Module.allCases.map { ($0.rawValue, $0.rawValue) }, f.modules.map(\.rawValue)),
+            group("Policy type", "policyTypes", Self.policyTypes.map { ($0, $0) }, f.policyTypes),
+            group("Connectors", "connectors", try await app.store.connectors().map { ($0.name, $0.name) }, f.connectors),
+        ]
+        return renderer.page("rule-form", page, status: errors.isEmpty && formErrors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    func saveRule(_ context: RelayRequestContext, id: String?) async throws -> Response {
+        let form = context.form ?? FormData("")
+        func list(_ name: String) -> JSONValue {
+            .array(form.all(name).flatMap { $0.split(separator: ",") }.map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") })
+        }
+        let notify = Set(form.all("notify"))
+        let body: JSONValue = .object([
+            "name": .string(form["name"] ?? ""), "enabled": .bool(form.checked("enabled")),
+            "filters": .object([
+                "severities": list("severities"), "modules": list("modules"), "policyTypes": list("policyTypes"), "cloudTypes": list("cloudTypes"),
+                "accountIDs": list("accountIDs"), "regions": list("regions"), "policyNames": list("policyNames"), "connectors": list("connectors"),
+            ]),
+            "notifyOnOpen": .bool(notify.contains("open")), "notifyOnResolved": .bool(notify.contains("resolved")),
+            "notifyOnDismissed": .bool(notify.contains("dismissed")), "notifyOnSnoozed": .bool(notify.contains("snoozed")),
+            "integrationIDs": list("integrations"),
+        ])
+        let existing = try await id.asyncMap { try await app.store.rule(id: $0) } ?? nil
+        do {
+            let rule = try AlertRulesController.rule(from: body, id: existing?.id ?? UUID().uuidString.lowercased())
+            if existing == nil { try await app.store.addRule(rule) } else { try await app.store.updateRule(rule) }
+            return await done(context, "/console/rules", "Rule \(rule.name) was saved.")
+        } catch let errors as ConfigErrors {
+            return try await ruleForm(context, rule: existing, typed: form, errors: ConsoleController.fieldErrors(errors))
+        } catch let error as StoreError {
+            return try await ruleForm(context, rule: existing, typed: form, formErrors: [error.description])
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Delivery
+import Foundation
+import Hummingbird
+import Relay
+import RelayModel
+import RelayStore
+
+/// The web console, server-rendered over the same services as the API (no second source of truth): sign-in, the
+/// overview, connectors and their collection status, integrations and dead letters, alert rules, and events.
+struct ConsoleController {
+    let app: RelayApp
+    let renderer: ConsoleRenderer
+    let sessions: ConsoleSessions
+    let authenticator: APIAuthenticator
+    let integrations: IntegrationService
+    /// Cookies get `Secure` when the relay serves HTTPS.
+    let secure: Bool
+
+    func addRoutes(to router: Router<RelayRequestContext>) {
+        let console = router.group("console").add(middleware: ConsoleMiddleware(sessions: sessions, renderer: renderer))
+        console.get("assets/console.css") { _, _ in renderer.css() }
+        console.get("login") { _, _ in signInPage() }
+        console.post("login") { _, context in try await signIn(context) }
+        console.post("logout") { request, context in await signOut(request, context) }
+        console.get("") { _, context in try await overview(context) }
+        addConnectorRoutes(to: console)
+        addIntegrationRoutes(to: console)
+        addRuleRoutes(to: console)
+        addEventRoutes(to: console)
+    }
+
+    /// What every signed-in page shows: the session (for the header and CSRF fields), the current section and a
+    /// waiting message.
+    func base(_ context: RelayRequestContext, section: String) async -> [String: Any] {
+        var page: [String: Any] = ["nav\(section)": true]
+        if let session = context.session {
+            page["session"] = ["keyName": session.keyName, "csrf": session.csrf]
+            if let flash = await sessions.takeFlash(session.id) { page["flash"] = ["kind": flash.kind, "text": flash.text] }
+        }
+        return page
+    }
+
+    /// Redirects to `location` with a message for the next page.
+    func done(_ context: RelayRequestContext, _ location: String, _ text: String, ok: Bool = true) async -> Response {
+        if let session = context.session { await sessions.flash(session.id, ok ? "ok" : "bad", text) }
+        return ConsoleRenderer.redirect(location)
+    }
+
+    /// A page for something that does not exist.
+    func notFound(_ context: RelayRequestContext, _ text: String, back: String) async -> Response {
+        var page = await base(context, section: "")
+        page["heading"] = "Not found"
+        page["text"] = text
+        page["back"] = back
+        page["backLabel"] = "Back"
+        return renderer.page("message", page, status: .notFound)
+    }
+}

@@ -1,0 +1,32 @@
+import NIOCore
+
+/// An `application/x-www-form-urlencoded` body (or query), keeping repeated names in order.
+public struct FormData: Sendable {
+    public private(set) var values: [String: [String]] = [:]
+
+    public init(_ text: String) {
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
+            values[parts[0], default: []].append(parts.count > 1 ? parts[1] : "")
+        }
+    }
+
+    /// The first value of `name`, trimmed; nil when absent or empty.
+    public subscript(_ name: String) -> String? {
+        guard let value = values[name]?.first?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// Every non-empty value of `name`.
+    public func all(_ name: String) -> [String] {
+        (values[name] ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// Replaces every value of `name`.
+    public mutating func set(_ name: String, _ value: String) { values[name] = [value] }
+
+    /// Whether a checkbox named `name` was ticked.
+    public func checked(_ name: String) -> Bool { values[name]?.contains("true") == true }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import RelayModel
+import RelayStore
+import Testing
+
+@testable import RelayServer
+
+@Suite("Console: pure parts")
+struct ConsoleTests {
+    @Test("the chart's scale is a round number five gridlines divide, at least the tallest hour", arguments: [
+        (0, 5), (3, 5), (7, 10), (12, 15), (22, 25), (26, 30), (37, 40), (41, 50), (55, 60), (79, 80), (99, 100), (101, 150), (420, 500),
+    ])
+    func scale(peak: Int, expected: Int) {
+        #expect(OverviewChart.niceCeiling(peak) == expected)
+    }
+
+    @Test("the chart stacks each hour's severities, labels every third hour and describes itself")
+    func chart() {
+        let hour: Int64 = 1_763_780_400_000  // 2025-11-22T03:00Z
+        let svg = OverviewChart.svg(
+            [HourlyCount(hour: hour, severity: .high, count: 4), HourlyCount(hour: hour, severity: .low, count: 1)], now: hour + 1_800_000)
+        #expect(svg.hasPrefix(#"<svg viewBox="0 0 720 220" role="img" aria-label="Events per hour by severity, last 24 hours: 5 in all""#))
+        #expect(svg.contains("<title>2025-11-22 03:00 UTC: 4 high</title>") && svg.contains("<title>2025-11-22 03:00 UTC: 1 low</title>"))
+        #expect(svg.components(separatedBy: "<rect").count - 1 == 2)
+        #expect(svg.components(separatedBy: "text-anchor=\"middle\"").count - 1 == 8)
+        #expect(!svg.contains("<script"))
+    }
+
+    @Test("forms keep repeated names, decode + and %, and ignore blanks")
+    func formData() {
+        let form = FormData("name=high+to+soc&severities=high&severities=medium&q=a%26b&empty=&flag=true")
+        #expect(form["name"] == "high to soc" && form.all("severities") == ["high", "medium"] && form["q"] == "a&b")
+        #expect(form["empty"] == nil && form.checked("flag") && !form.checked("missing"))
+    }
+
+    @Test("an integration form becomes integrationConfig: numbers, checkboxes, JSON fields; unreadable JSON is named")
+    func integrationForm() throws {
+        let schema = IntegrationSchema.of(.webhook)
+        let form = FormData("cfg.url=https%3A%2F%2Fh.example.com&cfg.authToken=t&cfg.batchSize=5&cfg.headers=%5B%7B%22key%22%3A%22X%22%2C%22value%22%3A%221%22%7D%5D")
+        let (config, errors) = IntegrationForm.config(schema, form: form)
+        #expect(errors.isEmpty)
+        #expect(config == .object([
+            "url": .string("https://h.example.com"), "authToken": .string("t"),
+            "headers": .array([.object(["key": .string("X"), "value": .string("1")])]), "isCustomPayloadEnabled": .bool(false),
+            "batchSize": .int(5),
+        ]))
+        let bad = IntegrationForm.config(schema, form: FormData("cfg.headers=%5Bnot"))
+        #expect(bad.1["headers"]?.hasPrefix("must be JSON") == true)
+    }
+
+    @Test("a stored secret shows as the mask in the form, never as its value")
+    func maskedForm() {
+        let schema = IntegrationSchema.of(.splunk)
+        let shown = schema.masked(["url": .string("https://s.example.com"), "authToken": .string("HEC-SECRET")])
+        let fields = IntegrationForm.fields(schema, shown: shown, typed: nil, errors: [:])
+        let token = fields.first { $0["name"] as? String == "cfg.authToken" }
+        #expect(token?["value"] as? String == Secret.mask && token?["inputType"] as? String == "password")
+        #expect(!fields.contains { ($0["value"] as? String)?.contains("HEC-SECRET") == true })
+    }
+}

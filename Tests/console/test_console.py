@@ -1,0 +1,246 @@
+"""The web console in real headless Chromium (Debian's chromium and chromium-driver, driven by Selenium), against a
+running `prisma-relay serve` and the simulated Prisma Cloud tenant of `prisma-relay sim`: sign in, add a connector
+and test it, poll, add a webhook integration and a rule, and follow the events to their deliveries. Each page is
+photographed; with PRISMA_RELAY_SCREENSHOTS=docs/screenshots the pictures land where the README shows them."""
+
+import os
+import re
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BIN = os.environ.get("PRISMA_RELAY_BIN", ".build/debug/prisma-relay")
+SHOTS = os.environ.get("PRISMA_RELAY_SCREENSHOTS") or tempfile.mkdtemp(prefix="prisma-relay-shots-")
+HOOK_TOKEN = "hook-token-4f1c9a7e2b"
+
+
+def start(args, env, pattern):
+    """Starts a relay process and waits for the line that says where it listens."""
+    process = subprocess.Popen([BIN, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        line = process.stdout.readline()
+        lines.append(line)
+        found = re.search(pattern, line)
+        if found:
+            return process, found, lines
+    raise AssertionError("did not start: " + "".join(lines))
+
+
+@pytest.fixture(scope="module")
+def relay():
+    workdir = tempfile.mkdtemp(prefix="prisma-relay-console-")
+    env = dict(os.environ, PRISMA_RELAY_DATABASE=os.path.join(workdir, "relay.sqlite"))
+    token = subprocess.run([BIN, "token", "create", "console"], env=env, check=True, capture_output=True, text=True).stdout
+    key_id = re.search(r"^Access key ID: (\S+)$", token, re.M).group(1)
+    secret = re.search(r"^Secret key: (\S+)$", token, re.M).group(1)
+    sim, found, _ = start(["sim", "--port", "0", "--alerts", "400", "--rate-limit", "0"], env, r"API at (http://\S+) with")
+    sim_url = found.group(1)
+    sim_lines = [sim.stdout.readline() for _ in range(2)]
+    sim_key = re.search(r"Access key ID: (\S+)", sim_lines[0]).group(1)
+    sim_secret = re.search(r"Secret key: (\S+)", sim_lines[1]).group(1)
+    server, found, _ = start(["serve", "--port", "0"], env, r"serving on (http://127\.0\.0\.1:\d+)")
+    yield {"url": found.group(1), "key_id": key_id, "secret": secret, "sim_url": sim_url, "sim_key": sim_key,
+           "sim_secret": sim_secret}
+    server.terminate()
+    sim.terminate()
+    assert server.wait(timeout=30) == 0
+    sim.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900",
+                     "--force-device-scale-factor=1"]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.implicitly_wait(2)
+    yield driver
+    driver.quit()
+
+
+def shot(browser, name, width=1366):
+    os.makedirs(SHOTS, exist_ok=True)
+    browser.set_window_size(width, 900)
+    browser.execute_script("window.scrollTo(0, 0)")
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(width, min(max(height, 700), 2400))
+    browser.save_screenshot(os.path.join(SHOTS, name + ".png"))
+    browser.set_window_size(1366, 900)
+
+
+def click(browser, by, selector):
+    """Clicks a button or link and waits for the next page to replace this one."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    try:
+        browser.find_element(by, selector).click()
+    except WebDriverException as error:
+        # Chromium may report the clicked node gone when the navigation it started is that quick.
+        if "does not belong to the document" not in str(error):
+            raise
+    WebDriverWait(browser, 30).until(lambda _: replaced(page))
+
+
+def replaced(page):
+    """Whether the page an element belongs to has gone (Chromium says so in two ways)."""
+    try:
+        page.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+
+
+def field(browser, name):
+    return browser.find_element(By.NAME, name)
+
+
+def fill(browser, values):
+    for name, value in values.items():
+        element = field(browser, name)
+        element.clear()
+        element.send_keys(value)
+
+
+def error_next_to(browser, name):
+    """The error shown under a field, found through the field's aria-describedby."""
+    described = field(browser, name).get_attribute("aria-describedby")
+    assert described, "no error is attached to " + name
+    return browser.find_element(By.ID, described).text
+
+
+def sign_in(browser, relay):
+    browser.delete_all_cookies()
+    browser.get(relay["url"] + "/console")
+    assert "/console/login" in browser.current_url
+    fill(browser, {"keyId": relay["key_id"], "secret": relay["secret"]})
+    click(browser, By.CSS_SELECTOR, "main button[type=submit]")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Overview"
+
+
+def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
+    browser.get(relay["url"] + "/console/login")
+    shot(browser, "sign-in")
+    fill(browser, {"keyId": relay["key_id"], "secret": "not-the-secret"})
+    click(browser, By.CSS_SELECTOR, "main button[type=submit]")
+    assert "do not match" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    sign_in(browser, relay)
+
+    # A bad integration config shows the message next to the field.
+    browser.get(relay["url"] + "/console/integrations/new")
+    Select(field(browser, "type")).select_by_value("webhook")
+    click(browser, By.CSS_SELECTOR, "main button[type=submit]")
+    fill(browser, {"name": "soc-hook", "cfg.url": "not a url", "cfg.authToken": HOOK_TOKEN})
+    click(browser, By.CSS_SELECTOR, "main button.primary")
+    assert "must be an http(s) URL" in error_next_to(browser, "cfg.url")
+    assert HOOK_TOKEN not in browser.page_source
+    shot(browser, "integration-invalid")
+    fill(browser, {"cfg.url": relay["sim_url"] + "/demo/webhook", "cfg.authToken": HOOK_TOKEN})
+    click(browser, By.CSS_SELECTOR, "main button.primary")
+    assert "Integration soc-hook was saved" in browser.find_element(By.CSS_SELECTOR, ".flash").text
+
+    # A rule sending high-severity events to it.
+    browser.get(relay["url"] + "/console/rules/new")
+    fill(browser, {"name": "high to soc"})
+    browser.find_element(By.CSS_SELECTOR, "input[name=severities][value=high]").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=integrations]").click()
+    shot(browser, "rule-form")
+    click(browser, By.CSS_SELECTOR, "main button.primary")
+    assert "Rule high to soc was saved" in browser.find_element(By.CSS_SELECTOR, ".flash").text
+    shot(browser, "rules")
+
+    # With the rule in place, a connector: with a wrong secret, Test Connection says so, inline.
+    browser.get(relay["url"] + "/console/connectors/new")
+    fill(browser, {"name": "sim-cspm", "apiURL": relay["sim_url"], "accessKeyID": relay["sim_key"], "secretKey": "wrong-secret",
+                   "intervalSeconds": "3600"})
+    click(browser, By.CSS_SELECTOR, "button[value=test]")
+    result = browser.find_element(By.ID, "test-result").text
+    assert result.startswith("Connection failed"), result
+    shot(browser, "connector-test-failed")
+    # Fixed, it succeeds with a time; the secret never comes back to the browser.
+    fill(browser, {"secretKey": relay["sim_secret"]})
+    click(browser, By.CSS_SELECTOR, "button[value=test]")
+    result = browser.find_element(By.ID, "test-result").text
+    assert re.match(r"Connection successful at \d{4}-\d\d-\d\dT", result), result
+    assert relay["sim_secret"] not in browser.page_source
+    shot(browser, "connector-test-passed")
+    click(browser, By.CSS_SELECTOR, "button[value=save]")
+    assert "Connector sim-cspm was saved" in browser.find_element(By.CSS_SELECTOR, ".flash").text
+
+    # Poll now: the connector shows as Active with the events it collected (the scheduler may have polled it first).
+    browser.get(relay["url"] + "/console/connectors")
+    click(browser, By.XPATH, "//button[text()='Poll now']")
+    assert re.search(r"Polled sim-cspm: \d+ fetched, \d+ new events added", browser.find_element(By.CSS_SELECTOR, ".flash").text)
+    row = browser.find_element(By.XPATH, "//tr[td/a[text()='sim-cspm']]")
+    assert row.find_element(By.CSS_SELECTOR, ".badge").text == "Active"
+    total = row.find_elements(By.TAG_NAME, "td")[5].text
+    assert int(total) > 0, row.text
+    shot(browser, "connectors")
+    # On a phone the table keeps its essentials and the page does not scroll sideways.
+    browser.set_window_size(390, 844)
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shot(browser, "connectors-phone", width=390)
+
+    # The delivery engine sends the high-severity events; the events page says where each went.
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        browser.get(relay["url"] + "/console/events?severity=high")
+        if "soc-hook: delivered" in browser.page_source:
+            break
+        time.sleep(1)
+    assert "soc-hook: delivered" in browser.page_source
+    shot(browser, "events")
+    click(browser, By.CSS_SELECTOR, "table tbody tr td a")
+    assert browser.find_element(By.XPATH, "//h2[text()='Raw event from Prisma']")
+    assert "delivered" in browser.find_element(By.XPATH, "//h2[text()='Deliveries']/..").text
+    shot(browser, "event")
+
+    browser.get(relay["url"] + "/console/integrations")
+    assert "GREEN" in browser.find_element(By.XPATH, "//tr[td/a[text()='soc-hook']]").text
+    shot(browser, "integrations")
+    browser.get(relay["url"] + "/console")
+    assert browser.find_element(By.CSS_SELECTOR, ".chart svg")
+    shot(browser, "overview")
+
+    # No secret in any page.
+    for path in ["/console", "/console/connectors", "/console/connectors/sim-cspm/edit", "/console/integrations",
+                 "/console/rules", "/console/events"]:
+        browser.get(relay["url"] + path)
+        for secret in [relay["sim_secret"], HOOK_TOKEN, relay["secret"]]:
+            assert secret not in browser.page_source, path
+    browser.get(relay["url"] + "/console/integrations")
+    click(browser, By.XPATH, "//a[text()='soc-hook']")
+    assert field(browser, "cfg.authToken").get_attribute("value") == "********"
+    shot(browser, "integration-edit")
+
+
+def test_a_form_without_a_valid_csrf_token_is_refused(relay, browser):
+    sign_in(browser, relay)
+    session = browser.get_cookie("relay_session")
+    assert session["httpOnly"] and session["sameSite"] == "Strict"
+    for token in [None, "forged"]:
+        form = {"name": "x", "type": "cspm"}
+        if token:
+            form["csrf"] = token
+        request = urllib.request.Request(
+            relay["url"] + "/console/connectors", data=urllib.parse.urlencode(form).encode(), method="POST",
+            headers={"Cookie": "relay_session=" + session["value"], "Content-Type": "application/x-www-form-urlencoded"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request)
+        assert refused.value.code == 403
+        assert "CSRF" in refused.value.read().decode()
