@@ -18,6 +18,10 @@ public protocol RelayStore: Sendable {
     /// one for the integrations the enabled rules route it to, and — when `cursor` is given — moves the connector's
     /// cursor to it, all in one transaction. Returns how many were new.
     func commit(events: [NormalizedEvent], connector: String, cursor: Int64?) async throws -> Int
+    /// Keeps findings that could not be normalized, once each (the same finding seen again is not added twice).
+    func recordRejected(_ findings: [RejectedFinding]) async throws
+    /// Rejected findings, newest first.
+    func rejectedFindings(connector: String?) async throws -> [RejectedFinding]
     /// Records the end of a poll at `time` (epoch ms).
     func recordPoll(connector: String, at time: Int64, outcome: PollOutcome) async throws
     /// The connector's status, counts and cursor.
@@ -77,6 +81,22 @@ public protocol RelayStore: Sendable {
     func deliveries(eventID: String) async throws -> [DeliveryState]
     /// Events per hour (by when Prisma last changed them) and severity since `since` (epoch ms).
     func hourlyCounts(since: Int64) async throws -> [HourlyCount]
+}
+
+/// A finding Prisma returned that the relay could not turn into an event (e.g. an alert without an id): kept
+/// whole with the reason, never silently dropped, and shown in the connector's status.
+public struct RejectedFinding: Sendable, Equatable {
+    public var connector: String
+    public var reason: String
+    public var raw: JSONValue
+    /// Epoch milliseconds.
+    public var rejectedAt: Int64
+    public init(connector: String, reason: String, raw: JSONValue, rejectedAt: Int64) {
+        self.connector = connector
+        self.reason = reason
+        self.raw = raw
+        self.rejectedAt = rejectedAt
+    }
 }
 
 /// An event's delivery to one integration.

@@ -8,7 +8,7 @@ import RelayStore
 struct ConnectorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connector", abstract: "Add, inspect, test and poll Prisma Cloud connectors.",
-        subcommands: [Add.self, List.self, Test.self, Poll.self, Status.self, Remove.self])
+        subcommands: [Add.self, List.self, Test.self, Poll.self, Status.self, Rejected.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -138,7 +138,27 @@ struct ConnectorCommand: AsyncParsableCommand {
                     Total events:     \(state.totalEvents)
                     Collected up to:  \(displayTime(state.cursor))
                     Last error:       \(state.lastError ?? "none")
+                    Rejected:         \(state.rejectedFindings == 0 ? "none" : "\(state.rejectedFindings) findings Prisma sent could not be read: prisma-relay connector rejected \(config.name)")
                     """)
+            }
+        }
+    }
+
+    struct Rejected: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the findings a connector could not read (e.g. an alert without an id), whole, with the reason.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument var name: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let app = try db.open()
+                _ = try await app.connector(named: name)
+                let rejected = try await app.store.rejectedFindings(connector: name)
+                if rejected.isEmpty { print("\(name): no rejected findings") }
+                for finding in rejected {
+                    print("\(displayTime(finding.rejectedAt))  \(finding.reason)\n\(finding.raw.jsonString())")
+                }
             }
         }
     }

@@ -19,6 +19,9 @@ public struct RelayMetrics: Sendable {
             .increment()
         Counter(label: "prisma_relay_pages_total", dimensions: label, factory: factory).increment(by: report.pages)
         Counter(label: "prisma_relay_events_added_total", dimensions: label, factory: factory).increment(by: report.added)
+        if report.rejected > 0 {
+            Counter(label: "prisma_relay_findings_rejected_total", dimensions: label, factory: factory).increment(by: report.rejected)
+        }
         if let error {
             Counter(label: "prisma_relay_poll_errors_total", dimensions: label + [("kind", Self.kind(of: error))], factory: factory).increment()
         }
@@ -59,7 +62,6 @@ public struct RelayMetrics: Sendable {
             case .unreachable: "unreachable"
             case .tenantPathMissing: "tenant_path"
             }
-        case is PollError: "unusable_finding"
         default: "store"
         }
     }

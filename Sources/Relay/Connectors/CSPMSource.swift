@@ -40,10 +40,9 @@ public struct CSPMSource: FindingSource {
         let prismaConsole = PrismaAPIHost.consoleURL(apiURL: config.apiURL)
         for try await alerts in client.alertPages(Self.query(window: window, config: config), path: config.alertPath) {
             let observed = observedAt()
-            let events = try normalizeAll(alerts.items) { alert throws(NormalizationError) in
+            try await page(normalizeAll(alerts.items, bytes: alerts.byteCount) { alert throws(NormalizationError) in
                 try AlertNormalizer.normalize(alert, connector: config.name, observedAt: observed, console: prismaConsole)
-            }
-            try await page(SourcePage(events: events, bytes: alerts.byteCount))
+            })
         }
         guard config.includeIncidents else { return }
         let console: String

@@ -18,6 +18,7 @@ extension ConnectorConfig {
         object["totalEvents"] = .int(state.totalEvents)
         object["collectedUpTo"] = .optional(state.cursor.map(Timestamp.rfc3339(epochMilliseconds:)))
         object["lastError"] = .optional(state.lastError)
+        object["rejectedFindings"] = .int(Int64(state.rejectedFindings))
         return .object(object)
     }
 

@@ -15,19 +15,24 @@ public protocol FindingSource: Sendable {
 /// One page of findings, normalized.
 public struct SourcePage: Sendable {
     public var events: [NormalizedEvent]
+    /// Findings that could not be normalized, whole, with the reason.
+    public var rejected: [(raw: JSONValue, reason: String)] = []
     /// Bytes of JSON the page was read from.
     public var bytes: Int
 }
 
-/// Normalizes a page, failing the poll when an item cannot be identified (the window is then retried).
+/// Normalizes a page; an item that cannot be identified is set aside with the reason, so that one malformed
+/// finding neither blocks the connector nor disappears.
 func normalizeAll(
-    _ items: [JSONValue], with normalize: (JSONValue) throws(NormalizationError) -> NormalizedEvent
-) throws -> [NormalizedEvent] {
-    try items.map { item in
+    _ items: [JSONValue], bytes: Int, with normalize: (JSONValue) throws(NormalizationError) -> NormalizedEvent
+) -> SourcePage {
+    var page = SourcePage(events: [], bytes: bytes)
+    for item in items {
         do {
-            return try normalize(item)
+            page.events.append(try normalize(item))
         } catch {
-            throw PollError.unusableFinding("\(error)")
+            page.rejected.append((item, "\(error)"))
         }
     }
+    return page
 }

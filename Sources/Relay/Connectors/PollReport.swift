@@ -10,6 +10,8 @@ public struct PollReport: Sendable, Equatable {
     public var bytes = 0
     /// Events that were not stored before.
     public var added = 0
+    /// Findings that could not be identified, kept as rejected findings.
+    public var rejected = 0
     /// Why the poll stopped early, in an operator's words; nil when it completed.
     public var error: String?
 

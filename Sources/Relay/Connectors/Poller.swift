@@ -46,6 +46,17 @@ public struct Poller: Sendable {
             report = PollReport(windowStart: window.lowerBound, windowEnd: window.upperBound)
             var pending: [NormalizedEvent] = []
             try await source.collect(window: window, observedAt: clock) { page in
+                if !page.rejected.isEmpty {
+                    // Kept before the cursor can move past them: visible in the status, never lost.
+                    let now = clock()
+                    try await store.recordRejected(page.rejected.map {
+                        RejectedFinding(connector: config.name, reason: $0.reason, raw: $0.raw, rejectedAt: now)
+                    })
+                    report.rejected += page.rejected.count
+                    logger.warning(
+                        "findings rejected", metadata: ["connector": .string(config.name), "count": .stringConvertible(page.rejected.count),
+                                                        "reason": .string(page.rejected[0].reason)])
+                }
                 // The previous page is stored only now, so that the last page can carry the cursor.
                 report.added += try await store.commit(events: pending, connector: config.name, cursor: nil)
                 pending = page.events
@@ -68,17 +79,5 @@ public struct Poller: Sendable {
             try? await store.recordPoll(connector: config.name, at: clock(), outcome: .failure(message: message))
         }
         return report
-    }
-}
-
-/// A poll that had to stop for a reason of its own.
-enum PollError: Error, CustomStringConvertible {
-    case unusableFinding(String)
-
-    var description: String {
-        switch self {
-        case .unusableFinding(let detail):
-            "Prisma Cloud returned a finding the relay cannot identify (\(detail)); the window will be retried and nothing after it is skipped"
-        }
     }
 }

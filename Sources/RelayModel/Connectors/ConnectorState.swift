@@ -25,10 +25,12 @@ public struct ConnectorState: Sendable, Equatable {
     public var lastError: String?
     /// The end of the last fully collected window, in epoch milliseconds.
     public var cursor: Int64?
+    /// Findings Prisma returned that the relay could not identify, kept as rejected findings.
+    public var rejectedFindings: Int
 
     public init(
         status: Status = .pending, lastPollAt: Int64? = nil, lastSuccessAt: Int64? = nil, lastEventsAdded: Int = 0,
-        totalEvents: Int = 0, lastError: String? = nil, cursor: Int64? = nil
+        totalEvents: Int = 0, lastError: String? = nil, cursor: Int64? = nil, rejectedFindings: Int = 0
     ) {
         self.status = status
         self.lastPollAt = lastPollAt
@@ -37,5 +39,6 @@ public struct ConnectorState: Sendable, Equatable {
         self.totalEvents = totalEvents
         self.lastError = lastError
         self.cursor = cursor
+        self.rejectedFindings = rejectedFindings
     }
 }

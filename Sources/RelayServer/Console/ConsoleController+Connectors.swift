@@ -18,13 +18,10 @@ extension ConsoleController {
         console.post("connectors/:name/disable") { _, context in try await setConnector(context, enabled: false) }
         console.get("connectors/:name/delete") { _, context in
             let name = try context.parameters.require("name")
-            var page = await base(context, section: "Connectors")
-            page["heading"] = "Delete connector \(name)"
-            page["question"] = "Polling stops and the connector's cursor is forgotten. The events it collected stay."
-            page["action"] = "/console/connectors/\(ConsoleFormat.segment(name))/delete"
-            page["confirmLabel"] = "Delete \(name)"
-            page["back"] = "/console/connectors"
-            return renderer.page("confirm", page)
+            return await confirmDelete(
+                context, section: "Connectors", what: "connector \(name)",
+                question: "Polling stops and the connector's cursor is forgotten. The events it collected stay.",
+                action: "/console/connectors/\(ConsoleFormat.segment(name))/delete", back: "/console/connectors")
         }
         console.post("connectors/:name/delete") { _, context in
             let name = try context.parameters.require("name")
@@ -44,6 +41,7 @@ extension ConsoleController {
                 "name": config.name, "pathName": ConsoleFormat.segment(config.name),
                 "typeLabel": config.type == .cspm ? "CSPM alerts" : "Compute incidents", "apiURL": config.apiURL,
                 "status": state.status.rawValue, "badge": ConsoleFormat.badge(state.status), "lastError": state.lastError ?? "",
+                "rejected": state.rejectedFindings == 0 ? "" : "\(state.rejectedFindings) findings from Prisma could not be read and were kept aside (prisma-relay connector rejected \(config.name))",
                 "lastPoll": ConsoleFormat.time(state.lastPollAt), "lastSuccess": ConsoleFormat.time(state.lastSuccessAt),
                 "lastAdded": state.lastEventsAdded, "total": state.totalEvents,
                 "lag": state.cursor.map { ConsoleFormat.age(now - $0) } ?? "—",

@@ -40,13 +40,10 @@ extension ConsoleController {
         console.get("integrations/:id/delete") { _, context in
             let id = try context.parameters.require("id")
             let name = try await app.store.integration(id: id)?.name ?? id
-            var page = await base(context, section: "Integrations")
-            page["heading"] = "Delete integration \(name)"
-            page["question"] = "Events waiting for it are no longer sent. Rules that send to it must be changed first."
-            page["action"] = "/console/integrations/\(id)/delete"
-            page["confirmLabel"] = "Delete \(name)"
-            page["back"] = "/console/integrations"
-            return renderer.page("confirm", page)
+            return await confirmDelete(
+                context, section: "Integrations", what: "integration \(name)",
+                question: "Events waiting for it are no longer sent. Rules that send to it must be changed first.",
+                action: "/console/integrations/\(id)/delete", back: "/console/integrations")
         }
         console.post("integrations/:id/delete") { _, context in
             let id = try context.parameters.require("id")
@@ -95,15 +92,17 @@ extension ConsoleController {
         page["type"] = type.rawValue
         page["action"] = existing.map { "/console/integrations/\($0.id)" } ?? "/console/integrations"
         page["formErrors"] = formErrors
-        var common: [[String: Any]] = [
-            ["name": "name", "label": "Name", "isInput": true, "inputType": "text", "required": true,
-             "value": typed?["name"] ?? existing?.name ?? "", "error": errors["name"] as Any],
+        var nameField: [String: Any] = [
+            "name": "name", "label": "Name", "isInput": true, "inputType": "text", "required": true, "value": typed?["name"] ?? existing?.name ?? "",
+        ]
+        if let error = errors["name"] { nameField["error"] = error }
+        let common: [[String: Any]] = [
+            nameField,
             ["name": "description", "label": "Description", "isInput": true, "inputType": "text", "required": false,
              "value": typed?["description"] ?? existing?.description ?? ""],
             ["name": "enabled", "label": "Enabled: send events to it", "isCheckbox": true,
              "checked": typed.map { $0.checked("enabled") } ?? existing?.enabled ?? true],
         ]
-        if errors["name"] == nil { common[0]["error"] = nil }
         let shown = existing.map { schema.masked($0.config) } ?? [:]
         page["fields"] = common + IntegrationForm.fields(schema, shown: shown, typed: typed, errors: errors)
         return renderer.page("integration-form", page, status: errors.isEmpty && formErrors.isEmpty ? .ok : .unprocessableContent)

@@ -25,14 +25,11 @@ extension ConsoleController {
         }
         console.get("rules/:id/delete") { _, context in
             let id = try context.parameters.require("id")
-            var page = await base(context, section: "Rules")
             let name = try await app.store.rule(id: id)?.name ?? id
-            page["heading"] = "Delete rule \(name)"
-            page["question"] = "New events stop going where this rule sends them. Deliveries already queued still go out."
-            page["action"] = "/console/rules/\(id)/delete"
-            page["confirmLabel"] = "Delete \(name)"
-            page["back"] = "/console/rules"
-            return renderer.page("confirm", page)
+            return await confirmDelete(
+                context, section: "Rules", what: "rule \(name)",
+                question: "New events stop going where this rule sends them. Deliveries already queued still go out.",
+                action: "/console/rules/\(id)/delete", back: "/console/rules")
         }
         console.post("rules/:id/delete") { _, context in
             try await app.store.removeRule(id: try context.parameters.require("id"))

@@ -46,6 +46,17 @@ struct ConsoleController {
         return ConsoleRenderer.redirect(location)
     }
 
+    /// Asks before deleting: `question` says what deleting does; the form posts to `action`.
+    func confirmDelete(_ context: RelayRequestContext, section: String, what: String, question: String, action: String, back: String) async -> Response {
+        var page = await base(context, section: section)
+        page["heading"] = "Delete \(what)"
+        page["question"] = question
+        page["action"] = action
+        page["confirmLabel"] = "Delete"
+        page["back"] = back
+        return renderer.page("confirm", page)
+    }
+
     /// A page for something that does not exist.
     func notFound(_ context: RelayRequestContext, _ text: String, back: String) async -> Response {
         var page = await base(context, section: "")

@@ -29,7 +29,9 @@ public actor ConsoleSessions {
     static func token() -> String { SymmetricKey(size: .bits256).withUnsafeBytes { Base64URL.encode($0) } }
 
     func open(keyID: String, keyName: String) -> ConsoleSession {
-        let session = ConsoleSession(id: Self.token(), keyID: keyID, keyName: keyName, csrf: Self.token(), expiresAt: clock() + Self.lifetime)
+        let now = clock()
+        for (id, session) in sessions where session.expiresAt <= now { close(id) }
+        let session = ConsoleSession(id: Self.token(), keyID: keyID, keyName: keyName, csrf: Self.token(), expiresAt: now + Self.lifetime)
         sessions[session.id] = session
         return session
     }

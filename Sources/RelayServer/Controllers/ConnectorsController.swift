@@ -53,6 +53,17 @@ struct ConnectorsController {
                 return JSONResponse.empty(.noContent)
             }
         }
+        group.get(":name/rejected") { _, context in
+            try await handle {
+                let name = try context.parameters.require("name")
+                _ = try await app.connector(named: name)
+                return JSONResponse.ok(.array(try await app.store.rejectedFindings(connector: name).map {
+                    .object([
+                        "reason": .string($0.reason), "rejectedAt": .string(Timestamp.rfc3339(epochMilliseconds: $0.rejectedAt)), "finding": $0.raw,
+                    ])
+                }))
+            }
+        }
         group.post(":name/test") { _, context in
             try await handle {
                 let result = try await app.test(try context.parameters.require("name"))

@@ -102,6 +102,18 @@ enum SQLiteMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v4-rejected-findings") { db in
+            try db.execute(sql: """
+                CREATE TABLE rejected_finding (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    connector TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    rejected_at INTEGER NOT NULL
+                );
+                CREATE INDEX rejected_by_connector ON rejected_finding(connector, rejected_at DESC);
+                """)
+        }
         return migrator
     }
 }

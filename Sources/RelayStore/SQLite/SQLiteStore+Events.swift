@@ -58,7 +58,8 @@ extension SQLiteStore {
         try await pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT s.*, json_extract(c.config, '$.enabled') AS enabled,
-                       (SELECT COUNT(*) FROM event e WHERE e.connector = s.connector) AS total
+                       (SELECT COUNT(*) FROM event e WHERE e.connector = s.connector) AS total,
+                       (SELECT COUNT(*) FROM rejected_finding r WHERE r.connector = s.connector) AS rejected
                 FROM connector_state s JOIN connector c ON c.name = s.connector WHERE s.connector = ?
                 """, arguments: [connector])
             else { throw StoreError.unknownConnector(connector) }
@@ -70,7 +71,7 @@ extension SQLiteStore {
             return ConnectorState(
                 status: status, lastPollAt: lastPoll, lastSuccessAt: row["last_success_at"],
                 lastEventsAdded: row["last_events_added"], totalEvents: row["total"], lastError: lastError,
-                cursor: row["cursor"])
+                cursor: row["cursor"], rejectedFindings: row["rejected"])
         }
     }
 
@@ -157,6 +158,32 @@ extension SQLiteStore {
                 """, arguments: [since]
             ).compactMap { row in
                 Severity(rawValue: row["severity"]).map { HourlyCount(hour: row["hour"], severity: $0, count: row["n"]) }
+            }
+        }
+    }
+
+    public func recordRejected(_ findings: [RejectedFinding]) async throws {
+        guard !findings.isEmpty else { return }
+        try await pool.write { db in
+            for finding in findings {
+                let body = finding.raw.jsonString()
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO rejected_finding (id, connector, reason, body, rejected_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [EventID.digest([finding.connector, body]), finding.connector, finding.reason, body, finding.rejectedAt])
+            }
+        }
+    }
+
+    public func rejectedFindings(connector: String?) async throws -> [RejectedFinding] {
+        try await pool.read { db in
+            let filter = connector == nil ? "" : "WHERE connector = ?"
+            return try Row.fetchAll(
+                db, sql: "SELECT connector, reason, body, rejected_at FROM rejected_finding \(filter) ORDER BY rejected_at DESC, id",
+                arguments: connector.map { [$0] } ?? []
+            ).map {
+                RejectedFinding(
+                    connector: $0["connector"], reason: $0["reason"], raw: (try? JSONValue.parse($0["body"] as String)) ?? .null,
+                    rejectedAt: $0["rejected_at"])
             }
         }
     }
