@@ -33,8 +33,9 @@ struct APIHarness: Sendable {
     var bearer: HTTPFields { [.authorization: "Bearer \(keyID):\(secret)", .contentType: "application/json"] }
 
     /// Runs `body` with a client of the in-process router.
-    func run(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await Application(router: try RelayServer.buildRouter(app: app, signingKey: signingKey, registry: registry)).test(.router, body)
+    func run(secure: Bool = false, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await Application(router: try RelayServer.buildRouter(app: app, signingKey: signingKey, registry: registry, secure: secure))
+            .test(.router, body)
     }
 }
 

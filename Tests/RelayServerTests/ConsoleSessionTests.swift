@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("Console sessions and forms")
+struct ConsoleSessionTests {
+    /// The login form's CSRF token and the cookie it is bound to.
+    static func loginForm(_ client: any TestClientProtocol) async throws -> (token: String, cookie: String) {
+        let page = try await client.execute(uri: "/console/login", method: .get)
+        let html = String(buffer: page.body)
+        let token = try #require(html.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+        let cookie = try #require(page.headers[.setCookie]?.split(separator: ";").first)
+        return (String(token), String(cookie))
+    }
+
+    static func form(_ fields: [String: String]) -> ByteBuffer {
+        ByteBuffer(string: fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&"))
+    }
+
+    @Test("pages need a session; signing in over HTTPS sets a Secure, HttpOnly, SameSite=Strict cookie that opens them")
+    func secureSession() async throws {
+        let h = try await APIHarness()
+        try await h.run(secure: true) { client in
+            let anonymous = try await client.execute(uri: "/console/connectors", method: .get)
+            #expect(anonymous.status == .seeOther && anonymous.headers[.location] == "/console/login")
+            let (token, cookie) = try await Self.loginForm(client)
+            let signIn = try await client.execute(
+                uri: "/console/login", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
+                body: Self.form(["csrf": token, "keyId": h.keyID, "secret": h.secret]))
+            #expect(signIn.status == .seeOther)
+            let session = try #require(signIn.headers[.setCookie])
+            #expect(session.hasPrefix("relay_session=") && session.contains("Secure") && session.contains("HttpOnly") && session.contains("SameSite=Strict"))
+            let page = try await client.execute(
+                uri: "/console/connectors", method: .get, headers: [.cookie: String(session.split(separator: ";")[0])])
+            #expect(page.status == .ok && String(buffer: page.body).contains("Collection status"))
+            #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+        }
+    }
+
+    @Test("the sign-in form is refused without its CSRF cookie, and a wrong secret signs nobody in")
+    func signInRefusals() async throws {
+        let h = try await APIHarness()
+        try await h.run { client in
+            let (token, cookie) = try await Self.loginForm(client)
+            let noCookie = try await client.execute(
+                uri: "/console/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: Self.form(["csrf": token, "keyId": h.keyID, "secret": h.secret]))
+            #expect(noCookie.status == .forbidden)
+            let wrong = try await client.execute(
+                uri: "/console/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
+                body: Self.form(["csrf": token, "keyId": h.keyID, "secret": "nope"]))
+            #expect(wrong.status == .unauthorized && wrong.headers[.setCookie]?.hasPrefix("relay_session=") != true)
+        }
+    }
+}
