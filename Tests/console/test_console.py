@@ -62,6 +62,7 @@ def relay():
 @pytest.fixture(scope="module")
 def browser():
     options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900",
                      "--force-device-scale-factor=1"]:
         options.add_argument(argument)
