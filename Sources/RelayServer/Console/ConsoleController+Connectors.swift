@@ -118,7 +118,7 @@ extension ConsoleController {
     func connectorConfig(_ form: FormData, existing: String?, session: ConsoleSession?) async throws -> ConnectorConfig {
         let base = try await existing.asyncMap { try await app.connector(named: $0) }
         var secret = form["secretKey"]
-        if secret == Secret.mask, let session, let draft = await sessions.draftSecret(session.id) { secret = draft }
+        if secret == Secret.mask, let session, let draft = await sessions.draftSecret(session.id, form: existing ?? "new") { secret = draft }
         var json: JSONObject = [
             "type": .string(form["type"] ?? "cspm"), "apiURL": .string(form["apiURL"] ?? ""), "accessKeyID": .string(form["accessKeyID"] ?? ""),
             "includeIncidents": .bool(form.checked("includeIncidents")),
@@ -138,9 +138,9 @@ extension ConsoleController {
     }
 
     /// What the form shows again: everything typed, the secret as the mask (kept server-side for Save).
-    func redisplay(_ form: FormData, _ context: RelayRequestContext) async -> FormData {
+    func redisplay(_ form: FormData, _ context: RelayRequestContext, existing: String?) async -> FormData {
         guard let secret = form["secretKey"], secret != Secret.mask, let session = context.session else { return form }
-        await sessions.keepDraftSecret(session.id, secret)
+        await sessions.keepDraftSecret(session.id, form: existing ?? "new", secret)
         return form.setting("secretKey", Secret.mask)
     }
 
@@ -149,9 +149,9 @@ extension ConsoleController {
         do {
             let config = try await connectorConfig(form, existing: existing, session: context.session).validated()
             let result = await app.test(config: config)
-            return await connectorForm(context, values: await redisplay(form, context), existing: existing, test: result)
+            return await connectorForm(context, values: await redisplay(form, context, existing: existing), existing: existing, test: result)
         } catch let errors as ConfigErrors {
-            return await connectorForm(context, values: await redisplay(form, context), existing: existing, errors: Self.fieldErrors(errors))
+            return await connectorForm(context, values: await redisplay(form, context, existing: existing), existing: existing, errors: Self.fieldErrors(errors))
         }
     }
 
@@ -160,12 +160,13 @@ extension ConsoleController {
         do {
             let config = try await connectorConfig(form, existing: existing, session: context.session)
             let warnings = existing == nil ? try await app.addConnector(config) : try await app.updateConnector(config)
+            if let session = context.session { await sessions.dropDraftSecret(session.id, form: existing ?? "new") }
             let note = warnings.isEmpty ? "" : " Note: " + warnings.joined(separator: " ")
             return await done(context, "/console/connectors", "Connector \(config.name) was saved.\(note)")
         } catch let errors as ConfigErrors {
-            return await connectorForm(context, values: await redisplay(form, context), existing: existing, errors: Self.fieldErrors(errors))
+            return await connectorForm(context, values: await redisplay(form, context, existing: existing), existing: existing, errors: Self.fieldErrors(errors))
         } catch StoreError.connectorExists(let name) {
-            return await connectorForm(context, values: await redisplay(form, context), existing: existing, errors: ["name": "\(name) is taken: names are unique"])
+            return await connectorForm(context, values: await redisplay(form, context, existing: existing), existing: existing, errors: ["name": "\(name) is taken: names are unique"])
         }
     }
 

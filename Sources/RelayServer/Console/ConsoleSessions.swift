@@ -16,8 +16,9 @@ public struct ConsoleSession: Sendable {
 public actor ConsoleSessions {
     private var sessions: [String: ConsoleSession] = [:]
     /// A secret typed into a form that was answered without saving (Test Connection, a validation error), so the page
-    /// can show the mask instead of the secret and Save still has it.
-    private var draftSecrets: [String: String] = [:]
+    /// can show the mask instead of the secret and Save still has it; by session, then by form (a connector's name,
+    /// or "new").
+    private var draftSecrets: [String: [String: String]] = [:]
     /// A message for a session's next page (after a redirect).
     private var flashes: [String: (kind: String, text: String)] = [:]
     let clock: @Sendable () -> Int64
@@ -56,8 +57,9 @@ public actor ConsoleSessions {
 
     func flash(_ id: String, _ kind: String, _ text: String) { flashes[id] = (kind, text) }
 
-    func keepDraftSecret(_ id: String, _ secret: String) { draftSecrets[id] = secret }
-    func draftSecret(_ id: String) -> String? { draftSecrets[id] }
+    func keepDraftSecret(_ id: String, form: String, _ secret: String) { draftSecrets[id, default: [:]][form] = secret }
+    func draftSecret(_ id: String, form: String) -> String? { draftSecrets[id]?[form] }
+    func dropDraftSecret(_ id: String, form: String) { draftSecrets[id]?[form] = nil }
 
     /// The waiting message, once.
     func takeFlash(_ id: String) -> (kind: String, text: String)? {
