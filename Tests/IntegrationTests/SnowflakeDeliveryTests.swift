@@ -31,8 +31,9 @@ struct SnowflakeDeliveryTests {
                 "username": .string("xy12345.relay_user"), "hostUrl": .string(server.url), "pipename": .string(pipe),
                 "stagingIntegrationId": .string("stage-s3"), "privateKey": .string(try key("test-rsa-key-encrypted.pem")),
                 "passphrase": .string("relay-test-passphrase"), "rollUpInterval": .int(15),
-            // A window that has begun before now, so the tokens signed after it closes are not from the future.
-            ]), environment: account.environment, startingAt: now - now % 900_000 - 900_000)
+            // Two windows back, so that the clock stays behind the wall clock (which Snowpipe checks a JWT's iat
+            // against) however far the tests move it.
+            ]), environment: account.environment, startingAt: now - now % 900_000 - 1_800_000)
         if staging {
             try await rig.store.addIntegration(Integration(
                 id: "stage-s3", name: "stage", type: .awsS3,
