@@ -126,9 +126,9 @@ extension ConsoleController {
         if base == nil { json["name"] = .string(form["name"] ?? "") }
         if let secret { json["secretKey"] = .string(secret) }
         if let interval = form["intervalSeconds"] { json["intervalSeconds"] = Int64(interval).map { .int($0) } ?? .string(interval) }
-        json["computeURL"] = form["computeURL"].map(JSONValue.string) ?? .null
         var config = try ConnectorConfig(json: .object(json), base: base)
-        if form["computeURL"] == nil { config.computeURL = nil }
+        // The form always shows this field: empty means none.
+        config.computeURL = form["computeURL"]
         return config
     }
 

@@ -83,12 +83,17 @@ public struct S3Destination: Destination {
         }
     }
 
-    /// "Test" writes its event at once, to `<prefix>prisma-relay-test-<integration>.json.gz`.
+    /// Where "Test" writes its event: `<prefix>/prisma-relay-test-<integration>.json.gz`.
+    var testKey: String {
+        let prefix = location.prefix
+        return prefix + (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + "prisma-relay-test-\(integrationID).json.gz"
+    }
+
+    /// "Test" writes its event at once, outside the windows.
     public func deliverTest(_ item: QueuedDelivery, over http: HTTPExchange) async -> BatchOutcome {
         do {
             let body = try object(for: [item]).body
-            return .all(await put(key: location.prefix + (location.prefix.isEmpty || location.prefix.hasSuffix("/") ? "" : "/")
-                + "prisma-relay-test-\(integrationID).json.gz", body: body, over: http))
+            return .all(await put(key: testKey, body: body, over: http))
         } catch {
             return .all(.rejected(reason: "the object could not be built: \(error)", statusCode: nil))
         }

@@ -67,7 +67,7 @@ public struct SnowflakeDestination: Destination {
     public func deliverTest(_ item: QueuedDelivery, over http: HTTPExchange) async -> BatchOutcome {
         do {
             let body = try stage.object(for: [item]).body
-            return .all(await load(key: stage.location.prefix + "prisma-relay-test-\(stage.integrationID).json.gz", body: body, over: http))
+            return .all(await load(key: stage.testKey, body: body, over: http))
         } catch {
             return .all(.rejected(reason: "the file could not be built: \(error)", statusCode: nil))
         }
@@ -84,7 +84,7 @@ public struct SnowflakeDestination: Destination {
         let staged = await stage.put(key: key, body: body, over: http)
         guard staged == .delivered else { return staged }
         // Paths are relative to the stage, which points at the staging integration's s3Uri.
-        let path = String(key.dropFirst(stage.location.prefix.count))
+        let path = String(key.dropFirst(stage.location.prefix.count).drop(while: { $0 == "/" }))
         switch await http.send(insertFiles(path: path, size: body.count, user: user, token: token)) {
         case .failure(let failure): return failure.outcome
         case .success(let response): return Self.classify(response, fingerprintOf: user)
