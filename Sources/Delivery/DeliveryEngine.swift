@@ -88,6 +88,7 @@ public struct DeliveryEngine: Sendable {
         case .azureServiceBusQueue: ServiceBusDestination(config: integration.config, azure: azure, clock: clock)
         case .googleCSCC: SCCDestination(config: integration.config, google: google, base: endpoints.googleSCC)
         case .snowflake: await snowflake(integration)
+        case .serviceNow: ServiceNowDestination(config: integration.config)
         default: nil
         }
     }
