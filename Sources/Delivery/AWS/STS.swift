@@ -41,11 +41,10 @@ struct STS {
         case .success(let answer): response = answer
         case .failure(let failure): throw CredentialError("\(call) failed: could not reach \(failure.url): \(failure.error)", temporary: true)
         }
-        guard response.status == 200 else {
-            let (code, text) = AWSXML.error(in: response.body)
-            let temporary = RetryPolicy.isRetryable(status: response.status) || ["Throttling", "ThrottlingException"].contains(code ?? "")
-            let hint = code == "AccessDenied" ? " (check the role's trust policy: it must trust the relay's identity with this externalId)" : ""
-            throw CredentialError("\(call) was refused (HTTP \(response.status)) \(text)\(hint)", temporary: temporary)
+        if let error = AWSError(response) {
+            let temporary = error.status >= 500 || error.status == 429 || AWSError.temporaryCodes.contains(error.code)
+            let hint = error.code == "AccessDenied" ? " (check the role's trust policy: it must trust the relay's identity with this externalId)" : ""
+            throw CredentialError("\(call) was refused (HTTP \(error.status)) \(error.code): \(error.message)\(hint)", temporary: temporary)
         }
         guard let key = AWSXML.first("AccessKeyId", in: response.body), let secret = AWSXML.first("SecretAccessKey", in: response.body) else {
             throw CredentialError("\(call) answered without credentials", temporary: true)
