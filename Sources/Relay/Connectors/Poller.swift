@@ -40,6 +40,8 @@ public struct Poller: Sendable {
         var cursor: Int64?
         var failure: (any Error)?
         defer { metrics.pollFinished(connector: config.name, report: report, error: failure, cursor: cursor, now: clock()) }
+        // The page being stored while the next one is fetched and normalized.
+        var storing: Task<Int, any Error>?
         do {
             cursor = try await store.state(of: config.name).cursor
             let window = Self.window(cursor: cursor, now: started, config: config)
@@ -57,13 +59,20 @@ public struct Poller: Sendable {
                         "findings rejected", metadata: ["connector": .string(config.name), "count": .stringConvertible(page.rejected.count),
                                                         "reason": .string(page.rejected[0].reason)])
                 }
-                // The previous page is stored only now, so that the last page can carry the cursor.
-                report.added += try await store.commit(events: pending, connector: config.name, cursor: nil)
+                // The previous page is stored while the source fetches the next one (pages are still stored one at a
+                // time, in order); the last page is held back so that it can carry the cursor.
+                if let storing { report.added += try await storing.value }
+                let previous = pending
+                storing = previous.isEmpty ? nil : Task { [store, name = config.name] in
+                    try await store.commit(events: previous, connector: name, cursor: nil)
+                }
                 pending = page.events
                 report.pages += 1
                 report.fetched += page.events.count
                 report.bytes += page.bytes
             }
+            if let storing { report.added += try await storing.value }
+            storing = nil
             report.added += try await store.commit(events: pending, connector: config.name, cursor: window.upperBound)
             cursor = window.upperBound
             try await store.recordPoll(connector: config.name, at: clock(), outcome: .success(added: report.added))
@@ -72,6 +81,8 @@ public struct Poller: Sendable {
                 metadata: ["connector": .string(config.name), "pages": .stringConvertible(report.pages),
                            "fetched": .stringConvertible(report.fetched), "added": .stringConvertible(report.added)])
         } catch {
+            // A page already being stored finishes first (its events count as stored; the cursor stays).
+            _ = try? await storing?.value
             failure = error
             let message = String(describing: error)
             report.error = message
