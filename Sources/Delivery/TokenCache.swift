@@ -25,7 +25,7 @@ extension TokenCache {
         refused: (Int, String) -> String
     ) async throws(CredentialError) -> String {
         if let cached = token(for: scope, now: now) { return cached }
-        let body = form.map { "\($0.0)=\(SigV4.encode($0.1))" }.joined(separator: "&")
+        let body = FormData.encode(form)
         let request = DestinationRequest(url: url, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8))
         switch await http.send(request) {
         case .failure(let failure):

@@ -77,8 +77,8 @@ public protocol RelayStore: Sendable {
     func eventSummary(connector: String?) async throws -> EventSummary
     /// One stored event by its id, or nil.
     func event(id: String) async throws -> NormalizedEvent?
-    /// What became of an event at each integration the rules sent it to.
-    func deliveries(eventID: String) async throws -> [DeliveryState]
+    /// What became of each event at each integration the rules sent it to, by event id (one query for a page).
+    func deliveries(eventIDs: [String]) async throws -> [String: [DeliveryState]]
     /// Events per hour (by when Prisma last changed them) and severity since `since` (epoch ms).
     func hourlyCounts(since: Int64) async throws -> [HourlyCount]
 }

@@ -67,8 +67,8 @@ public actor WebIdentitySTSStub {
         self.token = token
     }
 
-    func handle(form: [String: String]) -> (Int, String) {
-        calls.append(form)
+    func handle(form: FormData) -> (Int, String) {
+        calls.append(form.values.compactMapValues(\.first))
         guard form["Action"] == "AssumeRoleWithWebIdentity", form["RoleArn"] == roleArn, form["RoleSessionName"]?.isEmpty == false else {
             return (400, "<ErrorResponse><Error><Code>ValidationError</Code><Message>Action, RoleArn and RoleSessionName are required</Message></Error></ErrorResponse>")
         }
@@ -86,7 +86,7 @@ public actor WebIdentitySTSStub {
         let router = Router()
         router.post("/") { [self] request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
-            let form = FormBody.parse(body)
+            let form = FormData(String(buffer: body))
             let (status, text) = await handle(form: form)
             return Response(status: .init(code: status), headers: [.contentType: "text/xml"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }

@@ -49,7 +49,7 @@ public actor GoogleSCCReceiver {
         JSONValue.object(["error": .object(["code": .int(Int64(code)), "message": .string(message), "status": .string(status)])]).jsonString()
     }
 
-    func issueToken(form: [String: String]) -> (Int, String) {
+    func issueToken(form: FormData) -> (Int, String) {
         func invalid(_ description: String) -> (Int, String) {
             (400, JSONValue.object(["error": .string("invalid_grant"), "error_description": .string(description)]).jsonString())
         }
@@ -137,7 +137,7 @@ public actor GoogleSCCReceiver {
         let router = Router()
         router.post("token") { [self] request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
-            let form = FormBody.parse(body)
+            let form = FormData(String(buffer: body))
             let (status, text) = await issueToken(form: form)
             return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }

@@ -109,7 +109,7 @@ public actor ServiceBusReceiver {
         return (201, "")
     }
 
-    func handleToken(tenant: String, form: [String: String]) -> (Int, String) {
+    func handleToken(tenant: String, form: FormData) -> (Int, String) {
         guard tenant == self.tenant else {
             return (400, #"{"error":"invalid_request","error_description":"AADSTS90002: Tenant '\#(tenant)' not found."}"#)
         }
@@ -136,7 +136,7 @@ public actor ServiceBusReceiver {
         }
         router.post(":segment/oauth2/v2.0/token") { [self] request, context in
             let body = try await request.body.collect(upTo: 1 << 20)
-            let form = FormBody.parse(body)
+            let form = FormData(String(buffer: body))
             let (status, text) = await handleToken(tenant: context.parameters.get("segment") ?? "", form: form)
             return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }

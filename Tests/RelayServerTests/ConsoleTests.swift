@@ -26,11 +26,12 @@ struct ConsoleTests {
         #expect(!svg.contains("<script"))
     }
 
-    @Test("forms keep repeated names, decode + and %, and ignore blanks")
+    @Test("forms keep repeated names, decode + and %, and ignore blanks; written forms encode all but unreserved characters")
     func formData() {
         let form = FormData("name=high+to+soc&severities=high&severities=medium&q=a%26b&empty=&flag=true")
         #expect(form["name"] == "high to soc" && form.all("severities") == ["high", "medium"] && form["q"] == "a&b")
         #expect(form["empty"] == nil && form.checked("flag") && !form.checked("missing"))
+        #expect(FormData.encode([("grant type", "a/b+c=d~é"), ("x", "")]) == "grant%20type=a%2Fb%2Bc%3Dd~%C3%A9&x=")
     }
 
     @Test("an integration form becomes integrationConfig: numbers, checkboxes, JSON fields; unreadable JSON is named")

@@ -165,7 +165,7 @@ final class CrashAfterCommits: @unchecked Sendable {
         func events(_ query: EventQuery) async throws -> [NormalizedEvent] { try await base.events(query) }
         func eventSummary(connector: String?) async throws -> EventSummary { try await base.eventSummary(connector: connector) }
         func event(id: String) async throws -> NormalizedEvent? { try await base.event(id: id) }
-        func deliveries(eventID: String) async throws -> [DeliveryState] { try await base.deliveries(eventID: eventID) }
+        func deliveries(eventIDs: [String]) async throws -> [String: [DeliveryState]] { try await base.deliveries(eventIDs: eventIDs) }
         func hourlyCounts(since: Int64) async throws -> [HourlyCount] { try await base.hourlyCounts(since: since) }
         func addIntegration(_ integration: Integration) async throws { try await base.addIntegration(integration) }
         func updateIntegration(_ integration: Integration) async throws { try await base.updateIntegration(integration) }

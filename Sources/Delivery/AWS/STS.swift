@@ -12,7 +12,7 @@ struct STS {
     func assumeRole(roleArn: String, externalID: String, sessionName: String, with base: AWSCredentials) async throws(CredentialError)
         -> AWSCredentials
     {
-        let form = Self.form([
+        let form = FormData.encode([
             ("Action", "AssumeRole"), ("Version", "2011-06-15"), ("RoleArn", roleArn), ("RoleSessionName", sessionName),
             ("ExternalId", externalID), ("DurationSeconds", "3600"),
         ])
@@ -25,7 +25,7 @@ struct STS {
 
     /// Temporary credentials of `roleArn` in exchange for a web identity token.
     func assumeRoleWithWebIdentity(roleArn: String, token: String, sessionName: String) async throws(CredentialError) -> AWSCredentials {
-        let form = Self.form([
+        let form = FormData.encode([
             ("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"), ("RoleArn", roleArn),
             ("RoleSessionName", sessionName), ("WebIdentityToken", token), ("DurationSeconds", "3600"),
         ])
@@ -53,10 +53,5 @@ struct STS {
         return AWSCredentials(
             accessKeyID: key, secretAccessKey: secret, sessionToken: AWSXML.first("SessionToken", in: response.body),
             expiration: expiration, origin: origin)
-    }
-
-    /// A form body, RFC 3986-encoded.
-    static func form(_ fields: [(String, String)]) -> String {
-        fields.map { "\(SigV4.encode($0.0))=\(SigV4.encode($0.1))" }.joined(separator: "&")
     }
 }

@@ -94,11 +94,7 @@ public struct SigV4 {
     }
 
     /// RFC 3986 encoding: everything but unreserved characters.
-    public static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
+    public static func encode(_ text: String) -> String { FormData.percentEncode(text) }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
         digest.map { String(format: "%02x", $0) }.joined()

@@ -19,16 +19,16 @@ extension ConsoleController {
             kind: chosen("kind").flatMap(EventKind.init(rawValue:)), module: chosen("module").flatMap(Module.init(rawValue:)),
             status: chosen("status"), text: chosen("q"), limit: limit))
         let names = Dictionary(uniqueKeysWithValues: try await app.store.integrations().map { ($0.id, $0.name) })
-        var rows: [[String: Any]] = []
-        for event in events {
-            let deliveries = try await app.store.deliveries(eventID: event.id)
-            rows.append([
+        let deliveriesByEvent = try await app.store.deliveries(eventIDs: events.map(\.id))
+        let rows: [[String: Any]] = events.map { event in
+            let deliveries = deliveriesByEvent[event.id] ?? []
+            return [
                 "id": event.id, "when": ConsoleFormat.time(event.updatedMillis), "severity": event.severity.rawValue, "title": event.title,
                 "nativeID": event.nativeID, "module": event.module.rawValue, "connector": event.connector,
                 "resource": event.resource.name ?? event.resource.id ?? "—", "cloud": event.resource.cloud ?? "", "account": event.resource.accountID ?? "",
                 "status": event.status,
                 "deliveries": deliveries.isEmpty ? "—" : deliveries.map { "\(names[$0.integrationID] ?? $0.integrationID): \($0.state)" }.joined(separator: ", "),
-            ])
+            ]
         }
         page["events"] = rows
         page["hasEvents"] = !rows.isEmpty
@@ -73,7 +73,7 @@ extension ConsoleController {
         page["facts"] = facts.compactMap { label, value in value.map { ["label": label, "value": $0] } }
         page["raw"] = event.rawEvent.prettyJSONString()
         let names = Dictionary(uniqueKeysWithValues: try await app.store.integrations().map { ($0.id, $0.name) })
-        let deliveries = try await app.store.deliveries(eventID: id)
+        let deliveries = try await app.store.deliveries(eventIDs: [id])[id] ?? []
         page["deliveries"] = deliveries.map { delivery -> [String: Any] in
             let badge = ["delivered": "ok", "pending": "warn", "dead": "bad"][delivery.state] ?? "off"
             let detail = delivery.state == "delivered" ? "at \(ConsoleFormat.time(delivery.finishedAt))" : (delivery.lastError ?? "")

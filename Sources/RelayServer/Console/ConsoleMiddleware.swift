@@ -1,3 +1,4 @@
+import RelayModel
 import HTTPTypes
 import Hummingbird
 

@@ -137,16 +137,20 @@ extension SQLiteStore {
         }
     }
 
-    public func deliveries(eventID: String) async throws -> [DeliveryState] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT integration_id, state, attempts, last_error, finished_at FROM outbox WHERE event_id = ? ORDER BY seq
-                """, arguments: [eventID]
-            ).map {
-                DeliveryState(
-                    integrationID: $0["integration_id"], state: $0["state"], attempts: $0["attempts"], lastError: $0["last_error"],
-                    finishedAt: $0["finished_at"])
+    public func deliveries(eventIDs: [String]) async throws -> [String: [DeliveryState]] {
+        guard !eventIDs.isEmpty else { return [:] }
+        return try await pool.read { db in
+            let marks = Array(repeating: "?", count: eventIDs.count).joined(separator: ", ")
+            var found: [String: [DeliveryState]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT event_id, integration_id, state, attempts, last_error, finished_at FROM outbox WHERE event_id IN (\(marks)) ORDER BY seq
+                """, arguments: StatementArguments(eventIDs))
+            {
+                found[row["event_id"], default: []].append(DeliveryState(
+                    integrationID: row["integration_id"], state: row["state"], attempts: row["attempts"], lastError: row["last_error"],
+                    finishedAt: row["finished_at"]))
             }
+            return found
         }
     }
 

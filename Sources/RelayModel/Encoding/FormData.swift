@@ -1,6 +1,7 @@
-import NIOCore
+import Foundation
 
-/// An `application/x-www-form-urlencoded` body (or query), keeping repeated names in order.
+/// `application/x-www-form-urlencoded` bodies and queries: read (keeping repeated names in order) and written, with
+/// RFC 3986 percent-encoding as AWS, Azure, Google and Snowflake expect it.
 public struct FormData: Sendable {
     public private(set) var values: [String: [String]] = [:]
 
@@ -29,4 +30,20 @@ public struct FormData: Sendable {
 
     /// Whether a checkbox named `name` was ticked.
     public func checked(_ name: String) -> Bool { values[name]?.contains("true") == true }
+
+    /// `name=value&…`, in the order given, names and values percent-encoded.
+    public static func encode(_ fields: [(String, String)]) -> String {
+        fields.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
+    }
+
+    /// RFC 3986 percent-encoding: everything but the unreserved characters `A–Z a–z 0–9 - . _ ~`.
+    public static func percentEncode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+
+    static let unreserved: CharacterSet = {
+        var set = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        set.insert(charactersIn: "-._~")
+        return set
+    }()
 }
