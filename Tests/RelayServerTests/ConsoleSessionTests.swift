@@ -38,6 +38,12 @@ struct ConsoleSessionTests {
                 uri: "/console/connectors", method: .get, headers: [.cookie: String(session.split(separator: ";")[0])])
             #expect(page.status == .ok && String(buffer: page.body).contains("Collection status"))
             #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            // A failure on a page is said in words, not a bare 500.
+            let missing = try await client.execute(
+                uri: "/console/connectors/nope/poll", method: .post,
+                headers: [.cookie: String(session.split(separator: ";")[0]), .contentType: "application/x-www-form-urlencoded"],
+                body: Self.form(["csrf": try #require(String(buffer: page.body).firstMatch(of: /name="csrf" value="([^"]+)"/)?.1).description]))
+            #expect(missing.status == .badRequest && String(buffer: missing.body).contains("there is no connector named"))
         }
     }
 

@@ -1,6 +1,8 @@
 import RelayModel
 import HTTPTypes
 import Hummingbird
+import RelayModel
+import RelayStore
 
 /// Guards the console: every page but sign-in and the stylesheet needs a live session (its cookie is HttpOnly,
 /// SameSite=Strict, Secure over TLS), and every POST must carry the session's CSRF token — or, on the sign-in form,
@@ -36,7 +38,20 @@ struct ConsoleMiddleware: RouterMiddleware {
             guard let given = context.form?["csrf"], sameToken(session.csrf, given) else { return refused() }
         }
         context.session = session
-        return try await next(request, context)
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            throw error
+        } catch {
+            // A page that failed says why in words (an unknown connector, a store error), never as a bare 500.
+            let known = error is StoreError || error is ConfigErrors
+            return renderer.page(
+                "message",
+                [
+                    "session": ["keyName": session.keyName, "csrf": session.csrf], "heading": "That did not work",
+                    "text": String(describing: error), "back": "/console", "backLabel": "Back to the overview",
+                ], status: known ? .badRequest : .internalServerError)
+        }
     }
 
     func refused() -> Response {
