@@ -43,7 +43,8 @@ extension DeliveryEngine {
         for event in events {
             let item = QueuedDelivery(seq: 0, event: event, attempts: 0, createdAt: clock())
             let outcome: DeliveryOutcome
-            switch await destination.deliverTest(item, over: http) {
+            // The answer is reported by its status and a classified reason, never by what the remote body says.
+            switch await RemoteDetail.whileTesting({ await destination.deliverTest(item, over: http) }) {
             case .all(let single): outcome = single
             case .each(let many): outcome = many.first ?? .retryLater(reason: "no answer", statusCode: nil, wait: nil)
             }
@@ -52,9 +53,9 @@ extension DeliveryEngine {
             case .held:
                 return TestResult(success: false, statusCode: nil, message: "\(integration.type.displayName) held the test event instead of sending it")
             case .retryLater(let reason, let code, _), .rejected(let reason, let code):
-                return TestResult(success: false, statusCode: code, message: reason)
+                return TestResult(success: false, statusCode: code, message: URLRedaction.redactURLs(in: reason))
             case .credentialsRefused(let reason, let code):
-                return TestResult(success: false, statusCode: code, message: reason)
+                return TestResult(success: false, statusCode: code, message: URLRedaction.redactURLs(in: reason))
             }
         }
         if (try? await store.integration(id: integration.id)) != nil,

@@ -77,13 +77,18 @@ extension HTTPDestination {
 }
 
 /// A request that got no answer.
-public struct SendFailure: Error {
+public struct SendFailure: Error, CustomStringConvertible {
     public var url: String
     public var error: any Error
-    /// Network failures are temporary.
+    /// Network failures are temporary; a request the outbound policy refuses pauses the integration until its
+    /// config (or the policy) changes.
     public var outcome: DeliveryOutcome {
-        .retryLater(reason: "could not reach \(url): \(error)", statusCode: nil, wait: nil)
+        if let refusal = error as? OutboundRefusal { return .credentialsRefused(reason: refusal.description, statusCode: 0) }
+        return .retryLater(reason: description, statusCode: nil, wait: nil)
     }
+
+    /// "could not reach <the URL, redacted>: <why>".
+    public var description: String { "could not reach \(URLRedaction.redact(url)): \(NetworkFailure.words(error))" }
 }
 
 extension HTTPExchange {
@@ -138,10 +143,9 @@ extension Destination {
     }
     /// The common HTTP reading, with the destination's name in the reasons.
     public func classifyHTTP(_ response: DestinationResponse, name: String) -> DeliveryOutcome {
-        let detail = String(decoding: response.body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return DeliveryOutcome.classify(
-            status: response.status, retryAfter: RetryPolicy.serverFloor(headers: { response.header($0) }), detail: detail,
-            destination: name)
+        DeliveryOutcome.classify(
+            status: response.status, retryAfter: RetryPolicy.serverFloor(headers: { response.header($0) }),
+            detail: RemoteDetail.text(in: response.body), destination: name, location: response.header("Location"))
     }
 }
 

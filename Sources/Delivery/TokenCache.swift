@@ -29,7 +29,7 @@ extension TokenCache {
         let request = DestinationRequest(url: url, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8))
         switch await http.send(request) {
         case .failure(let failure):
-            throw CredentialError("\(signIn) failed: could not reach \(failure.url): \(failure.error)", temporary: true)
+            throw CredentialError("\(signIn) failed: \(failure)", temporary: true)
         case .success(let response):
             let json = try? JSONValue.parse(response.body)
             guard response.status == 200, let token = json?["access_token"]?.stringValue else {

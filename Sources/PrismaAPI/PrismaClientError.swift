@@ -20,6 +20,8 @@ public enum PrismaClientError: Error, Sendable, Equatable, CustomStringConvertib
     case retriesExhausted(path: String, attempts: Int, last: String)
     /// The host could not be reached.
     case unreachable(apiURL: String, detail: String)
+    /// The relay's outbound policy does not let requests reach the URL's address.
+    case outboundRefused(String)
     /// The Compute console refused the user name and password.
     case computeLoginRejected(status: Int, consoleURL: String)
     /// The Compute console path answered 404 on authenticate: the tenant id is missing or wrong.
@@ -57,7 +59,9 @@ public enum PrismaClientError: Error, Sendable, Equatable, CustomStringConvertib
             return "POST \(consoleURL)/api/v1/authenticate answered 404: the Prisma URI probably lacks the tenant path. It looks like "
                 + "https://us-east1.cloud.twistlock.com/us-1-123456789 (Compute → Manage → System → Utilities → Path to Console)."
         case .unreachable(let apiURL, let detail):
-            return "could not reach \(apiURL) (\(detail)): check the API URL and the network path (proxy, firewall, DNS)."
+            return "could not reach \(URLRedaction.redact(apiURL)): \(detail). Check the API URL and the network path (proxy, firewall, DNS)."
+        case .outboundRefused(let words):
+            return words
         }
     }
 }

@@ -18,6 +18,7 @@ public enum RelayServer {
         app: RelayApp, signingKey: SymmetricKey, registry: PrometheusCollectorRegistry, secure: Bool = false
     ) throws -> Router<RelayRequestContext> {
         let router = Router(context: RelayRequestContext.self)
+        if secure { router.add(middleware: TransportSecurityMiddleware()) }
         let authenticator = APIAuthenticator(store: app.store, signingKey: signingKey, clock: app.clock)
         router.add(middleware: AuthMiddleware(authenticator: authenticator))
         HealthController().addRoutes(to: router)

@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import PrismaAPI
 import PrismaSim
 import RelayModel
 import RelayStore
@@ -27,7 +28,7 @@ public struct DeliveryRig: Sendable {
         try await store.addIntegration(integration)
         try await store.addRule(AlertRule(id: "all", name: "all", notifyOnResolved: true, notifyOnDismissed: true, integrationIDs: [integration.id]))
         let engine = DeliveryEngine(
-            store: store, settings: DeliverySettings(maxAttempts: maxAttempts), clock: { clock.now }, endpoints: endpoints,
+            store: store, http: HTTPExchange(policy: .allowingLoopback), settings: DeliverySettings(maxAttempts: maxAttempts), clock: { clock.now }, endpoints: endpoints,
             environment: environment)
         return DeliveryRig(store: store, clock: clock, integration: integration, engine: engine)
     }

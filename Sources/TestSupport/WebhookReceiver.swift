@@ -15,13 +15,15 @@ public actor WebhookReceiver {
         public var body: JSONValue
     }
 
-    /// A scripted answer: a status and, optionally, a `Retry-After` in seconds.
+    /// A scripted answer: a status and, optionally, a `Retry-After` in seconds or a `Location` to redirect to.
     public struct Scripted: Sendable {
         public var status: Int
         public var retryAfter: Int?
-        public init(_ status: Int, retryAfter: Int? = nil) {
+        public var location: String?
+        public init(_ status: Int, retryAfter: Int? = nil, location: String? = nil) {
             self.status = status
             self.retryAfter = retryAfter
+            self.location = location
         }
     }
 
@@ -43,7 +45,8 @@ public actor WebhookReceiver {
         guard let json = try? JSONValue.parse(body) else { return (400, [], #"{"error":"body is not JSON"}"#) }
         if !script.isEmpty {
             let next = script.removeFirst()
-            return (next.status, next.retryAfter.map { [("Retry-After", String($0))] } ?? [], #"{"error":"scripted failure"}"#)
+            let extra = [next.retryAfter.map { ("Retry-After", String($0)) }, next.location.map { ("Location", $0) }].compactMap { $0 }
+            return (next.status, extra, #"{"error":"scripted failure"}"#)
         }
         received.append(Received(headers: headers, body: json))
         return (200, [], #"{"ok":true}"#)

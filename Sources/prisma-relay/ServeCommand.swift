@@ -23,6 +23,10 @@ struct ServeCommand: AsyncParsableCommand {
     var deliveryMaxAge: String?
     @Option(help: "Requests in flight per integration (env PRISMA_RELAY_DELIVERY_CONCURRENCY; default 4).")
     var deliveryConcurrency: String?
+    @Option(help: "Addresses (CIDR ranges) or host names connectors and integrations may reach although the default refuses them, comma-separated, e.g. 127.0.0.1,::1 (env PRISMA_RELAY_OUTBOUND_ALLOW).")
+    var outboundAllow: String?
+    @Option(help: "Address ranges they may not reach, or private for every private range (env PRISMA_RELAY_OUTBOUND_DENY).")
+    var outboundDeny: String?
 
     func run() async throws {
         try await reportingErrors {
@@ -30,12 +34,20 @@ struct ServeCommand: AsyncParsableCommand {
             let delivery = try DeliverySettings.parse(
                 maxAttempts: deliveryMaxAttempts, maxAge: deliveryMaxAge, concurrency: deliveryConcurrency,
                 environment: ProcessInfo.processInfo.environment)
+            let outbound = try OutboundPolicy.from(
+                environment: ProcessInfo.processInfo.environment, allow: outboundAllow, deny: outboundDeny)
             let store = try SQLiteStore(path: db.path)
             var logger = Logger(label: "prisma-relay")
             logger.logLevel = .info
             let registry = PrometheusCollectorRegistry()
-            let app = RelayApp(store: store, delivery: delivery, logger: logger, metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
+            let app = RelayApp(
+                store: store, delivery: delivery, outbound: outbound, logger: logger, metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
             let scheme = tlsCert == nil ? "http" : "https"
+            if tlsCert == nil, !["127.0.0.1", "::1", "localhost"].contains(host) {
+                logger.warning(
+                    "serving plain HTTP on a non-loopback address: API keys, session cookies and integration secrets cross the network unencrypted; give --tls-cert and --tls-key, or put a TLS proxy in front and listen on 127.0.0.1",
+                    metadata: ["host": .string(host)])
+            }
             let application = try RelayServer.buildApplication(
                 app: app, signingKey: store.secretBox.derivedKey(purpose: "api-jwt"), registry: registry,
                 options: .init(host: host, port: port, tlsCertificate: tlsCert, tlsKey: tlsKey)

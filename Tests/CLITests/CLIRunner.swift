@@ -29,6 +29,8 @@ struct CLI {
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "PRISMA_RELAY_SECRET")
         env["PRISMA_RELAY_DATABASE"] = database
+        // The simulator and receivers the commands reach listen on this machine.
+        env["PRISMA_RELAY_OUTBOUND_ALLOW"] = env["PRISMA_RELAY_OUTBOUND_ALLOW"] ?? "127.0.0.1,::1"
         process.environment = env.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -81,6 +83,7 @@ final class BackgroundCLI: @unchecked Sendable {
         process.currentDirectoryURL = cli.directory
         var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         env["PRISMA_RELAY_DATABASE"] = cli.database
+        env["PRISMA_RELAY_OUTBOUND_ALLOW"] = env["PRISMA_RELAY_OUTBOUND_ALLOW"] ?? "127.0.0.1,::1"
         process.environment = env
         process.standardOutput = output
         process.standardError = output

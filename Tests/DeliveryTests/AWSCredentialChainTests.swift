@@ -8,7 +8,7 @@ import TestSupport
 @Suite("AWS credential chain: web identity and the instance metadata service")
 struct AWSCredentialChainTests {
     static func chain(_ variables: [String: String], now: Int64 = 1_763_800_000_000) -> AWSCredentialChain {
-        AWSCredentialChain(environment: AWSEnvironment(variables: variables, http: HTTPExchange(), clock: { now }))
+        AWSCredentialChain(environment: AWSEnvironment(variables: variables, http: HTTPExchange(policy: .allowingLoopback), clock: { now }))
     }
 
     @Test("a web identity token file is exchanged for the role's credentials (EKS), unsigned")

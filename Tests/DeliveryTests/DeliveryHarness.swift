@@ -1,3 +1,4 @@
+import PrismaAPI
 import Delivery
 import Foundation
 import PrismaSim
@@ -34,7 +35,8 @@ struct DeliveryHarness {
         all.notifyOnOpen = true
         try await store.addRule(all)
         // One request at a time by default, so scripted failures hit a known event.
-        let engine = DeliveryEngine(store: store, retry: retry, settings: settings, clock: { clock.now })
+        let engine = DeliveryEngine(
+            store: store, http: HTTPExchange(policy: .allowingLoopback), retry: retry, settings: settings, clock: { clock.now })
         return DeliveryHarness(store: store, receiver: receiver, server: server, clock: clock, integration: integration, engine: engine)
     }
 

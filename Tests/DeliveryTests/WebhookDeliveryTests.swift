@@ -1,3 +1,4 @@
+import PrismaAPI
 import Delivery
 import Foundation
 import RelayModel
@@ -136,7 +137,8 @@ struct WebhookDeliveryTests {
     func parallelKeepsOrder() async throws {
         let h = try await DeliveryHarness.start()
         defer { Task { await h.stop() } }
-        let engine = DeliveryEngine(store: h.store, settings: DeliverySettings(concurrency: 8), clock: { h.clock.now })
+        let engine = DeliveryEngine(
+            store: h.store, http: HTTPExchange(policy: .allowingLoopback), settings: DeliverySettings(concurrency: 8), clock: { h.clock.now })
         let ids = (1...30).map { "P-\($0)" }
         try await h.ingest(ids.map { ($0, 1, "open") })
         try await h.ingest(ids.map { ($0, 2, "resolved") })

@@ -8,7 +8,7 @@ import Testing
 struct AWSCredentialTests {
     func chain(_ account: Moto.Account, _ extra: [String: String] = [:]) -> AWSCredentialChain {
         AWSCredentialChain(environment: AWSEnvironment(
-            variables: account.environment.merging(extra) { _, b in b }, http: HTTPExchange(),
+            variables: account.environment.merging(extra) { _, b in b }, http: HTTPExchange(policy: .allowingLoopback),
             clock: { Int64(Date().timeIntervalSince1970 * 1000) }))
     }
 
@@ -67,13 +67,13 @@ struct AWSCredentialTests {
         variables["AWS_SECRET_ACCESS_KEY"] = nil
         variables["AWS_SHARED_CREDENTIALS_FILE"] = file.path
         variables["AWS_PROFILE"] = "relay"
-        let environment = AWSEnvironment(variables: variables, http: HTTPExchange(), clock: { Int64(Date().timeIntervalSince1970 * 1000) })
+        let environment = AWSEnvironment(variables: variables, http: HTTPExchange(policy: .allowingLoopback), clock: { Int64(Date().timeIntervalSince1970 * 1000) })
         let found = try await AWSCredentialChain(environment: environment).credentials(for: .init(region: "us-east-1"))
         #expect(found.origin == "profile relay" && found.accessKeyID == account.user.accessKeyID)
         _ = try await Moto.shared.sqs("ListQueues", .object([:]), found)
         variables["AWS_PROFILE"] = "missing"
         await #expect(throws: CredentialError.self) {
-            try await AWSCredentialChain(environment: AWSEnvironment(variables: variables, http: HTTPExchange(), clock: { 0 }))
+            try await AWSCredentialChain(environment: AWSEnvironment(variables: variables, http: HTTPExchange(policy: .allowingLoopback), clock: { 0 }))
                 .credentials(for: .init(region: "us-east-1"))
         }
     }
@@ -81,7 +81,7 @@ struct AWSCredentialTests {
     @Test("with no source at all, the error lists every place credentials can come from")
     func nothingFound() async throws {
         let environment = AWSEnvironment(
-            variables: ["AWS_EC2_METADATA_DISABLED": "true", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"], http: HTTPExchange(), clock: { 0 })
+            variables: ["AWS_EC2_METADATA_DISABLED": "true", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"], http: HTTPExchange(policy: .allowingLoopback), clock: { 0 })
         do {
             _ = try await AWSCredentialChain(environment: environment).credentials(for: .init(region: "us-east-1"))
             Issue.record("credentials appeared from nowhere")

@@ -80,16 +80,18 @@ struct S3RollUpTests {
         // The relay uploads the first closed window's object, then dies before recording it.
         let first = try #require(await rig.engine.destination(for: rig.integration))
         let due = try await rig.store.dueDeliveries(integrationID: rig.integration.id, now: rig.clock.now, limit: 5_000)
-        #expect(await first.deliver(Array(due.prefix(first.split(due)[0])), over: HTTPExchange()) == .all(.delivered))
+        #expect(await first.deliver(Array(due.prefix(first.split(due)[0])), over: HTTPExchange(policy: .allowingLoopback)) == .all(.delivered))
         // Restarted, it sends the three closed windows (the first one's key is overwritten) and holds the open one;
         // then it dies again in the middle of that window.
-        let restarted = DeliveryEngine(store: rig.store, clock: { rig.clock.now }, environment: account.environment)
+        let restarted = DeliveryEngine(
+            store: rig.store, http: HTTPExchange(policy: .allowingLoopback), clock: { rig.clock.now }, environment: account.environment)
         while try await restarted.deliverDue(rig.integration) > 0 {}
         #expect(try await Self.stored(bucket: bucket).count == 3)
         #expect(try await rig.health.queueDepth == 2_500)
         // Started once more after the window has closed, it writes the last object.
         rig.clock.advance(seconds: 900)
-        let again = DeliveryEngine(store: rig.store, clock: { rig.clock.now }, environment: account.environment)
+        let again = DeliveryEngine(
+            store: rig.store, http: HTTPExchange(policy: .allowingLoopback), clock: { rig.clock.now }, environment: account.environment)
         while try await again.deliverDue(rig.integration) > 0 {}
         let objects = try await Self.stored(bucket: bucket)
         let ids = objects.values.flatMap { $0 }

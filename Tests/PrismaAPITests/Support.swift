@@ -30,7 +30,7 @@ struct Harness {
             credentials: .init(
                 apiURL: url ?? server.url, accessKeyID: keyID ?? simulator.user.accessKeyID,
                 secretKey: Secret(secret ?? simulator.user.secretKey)),
-            environment: ClientEnvironment(retry: retry, sleep: recorder.sleep))
+            environment: ClientEnvironment(http: HTTPExchange(policy: .allowingLoopback), retry: retry, sleep: recorder.sleep))
     }
 
     func stop() async { await server.stop() }

@@ -143,6 +143,62 @@ struct IntegrationSchemaTests {
         #expect(try slack.merge(update: .object(slack.masked(slackStored)), into: slackStored) == slackStored)
     }
 
+    /// A config of every type that holds a secret, with every secret filled in.
+    static let withSecrets: [IntegrationType: String] = valid.merging([
+        .amazonSQS: #"{"queueUrl":"https://sqs.us-east-1.amazonaws.com/123456789012/prisma","moreInfo":true,"accessKey":"AKIAEXAMPLE","secretKey":"s3cr3t"}"#,
+        .webhook: #"{"url":"https://hooks.example.com/prisma","authToken":"tok","headers":[{"key":"X-Key","value":"v","secure":true}]}"#,
+    ]) { $1 }
+
+    @Test("a stored secret stays bound to where it is sent: moving any such key without giving the secret again is refused, for every type")
+    func secretsBoundToDestinations() throws {
+        // Types whose secrets go to a fixed, vendor-owned endpoint, or whose URL is itself the secret.
+        let fixedEndpoint: Set<IntegrationType> = [.pagerDuty, .tenable, .slack]
+        for type in IntegrationType.allCases {
+            let schema = IntegrationSchema.of(type)
+            let stored = try validate(type, Self.withSecrets[type]!)
+            let secrets = schema.fields.filter { $0.secret && stored[$0.key] != nil }.map(\.key)
+                + (stored["headers"]?.arrayValue ?? []).filter { $0["secure"] == .bool(true) }.map { "headers (\($0["key"]?.stringValue ?? ""))" }
+            guard !secrets.isEmpty else { continue }
+            #expect(!schema.destinationKeys.isEmpty || fixedEndpoint.contains(type), "\(type.rawValue) has secrets but no key says where they go")
+            for key in schema.destinationKeys {
+                var moved = schema.masked(stored)
+                let current = stored[key]?.stringValue ?? ""
+                moved[key] = .string(current.hasPrefix("http") ? "https://elsewhere.example.net/collect" : current == "6.0" ? "8.0" : "elsewhere.example.net")
+                do {
+                    _ = try schema.merge(update: .object(moved), into: stored)
+                    Issue.record("\(type.rawValue): moving \(key) kept the stored secrets")
+                } catch {
+                    if schema.immutableKeys.contains(key) {
+                        #expect(error.errors.map(\.field) == ["integrationConfig.\(key)"], "\(type.rawValue): \(error)")
+                        continue
+                    }
+                    for secret in secrets {
+                        let refusal = error.errors.first { $0.field == "integrationConfig.\(secret)" }
+                        #expect(refusal?.message.contains("give this secret again: \(key) changed") == true, "\(type.rawValue).\(secret): \(error)")
+                    }
+                }
+            }
+        }
+        // Given again, the move is accepted.
+        let splunk = IntegrationSchema.of(.splunk)
+        let stored = try validate(.splunk, Self.valid[.splunk]!)
+        var moved = splunk.masked(stored)
+        moved["url"] = .string("https://splunk2.example.com:8088")
+        moved["authToken"] = .string("a-new-token")
+        #expect(try splunk.merge(update: .object(moved), into: stored)["url"] == .string("https://splunk2.example.com:8088"))
+    }
+
+    @Test("configuration cannot set Host or hop-by-hop headers, nor header values with line breaks")
+    func reservedHeaders() {
+        for name in ["Host", "connection", "Transfer-Encoding", "Content-Length", "Upgrade"] {
+            let found = problems(.webhook, #"{"url":"https://h.example.com","authToken":"t","headers":[{"key":"\#(name)","value":"x"}]}"#)
+            #expect(found.first?.message.contains("set by the relay's HTTP client") == true, "\(name): \(found)")
+        }
+        let split = problems(.webhook, #"{"url":"https://h.example.com","authToken":"t","headers":[{"key":"X-A","value":"a\r\nX-Injected: 1"}]}"#)
+        #expect(split.map(\.field) == ["integrationConfig.headers"])
+        #expect(split.first?.message.contains("line break (CR or LF)") == true, "\(split)")
+    }
+
     @Test("ServiceNow's hostUrl and Service Bus's credentials cannot change; other keys can")
     func immutableKeys() throws {
         let now = IntegrationSchema.of(.serviceNow)
@@ -160,6 +216,9 @@ struct IntegrationSchemaTests {
         let busStored = try validate(.azureServiceBusQueue, Self.valid[.azureServiceBusQueue]!)
         var newQueue = bus.masked(busStored)
         newQueue["queueUrl"] = .string("https://bus.servicebus.windows.net/other")
+        // The connection string goes where queueUrl points, so a new queue needs it given again (unchanged).
+        #expect(throws: ConfigErrors.self) { try bus.merge(update: .object(newQueue), into: busStored) }
+        newQueue["connectionString"] = busStored["connectionString"]
         #expect(try bus.merge(update: .object(newQueue), into: busStored)["queueUrl"] == .string("https://bus.servicebus.windows.net/other"))
         var newKey = bus.masked(busStored)
         newKey["connectionString"] = .string("Endpoint=sb://x/;SharedAccessKeyName=a;SharedAccessKey=b")

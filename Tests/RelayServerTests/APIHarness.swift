@@ -18,11 +18,11 @@ struct APIHarness: Sendable {
     let signingKey = SymmetricKey(size: .bits256)
     let registry = PrometheusCollectorRegistry()
 
-    init() async throws {
+    init(outbound: OutboundPolicy = .allowingLoopback) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         app = RelayApp(
-            store: try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path), sleep: { _ in },
+            store: try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path), sleep: { _ in }, outbound: outbound,
             metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
         let (key, secret) = APIAuthenticator.newKey(name: "tests", now: 0)
         try await app.store.addAPIKey(key)

@@ -30,6 +30,14 @@ struct ConnectorsAPITests {
             let update = try await client.call(.put, "/api/v1/connectors/prod", api.bearer, json: #"{"secretKey":"********","intervalSeconds":60}"#)
             #expect(update.json?["intervalSeconds"] == .int(60))
             #expect(try await api.app.store.connector(named: "prod")?.secretKey.reveal() == secret)
+            // Pointing the connector elsewhere would send the stored secret there: it must come with the secret.
+            for move in [#"{"apiURL":"https://api.attacker.example","secretKey":"********"}"#, #"{"computeURL":"https://attacker.example/t"}"#] {
+                let walked = try await client.call(.put, "/api/v1/connectors/prod", api.bearer, json: move)
+                #expect(walked.status == .badRequest, "\(walked.text)")
+                #expect(walked.json?["fields"]?.arrayValue?.first?["field"] == .string("secretKey"))
+                #expect(walked.text.contains("give the secret key again"), "\(walked.text)")
+            }
+            #expect(try await api.app.store.connector(named: "prod")?.apiURL == sim.url)
             let off = try await client.call(.patch, "/api/v1/connectors/prod", api.bearer, json: #"{"enabled":false}"#)
             #expect(off.json?["status"]?.stringValue == "Disabled")
             for answer in [added, test, poll, listed, update, off] { #expect(!answer.text.contains(secret)) }

@@ -38,6 +38,11 @@ struct ConsoleSessionTests {
                 uri: "/console/connectors", method: .get, headers: [.cookie: String(session.split(separator: ";")[0])])
             #expect(page.status == .ok && String(buffer: page.body).contains("Collection status"))
             #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            // Over TLS every answer, an API error included, keeps browsers on HTTPS.
+            #expect(page.headers[HTTPField.Name("Strict-Transport-Security")!] == "max-age=31536000")
+            #expect(anonymous.headers[HTTPField.Name("Strict-Transport-Security")!] == "max-age=31536000")
+            let refused = try await client.execute(uri: "/api/v1/connectors", method: .get)
+            #expect(refused.status == .unauthorized && refused.headers[HTTPField.Name("Strict-Transport-Security")!] == "max-age=31536000")
             // A failure on a page is said in words, not a bare 500.
             let missing = try await client.execute(
                 uri: "/console/connectors/nope/poll", method: .post,

@@ -45,7 +45,7 @@ struct MetricsAndLogsTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-metrics-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let app = RelayApp(
-            store: try SQLiteStore(path: directory.appendingPathComponent("r.sqlite").path), clock: { clock.now }, sleep: { _ in },
+            store: try SQLiteStore(path: directory.appendingPathComponent("r.sqlite").path), clock: { clock.now }, sleep: { _ in }, outbound: .allowingLoopback,
             logger: Logger(label: "test", factory: { _ in CapturedLogs.Handler(sink: logs) }),
             metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
         try await app.addConnector(ConnectorConfig(

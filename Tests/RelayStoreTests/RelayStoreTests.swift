@@ -77,6 +77,23 @@ struct RelayStoreTests {
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
 
+    @Test("the database, its WAL and shared-memory files are readable by their owner only; older files are tightened")
+    func databaseFilesPrivate() async throws {
+        func mode(_ file: String) throws -> Int? {
+            (try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? NSNumber)?.intValue
+        }
+        let path = try temporaryDatabase()
+        let store = try SQLiteStore(path: path)
+        try await store.addConnector(prod)
+        for file in [path, path + "-wal", path + "-shm"] {
+            #expect(try mode(file) == 0o600, "\(file)")
+        }
+        let old = try temporaryDatabase()
+        #expect(FileManager.default.createFile(atPath: old, contents: nil, attributes: [.posixPermissions: 0o644]))
+        _ = try SQLiteStore(path: old)
+        #expect(try mode(old) == 0o600)
+    }
+
     @Test("a secret sealed with another key is reported, not returned garbled")
     func wrongKey() async throws {
         let path = try temporaryDatabase()

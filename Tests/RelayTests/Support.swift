@@ -23,7 +23,7 @@ struct Rig {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let sqlite = try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path)
         let app = RelayApp(
-            store: store?(sqlite) ?? sqlite, clock: { clock.now }, sleep: { _ in }, logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            store: store?(sqlite) ?? sqlite, clock: { clock.now }, sleep: { _ in }, outbound: .allowingLoopback, logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         return Rig(simulator: simulator, server: server, app: app, clock: clock)
     }
 

@@ -41,7 +41,8 @@ def start(args, env, pattern):
 @pytest.fixture(scope="module")
 def relay():
     workdir = tempfile.mkdtemp(prefix="prisma-relay-console-")
-    env = dict(os.environ, PRISMA_RELAY_DATABASE=os.path.join(workdir, "relay.sqlite"))
+    # The simulated tenant and the receivers listen on this machine, which the outbound policy refuses by default.
+    env = dict(os.environ, PRISMA_RELAY_DATABASE=os.path.join(workdir, "relay.sqlite"), PRISMA_RELAY_OUTBOUND_ALLOW="127.0.0.1,::1")
     token = subprocess.run([BIN, "token", "create", "console"], env=env, check=True, capture_output=True, text=True).stdout
     key_id = re.search(r"^Access key ID: (\S+)$", token, re.M).group(1)
     secret = re.search(r"^Secret key: (\S+)$", token, re.M).group(1)

@@ -22,7 +22,8 @@ def run(*args, env):
 @pytest.fixture(scope="module")
 def relay():
     workdir = tempfile.mkdtemp(prefix="prisma-relay-sdk-")
-    env = dict(os.environ, PRISMA_RELAY_DATABASE=os.path.join(workdir, "relay.sqlite"))
+    # The simulated tenant and the receivers listen on this machine, which the outbound policy refuses by default.
+    env = dict(os.environ, PRISMA_RELAY_DATABASE=os.path.join(workdir, "relay.sqlite"), PRISMA_RELAY_OUTBOUND_ALLOW="127.0.0.1,::1")
     cert, key = os.path.join(workdir, "cert.pem"), os.path.join(workdir, "key.pem")
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",

@@ -115,15 +115,17 @@ public struct AWSCredentialChain: Sendable {
 
     /// The instance role's credentials through IMDSv2: a session token, the role's name, then its credentials.
     func instanceMetadata() async throws(CredentialError) -> AWSCredentials {
-        var http = environment.http
-        http.timeout = .seconds(2)
         var base = environment.variables["AWS_EC2_METADATA_SERVICE_ENDPOINT"] ?? "http://169.254.169.254"
         while base.hasSuffix("/") { base.removeLast() }
+        // The metadata service is link-local, which the outbound policy refuses for destinations; the relay's own
+        // identity is fetched from it on purpose.
+        var http = environment.http.trusting(hostOf: base)
+        http.timeout = .seconds(2)
         func fetch(_ method: String, _ path: String, _ headers: [(String, String)]) async throws(CredentialError) -> [UInt8] {
             switch await http.send(DestinationRequest(method: method, url: base + path, headers: headers, body: [])) {
             case .success(let answer) where answer.status == 200: return answer.body
             case .success(let answer): throw CredentialError("\(method) \(path) answered HTTP \(answer.status)", temporary: answer.status >= 500)
-            case .failure(let failure): throw CredentialError("\(base) is unreachable (\(failure.error))", temporary: true)
+            case .failure(let failure): throw CredentialError("\(failure)", temporary: true)
             }
         }
         let token = String(decoding: try await fetch("PUT", "/latest/api/token", [("X-aws-ec2-metadata-token-ttl-seconds", "21600")]), as: UTF8.self)

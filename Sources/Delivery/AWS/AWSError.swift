@@ -26,7 +26,7 @@ public struct AWSError: Sendable, Equatable {
             message = AWSXML.first("Message", in: response.body) ?? ""
         } else {
             code = "HTTP\(response.status)"
-            message = String(decoding: response.body.prefix(200), as: UTF8.self)
+            message = RemoteDetail.text(in: response.body)
         }
     }
 

@@ -39,7 +39,7 @@ struct STS {
         let response: DestinationResponse
         switch await environment.http.send(request) {
         case .success(let answer): response = answer
-        case .failure(let failure): throw CredentialError("\(call) failed: could not reach \(failure.url): \(failure.error)", temporary: true)
+        case .failure(let failure): throw CredentialError("\(call) failed: \(failure)", temporary: true)
         }
         if let error = AWSError(response) {
             let temporary = error.status >= 500 || error.status == 429 || AWSError.temporaryCodes.contains(error.code)

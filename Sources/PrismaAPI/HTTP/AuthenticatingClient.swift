@@ -67,8 +67,10 @@ extension AuthenticatingClient {
                 onlyNetworkFailures = false
             } catch let error as PrismaClientError {
                 throw error
+            } catch let refusal as OutboundRefusal {
+                throw PrismaClientError.outboundRefused(refusal.description)
             } catch {
-                let detail = String(describing: error)
+                let detail = NetworkFailure.words(error)
                 step = .retry(
                     "network: \(detail)",
                     final: onlyNetworkFailures

@@ -29,38 +29,40 @@ public struct HTTPAnswer: Sendable {
     }
 }
 
-/// Sends requests through AsyncHTTPClient and reads whole answers, with a timeout and a size cap.
+/// Sends requests through AsyncHTTPClient and reads whole answers, with a timeout and a size cap. Every request
+/// of the relay to Prisma Cloud or a destination goes through here, so through its `OutboundPolicy`: the address
+/// actually connected to is checked (a host name is resolved, checked, and the connection pinned to the checked
+/// address, so DNS rebinding cannot slip past), and no redirect is ever followed.
 public struct HTTPExchange: Sendable {
-    let client: HTTPClient
     /// Per-request timeout.
     public var timeout: TimeAmount
     /// Largest answer read; a page of 10,000 detailed alerts stays well under it.
     public var maxBodyBytes: Int
+    /// Which addresses requests may reach.
+    public var policy: OutboundPolicy
+    let connections: PinnedClients
 
-    public init(client: HTTPClient = HTTPExchange.sharedClient, timeout: TimeAmount = .seconds(60), maxBodyBytes: Int = 512 << 20) {
-        self.client = client
+    public init(policy: OutboundPolicy = .standard, timeout: TimeAmount = .seconds(60), maxBodyBytes: Int = 512 << 20) {
+        self.policy = policy
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
+        self.connections = PinnedClients.shared
     }
 
-    /// The process-wide client. A failed connection fails the request at once instead of being retried inside
-    /// the pool until the deadline, so the relay's one `RetryPolicy` decides about every retry.
-    public static let sharedClient: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
+    /// The process-wide client for literal addresses. A failed connection fails the request at once instead of
+    /// being retried inside the pool until the deadline, so the relay's one `RetryPolicy` decides about every retry.
+    public static var sharedClient: HTTPClient { PinnedClients.shared.literal }
 
-    /// Sends one request; throws only when no answer arrived (connection, TLS or timeout failures).
-    /// `contentType` is set on requests with a body unless nil (then `headers` say it).
+    /// Sends one request; throws only when no answer arrived (connection, TLS or timeout failures, or an
+    /// `OutboundRefusal`). `contentType` is set on requests with a body unless nil (then `headers` say it).
     public func send(
         _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
         contentType: String? = "application/json"
     ) async throws -> HTTPAnswer {
+        let client = try await connections.client(for: url, policy: policy)
         var request = HTTPClientRequest(url: url)
         request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        for (name, value) in headers where !Self.isReserved(name) { request.headers.add(name: name, value: value) }
         if let body {
             if let contentType { request.headers.replaceOrAdd(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(bytes: body))
@@ -69,4 +71,14 @@ public struct HTTPExchange: Sendable {
         let buffer = try await response.body.collect(upTo: maxBodyBytes)
         return HTTPAnswer(status: Int(response.status.code), headers: response.headers, body: Array(buffer.readableBytesView))
     }
+
+    /// This exchange with the host of `url` allowed whatever the policy says: for the relay's own credential
+    /// sources the operator points it at (the instance metadata service), never for a configured destination.
+    public func trusting(hostOf url: String) -> HTTPExchange {
+        var copy = self
+        if let host = PinnedClients.host(of: url) { copy.policy.allowedHosts.insert(host.lowercased()) }
+        return copy
+    }
+
+    static func isReserved(_ name: String) -> Bool { OutboundPolicy.reservedHeaders.contains(name.lowercased()) }
 }

@@ -34,7 +34,9 @@ public struct Demo: Sendable {
         let console = server.url + "/" + (simulator.computeTenant ?? "")
         say("Simulated Prisma Cloud tenant at \(server.url) with \(alerts) alerts and \(max(1, alerts / 10)) Compute incidents over the last 24 hours")
 
-        let app = try RelayApp.open(databasePath: database, logger: .init(label: "prisma-relay.demo", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let app = try RelayApp.open(
+            // The simulated tenant and the demo's webhook listen on this machine.
+            databasePath: database, outbound: .allowingLoopback, logger: .init(label: "prisma-relay.demo", factory: { _ in SwiftLogNoOpLogHandler() }))
         let key = (id: simulator.user.accessKeyID, secret: Secret(simulator.user.secretKey))
         let connectors = [
             ConnectorConfig(name: "demo-cspm", apiURL: server.url, accessKeyID: key.id, secretKey: key.secret, intervalSeconds: max(10, intervalSeconds), pageSize: 500),

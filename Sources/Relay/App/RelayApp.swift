@@ -20,8 +20,9 @@ public struct RelayApp: Sendable {
 
     public init(
         store: any RelayStore, clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock, retry: RetryPolicy = RetryPolicy(),
-        delivery: DeliverySettings = DeliverySettings(), http: HTTPExchange = HTTPExchange(),
+        delivery: DeliverySettings = DeliverySettings(),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        outbound: OutboundPolicy = .standard,
         logger: Logger = Logger(label: "prisma-relay"), metrics: RelayMetrics = RelayMetrics()
     ) {
         self.metrics = metrics
@@ -29,16 +30,17 @@ public struct RelayApp: Sendable {
         self.clock = clock
         self.retry = retry
         self.delivery = delivery
-        self.http = http
+        self.http = HTTPExchange(policy: outbound)
         self.sleep = sleep
         self.logger = logger
     }
 
     /// The relay on its embedded SQLite store at `databasePath`.
     public static func open(
-        databasePath: String, delivery: DeliverySettings = DeliverySettings(), logger: Logger = Logger(label: "prisma-relay")
+        databasePath: String, delivery: DeliverySettings = DeliverySettings(), outbound: OutboundPolicy = .standard,
+        logger: Logger = Logger(label: "prisma-relay")
     ) throws -> RelayApp {
-        RelayApp(store: try SQLiteStore(path: databasePath), delivery: delivery, logger: logger)
+        RelayApp(store: try SQLiteStore(path: databasePath), delivery: delivery, outbound: outbound, logger: logger)
     }
 
     /// Epoch milliseconds now.

@@ -60,6 +60,7 @@ public struct RelayMetrics: Sendable {
             case .rejected: "rejected"
             case .retriesExhausted: "retries_exhausted"
             case .unreachable: "unreachable"
+            case .outboundRefused: "outbound_refused"
             case .tenantPathMissing: "tenant_path"
             }
         default: "store"

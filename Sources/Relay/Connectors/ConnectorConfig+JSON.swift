@@ -81,6 +81,16 @@ extension ConnectorConfig {
             timeField: timeField, includeAcknowledged: flag("includeAcknowledged") ?? base?.includeAcknowledged ?? false,
             includeIncidents: flag("includeIncidents") ?? base?.includeIncidents ?? false,
             computeURL: text("computeURL") ?? base?.computeURL, enabled: flag("enabled") ?? base?.enabled ?? true)
+        // The stored secret is only ever sent where it was given: moving the connector needs the secret again.
+        if let base, sentSecret == nil || sentSecret == Secret.mask {
+            let moved = [("apiURL", config.apiURL != base.apiURL), ("computeURL", (config.computeURL ?? "") != (base.computeURL ?? ""))]
+                .filter(\.1).map(\.0)
+            if !moved.isEmpty {
+                errors.append(ConfigError(
+                    field: "secretKey",
+                    "give the secret key again: \(moved.joined(separator: " and ")) changed, and a stored secret is only ever sent where it was first given"))
+            }
+        }
         guard errors.isEmpty else { throw ConfigErrors(errors) }
         self = config
     }

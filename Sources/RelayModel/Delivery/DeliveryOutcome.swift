@@ -12,11 +12,18 @@ public enum DeliveryOutcome: Sendable, Equatable {
     /// roll-up window. No attempt is counted.
     case held(until: Int64)
 
-    /// The common reading of an HTTP status: 2xx delivered; 401/403 credentials; 408, 425, 429 and 5xx retry
-    /// (after `Retry-After` when given); any other status rejected.
-    public static func classify(status: Int, retryAfter: Duration?, detail: String, destination: String) -> DeliveryOutcome {
+    /// The common reading of an HTTP status: 2xx delivered; a redirect (never followed) and 401/403 pause the
+    /// integration; 408, 425, 429 and 5xx retry (after `Retry-After` when given); any other status rejected.
+    public static func classify(
+        status: Int, retryAfter: Duration?, detail: String, destination: String, location: String? = nil
+    ) -> DeliveryOutcome {
         switch status {
         case 200..<300: return .delivered
+        case 300..<400:
+            let target = location.map { " to \(URLRedaction.redact($0))" } ?? ""
+            return .credentialsRefused(
+                reason: "\(destination) answered with a redirect (HTTP \(status)\(target)), which the relay does not follow: "
+                    + "set the URL to the address it points to", statusCode: status)
         case 401, 403:
             return .credentialsRefused(reason: "\(destination) refused the credentials (HTTP \(status))\(detail.isEmpty ? "" : ": \(detail)")", statusCode: status)
         case _ where RetryPolicy.isRetryable(status: status):

@@ -69,7 +69,13 @@ extension IntegrationSchema {
                 for flag in ["secure", "readOnly"] where item[flag] != nil && item[flag]?.boolValue == nil {
                     return fail("entry \(index): \(flag) must be true or false")
                 }
-                if key.contains(where: { $0 == ":" || $0 == " " || $0 == "\n" }) { return fail("entry \(index): \"\(key)\" is not a header name") }
+                if key.unicodeScalars.contains(where: { $0 == ":" || $0 == " " || $0 == "\n" || $0 == "\r" }) { return fail("entry \(index): \"\(key)\" is not a header name") }
+                if OutboundPolicy.reservedHeaders.contains(key.lowercased()) {
+                    return fail("entry \(index): \(key) is set by the relay's HTTP client and cannot be configured; remove it")
+                }
+                if let text = item["value"]?.stringValue, text.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
+                    return fail("entry \(index) (\(key)): the value holds a line break (CR or LF), which would split the request; remove it")
+                }
             }
             return .success(value)
         case .tables:

@@ -5,16 +5,20 @@ public struct IntegrationSchema: Sendable {
     public var fields: [IntegrationField]
     /// Keys an update may not change.
     public var immutableKeys: Set<String>
+    /// Keys that say where the secrets are sent (a URL, a host): an update that changes one must give the
+    /// secrets again, so a stored secret cannot be walked out by pointing it elsewhere.
+    public var destinationKeys: [String]
     /// Rules across keys (the SQS and Service Bus variants, payload switches): the problems found.
     var crossCheck: @Sendable (JSONObject) -> [ConfigError]
 
     init(
-        _ type: IntegrationType, _ fields: [IntegrationField], immutableKeys: Set<String> = [],
+        _ type: IntegrationType, _ fields: [IntegrationField], immutableKeys: Set<String> = [], sentTo destinationKeys: [String] = [],
         crossCheck: @escaping @Sendable (JSONObject) -> [ConfigError] = { _ in [] }
     ) {
         self.type = type
         self.fields = fields
         self.immutableKeys = immutableKeys
+        self.destinationKeys = destinationKeys
         self.crossCheck = crossCheck
     }
 

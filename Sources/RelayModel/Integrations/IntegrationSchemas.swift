@@ -19,7 +19,7 @@ enum IntegrationSchemas {
             IntegrationField("secretKey", secret: true, help: "Secret key of that access key"),
             IntegrationField("roleArn", help: "IAM role to assume for the queue", check: FieldRule.roleARN),
             IntegrationField("externalId", help: "External ID of that role (a UUID)", check: FieldRule.uuid),
-        ], crossCheck: { config in
+        ], sentTo: ["queueUrl"], crossCheck: { config in
             var errors: [ConfigError] = []
             let keys = present(config, "accessKey") || present(config, "secretKey")
             let role = present(config, "roleArn") || present(config, "externalId")
@@ -45,7 +45,7 @@ enum IntegrationSchemas {
                 return parts.isSuperset(of: ["Endpoint", "SharedAccessKeyName", "SharedAccessKey"])
                     ? nil : "must hold Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…"
             },
-        ], immutableKeys: ["accountId", "connectionString"], crossCheck: { config in
+        ], immutableKeys: ["accountId", "connectionString"], sentTo: ["queueUrl"], crossCheck: { config in
             switch (present(config, "accountId"), present(config, "connectionString")) {
             case (true, true): [ConfigError(field: configPath("connectionString"), "give either accountId or connectionString, not both")]
             case (false, false): [ConfigError(field: configPath("connectionString"), "is required unless accountId names an onboarded Azure account")]
@@ -59,7 +59,7 @@ enum IntegrationSchemas {
             IntegrationField("demistoVersion", defaultValue: .string("6.0"), help: "6.0 or 8.0") { text in
                 ["6.0", "8.0"].contains(text) ? nil : "must be 6.0 or 8.0"
             },
-        ], crossCheck: { config in
+        ], sentTo: ["hostUrl", "demistoVersion"], crossCheck: { config in
             config["demistoVersion"]?.stringValue == "8.0" && !present(config, "apiKeyID")
                 ? [ConfigError(field: configPath("apiKeyID"), "is required for Cortex XSOAR 8.0")] : []
         }),
@@ -75,7 +75,7 @@ enum IntegrationSchemas {
         IntegrationSchema(.okta, [
             IntegrationField("domain", required: true, help: "Okta domain, e.g. example.okta.com", check: FieldRule.bareHost),
             IntegrationField("apiToken", required: true, secret: true, help: "Read-Only Admin API token"),
-        ]),
+        ], sentTo: ["domain"]),
         IntegrationSchema(.pagerDuty, [
             IntegrationField("integrationKey", required: true, secret: true, help: "Events API v2 integration (routing) key, 32 characters") { text in
                 text.count == 32 && text.allSatisfy({ $0.isLetter || $0.isNumber }) ? nil : "must be the 32-character Events API v2 integration key"
@@ -86,14 +86,14 @@ enum IntegrationSchemas {
             IntegrationField("login", required: true, help: "Qualys login"),
             IntegrationField("baseUrl", required: true, help: "API server without http(s), e.g. qualysapi.qualys.com", check: FieldRule.bareHost),
             IntegrationField("password", required: true, secret: true, help: "Qualys password"),
-        ]),
+        ], sentTo: ["baseUrl"]),
         IntegrationSchema(.serviceNow, [
             IntegrationField("hostUrl", required: true, help: "Instance URL, e.g. https://example.service-now.com (cannot change later)", check: FieldRule.httpURL),
             IntegrationField("login", required: true, help: "ServiceNow user"),
             IntegrationField("password", required: true, secret: true, help: "That user's password"),
             IntegrationField("tables", .tables, required: true, help: "Tables to write: incident, sn_si_incident, em_event"),
             IntegrationField("version", help: "ServiceNow release name (optional)"),
-        ], immutableKeys: ["hostUrl"]),
+        ], immutableKeys: ["hostUrl"], sentTo: ["hostUrl"]),
         IntegrationSchema(.slack, [
             IntegrationField("webhookUrl", required: true, secret: true, help: "Incoming webhook URL, https://hooks.slack.com/…") { text in
                 text.hasPrefix("https://hooks.slack.com/") && text.count > 24 ? nil : "must start with https://hooks.slack.com/"
@@ -109,7 +109,7 @@ enum IntegrationSchemas {
             },
             IntegrationField("passphrase", secret: true, help: "Passphrase of an encrypted private key"),
             IntegrationField("rollUpInterval", .interval(rollUpIntervals), defaultValue: .int(60), help: "Minutes of alerts per file: 15, 30, 60 or 180"),
-        ], crossCheck: { config in
+        ], sentTo: ["username", "hostUrl"], crossCheck: { config in
             present(config, "username") || present(config, "hostUrl")
                 ? [] : [ConfigError(field: configPath("username"), "is required: the Snowflake user the key belongs to")]
         }),
@@ -117,7 +117,7 @@ enum IntegrationSchemas {
             IntegrationField("url", required: true, help: "HTTP Event Collector URL, e.g. https://splunk.example.com:8088", check: FieldRule.httpURL),
             IntegrationField("authToken", required: true, secret: true, help: "HEC token"),
             IntegrationField("sourceType", defaultValue: .string("_json"), help: "Splunk source type"),
-        ]),
+        ], sentTo: ["url"]),
         IntegrationSchema(.tenable, [
             IntegrationField("accessKey", required: true, secret: true, help: "Tenable.io access key"),
             IntegrationField("secretKey", required: true, secret: true, help: "Tenable.io secret key"),
@@ -131,7 +131,7 @@ enum IntegrationSchemas {
             IntegrationField(
                 "batchSize", .count(1...100), defaultValue: .int(1),
                 help: "Events per POST (relay setting): 1 sends one JSON object; more sends a JSON array of up to that many"),
-        ], crossCheck: { config in
+        ], sentTo: ["url"], crossCheck: { config in
             config["isCustomPayloadEnabled"]?.boolValue == true && !present(config, "customPayloads")
                 ? [ConfigError(field: configPath("customPayloads"), "is required when isCustomPayloadEnabled is true")] : []
         }),

@@ -48,7 +48,8 @@ extension SQLiteStore {
             case .failure(let message):
                 try db.execute(
                     sql: "UPDATE connector_state SET last_poll_at = ?, last_error = ? WHERE connector = ?",
-                    arguments: [time, message, connector])
+                    // Statuses are shown to every API user: a URL in a message never carries its credentials.
+                    arguments: [time, URLRedaction.redactURLs(in: message), connector])
             }
             if db.changesCount == 0 { throw StoreError.unknownConnector(connector) }
         }

@@ -35,14 +35,14 @@ extension SQLiteStore {
                 case .retry(let next, let error):
                     try db.execute(
                         sql: "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?",
-                        arguments: [next, error, record.seq])
+                        arguments: [next, URLRedaction.redactURLs(in: error), record.seq])
                 case .held(let until):
                     try db.execute(sql: "UPDATE outbox SET next_attempt_at = ? WHERE seq = ?", arguments: [until, record.seq])
                 case .dead(let reason):
                     failed += 1
                     try db.execute(
                         sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?, last_error = ? WHERE seq = ?",
-                        arguments: [time, reason, record.seq])
+                        arguments: [time, URLRedaction.redactURLs(in: reason), record.seq])
                 }
             }
             try db.execute(
@@ -64,7 +64,8 @@ extension SQLiteStore {
                     WHERE integration_id = ?
                     """,
                 arguments: [
-                    health.status.rawValue, health.paused, health.errorType, health.message, health.statusCode, health.lastUpdated,
+                    health.status.rawValue, health.paused, health.errorType, health.message.map(URLRedaction.redactURLs(in:)), health.statusCode,
+                    health.lastUpdated,
                     integrationID,
                 ])
         }

@@ -24,7 +24,9 @@ public final class SQLiteStore: RelayStore {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
+        try Self.restrictFiles(at: path)
         pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.restrictFiles(at: path)
         try SQLiteMigrations.migrator.migrate(pool)
         if let box {
             self.box = box
@@ -32,6 +34,20 @@ public final class SQLiteStore: RelayStore {
             let current = try SecretBox.load(keyFile: path + ".key")
             let usesFile = ProcessInfo.processInfo.environment["PRISMA_RELAY_MASTER_KEY"] == nil
             self.box = usesFile ? try Self.finishInterruptedRotation(pool: pool, path: path, current: current) : current
+        }
+    }
+
+    /// The database holds sealed secrets, events and the hashes of API keys: only its owner may read it. A new file
+    /// is created 0600 (SQLite gives its `-wal` and `-shm` the database's mode); older files are tightened.
+    static func restrictFiles(at path: String) throws {
+        let files = FileManager.default
+        if !files.fileExists(atPath: path) {
+            guard files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw StoreError.corrupt("the database file \(path) could not be created: check that its folder exists and is writable")
+            }
+        }
+        for suffix in ["", "-wal", "-shm"] where files.fileExists(atPath: path + suffix) {
+            try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path + suffix)
         }
     }
 

@@ -79,7 +79,9 @@ public struct ServiceBusDestination: Destination {
 
     /// Service Bus's answers: 201 sent; 401 refused; 404/410 no such queue; 403 quota (retried) or too large; 5xx busy.
     static func classify(_ response: DestinationResponse) -> DeliveryOutcome {
-        let detail = String(decoding: response.body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        // Service Bus explains an error in `<Error><Code/><Detail/></Error>`.
+        let raw = AWSXML.first("Detail", in: response.body) ?? String(decoding: response.body.prefix(400), as: UTF8.self)
+        let detail = RemoteDetail.clean(raw)
         let text = "Azure Service Bus answered HTTP \(response.status)\(detail.isEmpty ? "" : ": \(detail)")"
         switch response.status {
         case 200..<300: return .delivered
@@ -87,7 +89,7 @@ public struct ServiceBusDestination: Destination {
         case 404, 410: return .credentialsRefused(reason: "\(text) — check queueUrl", statusCode: response.status)
         case 403:
             // A full namespace clears as consumers catch up; a message too large never fits.
-            return detail.lowercased().contains("quota")
+            return raw.lowercased().contains("quota")
                 ? .retryLater(reason: text, statusCode: 403, wait: nil) : .rejected(reason: text, statusCode: 403)
         default:
             return DeliveryOutcome.classify(

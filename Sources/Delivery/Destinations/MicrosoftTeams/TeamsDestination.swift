@@ -37,12 +37,14 @@ public struct TeamsDestination: HTTPDestination {
     }
 
     public func classify(_ response: DestinationResponse, batchSize: Int) -> BatchOutcome {
-        let text = String(decoding: response.body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         switch response.status {
         case 202: return .all(.delivered)
         case 200:
-            return text.isEmpty || text == "1"
-                ? .all(.delivered) : .all(.rejected(reason: "Teams accepted the request but reported: \(text)", statusCode: 200))
+            // The legacy connector answers 200 with "1", or with an error text in place of a status.
+            let body = String(decoding: response.body.prefix(16), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return body.isEmpty || body == "1"
+                ? .all(.delivered)
+                : .all(.rejected(reason: "Teams accepted the request but reported: \(RemoteDetail.text(in: response.body))", statusCode: 200))
         case 401, 403, 404:
             return .all(.credentialsRefused(reason: "Teams no longer accepts this webhook (HTTP \(response.status)): create a new Workflows webhook and update url", statusCode: response.status))
         default: return .all(classifyHTTP(response, name: "Microsoft Teams"))

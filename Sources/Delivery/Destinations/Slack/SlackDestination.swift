@@ -39,7 +39,7 @@ public struct SlackDestination: HTTPDestination {
     }
 
     public func classify(_ response: DestinationResponse, batchSize: Int) -> BatchOutcome {
-        let text = String(decoding: response.body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = RemoteDetail.text(in: response.body)
         switch (response.status, text) {
         case (200, _): return .all(.delivered)
         case (403, _), (404, _), (410, _):

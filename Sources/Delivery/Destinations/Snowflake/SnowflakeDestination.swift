@@ -95,7 +95,7 @@ public struct SnowflakeDestination: Destination {
     /// 429 and 5xx retried; other 4xx refused.
     static func classify(_ response: DestinationResponse, fingerprintOf user: SnowflakeUser) -> DeliveryOutcome {
         let json = try? JSONValue.parse(response.body)
-        let message = json?["message"]?.stringValue ?? String(decoding: response.body.prefix(200), as: UTF8.self)
+        let message = RemoteDetail.text(in: response.body)
         let text = "Snowpipe answered HTTP \(response.status)\(json?["code"]?.stringValue.map { " \($0)" } ?? ""): \(message)"
         switch response.status {
         case 200:
