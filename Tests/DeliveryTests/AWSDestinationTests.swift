@@ -42,7 +42,7 @@ struct AWSDestinationTests {
         #expect(object.body.prefix(2) == [0x1F, 0x8B])
     }
 
-    @Test("SQS SendMessageBatch is exact; a FIFO queue adds the group (alert id) and deduplication (event id) ids")
+    @Test("SQS SendMessageBatch is exact; a FIFO queue adds the group (connector and alert id) and deduplication (event id) ids")
     func sqsRequest() throws {
         let destination = SQSDestination(config: ["queueUrl": .string("https://sqs.eu-west-1.amazonaws.com/123456789012/alerts.fifo")], aws: Self.aws)
         let event = try Self.event("P-1")
@@ -52,7 +52,7 @@ struct AWSDestinationTests {
         let body = try JSONValue.parse(request.body)
         #expect(body["QueueUrl"] == .string("https://sqs.eu-west-1.amazonaws.com/123456789012/alerts.fifo"))
         let entry = try #require(body["Entries"]?.arrayValue?.first)
-        #expect(entry["Id"] == .string("e0") && entry["MessageGroupId"] == .string("P-1") && entry["MessageDeduplicationId"] == .string(event.id))
+        #expect(entry["Id"] == .string("e0") && entry["MessageGroupId"] == .string("prod/P-1") && entry["MessageDeduplicationId"] == .string(event.id))
         #expect(entry["MessageBody"] == .string(event.jsonValue.jsonString()))
         #expect(entry["MessageAttributes"]?["severity"]?["StringValue"] == .string("medium"))
         let standard = SQSDestination(config: ["queueUrl": .string("https://sqs.eu-west-1.amazonaws.com/123456789012/alerts")], aws: Self.aws)

@@ -27,8 +27,8 @@ struct PagerDutyDeliveryTests {
         try await s.alert("P-1", status: "open", version: 1)
         try await s.alert("P-1", status: "resolved", version: 2)
         try await s.drain(rounds: 4)
-        #expect(await receiver.log == ["trigger P-1", "resolve P-1"])
-        #expect(await receiver.incidents["P-1"] == .init(status: "resolved", triggers: 1, summary: "[critical] S3 bucket is public — logs / aws / 111", severity: "critical"))
+        #expect(await receiver.log == ["trigger prod/P-1", "resolve prod/P-1"])
+        #expect(await receiver.incidents["prod/P-1"] == .init(status: "resolved", triggers: 1, summary: "[critical] S3 bucket is public — logs / aws / 111", severity: "critical"))
     }
 
     @Test("a resolve waits while its trigger is being retried (429, then 503)")
@@ -39,7 +39,7 @@ struct PagerDutyDeliveryTests {
         try await s.alert("P-1", status: "open", version: 1)
         try await s.alert("P-1", status: "dismissed", version: 2)
         try await s.drain(rounds: 6)
-        #expect(await receiver.log == ["trigger P-1", "resolve P-1"])
+        #expect(await receiver.log == ["trigger prod/P-1", "resolve prod/P-1"])
         #expect(await receiver.incidents.count == 1)
     }
 
@@ -51,7 +51,7 @@ struct PagerDutyDeliveryTests {
         try await s.alert("P-1", status: "open", version: 3)
         try await s.drain(rounds: 4)
         #expect(await receiver.incidents.count == 1)
-        #expect(await receiver.incidents["P-1"]?.triggers == 2)
+        #expect(await receiver.incidents["prod/P-1"]?.triggers == 2)
     }
 
     @Test("a wrong integration key pauses the integration with the reason")
@@ -86,7 +86,7 @@ struct PagerDutyDeliveryTests {
         let body = try JSONValue.parse(trigger.body)
         #expect(body["routing_key"] == .string(Self.key))
         #expect(body["event_action"] == .string("trigger"))
-        #expect(body["dedup_key"] == .string("P-9"))
+        #expect(body["dedup_key"] == .string("c/P-9"))
         #expect(body["payload"]?["summary"] == .string("[high] N — r-1 / aws"))
         #expect(body["payload"]?["source"] == .string("r-1"))
         #expect(body["payload"]?["timestamp"] == .string("1970-01-01T00:00:01.000Z"))
@@ -94,6 +94,21 @@ struct PagerDutyDeliveryTests {
         var resolved = open
         resolved.status = "resolved"
         #expect(String(decoding: try destination.request(for: [resolved]).body, as: UTF8.self)
-            == #"{"routing_key":"\#(Self.key)","event_action":"resolve","dedup_key":"P-9"}"#)
+            == #"{"routing_key":"\#(Self.key)","event_action":"resolve","dedup_key":"c/P-9"}"#)
+    }
+
+    @Test("two connectors whose alert ids overlap get separate incidents: one tenant's resolve leaves the other's open")
+    func tenantsDoNotCollide() async throws {
+        let (s, receiver, server) = try await Self.start()
+        defer { Task { await server.stop() } }
+        try await s.store.addConnector(ConnectorConfig(name: "eu", apiURL: "https://api.eu.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
+        try await s.alert("P-100201", status: "open", version: 1)
+        try await s.alert("P-100201", status: "open", version: 1, connector: "eu")
+        try await s.drain(rounds: 1)
+        try await s.alert("P-100201", status: "resolved", version: 2, connector: "eu")
+        try await s.drain(rounds: 2)
+        #expect(await receiver.incidents["prod/P-100201"]?.status == "triggered")
+        #expect(await receiver.incidents["eu/P-100201"]?.status == "resolved")
+        #expect(await receiver.incidents.count == 2)
     }
 }

@@ -29,7 +29,7 @@ struct SQSDeliveryTests {
         #expect(messages.first?["MessageAttributes"]?["severity"]?["StringValue"] == .string("high"))
     }
 
-    @Test("a FIFO queue gets the alert id as MessageGroupId and the event id as MessageDeduplicationId")
+    @Test("a FIFO queue gets the connector and alert id as MessageGroupId and the event id as MessageDeduplicationId")
     func fifo() async throws {
         let account = try await Moto.shared.setUp()
         let queue = try await Moto.shared.createQueue("relay-\(UUID().uuidString.prefix(8)).fifo")
@@ -38,7 +38,7 @@ struct SQSDeliveryTests {
         try await rig.alert("P-2")
         try await rig.drain(rounds: 1)
         let messages = try await Moto.shared.drain(queue)
-        #expect(messages.compactMap { $0["Attributes"]?["MessageGroupId"]?.stringValue }.sorted() == ["P-1", "P-2"])
+        #expect(messages.compactMap { $0["Attributes"]?["MessageGroupId"]?.stringValue }.sorted() == ["prod/P-1", "prod/P-2"])
         let dedup = messages.compactMap { $0["Attributes"]?["MessageDeduplicationId"]?.stringValue }
         #expect(dedup.count == 2 && dedup.allSatisfy { $0.hasPrefix("evt_") })
     }

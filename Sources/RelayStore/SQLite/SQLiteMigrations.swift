@@ -114,6 +114,23 @@ enum SQLiteMigrations {
                 CREATE INDEX rejected_by_connector ON rejected_finding(connector, rejected_at DESC);
                 """)
         }
+        migrator.registerMigration("v5-alert-keys") { db in
+            // One alert key for every destination (`AlertKey`); incidents PagerDuty opened under the bare alert id
+            // before keys named their connector keep that key, so their resolves still find them.
+            try db.execute(sql: """
+                UPDATE outbox SET alert_key = (SELECT e.connector || '/' || e.native_id FROM event e WHERE e.id = outbox.event_id);
+                CREATE TABLE legacy_destination_key (
+                    integration_id TEXT NOT NULL,
+                    alert_key TEXT NOT NULL,
+                    destination_key TEXT NOT NULL,
+                    PRIMARY KEY (integration_id, alert_key)
+                );
+                INSERT OR IGNORE INTO legacy_destination_key (integration_id, alert_key, destination_key)
+                    SELECT o.integration_id, o.alert_key, substr(e.native_id, 1, 255) FROM outbox o
+                    JOIN event e ON e.id = o.event_id JOIN integration i ON i.id = o.integration_id
+                    WHERE i.type = 'pagerduty' AND o.state = 'delivered';
+                """)
+        }
         return migrator
     }
 }

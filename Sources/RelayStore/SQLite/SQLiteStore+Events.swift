@@ -27,7 +27,7 @@ extension SQLiteStore {
                 guard db.changesCount == 1 else { continue }
                 added += 1
                 for integration in AlertRouter.destinations(of: event, rules: rules) {
-                    try queue.execute(arguments: [event.id, integration, event.connector + "|" + event.nativeID, now, now])
+                    try queue.execute(arguments: [event.id, integration, AlertKey.of(event), now, now])
                 }
             }
             if let cursor {

@@ -5,7 +5,8 @@ extension SQLiteStore {
     public func dueDeliveries(integrationID: String, now: Int64, limit: Int) async throws -> [QueuedDelivery] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT o.seq, o.attempts, o.created_at, e.body FROM outbox o JOIN event e ON e.id = o.event_id
+                SELECT o.seq, o.attempts, o.created_at, e.body, l.destination_key FROM outbox o JOIN event e ON e.id = o.event_id
+                LEFT JOIN legacy_destination_key l ON l.integration_id = o.integration_id AND l.alert_key = o.alert_key
                 WHERE o.integration_id = ? AND o.state = 'pending' AND o.next_attempt_at <= ?
                   AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.integration_id = o.integration_id AND p.alert_key = o.alert_key
                                   AND p.state = 'pending' AND p.seq < o.seq)
@@ -14,7 +15,9 @@ extension SQLiteStore {
             ).map { row in
                 let body: String = row["body"]
                 guard let event = try? NormalizedEvent(json: try JSONValue.parse(body)) else { throw StoreError.corrupt("outbox event") }
-                return QueuedDelivery(seq: row["seq"], event: event, attempts: row["attempts"], createdAt: row["created_at"])
+                return QueuedDelivery(
+                    seq: row["seq"], event: event, attempts: row["attempts"], createdAt: row["created_at"],
+                    legacyDestinationKey: row["destination_key"])
             }
         }
     }

@@ -68,7 +68,7 @@ public struct SQSDestination: Destination {
                 ]),
             ]
             if fifo {
-                entry["MessageGroupId"] = .string(String(event.nativeID.prefix(128)))
+                entry["MessageGroupId"] = .string(String(AlertKey.of(event).prefix(128)))
                 entry["MessageDeduplicationId"] = .string(event.id)
             }
             return .object(entry)

@@ -31,7 +31,7 @@ public struct SCCDestination: Destination {
     }
 
     /// The finding id of an alert: the same for all its events.
-    public static func findingID(_ event: NormalizedEvent) -> String { EventID.digest([event.connector, event.nativeID]) }
+    public static func findingID(_ event: NormalizedEvent) -> String { AlertKey.digest(event) }
 
     static func severity(_ event: NormalizedEvent) -> String {
         if event.originalSeverity?.lowercased() == "critical" { return "CRITICAL" }

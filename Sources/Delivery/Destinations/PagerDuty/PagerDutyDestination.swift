@@ -1,7 +1,10 @@
+import PrismaAPI
 import RelayModel
+import RelayStore
 
-/// `pager_duty`: Events API v2. `routing_key` from `integrationKey`, `dedup_key` the alert id, so an alert is one
-/// PagerDuty incident however often it is sent: `trigger` while open, `acknowledge` when snoozed, `resolve` when
+/// `pager_duty`: Events API v2. `routing_key` from `integrationKey`, `dedup_key` the alert's key (connector and
+/// alert id, `AlertKey`), so an alert is one PagerDuty incident however often it is sent, and two tenants never
+/// share one: `trigger` while open, `acknowledge` when snoozed, `resolve` when
 /// resolved or dismissed.
 public struct PagerDutyDestination: HTTPDestination {
     let config: JSONObject
@@ -37,10 +40,27 @@ public struct PagerDutyDestination: HTTPDestination {
 
     public func request(for batch: [NormalizedEvent]) throws -> DestinationRequest {
         guard let event = batch.first else { throw DestinationError.missing("an event") }
+        return try request(for: event, dedupKey: AlertKey.of(event))
+    }
+
+    /// An incident opened before keys named their connector keeps the bare alert id it was opened with.
+    public func deliver(_ batch: [QueuedDelivery], over http: HTTPExchange) async -> BatchOutcome {
+        guard let item = batch.first else { return .all(.delivered) }
+        do {
+            switch await http.send(try request(for: item.event, dedupKey: item.legacyDestinationKey ?? AlertKey.of(item.event))) {
+            case .success(let response): return classify(response, batchSize: 1)
+            case .failure(let failure): return .all(failure.outcome)
+            }
+        } catch {
+            return .all(.rejected(reason: "the request could not be built: \(error)", statusCode: nil))
+        }
+    }
+
+    func request(for event: NormalizedEvent, dedupKey: String) throws -> DestinationRequest {
         guard let key = config["integrationKey"]?.stringValue else { throw DestinationError.missing("integrationConfig.integrationKey") }
         let action = Self.action(for: event.status)
         var body: JSONObject = [
-            "routing_key": .string(key), "event_action": .string(action), "dedup_key": .string(String(event.nativeID.prefix(255))),
+            "routing_key": .string(key), "event_action": .string(action), "dedup_key": .string(String(dedupKey.prefix(255))),
         ]
         if action == "trigger" {
             let resource = [event.resource.name ?? event.resource.id, event.resource.cloud, event.resource.accountID].compactMap { $0 }

@@ -31,7 +31,7 @@ public struct ServiceNowDestination: Destination {
         return [("Authorization", "Basic \(credentials)"), ("Accept", "application/json"), ("Content-Type", "application/json")]
     }
 
-    public static func correlationID(_ event: NormalizedEvent) -> String { "\(event.connector)/\(event.nativeID)" }
+    public static func correlationID(_ event: NormalizedEvent) -> String { AlertKey.of(event) }
 
     static func closed(_ event: NormalizedEvent) -> Bool { ["resolved", "dismissed"].contains(event.status) }
 
