@@ -58,6 +58,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "RelayModel", "RelayStore", "Delivery", "PrismaAPI", "PrismaSim", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
@@ -138,6 +139,9 @@ let package = Package(
             name: "CLITests",
             dependencies: ["PrismaSim", "RelayModel", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
-        .testTarget(name: "RelayTests", dependencies: ["Relay", "PrismaSim", "RelayStore"]),
+        .testTarget(
+            name: "RelayTests",
+            dependencies: ["Relay", "PrismaSim", "RelayStore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+        ),
     ]
 )

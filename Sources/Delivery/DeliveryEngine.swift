@@ -4,6 +4,7 @@ import NIOHTTP1
 import PrismaAPI
 import RelayModel
 import RelayStore
+import ServiceLifecycle
 
 /// The one place deliveries happen: per integration, take the due outbox rows, hand each to the destination,
 /// and record the outcome — delivered; retried later with backoff (honouring `Retry-After`); dead-lettered with
@@ -57,7 +58,7 @@ public struct DeliveryEngine: Sendable {
     }
 
     public init(
-        store: any RelayStore, http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = RetryPolicy(),
+        store: any RelayStore, http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = .delivery,
         settings: DeliverySettings = DeliverySettings(), clock: @escaping @Sendable () -> Int64,
         logger: Logger = Logger(label: "prisma-relay.delivery"), endpoints: Endpoints = Endpoints(),
         observer: Observer = Observer(), environment: [String: String] = ProcessInfo.processInfo.environment
@@ -103,6 +104,9 @@ public struct DeliveryEngine: Sendable {
         return SnowflakeDestination(integrationID: integration.id, config: integration.config, staging: staging, aws: aws, clock: clock)
     }
 
+    /// Outage-like failures of whole batches in a row after which the destination counts as down.
+    static let downAfter = 3
+
     /// Sends what is due for `integration` now; returns how many rows were settled or rescheduled.
     @discardableResult
     public func deliverDue(_ integration: Integration, limit: Int = 100) async throws -> Int {
@@ -116,6 +120,8 @@ public struct DeliveryEngine: Sendable {
         guard integration.enabled else { return 0 }
         var health = try await store.integrationHealth(id: integration.id)
         guard !health.paused else { return 0 }
+        // A destination that is down is probed, not hammered: nothing goes out before the next probe.
+        if let probeAt = health.probeAt, probeAt > clock() { return 0 }
         guard let destination = await destination(for: integration) else {
             if health.message == nil {
                 health.status = .yellow
@@ -135,6 +141,8 @@ public struct DeliveryEngine: Sendable {
             batches.append(Array(due[start..<min(due.count, start + size)]))
             start += size
         }
+        // While down, one batch is the probe.
+        if health.downSince != nil { batches = Array(batches.prefix(1)) }
         // Batches hold different alerts (a later event of an alert is not due while an earlier one is pending), so
         // up to `concurrency` of them are sent at once; their outcomes are recorded in order.
         for wave in stride(from: 0, to: batches.count, by: max(1, settings.concurrency)).map({
@@ -176,11 +184,15 @@ public struct DeliveryEngine: Sendable {
                 health = try await record(outcomes, for: batch, integration: integration, health: health)
                 handled += batch.count
             }
+            // The rest of the round waits for the next probe; on shutdown, for the next start.
+            if health.downSince != nil || Task.isShuttingDownGracefully || Task.isCancelled { break }
         }
         return handled
     }
 
-    /// Stores a batch's outcomes in one transaction and returns the integration's health after them.
+    /// Stores a batch's outcomes in one transaction and returns the integration's health after them: down (and when
+    /// to probe next) after an outage-like failure of the whole batch, back to GREEN — with the waiting rows made
+    /// due at once — when it answers again.
     func record(
         _ outcomes: [DeliveryOutcome], for batch: [QueuedDelivery], integration: Integration, health: IntegrationHealth
     ) async throws -> IntegrationHealth {
@@ -188,8 +200,10 @@ public struct DeliveryEngine: Sendable {
         var records: [DeliveryRecord] = []
         var retrying: IntegrationHealth?
         var delivered = false
+        var outage = !outcomes.isEmpty
         var random = SystemRandomNumberGenerator()
         for (item, outcome) in zip(batch, outcomes) {
+            if case .retryLater(_, let code, _) = outcome, RetryPolicy.isOutage(status: code) {} else { outage = false }
             switch outcome {
             case .delivered:
                 observer.outcome(integration.name, "delivered")
@@ -198,15 +212,16 @@ public struct DeliveryEngine: Sendable {
             case .retryLater(let reason, let code, let wait):
                 let attempts = item.attempts + 1
                 let tooOld = now - item.createdAt >= settings.maxAgeSeconds * 1000
-                if attempts >= settings.maxAttempts || tooOld {
+                // Outages are waited out until the age cap; answers that may be about this very event, to the attempt cap.
+                let tooMany = attempts >= settings.maxAttempts && !RetryPolicy.isOutage(status: code)
+                if tooMany || tooOld {
                     observer.outcome(integration.name, "dead")
                     let cap = tooOld ? " (older than the \(settings.maxAgeSeconds / 60) minute age cap)" : ""
                     records.append(DeliveryRecord(seq: item.seq, result: .dead(reason: "gave up after \(attempts) attempts\(cap): \(reason)")))
                 } else {
                     observer.outcome(integration.name, "retry")
                     let delay = retry.delay(retry: attempts, floor: wait, using: &random)
-                    let next = now + Int64(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
-                    records.append(DeliveryRecord(seq: item.seq, result: .retry(nextAttemptAt: next, error: reason)))
+                    records.append(DeliveryRecord(seq: item.seq, result: .retry(nextAttemptAt: now + delay.milliseconds, error: reason)))
                 }
                 retrying = IntegrationHealth(
                     status: .yellow, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code, lastUpdated: now)
@@ -220,15 +235,44 @@ public struct DeliveryEngine: Sendable {
             }
         }
         try await store.recordDeliveries(records, integrationID: integration.id, at: now)
+        if outage, var down = retrying {
+            down.failureStreak = health.failureStreak + 1
+            guard down.failureStreak >= Self.downAfter else {
+                try await store.setIntegrationHealth(integrationID: integration.id, down)
+                return down
+            }
+            down.downSince = health.downSince ?? now
+            let wait = outcomes.compactMap { if case .retryLater(_, _, let wait) = $0 { wait } else { nil } }.max()
+            down.probeAt = now + retry.delay(retry: down.failureStreak, floor: wait, using: &random).milliseconds
+            down.message =
+                "\(integration.type.displayName) is down since \(Timestamp.rfc3339(epochMilliseconds: down.downSince!)) "
+                + "(\(down.failureStreak) failed attempts in a row; next try at "
+                + "\(Timestamp.rfc3339(epochMilliseconds: down.probeAt!))): \(down.message ?? "")"
+            try await store.setIntegrationHealth(integrationID: integration.id, down)
+            if health.downSince == nil {
+                logger.warning("destination down", metadata: ["integration": .string(integration.name), "reason": .string(down.message ?? "")])
+            }
+            return down
+        }
+        if health.downSince != nil {
+            // It answered: what waited through the outage goes out now, in order.
+            try await store.resumeDeliveries(integrationID: integration.id, at: now)
+            logger.notice("destination back", metadata: ["integration": .string(integration.name)])
+        }
         if let retrying {
             try await store.setIntegrationHealth(integrationID: integration.id, retrying)
             return retrying
         }
-        if delivered, health.status != .green {
+        if delivered, health.status != .green || health.downSince != nil {
             let healthy = IntegrationHealth(status: .green, lastUpdated: now)
             try await store.setIntegrationHealth(integrationID: integration.id, healthy)
             return healthy
         }
         return health
     }
+}
+
+extension Duration {
+    /// Whole milliseconds.
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

@@ -2,19 +2,35 @@ import Logging
 import RelayStore
 import ServiceLifecycle
 
-/// Runs the delivery engine for every integration, about once a second, until graceful shutdown.
+/// Runs the delivery engine for every integration, about once a second, until graceful shutdown. Then it claims
+/// no new work, gives the requests in flight `grace` to be answered and recorded, and cancels the rest: their rows
+/// stay queued for the next start.
 public struct DeliveryService: Service {
     let engine: DeliveryEngine
     let store: any RelayStore
     let tick: Duration
+    let grace: Duration
 
-    public init(engine: DeliveryEngine, store: any RelayStore, tick: Duration = .seconds(1)) {
+    public init(engine: DeliveryEngine, store: any RelayStore, tick: Duration = .seconds(1), grace: Duration = .seconds(10)) {
         self.engine = engine
         self.store = store
         self.tick = tick
+        self.grace = grace
     }
 
     public func run() async throws {
+        let rounds = Task { await deliverUntilShutdown() }
+        await withGracefulShutdownHandler {
+            await rounds.value
+        } onGracefulShutdown: { [grace] in
+            Task {
+                try? await Task.sleep(for: grace)
+                rounds.cancel()
+            }
+        }
+    }
+
+    func deliverUntilShutdown() async {
         while !Task.isShuttingDownGracefully {
             var busy = false
             do {

@@ -68,7 +68,10 @@ extension RelayServer {
         return Application(
             router: try buildRouter(app: app, signingKey: signingKey, registry: registry, secure: options.tlsCertificate != nil), server: server,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "prisma-relay"),
-            services: [PollScheduler(app: app), DeliveryService(engine: app.deliveryEngine, store: app.store)],
+            services: [
+                PollScheduler(app: app, grace: .seconds(app.delivery.shutdownGraceSeconds)),
+                DeliveryService(engine: app.deliveryEngine, store: app.store, grace: .seconds(app.delivery.shutdownGraceSeconds)),
+            ],
             onServerRunning: onServerRunning, logger: app.logger)
     }
 }

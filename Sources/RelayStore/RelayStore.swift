@@ -64,6 +64,9 @@ public protocol RelayStore: Sendable {
     func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws
     /// An integration's status with its counts and queue depth.
     func integrationHealth(id: String) async throws -> IntegrationHealth
+    /// Makes every waiting row of an integration due at `time`: its destination is back after an outage, so the
+    /// backoff its rows gathered meanwhile no longer applies.
+    func resumeDeliveries(integrationID: String, at time: Int64) async throws
     /// Deliveries given up on, newest first.
     func deadLetters(integrationID: String?) async throws -> [DeadLetter]
     /// Queues dead letters of an integration again (one, or all when `seq` is nil); returns how many.

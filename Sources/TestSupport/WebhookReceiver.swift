@@ -35,11 +35,18 @@ public actor WebhookReceiver {
 
     public init(token: String) { self.token = token }
 
+    /// Answers 503 to everything while down, as a service in an outage.
+    public private(set) var down = false
+
     /// Queues answers to give before accepting again.
     public func fail(with answers: [Scripted]) { script += answers }
 
+    /// Takes the service down (every request answered 503) or brings it back.
+    public func setDown(_ isDown: Bool) { down = isDown }
+
     func handle(headers: [String: String], body: [UInt8]) -> (Int, [(String, String)], String) {
         requests += 1
+        if down { return (503, [], #"{"error":"service unavailable"}"#) }
         guard headers["authorization"] == "Bearer \(token)" else { return (401, [], #"{"error":"invalid or missing bearer token"}"#) }
         guard headers["content-type"]?.hasPrefix("application/json") == true else { return (415, [], #"{"error":"expected application/json"}"#) }
         guard let json = try? JSONValue.parse(body) else { return (400, [], #"{"error":"body is not JSON"}"#) }

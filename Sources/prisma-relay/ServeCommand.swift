@@ -23,6 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
     var deliveryMaxAge: String?
     @Option(help: "Requests in flight per integration (env PRISMA_RELAY_DELIVERY_CONCURRENCY; default 4).")
     var deliveryConcurrency: String?
+    @Option(help: "On SIGTERM, how long requests and polls in flight may take before they are cancelled and left queued, e.g. 10s (env PRISMA_RELAY_SHUTDOWN_GRACE; default 10s).")
+    var shutdownGrace: String?
     @Option(help: "Addresses (CIDR ranges) or host names connectors and integrations may reach although the default refuses them, comma-separated, e.g. 127.0.0.1,::1 (env PRISMA_RELAY_OUTBOUND_ALLOW).")
     var outboundAllow: String?
     @Option(help: "Address ranges they may not reach, or private for every private range (env PRISMA_RELAY_OUTBOUND_DENY).")
@@ -32,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await reportingErrors {
             guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
             let delivery = try DeliverySettings.parse(
-                maxAttempts: deliveryMaxAttempts, maxAge: deliveryMaxAge, concurrency: deliveryConcurrency,
+                maxAttempts: deliveryMaxAttempts, maxAge: deliveryMaxAge, concurrency: deliveryConcurrency, shutdownGrace: shutdownGrace,
                 environment: ProcessInfo.processInfo.environment)
             let outbound = try OutboundPolicy.from(
                 environment: ProcessInfo.processInfo.environment, allow: outboundAllow, deny: outboundDeny)

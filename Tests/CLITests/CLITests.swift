@@ -226,4 +226,34 @@ struct ServeTests {
         #expect(Set(delivered).symmetricDifference(alerts).isEmpty)
         #expect(!serve.printed.joined().contains("relay-hook-token"))
     }
+
+    @Test("serve exits within 15 s of SIGTERM while a destination hangs, and every event it could not send stays queued")
+    func shutdownWhileDestinationHangs() async throws {
+        let cli = try CLI()
+        let simulator = PrismaSimulator(configuration: .init(rateLimitPerSecond: nil))
+        var open = 0
+        for id in await simulator.addRecentAlerts(40) where await simulator.alert(id)?["status"]?.stringValue == "open" { open += 1 }
+        let sim = try await simulator.serve()
+        let hanging = try await HangingServer()
+        defer { Task { await sim.stop(); await hanging.stop() } }
+        _ = try await cli.run(
+            ["connector", "add", "--name", "sim", "--url", sim.url, "--key-id", simulator.user.accessKeyID, "--status", "all"],
+            environment: ["PRISMA_RELAY_SECRET": simulator.user.secretKey])
+        let file = cli.directory.appendingPathComponent("hook.json")
+        try Data(#"{"url":"\#(hanging.url)/hook","authToken":"t"}"#.utf8).write(to: file)
+        let added = try await cli.run(["integration", "add", "--name", "hook", "--type", "webhook", "--config-file", file.path])
+        let id = try #require(added.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(try await cli.run(["rule", "add", "--name", "all", "--integration", id]).status == 0)
+        let serve = try BackgroundCLI(["serve", "--port", "0", "--shutdown-grace", "2s"], in: cli)
+        let deadline = Date().addingTimeInterval(30)
+        while hanging.connections == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(hanging.connections > 0, "no delivery reached the hanging destination")
+        let stopping = Date()
+        #expect(await serve.terminate() == 0)
+        #expect(Date().timeIntervalSince(stopping) < 15)
+        let status = try await cli.run(["integration", "status"])
+        let row = try #require(status.stdout.split(separator: "\n").first { $0.hasPrefix("hook") })
+        let columns = row.split(separator: " ", omittingEmptySubsequences: true)
+        #expect(columns.count > 4 && columns[3] == "\(open)" && columns[4] == "0", "\(row) (\(open) open alerts)")
+    }
 }

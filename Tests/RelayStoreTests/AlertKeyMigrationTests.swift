@@ -35,10 +35,14 @@ struct AlertKeyMigrationTests {
                             INSERT OR IGNORE INTO event (id, connector, kind, native_id, version, status, severity, module, updated_ms, observed_at, body)
                             VALUES (?, 'prod', 'alert', ?, ?, ?, 'high', 'CSPM', ?, ?, ?)
                             """,
-                        arguments: [item.id, item.nativeID, item.version, item.status, item.updatedMillis, item.observedAt, item.jsonValue.jsonString()])
+                        arguments: [
+                            item.id, item.nativeID, item.version, item.status, item.updatedMillis, item.observedAt,
+                            item.jsonValue.jsonString(),
+                        ])
                     for integration in ["pd", "hook"] {
                         try db.execute(
-                            sql: "INSERT INTO outbox (seq, event_id, integration_id, alert_key, state, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 0, 0)",
+                            sql:
+                                "INSERT INTO outbox (seq, event_id, integration_id, alert_key, state, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 0, 0)",
                             arguments: [seq * 10 + (integration == "pd" ? 0 : 1), item.id, integration, "prod|" + item.nativeID, state])
                     }
                 }

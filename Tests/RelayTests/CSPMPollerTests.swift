@@ -189,6 +189,9 @@ final class CrashAfterCommits: @unchecked Sendable {
             try await base.setIntegrationHealth(integrationID: integrationID, health)
         }
         func integrationHealth(id: String) async throws -> IntegrationHealth { try await base.integrationHealth(id: id) }
+        func resumeDeliveries(integrationID: String, at time: Int64) async throws {
+            try await base.resumeDeliveries(integrationID: integrationID, at: time)
+        }
         func deadLetters(integrationID: String?) async throws -> [DeadLetter] { try await base.deadLetters(integrationID: integrationID) }
         func retryDeadLetters(integrationID: String, seq: Int64?) async throws -> Int {
             try await base.retryDeadLetters(integrationID: integrationID, seq: seq)

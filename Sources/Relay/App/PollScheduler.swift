@@ -2,16 +2,24 @@ import Logging
 import RelayModel
 import ServiceLifecycle
 
-/// Polls every enabled connector on its interval for as long as the service runs. On graceful shutdown it starts
-/// no new poll; a poll in flight either commits its last page with the cursor or leaves its window to the next run.
+/// Polls every enabled connector on its interval for as long as the service runs. Connectors are polled
+/// concurrently, up to `concurrency` at once, so a slow tenant delays only itself. On graceful shutdown it starts
+/// no new poll and gives the polls in flight `grace` to finish; those still running then are cancelled, leaving
+/// their windows to the next run.
 public struct PollScheduler: Service {
     let app: RelayApp
     /// How often due connectors are looked for.
     let tick: Duration
+    /// Polls of different connectors at once.
+    let concurrency: Int
+    /// How long polls in flight may take to finish once shutdown begins.
+    let grace: Duration
 
-    public init(app: RelayApp, tick: Duration = .seconds(1)) {
+    public init(app: RelayApp, tick: Duration = .seconds(1), concurrency: Int = 4, grace: Duration = .seconds(10)) {
         self.app = app
         self.tick = tick
+        self.concurrency = max(1, concurrency)
+        self.grace = grace
     }
 
     /// Whether a connector is due at `now`: enabled, and never polled or polled at least an interval ago.
@@ -26,10 +34,14 @@ public struct PollScheduler: Service {
         while !Task.isShuttingDownGracefully {
             do {
                 for config in try await app.store.connectors() where !Task.isShuttingDownGracefully {
+                    guard await app.polls.count < concurrency else { break }
                     if lastPolls[config.name] == nil { lastPolls[config.name] = try await app.store.state(of: config.name).lastPollAt }
-                    guard Self.isDue(config, lastPollAt: lastPolls[config.name] ?? nil, now: app.clock()) else { continue }
+                    guard Self.isDue(config, lastPollAt: lastPolls[config.name] ?? nil, now: app.clock()),
+                        await !app.polls.isRunning(config.name)
+                    else { continue }
                     lastPolls[config.name] = app.clock()
-                    await app.poller(for: config).poll()
+                    // Started, not awaited: the next connector does not wait for this one.
+                    await app.polls.launch(config.name) { await app.poller(for: config).poll() }
                 }
             } catch {
                 app.logger.error("scheduler could not read connectors", metadata: ["error": .string("\(error)")])
@@ -37,8 +49,9 @@ public struct PollScheduler: Service {
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }
             } catch {
-                return
+                break
             }
         }
+        await app.polls.finish(within: grace)
     }
 }

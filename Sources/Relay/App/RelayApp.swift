@@ -17,6 +17,8 @@ public struct RelayApp: Sendable {
     let sleep: @Sendable (Duration) async throws -> Void
     public let logger: Logger
     public let metrics: RelayMetrics
+    /// The polls running in this process: never two of one connector.
+    public let polls = PollCoordinator()
 
     public init(
         store: any RelayStore, clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock, retry: RetryPolicy = RetryPolicy(),
@@ -55,7 +57,7 @@ public struct RelayApp: Sendable {
             slack: environment["PRISMA_RELAY_SLACK_URL"],
             googleSCC: environment["PRISMA_RELAY_GOOGLE_SCC_URL"] ?? SCCDestination.defaultBase)
         return DeliveryEngine(
-            store: store, http: http, retry: retry, settings: delivery, clock: clock, logger: logger, endpoints: endpoints,
+            store: store, http: http, settings: delivery, clock: clock, logger: logger, endpoints: endpoints,
             observer: .init(
                 outcome: { [metrics] in metrics.delivery(integration: $0, outcome: $1) },
                 queueDepth: { [metrics] in metrics.queueDepth(integration: $0, depth: $1) }))
@@ -106,9 +108,10 @@ public struct RelayApp: Sendable {
         Poller(config: config, source: source(for: config), store: store, clock: clock, logger: logger, metrics: metrics)
     }
 
-    /// Polls the connector named `name` once.
+    /// Polls the connector named `name` once; while it is being polled already, the running poll's report.
     public func poll(_ name: String) async throws -> PollReport {
-        await poller(for: try await connector(named: name)).poll()
+        let config = try await connector(named: name)
+        return await polls.poll(name) { await poller(for: config).poll() }
     }
 
     /// Tests a stored connector.

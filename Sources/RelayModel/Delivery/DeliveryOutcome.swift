@@ -58,12 +58,23 @@ public struct IntegrationHealth: Sendable, Equatable {
     public var queueDepth: Int
     /// When the oldest waiting row was queued.
     public var oldestPendingAt: Int64?
+    /// While the destination is down (every recent attempt an outage-like failure): since when, how many failed
+    /// rounds in a row, and when the engine next probes it. Nothing else is sent before then.
+    public var downSince: Int64?
+    public var failureStreak: Int
+    public var probeAt: Int64?
+    /// Dead letters not yet retried or discarded; any keeps the status at least YELLOW.
+    public var deadLetters: Int
 
     public init(
         status: Status = .green, paused: Bool = false, errorType: String? = nil, message: String? = nil, statusCode: Int? = nil,
         lastUpdated: Int64? = nil, delivered: Int = 0, failed: Int = 0, lastDeliveryAt: Int64? = nil, queueDepth: Int = 0,
-        oldestPendingAt: Int64? = nil
+        oldestPendingAt: Int64? = nil, downSince: Int64? = nil, failureStreak: Int = 0, probeAt: Int64? = nil, deadLetters: Int = 0
     ) {
+        self.downSince = downSince
+        self.failureStreak = failureStreak
+        self.probeAt = probeAt
+        self.deadLetters = deadLetters
         self.status = status
         self.paused = paused
         self.errorType = errorType

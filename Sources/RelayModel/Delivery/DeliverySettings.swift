@@ -9,23 +9,28 @@ public struct DeliverySettings: Sendable, Equatable {
     public var maxAgeSeconds: Int64
     /// Requests to one integration in flight at once (events of one alert still go one after another).
     public var concurrency: Int
+    /// On SIGTERM, how long requests and polls in flight may take before they are cancelled (what they did not
+    /// finish stays queued, or is left to the next poll).
+    public var shutdownGraceSeconds: Int64
 
-    public init(maxAttempts: Int = 8, maxAgeSeconds: Int64 = 24 * 3600, concurrency: Int = 4) {
+    public init(maxAttempts: Int = 8, maxAgeSeconds: Int64 = 24 * 3600, concurrency: Int = 4, shutdownGraceSeconds: Int64 = 10) {
         self.maxAttempts = maxAttempts
         self.maxAgeSeconds = maxAgeSeconds
         self.concurrency = concurrency
+        self.shutdownGraceSeconds = shutdownGraceSeconds
     }
 
     /// The environment variables that set each limit, in the order of `init`'s parameters.
     public static let environmentKeys = (
         maxAttempts: "PRISMA_RELAY_DELIVERY_MAX_ATTEMPTS", maxAge: "PRISMA_RELAY_DELIVERY_MAX_AGE",
-        concurrency: "PRISMA_RELAY_DELIVERY_CONCURRENCY"
+        concurrency: "PRISMA_RELAY_DELIVERY_CONCURRENCY", shutdownGrace: "PRISMA_RELAY_SHUTDOWN_GRACE"
     )
 
     /// Settings from text (command-line options, falling back to the environment), every problem named by the
     /// option that carries it. Ages read as `90s`, `45m`, `24h`, `7d`, or plain seconds.
     public static func parse(
-        maxAttempts: String?, maxAge: String?, concurrency: String?, environment: [String: String] = [:]
+        maxAttempts: String?, maxAge: String?, concurrency: String?, shutdownGrace: String? = nil,
+        environment: [String: String] = [:]
     ) throws(ConfigErrors) -> DeliverySettings {
         let keys = environmentKeys
         var settings = DeliverySettings()
@@ -49,6 +54,13 @@ public struct DeliverySettings: Sendable, Equatable {
                 settings.maxAgeSeconds = seconds
             } else {
                 errors.append(ConfigError(field: "--delivery-max-age (\(keys.maxAge))", "must be a duration from 1m to 30d such as 90m, 24h or 7d, not \"\(text)\""))
+            }
+        }
+        if let text = shutdownGrace ?? environment[keys.shutdownGrace] {
+            if let seconds = seconds(in: text), (0...600).contains(seconds) {
+                settings.shutdownGraceSeconds = seconds
+            } else {
+                errors.append(ConfigError(field: "--shutdown-grace (\(keys.shutdownGrace))", "must be a duration from 0s to 10m such as 10s or 1m, not \"\(text)\""))
             }
         }
         guard errors.isEmpty else { throw ConfigErrors(errors) }

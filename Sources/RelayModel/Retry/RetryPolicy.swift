@@ -23,6 +23,17 @@ public struct RetryPolicy: Sendable, Equatable {
         self.maxDelay = maxDelay
     }
 
+    /// Deliveries' backoff: destinations are waited out through outages, so waits grow to ten minutes.
+    public static let delivery = RetryPolicy(baseDelay: .seconds(2), maxDelay: .seconds(600))
+
+    /// Whether a failure looks like the destination being down or overloaded — no answer, or 408, 425, 429, 502,
+    /// 503, 504 — rather than refusing this request: such failures are retried until the age cap, however many
+    /// attempts that takes.
+    public static func isOutage(status: Int?) -> Bool {
+        guard let status else { return true }
+        return [408, 425, 429, 502, 503, 504].contains(status)
+    }
+
     /// Whether an HTTP status is worth another attempt.
     public static func isRetryable(status: Int) -> Bool {
         status == 408 || status == 425 || status == 429 || (500...599).contains(status)

@@ -131,6 +131,13 @@ enum SQLiteMigrations {
                     WHERE i.type = 'pagerduty' AND o.state = 'delivered';
                 """)
         }
+        migrator.registerMigration("v6-integration-outages") { db in
+            try db.execute(sql: """
+                ALTER TABLE integration_state ADD COLUMN down_since INTEGER;
+                ALTER TABLE integration_state ADD COLUMN failure_streak INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE integration_state ADD COLUMN probe_at INTEGER;
+                """)
+        }
         return migrator
     }
 }

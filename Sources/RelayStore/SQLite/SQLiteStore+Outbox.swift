@@ -63,13 +63,13 @@ extension SQLiteStore {
             try db.execute(sql: "INSERT OR IGNORE INTO integration_state (integration_id) VALUES (?)", arguments: [integrationID])
             try db.execute(
                 sql: """
-                    UPDATE integration_state SET status = ?, paused = ?, error_type = ?, message = ?, status_code = ?, last_updated = ?
+                    UPDATE integration_state SET status = ?, paused = ?, error_type = ?, message = ?, status_code = ?, last_updated = ?,
+                        down_since = ?, failure_streak = ?, probe_at = ?
                     WHERE integration_id = ?
                     """,
                 arguments: [
                     health.status.rawValue, health.paused, health.errorType, health.message.map(URLRedaction.redactURLs(in:)), health.statusCode,
-                    health.lastUpdated,
-                    integrationID,
+                    health.lastUpdated, health.downSince, health.failureStreak, health.probeAt, integrationID,
                 ])
         }
     }
@@ -78,9 +78,13 @@ extension SQLiteStore {
         try await pool.read { db in
             let row = try Row.fetchOne(db, sql: "SELECT * FROM integration_state WHERE integration_id = ?", arguments: [id])
             let queue = try Row.fetchOne(
-                db, sql: "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE integration_id = ? AND state = 'pending'",
+                db, sql: """
+                    SELECT COUNT(*) FILTER (WHERE state = 'pending') AS n, MIN(created_at) FILTER (WHERE state = 'pending') AS oldest,
+                        COUNT(*) FILTER (WHERE state = 'dead') AS dead
+                    FROM outbox WHERE integration_id = ? AND state IN ('pending', 'dead')
+                    """,
                 arguments: [id])
-            var health = IntegrationHealth(queueDepth: queue?["n"] ?? 0, oldestPendingAt: queue?["oldest"])
+            var health = IntegrationHealth(queueDepth: queue?["n"] ?? 0, oldestPendingAt: queue?["oldest"], deadLetters: queue?["dead"] ?? 0)
             if let row {
                 health.status = IntegrationHealth.Status(rawValue: row["status"]) ?? .green
                 health.paused = row["paused"]
@@ -91,8 +95,28 @@ extension SQLiteStore {
                 health.delivered = row["delivered"]
                 health.failed = row["failed"]
                 health.lastDeliveryAt = row["last_delivery_at"]
+                health.downSince = row["down_since"]
+                health.failureStreak = row["failure_streak"]
+                health.probeAt = row["probe_at"]
+            }
+            // A dead letter is never hidden behind a GREEN status.
+            if health.status == .green, health.deadLetters > 0 {
+                health.status = .yellow
+                let reason = try String.fetchOne(
+                    db, sql: "SELECT last_error FROM outbox WHERE integration_id = ? AND state = 'dead' ORDER BY finished_at DESC, seq DESC LIMIT 1",
+                    arguments: [id])
+                health.message = "\(health.deadLetters) event\(health.deadLetters == 1 ? " is" : "s are") in the dead letters (latest: \(reason ?? "no reason recorded")): "
+                    + "fix the cause, then retry or discard them"
             }
             return health
+        }
+    }
+
+    public func resumeDeliveries(integrationID: String, at time: Int64) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET next_attempt_at = ? WHERE integration_id = ? AND state = 'pending' AND next_attempt_at > ?",
+                arguments: [time, integrationID, time])
         }
     }
 

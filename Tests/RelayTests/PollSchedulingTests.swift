@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import PrismaSim
+import Relay
+import RelayModel
+import RelayStore
+import ServiceLifecycle
+import Testing
+
+/// Polls of different connectors run side by side; polls of one connector never do.
+@Suite("Poll scheduling")
+struct PollSchedulingTests {
+    @Test("six \"poll now\" requests at once run one poll, and every caller gets its report")
+    func concurrentPollNowShareOnePoll() async throws {
+        let rig = try await Rig.start(faults: SimFaults(slowResponseMillis: 300))
+        defer { Task { await rig.stop() } }
+        await rig.simulator.addAlerts(40, start: rig.clock.now - 3_600_000, spread: 3_000_000)
+        try await rig.app.addConnector(rig.config())
+        let reports = try await withThrowingTaskGroup(of: PollReport.self) { group in
+            for _ in 0..<6 { group.addTask { try await rig.app.poll("prod") } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(reports.count == 6)
+        #expect(Set(reports.map(\.added)) == [40], "\(reports.map(\.added))")
+        #expect(await rig.simulator.counters["login"] == 1)
+        #expect(try await rig.storedIDs().count == 40)
+    }
+
+    @Test("a slow tenant does not delay another connector, and shutdown ends the slow poll within the grace")
+    func slowTenantDelaysOnlyItself() async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        await rig.simulator.addAlerts(10, start: rig.clock.now - 3_600_000, spread: 3_000_000)
+        let slow = PrismaSimulator(configuration: .init(seed: 9, rateLimitPerSecond: nil, clock: { rig.clock.now }))
+        await slow.addAlerts(10, start: rig.clock.now - 3_600_000, spread: 3_000_000)
+        await slow.setFaults(SimFaults(slowResponseMillis: 60_000))
+        let slowServer = try await slow.serve()
+        defer { Task { await slowServer.stop() } }
+        try await rig.app.addConnector(
+            ConnectorConfig(
+                name: "slow", apiURL: slowServer.url, accessKeyID: slow.user.accessKeyID, secretKey: Secret(slow.user.secretKey),
+                statuses: ["all"]))
+        try await rig.app.addConnector(rig.config(name: "fast"))
+
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [PollScheduler(app: rig.app, tick: .milliseconds(100), grace: .seconds(1))], gracefulShutdownSignals: [],
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+        let running = Task { try await group.run() }
+        let deadline = Date().addingTimeInterval(10)
+        while try await rig.app.store.state(of: "fast").lastSuccessAt == nil, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try await rig.storedIDs("fast").count == 10, "the fast tenant waited for the slow one")
+        #expect(await rig.app.polls.isRunning("slow"))
+
+        let stopping = Date()
+        await group.triggerGracefulShutdown()
+        try await running.value
+        #expect(Date().timeIntervalSince(stopping) < 5, "shutdown waited for the slow tenant")
+        #expect(await rig.app.polls.count == 0)
+        // The slow poll stored nothing and moved no cursor: its window is the next run's.
+        #expect(try await rig.app.store.state(of: "slow").cursor == nil)
+    }
+}
