@@ -137,7 +137,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["PrismaSim", "RelayModel", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                "PrismaSim", "RelayModel", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "RelayTests",

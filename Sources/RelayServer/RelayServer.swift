@@ -48,11 +48,21 @@ extension RelayServer {
         /// PEM files; both given means HTTPS.
         public var tlsCertificate: String?
         public var tlsKey: String?
-        public init(host: String = "127.0.0.1", port: Int = 8080, tlsCertificate: String? = nil, tlsKey: String? = nil) {
+        /// A connection that sends no complete request head, no next body part or no next request for this long is
+        /// closed: slow or half-sent requests cannot hold the server.
+        public var idleTimeout: Duration
+        /// Connections open at once; more wait to be accepted.
+        public var maxConnections: Int
+        public init(
+            host: String = "127.0.0.1", port: Int = 8080, tlsCertificate: String? = nil, tlsKey: String? = nil,
+            idleTimeout: Duration = .seconds(10), maxConnections: Int = 256
+        ) {
             self.host = host
             self.port = port
             self.tlsCertificate = tlsCertificate
             self.tlsKey = tlsKey
+            self.idleTimeout = idleTimeout
+            self.maxConnections = maxConnections
         }
     }
 
@@ -61,17 +71,25 @@ extension RelayServer {
         app: RelayApp, signingKey: SymmetricKey, registry: PrometheusCollectorRegistry, options: Options,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        var server = HTTPServerBuilder.http1()
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .nanoseconds(options.idleTimeout.nanoseconds))
+        var server = HTTPServerBuilder.http1(configuration: http1)
         if let certificate = options.tlsCertificate, let key = options.tlsKey {
-            server = try .tls(.http1(), tlsConfiguration: .server(certificateFile: certificate, keyFile: key))
+            server = try .tls(.http1(configuration: http1), tlsConfiguration: .server(certificateFile: certificate, keyFile: key))
         }
         return Application(
             router: try buildRouter(app: app, signingKey: signingKey, registry: registry, secure: options.tlsCertificate != nil), server: server,
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "prisma-relay"),
+            configuration: .init(
+                address: .hostname(options.host, port: options.port), serverName: "prisma-relay",
+                availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
             services: [
                 PollScheduler(app: app, grace: .seconds(app.delivery.shutdownGraceSeconds)),
                 DeliveryService(engine: app.deliveryEngine, store: app.store, grace: .seconds(app.delivery.shutdownGraceSeconds)),
             ],
             onServerRunning: onServerRunning, logger: app.logger)
     }
+}
+
+extension Duration {
+    /// The whole duration in nanoseconds.
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }

@@ -25,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
     var deliveryConcurrency: String?
     @Option(help: "On SIGTERM, how long requests and polls in flight may take before they are cancelled and left queued, e.g. 10s (env PRISMA_RELAY_SHUTDOWN_GRACE; default 10s).")
     var shutdownGrace: String?
+    @Option(help: "Seconds a connection may go without sending a complete request head, the next body part or its next request before it is closed.")
+    var idleTimeout = 10
+    @Option(help: "Connections open at once; more wait to be accepted.") var maxConnections = 256
     @Option(help: "Addresses (CIDR ranges) or host names connectors and integrations may reach although the default refuses them, comma-separated, e.g. 127.0.0.1,::1 (env PRISMA_RELAY_OUTBOUND_ALLOW).")
     var outboundAllow: String?
     @Option(help: "Address ranges they may not reach, or private for every private range (env PRISMA_RELAY_OUTBOUND_DENY).")
@@ -52,7 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let application = try RelayServer.buildApplication(
                 app: app, signingKey: store.secretBox.derivedKey(purpose: "api-jwt"), registry: registry,
-                options: .init(host: host, port: port, tlsCertificate: tlsCert, tlsKey: tlsKey)
+                options: .init(
+                    host: host, port: port, tlsCertificate: tlsCert, tlsKey: tlsKey, idleTimeout: .seconds(max(1, idleTimeout)),
+                    maxConnections: max(1, maxConnections))
             ) { [host] channel in
                 print("PrismaRelay serving on \(scheme)://\(host):\(channel.localAddress?.port ?? 0) (database \(store.path))")
                 fflush(nil)

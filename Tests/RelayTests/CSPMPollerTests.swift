@@ -54,7 +54,8 @@ struct CSPMPollerTests {
         try await rig.app.addConnector(rig.config(pageSize: 50))
         let poll = Task { try await rig.app.poll("prod") }
         while try await rig.app.store.state(of: "prod").totalEvents < 200 { try await Task.sleep(for: .milliseconds(5)) }
-        poll.cancel()
+        // Polls are cancelled the way shutdown cancels them: the running poll itself, whoever waits for it.
+        await rig.app.polls.finish(within: .zero)
         _ = try? await poll.value
         #expect(try await rig.app.store.state(of: "prod").cursor == nil)
         await rig.simulator.setFaults(SimFaults())
