@@ -19,7 +19,8 @@ public enum RelayServer {
     ) throws -> Router<RelayRequestContext> {
         let router = Router(context: RelayRequestContext.self)
         if secure { router.add(middleware: TransportSecurityMiddleware()) }
-        let authenticator = APIAuthenticator(store: app.store, signingKey: signingKey, clock: app.clock)
+        let authenticator = APIAuthenticator(
+            store: app.store, signingKey: signingKey, clock: app.clock, logger: app.logger, metrics: app.metrics)
         router.add(middleware: AuthMiddleware(authenticator: authenticator))
         HealthController().addRoutes(to: router)
         MetricsController(registry: registry).addRoutes(to: router)
@@ -31,6 +32,7 @@ public enum RelayServer {
         AlertRulesController(store: app.store).addRoutes(to: router)
         ConnectorsController(app: app).addRoutes(to: router)
         DeliveriesController(store: app.store).addRoutes(to: router)
+        APIKeysController(keys: APIKeyService(store: app.store, clock: app.clock)).addRoutes(to: router)
         ConsoleController(
             app: app, renderer: try ConsoleRenderer(), sessions: ConsoleSessions(clock: app.clock), authenticator: authenticator,
             integrations: IntegrationService(store: app.store, clock: app.clock), secure: secure

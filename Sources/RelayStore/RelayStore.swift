@@ -54,6 +54,12 @@ public protocol RelayStore: Sendable {
     func addAPIKey(_ key: APIKey) async throws
     /// The API key with this access key id, or nil.
     func apiKey(id: String) async throws -> APIKey?
+    /// Every API key, revoked ones included, oldest first.
+    func apiKeys() async throws -> [APIKey]
+    /// Revokes the key with this id or name; false when there is none (or it was revoked already).
+    func revokeAPIKey(_ idOrName: String, at time: Int64) async throws -> Bool
+    /// Records that a key was accepted at `time`.
+    func noteAPIKeyUse(id: String, at time: Int64) async throws
 
     /// Up to `limit` deliveries of `integrationID` due at `now`, oldest first; a later event of an alert waits
     /// while an earlier one is still pending, so a resolve never overtakes its trigger.
@@ -191,16 +197,34 @@ public struct OutboxEntry: Sendable, Equatable {
 
 /// An access key of the relay's own API: the id is public, the secret is kept only as a SHA-256 hash.
 public struct APIKey: Sendable, Equatable {
+    /// What a key may do: `admin` everything; `read-only` read events, statuses and configuration (masked), and
+    /// change nothing.
+    public enum Role: String, Sendable, CaseIterable {
+        case admin
+        case readOnly = "read-only"
+    }
+
     public var id: String
     public var name: String
     /// Hex SHA-256 of the secret.
     public var secretHash: String
     public var createdAt: Int64
-    public init(id: String, name: String, secretHash: String, createdAt: Int64) {
+    public var role: Role
+    /// When it was revoked: from then on its secret, its JWTs and its console sessions are refused.
+    public var revokedAt: Int64?
+    /// When it was last accepted (recorded at most once a minute).
+    public var lastUsedAt: Int64?
+    public init(
+        id: String, name: String, secretHash: String, createdAt: Int64, role: Role = .admin, revokedAt: Int64? = nil,
+        lastUsedAt: Int64? = nil
+    ) {
         self.id = id
         self.name = name
         self.secretHash = secretHash
         self.createdAt = createdAt
+        self.role = role
+        self.revokedAt = revokedAt
+        self.lastUsedAt = lastUsedAt
     }
 }
 

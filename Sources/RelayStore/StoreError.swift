@@ -8,6 +8,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case integrationInUse(id: String, rules: [String])
     case ruleNameExists(String)
     case apiKeyNameExists(String)
+    /// No live API key has this id or name.
+    case unknownAPIKey(String)
     case unknownRule(String)
     /// A stored secret could not be decrypted with the key in use.
     case secretUnreadable(connector: String)
@@ -27,6 +29,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .ruleNameExists(let name): "an alert rule named \"\(name)\" already exists: names are unique"
         case .unknownRule(let id): "there is no alert rule with id \(id)"
         case .apiKeyNameExists(let name): "an API key named \"\(name)\" already exists"
+        case .unknownAPIKey(let key): "there is no active API key with the id or name \"\(key)\" (prisma-relay token list shows them)"
         case .secretUnreadable(let name):
             "the secret of connector \"\(name)\" cannot be decrypted: the key file beside the database (or PRISMA_RELAY_MASTER_KEY) is not the one it was stored with"
         case .badMasterKey(let detail): "the secret encryption key is unusable: \(detail)"

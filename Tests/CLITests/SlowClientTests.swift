@@ -10,7 +10,7 @@ struct SlowClientTests {
     @Test("connections that never finish their headers are closed within the idle timeout, while /healthz keeps answering")
     func slowlorisDisconnected() async throws {
         let cli = try CLI()
-        let serve = try BackgroundCLI(["serve", "--port", "0", "--idle-timeout", "2"], in: cli)
+        let serve = try BackgroundCLI(["serve", "--port", "0", "--idle-timeout", "3"], in: cli)
         defer { Task { _ = await serve.terminate() } }
         let banner = try await serve.waitFor("PrismaRelay serving on http://127.0.0.1:")
         let port = try #require(Int(banner.split(separator: ":").last?.split(separator: " ").first ?? ""))
@@ -18,8 +18,8 @@ struct SlowClientTests {
         var slow: [any Channel] = []
         for _ in 0..<100 {
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
-            // Half a request head, and then nothing more.
-            try await channel.writeAndFlush(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: relay\r\nX-Slow: ")).get()
+            // Half a request head, and then nothing more (on a loaded machine the server may have closed it already).
+            try? await channel.writeAndFlush(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: relay\r\nX-Slow: ")).get()
             slow.append(channel)
         }
         let health = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(5))
@@ -30,7 +30,7 @@ struct SlowClientTests {
             try await channel.closeFuture.get()
         }
         let closedAfter = Date().timeIntervalSince(opened)
-        #expect(closedAfter < 6, "slow connections stayed open \(closedAfter) s")
+        #expect(closedAfter < 9, "slow connections stayed open \(closedAfter) s")
         let again = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(5))
         #expect(again.status.code == 200)
     }

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import HTTPTypes
 import NIOCore
 import Prometheus
@@ -18,11 +19,12 @@ struct APIHarness: Sendable {
     let signingKey = SymmetricKey(size: .bits256)
     let registry = PrometheusCollectorRegistry()
 
-    init(outbound: OutboundPolicy = .allowingLoopback) async throws {
+    init(outbound: OutboundPolicy = .allowingLoopback, logs: CapturedLogs? = nil) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         app = RelayApp(
             store: try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path), sleep: { _ in }, outbound: outbound,
+            logger: logs.map { sink in Logger(label: "test", factory: { _ in CapturedLogs.Handler(sink: sink) }) } ?? Logger(label: "test"),
             metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
         let (key, secret) = APIAuthenticator.newKey(name: "tests", now: 0)
         try await app.store.addAPIKey(key)

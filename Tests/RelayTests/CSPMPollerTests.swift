@@ -201,5 +201,8 @@ final class CrashAfterCommits: @unchecked Sendable {
             try await base.discardDeadLetter(integrationID: integrationID, seq: seq)
         }
         func apiKey(id: String) async throws -> APIKey? { try await base.apiKey(id: id) }
+        func apiKeys() async throws -> [APIKey] { try await base.apiKeys() }
+        func revokeAPIKey(_ idOrName: String, at time: Int64) async throws -> Bool { try await base.revokeAPIKey(idOrName, at: time) }
+        func noteAPIKeyUse(id: String, at time: Int64) async throws { try await base.noteAPIKeyUse(id: id, at: time) }
     }
 }

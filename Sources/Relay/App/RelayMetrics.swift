@@ -43,6 +43,11 @@ public struct RelayMetrics: Sendable {
             .increment()
     }
 
+    /// Counts a refused sign-in or credential (`reason`: `invalid`, `revoked`, `throttled`).
+    public func authFailure(reason: String) {
+        Counter(label: "prisma_relay_auth_failures_total", dimensions: [("reason", reason)], factory: factory).increment()
+    }
+
     /// Records how many events wait for an integration.
     func queueDepth(integration: String, depth: Int) {
         Gauge(label: "prisma_relay_queue_depth", dimensions: [("integration", integration)], factory: factory).record(depth)

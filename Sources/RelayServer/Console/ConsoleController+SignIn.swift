@@ -19,20 +19,32 @@ extension ConsoleController {
     /// Checks the access key pair and opens a session.
     func signIn(_ context: RelayRequestContext) async throws -> Response {
         let form = context.form ?? FormData("")
-        guard let keyID = form["keyId"], let secret = form["secret"],
-            let verified = try await authenticator.verify(id: keyID, secret: secret),
-            let key = try await app.store.apiKey(id: verified)
-        else {
+        let refusal: APIAuthenticator.Refusal
+        if let keyID = form["keyId"], let secret = form["secret"] {
+            switch try await authenticator.signIn(id: keyID, secret: secret, client: context.clientAddress) {
+            case .success(let key):
+                let session = await sessions.open(keyID: key.id, keyName: key.name, role: key.role)
+                var response = ConsoleRenderer.redirect("/console")
+                response.setCookie(Cookie(
+                    name: ConsoleMiddleware.sessionCookie, value: session.id, path: "/console", secure: secure, httpOnly: true, sameSite: .strict))
+                return response
+            case .failure(let why): refusal = why
+            }
+        } else {
+            refusal = .invalid
+        }
+        switch refusal {
+        case .throttled(let seconds):
+            return signInPage(error: "Too many refused attempts for this key or from this address: wait \(seconds) seconds, then try again.", keyID: form["keyId"])
+        case .revoked:
+            return signInPage(error: "This access key was revoked. Sign in with another key, or make one with prisma-relay token create.", keyID: form["keyId"])
+        default:
             return signInPage(
                 error: "That access key ID and secret key do not match a key of this relay. Make one with prisma-relay token create.",
                 keyID: form["keyId"])
         }
-        let session = await sessions.open(keyID: key.id, keyName: key.name)
-        var response = ConsoleRenderer.redirect("/console")
-        response.setCookie(Cookie(
-            name: ConsoleMiddleware.sessionCookie, value: session.id, path: "/console", secure: secure, httpOnly: true, sameSite: .strict))
-        return response
     }
+
 
     func signOut(_ request: Request, _ context: RelayRequestContext) async -> Response {
         if let session = context.session { await sessions.close(session.id) }

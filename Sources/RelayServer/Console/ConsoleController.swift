@@ -17,7 +17,7 @@ struct ConsoleController {
     let secure: Bool
 
     func addRoutes(to router: Router<RelayRequestContext>) {
-        let console = router.group("console").add(middleware: ConsoleMiddleware(sessions: sessions, renderer: renderer))
+        let console = router.group("console").add(middleware: ConsoleMiddleware(sessions: sessions, renderer: renderer, authenticator: authenticator))
         console.get("assets/console.css") { _, _ in renderer.css() }
         console.get("login") { _, _ in signInPage() }
         console.post("login") { _, context in try await signIn(context) }
@@ -27,6 +27,7 @@ struct ConsoleController {
         addIntegrationRoutes(to: console)
         addRuleRoutes(to: console)
         addEventRoutes(to: console)
+        addKeyRoutes(to: console)
     }
 
     /// What every signed-in page shows: the session (for the header and CSRF fields), the current section and a
@@ -34,7 +35,7 @@ struct ConsoleController {
     func base(_ context: RelayRequestContext, section: String) async -> [String: Any] {
         var page: [String: Any] = ["nav\(section)": true]
         if let session = context.session {
-            page["session"] = ["keyName": session.keyName, "csrf": session.csrf]
+            page["session"] = ConsoleMiddleware.sessionValues(session)
             if let flash = await sessions.takeFlash(session.id) { page["flash"] = ["kind": flash.kind, "text": flash.text] }
         }
         return page

@@ -11,6 +11,7 @@ struct ConsoleMiddleware: RouterMiddleware {
     typealias Context = RelayRequestContext
     let sessions: ConsoleSessions
     let renderer: ConsoleRenderer
+    let authenticator: APIAuthenticator
     static let sessionCookie = "relay_session"
     static let loginCookie = "relay_login"
 
@@ -19,7 +20,7 @@ struct ConsoleMiddleware: RouterMiddleware {
         var context = context
         let path = request.uri.path
         if request.method == .post {
-            let body = try await request.collectBody(upTo: 1 << 20)
+            let body = try await JSONResponse.collect(&request, limit: 1 << 20)
             context.form = FormData(String(buffer: body))
         }
         if path == "/console/assets/console.css" { return try await next(request, context) }
@@ -34,8 +35,22 @@ struct ConsoleMiddleware: RouterMiddleware {
         guard let id = request.cookies[Self.sessionCookie]?.value, let session = await sessions.session(id) else {
             return ConsoleRenderer.redirect("/console/login")
         }
+        // A session lasts only as long as its key: a revoked key's sessions end at their next page.
+        guard try await authenticator.activeKey(id: session.keyID) != nil else {
+            await sessions.closeAll(keyID: session.keyID)
+            return ConsoleRenderer.redirect("/console/login")
+        }
         if request.method == .post {
             guard let given = context.form?["csrf"], sameToken(session.csrf, given) else { return refused() }
+            if session.role == .readOnly, path != "/console/logout" {
+                return renderer.page(
+                    "message",
+                    [
+                        "session": Self.sessionValues(session), "heading": "This key is read-only",
+                        "text": "The access key you signed in with may look but not change anything. Sign in with an admin key to do this.",
+                        "back": "/console", "backLabel": "Back to the overview",
+                    ], status: .forbidden)
+            }
         }
         context.session = session
         do {
@@ -48,10 +63,15 @@ struct ConsoleMiddleware: RouterMiddleware {
             return renderer.page(
                 "message",
                 [
-                    "session": ["keyName": session.keyName, "csrf": session.csrf], "heading": "That did not work",
+                    "session": Self.sessionValues(session), "heading": "That did not work",
                     "text": String(describing: error), "back": "/console", "backLabel": "Back to the overview",
                 ], status: known ? .badRequest : .internalServerError)
         }
+    }
+
+    /// What every page shows of the session: who signed in, the CSRF token, and whether its forms may change things.
+    static func sessionValues(_ session: ConsoleSession) -> [String: Any] {
+        ["keyName": session.keyName, "csrf": session.csrf, "canEdit": session.role == .admin]
     }
 
     func refused() -> Response {

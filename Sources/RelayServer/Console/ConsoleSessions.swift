@@ -1,12 +1,15 @@
 import Crypto
 import Foundation
 import RelayModel
+import RelayStore
 
 /// A signed-in browser: which API key signed in, the CSRF token its forms carry, and when it lapses.
 public struct ConsoleSession: Sendable {
     public var id: String
     public var keyID: String
     public var keyName: String
+    /// What the key may do: a read-only key's pages show no forms that change anything.
+    public var role: APIKey.Role
     public var csrf: String
     public var expiresAt: Int64
 }
@@ -29,10 +32,11 @@ public actor ConsoleSessions {
     /// A random token: 256 bits, base64url.
     static func token() -> String { SymmetricKey(size: .bits256).withUnsafeBytes { Base64URL.encode($0) } }
 
-    func open(keyID: String, keyName: String) -> ConsoleSession {
+    func open(keyID: String, keyName: String, role: APIKey.Role) -> ConsoleSession {
         let now = clock()
         for (id, session) in sessions where session.expiresAt <= now { close(id) }
-        let session = ConsoleSession(id: Self.token(), keyID: keyID, keyName: keyName, csrf: Self.token(), expiresAt: now + Self.lifetime)
+        let session = ConsoleSession(
+            id: Self.token(), keyID: keyID, keyName: keyName, role: role, csrf: Self.token(), expiresAt: now + Self.lifetime)
         sessions[session.id] = session
         return session
     }
@@ -47,6 +51,11 @@ public actor ConsoleSessions {
         session.expiresAt = now + Self.lifetime
         sessions[id] = session
         return session
+    }
+
+    /// Closes every session of a key (it was revoked).
+    func closeAll(keyID: String) {
+        for (id, session) in sessions where session.keyID == keyID { close(id) }
     }
 
     func close(_ id: String) {

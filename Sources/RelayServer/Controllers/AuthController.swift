@@ -8,15 +8,16 @@ struct AuthController {
     static let prismaId = "1"
 
     func addRoutes(to router: Router<RelayRequestContext>) {
-        router.post("login") { request, _ in
+        router.post("login") { request, context in
             guard let body = try await JSONResponse.body(request), let id = body["username"]?.stringValue,
                 let secret = body["password"]?.stringValue
             else { return JSONResponse.redlock(.badRequest, "invalid_credentials", subjects: ["send {\"username\": KEY_ID, \"password\": SECRET}"]) }
-            guard let keyID = try await authenticator.verify(id: id, secret: secret) else {
-                return JSONResponse.redlock(.unauthorized, "invalid_credentials")
+            switch try await authenticator.signIn(id: id, secret: secret, client: context.clientAddress) {
+            case .success(let key): return JSONResponse.ok(tokenBody(authenticator.issueToken(for: key.id)))
+            case .failure(let refusal): return AuthMiddleware.answer(refusal)
             }
-            return JSONResponse.ok(tokenBody(authenticator.issueToken(for: keyID)))
         }
+        // The auth middleware has checked the caller's key is live: a revoked key cannot extend its tokens.
         router.get("auth_token/extend") { _, context in
             JSONResponse.ok(tokenBody(authenticator.issueToken(for: context.caller ?? "")))
         }

@@ -40,7 +40,32 @@ enum JSONResponse {
 
     /// The request body as JSON, or nil when it is not JSON.
     static func body(_ request: Request, limit: Int = 1 << 20) async throws -> JSONValue? {
-        let buffer = try await request.body.collect(upTo: limit)
-        return try? JSONValue.parse(Array(buffer.readableBytesView))
+        var request = request
+        let bytes = Array(try await collect(&request, limit: limit).readableBytesView)
+        guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return nil }
+        do {
+            return try JSONValue.parse(bytes)
+        } catch {
+            throw HTTPError(.badRequest, message: "The request body is not valid JSON: \(error.reason) at byte \(error.offset) (\(Self.position(error.offset, in: bytes))). Send one JSON object.")
+        }
+    }
+
+    /// A request's body, or a 413 that says how much is accepted.
+    static func collect(_ request: inout Request, limit: Int) async throws -> ByteBuffer {
+        do {
+            return try await request.collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw HTTPError(.contentTooLarge, message: "The request body is larger than the \(limit >> 10) KiB this endpoint accepts. Send less.")
+        }
+    }
+
+    /// "line 3, column 14, near `"name": ,`": where a parse stopped, for people.
+    static func position(_ offset: Int, in bytes: [UInt8]) -> String {
+        let before = bytes.prefix(min(offset, bytes.count))
+        let line = before.filter { $0 == 0x0A }.count + 1
+        let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+        let near = String(decoding: bytes[max(0, offset - 12)..<min(bytes.count, offset + 12)], as: UTF8.self)
+            .replacingOccurrences(of: "\n", with: " ")
+        return "line \(line), column \(column), near `\(near)`"
     }
 }

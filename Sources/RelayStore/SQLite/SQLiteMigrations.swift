@@ -138,6 +138,13 @@ enum SQLiteMigrations {
                 ALTER TABLE integration_state ADD COLUMN probe_at INTEGER;
                 """)
         }
+        migrator.registerMigration("v7-api-key-roles") { db in
+            try db.execute(sql: """
+                ALTER TABLE api_key ADD COLUMN role TEXT NOT NULL DEFAULT 'admin';
+                ALTER TABLE api_key ADD COLUMN revoked_at INTEGER;
+                ALTER TABLE api_key ADD COLUMN last_used_at INTEGER;
+                """)
+        }
         return migrator
     }
 }

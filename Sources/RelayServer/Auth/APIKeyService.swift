@@ -1,0 +1,44 @@
+import Foundation
+import RelayModel
+import RelayStore
+
+/// The relay's API keys — made, listed and revoked here for the CLI, the API and the console alike.
+public struct APIKeyService: Sendable {
+    let store: any RelayStore
+    let clock: @Sendable () -> Int64
+
+    public init(store: any RelayStore, clock: @escaping @Sendable () -> Int64) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// A new key; its secret is returned this once and kept only as a hash.
+    public func create(name: String, role: APIKey.Role) async throws -> (key: APIKey, secret: String) {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 100 else {
+            throw ConfigErrors([ConfigError(field: "name", "is required: up to 100 characters naming who or what uses the key")])
+        }
+        let (key, secret) = APIAuthenticator.newKey(name: name, role: role, now: clock())
+        try await store.addAPIKey(key)
+        return (key, secret)
+    }
+
+    /// Every key, revoked ones included.
+    public func list() async throws -> [APIKey] { try await store.apiKeys() }
+
+    /// Revokes the key with this id or name: its secret, JWTs and console sessions stop working at once.
+    public func revoke(_ idOrName: String) async throws {
+        guard try await store.revokeAPIKey(idOrName, at: clock()) else { throw StoreError.unknownAPIKey(idOrName) }
+    }
+
+    /// A key as the API and `token list --json` show it: never its hash.
+    public static func publicJSON(_ key: APIKey) -> JSONValue {
+        .object([
+            "id": .string(key.id), "name": .string(key.name), "role": .string(key.role.rawValue),
+            "status": .string(key.revokedAt == nil ? "active" : "revoked"),
+            "createdAt": .string(Timestamp.rfc3339(epochMilliseconds: key.createdAt)),
+            "lastUsedAt": .optional(key.lastUsedAt.map(Timestamp.rfc3339(epochMilliseconds:))),
+            "revokedAt": .optional(key.revokedAt.map(Timestamp.rfc3339(epochMilliseconds:))),
+        ])
+    }
+}
