@@ -133,8 +133,12 @@ public struct DeliveryEngine: Sendable {
             return 0
         }
         var handled = 0
-        let due = try await store.dueDeliveries(
-            integrationID: integration.id, now: clock(), limit: max(limit, destination.maxBatch))
+        // Each event is fitted to what the destination accepts before batches are cut.
+        let due = try await store.dueDeliveries(integrationID: integration.id, now: clock(), limit: max(limit, destination.maxBatch)).map {
+            var item = $0
+            item.event = destination.fitted(item.event)
+            return item
+        }
         var batches: [[QueuedDelivery]] = []
         var start = 0
         for size in destination.split(due) where size > 0 && start < due.count {

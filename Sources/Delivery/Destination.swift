@@ -49,6 +49,9 @@ public protocol Destination: Sendable {
     func split(_ due: [QueuedDelivery]) -> [Int]
     /// Delivers `batch` (never empty, at most `maxBatch`, never two events of one alert) and says what became of it.
     func deliver(_ batch: [QueuedDelivery], over http: HTTPExchange) async -> BatchOutcome
+    /// `event` made to fit what the destination accepts (by default, as it is): a destination with a size limit
+    /// cuts the least useful parts first and says so (`EventFit`), so an oversized alert is delivered, not refused.
+    func fitted(_ event: NormalizedEvent) -> NormalizedEvent
     /// Delivers "Test"'s event now (by default as any other batch; a roll-up destination writes it at once).
     func deliverTest(_ item: QueuedDelivery, over http: HTTPExchange) async -> BatchOutcome
 }
@@ -62,6 +65,11 @@ public protocol HTTPDestination: Destination {
 }
 
 extension HTTPDestination {
+    /// `event` cut until the request that carries it alone is at most `limit` bytes.
+    public func fitting(_ event: NormalizedEvent, requestLimit limit: Int) -> NormalizedEvent {
+        EventFit.fit(event, limit: limit) { (try? request(for: [$0]).body.count) ?? 0 }
+    }
+
     public func deliver(_ batch: [QueuedDelivery], over http: HTTPExchange) async -> BatchOutcome {
         let request: DestinationRequest
         do {
@@ -113,6 +121,8 @@ public enum BatchOutcome: Sendable, Equatable {
 }
 
 extension Destination {
+    public func fitted(_ event: NormalizedEvent) -> NormalizedEvent { event }
+
     public func deliverTest(_ item: QueuedDelivery, over http: HTTPExchange) async -> BatchOutcome {
         await deliver([item], over: http)
     }

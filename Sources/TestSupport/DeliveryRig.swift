@@ -35,10 +35,13 @@ public struct DeliveryRig: Sendable {
 
     /// Stores an alert as a poll would, which queues it.
     public func alert(
-        _ id: String, status: String = "open", version: Int64 = 1, description: String = "Anyone can read it.", connector: String = "prod"
+        _ id: String, status: String = "open", version: Int64 = 1, description: String = "Anyone can read it.", connector: String = "prod",
+        resourceDataBytes: Int = 0
     ) async throws {
+        // `resourceDataBytes` gives the resource a raw configuration that large, as Prisma sends for big resources.
+        let data = resourceDataBytes > 0 ? #","data":{"policy":"\#(String(repeating: "p", count: resourceDataBytes))"}"# : ""
         let event = try AlertNormalizer.normalize(
-            try JSONValue.parse(#"{"id":"\#(id)","status":"\#(status)","lastUpdated":\#(version),"policy":{"name":"S3 bucket is public","severity":"critical","description":"\#(description)"},"resource":{"id":"b-1","name":"logs","cloudType":"aws","accountId":"111","url":"https://console.example.com/b-1"}}"#),
+            try JSONValue.parse(#"{"id":"\#(id)","status":"\#(status)","lastUpdated":\#(version),"policy":{"name":"S3 bucket is public","severity":"critical","description":"\#(description)"},"resource":{"id":"b-1","name":"logs","cloudType":"aws","accountId":"111","url":"https://console.example.com/b-1"\#(data)}}"#),
             connector: connector, observedAt: clock.now, console: PrismaAPIHost.consoleURL(apiURL: "https://api.prismacloud.io"))
         _ = try await store.commit(events: [event], connector: connector, cursor: nil)
     }

@@ -111,4 +111,33 @@ struct PagerDutyDeliveryTests {
         #expect(await receiver.incidents["eu/P-100201"]?.status == "resolved")
         #expect(await receiver.incidents.count == 2)
     }
+
+    @Test("a 600 KB alert reaches PagerDuty cut under 512 KB, marked, with its identity; its resolve finds the incident")
+    func oversizedAlertFitted() async throws {
+        let (s, receiver, server) = try await Self.start()
+        defer { Task { await server.stop() } }
+        try await s.alert("P-600", status: "open", version: 1, resourceDataBytes: 600_000)
+        try await s.drain(rounds: 1)
+        try await s.alert("P-600", status: "resolved", version: 2, resourceDataBytes: 600_000)
+        try await s.drain(rounds: 2)
+        #expect(try await s.store.deadLetters(integrationID: s.integration.id).isEmpty)
+        #expect(await receiver.log == ["trigger prod/P-600", "resolve prod/P-600"])
+        #expect(await receiver.incidents["prod/P-600"]?.status == "resolved")
+        #expect(try await s.health.status == .green)
+    }
+
+    @Test("the trigger of an oversized alert is exact: resource data cut first, its size said, identity kept")
+    func oversizedGolden() throws {
+        let raw = #"{"id":"P-9","status":"open","lastUpdated":1000,"policy":{"name":"N","severity":"high"},"resource":{"id":"r-1","cloudType":"aws","data":{"blob":"\#(String(repeating: "z", count: 600_000))"}}}"#
+        let event = try AlertNormalizer.normalize(try JSONValue.parse(raw), connector: "c", observedAt: 0)
+        let destination = PagerDutyDestination(config: ["integrationKey": .string(Self.key)])
+        let fitted = destination.fitted(event)
+        #expect(fitted.truncated == ["raw_event.resource.data"])
+        #expect(fitted.rawEvent["resource"]?["data"] == .string("[cut to fit the destination: 600011 bytes]"))
+        #expect(fitted.id == event.id && fitted.nativeID == "P-9" && fitted.version == "1000" && fitted.status == "open")
+        let body = try JSONValue.parse(try destination.request(for: [fitted]).body)
+        #expect(try destination.request(for: [fitted]).body.count < 512 * 1024)
+        #expect(body["payload"]?["custom_details"]?["truncated"] == .array([.string("raw_event.resource.data")]))
+        #expect(body["dedup_key"] == .string("c/P-9"))
+    }
 }

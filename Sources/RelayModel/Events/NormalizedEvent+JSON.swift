@@ -28,6 +28,7 @@ extension NormalizedEvent {
         object["observed_at"] = .string(observedAt)
         object["link"] = .optional(link)
         object["raw_event"] = rawEvent
+        if !truncated.isEmpty { object["truncated"] = .array(truncated.map(JSONValue.string)) }
         return .object(object)
     }
 
@@ -57,6 +58,7 @@ extension NormalizedEvent {
                 accountID: resource?["account_id"]?.stringValue, region: resource?["region"]?.stringValue),
             firstSeen: json["first_seen"]?.stringValue, lastSeen: json["last_seen"]?.stringValue,
             observedAt: try required("observed_at"), rawEvent: json["raw_event"] ?? .null, link: json["link"]?.stringValue)
+        truncated = json["truncated"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 }
 

@@ -64,6 +64,9 @@ public struct NormalizedEvent: Sendable, Equatable {
     public var rawEvent: JSONValue
     /// The finding in Prisma's console, when the relay knows the console (a documented regional host).
     public var link: String?
+    /// What was cut to fit a destination's size limit (`raw_event.resource.data`, `description`, …); empty for an
+    /// event as stored.
+    public var truncated: [String] = []
 
     public init(
         id: String, source: String = "prisma_cloud", kind: EventKind, connector: String, nativeID: String,

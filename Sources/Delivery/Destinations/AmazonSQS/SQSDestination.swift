@@ -21,6 +21,11 @@ public struct SQSDestination: Destination {
     /// SQS takes 1 MiB per batch; message bodies are kept under it with room for the envelope.
     public static let maxBatchBytes = 1_000_000
 
+    /// A message stays under 256 KiB, the limit consumers written before SQS took 1 MiB still assume.
+    public func fitted(_ event: NormalizedEvent) -> NormalizedEvent {
+        EventFit.fit(event, limit: 250_000) { $0.jsonValue.jsonBytes().count }
+    }
+
     public func split(_ due: [QueuedDelivery]) -> [Int] {
         split(due, maxBytes: Self.maxBatchBytes) { $0.jsonValue.jsonBytes().count }
     }

@@ -22,6 +22,11 @@ public struct ServiceBusDestination: Destination {
     /// Standard tier: 256 KB per send, headers included; the bodies stay under 200 KB.
     public static let maxBatchBytes = 200_000
 
+    /// A message fits a batch, and so the 256 KB a Standard tier queue takes.
+    public func fitted(_ event: NormalizedEvent) -> NormalizedEvent {
+        EventFit.fit(event, limit: Self.maxBatchBytes - 1_000) { $0.jsonValue.jsonBytes().count + 200 }
+    }
+
     public func split(_ due: [QueuedDelivery]) -> [Int] {
         split(due, maxBytes: Self.maxBatchBytes, separator: 1) { $0.jsonValue.jsonBytes().count + 200 }
     }

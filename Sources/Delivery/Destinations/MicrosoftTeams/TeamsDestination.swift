@@ -9,6 +9,9 @@ public struct TeamsDestination: HTTPDestination {
 
     public var maxBatch: Int { 1 }
 
+    /// A Teams webhook takes messages of about 28 KB.
+    public func fitted(_ event: NormalizedEvent) -> NormalizedEvent { fitting(event, requestLimit: 27_000) }
+
     public func request(for batch: [NormalizedEvent]) throws -> DestinationRequest {
         guard let event = batch.first else { throw DestinationError.missing("an event") }
         guard let url = config["url"]?.stringValue else { throw DestinationError.missing("integrationConfig.url") }

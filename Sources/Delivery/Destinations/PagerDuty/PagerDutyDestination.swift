@@ -20,6 +20,9 @@ public struct PagerDutyDestination: HTTPDestination {
 
     public var maxBatch: Int { 1 }
 
+    /// PagerDuty takes events of up to 512 KB.
+    public func fitted(_ event: NormalizedEvent) -> NormalizedEvent { fitting(event, requestLimit: 510_000) }
+
     /// Prisma's tiers in PagerDuty's words: critical stays critical, high is an error, medium a warning.
     static func severity(of event: NormalizedEvent) -> String {
         if event.originalSeverity?.lowercased() == "critical" { return "critical" }

@@ -31,6 +31,12 @@ public struct ServiceNowDestination: Destination {
         return [("Authorization", "Basic \(credentials)"), ("Accept", "application/json"), ("Content-Type", "application/json")]
     }
 
+    /// A field cut to ServiceNow's length, saying so at its end.
+    static func fitting(_ text: String, characters: Int) -> String {
+        let marker = " … [cut to fit ServiceNow]"
+        return text.count <= characters ? text : String(text.prefix(characters - marker.count)) + marker
+    }
+
     public static func correlationID(_ event: NormalizedEvent) -> String { AlertKey.of(event) }
 
     static func closed(_ event: NormalizedEvent) -> Bool { ["resolved", "dismissed"].contains(event.status) }
@@ -45,7 +51,7 @@ public struct ServiceNowDestination: Destination {
         if let link = event.link { lines.append("In Prisma Cloud: \(link)") }
         var record: JSONObject = [
             "short_description": .string(String("[\(event.originalSeverity ?? event.severity.rawValue)] \(event.title)".prefix(160))),
-            "description": .string(lines.joined(separator: "\n")), "correlation_id": .string(correlationID(event)),
+            "description": .string(Self.fitting(lines.joined(separator: "\n"), characters: 4_000)), "correlation_id": .string(correlationID(event)),
             "correlation_display": .string("Prisma Cloud"), "impact": .string(level), "urgency": .string(level),
         ]
         if closed(event), table == "incident" {

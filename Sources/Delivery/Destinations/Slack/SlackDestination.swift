@@ -15,6 +15,9 @@ public struct SlackDestination: HTTPDestination {
 
     public var maxBatch: Int { 1 }
 
+    /// Slack cuts a message's text at 40,000 characters.
+    public func fitted(_ event: NormalizedEvent) -> NormalizedEvent { fitting(event, requestLimit: 40_000) }
+
     public func request(for batch: [NormalizedEvent]) throws -> DestinationRequest {
         guard let event = batch.first else { throw DestinationError.missing("an event") }
         guard var url = config["webhookUrl"]?.stringValue else { throw DestinationError.missing("integrationConfig.webhookUrl") }

@@ -15,6 +15,11 @@ public struct SplunkHECDestination: HTTPDestination {
     /// Splunk Cloud takes about 1 MB per request: a batch is cut before it grows past that.
     public static let maxBatchBytes = 1_000_000
 
+    /// One event always fits a request.
+    public func fitted(_ event: NormalizedEvent) -> NormalizedEvent {
+        EventFit.fit(event, limit: Self.maxBatchBytes - 1_000) { envelope($0).count }
+    }
+
     public func split(_ due: [QueuedDelivery]) -> [Int] {
         split(due, maxBytes: Self.maxBatchBytes, separator: 1) { envelope($0).count }
     }
