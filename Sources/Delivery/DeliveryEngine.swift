@@ -225,7 +225,7 @@ public struct DeliveryEngine: Sendable {
                 } else {
                     observer.outcome(integration.name, "retry")
                     let delay = retry.delay(retry: attempts, floor: wait, using: &random)
-                    records.append(DeliveryRecord(seq: item.seq, result: .retry(nextAttemptAt: now + delay.milliseconds, error: reason)))
+                    records.append(DeliveryRecord(seq: item.seq, result: .retry(nextAttemptAt: now + delay.wholeMilliseconds, error: reason)))
                 }
                 retrying = IntegrationHealth(
                     status: .yellow, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code, lastUpdated: now)
@@ -247,7 +247,7 @@ public struct DeliveryEngine: Sendable {
             }
             down.downSince = health.downSince ?? now
             let wait = outcomes.compactMap { if case .retryLater(_, _, let wait) = $0 { wait } else { nil } }.max()
-            down.probeAt = now + retry.delay(retry: down.failureStreak, floor: wait, using: &random).milliseconds
+            down.probeAt = now + retry.delay(retry: down.failureStreak, floor: wait, using: &random).wholeMilliseconds
             down.message =
                 "\(integration.type.displayName) is down since \(Timestamp.rfc3339(epochMilliseconds: down.downSince!)) "
                 + "(\(down.failureStreak) failed attempts in a row; next try at "
@@ -274,9 +274,4 @@ public struct DeliveryEngine: Sendable {
         }
         return health
     }
-}
-
-extension Duration {
-    /// Whole milliseconds.
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

@@ -73,7 +73,7 @@ extension RelayServer {
         app: RelayApp, signingKey: SymmetricKey, registry: PrometheusCollectorRegistry, options: Options,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let http1 = HTTP1Channel.Configuration(idleTimeout: .nanoseconds(options.idleTimeout.nanoseconds))
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .nanoseconds(options.idleTimeout.wholeNanoseconds))
         var server = HTTPServerBuilder.http1(configuration: http1)
         if let certificate = options.tlsCertificate, let key = options.tlsKey {
             server = try .tls(.http1(configuration: http1), tlsConfiguration: .server(certificateFile: certificate, keyFile: key))
@@ -89,9 +89,4 @@ extension RelayServer {
             ],
             onServerRunning: onServerRunning, logger: app.logger)
     }
-}
-
-extension Duration {
-    /// The whole duration in nanoseconds.
-    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }

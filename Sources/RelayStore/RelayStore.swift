@@ -26,6 +26,8 @@ public protocol RelayStore: Sendable {
     func recordPoll(connector: String, at time: Int64, outcome: PollOutcome) async throws
     /// The connector's status, counts and cursor.
     func state(of connector: String) async throws -> ConnectorState
+    /// What a connector's poll in progress waits for, or nil once it no longer waits.
+    func noteWaiting(connector: String, _ note: String?) async throws
 
     /// Adds an integration; fails with `StoreError.integrationNameExists` when the name is taken.
     func addIntegration(_ integration: Integration) async throws

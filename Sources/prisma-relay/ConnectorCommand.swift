@@ -131,7 +131,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                     URL:              \(config.apiURL)
                     Access key ID:    \(config.accessKeyID)
                     Secret key:       \(config.secretKey)
-                    Status:           \(state.status.rawValue)
+                    Status:           \(state.status.rawValue)\(state.waiting.map { " (polling: \($0))" } ?? "")
                     Last poll:        \(displayTime(state.lastPollAt))
                     Last success:     \(displayTime(state.lastSuccessAt))
                     Added last poll:  \(state.lastEventsAdded)

@@ -163,6 +163,7 @@ final class CrashAfterCommits: @unchecked Sendable {
             try await base.recordPoll(connector: connector, at: time, outcome: outcome)
         }
         func state(of connector: String) async throws -> ConnectorState { try await base.state(of: connector) }
+        func noteWaiting(connector: String, _ note: String?) async throws { try await base.noteWaiting(connector: connector, note) }
         func events(_ query: EventQuery) async throws -> [NormalizedEvent] { try await base.events(query) }
         func eventSummary(connector: String?) async throws -> EventSummary { try await base.eventSummary(connector: connector) }
         func event(id: String) async throws -> NormalizedEvent? { try await base.event(id: id) }

@@ -104,7 +104,9 @@ extension AuthenticatingClient {
                     rateLimited += 1
                     final = .retriesExhausted(path: path, attempts: attempt + rateLimited, last: reason)
                     guard rateLimited < environment.retry.maxRateLimitedAttempts else { throw final }
-                    try await environment.sleep(environment.retry.delay(retry: rateLimited, floor: floor, using: &random))
+                    let wait = environment.retry.delay(retry: rateLimited, floor: floor, using: &random)
+                    try await environment.willWait("rate limited by Prisma Cloud", wait)
+                    try await environment.sleep(wait)
                     continue
                 }
                 final = .retriesExhausted(path: path, attempts: attempt, last: reason)
@@ -119,7 +121,8 @@ extension AuthenticatingClient {
             environment.logger.notice(
                 "prisma call failed, retrying",
                 metadata: ["path": .string(path), "reason": .string(reason), "attempt": .stringConvertible(attempt),
-                           "wait_ms": .stringConvertible(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)])
+                           "wait_ms": .stringConvertible(wait.wholeMilliseconds)])
+            try await environment.willWait("Prisma Cloud call failed (\(reason))", wait)
             try await environment.sleep(wait)
             attempt += 1
         }

@@ -10,12 +10,17 @@ public struct ClientEnvironment: Sendable {
     public var logger: Logger
     /// Sees the status of every answer (for metrics).
     public var observeStatus: @Sendable (Int) -> Void
+    /// Hears of every wait before a retry (why, and how long) before it starts; throwing ends the call instead
+    /// (a poll that would run past its bound).
+    public var willWait: @Sendable (String, Duration) async throws -> Void
 
     public init(
         http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = RetryPolicy(),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        logger: Logger = Logger(label: "prisma-relay.client"), observeStatus: @escaping @Sendable (Int) -> Void = { _ in }
+        logger: Logger = Logger(label: "prisma-relay.client"), observeStatus: @escaping @Sendable (Int) -> Void = { _ in },
+        willWait: @escaping @Sendable (String, Duration) async throws -> Void = { _, _ in }
     ) {
+        self.willWait = willWait
         self.http = http
         self.retry = retry
         self.sleep = sleep

@@ -13,4 +13,7 @@ public final class ManualClock: @unchecked Sendable {
 
     /// Moves the clock forward.
     public func advance(seconds: Int64) { lock.withLock { value += seconds * 1000 } }
+
+    /// Moves the clock forward by a number of milliseconds.
+    public func advance(milliseconds: Int64) { lock.withLock { value += milliseconds } }
 }

@@ -19,6 +19,8 @@ public struct RelayApp: Sendable {
     public let metrics: RelayMetrics
     /// The polls running in this process: never two of one connector.
     public let polls = PollCoordinator()
+    /// The longest a poll may run; past it the poll stops and its window is the next poll's.
+    public var maxPollSeconds: Int64 = 900
 
     public init(
         store: any RelayStore, clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock, retry: RetryPolicy = RetryPolicy(),
@@ -86,10 +88,13 @@ public struct RelayApp: Sendable {
     }
 
     /// The source of a connector's findings; `retry` defaults to the relay's policy.
-    public func source(for config: ConnectorConfig, retry: RetryPolicy? = nil) -> any FindingSource {
+    public func source(
+        for config: ConnectorConfig, retry: RetryPolicy? = nil,
+        willWait: @escaping @Sendable (String, Duration) async throws -> Void = { _, _ in }
+    ) -> any FindingSource {
         let environment = ClientEnvironment(
             http: http, retry: retry ?? self.retry, sleep: sleep, logger: logger,
-            observeStatus: { [metrics] status in metrics.prismaAnswered(connector: config.name, status: status) })
+            observeStatus: { [metrics] status in metrics.prismaAnswered(connector: config.name, status: status) }, willWait: willWait)
         switch config.type {
         case .cspm:
             let client = CSPMClient(
@@ -104,8 +109,16 @@ public struct RelayApp: Sendable {
     }
 
     /// The poller of a connector.
+    /// While it waits to retry, the poll says so in the connector's status; a wait that would carry it past its
+    /// bound ends it instead, leaving its window to the next poll.
     public func poller(for config: ConnectorConfig) -> Poller {
-        Poller(config: config, source: source(for: config), store: store, clock: clock, logger: logger, metrics: metrics)
+        let deadline = clock() + maxPollSeconds * 1000
+        let source = source(for: config) { [store, clock, maxPollSeconds] reason, wait in
+            let until = clock() + wait.wholeMilliseconds
+            guard until <= deadline else { throw PollBoundReached(minutes: Int(maxPollSeconds / 60), last: reason) }
+            try await store.noteWaiting(connector: config.name, "\(reason), retrying until \(Timestamp.clockTime(epochMilliseconds: until))")
+        }
+        return Poller(config: config, source: source, store: store, clock: clock, deadline: deadline, logger: logger, metrics: metrics)
     }
 
     /// Polls the connector named `name` once; while it is being polled already, the running poll's report.

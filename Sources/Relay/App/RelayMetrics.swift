@@ -68,6 +68,7 @@ public struct RelayMetrics: Sendable {
             case .outboundRefused: "outbound_refused"
             case .tenantPathMissing: "tenant_path"
             }
+        case is PollBoundReached: "poll_bound"
         default: "store"
         }
     }

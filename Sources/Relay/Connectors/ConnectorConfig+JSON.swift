@@ -19,6 +19,7 @@ extension ConnectorConfig {
         object["collectedUpTo"] = .optional(state.cursor.map(Timestamp.rfc3339(epochMilliseconds:)))
         object["lastError"] = .optional(state.lastError)
         object["rejectedFindings"] = .int(Int64(state.rejectedFindings))
+        object["waiting"] = .optional(state.waiting)
         return .object(object)
     }
 

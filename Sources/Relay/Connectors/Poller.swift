@@ -10,13 +10,16 @@ public struct Poller: Sendable {
     let source: any FindingSource
     let store: any RelayStore
     let clock: @Sendable () -> Int64
+    /// When the poll must stop (epoch ms), if bounded.
+    let deadline: Int64?
     let logger: Logger
     let metrics: RelayMetrics
 
     public init(
         config: ConnectorConfig, source: any FindingSource, store: any RelayStore, clock: @escaping @Sendable () -> Int64,
-        logger: Logger = Logger(label: "prisma-relay.poller"), metrics: RelayMetrics = RelayMetrics()
+        deadline: Int64? = nil, logger: Logger = Logger(label: "prisma-relay.poller"), metrics: RelayMetrics = RelayMetrics()
     ) {
+        self.deadline = deadline
         self.metrics = metrics
         self.config = config
         self.source = source
@@ -47,7 +50,8 @@ public struct Poller: Sendable {
             let window = Self.window(cursor: cursor, now: started, config: config)
             report = PollReport(windowStart: window.lowerBound, windowEnd: window.upperBound)
             var pending: [NormalizedEvent] = []
-            try await source.collect(window: window, observedAt: clock) { page in
+            try await source.collect(window: window, observedAt: clock) { [deadline] page in
+                if let deadline, clock() > deadline { throw PollBoundReached(minutes: Int((deadline - started) / 60_000), last: "paging") }
                 if !page.rejected.isEmpty {
                     // Kept before the cursor can move past them: visible in the status, never lost.
                     let now = clock()

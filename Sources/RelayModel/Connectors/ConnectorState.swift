@@ -27,11 +27,15 @@ public struct ConnectorState: Sendable, Equatable {
     public var cursor: Int64?
     /// Findings Prisma returned that the relay could not identify, kept as rejected findings.
     public var rejectedFindings: Int
+    /// What a poll in progress waits for ("rate limited by Prisma Cloud, retrying until 10:42:05 UTC"); cleared when
+    /// the poll ends.
+    public var waiting: String?
 
     public init(
         status: Status = .pending, lastPollAt: Int64? = nil, lastSuccessAt: Int64? = nil, lastEventsAdded: Int = 0,
-        totalEvents: Int = 0, lastError: String? = nil, cursor: Int64? = nil, rejectedFindings: Int = 0
+        totalEvents: Int = 0, lastError: String? = nil, cursor: Int64? = nil, rejectedFindings: Int = 0, waiting: String? = nil
     ) {
+        self.waiting = waiting
         self.status = status
         self.lastPollAt = lastPollAt
         self.lastSuccessAt = lastSuccessAt

@@ -12,6 +12,12 @@ public enum Timestamp {
             + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))Z"
     }
 
+    /// `09:40:36 UTC` for 1669196436771: a time of day for status lines.
+    public static func clockTime(epochMilliseconds ms: Int64) -> String {
+        let secondOfDay = Int(ms.floorDivided(by: 1000) - ms.floorDivided(by: 86_400_000) * 86_400)
+        return "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)) UTC"
+    }
+
     // Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
     static func civilDate(daysSinceEpoch: Int64) -> (year: Int64, month: Int, day: Int) {
         let z = daysSinceEpoch + 719_468

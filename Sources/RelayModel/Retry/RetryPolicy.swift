@@ -45,7 +45,7 @@ public struct RetryPolicy: Sendable, Equatable {
         retry: Int, floor: Duration? = nil, using random: inout some RandomNumberGenerator
     ) -> Duration {
         let ceiling = min(maxDelay, baseDelay * (1 << min(max(retry - 1, 0), 20)))
-        let ceilingNanos = max(Int64(0), ceiling.nanoseconds)
+        let ceilingNanos = max(Int64(0), ceiling.wholeNanoseconds)
         // A fraction in [0, 1] from the top 53 bits, so any generator (even a constant one in tests) works.
         let fraction = Double(random.next() >> 11) / Double((1 as UInt64) << 53 - 1)
         let jitter = Duration.nanoseconds(Int64(Double(ceilingNanos) * fraction))
@@ -70,8 +70,11 @@ public struct RetryPolicy: Sendable, Equatable {
 
 extension Duration {
     /// The whole duration in nanoseconds.
-    var nanoseconds: Int64 {
+    public var wholeNanoseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
+
+    /// The whole duration in milliseconds.
+    public var wholeMilliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

@@ -40,7 +40,7 @@ extension ConsoleController {
             rows.append([
                 "name": config.name, "pathName": ConsoleFormat.segment(config.name),
                 "typeLabel": config.type == .cspm ? "CSPM alerts" : "Compute incidents", "apiURL": config.apiURL,
-                "status": state.status.rawValue, "badge": ConsoleFormat.badge(state.status), "lastError": state.lastError ?? "",
+                "status": state.status.rawValue, "badge": ConsoleFormat.badge(state.status), "lastError": state.lastError ?? "", "waiting": state.waiting ?? "",
                 "rejected": state.rejectedFindings == 0 ? "" : "\(state.rejectedFindings) findings from Prisma could not be read and were kept aside (prisma-relay connector rejected \(config.name))",
                 "lastPoll": ConsoleFormat.time(state.lastPollAt), "lastSuccess": ConsoleFormat.time(state.lastSuccessAt),
                 "lastAdded": state.lastEventsAdded, "total": state.totalEvents,

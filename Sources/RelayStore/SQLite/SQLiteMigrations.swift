@@ -145,6 +145,9 @@ enum SQLiteMigrations {
                 ALTER TABLE api_key ADD COLUMN last_used_at INTEGER;
                 """)
         }
+        migrator.registerMigration("v8-connector-waiting") { db in
+            try db.execute(sql: "ALTER TABLE connector_state ADD COLUMN waiting TEXT")
+        }
         return migrator
     }
 }

@@ -43,15 +43,21 @@ extension SQLiteStore {
             switch outcome {
             case .success(let added):
                 try db.execute(
-                    sql: "UPDATE connector_state SET last_poll_at = ?, last_success_at = ?, last_events_added = ?, last_error = NULL WHERE connector = ?",
+                    sql: "UPDATE connector_state SET last_poll_at = ?, last_success_at = ?, last_events_added = ?, last_error = NULL, waiting = NULL WHERE connector = ?",
                     arguments: [time, time, added, connector])
             case .failure(let message):
                 try db.execute(
-                    sql: "UPDATE connector_state SET last_poll_at = ?, last_error = ? WHERE connector = ?",
+                    sql: "UPDATE connector_state SET last_poll_at = ?, last_error = ?, waiting = NULL WHERE connector = ?",
                     // Statuses are shown to every API user: a URL in a message never carries its credentials.
                     arguments: [time, URLRedaction.redactURLs(in: message), connector])
             }
             if db.changesCount == 0 { throw StoreError.unknownConnector(connector) }
+        }
+    }
+
+    public func noteWaiting(connector: String, _ note: String?) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE connector_state SET waiting = ? WHERE connector = ?", arguments: [note, connector])
         }
     }
 
@@ -72,7 +78,7 @@ extension SQLiteStore {
             return ConnectorState(
                 status: status, lastPollAt: lastPoll, lastSuccessAt: row["last_success_at"],
                 lastEventsAdded: row["last_events_added"], totalEvents: row["total"], lastError: lastError,
-                cursor: row["cursor"], rejectedFindings: row["rejected"])
+                cursor: row["cursor"], rejectedFindings: row["rejected"], waiting: row["waiting"])
         }
     }
 
