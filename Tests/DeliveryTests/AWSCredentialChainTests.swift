@@ -35,7 +35,10 @@ struct AWSCredentialChainTests {
             expiration: "2025-11-22T09:00:00Z")
         let server = try await imds.serve()
         defer { Task { await server.stop() } }
-        let chain = Self.chain(["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url, "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"])
+        // A loaded test machine can take longer than the 2-second default to answer.
+        let chain = Self.chain([
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url, "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_METADATA_SERVICE_TIMEOUT": "20",
+        ])
         let credentials = try await chain.credentials(for: .init(region: "us-east-1"))
         #expect(credentials.accessKeyID == "ASIAINSTANCE" && credentials.sessionToken == "instance-session")
         #expect(credentials.origin == "instance role relay-instance" && credentials.expiration == 1_763_802_000_000)

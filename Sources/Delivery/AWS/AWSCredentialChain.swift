@@ -120,7 +120,9 @@ public struct AWSCredentialChain: Sendable {
         // The metadata service is link-local, which the outbound policy refuses for destinations; the relay's own
         // identity is fetched from it on purpose.
         var http = environment.http.trusting(hostOf: base)
-        http.timeout = .seconds(2)
+        // AWS_METADATA_SERVICE_TIMEOUT (seconds), as AWS's SDKs read it.
+        let seconds = environment.variables["AWS_METADATA_SERVICE_TIMEOUT"].flatMap(Double.init) ?? 2
+        http.timeout = .milliseconds(Int64(max(0.1, seconds) * 1000))
         func fetch(_ method: String, _ path: String, _ headers: [(String, String)]) async throws(CredentialError) -> [UInt8] {
             switch await http.send(DestinationRequest(method: method, url: base + path, headers: headers, body: [])) {
             case .success(let answer) where answer.status == 200: return answer.body
