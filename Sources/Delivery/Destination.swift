@@ -95,8 +95,13 @@ public struct SendFailure: Error, CustomStringConvertible {
         return .retryLater(reason: description, statusCode: nil, wait: nil)
     }
 
-    /// "could not reach <the URL, redacted>: <why>".
-    public var description: String { "could not reach \(URLRedaction.redact(url)): \(NetworkFailure.words(error))" }
+    /// "could not reach <the URL, redacted>: <why>". A Test does not say whether a port refused or ignored it, so
+    /// Test cannot map which addresses and ports answer.
+    public var description: String {
+        let why = RemoteDetail.isTesting && NetworkFailure.isConnectionFailure(error)
+            ? "no connection could be made to that address and port" : NetworkFailure.words(error)
+        return "could not reach \(URLRedaction.redact(url)): \(why)"
+    }
 }
 
 extension HTTPExchange {

@@ -5,6 +5,17 @@ import RelayModel
 
 /// Why a request got no answer, in a few plain words instead of the network stack's nested error values.
 public enum NetworkFailure {
+    /// Whether the failure is the connection itself (refused, reset, timed out, unroutable) rather than DNS, TLS
+    /// or the policy.
+    public static func isConnectionFailure(_ error: any Error) -> Bool {
+        switch error {
+        case is OutboundRefusal, is ResolutionFailure: return false
+        case let error as HTTPClientError: return error == .connectTimeout || error == .remoteConnectionClosed || error == .readTimeout
+        case is NIOConnectionError, is IOError, is ChannelError: return true
+        default: return false
+        }
+    }
+
     public static func words(_ error: any Error) -> String {
         switch error {
         case let refusal as OutboundRefusal: return refusal.description

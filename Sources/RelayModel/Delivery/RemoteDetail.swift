@@ -5,6 +5,9 @@
 public enum RemoteDetail {
     @TaskLocal static var suppressed = false
 
+    /// Whether a "Test" is running: its answers say no more than they must about the far end.
+    public static var isTesting: Bool { suppressed }
+
     /// Runs `work` with remote details left out of every reason it produces.
     public static func whileTesting<T: Sendable>(_ work: () async throws -> T) async rethrows -> T {
         try await $suppressed.withValue(true) { try await work() }
