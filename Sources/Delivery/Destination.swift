@@ -60,11 +60,17 @@ public protocol Destination: Sendable {
 public protocol HTTPDestination: Destination {
     /// The request that delivers `batch`.
     func request(for batch: [NormalizedEvent]) throws -> DestinationRequest
+    /// The request that delivers these queued rows (by default, `request(for:)` of their events; a destination that
+    /// needs what the queue knows of them — PagerDuty's key for an incident opened before keys named their
+    /// connector — reads it here).
+    func request(forQueued batch: [QueuedDelivery]) throws -> DestinationRequest
     /// What the answer means for the batch.
     func classify(_ response: DestinationResponse, batchSize: Int) -> BatchOutcome
 }
 
 extension HTTPDestination {
+    public func request(forQueued batch: [QueuedDelivery]) throws -> DestinationRequest { try request(for: batch.map(\.event)) }
+
     /// `event` cut until the request that carries it alone is at most `limit` bytes.
     public func fitting(_ event: NormalizedEvent, requestLimit limit: Int) -> NormalizedEvent {
         EventFit.fit(event, limit: limit) { (try? request(for: [$0]).body.count) ?? 0 }
@@ -73,7 +79,7 @@ extension HTTPDestination {
     public func deliver(_ batch: [QueuedDelivery], over http: HTTPExchange) async -> BatchOutcome {
         let request: DestinationRequest
         do {
-            request = try self.request(for: batch.map(\.event))
+            request = try self.request(forQueued: batch)
         } catch {
             return .all(.rejected(reason: "the request could not be built: \(error)", statusCode: nil))
         }

@@ -49,10 +49,6 @@ public struct HTTPExchange: Sendable {
         self.connections = PinnedClients.shared
     }
 
-    /// The process-wide client for literal addresses. A failed connection fails the request at once instead of
-    /// being retried inside the pool until the deadline, so the relay's one `RetryPolicy` decides about every retry.
-    public static var sharedClient: HTTPClient { PinnedClients.shared.literal }
-
     /// Sends one request; throws only when no answer arrived (connection, TLS or timeout failures, or an
     /// `OutboundRefusal`). `contentType` is set on requests with a body unless nil (then `headers` say it).
     public func send(

@@ -24,6 +24,8 @@ final class PinnedClients: Sendable {
 
     init() { literal = Self.makeClient(dnsOverride: [:]) }
 
+    /// A failed connection fails the request at once instead of being retried inside the pool until the deadline,
+    /// so the relay's one `RetryPolicy` decides about every retry; redirects are never followed.
     static func makeClient(dnsOverride: [String: String]) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))

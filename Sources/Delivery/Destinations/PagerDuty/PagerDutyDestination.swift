@@ -1,4 +1,3 @@
-import PrismaAPI
 import RelayModel
 import RelayStore
 
@@ -47,16 +46,9 @@ public struct PagerDutyDestination: HTTPDestination {
     }
 
     /// An incident opened before keys named their connector keeps the bare alert id it was opened with.
-    public func deliver(_ batch: [QueuedDelivery], over http: HTTPExchange) async -> BatchOutcome {
-        guard let item = batch.first else { return .all(.delivered) }
-        do {
-            switch await http.send(try request(for: item.event, dedupKey: item.legacyDestinationKey ?? AlertKey.of(item.event))) {
-            case .success(let response): return classify(response, batchSize: 1)
-            case .failure(let failure): return .all(failure.outcome)
-            }
-        } catch {
-            return .all(.rejected(reason: "the request could not be built: \(error)", statusCode: nil))
-        }
+    public func request(forQueued batch: [QueuedDelivery]) throws -> DestinationRequest {
+        guard let item = batch.first else { throw DestinationError.missing("an event") }
+        return try request(for: item.event, dedupKey: item.legacyDestinationKey ?? AlertKey.of(item.event))
     }
 
     func request(for event: NormalizedEvent, dedupKey: String) throws -> DestinationRequest {
