@@ -27,11 +27,18 @@ let package = Package(
     targets: [
         .target(name: "RelayModel"),
         .target(
-            name: "PrismaAPI",
+            name: "RelayHTTP",
             dependencies: [
                 "RelayModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "PrismaAPI",
+            dependencies: [
+                "RelayModel", "RelayHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -46,7 +53,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
-                "RelayModel", "RelayStore", "PrismaAPI",
+                "RelayModel", "RelayStore", "RelayHTTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -57,7 +64,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "RelayModel", "RelayStore", "Delivery", "PrismaAPI", "PrismaSim", .product(name: "Hummingbird", package: "hummingbird"),
+                "RelayModel", "RelayStore", "Delivery", "RelayHTTP", "PrismaSim", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
@@ -77,11 +84,15 @@ let package = Package(
         .target(
             name: "Relay",
             dependencies: [
-                "RelayModel", "PrismaAPI", "RelayStore", "PrismaSim", "Delivery",
+                "RelayModel", "RelayHTTP", "PrismaAPI", "RelayStore", "Delivery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        .target(
+            name: "RelayDemo",
+            dependencies: ["Relay", "RelayModel", "RelayStore", "PrismaSim", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "RelayServer",
@@ -101,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "prisma-relay",
             dependencies: [
-                "Relay", "RelayModel", "RelayStore", "PrismaSim", "RelayServer",
+                "Relay", "RelayDemo", "RelayModel", "RelayStore", "PrismaSim", "RelayServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -110,10 +121,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "prisma-relay-bench",
-            dependencies: ["Relay", "RelayModel", "RelayStore", "PrismaAPI", "Delivery", "TestSupport"]
+            dependencies: ["Relay", "RelayModel", "RelayStore", "RelayHTTP", "PrismaAPI", "Delivery", "TestSupport"]
         ),
         .testTarget(name: "RelayModelTests", dependencies: ["RelayModel"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PrismaAPITests", dependencies: ["PrismaAPI", "PrismaSim"]),
+        .testTarget(name: "PrismaAPITests", dependencies: ["PrismaAPI", "RelayHTTP", "PrismaSim"]),
         .testTarget(name: "RelayStoreTests", dependencies: ["RelayStore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PrismaSimTests", dependencies: ["PrismaSim", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(
@@ -125,13 +136,13 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "DeliveryTests", dependencies: ["Delivery", "TestSupport", "RelayStore", "RelayModel", "PrismaSim", "PrismaAPI"],
+            name: "DeliveryTests", dependencies: ["Delivery", "TestSupport", "RelayStore", "RelayModel", "PrismaSim", "RelayHTTP"],
             exclude: ["Reference"]
         ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Delivery", "RelayStore", "RelayModel", "PrismaSim", "PrismaAPI", "TestSupport",
+                "Delivery", "RelayStore", "RelayModel", "PrismaSim", "RelayHTTP", "TestSupport",
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import NIOHTTP1
-import PrismaAPI
+import RelayHTTP
 import RelayModel
 import RelayStore
 import ServiceLifecycle

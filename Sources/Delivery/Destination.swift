@@ -1,5 +1,5 @@
 import NIOHTTP1
-import PrismaAPI
+import RelayHTTP
 import RelayModel
 import RelayStore
 

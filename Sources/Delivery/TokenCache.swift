@@ -1,4 +1,4 @@
-import PrismaAPI
+import RelayHTTP
 import RelayModel
 
 /// OAuth access tokens by scope, until five minutes before they expire.

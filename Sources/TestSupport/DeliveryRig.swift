@@ -1,6 +1,6 @@
 import Delivery
 import Foundation
-import PrismaAPI
+import RelayHTTP
 import PrismaSim
 import RelayModel
 import RelayStore

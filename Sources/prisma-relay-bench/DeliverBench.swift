@@ -1,5 +1,5 @@
 import Delivery
-import PrismaAPI
+import RelayHTTP
 import Dispatch
 import Foundation
 import RelayModel

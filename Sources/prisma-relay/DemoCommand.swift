@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Relay
+import RelayDemo
 
 /// `prisma-relay demo`.
 struct DemoCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import Delivery
 import Foundation
-import PrismaAPI
+import RelayHTTP
 import RelayModel
 import RelayStore
 import Testing

@@ -1,4 +1,4 @@
-import PrismaAPI
+import RelayHTTP
 import Delivery
 import Foundation
 import RelayModel

@@ -1,6 +1,6 @@
 import Delivery
 import Foundation
-import PrismaAPI
+import RelayHTTP
 import RelayModel
 
 /// The `moto_server` that `scripts/test` starts (its URL in `PRISMA_RELAY_MOTO_URL`), with signature checking on:

@@ -2,7 +2,7 @@ import CompressNIO
 import Delivery
 import Foundation
 import NIOCore
-import PrismaAPI
+import RelayHTTP
 import RelayModel
 import RelayStore
 import Testing

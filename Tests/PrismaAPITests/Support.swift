@@ -1,5 +1,6 @@
 import Foundation
 import PrismaAPI
+import RelayHTTP
 import PrismaSim
 import RelayModel
 

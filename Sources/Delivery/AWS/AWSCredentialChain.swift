@@ -1,5 +1,5 @@
 import Foundation
-import PrismaAPI
+import RelayHTTP
 import RelayModel
 
 /// Finds AWS credentials the way AWS's own SDKs do — keys given in the integration's config, then the environment

@@ -1,5 +1,5 @@
 import Foundation
-import PrismaAPI
+import RelayHTTP
 
 /// What the relay's process tells AWS clients: the standard environment variables (credentials, profile, web
 /// identity, metadata service, `AWS_ENDPOINT_URL[_SERVICE]` endpoint overrides), the HTTP client and the clock.

@@ -1,5 +1,5 @@
 import Foundation
-import PrismaAPI
+import RelayHTTP
 import RelayModel
 
 /// The two STS calls the relay makes: `AssumeRole` (signed with the base credentials, `ExternalId` always sent)

@@ -1,5 +1,5 @@
 import Foundation
-import PrismaAPI
+import RelayHTTP
 import RelayModel
 
 /// An Azure service principal from the relay's environment (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`,

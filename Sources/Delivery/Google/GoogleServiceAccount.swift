@@ -1,5 +1,5 @@
 import Foundation
-import PrismaAPI
+import RelayHTTP
 import RelayModel
 
 /// A Google service account from the relay's environment — the JSON key file `GOOGLE_APPLICATION_CREDENTIALS` names,

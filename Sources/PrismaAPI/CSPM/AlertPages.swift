@@ -1,3 +1,4 @@
+import RelayHTTP
 import RelayModel
 
 /// The pages of one alert query, fetched lazily. Iteration ends after an empty page, a page without

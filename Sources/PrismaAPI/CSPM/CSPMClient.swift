@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Logging
 import NIOHTTP1
+import RelayHTTP
 import RelayModel
 
 /// A client of one Prisma Cloud CSPM tenant: logs in with an access key, keeps the JWT, and fetches alert pages,

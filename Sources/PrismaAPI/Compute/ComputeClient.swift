@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOHTTP1
+import RelayHTTP
 import RelayModel
 
 /// A read-only client of a Prisma Cloud Compute console: authenticates for a token (falling back to Basic

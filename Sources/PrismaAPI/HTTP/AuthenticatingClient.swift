@@ -1,4 +1,5 @@
 import Logging
+import RelayHTTP
 import RelayModel
 
 /// A Prisma client that holds a token and repeats calls under the shared `RetryPolicy`: network failures,

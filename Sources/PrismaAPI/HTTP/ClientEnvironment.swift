@@ -1,4 +1,5 @@
 import Logging
+import RelayHTTP
 import RelayModel
 
 /// What every Prisma client shares: the HTTP exchange, the retry policy, how to wait, where to log.

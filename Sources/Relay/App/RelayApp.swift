@@ -2,6 +2,7 @@ import Delivery
 import Foundation
 import Logging
 import PrismaAPI
+import RelayHTTP
 import RelayModel
 import RelayStore
 
@@ -17,6 +18,9 @@ public struct RelayApp: Sendable {
     let sleep: @Sendable (Duration) async throws -> Void
     public let logger: Logger
     public let metrics: RelayMetrics
+    /// The one delivery engine of this process (with its credential caches), over this relay's store, HTTP client,
+    /// delivery settings and clock.
+    public let deliveryEngine: DeliveryEngine
     /// The polls running in this process: never two of one connector.
     public let polls = PollCoordinator()
     /// The longest a poll may run; past it the poll stops and its window is the next poll's.
@@ -37,6 +41,17 @@ public struct RelayApp: Sendable {
         self.http = HTTPExchange(policy: outbound)
         self.sleep = sleep
         self.logger = logger
+        let environment = ProcessInfo.processInfo.environment
+        // Hosted services' fixed endpoints can be redirected, for proxies and for tests against local receivers.
+        let endpoints = DeliveryEngine.Endpoints(
+            pagerDuty: environment["PRISMA_RELAY_PAGERDUTY_URL"] ?? PagerDutyDestination.defaultEndpoint,
+            slack: environment["PRISMA_RELAY_SLACK_URL"],
+            googleSCC: environment["PRISMA_RELAY_GOOGLE_SCC_URL"] ?? SCCDestination.defaultBase)
+        self.deliveryEngine = DeliveryEngine(
+            store: store, http: http, settings: delivery, clock: clock, logger: logger, endpoints: endpoints,
+            observer: .init(
+                outcome: { [metrics] in metrics.delivery(integration: $0, outcome: $1) },
+                queueDepth: { [metrics] in metrics.queueDepth(integration: $0, depth: $1) }))
     }
 
     /// The relay on its embedded SQLite store at `databasePath`.
@@ -49,21 +64,6 @@ public struct RelayApp: Sendable {
 
     /// Epoch milliseconds now.
     public static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
-
-    /// The delivery engine over this relay's store, HTTP client, retry policy and clock.
-    public var deliveryEngine: DeliveryEngine {
-        let environment = ProcessInfo.processInfo.environment
-        // Hosted services' fixed endpoints can be redirected, for proxies and for tests against local receivers.
-        let endpoints = DeliveryEngine.Endpoints(
-            pagerDuty: environment["PRISMA_RELAY_PAGERDUTY_URL"] ?? PagerDutyDestination.defaultEndpoint,
-            slack: environment["PRISMA_RELAY_SLACK_URL"],
-            googleSCC: environment["PRISMA_RELAY_GOOGLE_SCC_URL"] ?? SCCDestination.defaultBase)
-        return DeliveryEngine(
-            store: store, http: http, settings: delivery, clock: clock, logger: logger, endpoints: endpoints,
-            observer: .init(
-                outcome: { [metrics] in metrics.delivery(integration: $0, outcome: $1) },
-                queueDepth: { [metrics] in metrics.queueDepth(integration: $0, depth: $1) }))
-    }
 
     /// Validates and stores a new connector; returns warnings worth showing (e.g. an undocumented host).
     @discardableResult

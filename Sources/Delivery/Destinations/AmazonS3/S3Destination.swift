@@ -1,7 +1,7 @@
 import CompressNIO
 import Foundation
 import NIOCore
-import PrismaAPI
+import RelayHTTP
 import RelayModel
 import RelayStore
 

@@ -1,5 +1,5 @@
 import Foundation
-import PrismaAPI
+import RelayHTTP
 import RelayModel
 import RelayStore
 

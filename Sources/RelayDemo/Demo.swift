@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PrismaSim
+import Relay
 import RelayModel
 import RelayStore
 
