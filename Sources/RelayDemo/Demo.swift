@@ -98,7 +98,7 @@ public struct Demo: Sendable {
         draft.name = "demo-webhook"
         draft.integrationType = "webhook"
         draft.integrationConfig = .object(["url": .string(url), "authToken": .string("demo-token")])
-        let webhook = try await IntegrationService(store: app.store, clock: app.clock).create(draft, by: "demo")
+        let webhook = try await app.integrations.create(draft, by: "demo")
         var high = AlertRule.Filters()
         high.severities = [.high]
         try await app.store.addRule(AlertRule(id: "demo-high", name: "demo: high severity to the webhook", filters: high, integrationIDs: [webhook.id]))

@@ -26,8 +26,8 @@ public enum RelayServer {
         MetricsController(registry: registry).addRoutes(to: router)
         AuthController(authenticator: authenticator).addRoutes(to: router)
         IntegrationsController(
-            service: IntegrationService(store: app.store, clock: app.clock), rules: { try await app.store.rules() },
-            health: { try await app.store.integrationHealth(id: $0) }, send: { try await app.deliveryEngine.test($0) }
+            service: app.integrations, rules: { try await app.store.rules() },
+            health: { try await app.store.integrationHealth(id: $0) }
         ).addRoutes(to: router)
         AlertRulesController(store: app.store).addRoutes(to: router)
         ConnectorsController(app: app).addRoutes(to: router)
@@ -35,7 +35,7 @@ public enum RelayServer {
         APIKeysController(keys: APIKeyService(store: app.store, clock: app.clock)).addRoutes(to: router)
         ConsoleController(
             app: app, renderer: try ConsoleRenderer(), sessions: ConsoleSessions(clock: app.clock), authenticator: authenticator,
-            integrations: IntegrationService(store: app.store, clock: app.clock), secure: secure
+            integrations: app.integrations, secure: secure
         ).addRoutes(to: router)
         router.get("/") { _, _ in ConsoleRenderer.redirect("/console") }
         return router

@@ -29,7 +29,7 @@ struct IntegrationCommand: AsyncParsableCommand {
                 draft.name = name
                 draft.integrationType = type
                 draft.integrationConfig = config
-                let created = try await IntegrationService(store: app.store, clock: app.clock).create(draft, by: "cli")
+                let created = try await app.integrations.create(draft, by: "cli")
                 print("Integration \(name) added with id \(created.id)")
             }
         }
@@ -70,7 +70,7 @@ struct IntegrationCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let app = try db.open()
-                try await IntegrationService(store: app.store, clock: app.clock).delete(id)
+                try await app.integrations.delete(id)
                 print("Integration \(id) removed.")
             }
         }

@@ -86,3 +86,41 @@ struct IntegrationTestMessageTests {
         }
     }
 }
+
+@Suite("One integration Test for the API and the console")
+struct IntegrationTestVerdictTests {
+    @Test("the console's Test and the API's Test give the same verdict in the same words")
+    func sameVerdict() async throws {
+        let api = try await APIHarness()
+        let receiver = WebhookReceiver(token: "right-token")
+        let hook = try await receiver.serve()
+        defer { Task { await hook.stop() } }
+        try await api.run { client in
+            let created = try await client.call(
+                .post, "/api/v1/tenant/1/integration", api.bearer,
+                json: #"{"name":"h","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"wrong-token"}}"#)
+            let id = try #require(created.json?["id"]?.stringValue)
+            let answer = try await client.call(.post, "/integration/test?id=\(id)", api.bearer)
+            #expect(answer.json?["success"] == .bool(false))
+            let message = try #require(answer.json?["tests"]?.arrayValue?.first?["errorMessage"]?.stringValue)
+
+            let (token, cookie) = try await ConsoleSessionTests.loginForm(client)
+            let signIn = try await client.execute(
+                uri: "/console/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
+                body: ConsoleSessionTests.form(["csrf": token, "keyId": api.keyID, "secret": api.secret]))
+            let session = String(try #require(signIn.headers[.setCookie]?.split(separator: ";").first))
+            let list = try await client.execute(uri: "/console/integrations", method: .get, headers: [.cookie: session])
+            let csrf = try #require(String(buffer: list.body).firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+            let test = try await client.execute(
+                uri: "/console/integrations/\(id)/test", method: .post,
+                headers: [.cookie: session, .contentType: "application/x-www-form-urlencoded"],
+                body: ConsoleSessionTests.form(["csrf": String(csrf)]))
+            #expect(test.status == .seeOther)
+            let page = String(buffer: try await client.execute(uri: "/console/integrations", method: .get, headers: [.cookie: session]).body)
+            let banner = try #require(page.firstMatch(of: /<p class="flash bad" role="status">([^<]*)<\/p>/)?.1)
+            let escaped = message.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+                .replacingOccurrences(of: "'", with: "&#39;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            #expect(String(banner) == "Test of h: \(escaped)")
+        }
+    }
+}

@@ -65,6 +65,9 @@ public struct RelayApp: Sendable {
     /// Epoch milliseconds now.
     public static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
+    /// Integrations: add, change, list, test and remove.
+    public var integrations: IntegrationService { IntegrationService(store: store, clock: clock, engine: deliveryEngine) }
+
     /// Validates and stores a new connector; returns warnings worth showing (e.g. an undocumented host).
     @discardableResult
     public func addConnector(_ config: ConnectorConfig) async throws -> [String] {

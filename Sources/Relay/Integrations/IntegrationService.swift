@@ -1,15 +1,19 @@
+import Delivery
 import Foundation
 import RelayModel
 import RelayStore
 
-/// Adds, changes, lists and removes integrations with seed 003's rules, for the API, the console and the CLI.
+/// Adds, changes, lists, tests and removes integrations with seed 003's rules, for the API, the console and the CLI.
 public struct IntegrationService: Sendable {
     let store: any RelayStore
     let clock: @Sendable () -> Int64
+    /// Sends the test messages.
+    let engine: DeliveryEngine
 
-    public init(store: any RelayStore, clock: @escaping @Sendable () -> Int64) {
+    public init(store: any RelayStore, clock: @escaping @Sendable () -> Int64, engine: DeliveryEngine) {
         self.store = store
         self.clock = clock
+        self.engine = engine
     }
 
     /// What a client sends to add or update an integration (Prisma's `IntegrationModel` fields).

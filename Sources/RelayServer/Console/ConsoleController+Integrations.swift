@@ -1,4 +1,3 @@
-import Delivery
 import Foundation
 import Hummingbird
 import Relay
@@ -144,20 +143,11 @@ extension ConsoleController {
         guard let integration = try await app.store.integration(id: id) else {
             return await notFound(context, "There is no integration with id \(id).", back: "/console/integrations")
         }
-        let configProblems: [String]
-        do {
-            _ = try IntegrationSchema.of(integration.type).validate(.object(integration.config))
-            configProblems = []
-        } catch {
-            configProblems = error.errors.map(\.description)
+        let report = try await integrations.test(id: id)
+        guard report.configValid else {
+            return await done(context, "/console/integrations", "Test of \(integration.name): \(report.problems.joined(separator: "; "))", ok: false)
         }
-        guard configProblems.isEmpty else {
-            return await done(context, "/console/integrations", "Test of \(integration.name): \(configProblems.joined(separator: "; "))", ok: false)
-        }
-        guard let result = try await app.deliveryEngine.test(integration) else {
-            return await done(context, "/console/integrations", "Test of \(integration.name): the configuration is valid; sending to \(integration.type.displayName) arrives with a later release.")
-        }
-        return await done(context, "/console/integrations", "Test of \(integration.name): \(result.message)", ok: result.success)
+        return await done(context, "/console/integrations", "Test of \(integration.name): \(report.description)", ok: report.success)
     }
 
     func deadLetters(_ context: RelayRequestContext) async throws -> Response {

@@ -1,4 +1,3 @@
-import Delivery
 import Hummingbird
 import Relay
 import RelayModel
@@ -9,8 +8,6 @@ struct IntegrationsController {
     let service: IntegrationService
     let rules: @Sendable () async throws -> [AlertRule]
     let health: @Sendable (String) async throws -> IntegrationHealth
-    /// Sends the destination's test message; nil when the type cannot be sent yet.
-    let send: @Sendable (Integration) async throws -> DeliveryEngine.TestResult?
 
     func addRoutes(to router: Router<RelayRequestContext>) {
         let legacy = router.group("integration")
@@ -197,39 +194,9 @@ struct IntegrationsController {
         return JSONResponse.empty()
     }
 
-    struct TestOutcome {
-        var success: Bool
-        var configValid: Bool
-        var statusCode: Int?
-        var description: String
-        var problems: [String]
-    }
-
-    /// Tests the stored integration named by `?id=`, or the one in the body: the configuration first, then a
-    /// real test message where the type can be sent.
-    func runTest(_ request: Request) async throws -> TestOutcome {
-        let integration: Integration
-        do {
-            if let id = request.uri.queryParameters.get("id") {
-                integration = try await service.get(id)
-                _ = try IntegrationSchema.of(integration.type).validate(.object(integration.config))
-            } else {
-                let checked = try service.check(try await draft(request))
-                integration = Integration(id: "test", name: checked.name, type: checked.type, config: checked.config, createdBy: "test", createdTs: 0)
-            }
-        } catch let error as IntegrationError {
-            return TestOutcome(success: false, configValid: false, description: "The configuration is not valid.", problems: error.messages)
-        } catch let errors as ConfigErrors {
-            return TestOutcome(success: false, configValid: false, description: "The configuration is not valid.", problems: errors.errors.map(\.description))
-        }
-        guard let sent = try await send(integration) else {
-            return TestOutcome(
-                success: true, configValid: true,
-                description: "The configuration is valid for \(integration.type.displayName). Nothing was sent: sending to it arrives with a later release.",
-                problems: [])
-        }
-        return TestOutcome(
-            success: sent.success, configValid: true, statusCode: sent.statusCode, description: sent.message,
-            problems: sent.success ? [] : [sent.message])
+    /// Tests the stored integration named by `?id=`, or the one in the body.
+    func runTest(_ request: Request) async throws -> IntegrationService.TestReport {
+        if let id = request.uri.queryParameters.get("id") { return try await service.test(id: id) }
+        return try await service.test(try await draft(request))
     }
 }
