@@ -47,7 +47,8 @@ var alerts = 0
 var bytes = 0
 if mode == "floor" {
     // The same login and pages, parsed to find the next token, then discarded: no normalizing, no storing.
-    let client = CSPMClient(credentials: .init(apiURL: url, accessKeyID: keyID, secretKey: Secret(secret)))
+    let client = CSPMClient(
+        credentials: .init(apiURL: url, accessKeyID: keyID, secretKey: Secret(secret)), environment: ClientEnvironment(http: app.http))
     try await client.login()
     let window = Poller.window(cursor: nil, now: app.clock(), config: config)
     for try await page in client.alertPages(CSPMSource.query(window: window, config: config), path: config.alertPath) {
