@@ -24,7 +24,8 @@ extension DeliveryEngine {
             kind: .alert, connector: "prisma-relay", nativeID: "prisma-relay-test-\(now)", version: String(now), status: "open",
             severity: .info, originalSeverity: "informational", module: .cspm,
             title: "PrismaRelay test event: this integration works", description: "Sent by Test; no action is needed.",
-            policy: .init(name: "PrismaRelay test event"), resource: .init(), firstSeen: nil, lastSeen: Timestamp.rfc3339(epochMilliseconds: now),
+            policy: .init(name: "PrismaRelay test event"), resource: .init(), firstSeen: nil,
+            lastSeen: Timestamp.rfc3339(epochMilliseconds: now),
             observedAt: Timestamp.rfc3339(epochMilliseconds: now), rawEvent: raw)
     }
 
@@ -51,7 +52,8 @@ extension DeliveryEngine {
             switch outcome {
             case .delivered: statusCode = statusCode ?? 200
             case .held:
-                return TestResult(success: false, statusCode: nil, message: "\(integration.type.displayName) held the test event instead of sending it")
+                return TestResult(
+                    success: false, statusCode: nil, message: "\(integration.type.displayName) held the test event instead of sending it")
             case .retryLater(let reason, let code, _), .rejected(let reason, let code):
                 return TestResult(success: false, statusCode: code, message: URLRedaction.redactURLs(in: reason))
             case .credentialsRefused(let reason, let code):
@@ -65,6 +67,8 @@ extension DeliveryEngine {
         }
         return TestResult(
             success: true, statusCode: statusCode,
-            message: "Sent a test event to \(integration.type.displayName); it was accepted at \(Timestamp.rfc3339(epochMilliseconds: clock())).")
+            message:
+                "Sent a test event to \(integration.type.displayName); it was accepted at \(Timestamp.rfc3339(epochMilliseconds: clock()))."
+        )
     }
 }

@@ -50,7 +50,9 @@ public struct DeliveryEngine: Sendable {
         public var slack: String?
         /// Stands in for `https://securitycenter.googleapis.com`.
         public var googleSCC: String
-        public init(pagerDuty: String = PagerDutyDestination.defaultEndpoint, slack: String? = nil, googleSCC: String = SCCDestination.defaultBase) {
+        public init(
+            pagerDuty: String = PagerDutyDestination.defaultEndpoint, slack: String? = nil, googleSCC: String = SCCDestination.defaultBase
+        ) {
             self.pagerDuty = pagerDuty
             self.slack = slack
             self.googleSCC = googleSCC
@@ -221,11 +223,13 @@ public struct DeliveryEngine: Sendable {
                 if tooMany || tooOld {
                     observer.outcome(integration.name, "dead")
                     let cap = tooOld ? " (older than the \(settings.maxAgeSeconds / 60) minute age cap)" : ""
-                    records.append(DeliveryRecord(seq: item.seq, result: .dead(reason: "gave up after \(attempts) attempts\(cap): \(reason)")))
+                    records.append(
+                        DeliveryRecord(seq: item.seq, result: .dead(reason: "gave up after \(attempts) attempts\(cap): \(reason)")))
                 } else {
                     observer.outcome(integration.name, "retry")
                     let delay = retry.delay(retry: attempts, floor: wait, using: &random)
-                    records.append(DeliveryRecord(seq: item.seq, result: .retry(nextAttemptAt: now + delay.wholeMilliseconds, error: reason)))
+                    records.append(
+                        DeliveryRecord(seq: item.seq, result: .retry(nextAttemptAt: now + delay.wholeMilliseconds, error: reason)))
                 }
                 retrying = IntegrationHealth(
                     status: .yellow, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code, lastUpdated: now)
@@ -254,7 +258,8 @@ public struct DeliveryEngine: Sendable {
                 + "\(Timestamp.rfc3339(epochMilliseconds: down.probeAt!))): \(down.message ?? "")"
             try await store.setIntegrationHealth(integrationID: integration.id, down)
             if health.downSince == nil {
-                logger.warning("destination down", metadata: ["integration": .string(integration.name), "reason": .string(down.message ?? "")])
+                logger.warning(
+                    "destination down", metadata: ["integration": .string(integration.name), "reason": .string(down.message ?? "")])
             }
             return down
         }

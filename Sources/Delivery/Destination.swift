@@ -1,3 +1,4 @@
+import Foundation
 import NIOHTTP1
 import RelayHTTP
 import RelayModel
@@ -104,7 +105,8 @@ public struct SendFailure: Error, CustomStringConvertible {
     /// "could not reach <the URL, redacted>: <why>". A Test does not say whether a port refused or ignored it, so
     /// Test cannot map which addresses and ports answer.
     public var description: String {
-        let why = RemoteDetail.isTesting && NetworkFailure.isConnectionFailure(error)
+        let why =
+            RemoteDetail.isTesting && NetworkFailure.isConnectionFailure(error)
             ? "no connection could be made to that address and port" : NetworkFailure.words(error)
         return "could not reach \(URLRedaction.redact(url)): \(why)"
     }
@@ -116,7 +118,8 @@ extension HTTPExchange {
         do {
             let answer = try await send(
                 HTTPMethod(rawValue: request.method), request.url, headers: request.headers, body: request.body, contentType: nil)
-            return .success(DestinationResponse(status: answer.status, headers: answer.headers.map { ($0.name, $0.value) }, body: answer.body))
+            return .success(
+                DestinationResponse(status: answer.status, headers: answer.headers.map { ($0.name, $0.value) }, body: answer.body))
         } catch {
             return .failure(SendFailure(url: request.url, error: error))
         }
@@ -169,8 +172,6 @@ extension Destination {
             detail: RemoteDetail.text(in: response.body), destination: name, location: response.header("Location"))
     }
 }
-
-import Foundation
 
 /// A destination that cannot send as configured: every batch pauses the integration with the reason.
 struct Unavailable: Destination {

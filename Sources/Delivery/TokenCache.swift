@@ -33,7 +33,8 @@ extension TokenCache {
         case .success(let response):
             let json = try? JSONValue.parse(response.body)
             guard response.status == 200, let token = json?["access_token"]?.stringValue else {
-                let reason = [json?["error"]?.stringValue, json?["error_description"]?.stringValue].compactMap { $0 }.joined(separator: ": ")
+                let reason = [json?["error"]?.stringValue, json?["error_description"]?.stringValue].compactMap { $0 }.joined(
+                    separator: ": ")
                 throw CredentialError(refused(response.status, reason), temporary: RetryPolicy.isRetryable(status: response.status))
             }
             store(token, for: scope, until: now + (json?["expires_in"]?.int64Value ?? 3600) * 1000)

@@ -45,14 +45,16 @@ public enum PrismaClientError: Error, Sendable, Equatable, CustomStringConvertib
             return "Prisma Cloud refused a freshly issued token on \(path)" + (reason.map { " (\($0))" } ?? "")
                 + ": the tenant may have revoked the access key; create a new key and update the connector."
         case .notJSON(let path, let status, let contentType):
-            return "Prisma Cloud answered \(path) with \(contentType ?? "a body of unknown type") (HTTP \(status)) where JSON was expected: "
+            return
+                "Prisma Cloud answered \(path) with \(contentType ?? "a body of unknown type") (HTTP \(status)) where JSON was expected: "
                 + "the API URL probably points at the console or a proxy's error page rather than the API (https://api….prismacloud.io)."
         case .malformedJSON(let path, let detail):
             return "Prisma Cloud answered \(path) with malformed JSON (\(detail)); the poll will be repeated."
         case .rejected(let path, let status, let reason):
             return "Prisma Cloud rejected \(path) with HTTP \(status)" + (reason.map { " (\($0))" } ?? "") + "."
         case .retriesExhausted(let path, let attempts, let last):
-            return "Prisma Cloud kept failing on \(path) after \(attempts) attempts (last: \(last)); the window will be retried on the next poll."
+            return
+                "Prisma Cloud kept failing on \(path) after \(attempts) attempts (last: \(last)); the window will be retried on the next poll."
         case .computeLoginRejected(let status, let consoleURL):
             return "Prisma Cloud Compute at \(consoleURL) refused the user name and password (HTTP \(status)): check the access key ID "
                 + "and secret key (or Compute user and password), and that the key has not expired."
@@ -60,7 +62,8 @@ public enum PrismaClientError: Error, Sendable, Equatable, CustomStringConvertib
             return "POST \(consoleURL)/api/v1/authenticate answered 404: the Prisma URI probably lacks the tenant path. It looks like "
                 + "https://us-east1.cloud.twistlock.com/us-1-123456789 (Compute → Manage → System → Utilities → Path to Console)."
         case .unreachable(let apiURL, let detail):
-            return "could not reach \(URLRedaction.redact(apiURL)): \(detail). Check the API URL and the network path (proxy, firewall, DNS)."
+            return
+                "could not reach \(URLRedaction.redact(apiURL)): \(detail). Check the API URL and the network path (proxy, firewall, DNS)."
         case .outboundRefused(let words):
             return words
         }

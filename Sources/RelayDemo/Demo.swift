@@ -33,15 +33,22 @@ public struct Demo: Sendable {
         let server = try await simulator.serve()
         defer { Task { await server.stop() } }
         let console = server.url + "/" + (simulator.computeTenant ?? "")
-        say("Simulated Prisma Cloud tenant at \(server.url) with \(alerts) alerts and \(max(1, alerts / 10)) Compute incidents over the last 24 hours")
+        say(
+            "Simulated Prisma Cloud tenant at \(server.url) with \(alerts) alerts and \(max(1, alerts / 10)) Compute incidents over the last 24 hours"
+        )
 
         let app = try RelayApp.open(
             // The simulated tenant and the demo's webhook listen on this machine.
-            databasePath: database, outbound: .allowingLoopback, logger: .init(label: "prisma-relay.demo", factory: { _ in SwiftLogNoOpLogHandler() }))
+            databasePath: database, outbound: .allowingLoopback,
+            logger: .init(label: "prisma-relay.demo", factory: { _ in SwiftLogNoOpLogHandler() }))
         let key = (id: simulator.user.accessKeyID, secret: Secret(simulator.user.secretKey))
         let connectors = [
-            ConnectorConfig(name: "demo-cspm", apiURL: server.url, accessKeyID: key.id, secretKey: key.secret, intervalSeconds: max(10, intervalSeconds), pageSize: 500),
-            ConnectorConfig(name: "demo-compute", type: .compute, apiURL: console, accessKeyID: key.id, secretKey: key.secret, intervalSeconds: max(10, intervalSeconds)),
+            ConnectorConfig(
+                name: "demo-cspm", apiURL: server.url, accessKeyID: key.id, secretKey: key.secret,
+                intervalSeconds: max(10, intervalSeconds), pageSize: 500),
+            ConnectorConfig(
+                name: "demo-compute", type: .compute, apiURL: console, accessKeyID: key.id, secretKey: key.secret,
+                intervalSeconds: max(10, intervalSeconds)),
         ]
         for config in connectors {
             if try await app.store.connector(named: config.name) == nil {
@@ -61,7 +68,9 @@ public struct Demo: Sendable {
                 if let error = report.error {
                     say("poll \(round) \(config.name): failed: \(error)")
                 } else {
-                    say("poll \(round) \(config.name): \(report.pages) pages, \(report.fetched) \(what) fetched, \(report.added) new events, \(state.totalEvents) stored; status \(state.status.rawValue)")
+                    say(
+                        "poll \(round) \(config.name): \(report.pages) pages, \(report.fetched) \(what) fetched, \(report.added) new events, \(state.totalEvents) stored; status \(state.status.rawValue)"
+                    )
                 }
             }
             var sent = 0
@@ -72,7 +81,9 @@ public struct Demo: Sendable {
             }
             let health = try await app.store.integrationHealth(id: webhook.id)
             let arrived = await simulator.sinkDeliveries
-            say("deliveries \(round): rule \"high severity\" sent \(sent) events to the demo webhook, \(arrived) arrived in all; \(health.queueDepth) waiting, status \(health.status.rawValue)")
+            say(
+                "deliveries \(round): rule \"high severity\" sent \(sent) events to the demo webhook, \(arrived) arrived in all; \(health.queueDepth) waiting, status \(health.status.rawValue)"
+            )
             if once { break }
             try await Task.sleep(for: .seconds(intervalSeconds))
             // New findings keep arriving and some alerts are resolved, as in a live tenant.
@@ -101,7 +112,8 @@ public struct Demo: Sendable {
         let webhook = try await app.integrations.create(draft, by: "demo")
         var high = AlertRule.Filters()
         high.severities = [.high]
-        try await app.store.addRule(AlertRule(id: "demo-high", name: "demo: high severity to the webhook", filters: high, integrationIDs: [webhook.id]))
+        try await app.store.addRule(
+            AlertRule(id: "demo-high", name: "demo: high severity to the webhook", filters: high, integrationIDs: [webhook.id]))
         return webhook
     }
 

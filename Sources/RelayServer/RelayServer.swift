@@ -79,7 +79,8 @@ extension RelayServer {
             server = try .tls(.http1(configuration: http1), tlsConfiguration: .server(certificateFile: certificate, keyFile: key))
         }
         return Application(
-            router: try buildRouter(app: app, signingKey: signingKey, registry: registry, secure: options.tlsCertificate != nil), server: server,
+            router: try buildRouter(app: app, signingKey: signingKey, registry: registry, secure: options.tlsCertificate != nil),
+            server: server,
             configuration: .init(
                 address: .hostname(options.host, port: options.port), serverName: "prisma-relay",
                 availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),

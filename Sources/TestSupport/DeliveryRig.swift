@@ -1,7 +1,7 @@
 import Delivery
 import Foundation
-import RelayHTTP
 import PrismaSim
+import RelayHTTP
 import RelayModel
 import RelayStore
 
@@ -21,14 +21,17 @@ public struct DeliveryRig: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let clock = ManualClock(start)
         let store = try SQLiteStore(path: directory.appendingPathComponent("r.sqlite").path, clock: { clock.now })
-        try await store.addConnector(ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
+        try await store.addConnector(
+            ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
         let integration = Integration(
             id: type.rawValue, name: type.rawValue, type: type, config: try IntegrationSchema.of(type).validate(config),
             createdBy: "test", createdTs: clock.now)
         try await store.addIntegration(integration)
-        try await store.addRule(AlertRule(id: "all", name: "all", notifyOnResolved: true, notifyOnDismissed: true, integrationIDs: [integration.id]))
+        try await store.addRule(
+            AlertRule(id: "all", name: "all", notifyOnResolved: true, notifyOnDismissed: true, integrationIDs: [integration.id]))
         let engine = DeliveryEngine(
-            store: store, http: HTTPExchange(policy: .allowingLoopback), settings: DeliverySettings(maxAttempts: maxAttempts), clock: { clock.now }, endpoints: endpoints,
+            store: store, http: HTTPExchange(policy: .allowingLoopback), settings: DeliverySettings(maxAttempts: maxAttempts),
+            clock: { clock.now }, endpoints: endpoints,
             environment: environment)
         return DeliveryRig(store: store, clock: clock, integration: integration, engine: engine)
     }
@@ -41,7 +44,9 @@ public struct DeliveryRig: Sendable {
         // `resourceDataBytes` gives the resource a raw configuration that large, as Prisma sends for big resources.
         let data = resourceDataBytes > 0 ? #","data":{"policy":"\#(String(repeating: "p", count: resourceDataBytes))"}"# : ""
         let event = try AlertNormalizer.normalize(
-            try JSONValue.parse(#"{"id":"\#(id)","status":"\#(status)","lastUpdated":\#(version),"policy":{"name":"S3 bucket is public","severity":"critical","description":"\#(description)"},"resource":{"id":"b-1","name":"logs","cloudType":"aws","accountId":"111","url":"https://console.example.com/b-1"\#(data)}}"#),
+            try JSONValue.parse(
+                #"{"id":"\#(id)","status":"\#(status)","lastUpdated":\#(version),"policy":{"name":"S3 bucket is public","severity":"critical","description":"\#(description)"},"resource":{"id":"b-1","name":"logs","cloudType":"aws","accountId":"111","url":"https://console.example.com/b-1"\#(data)}}"#
+            ),
             connector: connector, observedAt: clock.now, console: PrismaAPIHost.consoleURL(apiURL: "https://api.prismacloud.io"))
         _ = try await store.commit(events: [event], connector: connector, cursor: nil)
     }

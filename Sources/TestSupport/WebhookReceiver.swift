@@ -48,7 +48,9 @@ public actor WebhookReceiver {
         requests += 1
         if down { return (503, [], #"{"error":"service unavailable"}"#) }
         guard headers["authorization"] == "Bearer \(token)" else { return (401, [], #"{"error":"invalid or missing bearer token"}"#) }
-        guard headers["content-type"]?.hasPrefix("application/json") == true else { return (415, [], #"{"error":"expected application/json"}"#) }
+        guard headers["content-type"]?.hasPrefix("application/json") == true else {
+            return (415, [], #"{"error":"expected application/json"}"#)
+        }
         guard let json = try? JSONValue.parse(body) else { return (400, [], #"{"error":"body is not JSON"}"#) }
         if !script.isEmpty {
             let next = script.removeFirst()

@@ -1,7 +1,7 @@
 import Delivery
-import RelayHTTP
 import Dispatch
 import Foundation
+import RelayHTTP
 import RelayModel
 import RelayStore
 import TestSupport
@@ -13,7 +13,8 @@ func deliverBench(events count: Int, directory: URL) async throws -> String {
     let receiver = SplunkHECReceiver(token: "bench-token")
     let server = try await receiver.serve()
     defer { Task { await server.stop() } }
-    try await store.addConnector(ConnectorConfig(name: "bench", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
+    try await store.addConnector(
+        ConnectorConfig(name: "bench", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
     let integration = Integration(
         id: "hec", name: "hec", type: .splunk,
         config: try IntegrationSchema.of(.splunk).validate(.object(["url": .string(server.url), "authToken": .string("bench-token")])),
@@ -24,7 +25,7 @@ func deliverBench(events count: Int, directory: URL) async throws -> String {
     var storedAt: [UInt64] = []
     let started = DispatchTime.now().uptimeNanoseconds
     let engine = DeliveryEngine(
-            store: store, http: HTTPExchange(policy: .allowingLoopback), clock: { Int64(Date().timeIntervalSince1970 * 1000) })
+        store: store, http: HTTPExchange(policy: .allowingLoopback), clock: { Int64(Date().timeIntervalSince1970 * 1000) })
     var next = 0
     while true {
         let waiting = try await store.integrationHealth(id: "hec").queueDepth
@@ -32,7 +33,9 @@ func deliverBench(events count: Int, directory: URL) async throws -> String {
         if next < count {
             let page = (next..<min(count, next + 1_000)).map { index in
                 try! AlertNormalizer.normalize(
-                    try! JSONValue.parse(#"{"id":"P-\#(index)","status":"open","lastUpdated":\#(1_700_000_000_000 + index),"policy":{"name":"Bench policy","severity":"high","policyType":"config"},"resource":{"id":"r-\#(index)","cloudType":"aws","accountId":"111111111111"}}"#),
+                    try! JSONValue.parse(
+                        #"{"id":"P-\#(index)","status":"open","lastUpdated":\#(1_700_000_000_000 + index),"policy":{"name":"Bench policy","severity":"high","policyType":"config"},"resource":{"id":"r-\#(index)","cloudType":"aws","accountId":"111111111111"}}"#
+                    ),
                     connector: "bench", observedAt: 0)
             }
             _ = try await store.commit(events: page, connector: "bench", cursor: nil)

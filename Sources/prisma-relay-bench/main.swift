@@ -18,7 +18,8 @@ if arguments.count >= 2, arguments[1] == "deliver" {
 guard arguments.count >= 4, ["floor", "ingest"].contains(arguments[1]),
     let secret = ProcessInfo.processInfo.environment["PRISMA_RELAY_SECRET"]
 else {
-    FileHandle.standardError.write(Data("usage: PRISMA_RELAY_SECRET=… prisma-relay-bench floor|ingest URL KEY_ID [PAGE_SIZE] | prisma-relay-bench deliver [N]\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: PRISMA_RELAY_SECRET=… prisma-relay-bench floor|ingest URL KEY_ID [PAGE_SIZE] | prisma-relay-bench deliver [N]\n".utf8))
     exit(2)
 }
 let (mode, url, keyID) = (arguments[1], arguments[2], arguments[3])
@@ -67,7 +68,8 @@ if mode == "floor" {
 }
 let elapsed = started.duration(to: .now)
 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-print([
-    mode, String(alerts), String(format: "%.2f", seconds), String(format: "%.0f", Double(alerts) / seconds),
-    String(format: "%.1f", Double(bytes) / 1_048_576 / seconds), String(format: "%.0f", peakRSSMegabytes()),
-].joined(separator: "\t"))
+print(
+    [
+        mode, String(alerts), String(format: "%.2f", seconds), String(format: "%.0f", Double(alerts) / seconds),
+        String(format: "%.1f", Double(bytes) / 1_048_576 / seconds), String(format: "%.0f", peakRSSMegabytes()),
+    ].joined(separator: "\t"))

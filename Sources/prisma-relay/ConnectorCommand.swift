@@ -17,7 +17,10 @@ struct ConnectorCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
         @Option(help: "Unique connector name.") var name: String
         @Option(help: "Connector type: cspm (alerts) or compute (runtime incidents).") var type = "cspm"
-        @Option(help: "cspm: the tenant's API URL, e.g. https://api2.eu.prismacloud.io; compute: the console path, e.g. https://us-east1.cloud.twistlock.com/us-1-123456789.")
+        @Option(
+            help:
+                "cspm: the tenant's API URL, e.g. https://api2.eu.prismacloud.io; compute: the console path, e.g. https://us-east1.cloud.twistlock.com/us-1-123456789."
+        )
         var url: String
         @Option(help: "Access key ID (compute: or a Compute user name).") var keyId: String
         @Option(help: "File holding the secret key.") var secretFile: String?
@@ -105,8 +108,9 @@ struct ConnectorCommand: AsyncParsableCommand {
                     printError(error)
                     throw ExitCode.failure
                 }
-                print("\(name): \(report.pages) pages, \(report.fetched) findings fetched, \(report.added) new events "
-                    + "(window \(displayTime(report.windowStart)) – \(displayTime(report.windowEnd)))")
+                print(
+                    "\(name): \(report.pages) pages, \(report.fetched) findings fetched, \(report.added) new events "
+                        + "(window \(displayTime(report.windowStart)) – \(displayTime(report.windowEnd)))")
             }
         }
     }
@@ -126,7 +130,8 @@ struct ConnectorCommand: AsyncParsableCommand {
                     print(config.publicJSON(state: state).prettyJSONString())
                     return
                 }
-                print("""
+                print(
+                    """
                     Connector:        \(config.name) (\(config.type.rawValue))
                     URL:              \(config.apiURL)
                     Access key ID:    \(config.accessKeyID)
@@ -187,7 +192,9 @@ func readSecret(file: String?) throws -> Secret {
     }
     if let value = ProcessInfo.processInfo.environment["PRISMA_RELAY_SECRET"], !value.isEmpty { return Secret(value) }
     guard isatty(STDIN_FILENO) == 1, let typed = getpass("Secret key: ") else {
-        throw ConfigErrors([ConfigError(field: "secretKey", "is required: set PRISMA_RELAY_SECRET, pass --secret-file, or run in a terminal to be prompted")])
+        throw ConfigErrors([
+            ConfigError(field: "secretKey", "is required: set PRISMA_RELAY_SECRET, pass --secret-file, or run in a terminal to be prompted")
+        ])
     }
     return Secret(String(cString: typed))
 }

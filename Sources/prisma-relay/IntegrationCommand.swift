@@ -6,7 +6,8 @@ import RelayModel
 /// `prisma-relay integration …`: destinations configured with Prisma's own `integrationConfig` objects.
 struct IntegrationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "integration", abstract: "Add, list and remove integrations.", subcommands: [Add.self, List.self, Status.self, DeadLetters.self, Retry.self, Discard.self, Remove.self])
+        commandName: "integration", abstract: "Add, list and remove integrations.",
+        subcommands: [Add.self, List.self, Status.self, DeadLetters.self, Retry.self, Discard.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -44,13 +45,17 @@ struct IntegrationCommand: AsyncParsableCommand {
             try await reportingErrors {
                 let integrations = try await db.open().store.integrations()
                 if json {
-                    print(JSONValue.array(integrations.map { integration in
-                        .object([
-                            "id": .string(integration.id), "name": .string(integration.name), "integrationType": .string(integration.type.rawValue),
-                            "enabled": .bool(integration.enabled),
-                            "integrationConfig": .object(IntegrationSchema.of(integration.type).masked(integration.config)),
-                        ])
-                    }).prettyJSONString())
+                    print(
+                        JSONValue.array(
+                            integrations.map { integration in
+                                .object([
+                                    "id": .string(integration.id), "name": .string(integration.name),
+                                    "integrationType": .string(integration.type.rawValue),
+                                    "enabled": .bool(integration.enabled),
+                                    "integrationConfig": .object(IntegrationSchema.of(integration.type).masked(integration.config)),
+                                ])
+                            }
+                        ).prettyJSONString())
                     return
                 }
                 var rows = [["ID", "NAME", "TYPE", "ENABLED"]]

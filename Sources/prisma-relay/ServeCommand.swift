@@ -23,12 +23,21 @@ struct ServeCommand: AsyncParsableCommand {
     var deliveryMaxAge: String?
     @Option(help: "Requests in flight per integration (env PRISMA_RELAY_DELIVERY_CONCURRENCY; default 4).")
     var deliveryConcurrency: String?
-    @Option(help: "On SIGTERM, how long requests and polls in flight may take before they are cancelled and left queued, e.g. 10s (env PRISMA_RELAY_SHUTDOWN_GRACE; default 10s).")
+    @Option(
+        help:
+            "On SIGTERM, how long requests and polls in flight may take before they are cancelled and left queued, e.g. 10s (env PRISMA_RELAY_SHUTDOWN_GRACE; default 10s)."
+    )
     var shutdownGrace: String?
-    @Option(help: "Seconds a connection may go without sending a complete request head, the next body part or its next request before it is closed.")
+    @Option(
+        help:
+            "Seconds a connection may go without sending a complete request head, the next body part or its next request before it is closed."
+    )
     var idleTimeout = 10
     @Option(help: "Connections open at once; more wait to be accepted.") var maxConnections = 256
-    @Option(help: "Addresses (CIDR ranges) or host names connectors and integrations may reach although the default refuses them, comma-separated, e.g. 127.0.0.1,::1 (env PRISMA_RELAY_OUTBOUND_ALLOW).")
+    @Option(
+        help:
+            "Addresses (CIDR ranges) or host names connectors and integrations may reach although the default refuses them, comma-separated, e.g. 127.0.0.1,::1 (env PRISMA_RELAY_OUTBOUND_ALLOW)."
+    )
     var outboundAllow: String?
     @Option(help: "Address ranges they may not reach, or private for every private range (env PRISMA_RELAY_OUTBOUND_DENY).")
     var outboundDeny: String?
@@ -46,7 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger.logLevel = .info
             let registry = PrometheusCollectorRegistry()
             let app = RelayApp(
-                store: store, delivery: delivery, outbound: outbound, logger: logger, metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
+                store: store, delivery: delivery, outbound: outbound, logger: logger,
+                metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
             let scheme = tlsCert == nil ? "http" : "https"
             if tlsCert == nil, !["127.0.0.1", "::1", "localhost"].contains(host) {
                 logger.warning(

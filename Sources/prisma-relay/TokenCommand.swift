@@ -21,7 +21,8 @@ struct TokenCommand: AsyncParsableCommand {
                 let app = try db.open()
                 let (key, secret) = try await APIKeyService(store: app.store, clock: app.clock).create(
                     name: name, role: readOnly ? .readOnly : .admin)
-                print("""
+                print(
+                    """
                     Access key ID: \(key.id)
                     Secret key: \(secret)
                     Role: \(key.role.rawValue)

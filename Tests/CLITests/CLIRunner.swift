@@ -32,7 +32,8 @@ struct CLI {
         // The simulator and receivers the commands reach listen on this machine.
         env["PRISMA_RELAY_OUTBOUND_ALLOW"] = env["PRISMA_RELAY_OUTBOUND_ALLOW"] ?? "127.0.0.1,::1"
         process.environment = env.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
@@ -58,7 +59,8 @@ struct CLI {
                 }
             }
         }
-        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 }
 

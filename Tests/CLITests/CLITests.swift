@@ -2,8 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import PrismaSim
-import TestSupport
 import RelayModel
+import TestSupport
 import Testing
 
 @Suite("prisma-relay command line")
@@ -37,7 +37,9 @@ struct CLITests {
         let secret = ["PRISMA_RELAY_SECRET": simulator.user.secretKey]
         var outputs: [CLI.Result] = []
 
-        let add = try await cli.run(["connector", "add", "--name", "sim", "--type", "cspm", "--url", server.url, "--key-id", simulator.user.accessKeyID], environment: secret)
+        let add = try await cli.run(
+            ["connector", "add", "--name", "sim", "--type", "cspm", "--url", server.url, "--key-id", simulator.user.accessKeyID],
+            environment: secret)
         outputs.append(add)
         #expect(add.status == 0)
         #expect(add.stderr.contains("not a documented Prisma Cloud API host"))
@@ -111,14 +113,18 @@ struct CLITests {
         #expect(list.stdout.contains(#""authToken": "********""#))
         #expect(list.stdout.contains(#""sourceType": "_json""#))
         #expect(!list.stdout.contains("CLI-HEC-SECRET"))
-        let rule = try await cli.run(["rule", "add", "--name", "high", "--integration", id, "--severity", "high", "--notify-on", "open", "--notify-on", "resolved"])
+        let rule = try await cli.run([
+            "rule", "add", "--name", "high", "--integration", id, "--severity", "high", "--notify-on", "open", "--notify-on", "resolved",
+        ])
         #expect(rule.status == 0, "\(rule.stderr)")
         #expect(try await cli.run(["rule", "list"]).stdout.contains(id))
         let inUse = try await cli.run(["integration", "remove", id])
         #expect(inUse.status == 1)
         #expect(inUse.stderr.contains("used by alert rules high"))
         let bad = try await cli.run(["rule", "add", "--name", "x", "--severity", "severe"])
-        #expect(bad.stderr == "prisma-relay: severity: severe is not high, medium, low or info; integration: name at least one integration id\n")
+        #expect(
+            bad.stderr == "prisma-relay: severity: severe is not high, medium, low or info; integration: name at least one integration id\n"
+        )
         try Data(#"{"webhookUrl":"https://example.com/x"}"#.utf8).write(to: file)
         let badSlack = try await cli.run(["integration", "add", "--name", "s", "--type", "slack", "--config-file", file.path])
         #expect(badSlack.stderr == "prisma-relay: integrationConfig.webhookUrl: must start with https://hooks.slack.com/\n")
@@ -131,7 +137,10 @@ struct CLITests {
             ["connector", "add", "--name", "eu", "--url", "https://app2.eu.prismacloud.io", "--key-id", "k"],
             environment: ["PRISMA_RELAY_SECRET": "s"])
         #expect(result.status == 1)
-        #expect(result.stderr == "prisma-relay: apiURL: app2.eu.prismacloud.io is the Prisma Cloud console, not the API: use https://api2.eu.prismacloud.io\n")
+        #expect(
+            result.stderr
+                == "prisma-relay: apiURL: app2.eu.prismacloud.io is the Prisma Cloud console, not the API: use https://api2.eu.prismacloud.io\n"
+        )
     }
 
     @Test("without a secret and without a terminal, add says where the secret can come from")
@@ -144,10 +153,14 @@ struct CLITests {
 
     @Test("serve refuses bad delivery limits before starting, naming the option and its environment variable")
     func badDeliverySettings() async throws {
-        let result = try await CLI().run(["serve", "--port", "0", "--delivery-max-age", "soon"], environment: ["PRISMA_RELAY_DELIVERY_CONCURRENCY": "0"])
+        let result = try await CLI().run(
+            ["serve", "--port", "0", "--delivery-max-age", "soon"], environment: ["PRISMA_RELAY_DELIVERY_CONCURRENCY": "0"])
         #expect(result.status == 1)
-        #expect(result.stderr == "prisma-relay: --delivery-concurrency (PRISMA_RELAY_DELIVERY_CONCURRENCY): must be a whole number from 1 to 64, not \"0\"; "
-            + "--delivery-max-age (PRISMA_RELAY_DELIVERY_MAX_AGE): must be a duration from 1m to 30d such as 90m, 24h or 7d, not \"soon\"\n")
+        #expect(
+            result.stderr
+                == "prisma-relay: --delivery-concurrency (PRISMA_RELAY_DELIVERY_CONCURRENCY): must be a whole number from 1 to 64, not \"0\"; "
+                + "--delivery-max-age (PRISMA_RELAY_DELIVERY_MAX_AGE): must be a duration from 1m to 30d such as 90m, 24h or 7d, not \"soon\"\n"
+        )
     }
 
     @Test("an unknown connector is a one-line error with exit 1")
@@ -208,7 +221,12 @@ struct ServeTests {
         let sim = try await simulator.serve()
         let receiver = WebhookReceiver(token: "relay-hook-token")
         let hook = try await receiver.serve()
-        defer { Task { await sim.stop(); await hook.stop() } }
+        defer {
+            Task {
+                await sim.stop()
+                await hook.stop()
+            }
+        }
         _ = try await cli.run(
             ["connector", "add", "--name", "sim", "--url", sim.url, "--key-id", simulator.user.accessKeyID],
             environment: ["PRISMA_RELAY_SECRET": simulator.user.secretKey])
@@ -235,7 +253,12 @@ struct ServeTests {
         for id in await simulator.addRecentAlerts(40) where await simulator.alert(id)?["status"]?.stringValue == "open" { open += 1 }
         let sim = try await simulator.serve()
         let hanging = try await HangingServer()
-        defer { Task { await sim.stop(); await hanging.stop() } }
+        defer {
+            Task {
+                await sim.stop()
+                await hanging.stop()
+            }
+        }
         _ = try await cli.run(
             ["connector", "add", "--name", "sim", "--url", sim.url, "--key-id", simulator.user.accessKeyID, "--status", "all"],
             environment: ["PRISMA_RELAY_SECRET": simulator.user.secretKey])

@@ -1,8 +1,8 @@
 import Foundation
 import PrismaSim
 import RelayModel
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Crash safety")
 struct CrashTests {
@@ -21,7 +21,13 @@ struct CrashTests {
         let pdKey = "0123456789abcdef0123456789abcdef"
         let pager = PagerDutyReceiver(routingKey: pdKey)
         let pd = try await pager.serve()
-        defer { Task { await sim.stop(); await hook.stop(); await pd.stop() } }
+        defer {
+            Task {
+                await sim.stop()
+                await hook.stop()
+                await pd.stop()
+            }
+        }
 
         _ = try await cli.run(
             ["connector", "add", "--name", "sim", "--url", sim.url, "--key-id", simulator.user.accessKeyID, "--page-size", "1000"],

@@ -14,11 +14,15 @@ struct SecretSweepTests {
         let client: HTTPClient
         var cookies: [String: String] = [:]
 
-        mutating func call(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: String? = nil) async throws -> (Int, String) {
+        mutating func call(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: String? = nil) async throws -> (
+            Int, String
+        ) {
             var request = HTTPClientRequest(url: base + path)
             request.method = method
             for (name, value) in headers { request.headers.add(name: name, value: value) }
-            if !cookies.isEmpty { request.headers.add(name: "Cookie", value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
+            if !cookies.isEmpty {
+                request.headers.add(name: "Cookie", value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+            }
             if let body { request.body = .bytes(ByteBuffer(string: body)) }
             let response = try await client.execute(request, timeout: .seconds(20))
             for cookie in response.headers["Set-Cookie"] {
@@ -38,16 +42,23 @@ struct SecretSweepTests {
         defer { Task { await sim.stop() } }
         let secrets = [
             "connector": simulator.user.secretKey, "hookToken": "HOOK-BEARER-7f3a9c", "urlToken": "URL-QUERY-TOKEN-51bd",
-            "header": "SECURE-HEADER-88e2", "slack": "SLACKTOKEN0123456789abcdef", "teams": "TEAMSSIG-4d4d4d4d", "password": "URLPASSWORD-9a9a",
+            "header": "SECURE-HEADER-88e2", "slack": "SLACKTOKEN0123456789abcdef", "teams": "TEAMSSIG-4d4d4d4d",
+            "password": "URLPASSWORD-9a9a",
         ]
         _ = try await cli.run(
             ["connector", "add", "--name", "sim", "--url", sim.url, "--key-id", simulator.user.accessKeyID, "--status", "all"],
             environment: ["PRISMA_RELAY_SECRET": secrets["connector"]!])
         // Port 9 has no listener: deliveries and tests fail, and their messages name the URL.
         let configs = [
-            ("hook", "webhook", #"{"url":"http://relay:\#(secrets["password"]!)@127.0.0.1:9/hook?token=\#(secrets["urlToken"]!)","authToken":"\#(secrets["hookToken"]!)","headers":[{"key":"X-Key","value":"\#(secrets["header"]!)","secure":true}]}"#),
+            (
+                "hook", "webhook",
+                #"{"url":"http://relay:\#(secrets["password"]!)@127.0.0.1:9/hook?token=\#(secrets["urlToken"]!)","authToken":"\#(secrets["hookToken"]!)","headers":[{"key":"X-Key","value":"\#(secrets["header"]!)","secure":true}]}"#
+            ),
             ("chat", "slack", #"{"webhookUrl":"https://hooks.slack.com/services/T000/B000/\#(secrets["slack"]!)"}"#),
-            ("teams", "microsoft_teams", #"{"url":"http://127.0.0.1:9/workflows/x/triggers/manual/paths/invoke?api-version=2016-06-01&sig=\#(secrets["teams"]!)"}"#),
+            (
+                "teams", "microsoft_teams",
+                #"{"url":"http://127.0.0.1:9/workflows/x/triggers/manual/paths/invoke?api-version=2016-06-01&sig=\#(secrets["teams"]!)"}"#
+            ),
         ]
         var ids: [String] = []
         for (name, type, config) in configs {
@@ -73,7 +84,10 @@ struct SecretSweepTests {
         try await Task.sleep(for: .seconds(3))  // deliveries are tried and fail
         let auth = [("Authorization", "Bearer \(keyID):\(apiSecret)"), ("Content-Type", "application/json")]
         var answers: [String] = []
-        for path in ["/integration", "/api/v1/tenant/1/integration", "/api/v1/connectors", "/api/v1/connectors/sim", "/api/v1/connectors/sim/status", "/api/v1/keys", "/metrics", "/v2/alert/rule"]
+        for path in [
+            "/integration", "/api/v1/tenant/1/integration", "/api/v1/connectors", "/api/v1/connectors/sim", "/api/v1/connectors/sim/status",
+            "/api/v1/keys", "/metrics", "/v2/alert/rule",
+        ]
             + ids.flatMap { ["/integration/\($0)", "/api/v1/integrations/\($0)/status", "/api/v1/integrations/\($0)/dead-letters"] }
         {
             let (status, text) = try await web.call(.GET, path, headers: auth)
@@ -88,7 +102,10 @@ struct SecretSweepTests {
         _ = try await web.call(
             .POST, "/console/login", headers: [("Content-Type", "application/x-www-form-urlencoded")],
             body: "csrf=\(csrf)&keyId=\(keyID)&secret=\(apiSecret.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
-        for path in ["/console", "/console/connectors", "/console/connectors/sim/edit", "/console/integrations", "/console/rules", "/console/events", "/console/keys"]
+        for path in [
+            "/console", "/console/connectors", "/console/connectors/sim/edit", "/console/integrations", "/console/rules", "/console/events",
+            "/console/keys",
+        ]
             + ids.flatMap { ["/console/integrations/\($0)/edit", "/console/integrations/\($0)/dead-letters"] }
         {
             let (status, page) = try await web.call(.GET, path)
@@ -104,7 +121,9 @@ struct SecretSweepTests {
         }
         let stored = files.map { (try? Data(contentsOf: URL(fileURLWithPath: $0))) ?? Data() }
         let log = serve.printed.joined(separator: "\n")
-        #expect(answers.contains { $0.contains("could not reach http://relay:********@127.0.0.1:9/hook?token=********") }, "no URL was reported at all")
+        #expect(
+            answers.contains { $0.contains("could not reach http://relay:********@127.0.0.1:9/hook?token=********") },
+            "no URL was reported at all")
         for (name, secret) in secrets.merging(["apiKey": apiSecret]) { $1 } {
             #expect(!answers.contains { $0.contains(secret) }, "\(name) in an answer or page")
             #expect(!log.contains(secret), "\(name) in serve's log")

@@ -16,7 +16,8 @@ struct SlowClientTests {
         let port = try #require(Int(banner.split(separator: ":").last?.split(separator: " ").first ?? ""))
         var slow: [any Channel] = []
         for _ in 0..<50 {
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port)
+                .get()
             // Half a request head, and then nothing more (on a loaded machine the server may have closed it already).
             try? await channel.writeAndFlush(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: relay\r\nX-Slow: ")).get()
             slow.append(channel)

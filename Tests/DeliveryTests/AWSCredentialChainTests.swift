@@ -2,8 +2,8 @@ import Delivery
 import Foundation
 import RelayHTTP
 import RelayModel
-import Testing
 import TestSupport
+import Testing
 
 @Suite("AWS credential chain: web identity and the instance metadata service")
 struct AWSCredentialChainTests {
@@ -19,12 +19,16 @@ struct AWSCredentialChainTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)")
         try "eyJ.web.token\n".write(to: file, atomically: true, encoding: .utf8)
         let credentials = try await Self.chain([
-            "AWS_WEB_IDENTITY_TOKEN_FILE": file.path, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/relay", "AWS_ENDPOINT_URL_STS": server.url,
+            "AWS_WEB_IDENTITY_TOKEN_FILE": file.path, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/relay",
+            "AWS_ENDPOINT_URL_STS": server.url,
             "AWS_EC2_METADATA_DISABLED": "true",
         ]).credentials(for: .init(region: "us-east-1"))
-        #expect(credentials == AWSCredentials(
-            accessKeyID: "ASIAWEBIDENTITY", secretAccessKey: "web/secret", sessionToken: "web-session", expiration: 4_070_908_800_000,
-            origin: "web identity arn:aws:iam::123456789012:role/relay"))
+        #expect(
+            credentials
+                == AWSCredentials(
+                    accessKeyID: "ASIAWEBIDENTITY", secretAccessKey: "web/secret", sessionToken: "web-session",
+                    expiration: 4_070_908_800_000,
+                    origin: "web identity arn:aws:iam::123456789012:role/relay"))
         #expect(await sts.calls.first?["RoleSessionName"] == "prisma-relay")
     }
 
@@ -37,7 +41,8 @@ struct AWSCredentialChainTests {
         defer { Task { await server.stop() } }
         // A loaded test machine can take longer than the 2-second default to answer.
         let chain = Self.chain([
-            "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url, "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_METADATA_SERVICE_TIMEOUT": "20",
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url, "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+            "AWS_METADATA_SERVICE_TIMEOUT": "20",
         ])
         let credentials = try await chain.credentials(for: .init(region: "us-east-1"))
         #expect(credentials.accessKeyID == "ASIAINSTANCE" && credentials.sessionToken == "instance-session")
@@ -49,8 +54,10 @@ struct AWSCredentialChainTests {
     @Test("an unreachable metadata service ends in an error that lists every source")
     func nothingAnywhere() async throws {
         do {
-            _ = try await Self.chain(["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:9", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"])
-                .credentials(for: .init(region: "us-east-1"))
+            _ = try await Self.chain([
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:9", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+            ])
+            .credentials(for: .init(region: "us-east-1"))
             Issue.record("credentials appeared from nowhere")
         } catch {
             #expect(error.description.hasPrefix("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"))

@@ -7,7 +7,8 @@ import Testing
 
 @Suite("AWS destinations: exact requests and answers")
 struct AWSDestinationTests {
-    static let aws = AWSCredentialChain(environment: AWSEnvironment(variables: ["AWS_REGION": "eu-west-1"], http: HTTPExchange(policy: .allowingLoopback), clock: { 0 }))
+    static let aws = AWSCredentialChain(
+        environment: AWSEnvironment(variables: ["AWS_REGION": "eu-west-1"], http: HTTPExchange(policy: .allowingLoopback), clock: { 0 }))
 
     static func event(_ id: String) throws -> NormalizedEvent {
         try AlertNormalizer.normalize(
@@ -20,8 +21,9 @@ struct AWSDestinationTests {
         let rollUp = RollUp(minutes: 15)
         let t: Int64 = 1_763_785_000_000  // 2025-11-22T04:16:40Z
         #expect(rollUp.windowStart(t) == 1_763_784_900_000 && rollUp.windowEnd(t) == 1_763_785_800_000)
-        #expect(RollUp.key(prefix: "prisma", integrationID: "i-1", windowStart: rollUp.windowStart(t), part: 42)
-            == "prisma/2025/11/22/04/i-1-20251122T0415Z-42.json.gz")
+        #expect(
+            RollUp.key(prefix: "prisma", integrationID: "i-1", windowStart: rollUp.windowStart(t), part: 42)
+                == "prisma/2025/11/22/04/i-1-20251122T0415Z-42.json.gz")
         #expect(RollUp.key(prefix: "", integrationID: "i-1", windowStart: 0, part: 1) == "1970/01/01/00/i-1-19700101T0000Z-1.json.gz")
     }
 
@@ -36,7 +38,8 @@ struct AWSDestinationTests {
         }
         #expect(destination.split(due) == [2, 2, 1])
         // The clock reads 0: the first window closes at 15 minutes.
-        #expect(await destination.deliver(Array(due.prefix(2)), over: HTTPExchange(policy: .allowingLoopback)) == .all(.held(until: window)))
+        #expect(
+            await destination.deliver(Array(due.prefix(2)), over: HTTPExchange(policy: .allowingLoopback)) == .all(.held(until: window)))
         let object = try destination.object(for: Array(due.prefix(2)))
         #expect(object.key == "p/1970/01/01/00/i-1-19700101T0000Z-1.json.gz")
         #expect(object.body.prefix(2) == [0x1F, 0x8B])
@@ -44,28 +47,38 @@ struct AWSDestinationTests {
 
     @Test("SQS SendMessageBatch is exact; a FIFO queue adds the group (connector and alert id) and deduplication (event id) ids")
     func sqsRequest() throws {
-        let destination = SQSDestination(config: ["queueUrl": .string("https://sqs.eu-west-1.amazonaws.com/123456789012/alerts.fifo")], aws: Self.aws)
+        let destination = SQSDestination(
+            config: ["queueUrl": .string("https://sqs.eu-west-1.amazonaws.com/123456789012/alerts.fifo")], aws: Self.aws)
         let event = try Self.event("P-1")
         let request = destination.request(for: [event])
         #expect(request.url == "https://sqs.eu-west-1.amazonaws.com/")
-        #expect(request.headers.map { "\($0.0): \($0.1)" } == ["Content-Type: application/x-amz-json-1.0", "X-Amz-Target: AmazonSQS.SendMessageBatch"])
+        #expect(
+            request.headers.map { "\($0.0): \($0.1)" } == [
+                "Content-Type: application/x-amz-json-1.0", "X-Amz-Target: AmazonSQS.SendMessageBatch",
+            ])
         let body = try JSONValue.parse(request.body)
         #expect(body["QueueUrl"] == .string("https://sqs.eu-west-1.amazonaws.com/123456789012/alerts.fifo"))
         let entry = try #require(body["Entries"]?.arrayValue?.first)
-        #expect(entry["Id"] == .string("e0") && entry["MessageGroupId"] == .string("prod/P-1") && entry["MessageDeduplicationId"] == .string(event.id))
+        #expect(
+            entry["Id"] == .string("e0") && entry["MessageGroupId"] == .string("prod/P-1")
+                && entry["MessageDeduplicationId"] == .string(event.id))
         #expect(entry["MessageBody"] == .string(event.jsonValue.jsonString()))
         #expect(entry["MessageAttributes"]?["severity"]?["StringValue"] == .string("medium"))
-        let standard = SQSDestination(config: ["queueUrl": .string("https://sqs.eu-west-1.amazonaws.com/123456789012/alerts")], aws: Self.aws)
+        let standard = SQSDestination(
+            config: ["queueUrl": .string("https://sqs.eu-west-1.amazonaws.com/123456789012/alerts")], aws: Self.aws)
         #expect(try JSONValue.parse(standard.request(for: [event]).body)["Entries"]?.arrayValue?.first?["MessageGroupId"] == nil)
     }
 
     @Test("SQS per-entry failures: a sender fault is dead-lettered, a service fault retried, unreported entries retried")
     func sqsEntries() {
-        let answer = DestinationResponse(status: 200, headers: [], body: Array(#"""
-            {"Successful":[{"Id":"e0","MessageId":"m"}],
-             "Failed":[{"Id":"e1","SenderFault":true,"Code":"InvalidMessageContents","Message":"bad char"},
-                       {"Id":"e2","SenderFault":false,"Code":"InternalError","Message":"try again"}]}
-            """#.utf8))
+        let answer = DestinationResponse(
+            status: 200, headers: [],
+            body: Array(
+                #"""
+                {"Successful":[{"Id":"e0","MessageId":"m"}],
+                 "Failed":[{"Id":"e1","SenderFault":true,"Code":"InvalidMessageContents","Message":"bad char"},
+                           {"Id":"e2","SenderFault":false,"Code":"InternalError","Message":"try again"}]}
+                """#.utf8))
         guard case .each(let outcomes) = SQSDestination.outcomes(of: answer, batchSize: 4) else {
             Issue.record("expected per-entry outcomes")
             return
@@ -76,7 +89,8 @@ struct AWSDestinationTests {
         #expect(outcomes[3] == .retryLater(reason: "SQS did not report this message", statusCode: 200, wait: nil))
     }
 
-    @Test("AWS errors: refused credentials and a wrong target pause, throttling and an expired session retry, the rest is refused",
+    @Test(
+        "AWS errors: refused credentials and a wrong target pause, throttling and an expired session retry, the rest is refused",
         arguments: [
             (403, #"<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message></Error>"#, "pause"),
             (404, #"<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>"#, "pause"),

@@ -1,7 +1,7 @@
-import RelayHTTP
 import Delivery
 import Foundation
 import PrismaSim
+import RelayHTTP
 import RelayModel
 import RelayStore
 import TestSupport
@@ -16,7 +16,8 @@ struct DeliveryHarness {
     let integration: Integration
     let engine: DeliveryEngine
 
-    static func start(token: String = "hook-token", retry: RetryPolicy = RetryPolicy(),
+    static func start(
+        token: String = "hook-token", retry: RetryPolicy = RetryPolicy(),
         settings: DeliverySettings = DeliverySettings(maxAttempts: 4, concurrency: 1)
     ) async throws -> DeliveryHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-delivery-\(UUID().uuidString)")
@@ -25,10 +26,12 @@ struct DeliveryHarness {
         let store = try SQLiteStore(path: directory.appendingPathComponent("r.sqlite").path, clock: { clock.now })
         let receiver = WebhookReceiver(token: "hook-token")
         let server = try await receiver.serve()
-        try await store.addConnector(ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
+        try await store.addConnector(
+            ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
         let integration = Integration(
             id: "hook", name: "hook", type: .webhook,
-            config: try IntegrationSchema.of(.webhook).validate(.object(["url": .string(server.url + "/hook"), "authToken": .string(token)])),
+            config: try IntegrationSchema.of(.webhook).validate(
+                .object(["url": .string(server.url + "/hook"), "authToken": .string(token)])),
             createdBy: "test", createdTs: clock.now)
         try await store.addIntegration(integration)
         var all = AlertRule(id: "all", name: "all", notifyOnResolved: true, integrationIDs: ["hook"])
@@ -44,7 +47,9 @@ struct DeliveryHarness {
     func ingest(_ alerts: [(id: String, version: Int64, status: String)]) async throws {
         let events = try alerts.map { alert in
             try AlertNormalizer.normalize(
-                try JSONValue.parse(#"{"id":"\#(alert.id)","status":"\#(alert.status)","lastUpdated":\#(alert.version),"policy":{"name":"p","severity":"high"}}"#),
+                try JSONValue.parse(
+                    #"{"id":"\#(alert.id)","status":"\#(alert.status)","lastUpdated":\#(alert.version),"policy":{"name":"p","severity":"high"}}"#
+                ),
                 connector: "prod", observedAt: clock.now)
         }
         _ = try await store.commit(events: events, connector: "prod", cursor: nil)

@@ -3,8 +3,8 @@ import Foundation
 import PrismaSim
 import RelayModel
 import RelayStore
-import Testing
 import TestSupport
+import Testing
 
 @Suite("PagerDuty delivery")
 struct PagerDutyDeliveryTests {
@@ -28,7 +28,10 @@ struct PagerDutyDeliveryTests {
         try await s.alert("P-1", status: "resolved", version: 2)
         try await s.drain(rounds: 4)
         #expect(await receiver.log == ["trigger prod/P-1", "resolve prod/P-1"])
-        #expect(await receiver.incidents["prod/P-1"] == .init(status: "resolved", triggers: 1, summary: "[critical] S3 bucket is public — logs / aws / 111", severity: "critical"))
+        #expect(
+            await receiver.incidents["prod/P-1"]
+                == .init(
+                    status: "resolved", triggers: 1, summary: "[critical] S3 bucket is public — logs / aws / 111", severity: "critical"))
     }
 
     @Test("a resolve waits while its trigger is being retried (429, then 503)")
@@ -64,12 +67,15 @@ struct PagerDutyDeliveryTests {
         #expect(health.status == .red && health.paused && health.message?.contains("check integrationKey") == true)
     }
 
-    @Test("severity maps critical→critical, high→error, medium→warning, low and info→info", arguments: [
-        ("critical", "critical"), ("high", "error"), ("medium", "warning"), ("low", "info"), ("informational", "info"),
-    ])
+    @Test(
+        "severity maps critical→critical, high→error, medium→warning, low and info→info",
+        arguments: [
+            ("critical", "critical"), ("high", "error"), ("medium", "warning"), ("low", "info"), ("informational", "info"),
+        ])
     func severities(tier: String, expected: String) throws {
         let event = try AlertNormalizer.normalize(
-            try JSONValue.parse(#"{"id":"P-1","status":"open","lastUpdated":1,"policy":{"severity":"\#(tier)"}}"#), connector: "c", observedAt: 0)
+            try JSONValue.parse(#"{"id":"P-1","status":"open","lastUpdated":1,"policy":{"severity":"\#(tier)"}}"#), connector: "c",
+            observedAt: 0)
         let body = try JSONValue.parse(try PagerDutyDestination(config: ["integrationKey": .string(Self.key)]).request(for: [event]).body)
         #expect(body["payload"]?["severity"]?.stringValue == expected)
     }
@@ -77,7 +83,9 @@ struct PagerDutyDeliveryTests {
     @Test("the request is exact for a fixed event: trigger with payload, resolve with the dedup key only")
     func golden() throws {
         let open = try AlertNormalizer.normalize(
-            try JSONValue.parse(#"{"id":"P-9","status":"open","lastUpdated":1000,"lastSeen":1000,"policy":{"name":"N","severity":"high"},"resource":{"id":"r-1","cloudType":"aws"}}"#),
+            try JSONValue.parse(
+                #"{"id":"P-9","status":"open","lastUpdated":1000,"lastSeen":1000,"policy":{"name":"N","severity":"high"},"resource":{"id":"r-1","cloudType":"aws"}}"#
+            ),
             connector: "c", observedAt: 0)
         let destination = PagerDutyDestination(config: ["integrationKey": .string(Self.key)])
         let trigger = try destination.request(for: [open])
@@ -93,15 +101,17 @@ struct PagerDutyDeliveryTests {
         #expect(body["payload"]?["custom_details"] == open.jsonValue)
         var resolved = open
         resolved.status = "resolved"
-        #expect(String(decoding: try destination.request(for: [resolved]).body, as: UTF8.self)
-            == #"{"routing_key":"\#(Self.key)","event_action":"resolve","dedup_key":"c/P-9"}"#)
+        #expect(
+            String(decoding: try destination.request(for: [resolved]).body, as: UTF8.self)
+                == #"{"routing_key":"\#(Self.key)","event_action":"resolve","dedup_key":"c/P-9"}"#)
     }
 
     @Test("two connectors whose alert ids overlap get separate incidents: one tenant's resolve leaves the other's open")
     func tenantsDoNotCollide() async throws {
         let (s, receiver, server) = try await Self.start()
         defer { Task { await server.stop() } }
-        try await s.store.addConnector(ConnectorConfig(name: "eu", apiURL: "https://api.eu.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
+        try await s.store.addConnector(
+            ConnectorConfig(name: "eu", apiURL: "https://api.eu.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
         try await s.alert("P-100201", status: "open", version: 1)
         try await s.alert("P-100201", status: "open", version: 1, connector: "eu")
         try await s.drain(rounds: 1)
@@ -128,7 +138,8 @@ struct PagerDutyDeliveryTests {
 
     @Test("the trigger of an oversized alert is exact: resource data cut first, its size said, identity kept")
     func oversizedGolden() throws {
-        let raw = #"{"id":"P-9","status":"open","lastUpdated":1000,"policy":{"name":"N","severity":"high"},"resource":{"id":"r-1","cloudType":"aws","data":{"blob":"\#(String(repeating: "z", count: 600_000))"}}}"#
+        let raw =
+            #"{"id":"P-9","status":"open","lastUpdated":1000,"policy":{"name":"N","severity":"high"},"resource":{"id":"r-1","cloudType":"aws","data":{"blob":"\#(String(repeating: "z", count: 600_000))"}}}"#
         let event = try AlertNormalizer.normalize(try JSONValue.parse(raw), connector: "c", observedAt: 0)
         let destination = PagerDutyDestination(config: ["integrationKey": .string(Self.key)])
         let fitted = destination.fitted(event)

@@ -1,11 +1,11 @@
 import Delivery
 import Foundation
-import RelayHTTP
 import PrismaSim
+import RelayHTTP
 import RelayModel
 import RelayStore
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Azure Service Bus delivery")
 struct ServiceBusDeliveryTests {
@@ -26,8 +26,9 @@ struct ServiceBusDeliveryTests {
             "key": .string(Self.key), "expiry": .int(1_795_313_595),
         ])
         #expect(token == (try await ReferenceTool.run("sas.py", input: Data(input.jsonBytes()))))
-        let parsed = try #require(SharedAccessSignature.ConnectionString(
-            "Endpoint=sb://myns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=abc=;EntityPath=alerts"))
+        let parsed = try #require(
+            SharedAccessSignature.ConnectionString(
+                "Endpoint=sb://myns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=abc=;EntityPath=alerts"))
         #expect(parsed.signature == SharedAccessSignature(keyName: "send", key: "abc=") && parsed.entityPath == "alerts")
     }
 
@@ -48,7 +49,10 @@ struct ServiceBusDeliveryTests {
         #expect(messages.map(\.messageID) == events.map(\.id))
         #expect(messages.first?.userProperties?["severity"] == .string("high"))
         // At-least-once: the same event sent again is dropped by the queue's duplicate detection.
-        let again = ServiceBusDestination(config: rig.integration.config, azure: AzureCredential(variables: [:], http: HTTPExchange(policy: .allowingLoopback), clock: { rig.clock.now }), clock: { rig.clock.now })
+        let again = ServiceBusDestination(
+            config: rig.integration.config,
+            azure: AzureCredential(variables: [:], http: HTTPExchange(policy: .allowingLoopback), clock: { rig.clock.now }),
+            clock: { rig.clock.now })
         let item = QueuedDelivery(seq: 1, event: events[0], attempts: 0, createdAt: 0)
         #expect(await again.deliver([item], over: HTTPExchange(policy: .allowingLoopback)) == .all(.delivered))
         #expect(await receiver.messages.count == 3)
@@ -63,7 +67,9 @@ struct ServiceBusDeliveryTests {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let wrong = try await DeliveryRig.start(
             .azureServiceBusQueue,
-            config: .object(["queueUrl": .string(server.url + "/prisma"), "connectionString": .string(Self.connectionString(server, key: "d3Jvbmc="))]),
+            config: .object([
+                "queueUrl": .string(server.url + "/prisma"), "connectionString": .string(Self.connectionString(server, key: "d3Jvbmc=")),
+            ]),
             startingAt: now)
         try await wrong.alert("P-1")
         try await wrong.drain(rounds: 2)

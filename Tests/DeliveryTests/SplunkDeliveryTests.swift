@@ -3,8 +3,8 @@ import Foundation
 import PrismaSim
 import RelayModel
 import RelayStore
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Splunk HEC delivery")
 struct SplunkDeliveryTests {
@@ -116,11 +116,15 @@ struct SplunkDeliveryTests {
     func golden() throws {
         let event = try AlertNormalizer.normalize(
             try JSONValue.parse(#"{"id":"P-1","lastUpdated":1000,"policy":{}}"#), connector: "c", observedAt: 0)
-        let destination = SplunkHECDestination(config: ["url": .string("https://splunk.example.com:8088/"), "authToken": .string("T"), "sourceType": .string("prisma")])
+        let destination = SplunkHECDestination(config: [
+            "url": .string("https://splunk.example.com:8088/"), "authToken": .string("T"), "sourceType": .string("prisma"),
+        ])
         let request = try destination.request(for: [event, event])
         #expect(request.url == "https://splunk.example.com:8088/services/collector/event")
         #expect(request.headers.map { "\($0.0): \($0.1)" } == ["Authorization: Splunk T", "Content-Type: application/json"])
-        let one = #"{"time":1.000,"host":"prisma-relay","source":"prisma_cloud","sourcetype":"prisma","event":"# + event.jsonValue.jsonString() + "}"
+        let one =
+            #"{"time":1.000,"host":"prisma-relay","source":"prisma_cloud","sourcetype":"prisma","event":"# + event.jsonValue.jsonString()
+            + "}"
         #expect(String(decoding: request.body, as: UTF8.self) == one + "\n" + one)
     }
 }

@@ -1,10 +1,10 @@
-import RelayHTTP
 import Delivery
 import Foundation
+import RelayHTTP
 import RelayModel
 import RelayStore
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Webhook delivery")
 struct WebhookDeliveryTests {
@@ -138,7 +138,8 @@ struct WebhookDeliveryTests {
         let h = try await DeliveryHarness.start()
         defer { Task { await h.stop() } }
         let engine = DeliveryEngine(
-            store: h.store, http: HTTPExchange(policy: .allowingLoopback), settings: DeliverySettings(concurrency: 8), clock: { h.clock.now })
+            store: h.store, http: HTTPExchange(policy: .allowingLoopback), settings: DeliverySettings(concurrency: 8),
+            clock: { h.clock.now })
         let ids = (1...30).map { "P-\($0)" }
         try await h.ingest(ids.map { ($0, 1, "open") })
         try await h.ingest(ids.map { ($0, 2, "resolved") })
@@ -175,10 +176,12 @@ struct WebhookDeliveryTests {
     @Test("batchSize must be a whole number from 1 to 100, named in the error")
     func batchSizeValidation() {
         #expect(throws: ConfigErrors.self) {
-            try IntegrationSchema.of(.webhook).validate(.object(["url": .string("https://h.example.com"), "authToken": .string("t"), "batchSize": .int(500)]))
+            try IntegrationSchema.of(.webhook).validate(
+                .object(["url": .string("https://h.example.com"), "authToken": .string("t"), "batchSize": .int(500)]))
         }
         do {
-            _ = try IntegrationSchema.of(.webhook).validate(.object(["url": .string("https://h.example.com"), "authToken": .string("t"), "batchSize": .string("many")]))
+            _ = try IntegrationSchema.of(.webhook).validate(
+                .object(["url": .string("https://h.example.com"), "authToken": .string("t"), "batchSize": .string("many")]))
             Issue.record("batchSize \"many\" was accepted")
         } catch {
             #expect(error.description == "integrationConfig.batchSize: must be a whole number from 1 to 100")
@@ -188,7 +191,9 @@ struct WebhookDeliveryTests {
     @Test("the request is exact: URL, headers and body for a fixed event")
     func golden() throws {
         let event = try AlertNormalizer.normalize(
-            try JSONValue.parse(#"{"id":"P-7","status":"open","lastUpdated":5,"policy":{"name":"S3 public","severity":"critical"},"resource":{"id":"b-1","cloudType":"aws"}}"#),
+            try JSONValue.parse(
+                #"{"id":"P-7","status":"open","lastUpdated":5,"policy":{"name":"S3 public","severity":"critical"},"resource":{"id":"b-1","cloudType":"aws"}}"#
+            ),
             connector: "prod", observedAt: 0)
         let destination = WebhookDestination(config: [
             "url": .string("https://hooks.example.com/in"), "authToken": .string("tok"),
@@ -196,23 +201,29 @@ struct WebhookDeliveryTests {
         ])
         let request = try destination.request(for: [event])
         #expect(request.url == "https://hooks.example.com/in")
-        #expect(request.headers.map { "\($0.0): \($0.1)" } == [
-            "Content-Type: application/json", "Idempotency-Key: \(event.id)", "Authorization: Bearer tok", "X-Env: prod",
-        ])
+        #expect(
+            request.headers.map { "\($0.0): \($0.1)" } == [
+                "Content-Type: application/json", "Idempotency-Key: \(event.id)", "Authorization: Bearer tok", "X-Env: prod",
+            ])
         #expect(request.body == event.jsonValue.jsonBytes())
         let custom = WebhookDestination(config: [
             "url": .string("https://hooks.example.com/in"), "isCustomPayloadEnabled": .bool(true),
-            "customPayloads": .object(["CS": .string(#"[{"resourceId":"${ResourceId}","policy":"${PolicyName}","sev":"${Severity}","x":"${Unknown}"}]"#)]),
+            "customPayloads": .object([
+                "CS": .string(#"[{"resourceId":"${ResourceId}","policy":"${PolicyName}","sev":"${Severity}","x":"${Unknown}"}]"#)
+            ]),
         ])
-        #expect(String(decoding: try custom.request(for: [event]).body, as: UTF8.self)
-            == #"[{"resourceId":"b-1","policy":"S3 public","sev":"critical","x":"${Unknown}"}]"#)
+        #expect(
+            String(decoding: try custom.request(for: [event]).body, as: UTF8.self)
+                == #"[{"resourceId":"b-1","policy":"S3 public","sev":"critical","x":"${Unknown}"}]"#)
         var second = event
         second.id = "evt_2"
         let batched = WebhookDestination(config: ["url": .string("https://hooks.example.com/in"), "batchSize": .int(10)])
         let batch = try batched.request(for: [event, second])
-        #expect(batch.headers.map { "\($0.0): \($0.1)" } == [
-            "Content-Type: application/json", "Idempotency-Key: batch_" + EventID.digest([event.id, "evt_2"]),
-        ])
-        #expect(String(decoding: batch.body, as: UTF8.self) == "[" + event.jsonValue.jsonString() + "," + second.jsonValue.jsonString() + "]")
+        #expect(
+            batch.headers.map { "\($0.0): \($0.1)" } == [
+                "Content-Type: application/json", "Idempotency-Key: batch_" + EventID.digest([event.id, "evt_2"]),
+            ])
+        #expect(
+            String(decoding: batch.body, as: UTF8.self) == "[" + event.jsonValue.jsonString() + "," + second.jsonValue.jsonString() + "]")
     }
 }

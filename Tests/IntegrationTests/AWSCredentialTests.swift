@@ -7,9 +7,10 @@ import Testing
 @Suite("AWS credentials against moto_server with signatures checked")
 struct AWSCredentialTests {
     func chain(_ account: Moto.Account, _ extra: [String: String] = [:]) -> AWSCredentialChain {
-        AWSCredentialChain(environment: AWSEnvironment(
-            variables: account.environment.merging(extra) { _, b in b }, http: HTTPExchange(policy: .allowingLoopback),
-            clock: { Int64(Date().timeIntervalSince1970 * 1000) }))
+        AWSCredentialChain(
+            environment: AWSEnvironment(
+                variables: account.environment.merging(extra) { _, b in b }, http: HTTPExchange(policy: .allowingLoopback),
+                clock: { Int64(Date().timeIntervalSince1970 * 1000) }))
     }
 
     @Test("a wrong secret is refused (SignatureDoesNotMatch); the right one works")
@@ -30,7 +31,8 @@ struct AWSCredentialTests {
     @Test("AssumeRole with the role's external ID gives session credentials that work")
     func assumeRole() async throws {
         let account = try await Moto.shared.setUp()
-        let credentials = try await chain(account).credentials(for: .init(roleArn: account.roleArn, externalID: account.externalID, region: "us-east-1"))
+        let credentials = try await chain(account).credentials(
+            for: .init(roleArn: account.roleArn, externalID: account.externalID, region: "us-east-1"))
         #expect(credentials.sessionToken != nil && credentials.accessKeyID != account.user.accessKeyID)
         #expect(credentials.origin == "AssumeRole \(account.roleArn)")
         #expect((credentials.expiration ?? 0) > Int64(Date().timeIntervalSince1970 * 1000))
@@ -41,7 +43,8 @@ struct AWSCredentialTests {
     func externalIDIsSent() async throws {
         let account = try await Moto.shared.setUp()
         do {
-            _ = try await chain(account).credentials(for: .init(roleArn: account.roleArn, externalID: UUID().uuidString.lowercased(), region: "us-east-1"))
+            _ = try await chain(account).credentials(
+                for: .init(roleArn: account.roleArn, externalID: UUID().uuidString.lowercased(), region: "us-east-1"))
             Issue.record("a wrong external ID was accepted")
         } catch {
             #expect(error.description.contains("AccessDenied") && error.description.contains("trust policy"))
@@ -54,40 +57,45 @@ struct AWSCredentialTests {
         let account = try await Moto.shared.setUp()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("aws-credentials-\(UUID().uuidString)")
         try """
-            [default]
-            aws_access_key_id = AKIAOTHER
-            aws_secret_access_key = other
+        [default]
+        aws_access_key_id = AKIAOTHER
+        aws_secret_access_key = other
 
-            [relay]
-            aws_access_key_id = \(account.user.accessKeyID)
-            aws_secret_access_key = \(account.user.secretAccessKey)
-            """.write(to: file, atomically: true, encoding: .utf8)
+        [relay]
+        aws_access_key_id = \(account.user.accessKeyID)
+        aws_secret_access_key = \(account.user.secretAccessKey)
+        """.write(to: file, atomically: true, encoding: .utf8)
         var variables = account.environment
         variables["AWS_ACCESS_KEY_ID"] = nil
         variables["AWS_SECRET_ACCESS_KEY"] = nil
         variables["AWS_SHARED_CREDENTIALS_FILE"] = file.path
         variables["AWS_PROFILE"] = "relay"
-        let environment = AWSEnvironment(variables: variables, http: HTTPExchange(policy: .allowingLoopback), clock: { Int64(Date().timeIntervalSince1970 * 1000) })
+        let environment = AWSEnvironment(
+            variables: variables, http: HTTPExchange(policy: .allowingLoopback), clock: { Int64(Date().timeIntervalSince1970 * 1000) })
         let found = try await AWSCredentialChain(environment: environment).credentials(for: .init(region: "us-east-1"))
         #expect(found.origin == "profile relay" && found.accessKeyID == account.user.accessKeyID)
         _ = try await Moto.shared.sqs("ListQueues", .object([:]), found)
         variables["AWS_PROFILE"] = "missing"
         await #expect(throws: CredentialError.self) {
-            try await AWSCredentialChain(environment: AWSEnvironment(variables: variables, http: HTTPExchange(policy: .allowingLoopback), clock: { 0 }))
-                .credentials(for: .init(region: "us-east-1"))
+            try await AWSCredentialChain(
+                environment: AWSEnvironment(variables: variables, http: HTTPExchange(policy: .allowingLoopback), clock: { 0 })
+            )
+            .credentials(for: .init(region: "us-east-1"))
         }
     }
 
     @Test("with no source at all, the error lists every place credentials can come from")
     func nothingFound() async throws {
         let environment = AWSEnvironment(
-            variables: ["AWS_EC2_METADATA_DISABLED": "true", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"], http: HTTPExchange(policy: .allowingLoopback), clock: { 0 })
+            variables: ["AWS_EC2_METADATA_DISABLED": "true", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"],
+            http: HTTPExchange(policy: .allowingLoopback), clock: { 0 })
         do {
             _ = try await AWSCredentialChain(environment: environment).credentials(for: .init(region: "us-east-1"))
             Issue.record("credentials appeared from nowhere")
         } catch {
-            #expect(error.description.contains("AWS_ACCESS_KEY_ID") && error.description.contains("AWS_PROFILE")
-                && error.description.contains("AWS_WEB_IDENTITY_TOKEN_FILE"))
+            #expect(
+                error.description.contains("AWS_ACCESS_KEY_ID") && error.description.contains("AWS_PROFILE")
+                    && error.description.contains("AWS_WEB_IDENTITY_TOKEN_FILE"))
         }
     }
 }

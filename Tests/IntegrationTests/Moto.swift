@@ -50,9 +50,11 @@ actor Moto {
         let key = try await iam(url, anyone, ["Action": "CreateAccessKey", "UserName": user])
         let allowAll = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
         _ = try await iam(url, anyone, ["Action": "PutUserPolicy", "UserName": user, "PolicyName": "all", "PolicyDocument": allowAll])
-        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/\#(user)"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"\#(externalID)"}}}]}"#
+        let trust =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/\#(user)"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"\#(externalID)"}}}]}"#
         let role = try await iam(url, anyone, ["Action": "CreateRole", "RoleName": "\(user)-writer", "AssumeRolePolicyDocument": trust])
-        _ = try await iam(url, anyone, ["Action": "PutRolePolicy", "RoleName": "\(user)-writer", "PolicyName": "all", "PolicyDocument": allowAll])
+        _ = try await iam(
+            url, anyone, ["Action": "PutRolePolicy", "RoleName": "\(user)-writer", "PolicyName": "all", "PolicyDocument": allowAll])
         guard let keyID = xml("AccessKeyId", key), let secret = xml("SecretAccessKey", key), let roleArn = xml("Arn", role) else {
             throw Failure(description: "moto's IAM answers lacked the key or the role")
         }
@@ -69,14 +71,16 @@ actor Moto {
             DestinationRequest(url: url + "/", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8)),
             credentials, service: "iam")
         guard answer.status == 200 else {
-            throw Failure(description: "IAM \(fields["Action"] ?? "") answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))")
+            throw Failure(
+                description: "IAM \(fields["Action"] ?? "") answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))")
         }
         return answer.body
     }
 
     /// Sends a request signed for `service`.
     func call(_ request: DestinationRequest, _ credentials: AWSCredentials, service: String) async throws -> DestinationResponse {
-        let signed = SigV4(credentials: credentials, region: "us-east-1", service: service).signed(request, at: Int64(Date().timeIntervalSince1970 * 1000))
+        let signed = SigV4(credentials: credentials, region: "us-east-1", service: service).signed(
+            request, at: Int64(Date().timeIntervalSince1970 * 1000))
         switch await http.send(signed) {
         case .success(let answer): return answer
         case .failure(let failure): throw Failure(description: "\(failure.url): \(failure.error)")
@@ -90,7 +94,9 @@ actor Moto {
             DestinationRequest(
                 url: account.url + "/", headers: [("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "AmazonSQS.\(target)")],
                 body: body.jsonBytes()), credentials, service: "sqs")
-        guard answer.status == 200 else { throw Failure(description: "SQS \(target) answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))") }
+        guard answer.status == 200 else {
+            throw Failure(description: "SQS \(target) answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))")
+        }
         return try JSONValue.parse(answer.body)
     }
 
@@ -119,7 +125,9 @@ actor Moto {
             if batch.isEmpty { return messages }
             messages += batch
             for message in batch {
-                _ = try await sqs("DeleteMessage", .object(["QueueUrl": .string(queueURL), "ReceiptHandle": message["ReceiptHandle"] ?? .null]), account.user)
+                _ = try await sqs(
+                    "DeleteMessage", .object(["QueueUrl": .string(queueURL), "ReceiptHandle": message["ReceiptHandle"] ?? .null]),
+                    account.user)
             }
         }
     }
@@ -127,7 +135,8 @@ actor Moto {
     /// Creates a bucket.
     func createBucket(_ name: String) async throws {
         let account = try await setUp()
-        let answer = try await call(DestinationRequest(method: "PUT", url: "\(account.url)/\(name)", headers: [], body: []), account.user, service: "s3")
+        let answer = try await call(
+            DestinationRequest(method: "PUT", url: "\(account.url)/\(name)", headers: [], body: []), account.user, service: "s3")
         guard answer.status == 200 else { throw Failure(description: "CreateBucket answered \(answer.status)") }
     }
 
@@ -141,7 +150,9 @@ actor Moto {
             var url = "\(account.url)/\(bucket)?list-type=2"
             if let token { url += "&continuation-token=\(SigV4.encode(token))" }
             let answer = try await call(DestinationRequest(method: "GET", url: url, headers: [], body: []), account.user, service: "s3")
-            guard answer.status == 200 else { throw Failure(description: "ListObjectsV2 answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))") }
+            guard answer.status == 200 else {
+                throw Failure(description: "ListObjectsV2 answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))")
+            }
             let text = String(decoding: answer.body, as: UTF8.self)
             keys += text.components(separatedBy: "<Key>").dropFirst().compactMap { $0.components(separatedBy: "</Key>").first }
                 .filter { $0.hasPrefix(prefix) }
@@ -154,14 +165,17 @@ actor Moto {
     func object(bucket: String, key: String) async throws -> [UInt8] {
         let account = try await setUp()
         let path = key.split(separator: "/", omittingEmptySubsequences: false).map { SigV4.encode(String($0)) }.joined(separator: "/")
-        let answer = try await call(DestinationRequest(method: "GET", url: "\(account.url)/\(bucket)/\(path)", headers: [], body: []), account.user, service: "s3")
+        let answer = try await call(
+            DestinationRequest(method: "GET", url: "\(account.url)/\(bucket)/\(path)", headers: [], body: []), account.user, service: "s3")
         guard answer.status == 200 else { throw Failure(description: "GetObject \(key) answered \(answer.status)") }
         return answer.body
     }
 
     nonisolated func xml(_ tag: String, _ body: [UInt8]) -> String? {
         let text = String(decoding: body, as: UTF8.self)
-        guard let open = text.range(of: "<\(tag)>"), let close = text.range(of: "</\(tag)>", range: open.upperBound..<text.endIndex) else { return nil }
+        guard let open = text.range(of: "<\(tag)>"), let close = text.range(of: "</\(tag)>", range: open.upperBound..<text.endIndex) else {
+            return nil
+        }
         return String(text[open.upperBound..<close.lowerBound])
     }
 }

@@ -5,8 +5,8 @@ import NIOCore
 import RelayHTTP
 import RelayModel
 import RelayStore
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Amazon S3 roll-up against moto_server")
 struct S3RollUpTests {
@@ -70,7 +70,8 @@ struct S3RollUpTests {
         for window in 0..<4 {
             let events = try (0..<2_500).map { index in
                 try AlertNormalizer.normalize(
-                    try JSONValue.parse(#"{"id":"P-\#(window)-\#(index)","status":"open","lastUpdated":1,"policy":{"name":"p","severity":"high"}}"#),
+                    try JSONValue.parse(
+                        #"{"id":"P-\#(window)-\#(index)","status":"open","lastUpdated":1,"policy":{"name":"p","severity":"high"}}"#),
                     connector: "prod", observedAt: rig.clock.now)
             }
             expected.formUnion(events.map(\.id))
@@ -80,7 +81,8 @@ struct S3RollUpTests {
         // The relay uploads the first closed window's object, then dies before recording it.
         let first = try #require(await rig.engine.destination(for: rig.integration))
         let due = try await rig.store.dueDeliveries(integrationID: rig.integration.id, now: rig.clock.now, limit: 5_000)
-        #expect(await first.deliver(Array(due.prefix(first.split(due)[0])), over: HTTPExchange(policy: .allowingLoopback)) == .all(.delivered))
+        #expect(
+            await first.deliver(Array(due.prefix(first.split(due)[0])), over: HTTPExchange(policy: .allowingLoopback)) == .all(.delivered))
         // Restarted, it sends the three closed windows (the first one's key is overwritten) and holds the open one;
         // then it dies again in the middle of that window.
         let restarted = DeliveryEngine(

@@ -2,8 +2,8 @@ import Delivery
 import Foundation
 import RelayModel
 import RelayStore
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Amazon SQS delivery against moto_server")
 struct SQSDeliveryTests {

@@ -1,7 +1,7 @@
 import Foundation
 import PrismaAPI
-import RelayHTTP
 import PrismaSim
+import RelayHTTP
 import RelayModel
 
 /// Records the waits a client asks for instead of sleeping, so backoff is checked without slowing tests.

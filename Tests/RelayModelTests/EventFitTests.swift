@@ -4,7 +4,8 @@ import Testing
 @Suite("Fitting events to size limits")
 struct EventFitTests {
     static func event(data: Int = 0, description: Int = 10, resourceExtra: Int = 0) throws -> NormalizedEvent {
-        let raw = #"{"id":"P-1","status":"open","lastUpdated":5,"policy":{"name":"N","severity":"high","description":"\#(String(repeating: "d", count: description))","recommendation":"r"},"resource":{"id":"r-1","name":"bucket","cloudType":"aws","tags":"\#(String(repeating: "t", count: resourceExtra))","data":{"x":"\#(String(repeating: "x", count: data))"}},"history":"\#(String(repeating: "h", count: 5_000))"}"#
+        let raw =
+            #"{"id":"P-1","status":"open","lastUpdated":5,"policy":{"name":"N","severity":"high","description":"\#(String(repeating: "d", count: description))","recommendation":"r"},"resource":{"id":"r-1","name":"bucket","cloudType":"aws","tags":"\#(String(repeating: "t", count: resourceExtra))","data":{"x":"\#(String(repeating: "x", count: data))"}},"history":"\#(String(repeating: "h", count: 5_000))"}"#
         return try AlertNormalizer.normalize(try JSONValue.parse(raw), connector: "prod", observedAt: 0)
     }
 
@@ -23,16 +24,21 @@ struct EventFitTests {
         #expect(afterData.truncated == ["raw_event.resource.data"])
         let afterDescriptions = EventFit.fit(big, limit: 40_000, size: Self.size)
         #expect(afterDescriptions.truncated == ["raw_event.resource.data", "description"])
-        #expect(afterDescriptions.description?.count == 1_000 && afterDescriptions.rawEvent["policy"]?["description"]?.stringValue?.count == 1_000)
+        #expect(
+            afterDescriptions.description?.count == 1_000
+                && afterDescriptions.rawEvent["policy"]?["description"]?.stringValue?.count == 1_000)
         let afterResource = EventFit.fit(big, limit: 12_000, size: Self.size)
         #expect(afterResource.truncated == ["raw_event.resource.data", "description", "raw_event.resource"])
-        #expect(afterResource.rawEvent["resource"] == .object(["id": .string("r-1"), "name": .string("bucket"), "cloudType": .string("aws")]))
+        #expect(
+            afterResource.rawEvent["resource"] == .object(["id": .string("r-1"), "name": .string("bucket"), "cloudType": .string("aws")]))
         let identity = EventFit.fit(big, limit: 3_000, size: Self.size)
         #expect(identity.truncated == ["raw_event.resource.data", "description", "raw_event.resource", "raw_event"])
-        #expect(identity.rawEvent == .object([
-            "id": .string("P-1"), "status": .string("open"), "lastUpdated": .int(5),
-            "policy": .object(["name": .string("N"), "severity": .string("high")]),
-        ]))
+        #expect(
+            identity.rawEvent
+                == .object([
+                    "id": .string("P-1"), "status": .string("open"), "lastUpdated": .int(5),
+                    "policy": .object(["name": .string("N"), "severity": .string("high")]),
+                ]))
         for fitted in [afterData, afterDescriptions, afterResource, identity] {
             #expect(fitted.id == big.id && fitted.nativeID == big.nativeID && fitted.version == big.version && fitted.status == big.status)
             #expect(fitted.connector == big.connector && fitted.severity == big.severity)

@@ -7,18 +7,22 @@ struct IntegrationSchemaTests {
 
     /// A valid config of every type, as a user would send it.
     static let valid: [IntegrationType: String] = [
-        .awsS3: #"{"s3Uri":"s3://alerts/prisma/","region":"us-east-1","roleArn":"arn:aws:iam::123456789012:role/relay","externalId":"3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"}"#,
+        .awsS3:
+            #"{"s3Uri":"s3://alerts/prisma/","region":"us-east-1","roleArn":"arn:aws:iam::123456789012:role/relay","externalId":"3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"}"#,
         .amazonSQS: #"{"queueUrl":"https://sqs.us-east-1.amazonaws.com/123456789012/prisma"}"#,
-        .azureServiceBusQueue: #"{"queueUrl":"https://bus.servicebus.windows.net/prisma","connectionString":"Endpoint=sb://bus.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=abc="}"#,
+        .azureServiceBusQueue:
+            #"{"queueUrl":"https://bus.servicebus.windows.net/prisma","connectionString":"Endpoint=sb://bus.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=abc="}"#,
         .demisto: #"{"hostUrl":"https://xsoar.example.com","apiKey":"k"}"#,
         .googleCSCC: #"{"orgId":"123456789","sourceId":"organizations/123456789/sources/42"}"#,
         .microsoftTeams: #"{"url":"https://example.webhook.office.com/webhookb2/abc"}"#,
         .okta: #"{"domain":"example.okta.com","apiToken":"t"}"#,
         .pagerDuty: #"{"integrationKey":"0123456789abcdef0123456789abcdef"}"#,
         .qualys: #"{"login":"u","baseUrl":"qualysapi.qualys.com","password":"p"}"#,
-        .serviceNow: #"{"hostUrl":"https://example.service-now.com","login":"u","password":"p","tables":[{"incident":true},{"sn_si_incident":false},{"em_event":false}]}"#,
+        .serviceNow:
+            #"{"hostUrl":"https://example.service-now.com","login":"u","password":"p","tables":[{"incident":true},{"sn_si_incident":false},{"em_event":false}]}"#,
         .slack: #"{"webhookUrl":"https://hooks.slack.com/services/T000/B000/XXXXSECRET"}"#,
-        .snowflake: #"{"username":"ACME.RELAY","pipename":"DB.SCHEMA.PIPE","stagingIntegrationId":"int-1","privateKey":"\#(pem.replacingOccurrences(of: "\n", with: "\\n"))"}"#,
+        .snowflake:
+            #"{"username":"ACME.RELAY","pipename":"DB.SCHEMA.PIPE","stagingIntegrationId":"int-1","privateKey":"\#(pem.replacingOccurrences(of: "\n", with: "\\n"))"}"#,
         .splunk: #"{"url":"https://splunk.example.com:8088","authToken":"11111111-2222-3333-4444-555555555555"}"#,
         .tenable: #"{"accessKey":"a","secretKey":"s"}"#,
         .webhook: #"{"url":"https://hooks.example.com/prisma","authToken":"tok"}"#,
@@ -57,40 +61,107 @@ struct IntegrationSchemaTests {
 
     @Test("rollUpInterval takes 15, 30, 60 or 180, as a number or a string")
     func rollUp() throws {
-        let base = #"{"s3Uri":"s3://b/","region":"us-east-1","roleArn":"arn:aws:iam::123456789012:role/r","externalId":"3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b","rollUpInterval":"#
+        let base =
+            #"{"s3Uri":"s3://b/","region":"us-east-1","roleArn":"arn:aws:iam::123456789012:role/r","externalId":"3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b","rollUpInterval":"#
         #expect(try validate(.awsS3, base + #""30"}"#)["rollUpInterval"] == .int(30))
         #expect(problems(.awsS3, base + "45}").map(\.field) == ["integrationConfig.rollUpInterval"])
     }
 
-    @Test("each documented rule rejects a bad config, naming the key", arguments: [
-        (IntegrationType.slack, #"{"webhookUrl":"https://example.com/hook"}"#, "integrationConfig.webhookUrl", "https://hooks.slack.com/"),
-        (.awsS3, #"{"s3Uri":"s3://b/","region":"us-east-1","roleArn":"arn:aws:iam::123456789012:role/r","externalId":"not-a-uuid"}"#, "integrationConfig.externalId", "UUID"),
-        (.webhook, #"{"url":"https://h.example.com","authToken":"t","isCustomPayloadEnabled":true}"#, "integrationConfig.customPayloads", "isCustomPayloadEnabled"),
-        (.webhook, #"{"url":"https://h.example.com","authToken":"t","isCustomPayloadEnabled":true,"customPayloads":{"CS":"{not json"}}"#, "integrationConfig.customPayloads", "JSON"),
-        (.webhook, #"{"url":"https://h.example.com","authToken":"t","isCustomPayloadEnabled":true,"customPayloads":{"CS":["x"]}}"#, "integrationConfig.customPayloads", "CS"),
-        (.serviceNow, #"{"hostUrl":"https://x.service-now.com","login":"u","password":"p","tables":[{"problem":true}]}"#, "integrationConfig.tables", "incident, sn_si_incident or em_event"),
-        (.serviceNow, #"{"hostUrl":"https://x.service-now.com","login":"u","password":"p","tables":[{"incident":false}]}"#, "integrationConfig.tables", "at least one"),
-        (.amazonSQS, #"{"queueUrl":"https://sqs.us-east-1.amazonaws.com/1/q","moreInfo":true}"#, "integrationConfig.moreInfo", "accessKey and secretKey"),
-        (.amazonSQS, #"{"queueUrl":"https://sqs.us-east-1.amazonaws.com/1/q","moreInfo":true,"accessKey":"a"}"#, "integrationConfig.secretKey", "together"),
-        (.amazonSQS, #"{"queueUrl":"https://sqs.us-east-1.amazonaws.com/1/q","moreInfo":true,"accessKey":"a","secretKey":"s","roleArn":"arn:aws:iam::123456789012:role/r","externalId":"3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"}"#, "integrationConfig.roleArn", "not both"),
-        (.azureServiceBusQueue, #"{"queueUrl":"https://b.servicebus.windows.net/q"}"#, "integrationConfig.connectionString", "accountId"),
-        (.azureServiceBusQueue, #"{"queueUrl":"https://b.servicebus.windows.net/q","accountId":"a","connectionString":"Endpoint=sb://b/;SharedAccessKeyName=n;SharedAccessKey=k"}"#, "integrationConfig.connectionString", "not both"),
-        (.azureServiceBusQueue, #"{"queueUrl":"https://b.servicebus.windows.net/q","connectionString":"just-a-key"}"#, "integrationConfig.connectionString", "Endpoint=sb://"),
-        (.splunk, #"{"url":"splunk:8088","authToken":"t"}"#, "integrationConfig.url", "http(s) URL"),
-        (.splunk, #"{"url":"https://s.example.com","authToken":""}"#, "integrationConfig.authToken", "required"),
-        (.splunk, #"{"url":"https://s.example.com"}"#, "integrationConfig.authToken", "required"),
-        (.splunk, #"{"url":"https://s.example.com","authToken":"t","sourcetype":"x"}"#, "integrationConfig.sourcetype", "not a splunk key"),
-        (.qualys, #"{"login":"u","baseUrl":"https://qualysapi.qualys.com","password":"p"}"#, "integrationConfig.baseUrl", "without http"),
-        (.pagerDuty, #"{"integrationKey":"short"}"#, "integrationConfig.integrationKey", "32-character"),
-        (.googleCSCC, #"{"orgId":"my-org","sourceId":"1"}"#, "integrationConfig.orgId", "numeric"),
-        (.demisto, #"{"hostUrl":"https://x.example.com","apiKey":"k","demistoVersion":"7.0"}"#, "integrationConfig.demistoVersion", "6.0 or 8.0"),
-        (.demisto, #"{"hostUrl":"https://x.example.com","apiKey":"k","demistoVersion":"8.0"}"#, "integrationConfig.apiKeyID", "8.0"),
-        (.snowflake, #"{"username":"A.B","pipename":"p","stagingIntegrationId":"s","privateKey":"not a key"}"#, "integrationConfig.privateKey", "PEM"),
-        (.snowflake, #"{"pipename":"p","stagingIntegrationId":"s","privateKey":"-----BEGIN PRIVATE KEY-----x-----END PRIVATE KEY-----"}"#, "integrationConfig.username", "required"),
-        (.webhook, #"{"url":"https://h.example.com","authToken":"t","headers":[{"key":"X-A"}]}"#, "integrationConfig.headers", "string value"),
-        (.webhook, #"{"url":"https://h.example.com","authToken":"t","isCustomPayloadEnabled":"yes"}"#, "integrationConfig.isCustomPayloadEnabled", "true or false"),
-        (.okta, #"{"domain":"example.okta.com","apiToken":5}"#, "integrationConfig.apiToken", "string"),
-    ])
+    @Test(
+        "each documented rule rejects a bad config, naming the key",
+        arguments: [
+            (
+                IntegrationType.slack, #"{"webhookUrl":"https://example.com/hook"}"#, "integrationConfig.webhookUrl",
+                "https://hooks.slack.com/"
+            ),
+            (
+                .awsS3, #"{"s3Uri":"s3://b/","region":"us-east-1","roleArn":"arn:aws:iam::123456789012:role/r","externalId":"not-a-uuid"}"#,
+                "integrationConfig.externalId", "UUID"
+            ),
+            (
+                .webhook, #"{"url":"https://h.example.com","authToken":"t","isCustomPayloadEnabled":true}"#,
+                "integrationConfig.customPayloads", "isCustomPayloadEnabled"
+            ),
+            (
+                .webhook,
+                #"{"url":"https://h.example.com","authToken":"t","isCustomPayloadEnabled":true,"customPayloads":{"CS":"{not json"}}"#,
+                "integrationConfig.customPayloads", "JSON"
+            ),
+            (
+                .webhook, #"{"url":"https://h.example.com","authToken":"t","isCustomPayloadEnabled":true,"customPayloads":{"CS":["x"]}}"#,
+                "integrationConfig.customPayloads", "CS"
+            ),
+            (
+                .serviceNow, #"{"hostUrl":"https://x.service-now.com","login":"u","password":"p","tables":[{"problem":true}]}"#,
+                "integrationConfig.tables", "incident, sn_si_incident or em_event"
+            ),
+            (
+                .serviceNow, #"{"hostUrl":"https://x.service-now.com","login":"u","password":"p","tables":[{"incident":false}]}"#,
+                "integrationConfig.tables", "at least one"
+            ),
+            (
+                .amazonSQS, #"{"queueUrl":"https://sqs.us-east-1.amazonaws.com/1/q","moreInfo":true}"#, "integrationConfig.moreInfo",
+                "accessKey and secretKey"
+            ),
+            (
+                .amazonSQS, #"{"queueUrl":"https://sqs.us-east-1.amazonaws.com/1/q","moreInfo":true,"accessKey":"a"}"#,
+                "integrationConfig.secretKey", "together"
+            ),
+            (
+                .amazonSQS,
+                #"{"queueUrl":"https://sqs.us-east-1.amazonaws.com/1/q","moreInfo":true,"accessKey":"a","secretKey":"s","roleArn":"arn:aws:iam::123456789012:role/r","externalId":"3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"}"#,
+                "integrationConfig.roleArn", "not both"
+            ),
+            (
+                .azureServiceBusQueue, #"{"queueUrl":"https://b.servicebus.windows.net/q"}"#, "integrationConfig.connectionString",
+                "accountId"
+            ),
+            (
+                .azureServiceBusQueue,
+                #"{"queueUrl":"https://b.servicebus.windows.net/q","accountId":"a","connectionString":"Endpoint=sb://b/;SharedAccessKeyName=n;SharedAccessKey=k"}"#,
+                "integrationConfig.connectionString", "not both"
+            ),
+            (
+                .azureServiceBusQueue, #"{"queueUrl":"https://b.servicebus.windows.net/q","connectionString":"just-a-key"}"#,
+                "integrationConfig.connectionString", "Endpoint=sb://"
+            ),
+            (.splunk, #"{"url":"splunk:8088","authToken":"t"}"#, "integrationConfig.url", "http(s) URL"),
+            (.splunk, #"{"url":"https://s.example.com","authToken":""}"#, "integrationConfig.authToken", "required"),
+            (.splunk, #"{"url":"https://s.example.com"}"#, "integrationConfig.authToken", "required"),
+            (
+                .splunk, #"{"url":"https://s.example.com","authToken":"t","sourcetype":"x"}"#, "integrationConfig.sourcetype",
+                "not a splunk key"
+            ),
+            (
+                .qualys, #"{"login":"u","baseUrl":"https://qualysapi.qualys.com","password":"p"}"#, "integrationConfig.baseUrl",
+                "without http"
+            ),
+            (.pagerDuty, #"{"integrationKey":"short"}"#, "integrationConfig.integrationKey", "32-character"),
+            (.googleCSCC, #"{"orgId":"my-org","sourceId":"1"}"#, "integrationConfig.orgId", "numeric"),
+            (
+                .demisto, #"{"hostUrl":"https://x.example.com","apiKey":"k","demistoVersion":"7.0"}"#, "integrationConfig.demistoVersion",
+                "6.0 or 8.0"
+            ),
+            (.demisto, #"{"hostUrl":"https://x.example.com","apiKey":"k","demistoVersion":"8.0"}"#, "integrationConfig.apiKeyID", "8.0"),
+            (
+                .snowflake, #"{"username":"A.B","pipename":"p","stagingIntegrationId":"s","privateKey":"not a key"}"#,
+                "integrationConfig.privateKey", "PEM"
+            ),
+            (
+                .snowflake,
+                #"{"pipename":"p","stagingIntegrationId":"s","privateKey":"-----BEGIN PRIVATE KEY-----x-----END PRIVATE KEY-----"}"#,
+                "integrationConfig.username", "required"
+            ),
+            (
+                .webhook, #"{"url":"https://h.example.com","authToken":"t","headers":[{"key":"X-A"}]}"#, "integrationConfig.headers",
+                "string value"
+            ),
+            (
+                .webhook, #"{"url":"https://h.example.com","authToken":"t","isCustomPayloadEnabled":"yes"}"#,
+                "integrationConfig.isCustomPayloadEnabled", "true or false"
+            ),
+            (.okta, #"{"domain":"example.okta.com","apiToken":5}"#, "integrationConfig.apiToken", "string"),
+        ])
     func rules(type: IntegrationType, json: String, field: String, words: String) {
         let found = problems(type, json)
         #expect(found.map(\.field) == [field], "\(found)")
@@ -107,7 +178,10 @@ struct IntegrationSchemaTests {
     func masking() throws {
         let slack = IntegrationSchema.of(.slack).masked(try validate(.slack, Self.valid[.slack]!))
         #expect(slack["webhookUrl"] == .string("https://hooks.slack.com/services/T000/B000/********"))
-        let webhook = try validate(.webhook, #"{"url":"https://u:pw@h.example.com/in?token=abc&x=1","authToken":"tok","headers":[{"key":"X-Key","value":"v","secure":true},{"key":"X-Env","value":"prod"}]}"#)
+        let webhook = try validate(
+            .webhook,
+            #"{"url":"https://u:pw@h.example.com/in?token=abc&x=1","authToken":"tok","headers":[{"key":"X-Key","value":"v","secure":true},{"key":"X-Env","value":"prod"}]}"#
+        )
         let shown = IntegrationSchema.of(.webhook).masked(webhook)
         #expect(shown["authToken"] == .string("********"))
         #expect(shown["url"] == .string("https://u:********@h.example.com/in?token=********&x=********"))
@@ -128,7 +202,9 @@ struct IntegrationSchemaTests {
     @Test("an update that echoes the mask keeps the stored secrets")
     func updateKeepsSecrets() throws {
         let schema = IntegrationSchema.of(.webhook)
-        let stored = try validate(.webhook, #"{"url":"https://h.example.com/in?token=abc","authToken":"tok","headers":[{"key":"X-Key","value":"v","secure":true}]}"#)
+        let stored = try validate(
+            .webhook,
+            #"{"url":"https://h.example.com/in?token=abc","authToken":"tok","headers":[{"key":"X-Key","value":"v","secure":true}]}"#)
         var echoed = schema.masked(stored)
         echoed["isCustomPayloadEnabled"] = .bool(false)
         let merged = try schema.merge(update: .object(echoed), into: stored)
@@ -145,7 +221,8 @@ struct IntegrationSchemaTests {
 
     /// A config of every type that holds a secret, with every secret filled in.
     static let withSecrets: [IntegrationType: String] = valid.merging([
-        .amazonSQS: #"{"queueUrl":"https://sqs.us-east-1.amazonaws.com/123456789012/prisma","moreInfo":true,"accessKey":"AKIAEXAMPLE","secretKey":"s3cr3t"}"#,
+        .amazonSQS:
+            #"{"queueUrl":"https://sqs.us-east-1.amazonaws.com/123456789012/prisma","moreInfo":true,"accessKey":"AKIAEXAMPLE","secretKey":"s3cr3t"}"#,
         .webhook: #"{"url":"https://hooks.example.com/prisma","authToken":"tok","headers":[{"key":"X-Key","value":"v","secure":true}]}"#,
     ]) { $1 }
 
@@ -156,14 +233,21 @@ struct IntegrationSchemaTests {
         for type in IntegrationType.allCases {
             let schema = IntegrationSchema.of(type)
             let stored = try validate(type, Self.withSecrets[type]!)
-            let secrets = schema.fields.filter { $0.secret && stored[$0.key] != nil }.map(\.key)
-                + (stored["headers"]?.arrayValue ?? []).filter { $0["secure"] == .bool(true) }.map { "headers (\($0["key"]?.stringValue ?? ""))" }
+            let secrets =
+                schema.fields.filter { $0.secret && stored[$0.key] != nil }.map(\.key)
+                + (stored["headers"]?.arrayValue ?? []).filter { $0["secure"] == .bool(true) }.map {
+                    "headers (\($0["key"]?.stringValue ?? ""))"
+                }
             guard !secrets.isEmpty else { continue }
-            #expect(!schema.destinationKeys.isEmpty || fixedEndpoint.contains(type), "\(type.rawValue) has secrets but no key says where they go")
+            #expect(
+                !schema.destinationKeys.isEmpty || fixedEndpoint.contains(type),
+                "\(type.rawValue) has secrets but no key says where they go")
             for key in schema.destinationKeys {
                 var moved = schema.masked(stored)
                 let current = stored[key]?.stringValue ?? ""
-                moved[key] = .string(current.hasPrefix("http") ? "https://elsewhere.example.net/collect" : current == "6.0" ? "8.0" : "elsewhere.example.net")
+                moved[key] = .string(
+                    current.hasPrefix("http") ? "https://elsewhere.example.net/collect" : current == "6.0" ? "8.0" : "elsewhere.example.net"
+                )
                 do {
                     _ = try schema.merge(update: .object(moved), into: stored)
                     Issue.record("\(type.rawValue): moving \(key) kept the stored secrets")
@@ -174,7 +258,9 @@ struct IntegrationSchemaTests {
                     }
                     for secret in secrets {
                         let refusal = error.errors.first { $0.field == "integrationConfig.\(secret)" }
-                        #expect(refusal?.message.contains("give this secret again: \(key) changed") == true, "\(type.rawValue).\(secret): \(error)")
+                        #expect(
+                            refusal?.message.contains("give this secret again: \(key) changed") == true,
+                            "\(type.rawValue).\(secret): \(error)")
                     }
                 }
             }
@@ -194,7 +280,8 @@ struct IntegrationSchemaTests {
             let found = problems(.webhook, #"{"url":"https://h.example.com","authToken":"t","headers":[{"key":"\#(name)","value":"x"}]}"#)
             #expect(found.first?.message.contains("set by the relay's HTTP client") == true, "\(name): \(found)")
         }
-        let split = problems(.webhook, #"{"url":"https://h.example.com","authToken":"t","headers":[{"key":"X-A","value":"a\r\nX-Injected: 1"}]}"#)
+        let split = problems(
+            .webhook, #"{"url":"https://h.example.com","authToken":"t","headers":[{"key":"X-A","value":"a\r\nX-Injected: 1"}]}"#)
         #expect(split.map(\.field) == ["integrationConfig.headers"])
         #expect(split.first?.message.contains("line break (CR or LF)") == true, "\(split)")
     }
@@ -205,7 +292,12 @@ struct IntegrationSchemaTests {
         let stored = try validate(.serviceNow, Self.valid[.serviceNow]!)
         var moved = now.masked(stored)
         moved["hostUrl"] = .string("https://other.service-now.com")
-        #expect(throws: ConfigErrors([ConfigError(field: "integrationConfig.hostUrl", "cannot change once the integration exists; create a new integration instead")])) {
+        #expect(
+            throws: ConfigErrors([
+                ConfigError(
+                    field: "integrationConfig.hostUrl", "cannot change once the integration exists; create a new integration instead")
+            ])
+        ) {
             try now.merge(update: .object(moved), into: stored)
         }
         var relogged = now.masked(stored)
@@ -219,7 +311,8 @@ struct IntegrationSchemaTests {
         // The connection string goes where queueUrl points, so a new queue needs it given again (unchanged).
         #expect(throws: ConfigErrors.self) { try bus.merge(update: .object(newQueue), into: busStored) }
         newQueue["connectionString"] = busStored["connectionString"]
-        #expect(try bus.merge(update: .object(newQueue), into: busStored)["queueUrl"] == .string("https://bus.servicebus.windows.net/other"))
+        #expect(
+            try bus.merge(update: .object(newQueue), into: busStored)["queueUrl"] == .string("https://bus.servicebus.windows.net/other"))
         var newKey = bus.masked(busStored)
         newKey["connectionString"] = .string("Endpoint=sb://x/;SharedAccessKeyName=a;SharedAccessKey=b")
         #expect(throws: ConfigErrors.self) { try bus.merge(update: .object(newKey), into: busStored) }

@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import HTTPTypes
 import NIOCore
 import Prometheus
 import Relay

@@ -11,7 +11,9 @@ import Testing
 @Suite("API keys")
 struct APIKeysTests {
     /// Makes a key through the API with the harness's admin key; returns its id and secret.
-    static func create(_ client: any TestClientProtocol, _ api: APIHarness, name: String, role: String = "admin") async throws -> (String, String) {
+    static func create(_ client: any TestClientProtocol, _ api: APIHarness, name: String, role: String = "admin") async throws -> (
+        String, String
+    ) {
         let made = try await client.call(.post, "/api/v1/keys", api.bearer, json: #"{"name":"\#(name)","role":"\#(role)"}"#)
         #expect(made.status == .created, "\(made.text)")
         return (try #require(made.json?["id"]?.stringValue), try #require(made.json?["secretKey"]?.stringValue))
@@ -35,7 +37,8 @@ struct APIKeysTests {
         let api = try await APIHarness()
         try await api.run { client in
             let (id, secret) = try await Self.create(client, api, name: "soar")
-            let login = try await client.call(.post, "/login", [.contentType: "application/json"], json: #"{"username":"\#(id)","password":"\#(secret)"}"#)
+            let login = try await client.call(
+                .post, "/login", [.contentType: "application/json"], json: #"{"username":"\#(id)","password":"\#(secret)"}"#)
             let jwt = try #require(login.json?["token"]?.stringValue)
             let session = try await Self.consoleSession(client, id: id, secret: secret)
             let jwtHeaders: HTTPFields = [HTTPField.Name("x-redlock-auth")!: jwt]
@@ -50,7 +53,8 @@ struct APIKeysTests {
             #expect(try await client.call(.get, "/auth_token/extend", jwtHeaders).status == .unauthorized)
             let page = try await client.execute(uri: "/console/connectors", method: .get, headers: [.cookie: session])
             #expect(page.status == .seeOther && page.headers[.location] == "/console/login")
-            let relogin = try await client.call(.post, "/login", [.contentType: "application/json"], json: #"{"username":"\#(id)","password":"\#(secret)"}"#)
+            let relogin = try await client.call(
+                .post, "/login", [.contentType: "application/json"], json: #"{"username":"\#(id)","password":"\#(secret)"}"#)
             #expect(relogin.status == .unauthorized)
             // Listed with its status and times, never a secret or a hash.
             let listed = try await client.call(.get, "/api/v1/keys", api.bearer)
@@ -70,7 +74,10 @@ struct APIKeysTests {
             #expect(try await client.call(.get, "/integration", headers).status == .ok)
             #expect(try await client.call(.get, "/api/v1/connectors", headers).status == .ok)
             for (method, path, body) in [
-                (HTTPRequest.Method.post, "/integration", #"{"name":"x","integrationType":"webhook","integrationConfig":{"url":"https://h.example.com","authToken":"t"}}"#),
+                (
+                    HTTPRequest.Method.post, "/integration",
+                    #"{"name":"x","integrationType":"webhook","integrationConfig":{"url":"https://h.example.com","authToken":"t"}}"#
+                ),
                 (.post, "/api/v1/keys", #"{"name":"escalate"}"#), (.delete, "/api/v1/keys/tests", ""),
                 (.post, "/api/v1/connectors/none/poll", ""),
             ] {
@@ -85,7 +92,8 @@ struct APIKeysTests {
             let csrf = try #require(html.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1).description
             let post = try await client.execute(
                 uri: "/console/rules/none/delete", method: .post,
-                headers: [.cookie: session, .contentType: "application/x-www-form-urlencoded"], body: ConsoleSessionTests.form(["csrf": csrf]))
+                headers: [.cookie: session, .contentType: "application/x-www-form-urlencoded"],
+                body: ConsoleSessionTests.form(["csrf": csrf]))
             #expect(post.status == .forbidden && String(buffer: post.body).contains("read-only"))
         }
         #expect(try await api.app.store.apiKeys().count == 2)
@@ -97,7 +105,9 @@ struct APIKeysTests {
         let api = try await APIHarness(logs: logs)
         try await api.run { client in
             for guess in 0..<3 {
-                let wrong = try await client.call(.post, "/login", [.contentType: "application/json"], json: #"{"username":"\#(api.keyID)","password":"guess-\#(guess)"}"#)
+                let wrong = try await client.call(
+                    .post, "/login", [.contentType: "application/json"], json: #"{"username":"\#(api.keyID)","password":"guess-\#(guess)"}"#
+                )
                 #expect(wrong.status == .unauthorized)
             }
             // Now even the right secret waits: the guesser cannot tell.

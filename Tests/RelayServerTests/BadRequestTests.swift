@@ -37,11 +37,15 @@ struct BadRequestTests {
         let api = try await APIHarness()
         try await api.run { client in
             let session = try await APIKeysTests.consoleSession(client, id: api.keyID, secret: api.secret)
-            let page = try await client.execute(uri: "/console/integrations/new?integrationType=webhook", method: .get, headers: [.cookie: session])
+            let page = try await client.execute(
+                uri: "/console/integrations/new?integrationType=webhook", method: .get, headers: [.cookie: session])
             let csrf = try #require(String(buffer: page.body).firstMatch(of: /name="csrf" value="([^"]+)"/)?.1).description
             let saved = try await client.execute(
-                uri: "/console/integrations", method: .post, headers: [.cookie: session, .contentType: "application/x-www-form-urlencoded"],
-                body: ConsoleSessionTests.form(["csrf": csrf, "integrationType": "webhook", "name": "hook", "cfg.url": "not a url", "cfg.authToken": "t"]))
+                uri: "/console/integrations", method: .post,
+                headers: [.cookie: session, .contentType: "application/x-www-form-urlencoded"],
+                body: ConsoleSessionTests.form([
+                    "csrf": csrf, "integrationType": "webhook", "name": "hook", "cfg.url": "not a url", "cfg.authToken": "t",
+                ]))
             #expect(saved.status == .unprocessableContent)
             #expect(String(buffer: saved.body).contains("must be an http(s) URL"))
         }

@@ -15,7 +15,8 @@ struct ConnectorsAPITests {
         defer { Task { await sim.stop() } }
         let secret = simulator.user.secretKey
         try await api.run { client in
-            let body = #"{"name":"prod","type":"cspm","apiURL":"\#(sim.url)","accessKeyID":"\#(simulator.user.accessKeyID)","secretKey":"\#(secret)","statuses":["all"]}"#
+            let body =
+                #"{"name":"prod","type":"cspm","apiURL":"\#(sim.url)","accessKeyID":"\#(simulator.user.accessKeyID)","secretKey":"\#(secret)","statuses":["all"]}"#
             let added = try await client.call(.post, "/api/v1/connectors", api.bearer, json: body)
             #expect(added.status == .created, "\(added.text)")
             #expect(added.json?["warnings"]?.arrayValue?.count == 1)
@@ -27,11 +28,14 @@ struct ConnectorsAPITests {
             let listed = try await client.call(.get, "/api/v1/connectors", api.bearer)
             #expect(listed.json?.arrayValue?.first?["status"]?.stringValue == "Active")
             #expect(listed.json?.arrayValue?.first?["totalEvents"] == .int(30))
-            let update = try await client.call(.put, "/api/v1/connectors/prod", api.bearer, json: #"{"secretKey":"********","intervalSeconds":60}"#)
+            let update = try await client.call(
+                .put, "/api/v1/connectors/prod", api.bearer, json: #"{"secretKey":"********","intervalSeconds":60}"#)
             #expect(update.json?["intervalSeconds"] == .int(60))
             #expect(try await api.app.store.connector(named: "prod")?.secretKey.reveal() == secret)
             // Pointing the connector elsewhere would send the stored secret there: it must come with the secret.
-            for move in [#"{"apiURL":"https://api.attacker.example","secretKey":"********"}"#, #"{"computeURL":"https://attacker.example/t"}"#] {
+            for move in [
+                #"{"apiURL":"https://api.attacker.example","secretKey":"********"}"#, #"{"computeURL":"https://attacker.example/t"}"#,
+            ] {
                 let walked = try await client.call(.put, "/api/v1/connectors/prod", api.bearer, json: move)
                 #expect(walked.status == .badRequest, "\(walked.text)")
                 #expect(walked.json?["fields"]?.arrayValue?.first?["field"] == .string("secretKey"))
@@ -50,10 +54,13 @@ struct ConnectorsAPITests {
     func badConnector() async throws {
         let api = try await APIHarness()
         try await api.run { client in
-            let answer = try await client.call(.post, "/api/v1/connectors", api.bearer, json: #"{"name":"eu","apiURL":"https://app2.eu.prismacloud.io","pageSize":"many"}"#)
+            let answer = try await client.call(
+                .post, "/api/v1/connectors", api.bearer, json: #"{"name":"eu","apiURL":"https://app2.eu.prismacloud.io","pageSize":"many"}"#
+            )
             #expect(answer.status == .badRequest)
             #expect(answer.json?["fields"]?.arrayValue?.map { $0["field"]?.stringValue } == ["pageSize"])
-            let second = try await client.call(.post, "/api/v1/connectors", api.bearer, json: #"{"name":"eu","apiURL":"https://app2.eu.prismacloud.io"}"#)
+            let second = try await client.call(
+                .post, "/api/v1/connectors", api.bearer, json: #"{"name":"eu","apiURL":"https://app2.eu.prismacloud.io"}"#)
             let fields = second.json?["fields"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? []
             #expect(fields == ["apiURL", "accessKeyID", "secretKey"])
             #expect(second.text.contains("https://api2.eu.prismacloud.io"))

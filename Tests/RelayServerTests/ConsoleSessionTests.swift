@@ -17,7 +17,9 @@ struct ConsoleSessionTests {
     }
 
     static func form(_ fields: [String: String]) -> ByteBuffer {
-        ByteBuffer(string: fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&"))
+        ByteBuffer(
+            string: fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(
+                separator: "&"))
     }
 
     @Test("pages need a session; signing in over HTTPS sets a Secure, HttpOnly, SameSite=Strict cookie that opens them")
@@ -33,7 +35,9 @@ struct ConsoleSessionTests {
                 body: Self.form(["csrf": token, "keyId": h.keyID, "secret": h.secret]))
             #expect(signIn.status == .seeOther)
             let session = try #require(signIn.headers[.setCookie])
-            #expect(session.hasPrefix("relay_session=") && session.contains("Secure") && session.contains("HttpOnly") && session.contains("SameSite=Strict"))
+            #expect(
+                session.hasPrefix("relay_session=") && session.contains("Secure") && session.contains("HttpOnly")
+                    && session.contains("SameSite=Strict"))
             let page = try await client.execute(
                 uri: "/console/connectors", method: .get, headers: [.cookie: String(session.split(separator: ";")[0])])
             #expect(page.status == .ok && String(buffer: page.body).contains("Collection status"))
@@ -47,7 +51,9 @@ struct ConsoleSessionTests {
             let missing = try await client.execute(
                 uri: "/console/connectors/nope/poll", method: .post,
                 headers: [.cookie: String(session.split(separator: ";")[0]), .contentType: "application/x-www-form-urlencoded"],
-                body: Self.form(["csrf": try #require(String(buffer: page.body).firstMatch(of: /name="csrf" value="([^"]+)"/)?.1).description]))
+                body: Self.form([
+                    "csrf": try #require(String(buffer: page.body).firstMatch(of: /name="csrf" value="([^"]+)"/)?.1).description
+                ]))
             #expect(missing.status == .badRequest && String(buffer: missing.body).contains("there is no connector named"))
         }
     }

@@ -1,8 +1,8 @@
 import Foundation
 import HummingbirdTesting
 import RelayModel
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Deliveries API")
 struct DeliveriesAPITests {
@@ -13,13 +13,18 @@ struct DeliveriesAPITests {
         let hook = try await receiver.serve()
         defer { Task { await hook.stop() } }
         await receiver.fail(with: [.init(400), .init(400)])
-        try await api.app.store.addConnector(ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
+        try await api.app.store.addConnector(
+            ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
         try await api.run { client in
-            let created = try await client.call(.post, "/api/v1/tenant/1/integration", api.bearer, json: #"{"name":"hook","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"tok"}}"#)
+            let created = try await client.call(
+                .post, "/api/v1/tenant/1/integration", api.bearer,
+                json: #"{"name":"hook","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"tok"}}"#)
             let id = try #require(created.json?["id"]?.stringValue)
             _ = try await client.call(.post, "/alert/rule", api.bearer, json: #"{"name":"all","integrationIDs":["\#(id)"]}"#)
             let events = try ["P-1", "P-2"].map { alert in
-                try AlertNormalizer.normalize(try JSONValue.parse(#"{"id":"\#(alert)","status":"open","lastUpdated":1,"policy":{}}"#), connector: "prod", observedAt: 0)
+                try AlertNormalizer.normalize(
+                    try JSONValue.parse(#"{"id":"\#(alert)","status":"open","lastUpdated":1,"policy":{}}"#), connector: "prod",
+                    observedAt: 0)
             }
             _ = try await api.app.store.commit(events: events, connector: "prod", cursor: nil)
             let integration = try #require(try await api.app.store.integration(id: id))
@@ -55,16 +60,22 @@ struct IntegrationTestMessageTests {
         let hook = try await receiver.serve()
         defer { Task { await hook.stop() } }
         try await api.run { client in
-            let good = try await client.call(.post, "/integration/test", api.bearer, json: #"{"name":"t","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"tok"}}"#)
+            let good = try await client.call(
+                .post, "/integration/test", api.bearer,
+                json: #"{"name":"t","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"tok"}}"#)
             #expect(good.json?["success"] == .bool(true), "\(good.text)")
             #expect(good.json?["statusCode"] == .int(200))
             #expect(good.json?["tests"]?.arrayValue?.first?["key"] == .string("delivery"))
             #expect(await receiver.received.first?.body["title"]?.stringValue == "PrismaRelay test event: this integration works")
-            let refused = try await client.call(.post, "/integration/test", api.bearer, json: #"{"name":"t","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"wrong"}}"#)
+            let refused = try await client.call(
+                .post, "/integration/test", api.bearer,
+                json: #"{"name":"t","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"wrong"}}"#)
             #expect(refused.json?["success"] == .bool(false))
             #expect(refused.json?["statusCode"] == .int(401))
             #expect(refused.json?["errorMessages"]?.arrayValue?.first?["subject"]?.stringValue?.contains("refused the credentials") == true)
-            let v1 = try await client.call(.post, "/api/v1/tenant/1/integration/test", api.bearer, json: #"{"name":"t","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"wrong"}}"#)
+            let v1 = try await client.call(
+                .post, "/api/v1/tenant/1/integration/test", api.bearer,
+                json: #"{"name":"t","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"wrong"}}"#)
             #expect(v1.status == .badRequest)
         }
     }
@@ -76,9 +87,12 @@ struct IntegrationTestMessageTests {
         let hook = try await receiver.serve()
         defer { Task { await hook.stop() } }
         try await api.run { client in
-            let created = try await client.call(.post, "/api/v1/tenant/1/integration", api.bearer, json: #"{"name":"h","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"tok"}}"#)
+            let created = try await client.call(
+                .post, "/api/v1/tenant/1/integration", api.bearer,
+                json: #"{"name":"h","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"tok"}}"#)
             let id = try #require(created.json?["id"]?.stringValue)
-            try await api.app.store.setIntegrationHealth(integrationID: id, IntegrationHealth(status: .red, paused: true, message: "refused", statusCode: 401))
+            try await api.app.store.setIntegrationHealth(
+                integrationID: id, IntegrationHealth(status: .red, paused: true, message: "refused", statusCode: 401))
             let test = try await client.call(.post, "/integration/test?id=\(id)", api.bearer)
             #expect(test.json?["success"] == .bool(true))
             let health = try await api.app.store.integrationHealth(id: id)
@@ -98,7 +112,8 @@ struct IntegrationTestVerdictTests {
         try await api.run { client in
             let created = try await client.call(
                 .post, "/api/v1/tenant/1/integration", api.bearer,
-                json: #"{"name":"h","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"wrong-token"}}"#)
+                json: #"{"name":"h","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"wrong-token"}}"#
+            )
             let id = try #require(created.json?["id"]?.stringValue)
             let answer = try await client.call(.post, "/integration/test?id=\(id)", api.bearer)
             #expect(answer.json?["success"] == .bool(false))
@@ -116,10 +131,12 @@ struct IntegrationTestVerdictTests {
                 headers: [.cookie: session, .contentType: "application/x-www-form-urlencoded"],
                 body: ConsoleSessionTests.form(["csrf": String(csrf)]))
             #expect(test.status == .seeOther)
-            let page = String(buffer: try await client.execute(uri: "/console/integrations", method: .get, headers: [.cookie: session]).body)
+            let page = String(
+                buffer: try await client.execute(uri: "/console/integrations", method: .get, headers: [.cookie: session]).body)
             let banner = try #require(page.firstMatch(of: /<p class="flash bad" role="status">([^<]*)<\/p>/)?.1)
             let escaped = message.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
-                .replacingOccurrences(of: "'", with: "&#39;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+                .replacingOccurrences(of: "'", with: "&#39;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+                    of: ">", with: "&gt;")
             #expect(String(banner) == "Test of h: \(escaped)")
         }
     }

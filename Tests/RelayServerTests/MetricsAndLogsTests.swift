@@ -45,14 +45,17 @@ struct MetricsAndLogsTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-metrics-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let app = RelayApp(
-            store: try SQLiteStore(path: directory.appendingPathComponent("r.sqlite").path), clock: { clock.now }, sleep: { _ in }, outbound: .allowingLoopback,
+            store: try SQLiteStore(path: directory.appendingPathComponent("r.sqlite").path), clock: { clock.now }, sleep: { _ in },
+            outbound: .allowingLoopback,
             logger: Logger(label: "test", factory: { _ in CapturedLogs.Handler(sink: logs) }),
             metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
-        try await app.addConnector(ConnectorConfig(
-            name: "good", apiURL: sim.url, accessKeyID: simulator.user.accessKeyID, secretKey: Secret(simulator.user.secretKey),
-            statuses: ["all"], pageSize: 50))
-        try await app.addConnector(ConnectorConfig(
-            name: "bad", apiURL: sim.url, accessKeyID: simulator.user.accessKeyID, secretKey: Secret("WRONG-SECRET-VALUE")))
+        try await app.addConnector(
+            ConnectorConfig(
+                name: "good", apiURL: sim.url, accessKeyID: simulator.user.accessKeyID, secretKey: Secret(simulator.user.secretKey),
+                statuses: ["all"], pageSize: 50))
+        try await app.addConnector(
+            ConnectorConfig(
+                name: "bad", apiURL: sim.url, accessKeyID: simulator.user.accessKeyID, secretKey: Secret("WRONG-SECRET-VALUE")))
         clock.advance(seconds: 30)
         #expect(try await app.poll("good").error == nil)
         #expect(try await app.poll("bad").error != nil)

@@ -12,7 +12,8 @@ func temporaryDatabase() throws -> String {
 }
 
 func event(_ id: String, version: Int64, severity: String = "high", connector: String = "prod") throws -> NormalizedEvent {
-    let alert = try JSONValue.parse(#"{"id":"\#(id)","status":"open","lastUpdated":\#(version),"policy":{"severity":"\#(severity)","name":"p"}}"#)
+    let alert = try JSONValue.parse(
+        #"{"id":"\#(id)","status":"open","lastUpdated":\#(version),"policy":{"severity":"\#(severity)","name":"p"}}"#)
     return try AlertNormalizer.normalize(alert, connector: connector, observedAt: 1_700_000_000_000)
 }
 
@@ -24,7 +25,9 @@ struct RelayStoreTests {
     func deduplicates() async throws {
         let store = try SQLiteStore(path: try temporaryDatabase())
         try await store.addConnector(prod)
-        #expect(try await store.commit(events: [try event("P-1", version: 1), try event("P-2", version: 1)], connector: "prod", cursor: nil) == 2)
+        #expect(
+            try await store.commit(events: [try event("P-1", version: 1), try event("P-2", version: 1)], connector: "prod", cursor: nil)
+                == 2)
         #expect(try await store.commit(events: [try event("P-1", version: 1)], connector: "prod", cursor: nil) == 0)
         #expect(try await store.commit(events: [try event("P-1", version: 2)], connector: "prod", cursor: nil) == 1)
         #expect(try await store.state(of: "prod").totalEvents == 3)
@@ -119,7 +122,10 @@ struct RelayStoreTests {
         let store = try SQLiteStore(path: path)
         try await store.addConnector(prod)
         _ = try await store.commit(
-            events: [try event("P-1", version: 10, severity: "low"), try event("P-2", version: 30), try event("P-3", version: 20, severity: "critical")],
+            events: [
+                try event("P-1", version: 10, severity: "low"), try event("P-2", version: 30),
+                try event("P-3", version: 20, severity: "critical"),
+            ],
             connector: "prod", cursor: 30)
         let reopened = try SQLiteStore(path: path)
         #expect(try await reopened.events(EventQuery()).map(\.nativeID) == ["P-2", "P-3", "P-1"])

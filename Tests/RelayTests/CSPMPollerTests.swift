@@ -158,7 +158,9 @@ final class CrashAfterCommits: @unchecked Sendable {
             return try await base.commit(events: events, connector: connector, cursor: cursor)
         }
         func recordRejected(_ findings: [RejectedFinding]) async throws { try await base.recordRejected(findings) }
-        func rejectedFindings(connector: String?) async throws -> [RejectedFinding] { try await base.rejectedFindings(connector: connector) }
+        func rejectedFindings(connector: String?) async throws -> [RejectedFinding] {
+            try await base.rejectedFindings(connector: connector)
+        }
         func recordPoll(connector: String, at time: Int64, outcome: PollOutcome) async throws {
             try await base.recordPoll(connector: connector, at: time, outcome: outcome)
         }

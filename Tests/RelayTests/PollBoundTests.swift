@@ -16,7 +16,9 @@ struct PollBoundTests {
         func add(_ note: String?) { if let note { lock.withLock { seen.append(note) } } }
     }
 
-    @Test("a long run of 429s shows \"rate limited by Prisma Cloud, retrying until HH:MM\" while waiting, and stops at the bound leaving its window")
+    @Test(
+        "a long run of 429s shows \"rate limited by Prisma Cloud, retrying until HH:MM\" while waiting, and stops at the bound leaving its window"
+    )
     func rateLimitedPollStopsAtItsBound() async throws {
         let rig = try await Rig.start(faults: SimFaults(rateLimited: 28))
         defer { Task { await rig.stop() } }
@@ -33,9 +35,12 @@ struct PollBoundTests {
         app.maxPollSeconds = 120
         try await app.addConnector(rig.config())
         let report = try await app.poll("prod")
-        #expect(report.error?.contains("stopped at its 2-minute bound (last: rate limited by Prisma Cloud)") == true, "\(report.error ?? "")")
+        #expect(
+            report.error?.contains("stopped at its 2-minute bound (last: rate limited by Prisma Cloud)") == true, "\(report.error ?? "")")
         let first = notes.all.first ?? "none"
-        #expect(first.wholeMatch(of: /rate limited by Prisma Cloud, retrying until \d\d:\d\d:\d\d UTC/) != nil, "\(first) of \(notes.all.count)")
+        #expect(
+            first.wholeMatch(of: /rate limited by Prisma Cloud, retrying until \d\d:\d\d:\d\d UTC/) != nil, "\(first) of \(notes.all.count)"
+        )
         let state = try await store.state(of: "prod")
         #expect(state.status == .error && state.waiting == nil && state.cursor == nil)
         // The next poll, once Prisma lets it, collects the whole window.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PrismaSim
 import Relay
 import RelayModel
@@ -15,19 +16,23 @@ struct Rig {
         faults: SimFaults = SimFaults(), computeIssuesTokens: Bool = true, store: ((SQLiteStore) -> any RelayStore)? = nil
     ) async throws -> Rig {
         let clock = ManualClock(1_763_800_000_000)
-        let simulator = PrismaSimulator(configuration: .init(
-            seed: 3, rateLimitPerSecond: nil, clock: { clock.now }, computeIssuesTokens: computeIssuesTokens))
+        let simulator = PrismaSimulator(
+            configuration: .init(
+                seed: 3, rateLimitPerSecond: nil, clock: { clock.now }, computeIssuesTokens: computeIssuesTokens))
         await simulator.setFaults(faults)
         let server = try await simulator.serve()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let sqlite = try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path)
         let app = RelayApp(
-            store: store?(sqlite) ?? sqlite, clock: { clock.now }, sleep: { _ in }, outbound: .allowingLoopback, logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            store: store?(sqlite) ?? sqlite, clock: { clock.now }, sleep: { _ in }, outbound: .allowingLoopback,
+            logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         return Rig(simulator: simulator, server: server, app: app, clock: clock)
     }
 
-    func config(name: String = "prod", statuses: [String] = ["all"], pageSize: Int = 200, secret: String? = nil, keyID: String? = nil) -> ConnectorConfig {
+    func config(name: String = "prod", statuses: [String] = ["all"], pageSize: Int = 200, secret: String? = nil, keyID: String? = nil)
+        -> ConnectorConfig
+    {
         ConnectorConfig(
             name: name, apiURL: server.url, accessKeyID: keyID ?? simulator.user.accessKeyID,
             secretKey: Secret(secret ?? simulator.user.secretKey), statuses: statuses, pageSize: pageSize)
@@ -47,5 +52,3 @@ struct Rig {
 
     func stop() async { await server.stop() }
 }
-
-import Logging

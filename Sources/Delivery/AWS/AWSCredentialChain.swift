@@ -40,7 +40,9 @@ public struct AWSCredentialChain: Sendable {
         if let accessKey = request.accessKey, let secretKey = request.secretKey {
             return AWSCredentials(accessKeyID: accessKey, secretAccessKey: secretKey, origin: "the integration's accessKey")
         }
-        let base = try await cache.get(key: "base", now: now) { () async throws(CredentialError) in try await self.base(region: request.region) }
+        let base = try await cache.get(key: "base", now: now) { () async throws(CredentialError) in
+            try await self.base(region: request.region)
+        }
         guard let roleArn = request.roleArn else { return base }
         guard let externalID = request.externalID, !externalID.isEmpty else {
             throw CredentialError("roleArn \(roleArn) is given without an externalId: add the role's external ID")
@@ -71,12 +73,14 @@ public struct AWSCredentialChain: Sendable {
                 sessionName: variables["AWS_ROLE_SESSION_NAME"] ?? "prisma-relay")
         }
         let profile = variables["AWS_PROFILE"] ?? variables["AWS_DEFAULT_PROFILE"] ?? "default"
-        let file = variables["AWS_SHARED_CREDENTIALS_FILE"]
+        let file =
+            variables["AWS_SHARED_CREDENTIALS_FILE"]
             ?? (variables["HOME"].map { $0 + "/.aws/credentials" } ?? NSHomeDirectory() + "/.aws/credentials")
         if let text = try? String(contentsOfFile: file, encoding: .utf8) {
             if let found = Self.profile(profile, in: text) { return found }
             if variables["AWS_PROFILE"] != nil {
-                throw CredentialError("AWS_PROFILE is \(profile), but \(file) has no [\(profile)] with aws_access_key_id and aws_secret_access_key")
+                throw CredentialError(
+                    "AWS_PROFILE is \(profile), but \(file) has no [\(profile)] with aws_access_key_id and aws_secret_access_key")
             }
         }
         if variables["AWS_EC2_METADATA_DISABLED"]?.lowercased() != "true" {
@@ -110,7 +114,8 @@ public struct AWSCredentialChain: Sendable {
                 .trimmingCharacters(in: .whitespaces)
         }
         guard let key = values["aws_access_key_id"], let secret = values["aws_secret_access_key"] else { return nil }
-        return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: values["aws_session_token"], origin: "profile \(name)")
+        return AWSCredentials(
+            accessKeyID: key, secretAccessKey: secret, sessionToken: values["aws_session_token"], origin: "profile \(name)")
     }
 
     /// The instance role's credentials through IMDSv2: a session token, the role's name, then its credentials.
@@ -126,11 +131,13 @@ public struct AWSCredentialChain: Sendable {
         func fetch(_ method: String, _ path: String, _ headers: [(String, String)]) async throws(CredentialError) -> [UInt8] {
             switch await http.send(DestinationRequest(method: method, url: base + path, headers: headers, body: [])) {
             case .success(let answer) where answer.status == 200: return answer.body
-            case .success(let answer): throw CredentialError("\(method) \(path) answered HTTP \(answer.status)", temporary: answer.status >= 500)
+            case .success(let answer):
+                throw CredentialError("\(method) \(path) answered HTTP \(answer.status)", temporary: answer.status >= 500)
             case .failure(let failure): throw CredentialError("\(failure)", temporary: true)
             }
         }
-        let token = String(decoding: try await fetch("PUT", "/latest/api/token", [("X-aws-ec2-metadata-token-ttl-seconds", "21600")]), as: UTF8.self)
+        let token = String(
+            decoding: try await fetch("PUT", "/latest/api/token", [("X-aws-ec2-metadata-token-ttl-seconds", "21600")]), as: UTF8.self)
         let auth = [("X-aws-ec2-metadata-token", token)]
         let roles = String(decoding: try await fetch("GET", "/latest/meta-data/iam/security-credentials/", auth), as: UTF8.self)
         guard let role = roles.split(whereSeparator: \.isNewline).first.map(String.init), !role.isEmpty else {
@@ -142,7 +149,8 @@ public struct AWSCredentialChain: Sendable {
         else { throw CredentialError("the instance metadata service answered without credentials for \(role)", temporary: true) }
         return AWSCredentials(
             accessKeyID: key, secretAccessKey: secret, sessionToken: json["Token"]?.stringValue,
-            expiration: json["Expiration"]?.stringValue.flatMap { Timestamp.epochMilliseconds(rfc3339: $0) }, origin: "instance role \(role)")
+            expiration: json["Expiration"]?.stringValue.flatMap { Timestamp.epochMilliseconds(rfc3339: $0) },
+            origin: "instance role \(role)")
     }
 }
 

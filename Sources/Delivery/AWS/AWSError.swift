@@ -51,7 +51,8 @@ public struct AWSError: Sendable, Equatable {
     public func outcome(service: String, target: String) -> DeliveryOutcome {
         let text = "\(service) answered HTTP \(status) \(code)\(message.isEmpty ? "" : ": \(message)")"
         if Self.credentialCodes.contains(code) {
-            return .credentialsRefused(reason: "\(text) — check the credentials and the IAM policy (and roleArn/externalId)", statusCode: status)
+            return .credentialsRefused(
+                reason: "\(text) — check the credentials and the IAM policy (and roleArn/externalId)", statusCode: status)
         }
         if Self.targetCodes.contains(code) {
             return .credentialsRefused(reason: "\(text) — check \(target)", statusCode: status)

@@ -20,7 +20,8 @@ struct STS {
             url: environment.stsEndpoint(region: region) + "/",
             headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], body: Array(form.utf8))
         let signed = SigV4(credentials: base, region: region, service: "sts").signed(request, at: environment.clock())
-        return try await credentials(from: signed, origin: "AssumeRole \(roleArn)", call: "AssumeRole of \(roleArn) with \(base.origin) credentials")
+        return try await credentials(
+            from: signed, origin: "AssumeRole \(roleArn)", call: "AssumeRole of \(roleArn) with \(base.origin) credentials")
     }
 
     /// Temporary credentials of `roleArn` in exchange for a web identity token.
@@ -43,10 +44,13 @@ struct STS {
         }
         if let error = AWSError(response) {
             let temporary = error.status >= 500 || error.status == 429 || AWSError.temporaryCodes.contains(error.code)
-            let hint = error.code == "AccessDenied" ? " (check the role's trust policy: it must trust the relay's identity with this externalId)" : ""
+            let hint =
+                error.code == "AccessDenied"
+                ? " (check the role's trust policy: it must trust the relay's identity with this externalId)" : ""
             throw CredentialError("\(call) was refused (HTTP \(error.status)) \(error.code): \(error.message)\(hint)", temporary: temporary)
         }
-        guard let key = AWSXML.first("AccessKeyId", in: response.body), let secret = AWSXML.first("SecretAccessKey", in: response.body) else {
+        guard let key = AWSXML.first("AccessKeyId", in: response.body), let secret = AWSXML.first("SecretAccessKey", in: response.body)
+        else {
             throw CredentialError("\(call) answered without credentials", temporary: true)
         }
         let expiration = AWSXML.first("Expiration", in: response.body).flatMap { Timestamp.epochMilliseconds(rfc3339: $0) }

@@ -77,7 +77,10 @@ public struct GoogleServiceAccount: Sendable {
         let key = try key()
         return try await cache.token(
             for: scope, now: now, url: key.tokenURI,
-            form: [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", try Self.assertion(key: key, scope: scope, now: now))],
+            form: [
+                ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+                ("assertion", try Self.assertion(key: key, scope: scope, now: now)),
+            ],
             http: http, signIn: "Google sign-in"
         ) { status, reason in
             "Google refused the service account \(key.clientEmail) (HTTP \(status)) \(reason): check the key file and that the key is enabled"

@@ -95,7 +95,8 @@ public actor CSPMClient: AuthenticatingClient {
         return try await perform(path: "GET /meta_info", authenticated: true) { answer in
             guard answer.status == 200 else { return .unexpected(answer) }
             guard let console = try Self.parse(answer, path: "GET /meta_info")["twistlockUrl"]?.stringValue, !console.isEmpty else {
-                throw PrismaClientError.malformedJSON(path: "GET /meta_info", detail: "no twistlockUrl: give the Compute console path in computeURL")
+                throw PrismaClientError.malformedJSON(
+                    path: "GET /meta_info", detail: "no twistlockUrl: give the Compute console path in computeURL")
             }
             return .done(console)
         } send: { [http = environment.http] token in

@@ -69,7 +69,8 @@ public actor ComputeClient: AuthenticatingClient {
             switch answer.status {
             case 200:
                 guard answer.looksLikeJSON else {
-                    throw PrismaClientError.notJSON(path: "POST /api/v1/authenticate", status: 200, contentType: answer.header("Content-Type"))
+                    throw PrismaClientError.notJSON(
+                        path: "POST /api/v1/authenticate", status: 200, contentType: answer.header("Content-Type"))
                 }
                 guard let token = try Self.parse(answer, path: "POST /api/v1/authenticate")["token"]?.stringValue, !token.isEmpty else {
                     // An empty token is what a console path without its tenant id gives on some consoles.
@@ -104,10 +105,12 @@ public actor ComputeClient: AuthenticatingClient {
                     guard let items = json.arrayValue else {
                         throw PrismaClientError.malformedJSON(path: label, detail: "expected a JSON array of incidents")
                     }
-                    return Page(incidents: items, totalCount: answer.header("Total-Count").flatMap { Int($0) }, byteCount: answer.body.count)
+                    return Page(
+                        incidents: items, totalCount: answer.header("Total-Count").flatMap { Int($0) }, byteCount: answer.body.count)
                 }
             case 403:
-                throw PrismaClientError.rejected(path: label, status: 403, reason: "the role lacks the Monitor > Runtime incidents permission")
+                throw PrismaClientError.rejected(
+                    path: label, status: 403, reason: "the role lacks the Monitor > Runtime incidents permission")
             default:
                 return .unexpected(answer)
             }

@@ -1,4 +1,3 @@
-import RelayHTTP
 
 /// The incident pages of one window, fetched lazily by offset. Iteration ends with a short page or once
 /// `Total-Count` incidents have arrived, so it cannot loop.
@@ -19,7 +18,8 @@ public struct IncidentPages: AsyncSequence, Sendable {
 
         public mutating func next() async throws -> ComputeClient.Page? {
             guard !finished else { return nil }
-            let page = try await pages.client.fetchIncidents(offset: offset, from: pages.from, to: pages.to, acknowledged: pages.acknowledged)
+            let page = try await pages.client.fetchIncidents(
+                offset: offset, from: pages.from, to: pages.to, acknowledged: pages.acknowledged)
             offset += page.incidents.count
             finished = page.incidents.count < ComputeClient.pageLimit || offset >= (page.totalCount ?? .max)
             return page

@@ -121,8 +121,10 @@ extension AuthenticatingClient {
             let wait = environment.retry.delay(retry: attempt, floor: floor, using: &random)
             environment.logger.notice(
                 "prisma call failed, retrying",
-                metadata: ["path": .string(path), "reason": .string(reason), "attempt": .stringConvertible(attempt),
-                           "wait_ms": .stringConvertible(wait.wholeMilliseconds)])
+                metadata: [
+                    "path": .string(path), "reason": .string(reason), "attempt": .stringConvertible(attempt),
+                    "wait_ms": .stringConvertible(wait.wholeMilliseconds),
+                ])
             try await environment.willWait("Prisma Cloud call failed (\(reason))", wait)
             try await environment.sleep(wait)
             attempt += 1

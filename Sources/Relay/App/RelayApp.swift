@@ -105,9 +105,11 @@ public struct RelayApp: Sendable {
                 environment: environment)
             return CSPMSource(config: config, client: client) { ComputeClient(credentials: $0, environment: environment) }
         case .compute:
-            return ComputeSource(config: config, client: ComputeClient(
-                credentials: .init(consoleURL: config.apiURL, username: config.accessKeyID, password: config.secretKey),
-                environment: environment))
+            return ComputeSource(
+                config: config,
+                client: ComputeClient(
+                    credentials: .init(consoleURL: config.apiURL, username: config.accessKeyID, password: config.secretKey),
+                    environment: environment))
         }
     }
 
@@ -119,7 +121,8 @@ public struct RelayApp: Sendable {
         let source = source(for: config) { [store, clock, maxPollSeconds] reason, wait in
             let until = clock() + wait.wholeMilliseconds
             guard until <= deadline else { throw PollBoundReached(minutes: Int(maxPollSeconds / 60), last: reason) }
-            try await store.noteWaiting(connector: config.name, "\(reason), retrying until \(Timestamp.clockTime(epochMilliseconds: until))")
+            try await store.noteWaiting(
+                connector: config.name, "\(reason), retrying until \(Timestamp.clockTime(epochMilliseconds: until))")
         }
         return Poller(config: config, source: source, store: store, clock: clock, deadline: deadline, logger: logger, metrics: metrics)
     }

@@ -15,15 +15,18 @@ public struct RelayMetrics: Sendable {
     /// Records the end of a poll.
     func pollFinished(connector: String, report: PollReport, error: (any Error)?, cursor: Int64?, now: Int64) {
         let label = [("connector", connector)]
-        Counter(label: "prisma_relay_polls_total", dimensions: label + [("outcome", error == nil ? "success" : "failure")], factory: factory)
-            .increment()
+        Counter(
+            label: "prisma_relay_polls_total", dimensions: label + [("outcome", error == nil ? "success" : "failure")], factory: factory
+        )
+        .increment()
         Counter(label: "prisma_relay_pages_total", dimensions: label, factory: factory).increment(by: report.pages)
         Counter(label: "prisma_relay_events_added_total", dimensions: label, factory: factory).increment(by: report.added)
         if report.rejected > 0 {
             Counter(label: "prisma_relay_findings_rejected_total", dimensions: label, factory: factory).increment(by: report.rejected)
         }
         if let error {
-            Counter(label: "prisma_relay_poll_errors_total", dimensions: label + [("kind", Self.kind(of: error))], factory: factory).increment()
+            Counter(label: "prisma_relay_poll_errors_total", dimensions: label + [("kind", Self.kind(of: error))], factory: factory)
+                .increment()
         }
         if let cursor {
             Gauge(label: "prisma_relay_ingest_lag_seconds", dimensions: label, factory: factory).record(Double(max(0, now - cursor)) / 1000)
@@ -33,8 +36,11 @@ public struct RelayMetrics: Sendable {
     /// Counts the Prisma answers operators watch: 401 (token expired or refused) and 429 (rate limited).
     func prismaAnswered(connector: String, status: Int) {
         guard status == 401 || status == 429 else { return }
-        Counter(label: "prisma_relay_prisma_responses_total", dimensions: [("connector", connector), ("status", String(status))], factory: factory)
-            .increment()
+        Counter(
+            label: "prisma_relay_prisma_responses_total", dimensions: [("connector", connector), ("status", String(status))],
+            factory: factory
+        )
+        .increment()
     }
 
     /// Counts a delivery outcome (delivered, retry, dead, paused) for an integration.

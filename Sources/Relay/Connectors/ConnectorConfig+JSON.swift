@@ -54,19 +54,25 @@ extension ConnectorConfig {
         }
         var type = base?.type ?? .cspm
         if let name = text("type") {
-            if let parsed = ConnectorType(rawValue: name.lowercased()) { type = parsed } else {
+            if let parsed = ConnectorType(rawValue: name.lowercased()) {
+                type = parsed
+            } else {
                 errors.append(ConfigError(field: "type", "unknown type \"\(name)\": use cspm or compute"))
             }
         }
         var timeField = base?.timeField ?? .updated
         if let name = text("timeField") {
-            if let parsed = AlertTimeField(rawValue: name) { timeField = parsed } else {
+            if let parsed = AlertTimeField(rawValue: name) {
+                timeField = parsed
+            } else {
                 errors.append(ConfigError(field: "timeField", "use updated, opened or status_updated"))
             }
         }
         var statuses = base?.statuses ?? ["open"]
         if let value = json["statuses"], value != .null {
-            if let list = value.arrayValue?.compactMap(\.stringValue), list.count == value.arrayValue?.count { statuses = list } else {
+            if let list = value.arrayValue?.compactMap(\.stringValue), list.count == value.arrayValue?.count {
+                statuses = list
+            } else {
                 errors.append(ConfigError(field: "statuses", "must be a list of statuses"))
             }
         }
@@ -87,9 +93,11 @@ extension ConnectorConfig {
             let moved = [("apiURL", config.apiURL != base.apiURL), ("computeURL", (config.computeURL ?? "") != (base.computeURL ?? ""))]
                 .filter(\.1).map(\.0)
             if !moved.isEmpty {
-                errors.append(ConfigError(
-                    field: "secretKey",
-                    "give the secret key again: \(moved.joined(separator: " and ")) changed, and a stored secret is only ever sent where it was first given"))
+                errors.append(
+                    ConfigError(
+                        field: "secretKey",
+                        "give the secret key again: \(moved.joined(separator: " and ")) changed, and a stored secret is only ever sent where it was first given"
+                    ))
             }
         }
         guard errors.isEmpty else { throw ConfigErrors(errors) }

@@ -55,21 +55,28 @@ public struct Poller: Sendable {
                 if !page.rejected.isEmpty {
                     // Kept before the cursor can move past them: visible in the status, never lost.
                     let now = clock()
-                    try await store.recordRejected(page.rejected.map {
-                        RejectedFinding(connector: config.name, reason: $0.reason, raw: $0.raw, rejectedAt: now)
-                    })
+                    try await store.recordRejected(
+                        page.rejected.map {
+                            RejectedFinding(connector: config.name, reason: $0.reason, raw: $0.raw, rejectedAt: now)
+                        })
                     report.rejected += page.rejected.count
                     logger.warning(
-                        "findings rejected", metadata: ["connector": .string(config.name), "count": .stringConvertible(page.rejected.count),
-                                                        "reason": .string(page.rejected[0].reason)])
+                        "findings rejected",
+                        metadata: [
+                            "connector": .string(config.name), "count": .stringConvertible(page.rejected.count),
+                            "reason": .string(page.rejected[0].reason),
+                        ])
                 }
                 // The previous page is stored while the source fetches the next one (pages are still stored one at a
                 // time, in order); the last page is held back so that it can carry the cursor.
                 if let storing { report.added += try await storing.value }
                 let previous = pending
-                storing = previous.isEmpty ? nil : Task { [store, name = config.name] in
-                    try await store.commit(events: previous, connector: name, cursor: nil)
-                }
+                storing =
+                    previous.isEmpty
+                    ? nil
+                    : Task { [store, name = config.name] in
+                        try await store.commit(events: previous, connector: name, cursor: nil)
+                    }
                 pending = page.events
                 report.pages += 1
                 report.fetched += page.events.count
@@ -82,8 +89,10 @@ public struct Poller: Sendable {
             try await store.recordPoll(connector: config.name, at: clock(), outcome: .success(added: report.added))
             logger.info(
                 "poll completed",
-                metadata: ["connector": .string(config.name), "pages": .stringConvertible(report.pages),
-                           "fetched": .stringConvertible(report.fetched), "added": .stringConvertible(report.added)])
+                metadata: [
+                    "connector": .string(config.name), "pages": .stringConvertible(report.pages),
+                    "fetched": .stringConvertible(report.fetched), "added": .stringConvertible(report.added),
+                ])
         } catch {
             // A page already being stored finishes first (its events count as stored; the cursor stays).
             _ = try? await storing?.value

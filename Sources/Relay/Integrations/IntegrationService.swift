@@ -164,13 +164,15 @@ public enum IntegrationError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingType: "integrationType is required: one of \(IntegrationType.allCases.map(\.rawValue).joined(separator: ", "))"
-        case .unknownType(let name): "integrationType \"\(name)\" is not supported: use one of \(IntegrationType.allCases.map(\.rawValue).joined(separator: ", "))"
+        case .unknownType(let name):
+            "integrationType \"\(name)\" is not supported: use one of \(IntegrationType.allCases.map(\.rawValue).joined(separator: ", "))"
         case .invalidName: "name is required (at most 100 characters)"
         case .nameExists(let name): "an integration named \"\(name)\" already exists: names are unique"
         case .invalidConfig(let errors): errors.description
         case .typeChange(let from, let to): "integrationType cannot change (\(from) → \(to)): create a new integration"
         case .notFound(let id): "there is no integration with id \(id)"
-        case .inUse(let id, let rules): "integration \(id) is used by alert rules \(rules.joined(separator: ", ")): remove it from them first"
+        case .inUse(let id, let rules):
+            "integration \(id) is used by alert rules \(rules.joined(separator: ", ")): remove it from them first"
         }
     }
 }

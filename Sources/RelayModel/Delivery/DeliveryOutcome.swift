@@ -25,11 +25,15 @@ public enum DeliveryOutcome: Sendable, Equatable {
                 reason: "\(destination) answered with a redirect (HTTP \(status)\(target)), which the relay does not follow: "
                     + "set the URL to the address it points to", statusCode: status)
         case 401, 403:
-            return .credentialsRefused(reason: "\(destination) refused the credentials (HTTP \(status))\(detail.isEmpty ? "" : ": \(detail)")", statusCode: status)
+            return .credentialsRefused(
+                reason: "\(destination) refused the credentials (HTTP \(status))\(detail.isEmpty ? "" : ": \(detail)")", statusCode: status)
         case _ where RetryPolicy.isRetryable(status: status):
-            return .retryLater(reason: "\(destination) answered HTTP \(status)\(detail.isEmpty ? "" : ": \(detail)")", statusCode: status, wait: retryAfter)
+            return .retryLater(
+                reason: "\(destination) answered HTTP \(status)\(detail.isEmpty ? "" : ": \(detail)")", statusCode: status, wait: retryAfter
+            )
         default:
-            return .rejected(reason: "\(destination) rejected the request (HTTP \(status))\(detail.isEmpty ? "" : ": \(detail)")", statusCode: status)
+            return .rejected(
+                reason: "\(destination) rejected the request (HTTP \(status))\(detail.isEmpty ? "" : ": \(detail)")", statusCode: status)
         }
     }
 }

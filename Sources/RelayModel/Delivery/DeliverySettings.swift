@@ -38,7 +38,8 @@ public struct DeliverySettings: Sendable, Equatable {
         func whole(_ text: String?, _ name: String, _ range: ClosedRange<Int>) -> Int? {
             guard let text else { return nil }
             guard let number = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
-                errors.append(ConfigError(field: name, "must be a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\""))
+                errors.append(
+                    ConfigError(field: name, "must be a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\""))
                 return nil
             }
             return number
@@ -53,14 +54,20 @@ public struct DeliverySettings: Sendable, Equatable {
             if let seconds = seconds(in: text), (60...30 * 86_400).contains(seconds) {
                 settings.maxAgeSeconds = seconds
             } else {
-                errors.append(ConfigError(field: "--delivery-max-age (\(keys.maxAge))", "must be a duration from 1m to 30d such as 90m, 24h or 7d, not \"\(text)\""))
+                errors.append(
+                    ConfigError(
+                        field: "--delivery-max-age (\(keys.maxAge))",
+                        "must be a duration from 1m to 30d such as 90m, 24h or 7d, not \"\(text)\""))
             }
         }
         if let text = shutdownGrace ?? environment[keys.shutdownGrace] {
             if let seconds = seconds(in: text), (0...600).contains(seconds) {
                 settings.shutdownGraceSeconds = seconds
             } else {
-                errors.append(ConfigError(field: "--shutdown-grace (\(keys.shutdownGrace))", "must be a duration from 0s to 10m such as 10s or 1m, not \"\(text)\""))
+                errors.append(
+                    ConfigError(
+                        field: "--shutdown-grace (\(keys.shutdownGrace))",
+                        "must be a duration from 0s to 10m such as 10s or 1m, not \"\(text)\""))
             }
         }
         guard errors.isEmpty else { throw ConfigErrors(errors) }

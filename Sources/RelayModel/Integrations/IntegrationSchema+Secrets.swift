@@ -38,14 +38,16 @@ extension IntegrationSchema {
         for member in incoming {
             // A value equal to what responses show is the client echoing the mask: keep the real one.
             if member.key == "headers", let items = member.value.arrayValue, let storedItems = stored["headers"]?.arrayValue {
-                incoming["headers"] = .array(items.map { item in
-                    guard item["value"]?.stringValue == Secret.mask,
-                        let original = storedItems.first(where: { $0["key"] == item["key"] }) else { return item }
-                    kept.append("headers (\(item["key"]?.stringValue ?? ""))")
-                    var object = item.objectValue ?? [:]
-                    object["value"] = original["value"]
-                    return .object(object)
-                })
+                incoming["headers"] = .array(
+                    items.map { item in
+                        guard item["value"]?.stringValue == Secret.mask,
+                            let original = storedItems.first(where: { $0["key"] == item["key"] })
+                        else { return item }
+                        kept.append("headers (\(item["key"]?.stringValue ?? ""))")
+                        var object = item.objectValue ?? [:]
+                        object["value"] = original["value"]
+                        return .object(object)
+                    })
             } else if member.value == shown[member.key], shown[member.key] != stored[member.key] {
                 incoming[member.key] = stored[member.key]
                 if field(member.key)?.secret == true { kept.append(member.key) }
@@ -54,19 +56,22 @@ extension IntegrationSchema {
         var errors: [ConfigError] = []
         // (A key that may not change at all gets that error instead.)
         let moved = destinationKeys.filter {
-            !immutableKeys.contains($0) && (incoming[$0] ?? .null) != (stored[$0] ?? .null) && (present(incoming, $0) || present(stored, $0))
+            !immutableKeys.contains($0) && (incoming[$0] ?? .null) != (stored[$0] ?? .null)
+                && (present(incoming, $0) || present(stored, $0))
         }
         if !moved.isEmpty {
             let what = moved.joined(separator: " and ")
             for key in kept {
-                errors.append(ConfigError(
-                    field: configPath(key),
-                    "give this secret again: \(what) changed, and a stored secret is only ever sent where it was first given"))
+                errors.append(
+                    ConfigError(
+                        field: configPath(key),
+                        "give this secret again: \(what) changed, and a stored secret is only ever sent where it was first given"))
             }
         }
         for key in immutableKeys.sorted() where present(incoming, key) || present(stored, key) {
             if incoming[key] != stored[key] {
-                errors.append(ConfigError(field: configPath(key), "cannot change once the integration exists; create a new integration instead"))
+                errors.append(
+                    ConfigError(field: configPath(key), "cannot change once the integration exists; create a new integration instead"))
             }
         }
         guard errors.isEmpty else { throw ConfigErrors(errors) }

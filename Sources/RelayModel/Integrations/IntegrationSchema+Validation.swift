@@ -69,12 +69,15 @@ extension IntegrationSchema {
                 for flag in ["secure", "readOnly"] where item[flag] != nil && item[flag]?.boolValue == nil {
                     return fail("entry \(index): \(flag) must be true or false")
                 }
-                if key.unicodeScalars.contains(where: { $0 == ":" || $0 == " " || $0 == "\n" || $0 == "\r" }) { return fail("entry \(index): \"\(key)\" is not a header name") }
+                if key.unicodeScalars.contains(where: { $0 == ":" || $0 == " " || $0 == "\n" || $0 == "\r" }) {
+                    return fail("entry \(index): \"\(key)\" is not a header name")
+                }
                 if OutboundPolicy.reservedHeaders.contains(key.lowercased()) {
                     return fail("entry \(index): \(key) is set by the relay's HTTP client and cannot be configured; remove it")
                 }
                 if let text = item["value"]?.stringValue, text.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
-                    return fail("entry \(index) (\(key)): the value holds a line break (CR or LF), which would split the request; remove it")
+                    return fail(
+                        "entry \(index) (\(key)): the value holds a line break (CR or LF), which would split the request; remove it")
                 }
             }
             return .success(value)
@@ -88,7 +91,9 @@ extension IntegrationSchema {
                 guard let object = item.objectValue, object.count == 1, let member = object.members.first else {
                     return fail(#"each entry holds one table, e.g. {"incident": true}"#)
                 }
-                guard allowed.contains(member.key) else { return fail("\(member.key) is not a table: use incident, sn_si_incident or em_event") }
+                guard allowed.contains(member.key) else {
+                    return fail("\(member.key) is not a table: use incident, sn_si_incident or em_event")
+                }
                 guard let on = member.value.boolValue else { return fail("\(member.key) must be true or false") }
                 if on { enabled += 1 }
             }

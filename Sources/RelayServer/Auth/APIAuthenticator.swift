@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
-import RelayModel
-import RelayStore
 import Logging
 import Relay
+import RelayModel
+import RelayStore
 
 /// Checks the relay API's credentials: an access key pair (as a bearer token `KEYID:SECRET`, or exchanged at
 /// `POST /login` for a JWT carried in `x-redlock-auth`, the way Prisma Cloud's clients work). Every check reads the
@@ -114,7 +114,8 @@ public struct APIAuthenticator: Sendable {
 
     static func sameHash(_ a: String, _ b: String) -> Bool {
         // Constant-time comparison of the hashes.
-        let given = Array(a.utf8), stored = Array(b.utf8)
+        let given = Array(a.utf8)
+        let stored = Array(b.utf8)
         guard given.count == stored.count else { return false }
         return zip(given, stored).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }

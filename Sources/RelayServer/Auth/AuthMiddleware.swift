@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import RelayStore
 
 /// Lets a request through only with a credential of a live key: `Authorization: Bearer KEYID:SECRET` or a JWT
@@ -11,7 +11,9 @@ struct AuthMiddleware: RouterMiddleware {
     static let open: Set<String> = ["/healthz", "/login"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !Self.open.contains(request.uri.path), !request.uri.path.hasPrefix("/console") else { return try await next(request, context) }
+        guard !Self.open.contains(request.uri.path), !request.uri.path.hasPrefix("/console") else {
+            return try await next(request, context)
+        }
         var context = context
         let result: Result<APIKey, APIAuthenticator.Refusal>
         if let token = request.headers[HTTPField.Name("x-redlock-auth")!] {
@@ -21,7 +23,9 @@ struct AuthMiddleware: RouterMiddleware {
             guard pair.count == 2 else { return JSONResponse.redlock(.unauthorized, "invalid_credentials") }
             result = try await authenticator.signIn(id: pair[0], secret: pair[1], client: context.clientAddress)
         } else {
-            return JSONResponse.redlock(.unauthorized, "auth_token_missing", subjects: ["send Authorization: Bearer KEYID:SECRET, or x-redlock-auth with a JWT from POST /login"])
+            return JSONResponse.redlock(
+                .unauthorized, "auth_token_missing",
+                subjects: ["send Authorization: Bearer KEYID:SECRET, or x-redlock-auth with a JWT from POST /login"])
         }
         switch result {
         case .success(let key):
@@ -31,7 +35,9 @@ struct AuthMiddleware: RouterMiddleware {
             return Self.answer(refusal)
         }
         if context.role == .readOnly, request.method != .get, request.method != .head {
-            return JSONResponse.redlock(.forbidden, "read_only_key", subjects: ["this access key is read-only: use an admin key to change configuration or run actions"])
+            return JSONResponse.redlock(
+                .forbidden, "read_only_key",
+                subjects: ["this access key is read-only: use an admin key to change configuration or run actions"])
         }
         return try await next(request, context)
     }
@@ -44,7 +50,8 @@ struct AuthMiddleware: RouterMiddleware {
         case .revoked: return JSONResponse.redlock(.unauthorized, "access_key_revoked", subjects: ["this access key was revoked"])
         case .throttled(let seconds):
             var response = JSONResponse.redlock(
-                .tooManyRequests, "too_many_failed_attempts", subjects: ["too many refused secrets for this key or address: try again in \(seconds) s"])
+                .tooManyRequests, "too_many_failed_attempts",
+                subjects: ["too many refused secrets for this key or address: try again in \(seconds) s"])
             response.headers[.retryAfter] = String(seconds)
             return response
         }

@@ -11,8 +11,11 @@ extension ConsoleController {
         console.post("connectors") { _, context in try await saveConnector(context, existing: nil) }
         console.post("connectors/test") { _, context in try await testConnector(context, existing: nil) }
         console.get("connectors/:name/edit") { _, context in try await editConnector(context) }
-        console.post("connectors/:name") { _, context in try await saveConnector(context, existing: try context.parameters.require("name")) }
-        console.post("connectors/:name/test") { _, context in try await testConnector(context, existing: try context.parameters.require("name")) }
+        console.post("connectors/:name") { _, context in try await saveConnector(context, existing: try context.parameters.require("name"))
+        }
+        console.post("connectors/:name/test") { _, context in
+            try await testConnector(context, existing: try context.parameters.require("name"))
+        }
         console.post("connectors/:name/poll") { _, context in try await pollConnector(context) }
         console.post("connectors/:name/enable") { _, context in try await setConnector(context, enabled: true) }
         console.post("connectors/:name/disable") { _, context in try await setConnector(context, enabled: false) }
@@ -40,8 +43,11 @@ extension ConsoleController {
             rows.append([
                 "name": config.name, "pathName": ConsoleFormat.segment(config.name),
                 "typeLabel": config.type == .cspm ? "CSPM alerts" : "Compute incidents", "apiURL": config.apiURL,
-                "status": state.status.rawValue, "badge": ConsoleFormat.badge(state.status), "lastError": state.lastError ?? "", "waiting": state.waiting ?? "",
-                "rejected": state.rejectedFindings == 0 ? "" : "\(state.rejectedFindings) findings from Prisma could not be read and were kept aside (prisma-relay connector rejected \(config.name))",
+                "status": state.status.rawValue, "badge": ConsoleFormat.badge(state.status), "lastError": state.lastError ?? "",
+                "waiting": state.waiting ?? "",
+                "rejected": state.rejectedFindings == 0
+                    ? ""
+                    : "\(state.rejectedFindings) findings from Prisma could not be read and were kept aside (prisma-relay connector rejected \(config.name))",
                 "lastPoll": ConsoleFormat.time(state.lastPollAt), "lastSuccess": ConsoleFormat.time(state.lastSuccessAt),
                 "lastAdded": state.lastEventsAdded, "total": state.totalEvents,
                 "lag": state.cursor.map { ConsoleFormat.age(now - $0) } ?? "—",
@@ -77,18 +83,26 @@ extension ConsoleController {
         var page = await base(context, section: "Connectors")
         let path = existing.map { "/console/connectors/\(ConsoleFormat.segment($0))" } ?? "/console/connectors"
         page["heading"] = existing.map { "Connector \($0)" } ?? "Add a connector"
-        page["lead"] = "A CSPM connector reads alerts with an access key; a Compute connector reads runtime incidents from the console's path with a username and password."
+        page["lead"] =
+            "A CSPM connector reads alerts with an access key; a Compute connector reads runtime incidents from the console's path with a username and password."
         page["action"] = path
         page["testAction"] = path + "/test"
         page["hosts"] = PrismaAPIHost.documented.map { "https://\($0)" }
         if let formError { page["formError"] = formError }
         if let test {
-            page["test"] = ["kind": test.success ? "ok" : "bad", "message": test.success ? test.message : "Connection failed: \(test.message)"]
+            page["test"] = [
+                "kind": test.success ? "ok" : "bad", "message": test.success ? test.message : "Connection failed: \(test.message)",
+            ]
         }
         let type = values["type"] ?? "cspm"
         var fields: [[String: Any]] = []
-        func input(_ name: String, _ label: String, type inputType: String = "text", required: Bool = true, help: String? = nil, list: String? = nil) {
-            var field: [String: Any] = ["name": name, "label": label, "isInput": true, "inputType": inputType, "required": required, "value": values[name] ?? ""]
+        func input(
+            _ name: String, _ label: String, type inputType: String = "text", required: Bool = true, help: String? = nil,
+            list: String? = nil
+        ) {
+            var field: [String: Any] = [
+                "name": name, "label": label, "isInput": true, "inputType": inputType, "required": required, "value": values[name] ?? "",
+            ]
             if let help { field["help"] = help }
             if let list { field["list"] = list }
             if let error = errors[name] { field["error"] = error }
@@ -104,12 +118,23 @@ extension ConsoleController {
         ]
         if let error = errors["type"] { typeField["error"] = error }
         fields.append(typeField)
-        input("apiURL", "API URL", type: "url", help: "CSPM: the regional API URL, e.g. https://api2.prismacloud.io. Compute: Path to Console, e.g. https://us-east1.cloud.twistlock.com/us-1-111111111", list: "prisma-hosts")
+        input(
+            "apiURL", "API URL", type: "url",
+            help:
+                "CSPM: the regional API URL, e.g. https://api2.prismacloud.io. Compute: Path to Console, e.g. https://us-east1.cloud.twistlock.com/us-1-111111111",
+            list: "prisma-hosts")
         input("accessKeyID", "Access key ID (Compute: username)")
-        input("secretKey", "Secret key (Compute: password)", type: "password", help: existing == nil ? nil : "Leave the mask to keep the stored secret.")
+        input(
+            "secretKey", "Secret key (Compute: password)", type: "password",
+            help: existing == nil ? nil : "Leave the mask to keep the stored secret.")
         input("intervalSeconds", "Poll interval (seconds)", type: "number", help: "How often to collect: 60 to 86400")
-        input("computeURL", "Compute console path (optional)", type: "url", required: false, help: "CSPM only: where to collect Compute incidents too; found through /meta_info when empty")
-        fields.append(["name": "includeIncidents", "label": "Also collect the tenant's Compute runtime incidents (CSPM)", "isCheckbox": true, "checked": values.checked("includeIncidents")])
+        input(
+            "computeURL", "Compute console path (optional)", type: "url", required: false,
+            help: "CSPM only: where to collect Compute incidents too; found through /meta_info when empty")
+        fields.append([
+            "name": "includeIncidents", "label": "Also collect the tenant's Compute runtime incidents (CSPM)", "isCheckbox": true,
+            "checked": values.checked("includeIncidents"),
+        ])
         page["fields"] = fields
         return renderer.page("connector-form", page, status: errors.isEmpty && formError == nil ? .ok : .unprocessableContent)
     }
@@ -118,9 +143,12 @@ extension ConsoleController {
     func connectorConfig(_ form: FormData, existing: String?, session: ConsoleSession?) async throws -> ConnectorConfig {
         let base = try await existing.asyncMap { try await app.connector(named: $0) }
         var secret = form["secretKey"]
-        if secret == Secret.mask, let session, let draft = await sessions.draftSecret(session.id, form: existing ?? "new") { secret = draft }
+        if secret == Secret.mask, let session, let draft = await sessions.draftSecret(session.id, form: existing ?? "new") {
+            secret = draft
+        }
         var json: JSONObject = [
-            "type": .string(form["type"] ?? "cspm"), "apiURL": .string(form["apiURL"] ?? ""), "accessKeyID": .string(form["accessKeyID"] ?? ""),
+            "type": .string(form["type"] ?? "cspm"), "apiURL": .string(form["apiURL"] ?? ""),
+            "accessKeyID": .string(form["accessKeyID"] ?? ""),
             "includeIncidents": .bool(form.checked("includeIncidents")),
         ]
         if base == nil { json["name"] = .string(form["name"] ?? "") }
@@ -149,9 +177,11 @@ extension ConsoleController {
         do {
             let config = try await connectorConfig(form, existing: existing, session: context.session).validated()
             let result = await app.test(config: config)
-            return await connectorForm(context, values: await redisplay(form, context, existing: existing), existing: existing, test: result)
+            return await connectorForm(
+                context, values: await redisplay(form, context, existing: existing), existing: existing, test: result)
         } catch let errors as ConfigErrors {
-            return await connectorForm(context, values: await redisplay(form, context, existing: existing), existing: existing, errors: Self.fieldErrors(errors))
+            return await connectorForm(
+                context, values: await redisplay(form, context, existing: existing), existing: existing, errors: Self.fieldErrors(errors))
         }
     }
 
@@ -164,9 +194,12 @@ extension ConsoleController {
             let note = warnings.isEmpty ? "" : " Note: " + warnings.joined(separator: " ")
             return await done(context, "/console/connectors", "Connector \(config.name) was saved.\(note)")
         } catch let errors as ConfigErrors {
-            return await connectorForm(context, values: await redisplay(form, context, existing: existing), existing: existing, errors: Self.fieldErrors(errors))
+            return await connectorForm(
+                context, values: await redisplay(form, context, existing: existing), existing: existing, errors: Self.fieldErrors(errors))
         } catch StoreError.connectorExists(let name) {
-            return await connectorForm(context, values: await redisplay(form, context, existing: existing), existing: existing, errors: ["name": "\(name) is taken: names are unique"])
+            return await connectorForm(
+                context, values: await redisplay(form, context, existing: existing), existing: existing,
+                errors: ["name": "\(name) is taken: names are unique"])
         }
     }
 

@@ -29,12 +29,17 @@ extension ConsoleController {
         console.post("integrations/:id/dead-letters/:seq/retry") { _, context in
             let id = try context.parameters.require("id")
             let count = try await app.store.retryDeadLetters(integrationID: id, seq: try context.parameters.require("seq", as: Int64.self))
-            return await done(context, "/console/integrations/\(id)/dead-letters", count == 1 ? "The event is queued again." : "That dead letter is gone.", ok: count == 1)
+            return await done(
+                context, "/console/integrations/\(id)/dead-letters",
+                count == 1 ? "The event is queued again." : "That dead letter is gone.", ok: count == 1)
         }
         console.post("integrations/:id/dead-letters/:seq/discard") { _, context in
             let id = try context.parameters.require("id")
-            let discarded = try await app.store.discardDeadLetter(integrationID: id, seq: try context.parameters.require("seq", as: Int64.self))
-            return await done(context, "/console/integrations/\(id)/dead-letters", discarded ? "Discarded: kept on record, never sent." : "That dead letter is gone.", ok: discarded)
+            let discarded = try await app.store.discardDeadLetter(
+                integrationID: id, seq: try context.parameters.require("seq", as: Int64.self))
+            return await done(
+                context, "/console/integrations/\(id)/dead-letters",
+                discarded ? "Discarded: kept on record, never sent." : "That dead letter is gone.", ok: discarded)
         }
         console.get("integrations/:id/delete") { _, context in
             let id = try context.parameters.require("id")
@@ -82,7 +87,9 @@ extension ConsoleController {
             page["heading"] = "Add an integration"
             page["lead"] = "Choose where events go; the form then asks for that type's integrationConfig, as Prisma Cloud defines it."
             page["chooseType"] = true
-            page["types"] = IntegrationType.allCases.sorted { $0.displayName < $1.displayName }.map { ["value": $0.rawValue, "label": $0.displayName] }
+            page["types"] = IntegrationType.allCases.sorted { $0.displayName < $1.displayName }.map {
+                ["value": $0.rawValue, "label": $0.displayName]
+            }
             return renderer.page("integration-form", page)
         }
         let schema = IntegrationSchema.of(type)
@@ -92,15 +99,20 @@ extension ConsoleController {
         page["action"] = existing.map { "/console/integrations/\($0.id)" } ?? "/console/integrations"
         page["formErrors"] = formErrors
         var nameField: [String: Any] = [
-            "name": "name", "label": "Name", "isInput": true, "inputType": "text", "required": true, "value": typed?["name"] ?? existing?.name ?? "",
+            "name": "name", "label": "Name", "isInput": true, "inputType": "text", "required": true,
+            "value": typed?["name"] ?? existing?.name ?? "",
         ]
         if let error = errors["name"] { nameField["error"] = error }
         let common: [[String: Any]] = [
             nameField,
-            ["name": "description", "label": "Description", "isInput": true, "inputType": "text", "required": false,
-             "value": typed?["description"] ?? existing?.description ?? ""],
-            ["name": "enabled", "label": "Enabled: send events to it", "isCheckbox": true,
-             "checked": typed.map { $0.checked("enabled") } ?? existing?.enabled ?? true],
+            [
+                "name": "description", "label": "Description", "isInput": true, "inputType": "text", "required": false,
+                "value": typed?["description"] ?? existing?.description ?? "",
+            ],
+            [
+                "name": "enabled", "label": "Enabled: send events to it", "isCheckbox": true,
+                "checked": typed.map { $0.checked("enabled") } ?? existing?.enabled ?? true,
+            ],
         ]
         let shown = existing.map { schema.masked($0.config) } ?? [:]
         page["fields"] = common + IntegrationForm.fields(schema, shown: shown, typed: typed, errors: errors)
@@ -117,10 +129,12 @@ extension ConsoleController {
         guard unreadable.isEmpty else {
             return await integrationForm(context, type: type, existing: existing, typed: form, errors: unreadable)
         }
-        var draft = IntegrationService.Draft(json: .object([
-            "name": .string(form["name"] ?? ""), "description": .string(form["description"] ?? ""), "integrationType": .string(type.rawValue),
-            "enabled": .bool(form.checked("enabled")),
-        ]))
+        var draft = IntegrationService.Draft(
+            json: .object([
+                "name": .string(form["name"] ?? ""), "description": .string(form["description"] ?? ""),
+                "integrationType": .string(type.rawValue),
+                "enabled": .bool(form.checked("enabled")),
+            ]))
         draft.integrationConfig = config
         let caller = "console:\(context.session?.keyName ?? "")"
         do {
@@ -132,9 +146,11 @@ extension ConsoleController {
         } catch IntegrationError.invalidConfig(let errors) {
             return await integrationForm(context, type: type, existing: existing, typed: form, errors: IntegrationForm.errors(errors))
         } catch IntegrationError.invalidName {
-            return await integrationForm(context, type: type, existing: existing, typed: form, errors: ["name": "is required (at most 100 characters)"])
+            return await integrationForm(
+                context, type: type, existing: existing, typed: form, errors: ["name": "is required (at most 100 characters)"])
         } catch IntegrationError.nameExists(let name) {
-            return await integrationForm(context, type: type, existing: existing, typed: form, errors: ["name": "\(name) is taken: names are unique"])
+            return await integrationForm(
+                context, type: type, existing: existing, typed: form, errors: ["name": "\(name) is taken: names are unique"])
         }
     }
 
@@ -145,7 +161,8 @@ extension ConsoleController {
         }
         let report = try await integrations.test(id: id)
         guard report.configValid else {
-            return await done(context, "/console/integrations", "Test of \(integration.name): \(report.problems.joined(separator: "; "))", ok: false)
+            return await done(
+                context, "/console/integrations", "Test of \(integration.name): \(report.problems.joined(separator: "; "))", ok: false)
         }
         return await done(context, "/console/integrations", "Test of \(integration.name): \(report.description)", ok: report.success)
     }
@@ -160,7 +177,10 @@ extension ConsoleController {
         page["name"] = integration.name
         let letters = try await app.store.deadLetters(integrationID: id)
         page["letters"] = letters.map {
-            ["seq": $0.seq, "eventID": $0.eventID, "attempts": $0.attempts, "reason": $0.reason, "failedAt": ConsoleFormat.time($0.failedAt)] as [String: Any]
+            [
+                "seq": $0.seq, "eventID": $0.eventID, "attempts": $0.attempts, "reason": $0.reason,
+                "failedAt": ConsoleFormat.time($0.failedAt),
+            ] as [String: Any]
         }
         page["hasLetters"] = !letters.isEmpty
         return renderer.page("dead-letters", page)

@@ -1,6 +1,6 @@
-import RelayModel
 import Foundation
 import Hummingbird
+import RelayModel
 
 extension ConsoleController {
     /// The sign-in form, with a CSRF token bound to a short-lived cookie of its own.
@@ -10,9 +10,10 @@ extension ConsoleController {
         if let error { page["error"] = error }
         if let keyID { page["keyId"] = keyID }
         var response = renderer.page("login", page, status: error == nil ? .ok : .unauthorized)
-        response.setCookie(Cookie(
-            name: ConsoleMiddleware.loginCookie, value: token, maxAge: 1800, path: "/console/login", secure: secure, httpOnly: true,
-            sameSite: .strict))
+        response.setCookie(
+            Cookie(
+                name: ConsoleMiddleware.loginCookie, value: token, maxAge: 1800, path: "/console/login", secure: secure, httpOnly: true,
+                sameSite: .strict))
         return response
     }
 
@@ -25,8 +26,10 @@ extension ConsoleController {
             case .success(let key):
                 let session = await sessions.open(keyID: key.id, keyName: key.name, role: key.role)
                 var response = ConsoleRenderer.redirect("/console")
-                response.setCookie(Cookie(
-                    name: ConsoleMiddleware.sessionCookie, value: session.id, path: "/console", secure: secure, httpOnly: true, sameSite: .strict))
+                response.setCookie(
+                    Cookie(
+                        name: ConsoleMiddleware.sessionCookie, value: session.id, path: "/console", secure: secure, httpOnly: true,
+                        sameSite: .strict))
                 return response
             case .failure(let why): refusal = why
             }
@@ -35,9 +38,13 @@ extension ConsoleController {
         }
         switch refusal {
         case .throttled(let seconds):
-            return signInPage(error: "Too many refused attempts for this key or from this address: wait \(seconds) seconds, then try again.", keyID: form["keyId"])
+            return signInPage(
+                error: "Too many refused attempts for this key or from this address: wait \(seconds) seconds, then try again.",
+                keyID: form["keyId"])
         case .revoked:
-            return signInPage(error: "This access key was revoked. Sign in with another key, or make one with prisma-relay token create.", keyID: form["keyId"])
+            return signInPage(
+                error: "This access key was revoked. Sign in with another key, or make one with prisma-relay token create.",
+                keyID: form["keyId"])
         default:
             return signInPage(
                 error: "That access key ID and secret key do not match a key of this relay. Make one with prisma-relay token create.",
@@ -45,12 +52,13 @@ extension ConsoleController {
         }
     }
 
-
     func signOut(_ request: Request, _ context: RelayRequestContext) async -> Response {
         if let session = context.session { await sessions.close(session.id) }
         var response = ConsoleRenderer.redirect("/console/login")
-        response.setCookie(Cookie(
-            name: ConsoleMiddleware.sessionCookie, value: "", maxAge: 0, path: "/console", secure: secure, httpOnly: true, sameSite: .strict))
+        response.setCookie(
+            Cookie(
+                name: ConsoleMiddleware.sessionCookie, value: "", maxAge: 0, path: "/console", secure: secure, httpOnly: true,
+                sameSite: .strict))
         return response
     }
 }

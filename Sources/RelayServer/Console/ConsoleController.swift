@@ -16,7 +16,8 @@ struct ConsoleController {
     let secure: Bool
 
     func addRoutes(to router: Router<RelayRequestContext>) {
-        let console = router.group("console").add(middleware: ConsoleMiddleware(sessions: sessions, renderer: renderer, authenticator: authenticator))
+        let console = router.group("console").add(
+            middleware: ConsoleMiddleware(sessions: sessions, renderer: renderer, authenticator: authenticator))
         console.get("assets/console.css") { _, _ in renderer.css() }
         console.get("login") { _, _ in signInPage() }
         console.post("login") { _, context in try await signIn(context) }
@@ -47,7 +48,9 @@ struct ConsoleController {
     }
 
     /// Asks before deleting: `question` says what deleting does; the form posts to `action`.
-    func confirmDelete(_ context: RelayRequestContext, section: String, what: String, question: String, action: String, back: String) async -> Response {
+    func confirmDelete(_ context: RelayRequestContext, section: String, what: String, question: String, action: String, back: String) async
+        -> Response
+    {
         var page = await base(context, section: section)
         page["heading"] = "Delete \(what)"
         page["question"] = question

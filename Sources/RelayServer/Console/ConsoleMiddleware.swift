@@ -1,4 +1,3 @@
-import RelayModel
 import HTTPTypes
 import Hummingbird
 import RelayModel
@@ -26,7 +25,8 @@ struct ConsoleMiddleware: RouterMiddleware {
         if path == "/console/assets/console.css" { return try await next(request, context) }
         if path == "/console/login" {
             if request.method == .post {
-                guard let expected = request.cookies[Self.loginCookie]?.value, let given = context.form?["csrf"], sameToken(expected, given) else {
+                guard let expected = request.cookies[Self.loginCookie]?.value, let given = context.form?["csrf"], sameToken(expected, given)
+                else {
                     return refused()
                 }
             }
@@ -79,7 +79,8 @@ struct ConsoleMiddleware: RouterMiddleware {
             "message",
             [
                 "heading": "This form cannot be accepted",
-                "text": "It expired or did not come from this console (its CSRF token is missing or wrong). Go back, reload the page and try again.",
+                "text":
+                    "It expired or did not come from this console (its CSRF token is missing or wrong). Go back, reload the page and try again.",
                 "back": "/console", "backLabel": "Go to the console",
             ], status: .forbidden)
     }

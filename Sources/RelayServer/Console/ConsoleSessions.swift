@@ -79,7 +79,8 @@ public actor ConsoleSessions {
 
 /// Constant-time comparison of two tokens.
 func sameToken(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
     guard x.count == y.count, !x.isEmpty else { return false }
     return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
 }

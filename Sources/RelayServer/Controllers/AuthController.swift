@@ -11,7 +11,10 @@ struct AuthController {
         router.post("login") { request, context in
             guard let body = try await JSONResponse.body(request), let id = body["username"]?.stringValue,
                 let secret = body["password"]?.stringValue
-            else { return JSONResponse.redlock(.badRequest, "invalid_credentials", subjects: ["send {\"username\": KEY_ID, \"password\": SECRET}"]) }
+            else {
+                return JSONResponse.redlock(
+                    .badRequest, "invalid_credentials", subjects: ["send {\"username\": KEY_ID, \"password\": SECRET}"])
+            }
             switch try await authenticator.signIn(id: id, secret: secret, client: context.clientAddress) {
             case .success(let key): return JSONResponse.ok(tokenBody(authenticator.issueToken(for: key.id)))
             case .failure(let refusal): return AuthMiddleware.answer(refusal)
@@ -27,9 +30,11 @@ struct AuthController {
     func tokenBody(_ token: String) -> JSONValue {
         .object([
             "token": .string(token), "message": .string("login_successful"),
-            "customerNames": .array([.object([
-                "customerName": .string("PrismaRelay"), "prismaId": .string(Self.prismaId), "tosAccepted": .bool(true),
-            ])]),
+            "customerNames": .array([
+                .object([
+                    "customerName": .string("PrismaRelay"), "prismaId": .string(Self.prismaId), "tosAccepted": .bool(true),
+                ])
+            ]),
         ])
     }
 }

@@ -19,7 +19,9 @@ struct IntegrationsController {
             try await legacyWrite(empty: false) { try await service.get(context.parameters.require("id")) }
         }
         legacy.put(":id") { request, context in
-            try await legacyWrite { try await service.update(id: context.parameters.require("id"), with: draft(request), by: caller(context)) }
+            try await legacyWrite {
+                try await service.update(id: context.parameters.require("id"), with: draft(request), by: caller(context))
+            }
         }
         legacy.delete(":id") { _, context in
             try await legacyWrite { try await service.delete(context.parameters.require("id")) }
@@ -41,7 +43,10 @@ struct IntegrationsController {
             return try await v1Write { try await service.setEnabled(id: context.parameters.require("id"), enabled, by: caller(context)) }
         }
         v1.delete(":id") { _, context in
-            try await v1Write { try await service.delete(context.parameters.require("id")); return nil }
+            try await v1Write {
+                try await service.delete(context.parameters.require("id"))
+                return nil
+            }
         }
     }
 
@@ -65,15 +70,17 @@ struct IntegrationsController {
         guard case .object(var object) = v1JSON(integration) else { return .null }
         object["status"] = .string(health.status.rawValue)
         object["valid"] = .bool(true)
-        object["reason"] = health.message.map { message in
-            .object([
-                "lastUpdated": health.lastUpdated.map { .int($0) } ?? .null, "errorType": .optional(health.errorType),
-                "message": .string(message), "details": .object(["statusCode": health.statusCode.map { .int($0) } ?? .null]),
-            ])
-        } ?? .null
-        object["alertRules"] = .array(rules.filter { $0.integrationIDs.contains(integration.id) }.map {
-            .object(["policyScanConfigId": .string($0.id), "name": .string($0.name)])
-        })
+        object["reason"] =
+            health.message.map { message in
+                .object([
+                    "lastUpdated": health.lastUpdated.map { .int($0) } ?? .null, "errorType": .optional(health.errorType),
+                    "message": .string(message), "details": .object(["statusCode": health.statusCode.map { .int($0) } ?? .null]),
+                ])
+            } ?? .null
+        object["alertRules"] = .array(
+            rules.filter { $0.integrationIDs.contains(integration.id) }.map {
+                .object(["policyScanConfigId": .string($0.id), "name": .string($0.name)])
+            })
         return .object(object)
     }
 
@@ -112,9 +119,11 @@ struct IntegrationsController {
         let onlyEnabled = request.uri.queryParameters.get("onlyEnabled") == "true"
         do {
             let found = try await service.list(types: types(request), onlyEnabled: onlyEnabled)
-            return JSONResponse.ok(.array(found.map {
-                .object(["id": .string($0.id), "name": .string($0.name), "integrationType": .string($0.type.rawValue)])
-            }))
+            return JSONResponse.ok(
+                .array(
+                    found.map {
+                        .object(["id": .string($0.id), "name": .string($0.name), "integrationType": .string($0.type.rawValue)])
+                    }))
         } catch let error as IntegrationError {
             return JSONResponse.redlock(.badRequest, error.i18nKey, subjects: error.messages)
         }
@@ -172,17 +181,24 @@ struct IntegrationsController {
     /// answers in Prisma's `ValidatorResponse` shape.
     func testLegacy(_ request: Request) async throws -> Response {
         let result = try await runTest(request)
-        return JSONResponse.ok(.object([
-            "success": .bool(result.success), "statusCode": .int(result.statusCode ?? (result.success ? 200 : 400)),
-            "errorMessages": .array(result.problems.map {
-                .object(["i18nKey": .string(result.configValid ? "integration_test_failed" : "invalid_integration_config"),
-                         "severity": .string("error"), "subject": .string($0)])
-            }),
-            "tests": .array([.object([
-                "key": .string(result.configValid ? "delivery" : "configuration"), "description": .string(result.description),
-                "success": .bool(result.success), "errorMessage": result.success ? .null : .string(result.problems.joined(separator: "; ")),
-            ])]),
-        ]))
+        return JSONResponse.ok(
+            .object([
+                "success": .bool(result.success), "statusCode": .int(result.statusCode ?? (result.success ? 200 : 400)),
+                "errorMessages": .array(
+                    result.problems.map {
+                        .object([
+                            "i18nKey": .string(result.configValid ? "integration_test_failed" : "invalid_integration_config"),
+                            "severity": .string("error"), "subject": .string($0),
+                        ])
+                    }),
+                "tests": .array([
+                    .object([
+                        "key": .string(result.configValid ? "delivery" : "configuration"), "description": .string(result.description),
+                        "success": .bool(result.success),
+                        "errorMessage": result.success ? .null : .string(result.problems.joined(separator: "; ")),
+                    ])
+                ]),
+            ]))
     }
 
     func testV1(_ request: Request) async throws -> Response {

@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import NIOCore
 import RelayModel
 
@@ -19,9 +19,10 @@ enum JSONResponse {
     /// Prisma's legacy error form: the reasons in `x-redlock-status`, each `{i18nKey, severity, subject}`, and
     /// the same sentences in a JSON body for people.
     static func redlock(_ status: HTTPResponse.Status, _ i18nKey: String, subjects: [String?] = [nil]) -> Response {
-        let entries = JSONValue.array(subjects.map { subject in
-            .object(["i18nKey": .string(i18nKey), "severity": .string("error"), "subject": .optional(subject)])
-        })
+        let entries = JSONValue.array(
+            subjects.map { subject in
+                .object(["i18nKey": .string(i18nKey), "severity": .string("error"), "subject": .optional(subject)])
+            })
         var headers = HTTPFields()
         headers[HTTPField.Name("x-redlock-status")!] = entries.jsonString()
         headers[.contentType] = "application/json"
@@ -31,11 +32,12 @@ enum JSONResponse {
 
     /// The v1 microservice's error form (`EventsApiError`).
     static func eventsError(_ status: HTTPResponse.Status, _ message: String, sub: [ConfigError] = []) -> Response {
-        ok(.object([
-            "status": .string("\(status.code) \(status.reasonPhrase.uppercased().replacingOccurrences(of: " ", with: "_"))"),
-            "timestamp": .int(Int64(Date().timeIntervalSince1970 * 1000)), "message": .string(message), "debugMessage": .null,
-            "subErrors": .array(sub.map { .object(["field": .string($0.field), "message": .string($0.message)]) }),
-        ]), status: status)
+        ok(
+            .object([
+                "status": .string("\(status.code) \(status.reasonPhrase.uppercased().replacingOccurrences(of: " ", with: "_"))"),
+                "timestamp": .int(Int64(Date().timeIntervalSince1970 * 1000)), "message": .string(message), "debugMessage": .null,
+                "subErrors": .array(sub.map { .object(["field": .string($0.field), "message": .string($0.message)]) }),
+            ]), status: status)
     }
 
     /// The request body as JSON, or nil when it is not JSON.
@@ -46,7 +48,11 @@ enum JSONResponse {
         do {
             return try JSONValue.parse(bytes)
         } catch {
-            throw HTTPError(.badRequest, message: "The request body is not valid JSON: \(error.reason) at byte \(error.offset) (\(Self.position(error.offset, in: bytes))). Send one JSON object.")
+            throw HTTPError(
+                .badRequest,
+                message:
+                    "The request body is not valid JSON: \(error.reason) at byte \(error.offset) (\(Self.position(error.offset, in: bytes))). Send one JSON object."
+            )
         }
     }
 
@@ -55,7 +61,8 @@ enum JSONResponse {
         do {
             return try await request.collectBody(upTo: limit)
         } catch is NIOTooManyBytesError {
-            throw HTTPError(.contentTooLarge, message: "The request body is larger than the \(limit >> 10) KiB this endpoint accepts. Send less.")
+            throw HTTPError(
+                .contentTooLarge, message: "The request body is larger than the \(limit >> 10) KiB this endpoint accepts. Send less.")
         }
     }
 

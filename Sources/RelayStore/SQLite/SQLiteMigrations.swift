@@ -5,145 +5,152 @@ enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-connectors-events") { db in
-            try db.execute(sql: """
-                CREATE TABLE connector (
-                    name TEXT PRIMARY KEY NOT NULL,
-                    type TEXT NOT NULL,
-                    config TEXT NOT NULL,
-                    secret BLOB NOT NULL,
-                    created_at INTEGER NOT NULL,
-                    updated_at INTEGER NOT NULL
-                );
-                CREATE TABLE connector_state (
-                    connector TEXT PRIMARY KEY NOT NULL REFERENCES connector(name) ON DELETE CASCADE,
-                    cursor INTEGER,
-                    last_poll_at INTEGER,
-                    last_success_at INTEGER,
-                    last_events_added INTEGER NOT NULL DEFAULT 0,
-                    last_error TEXT
-                );
-                CREATE TABLE event (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    id TEXT NOT NULL UNIQUE,
-                    connector TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    native_id TEXT NOT NULL,
-                    version TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    severity TEXT NOT NULL,
-                    module TEXT NOT NULL,
-                    updated_ms INTEGER NOT NULL,
-                    observed_at TEXT NOT NULL,
-                    body TEXT NOT NULL,
-                    UNIQUE (connector, kind, native_id, version)
-                );
-                CREATE INDEX event_newest ON event(updated_ms DESC, seq DESC);
-                CREATE INDEX event_by_connector ON event(connector, updated_ms DESC);
-                CREATE INDEX event_by_severity ON event(severity, updated_ms DESC);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE connector (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        type TEXT NOT NULL,
+                        config TEXT NOT NULL,
+                        secret BLOB NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE connector_state (
+                        connector TEXT PRIMARY KEY NOT NULL REFERENCES connector(name) ON DELETE CASCADE,
+                        cursor INTEGER,
+                        last_poll_at INTEGER,
+                        last_success_at INTEGER,
+                        last_events_added INTEGER NOT NULL DEFAULT 0,
+                        last_error TEXT
+                    );
+                    CREATE TABLE event (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        connector TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        native_id TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        severity TEXT NOT NULL,
+                        module TEXT NOT NULL,
+                        updated_ms INTEGER NOT NULL,
+                        observed_at TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        UNIQUE (connector, kind, native_id, version)
+                    );
+                    CREATE INDEX event_newest ON event(updated_ms DESC, seq DESC);
+                    CREATE INDEX event_by_connector ON event(connector, updated_ms DESC);
+                    CREATE INDEX event_by_severity ON event(severity, updated_ms DESC);
+                    """)
         }
         migrator.registerMigration("v2-integrations-rules-outbox") { db in
-            try db.execute(sql: """
-                CREATE TABLE integration (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    name TEXT NOT NULL UNIQUE,
-                    type TEXT NOT NULL,
-                    description TEXT NOT NULL DEFAULT '',
-                    enabled INTEGER NOT NULL,
-                    sealed_config BLOB NOT NULL,
-                    created_by TEXT NOT NULL,
-                    created_ts INTEGER NOT NULL,
-                    last_modified_by TEXT NOT NULL,
-                    last_modified_ts INTEGER NOT NULL
-                );
-                CREATE TABLE alert_rule (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    name TEXT NOT NULL UNIQUE,
-                    enabled INTEGER NOT NULL,
-                    body TEXT NOT NULL
-                );
-                CREATE TABLE outbox (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    event_id TEXT NOT NULL REFERENCES event(id),
-                    integration_id TEXT NOT NULL,
-                    -- connector and native id: events of one alert go out in order
-                    alert_key TEXT NOT NULL,
-                    state TEXT NOT NULL DEFAULT 'pending',
-                    attempts INTEGER NOT NULL DEFAULT 0,
-                    next_attempt_at INTEGER NOT NULL,
-                    created_at INTEGER NOT NULL,
-                    finished_at INTEGER,
-                    last_error TEXT,
-                    UNIQUE (event_id, integration_id)
-                );
-                CREATE INDEX outbox_due ON outbox(integration_id, state, next_attempt_at);
-                CREATE INDEX outbox_alert ON outbox(integration_id, alert_key, state, seq);
-                CREATE TABLE integration_state (
-                    integration_id TEXT PRIMARY KEY NOT NULL REFERENCES integration(id) ON DELETE CASCADE,
-                    status TEXT NOT NULL DEFAULT 'GREEN',
-                    paused INTEGER NOT NULL DEFAULT 0,
-                    error_type TEXT,
-                    message TEXT,
-                    status_code INTEGER,
-                    last_updated INTEGER,
-                    delivered INTEGER NOT NULL DEFAULT 0,
-                    failed INTEGER NOT NULL DEFAULT 0,
-                    last_delivery_at INTEGER
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE integration (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL UNIQUE,
+                        type TEXT NOT NULL,
+                        description TEXT NOT NULL DEFAULT '',
+                        enabled INTEGER NOT NULL,
+                        sealed_config BLOB NOT NULL,
+                        created_by TEXT NOT NULL,
+                        created_ts INTEGER NOT NULL,
+                        last_modified_by TEXT NOT NULL,
+                        last_modified_ts INTEGER NOT NULL
+                    );
+                    CREATE TABLE alert_rule (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL UNIQUE,
+                        enabled INTEGER NOT NULL,
+                        body TEXT NOT NULL
+                    );
+                    CREATE TABLE outbox (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        event_id TEXT NOT NULL REFERENCES event(id),
+                        integration_id TEXT NOT NULL,
+                        -- connector and native id: events of one alert go out in order
+                        alert_key TEXT NOT NULL,
+                        state TEXT NOT NULL DEFAULT 'pending',
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        finished_at INTEGER,
+                        last_error TEXT,
+                        UNIQUE (event_id, integration_id)
+                    );
+                    CREATE INDEX outbox_due ON outbox(integration_id, state, next_attempt_at);
+                    CREATE INDEX outbox_alert ON outbox(integration_id, alert_key, state, seq);
+                    CREATE TABLE integration_state (
+                        integration_id TEXT PRIMARY KEY NOT NULL REFERENCES integration(id) ON DELETE CASCADE,
+                        status TEXT NOT NULL DEFAULT 'GREEN',
+                        paused INTEGER NOT NULL DEFAULT 0,
+                        error_type TEXT,
+                        message TEXT,
+                        status_code INTEGER,
+                        last_updated INTEGER,
+                        delivered INTEGER NOT NULL DEFAULT 0,
+                        failed INTEGER NOT NULL DEFAULT 0,
+                        last_delivery_at INTEGER
+                    );
+                    """)
         }
         migrator.registerMigration("v3-api-keys") { db in
-            try db.execute(sql: """
-                CREATE TABLE api_key (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    name TEXT NOT NULL UNIQUE,
-                    secret_hash TEXT NOT NULL,
-                    created_at INTEGER NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_key (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL UNIQUE,
+                        secret_hash TEXT NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    """)
         }
         migrator.registerMigration("v4-rejected-findings") { db in
-            try db.execute(sql: """
-                CREATE TABLE rejected_finding (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    connector TEXT NOT NULL,
-                    reason TEXT NOT NULL,
-                    body TEXT NOT NULL,
-                    rejected_at INTEGER NOT NULL
-                );
-                CREATE INDEX rejected_by_connector ON rejected_finding(connector, rejected_at DESC);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE rejected_finding (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        connector TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        rejected_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX rejected_by_connector ON rejected_finding(connector, rejected_at DESC);
+                    """)
         }
         migrator.registerMigration("v5-alert-keys") { db in
             // One alert key for every destination (`AlertKey`); incidents PagerDuty opened under the bare alert id
             // before keys named their connector keep that key, so their resolves still find them.
-            try db.execute(sql: """
-                UPDATE outbox SET alert_key = (SELECT e.connector || '/' || e.native_id FROM event e WHERE e.id = outbox.event_id);
-                CREATE TABLE legacy_destination_key (
-                    integration_id TEXT NOT NULL,
-                    alert_key TEXT NOT NULL,
-                    destination_key TEXT NOT NULL,
-                    PRIMARY KEY (integration_id, alert_key)
-                );
-                INSERT OR IGNORE INTO legacy_destination_key (integration_id, alert_key, destination_key)
-                    SELECT o.integration_id, o.alert_key, substr(e.native_id, 1, 255) FROM outbox o
-                    JOIN event e ON e.id = o.event_id JOIN integration i ON i.id = o.integration_id
-                    WHERE i.type = 'pagerduty' AND o.state = 'delivered';
-                """)
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET alert_key = (SELECT e.connector || '/' || e.native_id FROM event e WHERE e.id = outbox.event_id);
+                    CREATE TABLE legacy_destination_key (
+                        integration_id TEXT NOT NULL,
+                        alert_key TEXT NOT NULL,
+                        destination_key TEXT NOT NULL,
+                        PRIMARY KEY (integration_id, alert_key)
+                    );
+                    INSERT OR IGNORE INTO legacy_destination_key (integration_id, alert_key, destination_key)
+                        SELECT o.integration_id, o.alert_key, substr(e.native_id, 1, 255) FROM outbox o
+                        JOIN event e ON e.id = o.event_id JOIN integration i ON i.id = o.integration_id
+                        WHERE i.type = 'pagerduty' AND o.state = 'delivered';
+                    """)
         }
         migrator.registerMigration("v6-integration-outages") { db in
-            try db.execute(sql: """
-                ALTER TABLE integration_state ADD COLUMN down_since INTEGER;
-                ALTER TABLE integration_state ADD COLUMN failure_streak INTEGER NOT NULL DEFAULT 0;
-                ALTER TABLE integration_state ADD COLUMN probe_at INTEGER;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE integration_state ADD COLUMN down_since INTEGER;
+                    ALTER TABLE integration_state ADD COLUMN failure_streak INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE integration_state ADD COLUMN probe_at INTEGER;
+                    """)
         }
         migrator.registerMigration("v7-api-key-roles") { db in
-            try db.execute(sql: """
-                ALTER TABLE api_key ADD COLUMN role TEXT NOT NULL DEFAULT 'admin';
-                ALTER TABLE api_key ADD COLUMN revoked_at INTEGER;
-                ALTER TABLE api_key ADD COLUMN last_used_at INTEGER;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE api_key ADD COLUMN role TEXT NOT NULL DEFAULT 'admin';
+                    ALTER TABLE api_key ADD COLUMN revoked_at INTEGER;
+                    ALTER TABLE api_key ADD COLUMN last_used_at INTEGER;
+                    """)
         }
         migrator.registerMigration("v8-connector-waiting") { db in
             try db.execute(sql: "ALTER TABLE connector_state ADD COLUMN waiting TEXT")

@@ -24,7 +24,8 @@ extension SQLiteStore {
     public func revokeAPIKey(_ idOrName: String, at time: Int64) async throws -> Bool {
         try await pool.write { db in
             try db.execute(
-                sql: "UPDATE api_key SET revoked_at = ? WHERE (id = ? OR name = ?) AND revoked_at IS NULL", arguments: [time, idOrName, idOrName])
+                sql: "UPDATE api_key SET revoked_at = ? WHERE (id = ? OR name = ?) AND revoked_at IS NULL",
+                arguments: [time, idOrName, idOrName])
             return db.changesCount > 0
         }
     }

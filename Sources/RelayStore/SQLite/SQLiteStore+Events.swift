@@ -9,13 +9,15 @@ extension SQLiteStore {
         }
         let now = clock()
         return try await pool.write { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO event (id, connector, kind, native_id, version, status, severity, module, updated_ms, observed_at, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            let queue = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO outbox (event_id, integration_id, alert_key, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)
-                """)
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO event (id, connector, kind, native_id, version, status, severity, module, updated_ms, observed_at, body)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let queue = try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO outbox (event_id, integration_id, alert_key, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)
+                    """)
             // Rules are read inside the transaction, so an event and its deliveries are stored together or not at all.
             let rules = try Self.loadRules(db, where: "enabled = 1")
             var added = 0
@@ -43,7 +45,8 @@ extension SQLiteStore {
             switch outcome {
             case .success(let added):
                 try db.execute(
-                    sql: "UPDATE connector_state SET last_poll_at = ?, last_success_at = ?, last_events_added = ?, last_error = NULL, waiting = NULL WHERE connector = ?",
+                    sql:
+                        "UPDATE connector_state SET last_poll_at = ?, last_success_at = ?, last_events_added = ?, last_error = NULL, waiting = NULL WHERE connector = ?",
                     arguments: [time, time, added, connector])
             case .failure(let message):
                 try db.execute(
@@ -63,12 +66,15 @@ extension SQLiteStore {
 
     public func state(of connector: String) async throws -> ConnectorState {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT s.*, json_extract(c.config, '$.enabled') AS enabled,
-                       (SELECT COUNT(*) FROM event e WHERE e.connector = s.connector) AS total,
-                       (SELECT COUNT(*) FROM rejected_finding r WHERE r.connector = s.connector) AS rejected
-                FROM connector_state s JOIN connector c ON c.name = s.connector WHERE s.connector = ?
-                """, arguments: [connector])
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT s.*, json_extract(c.config, '$.enabled') AS enabled,
+                               (SELECT COUNT(*) FROM event e WHERE e.connector = s.connector) AS total,
+                               (SELECT COUNT(*) FROM rejected_finding r WHERE r.connector = s.connector) AS rejected
+                        FROM connector_state s JOIN connector c ON c.name = s.connector WHERE s.connector = ?
+                        """, arguments: [connector])
             else { throw StoreError.unknownConnector(connector) }
             let lastPoll: Int64? = row["last_poll_at"]
             let lastError: String? = row["last_error"]
@@ -124,7 +130,9 @@ extension SQLiteStore {
             let filter = connector == nil ? "" : "WHERE connector = ?"
             let arguments: StatementArguments = connector.map { [$0] } ?? []
             var summary = EventSummary()
-            for row in try Row.fetchAll(db, sql: "SELECT severity, module, COUNT(*) AS n FROM event \(filter) GROUP BY severity, module", arguments: arguments) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT severity, module, COUNT(*) AS n FROM event \(filter) GROUP BY severity, module", arguments: arguments)
+            {
                 let count: Int = row["n"]
                 summary.total += count
                 if let severity = Severity(rawValue: row["severity"]) { summary.bySeverity[severity, default: 0] += count }
@@ -149,13 +157,16 @@ extension SQLiteStore {
         return try await pool.read { db in
             let marks = Array(repeating: "?", count: eventIDs.count).joined(separator: ", ")
             var found: [String: [DeliveryState]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT event_id, integration_id, state, attempts, last_error, finished_at FROM outbox WHERE event_id IN (\(marks)) ORDER BY seq
-                """, arguments: StatementArguments(eventIDs))
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT event_id, integration_id, state, attempts, last_error, finished_at FROM outbox WHERE event_id IN (\(marks)) ORDER BY seq
+                    """, arguments: StatementArguments(eventIDs))
             {
-                found[row["event_id"], default: []].append(DeliveryState(
-                    integrationID: row["integration_id"], state: row["state"], attempts: row["attempts"], lastError: row["last_error"],
-                    finishedAt: row["finished_at"]))
+                found[row["event_id"], default: []].append(
+                    DeliveryState(
+                        integrationID: row["integration_id"], state: row["state"], attempts: row["attempts"], lastError: row["last_error"],
+                        finishedAt: row["finished_at"]))
             }
             return found
         }
@@ -163,10 +174,12 @@ extension SQLiteStore {
 
     public func hourlyCounts(since: Int64) async throws -> [HourlyCount] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT (updated_ms / 3600000) * 3600000 AS hour, severity, COUNT(*) AS n FROM event
-                WHERE updated_ms >= ? GROUP BY hour, severity ORDER BY hour
-                """, arguments: [since]
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT (updated_ms / 3600000) * 3600000 AS hour, severity, COUNT(*) AS n FROM event
+                    WHERE updated_ms >= ? GROUP BY hour, severity ORDER BY hour
+                    """, arguments: [since]
             ).compactMap { row in
                 Severity(rawValue: row["severity"]).map { HourlyCount(hour: row["hour"], severity: $0, count: row["n"]) }
             }

@@ -25,7 +25,9 @@ extension SQLiteStore {
     public func updateIntegration(_ integration: Integration) async throws {
         let sealed = try box.seal(JSONValue.object(integration.config).jsonString(), context: integration.id)
         try await pool.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM integration WHERE name = ? AND id != ?", arguments: [integration.name, integration.id]) == true {
+            if try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM integration WHERE name = ? AND id != ?", arguments: [integration.name, integration.id]) == true
+            {
                 throw StoreError.integrationNameExists(integration.name)
             }
             try db.execute(
@@ -40,7 +42,8 @@ extension SQLiteStore {
             if db.changesCount == 0 { throw StoreError.unknownIntegration(integration.id) }
             // A changed configuration gets another chance: lift a pause set for refused credentials.
             try db.execute(
-                sql: "UPDATE integration_state SET paused = 0, status = 'GREEN', error_type = NULL, message = NULL, status_code = NULL WHERE integration_id = ? AND paused = 1",
+                sql:
+                    "UPDATE integration_state SET paused = 0, status = 'GREEN', error_type = NULL, message = NULL, status_code = NULL WHERE integration_id = ? AND paused = 1",
                 arguments: [integration.id])
         }
     }
@@ -70,7 +73,9 @@ extension SQLiteStore {
     func decodeIntegration(_ row: Row) throws -> Integration {
         let id: String = row["id"]
         guard let type = IntegrationType(rawValue: row["type"]) else { throw StoreError.corrupt("integration \(id): unknown type") }
-        guard let text = box.open(row["sealed_config"], context: id) else { throw StoreError.secretUnreadable(connector: "integration \(id)") }
+        guard let text = box.open(row["sealed_config"], context: id) else {
+            throw StoreError.secretUnreadable(connector: "integration \(id)")
+        }
         guard let config = (try? JSONValue.parse(text))?.objectValue else { throw StoreError.corrupt("integration \(id): config") }
         return Integration(
             id: id, name: row["name"], description: row["description"], type: type, config: config, enabled: row["enabled"],

@@ -4,14 +4,16 @@ import RelayModel
 extension SQLiteStore {
     public func dueDeliveries(integrationID: String, now: Int64, limit: Int) async throws -> [QueuedDelivery] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT o.seq, o.attempts, o.created_at, e.body, l.destination_key FROM outbox o JOIN event e ON e.id = o.event_id
-                LEFT JOIN legacy_destination_key l ON l.integration_id = o.integration_id AND l.alert_key = o.alert_key
-                WHERE o.integration_id = ? AND o.state = 'pending' AND o.next_attempt_at <= ?
-                  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.integration_id = o.integration_id AND p.alert_key = o.alert_key
-                                  AND p.state = 'pending' AND p.seq < o.seq)
-                ORDER BY o.seq LIMIT ?
-                """, arguments: [integrationID, now, limit]
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.seq, o.attempts, o.created_at, e.body, l.destination_key FROM outbox o JOIN event e ON e.id = o.event_id
+                    LEFT JOIN legacy_destination_key l ON l.integration_id = o.integration_id AND l.alert_key = o.alert_key
+                    WHERE o.integration_id = ? AND o.state = 'pending' AND o.next_attempt_at <= ?
+                      AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.integration_id = o.integration_id AND p.alert_key = o.alert_key
+                                      AND p.state = 'pending' AND p.seq < o.seq)
+                    ORDER BY o.seq LIMIT ?
+                    """, arguments: [integrationID, now, limit]
             ).map { row in
                 let body: String = row["body"]
                 guard let event = try? NormalizedEvent(json: try JSONValue.parse(body)) else { throw StoreError.corrupt("outbox event") }
@@ -33,7 +35,8 @@ extension SQLiteStore {
                 case .delivered:
                     delivered += 1
                     try db.execute(
-                        sql: "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL WHERE seq = ?",
+                        sql:
+                            "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL WHERE seq = ?",
                         arguments: [time, record.seq])
                 case .retry(let next, let error):
                     try db.execute(
@@ -68,7 +71,8 @@ extension SQLiteStore {
                     WHERE integration_id = ?
                     """,
                 arguments: [
-                    health.status.rawValue, health.paused, health.errorType, health.message.map(URLRedaction.redactURLs(in:)), health.statusCode,
+                    health.status.rawValue, health.paused, health.errorType, health.message.map(URLRedaction.redactURLs(in:)),
+                    health.statusCode,
                     health.lastUpdated, health.downSince, health.failureStreak, health.probeAt, integrationID,
                 ])
         }
@@ -78,13 +82,15 @@ extension SQLiteStore {
         try await pool.read { db in
             let row = try Row.fetchOne(db, sql: "SELECT * FROM integration_state WHERE integration_id = ?", arguments: [id])
             let queue = try Row.fetchOne(
-                db, sql: """
+                db,
+                sql: """
                     SELECT COUNT(*) FILTER (WHERE state = 'pending') AS n, MIN(created_at) FILTER (WHERE state = 'pending') AS oldest,
                         COUNT(*) FILTER (WHERE state = 'dead') AS dead
                     FROM outbox WHERE integration_id = ? AND state IN ('pending', 'dead')
                     """,
                 arguments: [id])
-            var health = IntegrationHealth(queueDepth: queue?["n"] ?? 0, oldestPendingAt: queue?["oldest"], deadLetters: queue?["dead"] ?? 0)
+            var health = IntegrationHealth(
+                queueDepth: queue?["n"] ?? 0, oldestPendingAt: queue?["oldest"], deadLetters: queue?["dead"] ?? 0)
             if let row {
                 health.status = IntegrationHealth.Status(rawValue: row["status"]) ?? .green
                 health.paused = row["paused"]
@@ -103,9 +109,12 @@ extension SQLiteStore {
             if health.status == .green, health.deadLetters > 0 {
                 health.status = .yellow
                 let reason = try String.fetchOne(
-                    db, sql: "SELECT last_error FROM outbox WHERE integration_id = ? AND state = 'dead' ORDER BY finished_at DESC, seq DESC LIMIT 1",
+                    db,
+                    sql:
+                        "SELECT last_error FROM outbox WHERE integration_id = ? AND state = 'dead' ORDER BY finished_at DESC, seq DESC LIMIT 1",
                     arguments: [id])
-                health.message = "\(health.deadLetters) event\(health.deadLetters == 1 ? " is" : "s are") in the dead letters (latest: \(reason ?? "no reason recorded")): "
+                health.message =
+                    "\(health.deadLetters) event\(health.deadLetters == 1 ? " is" : "s are") in the dead letters (latest: \(reason ?? "no reason recorded")): "
                     + "fix the cause, then retry or discard them"
             }
             return health
@@ -124,10 +133,12 @@ extension SQLiteStore {
         try await pool.read { db in
             let filter = integrationID == nil ? "" : "AND integration_id = ?"
             let arguments: StatementArguments = integrationID.map { [$0] } ?? []
-            return try Row.fetchAll(db, sql: """
-                SELECT seq, event_id, integration_id, attempts, last_error, finished_at FROM outbox
-                WHERE state = 'dead' \(filter) ORDER BY seq DESC
-                """, arguments: arguments
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, event_id, integration_id, attempts, last_error, finished_at FROM outbox
+                    WHERE state = 'dead' \(filter) ORDER BY seq DESC
+                    """, arguments: arguments
             ).map {
                 DeadLetter(
                     seq: $0["seq"], eventID: $0["event_id"], integrationID: $0["integration_id"], attempts: $0["attempts"],
@@ -143,7 +154,8 @@ extension SQLiteStore {
             var arguments: StatementArguments = [now, integrationID]
             if let seq { arguments += [seq] }
             try db.execute(
-                sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL WHERE integration_id = ? AND state = 'dead' \(filter)",
+                sql:
+                    "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL WHERE integration_id = ? AND state = 'dead' \(filter)",
                 arguments: arguments)
             return db.changesCount
         }

@@ -109,7 +109,8 @@ public struct S3Destination: Destination {
             return error.outcome("S3")
         }
         let request = DestinationRequest(method: "PUT", url: url(key: key), headers: [("Content-Type", "application/gzip")], body: body)
-        switch await http.send(SigV4(credentials: credentials, region: region, service: "s3").signed(request, at: aws.environment.clock())) {
+        switch await http.send(SigV4(credentials: credentials, region: region, service: "s3").signed(request, at: aws.environment.clock()))
+        {
         case .failure(let failure): return failure.outcome
         case .success(let response):
             guard let error = AWSError(response) else { return .delivered }

@@ -108,7 +108,9 @@ public struct SQSDestination: Destination {
     /// Per-entry outcomes of a `SendMessageBatch` answer: `Successful` delivered, `Failed` by `SenderFault`.
     public static func outcomes(of response: DestinationResponse, batchSize: Int) -> BatchOutcome {
         guard let json = try? JSONValue.parse(response.body) else {
-            return .all(.retryLater(reason: "SQS answered HTTP \(response.status) with a body that is not JSON", statusCode: response.status, wait: nil))
+            return .all(
+                .retryLater(
+                    reason: "SQS answered HTTP \(response.status) with a body that is not JSON", statusCode: response.status, wait: nil))
         }
         var outcomes = [DeliveryOutcome](
             repeating: .retryLater(reason: "SQS did not report this message", statusCode: response.status, wait: nil), count: batchSize)
@@ -118,9 +120,12 @@ public struct SQSDestination: Destination {
             }
         }
         for failure in json["Failed"]?.arrayValue ?? [] {
-            guard let index = failure["Id"]?.stringValue.flatMap({ Int($0.dropFirst()) }), outcomes.indices.contains(index) else { continue }
+            guard let index = failure["Id"]?.stringValue.flatMap({ Int($0.dropFirst()) }), outcomes.indices.contains(index) else {
+                continue
+            }
             let reason = "SQS refused the message: \(failure["Code"]?.stringValue ?? "?"): \(failure["Message"]?.stringValue ?? "")"
-            outcomes[index] = failure["SenderFault"]?.boolValue == true
+            outcomes[index] =
+                failure["SenderFault"]?.boolValue == true
                 ? .rejected(reason: reason, statusCode: response.status)
                 : .retryLater(reason: reason, statusCode: response.status, wait: nil)
         }

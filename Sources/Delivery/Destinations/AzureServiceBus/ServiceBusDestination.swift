@@ -44,7 +44,8 @@ public struct ServiceBusDestination: Destination {
             .object([
                 "Body": .string(event.jsonValue.jsonString()),
                 "BrokerProperties": .object([
-                    "MessageId": .string(event.id), "Label": .string(String(event.title.prefix(128))), "ContentType": .string("application/json"),
+                    "MessageId": .string(event.id), "Label": .string(String(event.title.prefix(128))),
+                    "ContentType": .string("application/json"),
                 ]),
                 "UserProperties": .object([
                     "severity": .string(event.severity.rawValue), "status": .string(event.status), "kind": .string(event.kind.rawValue),

@@ -110,11 +110,13 @@ public struct SCCDestination: Destination {
     static func classify(_ response: DestinationResponse) -> DeliveryOutcome {
         guard !(200..<300).contains(response.status) else { return .delivered }
         let error = (try? JSONValue.parse(response.body))?["error"]
-        let text = "Security Command Center answered HTTP \(response.status) \(error?["status"]?.stringValue ?? ""): \(error?["message"]?.stringValue ?? "")"
+        let text =
+            "Security Command Center answered HTTP \(response.status) \(error?["status"]?.stringValue ?? ""): \(error?["message"]?.stringValue ?? "")"
         switch response.status {
         case 401: return .retryLater(reason: text, statusCode: 401, wait: nil)
         case 403:
-            return .credentialsRefused(reason: "\(text) — give the service account the Security Center Findings Editor role", statusCode: 403)
+            return .credentialsRefused(
+                reason: "\(text) — give the service account the Security Center Findings Editor role", statusCode: 403)
         case 404: return .credentialsRefused(reason: "\(text) — check orgId and sourceId", statusCode: 404)
         default:
             return RetryPolicy.isRetryable(status: response.status)

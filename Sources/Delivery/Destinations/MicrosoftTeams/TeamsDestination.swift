@@ -17,8 +17,13 @@ public struct TeamsDestination: HTTPDestination {
         guard let url = config["url"]?.stringValue else { throw DestinationError.missing("integrationConfig.url") }
         let facts = AlertFacts(event)
         var body: [JSONValue] = [
-            .object(["type": .string("TextBlock"), "text": .string(facts.headline), "weight": .string("Bolder"), "size": .string("Medium"), "wrap": .bool(true)]),
-            .object(["type": .string("FactSet"), "facts": .array(facts.facts.map { .object(["title": .string($0.0), "value": .string($0.1)]) })]),
+            .object([
+                "type": .string("TextBlock"), "text": .string(facts.headline), "weight": .string("Bolder"), "size": .string("Medium"),
+                "wrap": .bool(true),
+            ]),
+            .object([
+                "type": .string("FactSet"), "facts": .array(facts.facts.map { .object(["title": .string($0.0), "value": .string($0.1)]) }),
+            ]),
         ]
         if let description = event.description, !description.isEmpty {
             body.append(.object(["type": .string("TextBlock"), "text": .string(String(description.prefix(2000))), "wrap": .bool(true)]))
@@ -28,13 +33,16 @@ public struct TeamsDestination: HTTPDestination {
             "version": .string("1.4"), "body": .array(body),
         ]
         if !facts.links.isEmpty {
-            card["actions"] = .array(facts.links.map { .object(["type": .string("Action.OpenUrl"), "title": .string($0.label), "url": .string($0.url)]) })
+            card["actions"] = .array(
+                facts.links.map { .object(["type": .string("Action.OpenUrl"), "title": .string($0.label), "url": .string($0.url)]) })
         }
         let message: JSONValue = .object([
             "type": .string("message"),
-            "attachments": .array([.object([
-                "contentType": .string("application/vnd.microsoft.card.adaptive"), "contentUrl": .null, "content": .object(card),
-            ])]),
+            "attachments": .array([
+                .object([
+                    "contentType": .string("application/vnd.microsoft.card.adaptive"), "contentUrl": .null, "content": .object(card),
+                ])
+            ]),
         ])
         return DestinationRequest(url: url, headers: [("Content-Type", "application/json")], body: message.jsonBytes())
     }
@@ -47,9 +55,13 @@ public struct TeamsDestination: HTTPDestination {
             let body = String(decoding: response.body.prefix(16), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             return body.isEmpty || body == "1"
                 ? .all(.delivered)
-                : .all(.rejected(reason: "Teams accepted the request but reported: \(RemoteDetail.text(in: response.body))", statusCode: 200))
+                : .all(
+                    .rejected(reason: "Teams accepted the request but reported: \(RemoteDetail.text(in: response.body))", statusCode: 200))
         case 401, 403, 404:
-            return .all(.credentialsRefused(reason: "Teams no longer accepts this webhook (HTTP \(response.status)): create a new Workflows webhook and update url", statusCode: response.status))
+            return .all(
+                .credentialsRefused(
+                    reason: "Teams no longer accepts this webhook (HTTP \(response.status)): create a new Workflows webhook and update url",
+                    statusCode: response.status))
         default: return .all(classifyHTTP(response, name: "Microsoft Teams"))
         }
     }

@@ -59,7 +59,8 @@ public struct PagerDutyDestination: HTTPDestination {
         ]
         if action == "trigger" {
             let resource = [event.resource.name ?? event.resource.id, event.resource.cloud, event.resource.accountID].compactMap { $0 }
-            let summary = "[\(event.originalSeverity ?? event.severity.rawValue)] \(event.title)"
+            let summary =
+                "[\(event.originalSeverity ?? event.severity.rawValue)] \(event.title)"
                 + (resource.isEmpty ? "" : " — " + resource.joined(separator: " / "))
             var payload: JSONObject = [
                 "summary": .string(String(summary.prefix(1024))),
@@ -86,7 +87,8 @@ public struct PagerDutyDestination: HTTPDestination {
         let json = try? JSONValue.parse(response.body)
         let errors = json?["errors"]?.arrayValue?.compactMap(\.stringValue).joined(separator: "; ") ?? ""
         if response.status == 400, errors.lowercased().contains("routing key") || errors.lowercased().contains("routing_key") {
-            return .all(.credentialsRefused(reason: "PagerDuty refused the integration key (\(errors)): check integrationKey", statusCode: 400))
+            return .all(
+                .credentialsRefused(reason: "PagerDuty refused the integration key (\(errors)): check integrationKey", statusCode: 400))
         }
         if response.status == 429 {
             // PagerDuty asks clients to back off for tens of seconds.

@@ -44,14 +44,18 @@ public struct ServiceNowDestination: Destination {
     /// The record written to a task table (`incident`, `sn_si_incident`).
     public static func taskRecord(_ event: NormalizedEvent, table: String) -> JSONValue {
         let level = ["high": "1", "medium": "2", "low": "3", "info": "3"][event.severity.rawValue] ?? "3"
-        let resource = [event.resource.name ?? event.resource.id, event.resource.cloud, event.resource.accountID].compactMap { $0 }.joined(separator: " / ")
-        var lines = ["Prisma Cloud \(event.kind.rawValue) \(event.nativeID) (\(event.originalSeverity ?? event.severity.rawValue), \(event.status))"]
+        let resource = [event.resource.name ?? event.resource.id, event.resource.cloud, event.resource.accountID].compactMap { $0 }.joined(
+            separator: " / ")
+        var lines = [
+            "Prisma Cloud \(event.kind.rawValue) \(event.nativeID) (\(event.originalSeverity ?? event.severity.rawValue), \(event.status))"
+        ]
         if !resource.isEmpty { lines.append("Resource: \(resource)") }
         if let description = event.description { lines.append(description) }
         if let link = event.link { lines.append("In Prisma Cloud: \(link)") }
         var record: JSONObject = [
             "short_description": .string(String("[\(event.originalSeverity ?? event.severity.rawValue)] \(event.title)".prefix(160))),
-            "description": .string(Self.fitting(lines.joined(separator: "\n"), characters: 4_000)), "correlation_id": .string(correlationID(event)),
+            "description": .string(Self.fitting(lines.joined(separator: "\n"), characters: 4_000)),
+            "correlation_id": .string(correlationID(event)),
             "correlation_display": .string("Prisma Cloud"), "impact": .string(level), "urgency": .string(level),
         ]
         if closed(event), table == "incident" {
@@ -65,16 +69,22 @@ public struct ServiceNowDestination: Destination {
     /// The `em_event` record.
     public static func eventRecord(_ event: NormalizedEvent) -> JSONValue {
         let severity =
-            closed(event) ? "0" : event.originalSeverity?.lowercased() == "critical" ? "1"
-            : ["high": "2", "medium": "3", "low": "4", "info": "5"][event.severity.rawValue] ?? "5"
+            closed(event)
+            ? "0"
+            : event.originalSeverity?.lowercased() == "critical"
+                ? "1"
+                : ["high": "2", "medium": "3", "low": "4", "info": "5"][event.severity.rawValue] ?? "5"
         let info: JSONValue = .object([
-            "alertId": .string(event.nativeID), "eventId": .string(event.id), "status": .string(event.status), "module": .string(event.module.rawValue),
-            "cloud": .optional(event.resource.cloud), "account": .optional(event.resource.accountID), "region": .optional(event.resource.region),
+            "alertId": .string(event.nativeID), "eventId": .string(event.id), "status": .string(event.status),
+            "module": .string(event.module.rawValue),
+            "cloud": .optional(event.resource.cloud), "account": .optional(event.resource.accountID),
+            "region": .optional(event.resource.region),
             "link": .optional(event.link),
         ])
         let time = Timestamp.rfc3339(epochMilliseconds: event.updatedMillis)
         return .object([
-            "source": .string("Prisma Cloud"), "node": .string(event.resource.name ?? event.resource.id ?? event.resource.accountID ?? "unknown"),
+            "source": .string("Prisma Cloud"),
+            "node": .string(event.resource.name ?? event.resource.id ?? event.resource.accountID ?? "unknown"),
             "type": .string(event.policy?.type ?? event.kind.rawValue), "resource": .string(event.resource.id ?? ""),
             "metric_name": .string(event.policy?.name ?? event.title), "severity": .string(severity),
             "description": .string(String(event.title.prefix(4000))), "message_key": .string(correlationID(event)),
@@ -85,9 +95,14 @@ public struct ServiceNowDestination: Destination {
 
     public func deliver(_ batch: [QueuedDelivery], over http: HTTPExchange) async -> BatchOutcome {
         guard let event = batch.first?.event else { return .all(.delivered) }
-        guard !tables.isEmpty else { return .all(.credentialsRefused(reason: "no table is ticked in tables: tick incident, sn_si_incident or em_event", statusCode: 0)) }
+        guard !tables.isEmpty else {
+            return .all(
+                .credentialsRefused(reason: "no table is ticked in tables: tick incident, sn_si_incident or em_event", statusCode: 0))
+        }
         for table in tables {
-            let outcome = table == "em_event" ? await send(Self.eventRecord(event), to: table, over: http) : await upsert(event, in: table, over: http)
+            let outcome =
+                table == "em_event"
+                ? await send(Self.eventRecord(event), to: table, over: http) : await upsert(event, in: table, over: http)
             guard outcome == .delivered else { return .all(outcome) }
         }
         return .all(.delivered)
@@ -125,15 +140,19 @@ public struct ServiceNowDestination: Destination {
     static func classify(_ response: DestinationResponse, table: String) -> DeliveryOutcome {
         guard !(200..<300).contains(response.status) else { return .delivered }
         let error = (try? JSONValue.parse(response.body))?["error"]
-        let detail = [error?["message"]?.stringValue, error?["detail"]?.stringValue].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+        let detail = [error?["message"]?.stringValue, error?["detail"]?.stringValue].compactMap { $0 }.filter { !$0.isEmpty }.joined(
+            separator: ": ")
         let text = "ServiceNow answered HTTP \(response.status) for \(table)\(detail.isEmpty ? "" : ": \(detail)")"
         switch response.status {
         case 401: return .credentialsRefused(reason: "\(text) — check login and password", statusCode: 401)
         case 403: return .credentialsRefused(reason: "\(text) — give the user a role that may write \(table)", statusCode: 403)
-        case 404: return .credentialsRefused(reason: "\(text) — check hostUrl and that the table's plugin is installed, or untick it in tables", statusCode: 404)
+        case 404:
+            return .credentialsRefused(
+                reason: "\(text) — check hostUrl and that the table's plugin is installed, or untick it in tables", statusCode: 404)
         case 429:
             let reset = response.header("X-RateLimit-Reset").flatMap { Double($0) }
-            let wait = RetryPolicy.serverFloor(headers: { response.header($0) })
+            let wait =
+                RetryPolicy.serverFloor(headers: { response.header($0) })
                 ?? reset.map { .milliseconds(Int64(max(1, $0 - Date().timeIntervalSince1970) * 1000)) }
             return .retryLater(reason: text, statusCode: 429, wait: wait)
         default:

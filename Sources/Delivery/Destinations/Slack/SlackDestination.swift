@@ -24,18 +24,27 @@ public struct SlackDestination: HTTPDestination {
         if let base, url.hasPrefix("https://hooks.slack.com") { url = base + url.dropFirst("https://hooks.slack.com".count) }
         let facts = AlertFacts(event)
         var blocks: [JSONValue] = [
-            .object(["type": .string("header"), "text": .object(["type": .string("plain_text"), "text": .string(String(facts.headline.prefix(150)))])]),
+            .object([
+                "type": .string("header"),
+                "text": .object(["type": .string("plain_text"), "text": .string(String(facts.headline.prefix(150)))]),
+            ]),
             .object([
                 "type": .string("section"),
-                "fields": .array(facts.facts.prefix(10).map { .object(["type": .string("mrkdwn"), "text": .string("*\($0.0)*\n\($0.1)")]) }),
+                "fields": .array(
+                    facts.facts.prefix(10).map { .object(["type": .string("mrkdwn"), "text": .string("*\($0.0)*\n\($0.1)")]) }),
             ]),
         ]
         if let description = event.description, !description.isEmpty {
-            blocks.append(.object(["type": .string("section"), "text": .object(["type": .string("mrkdwn"), "text": .string(String(description.prefix(2900)))])]))
+            blocks.append(
+                .object([
+                    "type": .string("section"),
+                    "text": .object(["type": .string("mrkdwn"), "text": .string(String(description.prefix(2900)))]),
+                ]))
         }
         if !facts.links.isEmpty {
             let text = facts.links.map { "<\($0.url)|\($0.label)>" }.joined(separator: "  ·  ")
-            blocks.append(.object(["type": .string("context"), "elements": .array([.object(["type": .string("mrkdwn"), "text": .string(text)])])]))
+            blocks.append(
+                .object(["type": .string("context"), "elements": .array([.object(["type": .string("mrkdwn"), "text": .string(text)])])]))
         }
         let body: JSONValue = .object(["text": .string(facts.headline), "blocks": .array(blocks)])
         return DestinationRequest(url: url, headers: [("Content-Type", "application/json")], body: body.jsonBytes())
@@ -47,7 +56,11 @@ public struct SlackDestination: HTTPDestination {
         case (200, _): return .all(.delivered)
         case (403, _), (404, _), (410, _):
             // The webhook was revoked, or its channel removed or archived: every message would fail the same way.
-            return .all(.credentialsRefused(reason: "Slack refused the webhook (HTTP \(response.status) \(text)): create a new incoming webhook and update webhookUrl", statusCode: response.status))
+            return .all(
+                .credentialsRefused(
+                    reason:
+                        "Slack refused the webhook (HTTP \(response.status) \(text)): create a new incoming webhook and update webhookUrl",
+                    statusCode: response.status))
         default: return .all(classifyHTTP(response, name: "Slack"))
         }
     }

@@ -14,7 +14,9 @@ public struct SnowflakeDestination: Destination {
     let stage: S3Destination
     let clock: @Sendable () -> Int64
 
-    public init(integrationID: String, config: JSONObject, staging: Integration, aws: AWSCredentialChain, clock: @escaping @Sendable () -> Int64) {
+    public init(
+        integrationID: String, config: JSONObject, staging: Integration, aws: AWSCredentialChain, clock: @escaping @Sendable () -> Int64
+    ) {
         self.config = config
         var stageConfig = staging.config
         stageConfig["rollUpInterval"] = config["rollUpInterval"] ?? .int(60)
@@ -100,10 +102,12 @@ public struct SnowflakeDestination: Destination {
         switch response.status {
         case 200:
             let code = json?["responseCode"]?.stringValue
-            return code == "SUCCESS" ? .delivered : .retryLater(reason: "\(text) (responseCode \(code ?? "missing"))", statusCode: 200, wait: nil)
+            return code == "SUCCESS"
+                ? .delivered : .retryLater(reason: "\(text) (responseCode \(code ?? "missing"))", statusCode: 200, wait: nil)
         case 401, 403:
             return .credentialsRefused(
-                reason: "\(text) — check privateKey and passphrase, and that the user \(user.account).\(user.user) has the matching public key",
+                reason:
+                    "\(text) — check privateKey and passphrase, and that the user \(user.account).\(user.user) has the matching public key",
                 statusCode: response.status)
         case 404: return .credentialsRefused(reason: "\(text) — check pipename and the user's privileges on it", statusCode: 404)
         default:

@@ -64,7 +64,10 @@ public struct SplunkHECDestination: HTTPDestination {
         case 0:
             return .all(.delivered)
         case 1, 2, 3, 4:
-            return .all(.credentialsRefused(reason: "Splunk rejected the HEC token (HTTP \(response.status), \(detail)): check authToken", statusCode: response.status))
+            return .all(
+                .credentialsRefused(
+                    reason: "Splunk rejected the HEC token (HTTP \(response.status), \(detail)): check authToken",
+                    statusCode: response.status))
         case 6:
             let bad = json?["invalid-event-number"]?.int64Value.map { Int($0) } ?? 0
             guard (0..<batchSize).contains(bad) else {
@@ -73,9 +76,15 @@ public struct SplunkHECDestination: HTTPDestination {
             return .each(
                 Array(repeating: .delivered, count: bad)
                     + [.rejected(reason: "Splunk rejected this event (\(detail))", statusCode: response.status)]
-                    + Array(repeating: .retryLater(reason: "sent again after event \(bad) of its batch was rejected", statusCode: response.status, wait: nil), count: batchSize - bad - 1))
+                    + Array(
+                        repeating: .retryLater(
+                            reason: "sent again after event \(bad) of its batch was rejected", statusCode: response.status, wait: nil),
+                        count: batchSize - bad - 1))
         case 8, 9, 18, 19, 20:
-            return .all(.retryLater(reason: "Splunk is unavailable (HTTP \(response.status), \(detail))", statusCode: response.status, wait: RetryPolicy.serverFloor(headers: { response.header($0) })))
+            return .all(
+                .retryLater(
+                    reason: "Splunk is unavailable (HTTP \(response.status), \(detail))", statusCode: response.status,
+                    wait: RetryPolicy.serverFloor(headers: { response.header($0) })))
         default:
             return .all(.rejected(reason: "Splunk rejected the request (HTTP \(response.status), \(detail))", statusCode: response.status))
         }
