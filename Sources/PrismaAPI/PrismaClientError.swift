@@ -1,4 +1,3 @@
-import RelayHTTP
 import RelayModel
 
 /// Why a call to Prisma Cloud failed, in words an operator can act on.

@@ -1,4 +1,3 @@
-import RelayHTTP
 import RelayModel
 
 /// The pages of one alert query, fetched lazily. Iteration ends after an empty page, a page without

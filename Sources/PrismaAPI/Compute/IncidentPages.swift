@@ -1,4 +1,3 @@
-
 /// The incident pages of one window, fetched lazily by offset. Iteration ends with a short page or once
 /// `Total-Count` incidents have arrived, so it cannot loop.
 public struct IncidentPages: AsyncSequence, Sendable {
