@@ -85,6 +85,7 @@ let package = Package(
             name: "Relay",
             dependencies: [
                 "RelayModel", "RelayHTTP", "PrismaAPI", "RelayStore", "Delivery",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -92,12 +93,12 @@ let package = Package(
         ),
         .target(
             name: "RelayDemo",
-            dependencies: ["Relay", "RelayModel", "RelayStore", "PrismaSim", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Relay", "RelayModel", "PrismaSim", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "RelayServer",
             dependencies: [
-                "Relay", "RelayModel", "RelayStore", "Delivery",
+                "Relay", "RelayModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -112,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "prisma-relay",
             dependencies: [
-                "Relay", "RelayDemo", "RelayModel", "RelayStore", "PrismaSim", "RelayServer",
+                "Relay", "RelayDemo", "RelayModel", "PrismaSim", "RelayServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -155,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RelayTests",
-            dependencies: ["Relay", "PrismaSim", "RelayStore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+            dependencies: ["Relay", "PrismaSim", "RelayStore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
     ]
 )

@@ -3,7 +3,6 @@ import Logging
 import PrismaSim
 import Relay
 import RelayModel
-import RelayStore
 
 /// `prisma-relay demo`: the whole ingest path with no setup — a simulated tenant, an embedded store and a CSPM
 /// connector polling it.
@@ -39,7 +38,7 @@ public struct Demo: Sendable {
 
         let app = try RelayApp.open(
             // The simulated tenant and the demo's webhook listen on this machine.
-            databasePath: database, outbound: .allowingLoopback,
+            database: database, outbound: .allowingLoopback,
             logger: .init(label: "prisma-relay.demo", factory: { _ in SwiftLogNoOpLogHandler() }))
         let key = (id: simulator.user.accessKeyID, secret: Secret(simulator.user.secretKey))
         let connectors = [
@@ -51,10 +50,10 @@ public struct Demo: Sendable {
                 intervalSeconds: max(10, intervalSeconds)),
         ]
         for config in connectors {
-            if try await app.store.connector(named: config.name) == nil {
-                try await app.addConnector(config)
+            if try await app.connectors.find(config.name) == nil {
+                try await app.connectors.add(config)
             } else {
-                try await app.updateConnector(config)
+                try await app.connectors.update(config)
             }
         }
         let webhook = try await demoWebhook(app: app, url: server.url + "/demo/webhook")
@@ -62,8 +61,8 @@ public struct Demo: Sendable {
         var round = 1
         while true {
             for config in connectors {
-                let report = try await app.poll(config.name)
-                let state = try await app.store.state(of: config.name)
+                let report = try await app.connectors.poll(config.name)
+                let state = try await app.connectors.state(of: config.name)
                 let what = config.type == .cspm ? "alerts" : "incidents"
                 if let error = report.error {
                     say("poll \(round) \(config.name): failed: \(error)")
@@ -79,7 +78,7 @@ public struct Demo: Sendable {
                 sent += handled
                 if handled == 0 { break }
             }
-            let health = try await app.store.integrationHealth(id: webhook.id)
+            let health = try await app.deliveries.health(of: webhook.id)
             let arrived = await simulator.sinkDeliveries
             say(
                 "deliveries \(round): rule \"high severity\" sent \(sent) events to the demo webhook, \(arrived) arrived in all; \(health.queueDepth) waiting, status \(health.status.rawValue)"
@@ -93,27 +92,23 @@ public struct Demo: Sendable {
             await simulator.transition(max(1, alerts / 100), to: "resolved")
             round += 1
         }
-        let summary = try await app.store.eventSummary(connector: nil)
+        let summary = try await app.events.summary()
         say(Self.describe(summary, database: database))
     }
 
     /// A webhook integration on the simulator's sink and a rule sending it high-severity events.
     func demoWebhook(app: RelayApp, url: String) async throws -> Integration {
-        if let existing = try await app.store.integrations().first(where: { $0.name == "demo-webhook" }) {
-            var updated = existing
-            updated.config["url"] = .string(url)
-            try await app.store.updateIntegration(updated)
-            return updated
-        }
         var draft = IntegrationService.Draft(json: .object([:]))
         draft.name = "demo-webhook"
         draft.integrationType = "webhook"
+        // The sink listens on a new port each run; its token goes with the URL it is bound to.
         draft.integrationConfig = .object(["url": .string(url), "authToken": .string("demo-token")])
+        if let existing = try await app.integrations.list().first(where: { $0.name == "demo-webhook" }) {
+            return try await app.integrations.update(id: existing.id, with: draft, by: "demo")
+        }
         let webhook = try await app.integrations.create(draft, by: "demo")
-        var high = AlertRule.Filters()
-        high.severities = [.high]
-        try await app.store.addRule(
-            AlertRule(id: "demo-high", name: "demo: high severity to the webhook", filters: high, integrationIDs: [webhook.id]))
+        _ = try await app.rules.create(
+            RuleService.Draft(name: "demo: high severity to the webhook", filters: ["severities": ["high"]], integrationIDs: [webhook.id]))
         return webhook
     }
 

@@ -1,5 +1,4 @@
 import Crypto
-import Delivery
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -8,7 +7,6 @@ import NIOSSL
 import Prometheus
 import Relay
 import RelayModel
-import RelayStore
 
 /// Builds the relay's HTTP API over a `RelayApp`: the same function serves `serve` and the tests.
 public enum RelayServer {
@@ -20,19 +18,19 @@ public enum RelayServer {
         let router = Router(context: RelayRequestContext.self)
         if secure { router.add(middleware: TransportSecurityMiddleware()) }
         let authenticator = APIAuthenticator(
-            store: app.store, signingKey: signingKey, clock: app.clock, logger: app.logger, metrics: app.metrics)
+            keys: app.apiKeys, signingKey: signingKey, clock: app.clock, logger: app.logger, metrics: app.metrics)
         router.add(middleware: AuthMiddleware(authenticator: authenticator))
         HealthController().addRoutes(to: router)
         MetricsController(registry: registry).addRoutes(to: router)
         AuthController(authenticator: authenticator).addRoutes(to: router)
         IntegrationsController(
-            service: app.integrations, rules: { try await app.store.rules() },
-            health: { try await app.store.integrationHealth(id: $0) }
+            service: app.integrations, rules: { try await app.rules.list() },
+            health: { try await app.deliveries.health(of: $0) }
         ).addRoutes(to: router)
-        AlertRulesController(store: app.store).addRoutes(to: router)
+        AlertRulesController(rules: app.rules).addRoutes(to: router)
         ConnectorsController(app: app).addRoutes(to: router)
-        DeliveriesController(store: app.store).addRoutes(to: router)
-        APIKeysController(keys: APIKeyService(store: app.store, clock: app.clock)).addRoutes(to: router)
+        DeliveriesController(deliveries: app.deliveries).addRoutes(to: router)
+        APIKeysController(keys: app.apiKeys).addRoutes(to: router)
         ConsoleController(
             app: app, renderer: try ConsoleRenderer(), sessions: ConsoleSessions(clock: app.clock), authenticator: authenticator,
             integrations: app.integrations, secure: secure
@@ -84,10 +82,7 @@ extension RelayServer {
             configuration: .init(
                 address: .hostname(options.host, port: options.port), serverName: "prisma-relay",
                 availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
-            services: [
-                PollScheduler(app: app, grace: .seconds(app.delivery.shutdownGraceSeconds)),
-                DeliveryService(engine: app.deliveryEngine, store: app.store, grace: .seconds(app.delivery.shutdownGraceSeconds)),
-            ],
+            services: app.backgroundServices,
             onServerRunning: onServerRunning, logger: app.logger)
     }
 }

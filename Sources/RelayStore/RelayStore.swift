@@ -1,8 +1,17 @@
+import Crypto
 import RelayModel
 
 /// The relay's durable state: connectors with their encrypted secrets, each connector's cursor and status, and
 /// the deduplicated events. SQLite is the embedded implementation; every implementation passes the same tests.
 public protocol RelayStore: Sendable {
+    /// Where the store is, as safe to show (never a password).
+    var location: String { get }
+    /// A key for another purpose (signing the API's tokens), derived from the key that seals secrets, so every
+    /// process sharing the store agrees on it.
+    func derivedKey(purpose: String) -> SymmetricKey
+    /// Re-seals every stored secret under a new master key and makes it the key in use; returns how many.
+    func rotateMasterKey() async throws -> Int
+
     /// Adds a connector; fails with `StoreError.connectorExists` when the name is taken.
     func addConnector(_ config: ConnectorConfig) async throws
     /// Replaces a connector's configuration (secret included); its cursor and events stay.
@@ -92,190 +101,4 @@ public protocol RelayStore: Sendable {
     func deliveries(eventIDs: [String]) async throws -> [String: [DeliveryState]]
     /// Events per hour (by when Prisma last changed them) and severity since `since` (epoch ms).
     func hourlyCounts(since: Int64) async throws -> [HourlyCount]
-}
-
-/// A finding Prisma returned that the relay could not turn into an event (e.g. an alert without an id): kept
-/// whole with the reason, never silently dropped, and shown in the connector's status.
-public struct RejectedFinding: Sendable, Equatable {
-    public var connector: String
-    public var reason: String
-    public var raw: JSONValue
-    /// Epoch milliseconds.
-    public var rejectedAt: Int64
-    public init(connector: String, reason: String, raw: JSONValue, rejectedAt: Int64) {
-        self.connector = connector
-        self.reason = reason
-        self.raw = raw
-        self.rejectedAt = rejectedAt
-    }
-}
-
-/// An event's delivery to one integration.
-public struct DeliveryState: Sendable, Equatable {
-    public var integrationID: String
-    /// `pending`, `delivered`, `dead` or `discarded`.
-    public var state: String
-    public var attempts: Int
-    public var lastError: String?
-    public var finishedAt: Int64?
-    public init(integrationID: String, state: String, attempts: Int, lastError: String?, finishedAt: Int64?) {
-        self.integrationID = integrationID
-        self.state = state
-        self.attempts = attempts
-        self.lastError = lastError
-        self.finishedAt = finishedAt
-    }
-}
-
-/// Events of one severity in one hour.
-public struct HourlyCount: Sendable, Equatable {
-    /// The hour's start, epoch ms.
-    public var hour: Int64
-    public var severity: Severity
-    public var count: Int
-    public init(hour: Int64, severity: Severity, count: Int) {
-        self.hour = hour
-        self.severity = severity
-        self.count = count
-    }
-}
-
-/// How a poll ended.
-public enum PollOutcome: Sendable, Equatable {
-    /// Every page was stored and the cursor moved; `added` events were new.
-    case success(added: Int)
-    /// The poll stopped; the message says why, and the cursor stayed where it was.
-    case failure(message: String)
-}
-
-/// Which events to list.
-public struct EventQuery: Sendable, Equatable {
-    public var connector: String?
-    public var severity: Severity?
-    public var kind: EventKind?
-    public var module: Module?
-    public var status: String?
-    /// Words the event's JSON must contain (title, policy, resource, raw event…), case-insensitively.
-    public var text: String?
-    public var limit: Int
-    public init(
-        connector: String? = nil, severity: Severity? = nil, kind: EventKind? = nil, module: Module? = nil, status: String? = nil,
-        text: String? = nil, limit: Int = 100
-    ) {
-        self.connector = connector
-        self.severity = severity
-        self.kind = kind
-        self.module = module
-        self.status = status
-        self.text = text
-        self.limit = limit
-    }
-}
-
-/// How many events are stored, by severity and by module.
-public struct EventSummary: Sendable, Equatable {
-    public var total: Int
-    public var bySeverity: [Severity: Int]
-    public var byModule: [Module: Int]
-    public init(total: Int = 0, bySeverity: [Severity: Int] = [:], byModule: [Module: Int] = [:]) {
-        self.total = total
-        self.bySeverity = bySeverity
-        self.byModule = byModule
-    }
-}
-
-/// One delivery waiting in the outbox.
-public struct OutboxEntry: Sendable, Equatable {
-    public var eventID: String
-    public var integrationID: String
-    /// Epoch milliseconds.
-    public var createdAt: Int64
-    public init(eventID: String, integrationID: String, createdAt: Int64) {
-        self.eventID = eventID
-        self.integrationID = integrationID
-        self.createdAt = createdAt
-    }
-}
-
-/// An access key of the relay's own API: the id is public, the secret is kept only as a SHA-256 hash.
-public struct APIKey: Sendable, Equatable {
-    /// What a key may do: `admin` everything; `read-only` read events, statuses and configuration (masked), and
-    /// change nothing.
-    public enum Role: String, Sendable, CaseIterable {
-        case admin
-        case readOnly = "read-only"
-    }
-
-    public var id: String
-    public var name: String
-    /// Hex SHA-256 of the secret.
-    public var secretHash: String
-    public var createdAt: Int64
-    public var role: Role
-    /// When it was revoked: from then on its secret, its JWTs and its console sessions are refused.
-    public var revokedAt: Int64?
-    /// When it was last accepted (recorded at most once a minute).
-    public var lastUsedAt: Int64?
-    public init(
-        id: String, name: String, secretHash: String, createdAt: Int64, role: Role = .admin, revokedAt: Int64? = nil,
-        lastUsedAt: Int64? = nil
-    ) {
-        self.id = id
-        self.name = name
-        self.secretHash = secretHash
-        self.createdAt = createdAt
-        self.role = role
-        self.revokedAt = revokedAt
-        self.lastUsedAt = lastUsedAt
-    }
-}
-
-/// An outbox row ready to send.
-public struct QueuedDelivery: Sendable, Equatable {
-    public var seq: Int64
-    public var event: NormalizedEvent
-    /// Attempts made so far.
-    public var attempts: Int
-    public var createdAt: Int64
-    /// The key the destination knew this alert by before keys named their connector (PagerDuty incidents opened
-    /// under the bare alert id), or nil: then `AlertKey.of(event)`.
-    public var legacyDestinationKey: String?
-    public init(seq: Int64, event: NormalizedEvent, attempts: Int, createdAt: Int64, legacyDestinationKey: String? = nil) {
-        self.seq = seq
-        self.event = event
-        self.attempts = attempts
-        self.createdAt = createdAt
-        self.legacyDestinationKey = legacyDestinationKey
-    }
-}
-
-/// What became of one delivery attempt.
-public enum DeliveryResult: Sendable, Equatable {
-    case delivered
-    /// Try again at `nextAttemptAt` (epoch ms).
-    case retry(nextAttemptAt: Int64, error: String)
-    /// Given up: kept as a dead letter with the reason, never silently dropped.
-    case dead(reason: String)
-    /// Not attempted yet: due again at `until` (epoch ms), attempts unchanged.
-    case held(until: Int64)
-}
-
-/// What became of one outbox row.
-public struct DeliveryRecord: Sendable, Equatable {
-    public var seq: Int64
-    public var result: DeliveryResult
-    public init(seq: Int64, result: DeliveryResult) {
-        self.seq = seq
-        self.result = result
-    }
-}
-
-/// A delivery given up on.
-public struct DeadLetter: Sendable, Equatable {
-    public var seq: Int64
-    public var eventID: String
-    public var integrationID: String
-    public var attempts: Int
-    public var reason: String
-    public var failedAt: Int64
 }

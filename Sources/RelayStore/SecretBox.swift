@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RelayModel
 
 /// Encrypts secrets at rest with AES-256-GCM. The key comes from `PRISMA_RELAY_MASTER_KEY` (base64 of 32 bytes)
 /// or from a key file beside the database, created with mode 0600 on first use.

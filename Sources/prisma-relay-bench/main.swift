@@ -37,7 +37,7 @@ let directory = FileManager.default.temporaryDirectory.appendingPathComponent("p
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: directory) }
 // The simulator measured against runs on this machine.
-let app = try RelayApp.open(databasePath: directory.appendingPathComponent("bench.sqlite").path, outbound: .allowingLoopback)
+let app = try RelayApp.open(database: directory.appendingPathComponent("bench.sqlite").path, outbound: .allowingLoopback)
 let config = try ConnectorConfig(
     name: "bench", apiURL: url, accessKeyID: keyID, secretKey: Secret(secret), statuses: ["all"],
     lookbackSeconds: 7 * 86_400, pageSize: pageSize
@@ -57,8 +57,8 @@ if mode == "floor" {
         bytes += page.byteCount
     }
 } else {
-    try await app.addConnector(config)
-    let report = try await app.poll("bench")
+    try await app.connectors.add(config)
+    let report = try await app.connectors.poll("bench")
     if let error = report.error {
         FileHandle.standardError.write(Data("poll failed: \(error)\n".utf8))
         exit(1)

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Relay
 import RelayModel
-import RelayStore
 
 /// `prisma-relay connector …`.
 struct ConnectorCommand: AsyncParsableCommand {
@@ -50,7 +49,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                     alertPath: alertPath, timeField: field, includeAcknowledged: includeAcknowledged,
                     includeIncidents: includeIncidents, computeURL: computeUrl)
                 let app = try db.open()
-                for warning in try await app.addConnector(config) { printError("warning: \(warning)") }
+                for warning in try await app.connectors.add(config) { printError("warning: \(warning)") }
                 print("Connector \(name) added. Test it with: prisma-relay connector test \(name)")
             }
         }
@@ -66,8 +65,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                 let app = try db.open()
                 var rows = [["NAME", "TYPE", "STATUS", "URL", "LAST POLL", "ADDED", "TOTAL", "LAST ERROR"]]
                 var objects: [JSONValue] = []
-                for config in try await app.store.connectors() {
-                    let state = try await app.store.state(of: config.name)
+                for (config, state) in try await app.connectors.list() {
                     objects.append(config.publicJSON(state: state))
                     rows.append([
                         config.name, config.type.rawValue, state.status.rawValue, config.apiURL, displayTime(state.lastPollAt),
@@ -86,7 +84,7 @@ struct ConnectorCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let result = try await db.open().test(name)
+                let result = try await db.open().connectors.test(name)
                 guard result.success else {
                     printError(result.message)
                     throw ExitCode.failure
@@ -103,7 +101,7 @@ struct ConnectorCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let report = try await db.open().poll(name)
+                let report = try await db.open().connectors.poll(name)
                 if let error = report.error {
                     printError(error)
                     throw ExitCode.failure
@@ -124,8 +122,8 @@ struct ConnectorCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let app = try db.open()
-                let config = try await app.connector(named: name)
-                let state = try await app.store.state(of: name)
+                let config = try await app.connectors.get(name)
+                let state = try await app.connectors.state(of: name)
                 if json {
                     print(config.publicJSON(state: state).prettyJSONString())
                     return
@@ -158,8 +156,7 @@ struct ConnectorCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let app = try db.open()
-                _ = try await app.connector(named: name)
-                let rejected = try await app.store.rejectedFindings(connector: name)
+                let rejected = try await app.connectors.rejected(name)
                 if rejected.isEmpty { print("\(name): no rejected findings") }
                 for finding in rejected {
                     print("\(displayTime(finding.rejectedAt))  \(finding.reason)\n\(finding.raw.jsonString())")
@@ -175,7 +172,7 @@ struct ConnectorCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                try await db.open().store.removeConnector(named: name)
+                try await db.open().connectors.remove(name)
                 print("Connector \(name) removed.")
             }
         }

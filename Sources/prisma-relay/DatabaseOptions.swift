@@ -5,7 +5,7 @@ import RelayModel
 
 /// `--database`, shared by every command that opens the store.
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: "SQLite database path (env PRISMA_RELAY_DATABASE; default prisma-relay.sqlite).")
+    @Option(help: "The database: a SQLite file path (env PRISMA_RELAY_DATABASE; default prisma-relay.sqlite).")
     var database: String?
 
     var path: String { database ?? ProcessInfo.processInfo.environment["PRISMA_RELAY_DATABASE"] ?? "prisma-relay.sqlite" }
@@ -14,7 +14,7 @@ struct DatabaseOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment
         let delivery = try DeliverySettings.parse(maxAttempts: nil, maxAge: nil, concurrency: nil, environment: environment)
         return try RelayApp.open(
-            databasePath: path, delivery: delivery, outbound: try OutboundPolicy.from(environment: environment),
+            database: path, delivery: delivery, outbound: try OutboundPolicy.from(environment: environment),
             logger: .init(label: "prisma-relay", factory: { _ in CLILogHandler() }))
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
+import Relay
 import RelayModel
-import RelayStore
 
 /// `prisma-relay events …`.
 struct EventsCommand: AsyncParsableCommand {
@@ -24,7 +24,7 @@ struct EventsCommand: AsyncParsableCommand {
                     band = parsed
                 }
                 guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
-                let events = try await db.open().store.events(EventQuery(connector: connector, severity: band, limit: limit))
+                let events = try await db.open().events.list(EventQuery(connector: connector, severity: band, limit: limit))
                 if json {
                     print(JSONValue.array(events.map(\.jsonValue)).prettyJSONString())
                     return

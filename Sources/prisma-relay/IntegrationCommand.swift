@@ -43,7 +43,7 @@ struct IntegrationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let integrations = try await db.open().store.integrations()
+                let integrations = try await db.open().integrations.list()
                 if json {
                     print(
                         JSONValue.array(
@@ -87,10 +87,8 @@ struct IntegrationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let store = try db.open().store
                 var rows = [["NAME", "TYPE", "STATUS", "QUEUED", "DELIVERED", "FAILED", "LAST DELIVERY", "OLDEST PENDING", "REASON"]]
-                for integration in try await store.integrations() {
-                    let health = try await store.integrationHealth(id: integration.id)
+                for (integration, health) in try await db.open().deliveries.list() {
                     rows.append([
                         integration.name, integration.type.rawValue, health.status.rawValue + (health.paused ? " (paused)" : ""),
                         String(health.queueDepth), String(health.delivered), String(health.failed), displayTime(health.lastDeliveryAt),
@@ -110,7 +108,7 @@ struct IntegrationCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 var rows = [["SEQ", "EVENT", "ATTEMPTS", "FAILED AT", "REASON"]]
-                for letter in try await db.open().store.deadLetters(integrationID: id) {
+                for letter in try await db.open().deliveries.deadLetters(of: id) {
                     rows.append([String(letter.seq), letter.eventID, String(letter.attempts), displayTime(letter.failedAt), letter.reason])
                 }
                 print(table(rows))
@@ -126,7 +124,7 @@ struct IntegrationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let count = try await db.open().store.retryDeadLetters(integrationID: id, seq: seq)
+                let count = try await db.open().deliveries.retry(integrationID: id, seq: seq)
                 print("Queued \(count) dead letters again.")
             }
         }
@@ -140,7 +138,7 @@ struct IntegrationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                guard try await db.open().store.discardDeadLetter(integrationID: id, seq: seq) else {
+                guard try await db.open().deliveries.discard(integrationID: id, seq: seq) else {
                     throw ConfigErrors([ConfigError(field: "seq", "there is no dead letter \(seq) for integration \(id)")])
                 }
                 print("Dead letter \(seq) discarded.")

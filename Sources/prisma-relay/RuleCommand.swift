@@ -20,30 +20,23 @@ struct RuleCommand: AsyncParsableCommand {
         @Option(help: "Connector name to match (repeatable).") var connector: [String] = []
         @Option(help: "Transition that notifies: open, resolved, dismissed, snoozed (repeatable; default open).") var notifyOn: [String] = ["open"]
 
+        /// The rule's fields by the options that set them, so an error names what to fix on the command line.
+        static let optionNames = [
+            "filters.severities": "severity", "filters.modules": "module", "filters.policyTypes": "policy-type", "filters.cloudTypes": "cloud",
+            "filters.connectors": "connector", "notifyOn": "notify-on", "integrationIDs": "integration",
+        ]
+
         func run() async throws {
             try await reportingErrors {
-                var errors: [ConfigError] = []
-                var filters = AlertRule.Filters()
-                filters.severities = severity.compactMap { value in
-                    Severity(rawValue: value.lowercased()) ?? { errors.append(ConfigError(field: "severity", "\(value) is not high, medium, low or info")); return nil }()
+                let draft = RuleService.Draft(
+                    name: name, filters: ["severities": severity, "modules": module, "policyTypes": policyType, "cloudTypes": cloud, "connectors": connector],
+                    notifyOn: notifyOn, integrationIDs: integrations)
+                let rule: AlertRule
+                do {
+                    rule = try await db.open().rules.create(draft)
+                } catch let errors as ConfigErrors {
+                    throw errors.renamingFields(Self.optionNames)
                 }
-                filters.modules = module.compactMap { value in
-                    Module(rawValue: value.uppercased()) ?? { errors.append(ConfigError(field: "module", "\(value) is not CSPM, CWPP, CIEM or DSPM")); return nil }()
-                }
-                filters.policyTypes = policyType
-                filters.cloudTypes = cloud
-                filters.connectors = connector
-                let transitions = Set(notifyOn.map { $0.lowercased() })
-                for unknown in transitions.subtracting(["open", "resolved", "dismissed", "snoozed"]) {
-                    errors.append(ConfigError(field: "notify-on", "\(unknown) is not open, resolved, dismissed or snoozed"))
-                }
-                if integrations.isEmpty { errors.append(ConfigError(field: "integration", "name at least one integration id")) }
-                guard errors.isEmpty else { throw ConfigErrors(errors) }
-                let rule = AlertRule(
-                    id: UUID().uuidString.lowercased(), name: name, filters: filters, notifyOnOpen: transitions.contains("open"),
-                    notifyOnResolved: transitions.contains("resolved"), notifyOnDismissed: transitions.contains("dismissed"),
-                    notifyOnSnoozed: transitions.contains("snoozed"), integrationIDs: integrations)
-                try await db.open().store.addRule(rule)
                 print("Rule \(name) added with id \(rule.id)")
             }
         }
@@ -56,7 +49,7 @@ struct RuleCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 var rows = [["ID", "NAME", "ENABLED", "INTEGRATIONS"]]
-                for rule in try await db.open().store.rules() {
+                for rule in try await db.open().rules.list() {
                     rows.append([rule.id, rule.name, String(rule.enabled), rule.integrationIDs.joined(separator: ",")])
                 }
                 print(table(rows))
@@ -71,7 +64,7 @@ struct RuleCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                try await db.open().store.removeRule(id: id)
+                try await db.open().rules.delete(id)
                 print("Rule \(id) removed.")
             }
         }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import RelayStore
+import Relay
 
 /// `prisma-relay secrets …`.
 struct SecretsCommand: AsyncParsableCommand {
@@ -13,7 +13,7 @@ struct SecretsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let count = try await SQLiteStore.rotateKey(path: db.path)
+                let count = try await db.open().rotateMasterKey()
                 print("Re-sealed \(count) secrets under a new key.")
             }
         }

@@ -5,7 +5,6 @@ import Prometheus
 import Relay
 import RelayModel
 import RelayServer
-import RelayStore
 
 /// `prisma-relay serve`.
 struct ServeCommand: AsyncParsableCommand {
@@ -50,12 +49,11 @@ struct ServeCommand: AsyncParsableCommand {
                 environment: ProcessInfo.processInfo.environment)
             let outbound = try OutboundPolicy.from(
                 environment: ProcessInfo.processInfo.environment, allow: outboundAllow, deny: outboundDeny)
-            let store = try SQLiteStore(path: db.path)
             var logger = Logger(label: "prisma-relay")
             logger.logLevel = .info
             let registry = PrometheusCollectorRegistry()
-            let app = RelayApp(
-                store: store, delivery: delivery, outbound: outbound, logger: logger,
+            let app = try RelayApp.open(
+                database: db.path, delivery: delivery, outbound: outbound, logger: logger,
                 metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
             let scheme = tlsCert == nil ? "http" : "https"
             if tlsCert == nil, !["127.0.0.1", "::1", "localhost"].contains(host) {
@@ -64,12 +62,12 @@ struct ServeCommand: AsyncParsableCommand {
                     metadata: ["host": .string(host)])
             }
             let application = try RelayServer.buildApplication(
-                app: app, signingKey: store.secretBox.derivedKey(purpose: "api-jwt"), registry: registry,
+                app: app, signingKey: app.apiSigningKey, registry: registry,
                 options: .init(
                     host: host, port: port, tlsCertificate: tlsCert, tlsKey: tlsKey, idleTimeout: .seconds(max(1, idleTimeout)),
                     maxConnections: max(1, maxConnections))
             ) { [host] channel in
-                print("PrismaRelay serving on \(scheme)://\(host):\(channel.localAddress?.port ?? 0) (database \(store.path))")
+                print("PrismaRelay serving on \(scheme)://\(host):\(channel.localAddress?.port ?? 0) (database \(app.storeLocation))")
                 fflush(nil)
             }
             try await application.runService()

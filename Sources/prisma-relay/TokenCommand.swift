@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
 import RelayModel
-import RelayServer
-import RelayStore
+import Relay
 
 /// `prisma-relay token …`.
 struct TokenCommand: AsyncParsableCommand {
@@ -19,7 +18,7 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let app = try db.open()
-                let (key, secret) = try await APIKeyService(store: app.store, clock: app.clock).create(
+                let (key, secret) = try await app.apiKeys.create(
                     name: name, role: readOnly ? .readOnly : .admin)
                 print(
                     """
@@ -41,7 +40,7 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let app = try db.open()
-                let keys = try await APIKeyService(store: app.store, clock: app.clock).list()
+                let keys = try await app.apiKeys.list()
                 if json {
                     print(JSONValue.array(keys.map(APIKeyService.publicJSON)).jsonString())
                     return
@@ -67,7 +66,7 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let app = try db.open()
-                try await APIKeyService(store: app.store, clock: app.clock).revoke(key)
+                try await app.apiKeys.revoke(key)
                 print("Access key \(key) revoked.")
             }
         }

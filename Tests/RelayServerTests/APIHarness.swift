@@ -26,7 +26,7 @@ struct APIHarness: Sendable {
             store: try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path), sleep: { _ in }, outbound: outbound,
             logger: logs.map { sink in Logger(label: "test", factory: { _ in CapturedLogs.Handler(sink: sink) }) } ?? Logger(label: "test"),
             metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
-        let (key, secret) = APIAuthenticator.newKey(name: "tests", now: 0)
+        let (key, secret) = APIKeyService.newKey(name: "tests", now: 0)
         try await app.store.addAPIKey(key)
         keyID = key.id
         self.secret = secret

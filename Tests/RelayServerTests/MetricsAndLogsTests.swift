@@ -49,16 +49,16 @@ struct MetricsAndLogsTests {
             outbound: .allowingLoopback,
             logger: Logger(label: "test", factory: { _ in CapturedLogs.Handler(sink: logs) }),
             metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
-        try await app.addConnector(
+        try await app.connectors.add(
             ConnectorConfig(
                 name: "good", apiURL: sim.url, accessKeyID: simulator.user.accessKeyID, secretKey: Secret(simulator.user.secretKey),
                 statuses: ["all"], pageSize: 50))
-        try await app.addConnector(
+        try await app.connectors.add(
             ConnectorConfig(
                 name: "bad", apiURL: sim.url, accessKeyID: simulator.user.accessKeyID, secretKey: Secret("WRONG-SECRET-VALUE")))
         clock.advance(seconds: 30)
-        #expect(try await app.poll("good").error == nil)
-        #expect(try await app.poll("bad").error != nil)
+        #expect(try await app.connectors.poll("good").error == nil)
+        #expect(try await app.connectors.poll("bad").error != nil)
 
         var text: [UInt8] = []
         registry.emit(into: &text)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PrismaSim
 import Relay
@@ -12,15 +13,15 @@ struct CSPMPollerTests {
         let rig = try await Rig.start()
         defer { Task { await rig.stop() } }
         let ids = await rig.simulator.addAlerts(10_000, start: rig.clock.now - 3_600_000, spread: 3_600_000)
-        try await rig.app.addConnector(rig.config(pageSize: 500))
-        let report = try await rig.app.poll("prod")
+        try await rig.app.connectors.add(rig.config(pageSize: 500))
+        let report = try await rig.app.connectors.poll("prod")
         #expect(report.error == nil)
         #expect(report.added == 10_000)
         let stored = try await rig.storedIDs()
         #expect(stored.count == 10_000)
         #expect(Set(stored).symmetricDifference(ids).isEmpty)
         rig.clock.advance(seconds: 300)
-        #expect(try await rig.app.poll("prod").added == 0)
+        #expect(try await rig.app.connectors.poll("prod").added == 0)
         #expect(try await rig.storedIDs().count == 10_000)
     }
 
@@ -30,15 +31,15 @@ struct CSPMPollerTests {
         let rig = try await Rig.start(store: { crashing.wrap($0) })
         defer { Task { await rig.stop() } }
         let ids = await rig.simulator.addRecentAlerts(1_500, hours: 2)
-        try await rig.app.addConnector(rig.config(pageSize: 100))
-        let failed = try await rig.app.poll("prod")
+        try await rig.app.connectors.add(rig.config(pageSize: 100))
+        let failed = try await rig.app.connectors.poll("prod")
         #expect(failed.error?.contains("simulated crash") == true)
-        #expect(try await rig.app.store.state(of: "prod").cursor == nil)
+        #expect(try await rig.app.connectors.state(of: "prod").cursor == nil)
         let partial = try await rig.storedIDs().count
         #expect(partial > 0 && partial < 1_500)
         crashing.disarm()
         rig.clock.advance(seconds: 60)
-        let report = try await rig.app.poll("prod")
+        let report = try await rig.app.connectors.poll("prod")
         #expect(report.error == nil)
         #expect(report.added == 1_500 - partial)
         let stored = try await rig.storedIDs()
@@ -51,15 +52,15 @@ struct CSPMPollerTests {
         let rig = try await Rig.start(faults: SimFaults(slowResponseMillis: 20))
         defer { Task { await rig.stop() } }
         let ids = await rig.simulator.addRecentAlerts(2_000, hours: 2)
-        try await rig.app.addConnector(rig.config(pageSize: 50))
-        let poll = Task { try await rig.app.poll("prod") }
-        while try await rig.app.store.state(of: "prod").totalEvents < 200 { try await Task.sleep(for: .milliseconds(5)) }
+        try await rig.app.connectors.add(rig.config(pageSize: 50))
+        let poll = Task { try await rig.app.connectors.poll("prod") }
+        while try await rig.app.connectors.state(of: "prod").totalEvents < 200 { try await Task.sleep(for: .milliseconds(5)) }
         // Polls are cancelled the way shutdown cancels them: the running poll itself, whoever waits for it.
         await rig.app.polls.finish(within: .zero)
         _ = try? await poll.value
-        #expect(try await rig.app.store.state(of: "prod").cursor == nil)
+        #expect(try await rig.app.connectors.state(of: "prod").cursor == nil)
         await rig.simulator.setFaults(SimFaults())
-        let report = try await rig.app.poll("prod")
+        let report = try await rig.app.connectors.poll("prod")
         #expect(report.error == nil)
         let stored = try await rig.storedIDs()
         #expect(stored.count == 2_000)
@@ -72,15 +73,15 @@ struct CSPMPollerTests {
         let rig = try await Rig.start(faults: faults)
         defer { Task { await rig.stop() } }
         let ids = await rig.simulator.addRecentAlerts(1_000, hours: 3)
-        try await rig.app.addConnector(rig.config(pageSize: 100))
-        let report = try await rig.app.poll("prod")
+        try await rig.app.connectors.add(rig.config(pageSize: 100))
+        let report = try await rig.app.connectors.poll("prod")
         #expect(report.error == nil)
         #expect(report.pages <= 11)
         let stored = try await rig.storedIDs()
         #expect(stored.count == 1_000)
         #expect(Set(stored).symmetricDifference(ids).isEmpty)
         #expect(await rig.simulator.counters["login", default: 0] >= 5)
-        #expect(try await rig.app.store.state(of: "prod").status == .active)
+        #expect(try await rig.app.connectors.state(of: "prod").status == .active)
     }
 
     @Test("a status change becomes a new event version; fetching the same version again adds nothing")
@@ -88,12 +89,12 @@ struct CSPMPollerTests {
         let rig = try await Rig.start()
         defer { Task { await rig.stop() } }
         await rig.simulator.addRecentAlerts(300, hours: 1)
-        try await rig.app.addConnector(rig.config())
-        #expect(try await rig.app.poll("prod").added == 300)
+        try await rig.app.connectors.add(rig.config())
+        #expect(try await rig.app.connectors.poll("prod").added == 300)
         rig.clock.advance(seconds: 600)
         let resolved = await rig.simulator.transition(7, to: "resolved")
         rig.clock.advance(seconds: 60)
-        let second = try await rig.app.poll("prod")
+        let second = try await rig.app.connectors.poll("prod")
         #expect(second.added == 7)
         let events = try await rig.app.store.events(EventQuery(limit: 1000))
         for id in resolved {
@@ -103,7 +104,7 @@ struct CSPMPollerTests {
         }
         // The overlap makes the next window fetch the resolved versions again; they stay single rows.
         rig.clock.advance(seconds: 60)
-        let third = try await rig.app.poll("prod")
+        let third = try await rig.app.connectors.poll("prod")
         #expect(third.fetched >= 7)
         #expect(third.added == 0)
         #expect(try await rig.storedIDs().count == 307)
@@ -114,8 +115,8 @@ struct CSPMPollerTests {
         let rig = try await Rig.start()
         defer { Task { await rig.stop() } }
         await rig.simulator.addRecentAlerts(600, hours: 2)
-        try await rig.app.addConnector(rig.config(statuses: ["open"]))
-        _ = try await rig.app.poll("prod")
+        try await rig.app.connectors.add(rig.config(statuses: ["open"]))
+        _ = try await rig.app.connectors.poll("prod")
         let events = try await rig.app.store.events(EventQuery(limit: 1000))
         #expect(!events.isEmpty && events.count < 600)
         #expect(events.allSatisfy { $0.status == "open" })
@@ -148,6 +149,9 @@ final class CrashAfterCommits: @unchecked Sendable {
     struct Crashing: RelayStore {
         let base: SQLiteStore
         let gate: CrashAfterCommits
+        var location: String { base.location }
+        func derivedKey(purpose: String) -> SymmetricKey { base.derivedKey(purpose: purpose) }
+        func rotateMasterKey() async throws -> Int { try await base.rotateMasterKey() }
         func addConnector(_ config: ConnectorConfig) async throws { try await base.addConnector(config) }
         func updateConnector(_ config: ConnectorConfig) async throws { try await base.updateConnector(config) }
         func removeConnector(named name: String) async throws { try await base.removeConnector(named: name) }

@@ -12,8 +12,8 @@ struct ComputePollerTests {
         let rig = try await Rig.start()
         defer { Task { await rig.stop() } }
         let ids = await rig.simulator.addRecentIncidents(1_000, hours: 2)
-        try await rig.app.addConnector(rig.computeConfig())
-        let report = try await rig.app.poll("compute")
+        try await rig.app.connectors.add(rig.computeConfig())
+        let report = try await rig.app.connectors.poll("compute")
         #expect(report.error == nil)
         #expect(report.pages == 20)
         #expect(report.added == 1_000)
@@ -21,7 +21,7 @@ struct ComputePollerTests {
         #expect(stored.count == 1_000)
         #expect(Set(stored).symmetricDifference(ids).isEmpty)
         rig.clock.advance(seconds: 300)
-        #expect(try await rig.app.poll("compute").added == 0)
+        #expect(try await rig.app.connectors.poll("compute").added == 0)
         #expect(await rig.simulator.counters["compute.acknowledge", default: 0] == 0)
     }
 
@@ -31,13 +31,13 @@ struct ComputePollerTests {
         let rig = try await Rig.start(store: { crashing.wrap($0) })
         defer { Task { await rig.stop() } }
         let ids = await rig.simulator.addRecentIncidents(600, hours: 2)
-        try await rig.app.addConnector(rig.computeConfig())
-        #expect(try await rig.app.poll("compute").error?.contains("simulated crash") == true)
+        try await rig.app.connectors.add(rig.computeConfig())
+        #expect(try await rig.app.connectors.poll("compute").error?.contains("simulated crash") == true)
         let partial = try await rig.storedIDs("compute").count
         #expect(partial > 0 && partial < 600)
         crashing.disarm()
         rig.clock.advance(seconds: 60)
-        #expect(try await rig.app.poll("compute").added == 600 - partial)
+        #expect(try await rig.app.connectors.poll("compute").added == 600 - partial)
         let stored = try await rig.storedIDs("compute")
         #expect(stored.count == 600 && Set(stored).symmetricDifference(ids).isEmpty)
     }
@@ -47,8 +47,8 @@ struct ComputePollerTests {
         let rig = try await Rig.start(faults: SimFaults(serverErrors: 3, rateLimited: 5, malformedJSON: 2))
         defer { Task { await rig.stop() } }
         let ids = await rig.simulator.addRecentIncidents(300, hours: 2)
-        try await rig.app.addConnector(rig.computeConfig())
-        let report = try await rig.app.poll("compute")
+        try await rig.app.connectors.add(rig.computeConfig())
+        let report = try await rig.app.connectors.poll("compute")
         #expect(report.error == nil)
         #expect(Set(try await rig.storedIDs("compute")).symmetricDifference(ids).isEmpty)
     }
@@ -58,15 +58,15 @@ struct ComputePollerTests {
         let rig = try await Rig.start(faults: SimFaults(htmlErrorPage: 100))
         defer { Task { await rig.stop() } }
         let ids = await rig.simulator.addRecentIncidents(120, hours: 2)
-        try await rig.app.addConnector(rig.computeConfig())
-        _ = try await rig.app.poll("compute")
-        let failed = try await rig.app.store.state(of: "compute")
+        try await rig.app.connectors.add(rig.computeConfig())
+        _ = try await rig.app.connectors.poll("compute")
+        let failed = try await rig.app.connectors.state(of: "compute")
         #expect(failed.status == .error)
         #expect(failed.lastError?.contains("where JSON was expected") == true)
         await rig.simulator.setFaults(SimFaults())
         rig.clock.advance(seconds: 300)
-        _ = try await rig.app.poll("compute")
-        #expect(try await rig.app.store.state(of: "compute").status == .active)
+        _ = try await rig.app.connectors.poll("compute")
+        #expect(try await rig.app.connectors.state(of: "compute").status == .active)
         #expect(Set(try await rig.storedIDs("compute")).symmetricDifference(ids).isEmpty)
     }
 
@@ -74,8 +74,8 @@ struct ComputePollerTests {
     func missingTenantPath() async throws {
         let rig = try await Rig.start()
         defer { Task { await rig.stop() } }
-        try await rig.app.addConnector(rig.computeConfig(url: rig.server.url))
-        let result = try await rig.app.test("compute")
+        try await rig.app.connectors.add(rig.computeConfig(url: rig.server.url))
+        let result = try await rig.app.connectors.test("compute")
         #expect(!result.success)
         #expect(result.message.contains("lacks the tenant path"))
         #expect(result.message.contains("https://us-east1.cloud.twistlock.com/us-1-123456789"))
@@ -85,12 +85,12 @@ struct ComputePollerTests {
     func credentials() async throws {
         let rig = try await Rig.start()
         defer { Task { await rig.stop() } }
-        try await rig.app.addConnector(rig.computeConfig(name: "bad", secret: "nope"))
-        try await rig.app.addConnector(rig.computeConfig(name: "good"))
-        let bad = try await rig.app.poll("bad")
+        try await rig.app.connectors.add(rig.computeConfig(name: "bad", secret: "nope"))
+        try await rig.app.connectors.add(rig.computeConfig(name: "good"))
+        let bad = try await rig.app.connectors.poll("bad")
         #expect(bad.error?.contains("refused the user name and password (HTTP 401)") == true)
-        #expect(try await rig.app.store.state(of: "bad").status == .error)
-        #expect(try await rig.app.test("good").message.hasPrefix("Connection successful at "))
+        #expect(try await rig.app.connectors.state(of: "bad").status == .error)
+        #expect(try await rig.app.connectors.test("good").message.hasPrefix("Connection successful at "))
     }
 
     @Test("a console that issues no tokens is read with Basic credentials")
@@ -98,8 +98,8 @@ struct ComputePollerTests {
         let rig = try await Rig.start(computeIssuesTokens: false)
         defer { Task { await rig.stop() } }
         let ids = await rig.simulator.addRecentIncidents(75, hours: 1)
-        try await rig.app.addConnector(rig.computeConfig())
-        let report = try await rig.app.poll("compute")
+        try await rig.app.connectors.add(rig.computeConfig())
+        let report = try await rig.app.connectors.poll("compute")
         #expect(report.error == nil)
         #expect(Set(try await rig.storedIDs("compute")).symmetricDifference(ids).isEmpty)
         #expect(await rig.simulator.counters["status.405", default: 0] == 1)
@@ -111,7 +111,7 @@ struct ComputePollerTests {
         defer { Task { await rig.stop() } }
         for url in ["https://api2.eu.prismacloud.io", "https://app.prismacloud.io", "https://us-east1.cloud.twistlock.com"] {
             do {
-                try await rig.app.addConnector(rig.computeConfig(url: url))
+                try await rig.app.connectors.add(rig.computeConfig(url: url))
                 Issue.record("\(url) should be refused")
             } catch let errors as ConfigErrors {
                 #expect(errors.errors.map(\.field) == ["apiURL"])
@@ -127,12 +127,12 @@ struct ComputePollerTests {
         let ids = await rig.simulator.addRecentIncidents(60, hours: 1)
         let ack = try await rig.simulator.simRequestAcknowledge(ids[0])
         #expect(ack)
-        try await rig.app.addConnector(rig.computeConfig(name: "open-only"))
+        try await rig.app.connectors.add(rig.computeConfig(name: "open-only"))
         var all = rig.computeConfig(name: "all")
         all.includeAcknowledged = true
-        try await rig.app.addConnector(all)
-        _ = try await rig.app.poll("open-only")
-        _ = try await rig.app.poll("all")
+        try await rig.app.connectors.add(all)
+        _ = try await rig.app.connectors.poll("open-only")
+        _ = try await rig.app.connectors.poll("all")
         #expect(try await rig.storedIDs("open-only").count == 59)
         let everything = try await rig.app.store.events(EventQuery(connector: "all", limit: 100))
         #expect(everything.count == 60)
@@ -160,8 +160,8 @@ struct CSPMWithIncidentsTests {
         let incidents = await rig.simulator.addRecentIncidents(80, hours: 2)
         var config = rig.config()
         config.includeIncidents = true
-        try await rig.app.addConnector(config)
-        let report = try await rig.app.poll("prod")
+        try await rig.app.connectors.add(config)
+        let report = try await rig.app.connectors.poll("prod")
         #expect(report.error == nil)
         #expect(report.added == 230)
         #expect(Set(try await rig.storedIDs()).symmetricDifference(alerts + incidents).isEmpty)
@@ -180,10 +180,10 @@ struct CSPMWithIncidentsTests {
         var bad = good
         bad.name = "bad"
         bad.computeURL = rig.server.url
-        try await rig.app.addConnector(good)
-        try await rig.app.addConnector(bad)
-        #expect(try await rig.app.poll("good").added == 10)
+        try await rig.app.connectors.add(good)
+        try await rig.app.connectors.add(bad)
+        #expect(try await rig.app.connectors.poll("good").added == 10)
         #expect(await rig.simulator.counters["meta_info", default: 0] == 0)
-        #expect(try await rig.app.poll("bad").error?.contains("lacks the tenant path") == true)
+        #expect(try await rig.app.connectors.poll("bad").error?.contains("lacks the tenant path") == true)
     }
 }

@@ -33,8 +33,8 @@ struct PollBoundTests {
                 rig.clock.advance(milliseconds: wait.wholeMilliseconds)
             }, outbound: .allowingLoopback, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         app.maxPollSeconds = 120
-        try await app.addConnector(rig.config())
-        let report = try await app.poll("prod")
+        try await app.connectors.add(rig.config())
+        let report = try await app.connectors.poll("prod")
         #expect(
             report.error?.contains("stopped at its 2-minute bound (last: rate limited by Prisma Cloud)") == true, "\(report.error ?? "")")
         let first = notes.all.first ?? "none"
@@ -45,7 +45,7 @@ struct PollBoundTests {
         #expect(state.status == .error && state.waiting == nil && state.cursor == nil)
         // The next poll, once Prisma lets it, collects the whole window.
         await rig.simulator.setFaults(SimFaults())
-        let next = try await app.poll("prod")
+        let next = try await app.connectors.poll("prod")
         #expect(next.error == nil && next.added == ids.count)
     }
 }

@@ -15,9 +15,9 @@ struct PollSchedulingTests {
         let rig = try await Rig.start(faults: SimFaults(slowResponseMillis: 300))
         defer { Task { await rig.stop() } }
         await rig.simulator.addAlerts(40, start: rig.clock.now - 3_600_000, spread: 3_000_000)
-        try await rig.app.addConnector(rig.config())
+        try await rig.app.connectors.add(rig.config())
         let reports = try await withThrowingTaskGroup(of: PollReport.self) { group in
-            for _ in 0..<6 { group.addTask { try await rig.app.poll("prod") } }
+            for _ in 0..<6 { group.addTask { try await rig.app.connectors.poll("prod") } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(reports.count == 6)
@@ -36,11 +36,11 @@ struct PollSchedulingTests {
         await slow.setFaults(SimFaults(slowResponseMillis: 60_000))
         let slowServer = try await slow.serve()
         defer { Task { await slowServer.stop() } }
-        try await rig.app.addConnector(
+        try await rig.app.connectors.add(
             ConnectorConfig(
                 name: "slow", apiURL: slowServer.url, accessKeyID: slow.user.accessKeyID, secretKey: Secret(slow.user.secretKey),
                 statuses: ["all"]))
-        try await rig.app.addConnector(rig.config(name: "fast"))
+        try await rig.app.connectors.add(rig.config(name: "fast"))
 
         let group = ServiceGroup(
             configuration: .init(
@@ -48,7 +48,7 @@ struct PollSchedulingTests {
                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
         let running = Task { try await group.run() }
         let deadline = Date().addingTimeInterval(10)
-        while try await rig.app.store.state(of: "fast").lastSuccessAt == nil, Date() < deadline {
+        while try await rig.app.connectors.state(of: "fast").lastSuccessAt == nil, Date() < deadline {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(try await rig.storedIDs("fast").count == 10, "the fast tenant waited for the slow one")
@@ -60,6 +60,6 @@ struct PollSchedulingTests {
         #expect(Date().timeIntervalSince(stopping) < 5, "shutdown waited for the slow tenant")
         #expect(await rig.app.polls.count == 0)
         // The slow poll stored nothing and moved no cursor: its window is the next run's.
-        #expect(try await rig.app.store.state(of: "slow").cursor == nil)
+        #expect(try await rig.app.connectors.state(of: "slow").cursor == nil)
     }
 }

@@ -27,7 +27,7 @@ struct RejectedFindingTests {
         let rig = try await Rig.start()
         defer { Task { await rig.stop() } }
         let config = rig.config()
-        try await rig.app.addConnector(config)
+        try await rig.app.connectors.add(config)
         let alerts = try [
             JSONValue.parse(#"{"id":"P-1","status":"open","lastUpdated":5,"policy":{"name":"a","severity":"high"}}"#),
             JSONValue.parse(#"{"status":"open","lastUpdated":6,"policy":{"name":"no id","severity":"high"}}"#),
@@ -39,9 +39,9 @@ struct RejectedFindingTests {
         // The same page again (an overlapping window) adds nothing and keeps one record of the bad finding.
         rig.clock.advance(seconds: 60)
         #expect(await poller.poll().added == 0)
-        let state = try await rig.app.store.state(of: "prod")
+        let state = try await rig.app.connectors.state(of: "prod")
         #expect(state.status == .active && state.rejectedFindings == 1 && state.cursor == rig.clock.now)
-        let rejected = try await rig.app.store.rejectedFindings(connector: "prod")
+        let rejected = try await rig.app.connectors.rejected("prod")
         #expect(rejected.count == 1)
         #expect(rejected.first?.raw == alerts[1] && rejected.first?.reason.contains("id") == true)
         #expect(try await rig.storedIDs().sorted() == ["P-1", "P-2"])

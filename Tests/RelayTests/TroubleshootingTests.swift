@@ -11,15 +11,15 @@ struct TroubleshootingTests {
         let rig = try await Rig.start()
         defer { Task { await rig.stop() } }
         await rig.simulator.addRecentAlerts(20)
-        try await rig.app.addConnector(rig.config(secret: "wrong-secret"))
-        let report = try await rig.app.poll("prod")
-        let state = try await rig.app.store.state(of: "prod")
+        try await rig.app.connectors.add(rig.config(secret: "wrong-secret"))
+        let report = try await rig.app.connectors.poll("prod")
+        let state = try await rig.app.connectors.state(of: "prod")
         #expect(state.status == .error)
         #expect(state.lastError == report.error)
         #expect(state.lastError?.hasPrefix("could not exchange access keys for prisma cloud JWT") == true)
         #expect(state.lastError?.contains("different region") == true)
         #expect(try await rig.storedIDs().isEmpty)
-        let test = try await rig.app.test("prod")
+        let test = try await rig.app.connectors.test("prod")
         #expect(!test.success)
         #expect(test.message.hasPrefix("could not exchange access keys"))
     }
@@ -29,10 +29,10 @@ struct TroubleshootingTests {
         let rig = try await Rig.start()
         defer { Task { await rig.stop() } }
         await rig.simulator.addUser(SimUser(accessKeyID: "read-nothing", secretKey: "pw", canViewAlerts: false, tenants: rig.simulator.user.tenants))
-        try await rig.app.addConnector(rig.config(secret: "pw", keyID: "read-nothing"))
-        _ = try await rig.app.poll("prod")
-        #expect(try await rig.app.store.state(of: "prod").lastError?.contains("lacks Alerts: View") == true)
-        #expect(try await rig.app.test("prod").message.contains("lacks Alerts: View"))
+        try await rig.app.connectors.add(rig.config(secret: "pw", keyID: "read-nothing"))
+        _ = try await rig.app.connectors.poll("prod")
+        #expect(try await rig.app.connectors.state(of: "prod").lastError?.contains("lacks Alerts: View") == true)
+        #expect(try await rig.app.connectors.test("prod").message.contains("lacks Alerts: View"))
     }
 
     @Test("an HTML page where JSON belongs: the status says so, and the next poll recovers with nothing lost")
@@ -40,15 +40,15 @@ struct TroubleshootingTests {
         let rig = try await Rig.start(faults: SimFaults(htmlErrorPage: 100))
         defer { Task { await rig.stop() } }
         let ids = await rig.simulator.addRecentAlerts(120)
-        try await rig.app.addConnector(rig.config())
-        _ = try await rig.app.poll("prod")
-        let failed = try await rig.app.store.state(of: "prod")
+        try await rig.app.connectors.add(rig.config())
+        _ = try await rig.app.connectors.poll("prod")
+        let failed = try await rig.app.connectors.state(of: "prod")
         #expect(failed.status == .error)
         #expect(failed.lastError?.contains("where JSON was expected") == true)
         await rig.simulator.setFaults(SimFaults())
         rig.clock.advance(seconds: 300)
-        _ = try await rig.app.poll("prod")
-        let recovered = try await rig.app.store.state(of: "prod")
+        _ = try await rig.app.connectors.poll("prod")
+        let recovered = try await rig.app.connectors.state(of: "prod")
         #expect(recovered.status == .active && recovered.lastError == nil)
         #expect(Set(try await rig.storedIDs()).symmetricDifference(ids).isEmpty)
     }
@@ -57,8 +57,8 @@ struct TroubleshootingTests {
     func testConnection() async throws {
         let rig = try await Rig.start()
         defer { Task { await rig.stop() } }
-        try await rig.app.addConnector(rig.config())
-        let result = try await rig.app.test("prod")
+        try await rig.app.connectors.add(rig.config())
+        let result = try await rig.app.connectors.test("prod")
         #expect(result.success)
         #expect(result.message == "Connection successful at \(Timestamp.rfc3339(epochMilliseconds: rig.clock.now))")
     }
@@ -70,7 +70,7 @@ struct TroubleshootingTests {
         var config = rig.config()
         config.apiURL = "https://app2.eu.prismacloud.io"
         await #expect(throws: ConfigErrors([ConfigError(field: "apiURL", "app2.eu.prismacloud.io is the Prisma Cloud console, not the API: use https://api2.eu.prismacloud.io")])) {
-            try await rig.app.addConnector(config)
+            try await rig.app.connectors.add(config)
         }
         #expect(try await rig.app.store.connectors().isEmpty)
     }
@@ -79,7 +79,7 @@ struct TroubleshootingTests {
     func customHostWarning() async throws {
         let rig = try await Rig.start()
         defer { Task { await rig.stop() } }
-        let warnings = try await rig.app.addConnector(rig.config())
+        let warnings = try await rig.app.connectors.add(rig.config())
         #expect(warnings.count == 1)
         #expect(warnings[0].contains("api.prismacloud.io, api2.prismacloud.io"))
     }
@@ -88,8 +88,8 @@ struct TroubleshootingTests {
     func unreachable() async throws {
         let rig = try await Rig.start()
         await rig.stop()
-        try await rig.app.addConnector(rig.config())
-        let report = try await rig.app.poll("prod")
+        try await rig.app.connectors.add(rig.config())
+        let report = try await rig.app.connectors.poll("prod")
         #expect(report.error?.contains("could not reach \(rig.server.url)") == true)
     }
 }

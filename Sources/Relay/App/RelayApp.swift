@@ -1,3 +1,4 @@
+import Crypto
 import Delivery
 import Foundation
 import Logging
@@ -5,6 +6,7 @@ import PrismaAPI
 import RelayHTTP
 import RelayModel
 import RelayStore
+import ServiceLifecycle
 
 /// The composition root: the one place that builds stores, clients and pollers, for the CLI, `demo` and tests.
 public struct RelayApp: Sendable {
@@ -54,41 +56,48 @@ public struct RelayApp: Sendable {
                 queueDepth: { [metrics] in metrics.queueDepth(integration: $0, depth: $1) }))
     }
 
-    /// The relay on its embedded SQLite store at `databasePath`.
+    /// The relay on the store at `database` (`StoreLocation`: a file path is the embedded SQLite store).
     public static func open(
-        databasePath: String, delivery: DeliverySettings = DeliverySettings(), outbound: OutboundPolicy = .standard,
-        logger: Logger = Logger(label: "prisma-relay")
+        database: String, delivery: DeliverySettings = DeliverySettings(), outbound: OutboundPolicy = .standard,
+        logger: Logger = Logger(label: "prisma-relay"), metrics: RelayMetrics = RelayMetrics()
     ) throws -> RelayApp {
-        RelayApp(store: try SQLiteStore(path: databasePath), delivery: delivery, outbound: outbound, logger: logger)
+        RelayApp(store: try StoreLocation.open(database), delivery: delivery, outbound: outbound, logger: logger, metrics: metrics)
+    }
+
+    /// Where the store is, as safe to show.
+    public var storeLocation: String { store.location }
+
+    /// The key the relay API's tokens are signed with: derived from the store's master key, so it survives
+    /// restarts and is the same in every process sharing the store.
+    public var apiSigningKey: SymmetricKey { store.derivedKey(purpose: "api-jwt") }
+
+    /// Re-seals every stored secret under a new master key; returns how many. Open the relay again afterwards.
+    public func rotateMasterKey() async throws -> Int {
+        try await store.rotateMasterKey()
     }
 
     /// Epoch milliseconds now.
     public static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
+    /// What `serve` runs beside its HTTP server: the poll scheduler and the delivery engine's rounds, each given the
+    /// operator's shutdown grace.
+    public var backgroundServices: [any Service] {
+        let grace = Duration.seconds(delivery.shutdownGraceSeconds)
+        return [PollScheduler(app: self, grace: grace), DeliveryService(engine: deliveryEngine, store: store, grace: grace)]
+    }
+
+    /// Connectors: add, change, remove, test, poll and their status.
+    public var connectors: ConnectorService { ConnectorService(app: self) }
     /// Integrations: add, change, list, test and remove.
     public var integrations: IntegrationService { IntegrationService(store: store, clock: clock, engine: deliveryEngine) }
-
-    /// Validates and stores a new connector; returns warnings worth showing (e.g. an undocumented host).
-    @discardableResult
-    public func addConnector(_ config: ConnectorConfig) async throws -> [String] {
-        let valid = try config.validated()
-        try await store.addConnector(valid)
-        return valid.warnings
-    }
-
-    /// Validates and replaces a connector's configuration.
-    @discardableResult
-    public func updateConnector(_ config: ConnectorConfig) async throws -> [String] {
-        let valid = try config.validated()
-        try await store.updateConnector(valid)
-        return valid.warnings
-    }
-
-    /// The stored connector named `name`, or `StoreError.unknownConnector`.
-    public func connector(named name: String) async throws -> ConnectorConfig {
-        guard let config = try await store.connector(named: name) else { throw StoreError.unknownConnector(name) }
-        return config
-    }
+    /// Alert rules: add, replace, enable, remove.
+    public var rules: RuleService { RuleService(store: store) }
+    /// Deliveries: each integration's status and its dead letters.
+    public var deliveries: DeliveryStatusService { DeliveryStatusService(store: store) }
+    /// Stored events: queries, summaries and what became of their deliveries.
+    public var events: EventService { EventService(store: store) }
+    /// The relay API's access keys.
+    public var apiKeys: APIKeyService { APIKeyService(store: store, clock: clock) }
 
     /// The source of a connector's findings; `retry` defaults to the relay's policy.
     public func source(
@@ -125,22 +134,5 @@ public struct RelayApp: Sendable {
                 connector: config.name, "\(reason), retrying until \(Timestamp.clockTime(epochMilliseconds: until))")
         }
         return Poller(config: config, source: source, store: store, clock: clock, deadline: deadline, logger: logger, metrics: metrics)
-    }
-
-    /// Polls the connector named `name` once; while it is being polled already, the running poll's report.
-    public func poll(_ name: String) async throws -> PollReport {
-        let config = try await connector(named: name)
-        return await polls.poll(name) { await poller(for: config).poll() }
-    }
-
-    /// Tests a stored connector.
-    public func test(_ name: String) async throws -> ConnectionTestResult {
-        await test(config: try await connector(named: name))
-    }
-
-    /// Tests a configuration, stored or not, with a short retry budget so the answer comes quickly.
-    public func test(config: ConnectorConfig) async -> ConnectionTestResult {
-        let quick = RetryPolicy(maxAttempts: 3, maxRateLimitedAttempts: 3, baseDelay: .milliseconds(200), maxDelay: .seconds(2))
-        return await ConnectionTest.run(source: source(for: config, retry: quick), now: clock())
     }
 }

@@ -102,6 +102,11 @@ public struct IntegrationService: Sendable {
         return integration
     }
 
+    /// The integration with this id, or nil.
+    public func find(_ id: String) async throws -> Integration? {
+        try await store.integration(id: id)
+    }
+
     /// One integration, or `IntegrationError.notFound`.
     public func get(_ id: String) async throws -> Integration {
         guard let integration = try await store.integration(id: id) else { throw IntegrationError.notFound(id) }

@@ -18,4 +18,9 @@ public struct ConfigErrors: Error, Sendable, Equatable, CustomStringConvertible 
     public var errors: [ConfigError]
     public init(_ errors: [ConfigError]) { self.errors = errors }
     public var description: String { errors.map(\.description).joined(separator: "; ") }
+
+    /// The same problems with fields named as the caller's interface names them (a command's options, say).
+    public func renamingFields(_ names: [String: String]) -> ConfigErrors {
+        ConfigErrors(errors.map { ConfigError(field: names[$0.field] ?? $0.field, $0.message) })
+    }
 }

@@ -3,14 +3,13 @@ import Foundation
 import Logging
 import Relay
 import RelayModel
-import RelayStore
 
 /// Checks the relay API's credentials: an access key pair (as a bearer token `KEYID:SECRET`, or exchanged at
 /// `POST /login` for a JWT carried in `x-redlock-auth`, the way Prisma Cloud's clients work). Every check reads the
 /// key, so a revoked key's secret, JWTs and console sessions stop working at once; refused secrets are throttled
 /// per key id and client address, logged (never the secret) and counted.
 public struct APIAuthenticator: Sendable {
-    let store: any RelayStore
+    let keys: APIKeyService
     let signingKey: SymmetricKey
     let clock: @Sendable () -> Int64
     let throttle: SignInThrottle
@@ -21,27 +20,16 @@ public struct APIAuthenticator: Sendable {
     public var tokenLifetimeMillis: Int64 = 600_000
 
     public init(
-        store: any RelayStore, signingKey: SymmetricKey, clock: @escaping @Sendable () -> Int64,
+        keys: APIKeyService, signingKey: SymmetricKey, clock: @escaping @Sendable () -> Int64,
         logger: Logger = Logger(label: "prisma-relay.auth"), metrics: RelayMetrics = RelayMetrics()
     ) {
-        self.store = store
+        self.keys = keys
         self.signingKey = signingKey
         self.clock = clock
         self.throttle = SignInThrottle(clock: clock)
-        self.usage = KeyUsage(store: store, clock: clock)
+        self.usage = KeyUsage(keys: keys, clock: clock)
         self.logger = logger
         self.metrics = metrics
-    }
-
-    /// A new access key pair: the secret is returned once and stored only as its hash.
-    public static func newKey(name: String, role: APIKey.Role = .admin, now: Int64) -> (key: APIKey, secret: String) {
-        let id = UUID().uuidString.lowercased()
-        let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Base64URL.encode($0) }
-        return (APIKey(id: id, name: name, secretHash: hash(secret), createdAt: now, role: role), secret)
-    }
-
-    static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Why a credential was refused.
@@ -61,7 +49,7 @@ public struct APIAuthenticator: Sendable {
             refused(.throttled(retryAfterSeconds: Int((wait + 999) / 1000)), keyID: id, client: client)
             return .failure(.throttled(retryAfterSeconds: Int((wait + 999) / 1000)))
         }
-        guard let key = try await store.apiKey(id: id), Self.sameHash(Self.hash(secret), key.secretHash) else {
+        guard let key = try await keys.key(id: id), Self.sameHash(APIKeyService.hash(secret), key.secretHash) else {
             await throttle.failed(keyID: id, client: client)
             refused(.invalid, keyID: id, client: client)
             return .failure(.invalid)
@@ -93,7 +81,7 @@ public struct APIAuthenticator: Sendable {
 
     /// The key with this id while it exists and is not revoked (a console session's key, on every page).
     public func activeKey(id: String) async throws -> APIKey? {
-        guard let key = try await store.apiKey(id: id), key.revokedAt == nil else { return nil }
+        guard let key = try await keys.key(id: id), key.revokedAt == nil else { return nil }
         await usage.note(key)
         return key
     }
@@ -145,12 +133,12 @@ public struct APIAuthenticator: Sendable {
 
 /// Records when keys were last used, at most once a minute per key, so a busy client does not write on every call.
 actor KeyUsage {
-    let store: any RelayStore
+    let keys: APIKeyService
     let clock: @Sendable () -> Int64
     private var written: [String: Int64] = [:]
 
-    init(store: any RelayStore, clock: @escaping @Sendable () -> Int64) {
-        self.store = store
+    init(keys: APIKeyService, clock: @escaping @Sendable () -> Int64) {
+        self.keys = keys
         self.clock = clock
     }
 
@@ -159,6 +147,6 @@ actor KeyUsage {
         let last = written[key.id] ?? key.lastUsedAt ?? 0
         guard now - last >= 60_000 else { return }
         written[key.id] = now
-        try? await store.noteAPIKeyUse(id: key.id, at: now)
+        try? await keys.noteUse(id: key.id, at: now)
     }
 }

@@ -1,6 +1,6 @@
 import HTTPTypes
 import Hummingbird
-import RelayStore
+import RelayModel
 
 /// Lets a request through only with a credential of a live key: `Authorization: Bearer KEYID:SECRET` or a JWT
 /// from `/login` in `x-redlock-auth`. `/healthz` and `/login` need none; the console (`/console…`) has its own

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import Relay
 import RelayModel
-import RelayStore
 
 extension ConsoleController {
     func addConnectorRoutes(to console: RouterGroup<RelayRequestContext>) {
@@ -28,7 +27,7 @@ extension ConsoleController {
         }
         console.post("connectors/:name/delete") { _, context in
             let name = try context.parameters.require("name")
-            try await app.store.removeConnector(named: name)
+            try await app.connectors.remove(name)
             return await done(context, "/console/connectors", "Connector \(name) was deleted; its events stay.")
         }
     }
@@ -39,7 +38,7 @@ extension ConsoleController {
         let now = app.clock()
         var rows: [[String: Any]] = []
         for config in try await app.store.connectors() {
-            let state = try await app.store.state(of: config.name)
+            let state = try await app.connectors.state(of: config.name)
             rows.append([
                 "name": config.name, "pathName": ConsoleFormat.segment(config.name),
                 "typeLabel": config.type == .cspm ? "CSPM alerts" : "Compute incidents", "apiURL": config.apiURL,
@@ -61,7 +60,7 @@ extension ConsoleController {
 
     func editConnector(_ context: RelayRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
-        guard let config = try await app.store.connector(named: name) else {
+        guard let config = try await app.connectors.find(name) else {
             return await notFound(context, "There is no connector named \(name).", back: "/console/connectors")
         }
         var values = FormData("")
@@ -141,7 +140,7 @@ extension ConsoleController {
 
     /// The configuration a form describes, on top of the stored one when editing; the secret shown as the mask stays.
     func connectorConfig(_ form: FormData, existing: String?, session: ConsoleSession?) async throws -> ConnectorConfig {
-        let base = try await existing.asyncMap { try await app.connector(named: $0) }
+        let base = try await existing.asyncMap { try await app.connectors.get($0) }
         var secret = form["secretKey"]
         if secret == Secret.mask, let session, let draft = await sessions.draftSecret(session.id, form: existing ?? "new") {
             secret = draft
@@ -176,7 +175,7 @@ extension ConsoleController {
         let form = context.form ?? FormData("")
         do {
             let config = try await connectorConfig(form, existing: existing, session: context.session).validated()
-            let result = await app.test(config: config)
+            let result = await app.connectors.test(config: config)
             return await connectorForm(
                 context, values: await redisplay(form, context, existing: existing), existing: existing, test: result)
         } catch let errors as ConfigErrors {
@@ -189,7 +188,7 @@ extension ConsoleController {
         let form = context.form ?? FormData("")
         do {
             let config = try await connectorConfig(form, existing: existing, session: context.session)
-            let warnings = existing == nil ? try await app.addConnector(config) : try await app.updateConnector(config)
+            let warnings = existing == nil ? try await app.connectors.add(config) : try await app.connectors.update(config)
             if let session = context.session { await sessions.dropDraftSecret(session.id, form: existing ?? "new") }
             let note = warnings.isEmpty ? "" : " Note: " + warnings.joined(separator: " ")
             return await done(context, "/console/connectors", "Connector \(config.name) was saved.\(note)")
@@ -205,7 +204,7 @@ extension ConsoleController {
 
     func pollConnector(_ context: RelayRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
-        let report = try await app.poll(name)
+        let report = try await app.connectors.poll(name)
         if let error = report.error {
             return await done(context, "/console/connectors", "Polling \(name) failed: \(error)", ok: false)
         }
@@ -214,9 +213,9 @@ extension ConsoleController {
 
     func setConnector(_ context: RelayRequestContext, enabled: Bool) async throws -> Response {
         let name = try context.parameters.require("name")
-        var config = try await app.connector(named: name)
+        var config = try await app.connectors.get(name)
         config.enabled = enabled
-        try await app.updateConnector(config)
+        try await app.connectors.update(config)
         return await done(context, "/console/connectors", "Connector \(name) is \(enabled ? "enabled" : "disabled").")
     }
 }

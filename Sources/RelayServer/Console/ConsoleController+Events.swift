@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import Relay
 import RelayModel
-import RelayStore
 
 extension ConsoleController {
     func addEventRoutes(to console: RouterGroup<RelayRequestContext>) {
@@ -14,12 +14,12 @@ extension ConsoleController {
         let query = request.uri.queryParameters
         func chosen(_ name: String) -> String? { query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         let limit = 200
-        let events = try await app.store.events(EventQuery(
+        let events = try await app.events.list(EventQuery(
             connector: chosen("connector"), severity: chosen("severity").flatMap(Severity.init(rawValue:)),
             kind: chosen("kind").flatMap(EventKind.init(rawValue:)), module: chosen("module").flatMap(Module.init(rawValue:)),
             status: chosen("status"), text: chosen("q"), limit: limit))
-        let names = Dictionary(uniqueKeysWithValues: try await app.store.integrations().map { ($0.id, $0.name) })
-        let deliveriesByEvent = try await app.store.deliveries(eventIDs: events.map(\.id))
+        let names = Dictionary(uniqueKeysWithValues: try await app.integrations.list().map { ($0.id, $0.name) })
+        let deliveriesByEvent = try await app.events.deliveries(of: events.map(\.id))
         let rows: [[String: Any]] = events.map { event in
             let deliveries = deliveriesByEvent[event.id] ?? []
             return [
@@ -51,7 +51,7 @@ extension ConsoleController {
 
     func eventDetail(_ context: RelayRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let event = try await app.store.event(id: id) else {
+        guard let event = try await app.events.get(id) else {
             return await notFound(context, "There is no event \(id).", back: "/console/events")
         }
         var page = await base(context, section: "Events")
@@ -72,8 +72,8 @@ extension ConsoleController {
         ]
         page["facts"] = facts.compactMap { label, value in value.map { ["label": label, "value": $0] } }
         page["raw"] = event.rawEvent.prettyJSONString()
-        let names = Dictionary(uniqueKeysWithValues: try await app.store.integrations().map { ($0.id, $0.name) })
-        let deliveries = try await app.store.deliveries(eventIDs: [id])[id] ?? []
+        let names = Dictionary(uniqueKeysWithValues: try await app.integrations.list().map { ($0.id, $0.name) })
+        let deliveries = try await app.events.deliveries(of: [id])[id] ?? []
         page["deliveries"] = deliveries.map { delivery -> [String: Any] in
             let badge = ["delivered": "ok", "pending": "warn", "dead": "bad"][delivery.state] ?? "off"
             let detail = delivery.state == "delivered" ? "at \(ConsoleFormat.time(delivery.finishedAt))" : (delivery.lastError ?? "")

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import Relay
 import RelayModel
-import RelayStore
 
 extension ConsoleController {
     func addIntegrationRoutes(to console: RouterGroup<RelayRequestContext>) {
@@ -13,7 +12,7 @@ extension ConsoleController {
         console.post("integrations") { _, context in try await saveIntegration(context, id: nil) }
         console.get("integrations/:id/edit") { _, context in
             let id = try context.parameters.require("id")
-            guard let integration = try await app.store.integration(id: id) else {
+            guard let integration = try await app.integrations.find(id) else {
                 return await notFound(context, "There is no integration with id \(id).", back: "/console/integrations")
             }
             return await integrationForm(context, type: integration.type, existing: integration)
@@ -23,19 +22,19 @@ extension ConsoleController {
         console.get("integrations/:id/dead-letters") { _, context in try await deadLetters(context) }
         console.post("integrations/:id/dead-letters/retry") { _, context in
             let id = try context.parameters.require("id")
-            let count = try await app.store.retryDeadLetters(integrationID: id, seq: nil)
+            let count = try await app.deliveries.retry(integrationID: id, seq: nil)
             return await done(context, "/console/integrations/\(id)/dead-letters", "\(count) dead letters are queued again.")
         }
         console.post("integrations/:id/dead-letters/:seq/retry") { _, context in
             let id = try context.parameters.require("id")
-            let count = try await app.store.retryDeadLetters(integrationID: id, seq: try context.parameters.require("seq", as: Int64.self))
+            let count = try await app.deliveries.retry(integrationID: id, seq: try context.parameters.require("seq", as: Int64.self))
             return await done(
                 context, "/console/integrations/\(id)/dead-letters",
                 count == 1 ? "The event is queued again." : "That dead letter is gone.", ok: count == 1)
         }
         console.post("integrations/:id/dead-letters/:seq/discard") { _, context in
             let id = try context.parameters.require("id")
-            let discarded = try await app.store.discardDeadLetter(
+            let discarded = try await app.deliveries.discard(
                 integrationID: id, seq: try context.parameters.require("seq", as: Int64.self))
             return await done(
                 context, "/console/integrations/\(id)/dead-letters",
@@ -43,7 +42,7 @@ extension ConsoleController {
         }
         console.get("integrations/:id/delete") { _, context in
             let id = try context.parameters.require("id")
-            let name = try await app.store.integration(id: id)?.name ?? id
+            let name = try await app.integrations.find(id)?.name ?? id
             return await confirmDelete(
                 context, section: "Integrations", what: "integration \(name)",
                 question: "Events waiting for it are no longer sent. Rules that send to it must be changed first.",
@@ -63,7 +62,7 @@ extension ConsoleController {
     func integrationList(_ context: RelayRequestContext) async throws -> Response {
         var page = await base(context, section: "Integrations")
         var rows: [[String: Any]] = []
-        for integration in try await app.store.integrations() {
+        for integration in try await app.integrations.list() {
             let health = try await app.store.integrationHealth(id: integration.id)
             rows.append([
                 "id": integration.id, "name": integration.name, "typeLabel": integration.type.displayName, "enabled": integration.enabled,
@@ -121,7 +120,7 @@ extension ConsoleController {
 
     func saveIntegration(_ context: RelayRequestContext, id: String?) async throws -> Response {
         let form = context.form ?? FormData("")
-        let existing = try await id.asyncMap { try await app.store.integration(id: $0) } ?? nil
+        let existing = try await id.asyncMap { try await app.integrations.find($0) } ?? nil
         guard let type = existing?.type ?? form["integrationType"].flatMap({ IntegrationType(prisma: $0) }) else {
             return await integrationForm(context, type: nil)
         }
@@ -156,7 +155,7 @@ extension ConsoleController {
 
     func testIntegration(_ context: RelayRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let integration = try await app.store.integration(id: id) else {
+        guard let integration = try await app.integrations.find(id) else {
             return await notFound(context, "There is no integration with id \(id).", back: "/console/integrations")
         }
         let report = try await integrations.test(id: id)
@@ -169,13 +168,13 @@ extension ConsoleController {
 
     func deadLetters(_ context: RelayRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let integration = try await app.store.integration(id: id) else {
+        guard let integration = try await app.integrations.find(id) else {
             return await notFound(context, "There is no integration with id \(id).", back: "/console/integrations")
         }
         var page = await base(context, section: "Integrations")
         page["id"] = id
         page["name"] = integration.name
-        let letters = try await app.store.deadLetters(integrationID: id)
+        let letters = try await app.deliveries.deadLetters(of: id)
         page["letters"] = letters.map {
             [
                 "seq": $0.seq, "eventID": $0.eventID, "attempts": $0.attempts, "reason": $0.reason,

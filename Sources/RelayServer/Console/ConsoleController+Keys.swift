@@ -1,11 +1,11 @@
 import Foundation
 import Hummingbird
+import Relay
 import RelayModel
-import RelayStore
 
 extension ConsoleController {
     func addKeyRoutes(to console: RouterGroup<RelayRequestContext>) {
-        let keys = APIKeyService(store: app.store, clock: app.clock)
+        let keys = app.apiKeys
         console.get("keys") { _, context in try await keyList(context, keys: keys, created: nil) }
         console.post("keys") { _, context in
             let role = APIKey.Role(rawValue: context.form?["role"] ?? "") ?? .readOnly

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Relay
 import RelayModel
 
 extension ConsoleController {
@@ -7,16 +8,16 @@ extension ConsoleController {
     func overview(_ context: RelayRequestContext) async throws -> Response {
         var page = await base(context, section: "Overview")
         let now = app.clock()
-        let counts = try await app.store.hourlyCounts(since: now - now % 3_600_000 - 23 * 3_600_000)
+        let counts = try await app.events.hourlyCounts(since: now - now % 3_600_000 - 23 * 3_600_000)
         page["chart"] = OverviewChart.svg(counts, now: now)
         page["legend"] = OverviewChart.colors.map { ["label": $0.0.rawValue.capitalized, "color": $0.1] }
         page["last24h"] = counts.reduce(0) { $0 + $1.count }
-        page["totalEvents"] = try await app.store.eventSummary(connector: nil).total
+        page["totalEvents"] = try await app.events.summary().total
         var attention: [[String: Any]] = []
         let connectors = try await app.store.connectors()
         var active = 0
         for connector in connectors {
-            let state = try await app.store.state(of: connector.name)
+            let state = try await app.connectors.state(of: connector.name)
             if state.status == .active { active += 1 }
             guard state.status == .error || state.status == .pending else { continue }
             attention.append([
@@ -26,7 +27,7 @@ extension ConsoleController {
             ])
         }
         var queued = 0
-        for integration in try await app.store.integrations() {
+        for integration in try await app.integrations.list() {
             let health = try await app.store.integrationHealth(id: integration.id)
             queued += health.queueDepth
             guard health.status != .green else { continue }

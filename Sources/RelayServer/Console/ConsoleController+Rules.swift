@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import Relay
 import RelayModel
-import RelayStore
 
 extension ConsoleController {
     func addRuleRoutes(to console: RouterGroup<RelayRequestContext>) {
@@ -10,37 +10,36 @@ extension ConsoleController {
         console.post("rules") { _, context in try await saveRule(context, id: nil) }
         console.get("rules/:id/edit") { _, context in
             let id = try context.parameters.require("id")
-            guard let rule = try await app.store.rule(id: id) else { return await notFound(context, "There is no rule \(id).", back: "/console/rules") }
+            guard let rule = try await app.rules.find(id) else { return await notFound(context, "There is no rule \(id).", back: "/console/rules") }
             return try await ruleForm(context, rule: rule)
         }
         console.post("rules/:id") { _, context in try await saveRule(context, id: try context.parameters.require("id")) }
         for (action, enabled) in [("enable", true), ("disable", false)] {
             console.post("rules/:id/\(action)") { _, context in
                 let id = try context.parameters.require("id")
-                guard var rule = try await app.store.rule(id: id) else { return await notFound(context, "There is no rule \(id).", back: "/console/rules") }
-                rule.enabled = enabled
-                try await app.store.updateRule(rule)
+                guard try await app.rules.find(id) != nil else { return await notFound(context, "There is no rule \(id).", back: "/console/rules") }
+                let rule = try await app.rules.setEnabled(id: id, enabled)
                 return await done(context, "/console/rules", "Rule \(rule.name) is \(enabled ? "enabled" : "disabled").")
             }
         }
         console.get("rules/:id/delete") { _, context in
             let id = try context.parameters.require("id")
-            let name = try await app.store.rule(id: id)?.name ?? id
+            let name = try await app.rules.find(id)?.name ?? id
             return await confirmDelete(
                 context, section: "Rules", what: "rule \(name)",
                 question: "New events stop going where this rule sends them. Deliveries already queued still go out.",
                 action: "/console/rules/\(id)/delete", back: "/console/rules")
         }
         console.post("rules/:id/delete") { _, context in
-            try await app.store.removeRule(id: try context.parameters.require("id"))
+            try await app.rules.delete(try context.parameters.require("id"))
             return await done(context, "/console/rules", "The rule was deleted.")
         }
     }
 
     func ruleList(_ context: RelayRequestContext) async throws -> Response {
         var page = await base(context, section: "Rules")
-        let names = Dictionary(uniqueKeysWithValues: try await app.store.integrations().map { ($0.id, $0.name) })
-        let rules = try await app.store.rules()
+        let names = Dictionary(uniqueKeysWithValues: try await app.integrations.list().map { ($0.id, $0.name) })
+        let rules = try await app.rules.list()
         page["rules"] = rules.map { rule -> [String: Any] in
             let f = rule.filters
             let parts: [(String, [String])] = [
@@ -94,7 +93,7 @@ extension ConsoleController {
         }
         let transitions = [("open", rule?.notifyOnOpen ?? true), ("resolved", rule?.notifyOnResolved ?? false), ("dismissed", rule?.notifyOnDismissed ?? false), ("snoozed", rule?.notifyOnSnoozed ?? false)]
         page["groups"] = [
-            group("Send to", "integrations", try await app.store.integrations().map { ($0.id, "\($0.name) (\($0.type.displayName))") }, rule?.integrationIDs ?? [],
+            group("Send to", "integrations", try await app.integrations.list().map { ($0.id, "\($0.name) (\($0.type.displayName))") }, rule?.integrationIDs ?? [],
                   error: errors["integrationIDs"]),
             group("Notify when an alert is", "notify", transitions.map { ($0.0, $0.0) }, transitions.filter(\.1).map(\.0)),
             group("Severity", "severities", [Severity.high, .medium, .low, .info].map { ($0.rawValue, $0.rawValue.capitalized) }, f.severities.map(\.rawValue)),
@@ -107,24 +106,17 @@ extension ConsoleController {
 
     func saveRule(_ context: RelayRequestContext, id: String?) async throws -> Response {
         let form = context.form ?? FormData("")
-        func list(_ name: String) -> JSONValue {
-            .array(form.all(name).flatMap { $0.split(separator: ",") }.map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") })
+        func list(_ name: String) -> [String] {
+            form.all(name).flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
-        let notify = Set(form.all("notify"))
-        let body: JSONValue = .object([
-            "name": .string(form["name"] ?? ""), "enabled": .bool(form.checked("enabled")),
-            "filters": .object([
-                "severities": list("severities"), "modules": list("modules"), "policyTypes": list("policyTypes"), "cloudTypes": list("cloudTypes"),
-                "accountIDs": list("accountIDs"), "regions": list("regions"), "policyNames": list("policyNames"), "connectors": list("connectors"),
-            ]),
-            "notifyOnOpen": .bool(notify.contains("open")), "notifyOnResolved": .bool(notify.contains("resolved")),
-            "notifyOnDismissed": .bool(notify.contains("dismissed")), "notifyOnSnoozed": .bool(notify.contains("snoozed")),
-            "integrationIDs": list("integrations"),
-        ])
-        let existing = try await id.asyncMap { try await app.store.rule(id: $0) } ?? nil
+        let filterNames = ["severities", "modules", "policyTypes", "cloudTypes", "accountIDs", "regions", "policyNames", "connectors"]
+        let draft = RuleService.Draft(
+            name: form["name"] ?? "", enabled: form.checked("enabled"),
+            filters: Dictionary(uniqueKeysWithValues: filterNames.map { ($0, list($0)) }), notifyOn: form.all("notify"),
+            integrationIDs: list("integrations"))
+        let existing = try await id.asyncMap { try await app.rules.find($0) } ?? nil
         do {
-            let rule = try AlertRulesController.rule(from: body, id: existing?.id ?? UUID().uuidString.lowercased())
-            if existing == nil { try await app.store.addRule(rule) } else { try await app.store.updateRule(rule) }
+            let rule = if let existing { try await app.rules.replace(id: existing.id, with: draft) } else { try await app.rules.create(draft) }
             return await done(context, "/console/rules", "Rule \(rule.name) was saved.")
         } catch let errors as ConfigErrors {
             return try await ruleForm(context, rule: existing, typed: form, errors: ConsoleController.fieldErrors(errors))

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import Relay
 import RelayModel
-import RelayStore
 
 /// The web console, server-rendered over the same services as the API (no second source of truth): sign-in, the
 /// overview, connectors and their collection status, integrations and dead letters, alert rules, and events.

@@ -1,6 +1,5 @@
 import Foundation
 import RelayModel
-import RelayStore
 
 /// How the console writes times, ages and statuses.
 enum ConsoleFormat {

@@ -1,7 +1,6 @@
 import HTTPTypes
 import Hummingbird
 import RelayModel
-import RelayStore
 
 /// Guards the console: every page but sign-in and the stylesheet needs a live session (its cookie is HttpOnly,
 /// SameSite=Strict, Secure over TLS), and every POST must carry the session's CSRF token — or, on the sign-in form,

@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import RelayModel
-import RelayStore
 
 /// A signed-in browser: which API key signed in, the CSRF token its forms carry, and when it lapses.
 public struct ConsoleSession: Sendable {

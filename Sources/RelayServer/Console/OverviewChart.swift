@@ -1,6 +1,5 @@
 import Foundation
 import RelayModel
-import RelayStore
 
 /// The overview's chart: events per hour by severity over 24 hours, as stacked bars in an inline SVG drawn on
 /// the server (no scripts, no fonts from elsewhere), with a text alternative. Pure.

@@ -1,6 +1,6 @@
 import Hummingbird
+import Relay
 import RelayModel
-import RelayStore
 
 /// The relay's API keys: list (never a secret or hash), create (the secret shown once), revoke.
 struct APIKeysController {

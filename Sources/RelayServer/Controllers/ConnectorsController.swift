@@ -1,7 +1,6 @@
 import Hummingbird
 import Relay
 import RelayModel
-import RelayStore
 
 /// Connectors over HTTP, the same operations as the CLI: list, get, add, update, delete, enable/disable, test,
 /// poll now, status. Secrets are masked; an update that sends the mask (or no secret) keeps the stored one.
@@ -11,16 +10,12 @@ struct ConnectorsController {
     func addRoutes(to router: Router<RelayRequestContext>) {
         let group = router.group("api/v1/connectors")
         group.get { _, _ in
-            var list: [JSONValue] = []
-            for config in try await app.store.connectors() {
-                list.append(config.publicJSON(state: try await app.store.state(of: config.name)))
-            }
-            return JSONResponse.ok(.array(list))
+            JSONResponse.ok(.array(try await app.connectors.list().map { $0.config.publicJSON(state: $0.state) }))
         }
         group.post { request, _ in
             try await handle {
                 let config = try ConnectorConfig(json: try await JSONResponse.body(request) ?? .null)
-                let warnings = try await app.addConnector(config)
+                let warnings = try await app.connectors.add(config)
                 return try await view(config.name, warnings: warnings, status: .created)
             }
         }
@@ -29,9 +24,9 @@ struct ConnectorsController {
         group.put(":name") { request, context in
             try await handle {
                 let name = try context.parameters.require("name")
-                var config = try ConnectorConfig(json: try await JSONResponse.body(request) ?? .null, base: try await app.connector(named: name))
+                var config = try ConnectorConfig(json: try await JSONResponse.body(request) ?? .null, base: try await app.connectors.get(name))
                 config.name = name
-                let warnings = try await app.updateConnector(config)
+                let warnings = try await app.connectors.update(config)
                 return try await view(name, warnings: warnings)
             }
         }
@@ -41,23 +36,19 @@ struct ConnectorsController {
                 guard let enabled = try await JSONResponse.body(request)?["enabled"]?.boolValue else {
                     throw ConfigErrors([ConfigError(field: "enabled", "send {\"enabled\": true|false}")])
                 }
-                var config = try await app.connector(named: name)
-                config.enabled = enabled
-                try await app.updateConnector(config)
+                try await app.connectors.setEnabled(name, enabled)
                 return try await view(name)
             }
         }
         group.delete(":name") { _, context in
             try await handle {
-                try await app.store.removeConnector(named: try context.parameters.require("name"))
+                try await app.connectors.remove(try context.parameters.require("name"))
                 return JSONResponse.empty(.noContent)
             }
         }
         group.get(":name/rejected") { _, context in
             try await handle {
-                let name = try context.parameters.require("name")
-                _ = try await app.connector(named: name)
-                return JSONResponse.ok(.array(try await app.store.rejectedFindings(connector: name).map {
+                JSONResponse.ok(.array(try await app.connectors.rejected(try context.parameters.require("name")).map {
                     .object([
                         "reason": .string($0.reason), "rejectedAt": .string(Timestamp.rfc3339(epochMilliseconds: $0.rejectedAt)), "finding": $0.raw,
                     ])
@@ -66,7 +57,7 @@ struct ConnectorsController {
         }
         group.post(":name/test") { _, context in
             try await handle {
-                let result = try await app.test(try context.parameters.require("name"))
+                let result = try await app.connectors.test(try context.parameters.require("name"))
                 return JSONResponse.ok(.object([
                     "success": .bool(result.success), "message": .string(result.message),
                     "testedAt": .string(Timestamp.rfc3339(epochMilliseconds: result.testedAt)),
@@ -75,7 +66,7 @@ struct ConnectorsController {
         }
         group.post(":name/poll") { _, context in
             try await handle {
-                let report = try await app.poll(try context.parameters.require("name"))
+                let report = try await app.connectors.poll(try context.parameters.require("name"))
                 return JSONResponse.ok(.object([
                     "pages": .int(report.pages), "fetched": .int(report.fetched), "added": .int(report.added),
                     "windowStart": .string(Timestamp.rfc3339(epochMilliseconds: report.windowStart)),
@@ -86,8 +77,8 @@ struct ConnectorsController {
     }
 
     func view(_ name: String, warnings: [String] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
-        let config = try await app.connector(named: name)
-        guard case .object(var object) = config.publicJSON(state: try await app.store.state(of: name)) else { return JSONResponse.empty() }
+        let config = try await app.connectors.get(name)
+        guard case .object(var object) = config.publicJSON(state: try await app.connectors.state(of: name)) else { return JSONResponse.empty() }
         if !warnings.isEmpty { object["warnings"] = .array(warnings.map(JSONValue.string)) }
         return JSONResponse.ok(.object(object), status: status)
     }

@@ -1,20 +1,23 @@
 import Hummingbird
+import Relay
 import RelayModel
-import RelayStore
 
 /// An integration's delivery status and its dead letters: list, retry one or all, discard one.
 struct DeliveriesController {
-    let store: any RelayStore
+    let deliveries: DeliveryStatusService
 
     func addRoutes(to router: Router<RelayRequestContext>) {
         let group = router.group("api/v1/integrations/:id")
         group.get("status") { _, context in
             let id = try context.parameters.require("id")
-            guard try await store.integration(id: id) != nil else { return JSONResponse.redlock(.notFound, "not_found") }
-            return JSONResponse.ok(Self.json(try await store.integrationHealth(id: id)))
+            do {
+                return JSONResponse.ok(Self.json(try await deliveries.health(of: id)))
+            } catch StoreError.unknownIntegration {
+                return JSONResponse.redlock(.notFound, "not_found")
+            }
         }
         group.get("dead-letters") { _, context in
-            let letters = try await store.deadLetters(integrationID: try context.parameters.require("id"))
+            let letters = try await deliveries.deadLetters(of: try context.parameters.require("id"))
             return JSONResponse.ok(.array(letters.map { letter in
                 .object([
                     "seq": .int(letter.seq), "eventId": .string(letter.eventID), "attempts": .int(letter.attempts),
@@ -23,16 +26,16 @@ struct DeliveriesController {
             }))
         }
         group.post("dead-letters/retry") { _, context in
-            let count = try await store.retryDeadLetters(integrationID: try context.parameters.require("id"), seq: nil)
+            let count = try await deliveries.retry(integrationID: try context.parameters.require("id"), seq: nil)
             return JSONResponse.ok(.object(["requeued": .int(count)]))
         }
         group.post("dead-letters/:seq/retry") { _, context in
-            let count = try await store.retryDeadLetters(
+            let count = try await deliveries.retry(
                 integrationID: try context.parameters.require("id"), seq: try context.parameters.require("seq", as: Int64.self))
             return count == 1 ? JSONResponse.ok(.object(["requeued": .int(1)])) : JSONResponse.redlock(.notFound, "not_found")
         }
         group.delete("dead-letters/:seq") { _, context in
-            let done = try await store.discardDeadLetter(
+            let done = try await deliveries.discard(
                 integrationID: try context.parameters.require("id"), seq: try context.parameters.require("seq", as: Int64.self))
             return done ? JSONResponse.empty(.noContent) : JSONResponse.redlock(.notFound, "not_found")
         }

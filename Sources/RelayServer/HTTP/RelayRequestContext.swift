@@ -1,6 +1,5 @@
 import Hummingbird
 import RelayModel
-import RelayStore
 
 /// The one request context of the relay's API: who is calling, once the auth middleware has checked.
 public struct RelayRequestContext: RequestContext {

@@ -23,6 +23,16 @@ extension SQLiteStore {
         }
     }
 
+    public func derivedKey(purpose: String) -> SymmetricKey {
+        box.derivedKey(purpose: purpose)
+    }
+
+    /// Rotates this database's key (`rotateKey(path:)`); this instance keeps sealing with the old key, so open the
+    /// store again afterwards.
+    public func rotateMasterKey() async throws -> Int {
+        try await Self.rotateKey(path: path)
+    }
+
     /// Rotates the key of the database at `path`: a new key is written beside the current one, every secret is
     /// re-sealed under it, then it replaces the current key file. A crash in between is finished by the next open.
     /// With `PRISMA_RELAY_MASTER_KEY` in use, the new key comes from `PRISMA_RELAY_NEW_MASTER_KEY`.

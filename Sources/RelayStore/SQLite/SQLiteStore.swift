@@ -10,6 +10,7 @@ public final class SQLiteStore: RelayStore {
     public var secretBox: SecretBox { box }
     /// The database file.
     public let path: String
+    public var location: String { path }
     /// Epoch milliseconds for the times the store stamps (queued, created, updated).
     let clock: @Sendable () -> Int64
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import RelayModel
 import RelayStore
@@ -7,7 +8,7 @@ public struct APIKeyService: Sendable {
     let store: any RelayStore
     let clock: @Sendable () -> Int64
 
-    public init(store: any RelayStore, clock: @escaping @Sendable () -> Int64) {
+    init(store: any RelayStore, clock: @escaping @Sendable () -> Int64) {
         self.store = store
         self.clock = clock
     }
@@ -18,7 +19,7 @@ public struct APIKeyService: Sendable {
         guard !name.isEmpty, name.count <= 100 else {
             throw ConfigErrors([ConfigError(field: "name", "is required: up to 100 characters naming who or what uses the key")])
         }
-        let (key, secret) = APIAuthenticator.newKey(name: name, role: role, now: clock())
+        let (key, secret) = Self.newKey(name: name, role: role, now: clock())
         try await store.addAPIKey(key)
         return (key, secret)
     }
@@ -29,6 +30,28 @@ public struct APIKeyService: Sendable {
     /// Revokes the key with this id or name: its secret, JWTs and console sessions stop working at once.
     public func revoke(_ idOrName: String) async throws {
         guard try await store.revokeAPIKey(idOrName, at: clock()) else { throw StoreError.unknownAPIKey(idOrName) }
+    }
+
+    /// The key with this access key id (revoked or not), or nil.
+    public func key(id: String) async throws -> APIKey? {
+        try await store.apiKey(id: id)
+    }
+
+    /// Records that a key was accepted at `time`.
+    public func noteUse(id: String, at time: Int64) async throws {
+        try await store.noteAPIKeyUse(id: id, at: time)
+    }
+
+    /// A new access key pair: the secret is returned once and stored only as its hash.
+    public static func newKey(name: String, role: APIKey.Role = .admin, now: Int64) -> (key: APIKey, secret: String) {
+        let id = UUID().uuidString.lowercased()
+        let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Base64URL.encode($0) }
+        return (APIKey(id: id, name: name, secretHash: hash(secret), createdAt: now, role: role), secret)
+    }
+
+    /// The hex SHA-256 a secret is kept as.
+    public static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// A key as the API and `token list --json` show it: never its hash.

@@ -17,6 +17,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case badMasterKey(String)
     /// A stored row could not be read back.
     case corrupt(String)
+    /// The database location cannot be opened as given.
+    case badLocation(String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "the secret of connector \"\(name)\" cannot be decrypted: the key file beside the database (or PRISMA_RELAY_MASTER_KEY) is not the one it was stored with"
         case .badMasterKey(let detail): "the secret encryption key is unusable: \(detail)"
         case .corrupt(let detail): "the database holds a row that cannot be read: \(detail)"
+        case .badLocation(let detail): detail
         }
     }
 }

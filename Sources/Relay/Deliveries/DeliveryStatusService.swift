@@ -1,0 +1,42 @@
+import RelayModel
+import RelayStore
+
+/// What became of deliveries: each integration's status and queue, and its dead letters — listed, queued again or
+/// discarded — for the API, the console and the CLI.
+public struct DeliveryStatusService: Sendable {
+    let store: any RelayStore
+
+    init(store: any RelayStore) {
+        self.store = store
+    }
+
+    /// An integration's status with its counts and queue depth, or `StoreError.unknownIntegration`.
+    public func health(of integrationID: String) async throws -> IntegrationHealth {
+        guard try await store.integration(id: integrationID) != nil else { throw StoreError.unknownIntegration(integrationID) }
+        return try await store.integrationHealth(id: integrationID)
+    }
+
+    /// Every integration by name, with its status.
+    public func list() async throws -> [(integration: Integration, health: IntegrationHealth)] {
+        var list: [(Integration, IntegrationHealth)] = []
+        for integration in try await store.integrations() {
+            list.append((integration, try await store.integrationHealth(id: integration.id)))
+        }
+        return list
+    }
+
+    /// Deliveries given up on, of one integration (or all), newest first.
+    public func deadLetters(of integrationID: String?) async throws -> [DeadLetter] {
+        try await store.deadLetters(integrationID: integrationID)
+    }
+
+    /// Queues dead letters of an integration again (one, or all when `seq` is nil); returns how many.
+    public func retry(integrationID: String, seq: Int64? = nil) async throws -> Int {
+        try await store.retryDeadLetters(integrationID: integrationID, seq: seq)
+    }
+
+    /// Discards one dead letter: it stays on record as discarded and is never sent; false when there is none.
+    public func discard(integrationID: String, seq: Int64) async throws -> Bool {
+        try await store.discardDeadLetter(integrationID: integrationID, seq: seq)
+    }
+}

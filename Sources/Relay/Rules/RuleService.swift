@@ -1,0 +1,172 @@
+import Foundation
+import RelayModel
+import RelayStore
+
+/// Alert rules — listed, added, replaced, turned on or off and removed here for the API, the console and the CLI,
+/// with one set of checks whose errors name the field.
+public struct RuleService: Sendable {
+    let store: any RelayStore
+
+    public init(store: any RelayStore) {
+        self.store = store
+    }
+
+    /// What a caller gives for a rule, before it is checked.
+    public struct Draft: Sendable, Equatable {
+        public var name: String
+        public var description: String?
+        public var enabled: Bool
+        /// Filter lists by `AlertRule.Filters`' names (`severities`, `modules`, `policyTypes`, `cloudTypes`, …).
+        public var filters: [String: [String]]
+        /// The transitions that notify: open, resolved, dismissed, snoozed.
+        public var notifyOn: [String]
+        public var integrationIDs: [String]
+
+        public init(
+            name: String, description: String? = nil, enabled: Bool = true, filters: [String: [String]] = [:], notifyOn: [String] = ["open"],
+            integrationIDs: [String]
+        ) {
+            self.name = name
+            self.description = description
+            self.enabled = enabled
+            self.filters = filters
+            self.notifyOn = notifyOn
+            self.integrationIDs = integrationIDs
+        }
+
+        /// Reads Prisma's rule body: `filters` as an object of lists, `notifyOn…` flags, and the integrations from
+        /// `integrationIDs` or `alertRuleNotificationConfig[].recipients`.
+        public init(json body: JSONValue?) throws {
+            guard let body, body.objectValue != nil else { throw ConfigErrors([ConfigError(field: "body", "must be a JSON object")]) }
+            var errors: [ConfigError] = []
+            var filters: [String: [String]] = [:]
+            switch body["filters"] {
+            case nil, .null?: break
+            case .object(let given)?:
+                for member in given.members {
+                    let key = member.key
+                    guard let list = member.value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
+                        errors.append(ConfigError(field: "filters.\(key)", "must be a list of strings"))
+                        continue
+                    }
+                    filters[key] = list.compactMap(\.stringValue)
+                }
+            default:
+                errors.append(ConfigError(field: "filters", "must be an object of lists (severities, modules, policyTypes, cloudTypes, …)"))
+            }
+            var integrations = body["integrationIDs"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            for config in body["alertRuleNotificationConfig"]?.arrayValue ?? [] {
+                integrations += config["recipients"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            }
+            guard errors.isEmpty else { throw ConfigErrors(errors) }
+            let flags = [("open", "notifyOnOpen", true), ("resolved", "notifyOnResolved", false), ("dismissed", "notifyOnDismissed", false),
+                ("snoozed", "notifyOnSnoozed", false)]
+            self.init(
+                name: body["name"]?.stringValue ?? "", description: body["description"]?.stringValue,
+                enabled: body["enabled"]?.boolValue ?? true, filters: filters,
+                notifyOn: flags.filter { body[$0.1]?.boolValue ?? $0.2 }.map(\.0), integrationIDs: integrations)
+        }
+    }
+
+    /// The transitions a rule can notify on.
+    public static let transitions = ["open", "resolved", "dismissed", "snoozed"]
+
+    /// Checks a draft and makes it a rule with `id`; every problem is reported at once, by field.
+    public static func rule(from draft: Draft, id: String) throws -> AlertRule {
+        var errors: [ConfigError] = []
+        let name = draft.name.trimmingCharacters(in: .whitespaces)
+        if name.isEmpty || name.count > 100 { errors.append(ConfigError(field: "name", "is required (at most 100 characters)")) }
+        var filters = AlertRule.Filters()
+        for (key, values) in draft.filters.sorted(by: { $0.key < $1.key }) {
+            let values = values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            switch key {
+            case "severities":
+                filters.severities = values.compactMap { value in
+                    guard let severity = Severity(rawValue: value.lowercased()) else {
+                        errors.append(ConfigError(field: "filters.severities", "\(value) is not high, medium, low or info"))
+                        return nil
+                    }
+                    return severity
+                }
+            case "modules":
+                filters.modules = values.compactMap { value in
+                    guard let module = Module(rawValue: value.uppercased()) else {
+                        errors.append(ConfigError(field: "filters.modules", "\(value) is not CSPM, CWPP, CIEM or DSPM"))
+                        return nil
+                    }
+                    return module
+                }
+            case "originalSeverities": filters.originalSeverities = values
+            case "policyTypes": filters.policyTypes = values
+            case "policyNames": filters.policyNames = values
+            case "policyLabels": filters.policyLabels = values
+            case "cloudTypes": filters.cloudTypes = values
+            case "accountIDs": filters.accountIDs = values
+            case "regions": filters.regions = values
+            case "complianceStandards": filters.complianceStandards = values
+            case "connectors": filters.connectors = values
+            default:
+                errors.append(
+                    ConfigError(
+                        field: "filters.\(key)",
+                        "is not a filter: use severities, originalSeverities, modules, policyTypes, policyNames, policyLabels, cloudTypes, accountIDs, regions, complianceStandards or connectors"
+                    ))
+            }
+        }
+        let notifyOn = Set(draft.notifyOn.map { $0.lowercased() })
+        for unknown in notifyOn.subtracting(transitions).sorted() {
+            errors.append(ConfigError(field: "notifyOn", "\(unknown) is not open, resolved, dismissed or snoozed"))
+        }
+        if draft.integrationIDs.isEmpty { errors.append(ConfigError(field: "integrationIDs", "name at least one integration id")) }
+        guard errors.isEmpty else { throw ConfigErrors(errors) }
+        return AlertRule(
+            id: id, name: name, description: draft.description, enabled: draft.enabled, filters: filters,
+            notifyOnOpen: notifyOn.contains("open"), notifyOnResolved: notifyOn.contains("resolved"),
+            notifyOnDismissed: notifyOn.contains("dismissed"), notifyOnSnoozed: notifyOn.contains("snoozed"),
+            integrationIDs: draft.integrationIDs)
+    }
+
+    /// Every rule by name, optionally only enabled (or only disabled) ones.
+    public func list(enabled: Bool? = nil) async throws -> [AlertRule] {
+        try await store.rules().filter { enabled == nil || $0.enabled == enabled }
+    }
+
+    /// The rule with this id, or nil.
+    public func find(_ id: String) async throws -> AlertRule? {
+        try await store.rule(id: id)
+    }
+
+    /// One rule, or `StoreError.unknownRule`.
+    public func get(_ id: String) async throws -> AlertRule {
+        guard let rule = try await store.rule(id: id) else { throw StoreError.unknownRule(id) }
+        return rule
+    }
+
+    /// Checks and stores a new rule; every integration it names must exist.
+    public func create(_ draft: Draft) async throws -> AlertRule {
+        let rule = try Self.rule(from: draft, id: UUID().uuidString.lowercased())
+        try await store.addRule(rule)
+        return rule
+    }
+
+    /// Checks a draft and replaces the rule `id` with it.
+    public func replace(id: String, with draft: Draft) async throws -> AlertRule {
+        _ = try await get(id)
+        let rule = try Self.rule(from: draft, id: id)
+        try await store.updateRule(rule)
+        return rule
+    }
+
+    /// Turns a rule on or off.
+    public func setEnabled(id: String, _ enabled: Bool) async throws -> AlertRule {
+        var rule = try await get(id)
+        rule.enabled = enabled
+        try await store.updateRule(rule)
+        return rule
+    }
+
+    /// Removes a rule: new events stop going where it sent them; deliveries already queued still go out.
+    public func delete(_ id: String) async throws {
+        try await store.removeRule(id: id)
+    }
+}
