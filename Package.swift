@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "RelayServerTests",
             dependencies: [
-                "RelayServer", "Relay", "RelayStore", "PrismaSim", "TestSupport",
+                "RelayServer", "Relay", "RelayStore", "Delivery", "PrismaSim", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]

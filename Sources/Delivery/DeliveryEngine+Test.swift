@@ -29,17 +29,11 @@ extension DeliveryEngine {
             observedAt: Timestamp.rfc3339(epochMilliseconds: now), rawEvent: raw)
     }
 
-    /// Sends the destination's test message (PagerDuty: a test trigger resolved at once). Nil when the type cannot
+    /// Sends the destination's test messages (`DestinationKind.testEvents`). Nil when the type cannot
     /// be sent yet. A passing test of a stored integration lifts a pause.
     public func test(_ integration: Integration) async throws -> TestResult? {
-        guard let destination = await destination(for: integration) else { return nil }
-        let open = Self.testEvent(now: clock())
-        var events = [open]
-        if integration.type == .pagerDuty {
-            var resolved = open
-            resolved.status = "resolved"
-            events.append(resolved)
-        }
+        guard let kind = registry.kind(of: integration.type), let destination = await destination(for: integration) else { return nil }
+        let events = kind.testEvents(Self.testEvent(now: clock()))
         var statusCode: Int?
         for event in events {
             let item = QueuedDelivery(seq: 0, event: event, attempts: 0, createdAt: clock())
@@ -53,7 +47,7 @@ extension DeliveryEngine {
             case .delivered: statusCode = statusCode ?? 200
             case .held:
                 return TestResult(
-                    success: false, statusCode: nil, message: "\(integration.type.displayName) held the test event instead of sending it")
+                    success: false, statusCode: nil, message: "\(kind.schema.displayName) held the test event instead of sending it")
             case .retryLater(let reason, let code, _), .rejected(let reason, let code):
                 return TestResult(success: false, statusCode: code, message: URLRedaction.redactURLs(in: reason))
             case .credentialsRefused(let reason, let code):
@@ -68,7 +62,7 @@ extension DeliveryEngine {
         return TestResult(
             success: true, statusCode: statusCode,
             message:
-                "Sent a test event to \(integration.type.displayName); it was accepted at \(Timestamp.rfc3339(epochMilliseconds: clock()))."
+                "Sent a test event to \(kind.schema.displayName); it was accepted at \(Timestamp.rfc3339(epochMilliseconds: clock()))."
         )
     }
 }

@@ -19,14 +19,11 @@ public struct DeliveryEngine: Sendable {
     let settings: DeliverySettings
     let clock: @Sendable () -> Int64
     let logger: Logger
-    /// Where services with a fixed public endpoint are reached (tests point them at local receivers).
-    let endpoints: Endpoints
-    /// AWS credentials (the standard chain, assumed roles) and endpoints, cached for the engine's life.
-    let aws: AWSCredentialChain
-    /// The relay's Azure service principal, for integrations that name an Azure account instead of a key.
-    let azure: AzureCredential
-    /// The relay's Google service account.
-    let google: GoogleServiceAccount
+    /// The integration types and how each one's destination is built.
+    public let registry: DestinationRegistry
+    /// What destinations are built from: the environment and the credential chains (AWS, Azure, Google), cached
+    /// for the engine's life.
+    let context: DestinationContext
     /// Sees each row's outcome (`delivered`, `retry`, `dead`, `paused`) and each integration's queue depth.
     let observer: Observer
 
@@ -43,33 +40,20 @@ public struct DeliveryEngine: Sendable {
         }
     }
 
-    /// Fixed endpoints of hosted services.
-    public struct Endpoints: Sendable {
-        public var pagerDuty: String
-        /// Stands in for `https://hooks.slack.com` when set.
-        public var slack: String?
-        /// Stands in for `https://securitycenter.googleapis.com`.
-        public var googleSCC: String
-        public init(
-            pagerDuty: String = PagerDutyDestination.defaultEndpoint, slack: String? = nil, googleSCC: String = SCCDestination.defaultBase
-        ) {
-            self.pagerDuty = pagerDuty
-            self.slack = slack
-            self.googleSCC = googleSCC
-        }
-    }
-
     public init(
         store: any RelayStore, http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = .delivery,
         settings: DeliverySettings = DeliverySettings(), clock: @escaping @Sendable () -> Int64,
-        logger: Logger = Logger(label: "prisma-relay.delivery"), endpoints: Endpoints = Endpoints(),
+        logger: Logger = Logger(label: "prisma-relay.delivery"), registry: DestinationRegistry = .standard,
         observer: Observer = Observer(), environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
-        self.aws = AWSCredentialChain(environment: AWSEnvironment(variables: environment, http: http, clock: clock))
-        self.azure = AzureCredential(variables: environment, http: http, clock: clock)
-        self.google = GoogleServiceAccount(variables: environment, http: http, clock: clock)
+        self.context = DestinationContext(
+            environment: environment,
+            aws: AWSCredentialChain(environment: AWSEnvironment(variables: environment, http: http, clock: clock)),
+            azure: AzureCredential(variables: environment, http: http, clock: clock),
+            google: GoogleServiceAccount(variables: environment, http: http, clock: clock), clock: clock,
+            integration: { [store] id in try? await store.integration(id: id) })
         self.settings = settings
-        self.endpoints = endpoints
+        self.registry = registry
         self.observer = observer
         self.store = store
         self.http = http
@@ -78,33 +62,14 @@ public struct DeliveryEngine: Sendable {
         self.logger = logger
     }
 
-    /// The destination for an integration's type, or nil while that type cannot be sent yet.
+    /// The destination of an integration, or nil while its type cannot be sent to yet.
     public func destination(for integration: Integration) async -> (any Destination)? {
-        switch integration.type {
-        case .webhook: WebhookDestination(config: integration.config)
-        case .splunk: SplunkHECDestination(config: integration.config)
-        case .pagerDuty: PagerDutyDestination(config: integration.config, endpoint: endpoints.pagerDuty)
-        case .slack: SlackDestination(config: integration.config, base: endpoints.slack)
-        case .microsoftTeams: TeamsDestination(config: integration.config)
-        case .amazonSQS: SQSDestination(config: integration.config, aws: aws)
-        case .awsS3: S3Destination(integrationID: integration.id, config: integration.config, aws: aws)
-        case .azureServiceBusQueue: ServiceBusDestination(config: integration.config, azure: azure, clock: clock)
-        case .googleCSCC: SCCDestination(config: integration.config, google: google, base: endpoints.googleSCC)
-        case .snowflake: await snowflake(integration)
-        case .serviceNow: ServiceNowDestination(config: integration.config)
-        default: nil
-        }
+        guard let make = registry.kind(of: integration.type)?.make else { return nil }
+        return await make(integration, context)
     }
 
-    /// Snowflake stages through the `aws_s3` integration its config names.
-    func snowflake(_ integration: Integration) async -> any Destination {
-        let id = integration.config["stagingIntegrationId"]?.stringValue ?? ""
-        guard let staging = try? await store.integration(id: id), staging.type == .awsS3 else {
-            return Unavailable(
-                reason: "stagingIntegrationId \(id) names no aws_s3 integration: add the S3 integration that stages files and give its id")
-        }
-        return SnowflakeDestination(integrationID: integration.id, config: integration.config, staging: staging, aws: aws, clock: clock)
-    }
+    /// The name people know an integration's type by.
+    func displayName(_ integration: Integration) -> String { registry.displayName(of: integration.type) }
 
     /// Outage-like failures of whole batches in a row after which the destination counts as down.
     static let downAfter = 3
@@ -128,7 +93,7 @@ public struct DeliveryEngine: Sendable {
             if health.message == nil {
                 health.status = .yellow
                 health.message =
-                    "events wait in the queue: sending to \(integration.type.displayName) arrives with a later release"
+                    "events wait in the queue: sending to \(displayName(integration)) arrives with a later release"
                 health.lastUpdated = clock()
                 try await store.setIntegrationHealth(integrationID: integration.id, health)
             }
@@ -253,7 +218,7 @@ public struct DeliveryEngine: Sendable {
             let wait = outcomes.compactMap { if case .retryLater(_, _, let wait) = $0 { wait } else { nil } }.max()
             down.probeAt = now + retry.delay(retry: down.failureStreak, floor: wait, using: &random).wholeMilliseconds
             down.message =
-                "\(integration.type.displayName) is down since \(Timestamp.rfc3339(epochMilliseconds: down.downSince!)) "
+                "\(displayName(integration)) is down since \(Timestamp.rfc3339(epochMilliseconds: down.downSince!)) "
                 + "(\(down.failureStreak) failed attempts in a row; next try at "
                 + "\(Timestamp.rfc3339(epochMilliseconds: down.probeAt!))): \(down.message ?? "")"
             try await store.setIntegrationHealth(integrationID: integration.id, down)

@@ -14,7 +14,7 @@ public struct DeliveryRig: Sendable {
     public let engine: DeliveryEngine
 
     public static func start(
-        _ type: IntegrationType, config: JSONValue, endpoints: DeliveryEngine.Endpoints = .init(), maxAttempts: Int = 5,
+        _ type: IntegrationType, config: JSONValue, maxAttempts: Int = 5,
         environment: [String: String] = [:], startingAt start: Int64 = 1_763_800_000_000
     ) async throws -> DeliveryRig {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-rig-\(UUID().uuidString)")
@@ -24,15 +24,14 @@ public struct DeliveryRig: Sendable {
         try await store.addConnector(
             ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
         let integration = Integration(
-            id: type.rawValue, name: type.rawValue, type: type, config: try IntegrationSchema.of(type).validate(config),
+            id: type.rawValue, name: type.rawValue, type: type, config: try DestinationRegistry.standard.schema(type).validate(config),
             createdBy: "test", createdTs: clock.now)
         try await store.addIntegration(integration)
         try await store.addRule(
             AlertRule(id: "all", name: "all", notifyOnResolved: true, notifyOnDismissed: true, integrationIDs: [integration.id]))
         let engine = DeliveryEngine(
             store: store, http: HTTPExchange(policy: .allowingLoopback), settings: DeliverySettings(maxAttempts: maxAttempts),
-            clock: { clock.now }, endpoints: endpoints,
-            environment: environment)
+            clock: { clock.now }, environment: environment)
         return DeliveryRig(store: store, clock: clock, integration: integration, engine: engine)
     }
 

@@ -14,7 +14,7 @@ struct IntegrationCommand: AsyncParsableCommand {
             abstract: "Add an integration; its integrationConfig comes from a JSON file (it holds secrets, so never a flag).")
         @OptionGroup var db: DatabaseOptions
         @Option(help: "Unique name.") var name: String
-        @Option(help: "Integration type: \(IntegrationType.allCases.map(\.rawValue).joined(separator: ", ")).") var type: String
+        @Option(help: "Integration type: \(RelayApp.integrationTypeNames.joined(separator: ", ")).") var type: String
         @Option(help: "JSON file with the integrationConfig object.") var configFile: String
 
         func run() async throws {
@@ -43,7 +43,8 @@ struct IntegrationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let integrations = try await db.open().integrations.list()
+                let service = try db.open().integrations
+                let integrations = try await service.list()
                 if json {
                     print(
                         JSONValue.array(
@@ -52,7 +53,7 @@ struct IntegrationCommand: AsyncParsableCommand {
                                     "id": .string(integration.id), "name": .string(integration.name),
                                     "integrationType": .string(integration.type.rawValue),
                                     "enabled": .bool(integration.enabled),
-                                    "integrationConfig": .object(IntegrationSchema.of(integration.type).masked(integration.config)),
+                                    "integrationConfig": .object(service.masked(integration)),
                                 ])
                             }
                         ).prettyJSONString())

@@ -14,7 +14,7 @@ struct ChatDeliveryTests {
         let server = try await receiver.serve()
         defer { Task { await server.stop() } }
         let rig = try await DeliveryRig.start(
-            .slack, config: .object(["webhookUrl": .string("https://hooks.slack.com" + Self.slackPath)]), endpoints: .init(slack: server.url))
+            .slack, config: .object(["webhookUrl": .string("https://hooks.slack.com" + Self.slackPath)]), environment: ["PRISMA_RELAY_SLACK_URL": server.url])
         try await rig.alert("P-1")
         try await rig.drain(rounds: 1)
         let message = try #require(await receiver.messages.first)
@@ -32,7 +32,7 @@ struct ChatDeliveryTests {
         let server = try await receiver.serve()
         defer { Task { await server.stop() } }
         let rig = try await DeliveryRig.start(
-            .slack, config: .object(["webhookUrl": .string("https://hooks.slack.com" + Self.slackPath)]), endpoints: .init(slack: server.url))
+            .slack, config: .object(["webhookUrl": .string("https://hooks.slack.com" + Self.slackPath)]), environment: ["PRISMA_RELAY_SLACK_URL": server.url])
         await receiver.fail(with: [(429, "rate_limited"), (400, "invalid_payload")])
         try await rig.alert("P-1")
         try await rig.alert("P-2")
@@ -51,7 +51,7 @@ struct ChatDeliveryTests {
         let server = try await receiver.serve()
         defer { Task { await server.stop() } }
         let rig = try await DeliveryRig.start(
-            .slack, config: .object(["webhookUrl": .string("https://hooks.slack.com" + Self.slackPath)]), endpoints: .init(slack: server.url))
+            .slack, config: .object(["webhookUrl": .string("https://hooks.slack.com" + Self.slackPath)]), environment: ["PRISMA_RELAY_SLACK_URL": server.url])
         try await rig.alert("P-1")
         try await rig.drain(rounds: 2)
         let health = try await rig.health

@@ -30,7 +30,7 @@ struct DeliveryHarness {
             ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
         let integration = Integration(
             id: "hook", name: "hook", type: .webhook,
-            config: try IntegrationSchema.of(.webhook).validate(
+            config: try DestinationRegistry.standard.schema(.webhook).validate(
                 .object(["url": .string(server.url + "/hook"), "authToken": .string(token)])),
             createdBy: "test", createdTs: clock.now)
         try await store.addIntegration(integration)

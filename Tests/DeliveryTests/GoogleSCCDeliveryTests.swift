@@ -40,7 +40,8 @@ struct GoogleSCCDeliveryTests {
         try Data(await receiver.keyFile().jsonBytes()).write(to: file)
         return try await DeliveryRig.start(
             .googleCSCC, config: .object(["orgId": .string(org ?? receiver.organization), "sourceId": .string(receiver.source)]),
-            endpoints: .init(googleSCC: server.url), environment: credentials ? ["GOOGLE_APPLICATION_CREDENTIALS": file.path] : [:],
+            environment: ["PRISMA_RELAY_GOOGLE_SCC_URL": server.url].merging(
+                credentials ? ["GOOGLE_APPLICATION_CREDENTIALS": file.path] : [:]) { $1 },
             // Ten minutes back: the drains move the clock on, and Google refuses assertions issued in the future.
             startingAt: Int64(Date().timeIntervalSince1970 * 1000) - 600_000)
     }

@@ -15,8 +15,8 @@ struct PagerDutyDeliveryTests {
         let receiver = PagerDutyReceiver(routingKey: Self.key)
         let server = try await receiver.serve()
         let rig = try await DeliveryRig.start(
-            .pagerDuty, config: .object(["integrationKey": .string(key)]), endpoints: .init(pagerDuty: server.url + "/v2/enqueue"),
-            maxAttempts: 6)
+            .pagerDuty, config: .object(["integrationKey": .string(key)]), maxAttempts: 6,
+            environment: ["PRISMA_RELAY_PAGERDUTY_URL": server.url + "/v2/enqueue"])
         return (rig, receiver, server)
     }
 

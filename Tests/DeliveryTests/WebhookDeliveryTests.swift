@@ -176,11 +176,11 @@ struct WebhookDeliveryTests {
     @Test("batchSize must be a whole number from 1 to 100, named in the error")
     func batchSizeValidation() {
         #expect(throws: ConfigErrors.self) {
-            try IntegrationSchema.of(.webhook).validate(
+            try DestinationRegistry.standard.schema(.webhook).validate(
                 .object(["url": .string("https://h.example.com"), "authToken": .string("t"), "batchSize": .int(500)]))
         }
         do {
-            _ = try IntegrationSchema.of(.webhook).validate(
+            _ = try DestinationRegistry.standard.schema(.webhook).validate(
                 .object(["url": .string("https://h.example.com"), "authToken": .string("t"), "batchSize": .string("many")]))
             Issue.record("batchSize \"many\" was accepted")
         } catch {

@@ -37,7 +37,7 @@ struct SnowflakeDeliveryTests {
         if staging {
             try await rig.store.addIntegration(Integration(
                 id: "stage-s3", name: "stage", type: .awsS3,
-                config: try IntegrationSchema.of(.awsS3).validate(.object([
+                config: try DestinationRegistry.standard.schema(.awsS3).validate(.object([
                     "s3Uri": .string("s3://\(bucket)/snowpipe/"), "region": .string("us-east-1"), "roleArn": .string(account.roleArn),
                     "externalId": .string(account.externalID),
                 ])), createdBy: "test", createdTs: now))

@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import RelayModel
 import RelayStore
@@ -36,7 +37,7 @@ struct ConsoleTests {
 
     @Test("an integration form becomes integrationConfig: numbers, checkboxes, JSON fields; unreadable JSON is named")
     func integrationForm() throws {
-        let schema = IntegrationSchema.of(.webhook)
+        let schema = DestinationRegistry.standard.schema(.webhook)
         let form = FormData("cfg.url=https%3A%2F%2Fh.example.com&cfg.authToken=t&cfg.batchSize=5&cfg.headers=%5B%7B%22key%22%3A%22X%22%2C%22value%22%3A%221%22%7D%5D")
         let (config, errors) = IntegrationForm.config(schema, form: form)
         #expect(errors.isEmpty)
@@ -51,7 +52,7 @@ struct ConsoleTests {
 
     @Test("a stored secret shows as the mask in the form, never as its value")
     func maskedForm() {
-        let schema = IntegrationSchema.of(.splunk)
+        let schema = DestinationRegistry.standard.schema(.splunk)
         let shown = schema.masked(["url": .string("https://s.example.com"), "authToken": .string("HEC-SECRET")])
         let fields = IntegrationForm.fields(schema, shown: shown, typed: nil, errors: [:])
         let token = fields.first { $0["name"] as? String == "cfg.authToken" }

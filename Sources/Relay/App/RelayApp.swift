@@ -32,7 +32,7 @@ public struct RelayApp: Sendable {
         store: any RelayStore, clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock, retry: RetryPolicy = RetryPolicy(),
         delivery: DeliverySettings = DeliverySettings(),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        outbound: OutboundPolicy = .standard,
+        outbound: OutboundPolicy = .standard, destinations: DestinationRegistry = .standard,
         logger: Logger = Logger(label: "prisma-relay"), metrics: RelayMetrics = RelayMetrics()
     ) {
         self.metrics = metrics
@@ -43,14 +43,8 @@ public struct RelayApp: Sendable {
         self.http = HTTPExchange(policy: outbound)
         self.sleep = sleep
         self.logger = logger
-        let environment = ProcessInfo.processInfo.environment
-        // Hosted services' fixed endpoints can be redirected, for proxies and for tests against local receivers.
-        let endpoints = DeliveryEngine.Endpoints(
-            pagerDuty: environment["PRISMA_RELAY_PAGERDUTY_URL"] ?? PagerDutyDestination.defaultEndpoint,
-            slack: environment["PRISMA_RELAY_SLACK_URL"],
-            googleSCC: environment["PRISMA_RELAY_GOOGLE_SCC_URL"] ?? SCCDestination.defaultBase)
         self.deliveryEngine = DeliveryEngine(
-            store: store, http: http, settings: delivery, clock: clock, logger: logger, endpoints: endpoints,
+            store: store, http: http, settings: delivery, clock: clock, logger: logger, registry: destinations,
             observer: .init(
                 outcome: { [metrics] in metrics.delivery(integration: $0, outcome: $1) },
                 queueDepth: { [metrics] in metrics.queueDepth(integration: $0, depth: $1) }))
@@ -63,6 +57,9 @@ public struct RelayApp: Sendable {
     ) throws -> RelayApp {
         RelayApp(store: try StoreLocation.open(database), delivery: delivery, outbound: outbound, logger: logger, metrics: metrics)
     }
+
+    /// The names of the integration types this build knows (for help texts).
+    public static var integrationTypeNames: [String] { DestinationRegistry.standard.types.map(\.rawValue) }
 
     /// Where the store is, as safe to show.
     public var storeLocation: String { store.location }

@@ -23,7 +23,7 @@ extension IntegrationService {
     public func test(id: String) async throws -> TestReport {
         do {
             let integration = try await get(id)
-            _ = try IntegrationSchema.of(integration.type).validate(.object(integration.config))
+            _ = try schema(of: integration.type).validate(.object(integration.config))
             return try await send(integration)
         } catch let error as IntegrationError {
             return .invalid(error.messages)
@@ -50,7 +50,7 @@ extension IntegrationService {
             return TestReport(
                 success: true, configValid: true,
                 description:
-                    "The configuration is valid for \(integration.type.displayName). Nothing was sent: sending to it arrives with a later release.",
+                    "The configuration is valid for \(displayName(of: integration.type)). Nothing was sent: sending to it arrives with a later release.",
                 problems: [])
         }
         return TestReport(

@@ -34,14 +34,41 @@ public struct IntegrationService: Sendable {
         }
     }
 
+    /// The integration types, with their schemas, in the order registered.
+    public var schemas: [IntegrationSchema] { registry.kinds.map(\.schema) }
+
+    /// A registered type by Prisma's spelling of its name, or `IntegrationError.unknownType`.
+    public func type(named name: String) throws -> IntegrationType {
+        guard let type = registry.type(prisma: name) else { throw IntegrationError.unknownType(name, known: knownTypes) }
+        return type
+    }
+
+    /// The schema of a type, or `IntegrationError.unknownType`.
+    public func schema(of type: IntegrationType) throws -> IntegrationSchema {
+        guard let kind = registry.kind(of: type) else { throw IntegrationError.unknownType(type.rawValue, known: knownTypes) }
+        return kind.schema
+    }
+
+    /// The name people know a type by.
+    public func displayName(of type: IntegrationType) -> String { registry.displayName(of: type) }
+
+    /// The integration's config as responses show it, secrets masked.
+    public func masked(_ integration: Integration) -> JSONObject {
+        (try? schema(of: integration.type).masked(integration.config)) ?? [:]
+    }
+
+    var registry: DestinationRegistry { engine.registry }
+    var knownTypes: [String] { registry.types.map(\.rawValue) }
+
     /// Checks a draft for a new integration without storing it.
     public func check(_ draft: Draft) throws -> (name: String, type: IntegrationType, config: JSONObject) {
-        guard let typeName = draft.integrationType, !typeName.isEmpty else { throw IntegrationError.missingType }
-        guard let type = IntegrationType(prisma: typeName) else { throw IntegrationError.unknownType(typeName) }
+        guard let typeName = draft.integrationType, !typeName.isEmpty else { throw IntegrationError.missingType(known: knownTypes) }
+        let type = try type(named: typeName)
         let name = (draft.name ?? "").trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 100 else { throw IntegrationError.invalidName }
+        let schema = try schema(of: type)
         do {
-            return (name, type, try IntegrationSchema.of(type).validate(draft.integrationConfig))
+            return (name, type, try schema.validate(draft.integrationConfig))
         } catch {
             throw IntegrationError.invalidConfig(error)
         }
@@ -76,8 +103,9 @@ public struct IntegrationService: Sendable {
         if let description = draft.description { integration.description = description }
         if let enabled = draft.enabled { integration.enabled = enabled }
         if let config = draft.integrationConfig {
+            let schema = try schema(of: integration.type)
             do {
-                integration.config = try IntegrationSchema.of(integration.type).merge(update: config, into: integration.config)
+                integration.config = try schema.merge(update: config, into: integration.config)
             } catch {
                 throw IntegrationError.invalidConfig(error)
             }
@@ -135,8 +163,8 @@ public struct IntegrationService: Sendable {
 
 /// Why an integration request was refused, with Prisma's i18n key for each case.
 public enum IntegrationError: Error, Equatable, CustomStringConvertible {
-    case missingType
-    case unknownType(String)
+    case missingType(known: [String])
+    case unknownType(String, known: [String])
     case invalidName
     case nameExists(String)
     case invalidConfig(ConfigErrors)
@@ -168,9 +196,8 @@ public enum IntegrationError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .missingType: "integrationType is required: one of \(IntegrationType.allCases.map(\.rawValue).joined(separator: ", "))"
-        case .unknownType(let name):
-            "integrationType \"\(name)\" is not supported: use one of \(IntegrationType.allCases.map(\.rawValue).joined(separator: ", "))"
+        case .missingType(let known): "integrationType is required: one of \(known.joined(separator: ", "))"
+        case .unknownType(let name, let known): "integrationType \"\(name)\" is not supported: use one of \(known.joined(separator: ", "))"
         case .invalidName: "name is required (at most 100 characters)"
         case .nameExists(let name): "an integration named \"\(name)\" already exists: names are unique"
         case .invalidConfig(let errors): errors.description

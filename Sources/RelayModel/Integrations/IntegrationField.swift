@@ -29,6 +29,8 @@ public struct IntegrationField: Sendable {
     public var defaultValue: JSONValue?
     /// Masked in every response, sealed at rest.
     public var secret: Bool
+    /// A URL that is itself the credential (Slack's webhook): responses show it with its token part masked.
+    public var urlIsSecret: Bool
     /// What people see next to the field.
     public var help: String
     /// The value's rule: nil when it is fine, else what is wrong and how to fix it.
@@ -36,8 +38,9 @@ public struct IntegrationField: Sendable {
 
     public init(
         _ key: String, _ kind: Kind = .string, required: Bool = false, defaultValue: JSONValue? = nil, secret: Bool = false,
-        help: String, check: (@Sendable (String) -> String?)? = nil
+        urlIsSecret: Bool = false, help: String, check: (@Sendable (String) -> String?)? = nil
     ) {
+        self.urlIsSecret = urlIsSecret
         self.key = key
         self.kind = kind
         self.required = required

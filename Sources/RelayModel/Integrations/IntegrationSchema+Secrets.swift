@@ -1,7 +1,7 @@
 import Foundation
 
 extension IntegrationSchema {
-    /// The config as responses show it: secret keys, the token part of Slack webhook URLs, credentials and query
+    /// The config as responses show it: secret keys, the token part of URLs that are credentials, credentials and query
     /// values in other URLs, and secure header values, all replaced by the mask.
     public func masked(_ config: JSONObject) -> JSONObject {
         var out = config
@@ -12,7 +12,7 @@ extension IntegrationSchema {
                 }
                 continue
             }
-            if field.key == "webhookUrl", type == .slack {
+            if field.urlIsSecret {
                 // The URL is the credential: its token part is masked, or all of it when no token part is seen.
                 let redacted = URLRedaction.redact(text)
                 out[member.key] = .string(redacted == text ? Secret.mask : redacted)
@@ -57,21 +57,21 @@ extension IntegrationSchema {
         // (A key that may not change at all gets that error instead.)
         let moved = destinationKeys.filter {
             !immutableKeys.contains($0) && (incoming[$0] ?? .null) != (stored[$0] ?? .null)
-                && (present(incoming, $0) || present(stored, $0))
+                && (Self.present(incoming, $0) || Self.present(stored, $0))
         }
         if !moved.isEmpty {
             let what = moved.joined(separator: " and ")
             for key in kept {
                 errors.append(
                     ConfigError(
-                        field: configPath(key),
+                        field: Self.path(key),
                         "give this secret again: \(what) changed, and a stored secret is only ever sent where it was first given"))
             }
         }
-        for key in immutableKeys.sorted() where present(incoming, key) || present(stored, key) {
+        for key in immutableKeys.sorted() where Self.present(incoming, key) || Self.present(stored, key) {
             if incoming[key] != stored[key] {
                 errors.append(
-                    ConfigError(field: configPath(key), "cannot change once the integration exists; create a new integration instead"))
+                    ConfigError(field: Self.path(key), "cannot change once the integration exists; create a new integration instead"))
             }
         }
         guard errors.isEmpty else { throw ConfigErrors(errors) }

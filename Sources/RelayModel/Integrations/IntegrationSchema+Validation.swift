@@ -11,7 +11,7 @@ extension IntegrationSchema {
         for member in given {
             guard let field = field(member.key) else {
                 let known = fields.map(\.key).joined(separator: ", ")
-                errors.append(ConfigError(field: configPath(member.key), "is not a \(type.rawValue) key (known keys: \(known))"))
+                errors.append(ConfigError(field: Self.path(member.key), "is not a \(type.rawValue) key (known keys: \(known))"))
                 continue
             }
             if member.value == .null { continue }
@@ -26,7 +26,7 @@ extension IntegrationSchema {
             if let defaultValue = field.defaultValue {
                 config[field.key] = defaultValue
             } else if field.required {
-                errors.append(ConfigError(field: configPath(field.key), "is required: \(field.help)"))
+                errors.append(ConfigError(field: Self.path(field.key), "is required: \(field.help)"))
             }
         }
         if errors.isEmpty { errors = crossCheck(config) }
@@ -36,7 +36,7 @@ extension IntegrationSchema {
 
     /// Checks one value against its field.
     static func check(_ value: JSONValue, field: IntegrationField) -> Result<JSONValue, ConfigError> {
-        let path = configPath(field.key)
+        let path = Self.path(field.key)
         func fail(_ message: String) -> Result<JSONValue, ConfigError> { .failure(ConfigError(field: path, message)) }
         switch field.kind {
         case .string:

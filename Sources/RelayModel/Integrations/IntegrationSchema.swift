@@ -1,7 +1,10 @@
 /// What an `integrationConfig` of one type may hold (seed 003's tables, plus the keys Prisma's reference documents
-/// beyond them), the rules across its keys, and which keys are fixed once created.
+/// beyond them), the rules across its keys, and which keys are fixed once created. Each destination declares its
+/// own, beside its code.
 public struct IntegrationSchema: Sendable {
     public var type: IntegrationType
+    /// The name people know the destination by ("Amazon S3").
+    public var displayName: String
     public var fields: [IntegrationField]
     /// Keys an update may not change.
     public var immutableKeys: Set<String>
@@ -11,11 +14,12 @@ public struct IntegrationSchema: Sendable {
     /// Rules across keys (the SQS and Service Bus variants, payload switches): the problems found.
     var crossCheck: @Sendable (JSONObject) -> [ConfigError]
 
-    init(
-        _ type: IntegrationType, _ fields: [IntegrationField], immutableKeys: Set<String> = [], sentTo destinationKeys: [String] = [],
+    public init(
+        _ type: IntegrationType, _ displayName: String, _ fields: [IntegrationField], immutableKeys: Set<String> = [], sentTo destinationKeys: [String] = [],
         crossCheck: @escaping @Sendable (JSONObject) -> [ConfigError] = { _ in [] }
     ) {
         self.type = type
+        self.displayName = displayName
         self.fields = fields
         self.immutableKeys = immutableKeys
         self.destinationKeys = destinationKeys
@@ -25,22 +29,18 @@ public struct IntegrationSchema: Sendable {
     /// The field named `key`.
     public func field(_ key: String) -> IntegrationField? { fields.first { $0.key == key } }
 
-    /// The schema of `type`.
-    public static func of(_ type: IntegrationType) -> IntegrationSchema { all[type]! }
+    /// `integrationConfig.<key>` — how errors name a config key.
+    public static func path(_ key: String) -> String { "integrationConfig.\(key)" }
 
-    /// Every type's schema.
-    public static let all: [IntegrationType: IntegrationSchema] = Dictionary(
-        uniqueKeysWithValues: IntegrationSchemas.list.map { ($0.type, $0) })
-}
-
-/// `integrationConfig.<key>` — how errors name a config key.
-func configPath(_ key: String) -> String { "integrationConfig.\(key)" }
-
-/// Whether a key holds a non-empty value.
-func present(_ config: JSONObject, _ key: String) -> Bool {
-    switch config[key] {
-    case nil, .null: false
-    case .string(let text): !text.isEmpty
-    default: true
+    /// Whether a key holds a non-empty value.
+    public static func present(_ config: JSONObject, _ key: String) -> Bool {
+        switch config[key] {
+        case nil, .null: false
+        case .string(let text): !text.isEmpty
+        default: true
+        }
     }
+
+    /// Minutes of alerts per object or file, for the destinations that roll alerts up.
+    public static let rollUpIntervals = [15, 30, 60, 180]
 }

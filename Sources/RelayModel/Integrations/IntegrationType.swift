@@ -1,50 +1,34 @@
-/// The 15 integration types Prisma Cloud supports, by their `integrationType` names.
-public enum IntegrationType: String, Sendable, Codable, CaseIterable {
-    case awsS3 = "aws_s3"
-    case amazonSQS = "amazon_sqs"
-    case azureServiceBusQueue = "azure_service_bus_queue"
-    case demisto
-    case googleCSCC = "google_cscc"
-    case microsoftTeams = "microsoft_teams"
-    case okta
-    case pagerDuty = "pager_duty"
-    case qualys
-    case serviceNow = "service_now"
-    case slack
-    case snowflake
-    case splunk
-    case tenable
-    case webhook
+/// An integration type by its Prisma `integrationType` name. Which types the relay can configure and send to is
+/// the destination registry's to say; the fifteen Prisma Cloud supports are named here.
+public struct IntegrationType: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public var rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
 
     /// Reads Prisma's spelling, case-insensitively: the v1 API's `service_now`, the legacy model's `SERVICE_NOW`,
     /// and the legacy `OKTA_IDP` for Okta.
-    public init?(prisma text: String) {
+    public init(prisma text: String) {
         let lowered = text.lowercased()
-        if lowered == "okta_idp" {
-            self = .okta
-            return
-        }
-        self.init(rawValue: lowered)
+        self.init(rawValue: lowered == "okta_idp" ? "okta" : lowered)
     }
 
-    /// The name people know the destination by.
-    public var displayName: String {
-        switch self {
-        case .awsS3: "Amazon S3"
-        case .amazonSQS: "Amazon SQS"
-        case .azureServiceBusQueue: "Azure Service Bus queue"
-        case .demisto: "Cortex XSOAR"
-        case .googleCSCC: "Google Cloud SCC"
-        case .microsoftTeams: "Microsoft Teams"
-        case .okta: "Okta"
-        case .pagerDuty: "PagerDuty"
-        case .qualys: "Qualys"
-        case .serviceNow: "ServiceNow"
-        case .slack: "Slack"
-        case .snowflake: "Snowflake"
-        case .splunk: "Splunk"
-        case .tenable: "Tenable"
-        case .webhook: "Webhook"
-        }
-    }
+    public var description: String { rawValue }
+
+    public static let awsS3 = IntegrationType(rawValue: "aws_s3")
+    public static let amazonSQS = IntegrationType(rawValue: "amazon_sqs")
+    public static let azureServiceBusQueue = IntegrationType(rawValue: "azure_service_bus_queue")
+    public static let demisto = IntegrationType(rawValue: "demisto")
+    public static let googleCSCC = IntegrationType(rawValue: "google_cscc")
+    public static let microsoftTeams = IntegrationType(rawValue: "microsoft_teams")
+    public static let okta = IntegrationType(rawValue: "okta")
+    public static let pagerDuty = IntegrationType(rawValue: "pager_duty")
+    public static let qualys = IntegrationType(rawValue: "qualys")
+    public static let serviceNow = IntegrationType(rawValue: "service_now")
+    public static let slack = IntegrationType(rawValue: "slack")
+    public static let snowflake = IntegrationType(rawValue: "snowflake")
+    public static let splunk = IntegrationType(rawValue: "splunk")
+    public static let tenable = IntegrationType(rawValue: "tenable")
+    public static let webhook = IntegrationType(rawValue: "webhook")
 }

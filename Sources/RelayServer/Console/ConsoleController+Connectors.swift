@@ -37,8 +37,7 @@ extension ConsoleController {
         var page = await base(context, section: "Connectors")
         let now = app.clock()
         var rows: [[String: Any]] = []
-        for config in try await app.store.connectors() {
-            let state = try await app.connectors.state(of: config.name)
+        for (config, state) in try await app.connectors.list() {
             rows.append([
                 "name": config.name, "pathName": ConsoleFormat.segment(config.name),
                 "typeLabel": config.type == .cspm ? "CSPM alerts" : "Compute incidents", "apiURL": config.apiURL,

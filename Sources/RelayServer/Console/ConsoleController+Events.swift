@@ -40,7 +40,7 @@ extension ConsoleController {
              "options": [["value": "", "label": "Any", "selected": chosen(name) == nil]] + values.map { ["value": $0, "label": $0, "selected": chosen(name) == $0] }]
         }
         page["selects"] = [
-            select("connector", "Connector", try await app.store.connectors().map(\.name)),
+            select("connector", "Connector", try await app.connectors.list().map(\.config.name)),
             select("kind", "Kind", ["alert", "incident"]),
             select("severity", "Severity", [Severity.high, .medium, .low, .info].map(\.rawValue)),
             select("module", "Module", Module.allCases.map(\.rawValue)),

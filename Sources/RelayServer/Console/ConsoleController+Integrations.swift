@@ -7,7 +7,7 @@ extension ConsoleController {
     func addIntegrationRoutes(to console: RouterGroup<RelayRequestContext>) {
         console.get("integrations") { _, context in try await integrationList(context) }
         console.get("integrations/new") { request, context in
-            await integrationForm(context, type: request.uri.queryParameters.get("type").flatMap { IntegrationType(prisma: $0) })
+            await integrationForm(context, type: request.uri.queryParameters.get("type").flatMap { try? app.integrations.type(named: $0) })
         }
         console.post("integrations") { _, context in try await saveIntegration(context, id: nil) }
         console.get("integrations/:id/edit") { _, context in
@@ -62,10 +62,9 @@ extension ConsoleController {
     func integrationList(_ context: RelayRequestContext) async throws -> Response {
         var page = await base(context, section: "Integrations")
         var rows: [[String: Any]] = []
-        for integration in try await app.integrations.list() {
-            let health = try await app.store.integrationHealth(id: integration.id)
+        for (integration, health) in try await app.deliveries.list() {
             rows.append([
-                "id": integration.id, "name": integration.name, "typeLabel": integration.type.displayName, "enabled": integration.enabled,
+                "id": integration.id, "name": integration.name, "typeLabel": app.integrations.displayName(of: integration.type), "enabled": integration.enabled,
                 "status": health.paused ? "RED · paused" : health.status.rawValue, "badge": ConsoleFormat.badge(health.status),
                 "reason": health.status == .green ? "" : (health.message ?? ""), "queued": health.queueDepth, "delivered": health.delivered,
                 "failed": health.failed, "lastDelivery": ConsoleFormat.time(health.lastDeliveryAt),
@@ -82,17 +81,16 @@ extension ConsoleController {
         errors: [String: String] = [:], formErrors: [String] = []
     ) async -> Response {
         var page = await base(context, section: "Integrations")
-        guard let type = type ?? existing?.type else {
+        guard let type = type ?? existing?.type, let schema = try? app.integrations.schema(of: type) else {
             page["heading"] = "Add an integration"
             page["lead"] = "Choose where events go; the form then asks for that type's integrationConfig, as Prisma Cloud defines it."
             page["chooseType"] = true
-            page["types"] = IntegrationType.allCases.sorted { $0.displayName < $1.displayName }.map {
-                ["value": $0.rawValue, "label": $0.displayName]
+            page["types"] = app.integrations.schemas.sorted { $0.displayName < $1.displayName }.map {
+                ["value": $0.type.rawValue, "label": $0.displayName]
             }
             return renderer.page("integration-form", page)
         }
-        let schema = IntegrationSchema.of(type)
-        page["heading"] = existing.map { "\($0.name) · \(type.displayName)" } ?? "Add a \(type.displayName) integration"
+        page["heading"] = existing.map { "\($0.name) · \(schema.displayName)" } ?? "Add a \(schema.displayName) integration"
         page["lead"] = "Keys and rules as in Prisma Cloud's integrationConfig for \(type.rawValue)."
         page["type"] = type.rawValue
         page["action"] = existing.map { "/console/integrations/\($0.id)" } ?? "/console/integrations"
@@ -121,10 +119,12 @@ extension ConsoleController {
     func saveIntegration(_ context: RelayRequestContext, id: String?) async throws -> Response {
         let form = context.form ?? FormData("")
         let existing = try await id.asyncMap { try await app.integrations.find($0) } ?? nil
-        guard let type = existing?.type ?? form["integrationType"].flatMap({ IntegrationType(prisma: $0) }) else {
+        guard let type = existing?.type ?? form["integrationType"].flatMap({ try? app.integrations.type(named: $0) }),
+            let schema = try? app.integrations.schema(of: type)
+        else {
             return await integrationForm(context, type: nil)
         }
-        let (config, unreadable) = IntegrationForm.config(IntegrationSchema.of(type), form: form)
+        let (config, unreadable) = IntegrationForm.config(schema, form: form)
         guard unreadable.isEmpty else {
             return await integrationForm(context, type: type, existing: existing, typed: form, errors: unreadable)
         }

@@ -14,10 +14,9 @@ extension ConsoleController {
         page["last24h"] = counts.reduce(0) { $0 + $1.count }
         page["totalEvents"] = try await app.events.summary().total
         var attention: [[String: Any]] = []
-        let connectors = try await app.store.connectors()
+        let connectors = try await app.connectors.list()
         var active = 0
-        for connector in connectors {
-            let state = try await app.connectors.state(of: connector.name)
+        for (connector, state) in connectors {
             if state.status == .active { active += 1 }
             guard state.status == .error || state.status == .pending else { continue }
             attention.append([
@@ -27,12 +26,11 @@ extension ConsoleController {
             ])
         }
         var queued = 0
-        for integration in try await app.integrations.list() {
-            let health = try await app.store.integrationHealth(id: integration.id)
+        for (integration, health) in try await app.deliveries.list() {
             queued += health.queueDepth
             guard health.status != .green else { continue }
             attention.append([
-                "name": integration.name, "kind": "Integration · \(integration.type.displayName)",
+                "name": integration.name, "kind": "Integration · \(app.integrations.displayName(of: integration.type))",
                 "href": "/console/integrations/\(integration.id)/edit", "status": health.paused ? "RED (paused)" : health.status.rawValue,
                 "badge": ConsoleFormat.badge(health.status), "reason": health.message ?? "",
             ])

@@ -93,13 +93,13 @@ extension ConsoleController {
         }
         let transitions = [("open", rule?.notifyOnOpen ?? true), ("resolved", rule?.notifyOnResolved ?? false), ("dismissed", rule?.notifyOnDismissed ?? false), ("snoozed", rule?.notifyOnSnoozed ?? false)]
         page["groups"] = [
-            group("Send to", "integrations", try await app.integrations.list().map { ($0.id, "\($0.name) (\($0.type.displayName))") }, rule?.integrationIDs ?? [],
+            group("Send to", "integrations", try await app.integrations.list().map { ($0.id, "\($0.name) (\(app.integrations.displayName(of: $0.type)))") }, rule?.integrationIDs ?? [],
                   error: errors["integrationIDs"]),
             group("Notify when an alert is", "notify", transitions.map { ($0.0, $0.0) }, transitions.filter(\.1).map(\.0)),
             group("Severity", "severities", [Severity.high, .medium, .low, .info].map { ($0.rawValue, $0.rawValue.capitalized) }, f.severities.map(\.rawValue)),
             group("Module", "modules", Module.allCases.map { ($0.rawValue, $0.rawValue) }, f.modules.map(\.rawValue)),
             group("Policy type", "policyTypes", Self.policyTypes.map { ($0, $0) }, f.policyTypes),
-            group("Connectors", "connectors", try await app.store.connectors().map { ($0.name, $0.name) }, f.connectors),
+            group("Connectors", "connectors", try await app.connectors.list().map { ($0.config.name, $0.config.name) }, f.connectors),
         ]
         return renderer.page("rule-form", page, status: errors.isEmpty && formErrors.isEmpty ? .ok : .unprocessableContent)
     }

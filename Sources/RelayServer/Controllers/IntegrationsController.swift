@@ -28,7 +28,7 @@ struct IntegrationsController {
         }
 
         let v1 = router.group("api/v1/tenant/:prismaId/integration")
-        v1.get("channels") { _, _ in JSONResponse.ok(.array(IntegrationType.allCases.map { .string($0.rawValue) })) }
+        v1.get("channels") { _, _ in JSONResponse.ok(.array(service.schemas.map { .string($0.type.rawValue) })) }
         v1.get { request, _ in try await listV1(request) }
         v1.post { request, context in try await v1Write { try await service.create(draft(request), by: caller(context)) } }
         v1.post("test") { request, _ in try await testV1(request) }
@@ -53,11 +53,11 @@ struct IntegrationsController {
     // MARK: Shapes
 
     /// Prisma's v1 `EventsIntegrationModel`.
-    static func v1JSON(_ integration: Integration) -> JSONValue {
+    func v1JSON(_ integration: Integration) -> JSONValue {
         .object([
             "id": .string(integration.id), "name": .string(integration.name), "description": .string(integration.description),
             "integrationType": .string(integration.type.rawValue),
-            "integrationConfig": .object(IntegrationSchema.of(integration.type).masked(integration.config)),
+            "integrationConfig": .object(service.masked(integration)),
             "enabled": .bool(integration.enabled), "createdBy": .string(integration.createdBy),
             "createdTs": .int(integration.createdTs), "lastModifiedBy": .string(integration.lastModifiedBy),
             "lastModifiedTs": .int(integration.lastModifiedTs),
@@ -66,7 +66,7 @@ struct IntegrationsController {
 
     /// Prisma's legacy `IntegrationViewModel`: the v1 fields plus status (`GREEN`, `YELLOW` while retrying, `RED`
     /// with the reason), validity and the rules that use it.
-    static func legacyJSON(_ integration: Integration, rules: [AlertRule], health: IntegrationHealth) -> JSONValue {
+    func legacyJSON(_ integration: Integration, rules: [AlertRule], health: IntegrationHealth) -> JSONValue {
         guard case .object(var object) = v1JSON(integration) else { return .null }
         object["status"] = .string(health.status.rawValue)
         object["valid"] = .bool(true)
@@ -98,7 +98,7 @@ struct IntegrationsController {
     func types(_ request: Request) throws -> [IntegrationType] {
         let names = request.uri.queryParameters.getAll("type").flatMap { $0.split(separator: ",") }.map(String.init)
         return try names.map { name in
-            guard let type = IntegrationType(prisma: name) else { throw IntegrationError.unknownType(name) }
+            let type = try service.type(named: name)
             return type
         }
     }
@@ -108,7 +108,7 @@ struct IntegrationsController {
             let found = try await service.list(types: types(request))
             let rules = try await rules()
             var list: [JSONValue] = []
-            for integration in found { list.append(Self.legacyJSON(integration, rules: rules, health: try await health(integration.id))) }
+            for integration in found { list.append(legacyJSON(integration, rules: rules, health: try await health(integration.id))) }
             return JSONResponse.ok(.array(list))
         } catch let error as IntegrationError {
             return JSONResponse.redlock(.badRequest, error.i18nKey, subjects: error.messages)
@@ -134,7 +134,7 @@ struct IntegrationsController {
         let ids = parameters.getAll("ids").flatMap { $0.split(separator: ",") }.map(String.init)
         do {
             let found = try await service.list(types: types(request), onlyEnabled: parameters.get("onlyEnabled") == "true", ids: ids)
-            return JSONResponse.ok(.array(found.map(Self.v1JSON)))
+            return JSONResponse.ok(.array(found.map(v1JSON)))
         } catch let error as IntegrationError {
             return JSONResponse.eventsError(.badRequest, error.description)
         }
@@ -145,7 +145,7 @@ struct IntegrationsController {
         do {
             let result = try await work()
             guard !empty, let result else { return JSONResponse.empty() }
-            return JSONResponse.ok(Self.legacyJSON(result, rules: try await rules(), health: try await health(result.id)))
+            return JSONResponse.ok(legacyJSON(result, rules: try await rules(), health: try await health(result.id)))
         } catch let error as IntegrationError {
             return JSONResponse.redlock(Self.status(of: error), error.i18nKey, subjects: error.messages)
         }
@@ -161,7 +161,7 @@ struct IntegrationsController {
     func v1Write(_ work: () async throws -> Integration?) async throws -> Response {
         do {
             guard let result = try await work() else { return JSONResponse.empty() }
-            return JSONResponse.ok(Self.v1JSON(result))
+            return JSONResponse.ok(v1JSON(result))
         } catch let error as IntegrationError {
             if case .invalidConfig(let errors) = error {
                 return JSONResponse.eventsError(.badRequest, "integrationConfig is not valid", sub: errors.errors)

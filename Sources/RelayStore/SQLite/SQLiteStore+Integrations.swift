@@ -72,7 +72,10 @@ extension SQLiteStore {
 
     func decodeIntegration(_ row: Row) throws -> Integration {
         let id: String = row["id"]
-        guard let type = IntegrationType(rawValue: row["type"]) else { throw StoreError.corrupt("integration \(id): unknown type") }
+        // A type this build does not know stays stored: the engine leaves its events queued and says why.
+        let typeName: String = row["type"]
+        guard !typeName.isEmpty else { throw StoreError.corrupt("integration \(id): no type") }
+        let type = IntegrationType(rawValue: typeName)
         guard let text = box.open(row["sealed_config"], context: id) else {
             throw StoreError.secretUnreadable(connector: "integration \(id)")
         }

@@ -1,3 +1,4 @@
+import Delivery
 import RelayModel
 import Testing
 
@@ -29,7 +30,7 @@ struct IntegrationSchemaTests {
     ]
 
     func validate(_ type: IntegrationType, _ json: String) throws -> JSONObject {
-        try IntegrationSchema.of(type).validate(try JSONValue.parse(json))
+        try DestinationRegistry.standard.schema(type).validate(try JSONValue.parse(json))
     }
 
     func problems(_ type: IntegrationType, _ json: String) -> [ConfigError] {
@@ -43,7 +44,7 @@ struct IntegrationSchemaTests {
         }
     }
 
-    @Test("a valid config of every type is accepted", arguments: IntegrationType.allCases)
+    @Test("a valid config of every type is accepted", arguments: DestinationRegistry.standard.types)
     func validConfigs(type: IntegrationType) throws {
         let json = try #require(Self.valid[type])
         #expect(problems(type, json).isEmpty)
@@ -170,25 +171,25 @@ struct IntegrationSchemaTests {
 
     @Test("a config that is not an object is refused")
     func notAnObject() {
-        #expect(throws: ConfigErrors.self) { try IntegrationSchema.of(.slack).validate(.array([])) }
-        #expect(throws: ConfigErrors.self) { try IntegrationSchema.of(.slack).validate(nil) }
+        #expect(throws: ConfigErrors.self) { try DestinationRegistry.standard.schema(.slack).validate(.array([])) }
+        #expect(throws: ConfigErrors.self) { try DestinationRegistry.standard.schema(.slack).validate(nil) }
     }
 
     @Test("secrets are masked; the Slack token and URL query values too; secure headers hide their value")
     func masking() throws {
-        let slack = IntegrationSchema.of(.slack).masked(try validate(.slack, Self.valid[.slack]!))
+        let slack = DestinationRegistry.standard.schema(.slack).masked(try validate(.slack, Self.valid[.slack]!))
         #expect(slack["webhookUrl"] == .string("https://hooks.slack.com/services/T000/B000/********"))
         let webhook = try validate(
             .webhook,
             #"{"url":"https://u:pw@h.example.com/in?token=abc&x=1","authToken":"tok","headers":[{"key":"X-Key","value":"v","secure":true},{"key":"X-Env","value":"prod"}]}"#
         )
-        let shown = IntegrationSchema.of(.webhook).masked(webhook)
+        let shown = DestinationRegistry.standard.schema(.webhook).masked(webhook)
         #expect(shown["authToken"] == .string("********"))
         #expect(shown["url"] == .string("https://u:********@h.example.com/in?token=********&x=********"))
         #expect(shown["headers"]?.arrayValue?[0]["value"] == .string("********"))
         #expect(shown["headers"]?.arrayValue?[1]["value"] == .string("prod"))
-        for type in IntegrationType.allCases {
-            let schema = IntegrationSchema.of(type)
+        for type in DestinationRegistry.standard.types {
+            let schema = DestinationRegistry.standard.schema(type)
             let config = try validate(type, Self.valid[type]!)
             let text = JSONValue.object(schema.masked(config)).jsonString()
             for field in schema.fields where field.secret {
@@ -201,7 +202,7 @@ struct IntegrationSchemaTests {
 
     @Test("an update that echoes the mask keeps the stored secrets")
     func updateKeepsSecrets() throws {
-        let schema = IntegrationSchema.of(.webhook)
+        let schema = DestinationRegistry.standard.schema(.webhook)
         let stored = try validate(
             .webhook,
             #"{"url":"https://h.example.com/in?token=abc","authToken":"tok","headers":[{"key":"X-Key","value":"v","secure":true}]}"#)
@@ -214,7 +215,7 @@ struct IntegrationSchemaTests {
         var changed = echoed
         changed["authToken"] = .string("new-token")
         #expect(try schema.merge(update: .object(changed), into: stored)["authToken"] == .string("new-token"))
-        let slack = IntegrationSchema.of(.slack)
+        let slack = DestinationRegistry.standard.schema(.slack)
         let slackStored = try validate(.slack, Self.valid[.slack]!)
         #expect(try slack.merge(update: .object(slack.masked(slackStored)), into: slackStored) == slackStored)
     }
@@ -230,8 +231,8 @@ struct IntegrationSchemaTests {
     func secretsBoundToDestinations() throws {
         // Types whose secrets go to a fixed, vendor-owned endpoint, or whose URL is itself the secret.
         let fixedEndpoint: Set<IntegrationType> = [.pagerDuty, .tenable, .slack]
-        for type in IntegrationType.allCases {
-            let schema = IntegrationSchema.of(type)
+        for type in DestinationRegistry.standard.types {
+            let schema = DestinationRegistry.standard.schema(type)
             let stored = try validate(type, Self.withSecrets[type]!)
             let secrets =
                 schema.fields.filter { $0.secret && stored[$0.key] != nil }.map(\.key)
@@ -266,7 +267,7 @@ struct IntegrationSchemaTests {
             }
         }
         // Given again, the move is accepted.
-        let splunk = IntegrationSchema.of(.splunk)
+        let splunk = DestinationRegistry.standard.schema(.splunk)
         let stored = try validate(.splunk, Self.valid[.splunk]!)
         var moved = splunk.masked(stored)
         moved["url"] = .string("https://splunk2.example.com:8088")
@@ -288,7 +289,7 @@ struct IntegrationSchemaTests {
 
     @Test("ServiceNow's hostUrl and Service Bus's credentials cannot change; other keys can")
     func immutableKeys() throws {
-        let now = IntegrationSchema.of(.serviceNow)
+        let now = DestinationRegistry.standard.schema(.serviceNow)
         let stored = try validate(.serviceNow, Self.valid[.serviceNow]!)
         var moved = now.masked(stored)
         moved["hostUrl"] = .string("https://other.service-now.com")
@@ -304,7 +305,7 @@ struct IntegrationSchemaTests {
         relogged["login"] = .string("someone-else")
         #expect(try now.merge(update: .object(relogged), into: stored)["login"] == .string("someone-else"))
 
-        let bus = IntegrationSchema.of(.azureServiceBusQueue)
+        let bus = DestinationRegistry.standard.schema(.azureServiceBusQueue)
         let busStored = try validate(.azureServiceBusQueue, Self.valid[.azureServiceBusQueue]!)
         var newQueue = bus.masked(busStored)
         newQueue["queueUrl"] = .string("https://bus.servicebus.windows.net/other")
@@ -320,10 +321,11 @@ struct IntegrationSchemaTests {
 
     @Test("Prisma's spellings of the type are read case-insensitively")
     func typeNames() {
-        #expect(IntegrationType(prisma: "SERVICE_NOW") == .serviceNow)
-        #expect(IntegrationType(prisma: "OKTA_IDP") == .okta)
-        #expect(IntegrationType(prisma: "aws_s3") == .awsS3)
-        #expect(IntegrationType(prisma: "email") == nil)
-        #expect(IntegrationType.allCases.count == 15)
+        let registry = DestinationRegistry.standard
+        #expect(registry.type(prisma: "SERVICE_NOW") == .serviceNow)
+        #expect(registry.type(prisma: "OKTA_IDP") == .okta)
+        #expect(registry.type(prisma: "aws_s3") == .awsS3)
+        #expect(registry.type(prisma: "email") == nil)
+        #expect(DestinationRegistry.standard.types.count == 15)
     }
 }

@@ -1,0 +1,14 @@
+import RelayModel
+
+extension TeamsDestination {
+    /// `microsoft_teams`: a card per event to the channel's incoming webhook.
+    public static let kind = DestinationKind(
+        schema: IntegrationSchema(
+                .microsoftTeams, "Microsoft Teams",
+                [
+                    IntegrationField("url", required: true, help: "Incoming webhook URL of the channel", check: FieldRule.httpURL)
+                ]),
+        make: { integration, context in
+            TeamsDestination(config: integration.config)
+        })
+}
