@@ -24,6 +24,9 @@ public struct DeliveryEngine: Sendable {
     /// What destinations are built from: the environment and the credential chains (AWS, Azure, Google), cached
     /// for the engine's life.
     let context: DestinationContext
+    /// Who this engine claims deliveries as: one id per engine (one engine per process), so two processes sharing a
+    /// store never send the same row at once.
+    public let workerID: String
     /// Sees each row's outcome (`delivered`, `retry`, `dead`, `paused`) and each integration's queue depth.
     let observer: Observer
 
@@ -44,7 +47,8 @@ public struct DeliveryEngine: Sendable {
         store: any RelayStore, http: HTTPExchange = HTTPExchange(), retry: RetryPolicy = .delivery,
         settings: DeliverySettings = DeliverySettings(), clock: @escaping @Sendable () -> Int64,
         logger: Logger = Logger(label: "prisma-relay.delivery"), registry: DestinationRegistry = .standard,
-        observer: Observer = Observer(), environment: [String: String] = ProcessInfo.processInfo.environment
+        observer: Observer = Observer(), environment: [String: String] = ProcessInfo.processInfo.environment,
+        workerID: String = "relay-" + UUID().uuidString.lowercased()
     ) {
         self.context = DestinationContext(
             environment: environment,
@@ -54,6 +58,7 @@ public struct DeliveryEngine: Sendable {
             integration: { [store] id in try? await store.integration(id: id) })
         self.settings = settings
         self.registry = registry
+        self.workerID = workerID
         self.observer = observer
         self.store = store
         self.http = http
@@ -99,9 +104,33 @@ public struct DeliveryEngine: Sendable {
             }
             return 0
         }
+        // The round's rows are claimed for this worker; whatever it does not record goes back to the queue at the end.
+        let lease = settings.claimLeaseSeconds * 1000
+        let claimedAt = clock()
+        let claimed = try await store.claimDeliveries(
+            integrationID: integration.id, owner: workerID, now: claimedAt, until: claimedAt + lease, limit: max(limit, destination.maxBatch))
+        guard !claimed.isEmpty else { return 0 }
+        do {
+            let handled = try await send(claimed, to: destination, of: integration, health: health, claimedUntil: claimedAt + lease)
+            try await store.releaseClaims(integrationID: integration.id, owner: workerID)
+            return handled
+        } catch {
+            try? await store.releaseClaims(integrationID: integration.id, owner: workerID)
+            throw error
+        }
+    }
+
+    /// Sends claimed rows in batches, `concurrency` at a time, renewing the claims while it goes.
+    func send(
+        _ claimed: [QueuedDelivery], to destination: any Destination, of integration: Integration, health start: IntegrationHealth,
+        claimedUntil: Int64
+    ) async throws -> Int {
+        var health = start
+        var claimedUntil = claimedUntil
+        let lease = settings.claimLeaseSeconds * 1000
         var handled = 0
         // Each event is fitted to what the destination accepts before batches are cut.
-        let due = try await store.dueDeliveries(integrationID: integration.id, now: clock(), limit: max(limit, destination.maxBatch)).map {
+        let due = claimed.map {
             var item = $0
             item.event = destination.fitted(item.event)
             return item
@@ -116,9 +145,17 @@ public struct DeliveryEngine: Sendable {
         if health.downSince != nil { batches = Array(batches.prefix(1)) }
         // Batches hold different alerts (a later event of an alert is not due while an earlier one is pending), so
         // up to `concurrency` of them are sent at once; their outcomes are recorded in order.
-        for wave in stride(from: 0, to: batches.count, by: max(1, settings.concurrency)).map({
+        for var wave in stride(from: 0, to: batches.count, by: max(1, settings.concurrency)).map({
             Array(batches[$0..<min(batches.count, $0 + max(1, settings.concurrency))])
         }) {
+            // Past half the lease, the rows still to send are claimed again; rows whose claim ran out are left alone
+            // (another worker may be sending them).
+            if clock() > claimedUntil - lease / 2 {
+                let now = clock()
+                let held = try await store.renewClaims(wave.flatMap { $0.map(\.seq) }, owner: workerID, now: now, until: now + lease)
+                claimedUntil = now + lease
+                wave = wave.map { $0.filter { held.contains($0.seq) } }.filter { !$0.isEmpty }
+            }
             let answers = await withTaskGroup(of: (Int, BatchOutcome).self) { group in
                 for (index, batch) in wave.enumerated() {
                     group.addTask { (index, await destination.deliver(batch, over: http)) }
@@ -207,7 +244,12 @@ public struct DeliveryEngine: Sendable {
                 break
             }
         }
-        try await store.recordDeliveries(records, integrationID: integration.id, at: now)
+        let recorded = try await store.recordDeliveries(records, integrationID: integration.id, owner: workerID, at: now)
+        if recorded < records.count {
+            logger.warning(
+                "deliveries sent after their claim ran out were not recorded; they go out again",
+                metadata: ["integration": .string(integration.name), "unrecorded": .stringConvertible(records.count - recorded)])
+        }
         if outage, var down = retrying {
             down.failureStreak = health.failureStreak + 1
             guard down.failureStreak >= Self.downAfter else {

@@ -25,8 +25,10 @@ public protocol RelayStore: Sendable {
 
     /// Stores `events`, absorbing any already stored (same connector, kind, native id and version), queues each new
     /// one for the integrations the enabled rules route it to, and — when `cursor` is given — moves the connector's
-    /// cursor to it, all in one transaction. Returns how many were new.
-    func commit(events: [NormalizedEvent], connector: String, cursor: Int64?) async throws -> Int
+    /// cursor to it, all in one transaction. Returns how many were new. With a `lease`, the commit is refused
+    /// (`StoreError.leaseLost`) unless that lease's token is still the connector's current one: a worker that lost
+    /// the lease cannot move the cursor or add what another worker now collects.
+    func commit(events: [NormalizedEvent], connector: String, cursor: Int64?, lease: ConnectorLease?) async throws -> Int
     /// Keeps findings that could not be normalized, once each (the same finding seen again is not added twice).
     func recordRejected(_ findings: [RejectedFinding]) async throws
     /// Rejected findings, newest first.
@@ -72,11 +74,27 @@ public protocol RelayStore: Sendable {
     /// Records that a key was accepted at `time`.
     func noteAPIKeyUse(id: String, at time: Int64) async throws
 
-    /// Up to `limit` deliveries of `integrationID` due at `now`, oldest first; a later event of an alert waits
-    /// while an earlier one is still pending, so a resolve never overtakes its trigger.
-    func dueDeliveries(integrationID: String, now: Int64, limit: Int) async throws -> [QueuedDelivery]
-    /// Records what became of queued deliveries, in one transaction.
-    func recordDeliveries(_ records: [DeliveryRecord], integrationID: String, at time: Int64) async throws
+    /// Claims for `owner`, until `until` (epoch ms), up to `limit` deliveries of `integrationID` due at `now`, oldest
+    /// first. A row another worker holds a live claim on is not claimable; an expired claim is. A later event of an
+    /// alert is not claimable while an earlier one is pending (claimed or not), so a resolve never overtakes its
+    /// trigger, whichever workers send them. Two workers claiming at once never get the same row.
+    func claimDeliveries(integrationID: String, owner: String, now: Int64, until: Int64, limit: Int) async throws -> [QueuedDelivery]
+    /// Extends `owner`'s live claims on `seqs` to `until`; returns the rows it still holds (an expired claim is not
+    /// renewed: another worker may have the row).
+    func renewClaims(_ seqs: [Int64], owner: String, now: Int64, until: Int64) async throws -> Set<Int64>
+    /// Records what became of claimed deliveries, in one transaction, and ends their claims. Only rows `owner` holds
+    /// a live claim on are recorded; the others are left as they are. Returns how many were recorded.
+    @discardableResult
+    func recordDeliveries(_ records: [DeliveryRecord], integrationID: String, owner: String, at time: Int64) async throws -> Int
+    /// Returns the rows `owner` claimed on an integration and did not record to the queue, due as they were.
+    func releaseClaims(integrationID: String, owner: String) async throws
+
+    /// Takes or renews the lease on polling `connector` for `owner`, until `until`: granted when no other owner
+    /// holds a live lease. A new holder gets a larger fencing token than any before it; the holder's renewal keeps
+    /// its token (also after a lapse no other owner used). Nil when another owner holds it.
+    func acquireConnectorLease(_ connector: String, owner: String, now: Int64, until: Int64) async throws -> ConnectorLease?
+    /// Gives a lease up early (a poll that finished), so another worker need not wait for it to run out.
+    func releaseConnectorLease(_ lease: ConnectorLease) async throws
     /// Sets an integration's status (and whether it is paused).
     func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws
     /// An integration's status with its counts and queue depth.
@@ -101,4 +119,11 @@ public protocol RelayStore: Sendable {
     func deliveries(eventIDs: [String]) async throws -> [String: [DeliveryState]]
     /// Events per hour (by when Prisma last changed them) and severity since `since` (epoch ms).
     func hourlyCounts(since: Int64) async throws -> [HourlyCount]
+}
+
+extension RelayStore {
+    /// Commits without a lease (tests, tools and single-shot imports that poll nothing).
+    public func commit(events: [NormalizedEvent], connector: String, cursor: Int64?) async throws -> Int {
+        try await commit(events: events, connector: connector, cursor: cursor, lease: nil)
+    }
 }

@@ -44,7 +44,8 @@ struct CrashTests {
         }
         #expect(try await cli.run(["rule", "add", "--name", "all", "--integration", ids[0], "--integration", ids[1]]).status == 0)
 
-        let environment = ["PRISMA_RELAY_PAGERDUTY_URL": pd.url + "/v2/enqueue"]
+        // Rows a killed process had claimed go back to the queue when the claim runs out: here after 5 s.
+        let environment = ["PRISMA_RELAY_PAGERDUTY_URL": pd.url + "/v2/enqueue", "PRISMA_RELAY_DELIVERY_CLAIM_LEASE": "5s"]
         var random = SimRandom(seed: 5)
         var kills = 0
         while kills < 6 {

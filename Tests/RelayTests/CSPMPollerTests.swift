@@ -157,9 +157,9 @@ final class CrashAfterCommits: @unchecked Sendable {
         func removeConnector(named name: String) async throws { try await base.removeConnector(named: name) }
         func connector(named name: String) async throws -> ConnectorConfig? { try await base.connector(named: name) }
         func connectors() async throws -> [ConnectorConfig] { try await base.connectors() }
-        func commit(events: [NormalizedEvent], connector: String, cursor: Int64?) async throws -> Int {
+        func commit(events: [NormalizedEvent], connector: String, cursor: Int64?, lease: ConnectorLease?) async throws -> Int {
             try gate.take()
-            return try await base.commit(events: events, connector: connector, cursor: cursor)
+            return try await base.commit(events: events, connector: connector, cursor: cursor, lease: lease)
         }
         func recordRejected(_ findings: [RejectedFinding]) async throws { try await base.recordRejected(findings) }
         func rejectedFindings(connector: String?) async throws -> [RejectedFinding] {
@@ -187,12 +187,22 @@ final class CrashAfterCommits: @unchecked Sendable {
         func rules() async throws -> [AlertRule] { try await base.rules() }
         func outbox(integrationID: String?) async throws -> [OutboxEntry] { try await base.outbox(integrationID: integrationID) }
         func addAPIKey(_ key: APIKey) async throws { try await base.addAPIKey(key) }
-        func dueDeliveries(integrationID: String, now: Int64, limit: Int) async throws -> [QueuedDelivery] {
-            try await base.dueDeliveries(integrationID: integrationID, now: now, limit: limit)
+        func claimDeliveries(integrationID: String, owner: String, now: Int64, until: Int64, limit: Int) async throws -> [QueuedDelivery] {
+            try await base.claimDeliveries(integrationID: integrationID, owner: owner, now: now, until: until, limit: limit)
         }
-        func recordDeliveries(_ records: [DeliveryRecord], integrationID: String, at time: Int64) async throws {
-            try await base.recordDeliveries(records, integrationID: integrationID, at: time)
+        func renewClaims(_ seqs: [Int64], owner: String, now: Int64, until: Int64) async throws -> Set<Int64> {
+            try await base.renewClaims(seqs, owner: owner, now: now, until: until)
         }
+        func recordDeliveries(_ records: [DeliveryRecord], integrationID: String, owner: String, at time: Int64) async throws -> Int {
+            try await base.recordDeliveries(records, integrationID: integrationID, owner: owner, at: time)
+        }
+        func releaseClaims(integrationID: String, owner: String) async throws {
+            try await base.releaseClaims(integrationID: integrationID, owner: owner)
+        }
+        func acquireConnectorLease(_ connector: String, owner: String, now: Int64, until: Int64) async throws -> ConnectorLease? {
+            try await base.acquireConnectorLease(connector, owner: owner, now: now, until: until)
+        }
+        func releaseConnectorLease(_ lease: ConnectorLease) async throws { try await base.releaseConnectorLease(lease) }
         func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws {
             try await base.setIntegrationHealth(integrationID: integrationID, health)
         }

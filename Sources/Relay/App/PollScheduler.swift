@@ -31,17 +31,25 @@ public struct PollScheduler: Service {
         // Last poll times, read from the store once per connector and then kept here, so the once-a-second check
         // does not read each connector's status (with its event count) again.
         var lastPolls: [String: Int64?] = [:]
+        // Connectors another worker was polling: tried again when that worker's lease has run out, not an interval on.
+        let retries = LeaseRetries()
         while !Task.isShuttingDownGracefully {
             do {
                 for config in try await app.store.connectors() where !Task.isShuttingDownGracefully {
                     guard await app.polls.count < concurrency else { break }
                     if lastPolls[config.name] == nil { lastPolls[config.name] = try await app.store.state(of: config.name).lastPollAt }
-                    guard Self.isDue(config, lastPollAt: lastPolls[config.name] ?? nil, now: app.clock()),
+                    let now = app.clock()
+                    let retry = await retries.take(config.name, now: now)
+                    guard config.enabled, retry || Self.isDue(config, lastPollAt: lastPolls[config.name] ?? nil, now: now),
                         await !app.polls.isRunning(config.name)
                     else { continue }
-                    lastPolls[config.name] = app.clock()
+                    lastPolls[config.name] = now
                     // Started, not awaited: the next connector does not wait for this one.
-                    await app.polls.launch(config.name) { await app.poller(for: config).poll() }
+                    await app.polls.launch(config.name) {
+                        let report = await app.poller(for: config).poll()
+                        if let until = report.leaseHeldUntil { await retries.set(config.name, at: until) }
+                        return report
+                    }
                 }
             } catch {
                 app.logger.error("scheduler could not read connectors", metadata: ["error": .string("\(error)")])
@@ -53,5 +61,19 @@ public struct PollScheduler: Service {
             }
         }
         await app.polls.finish(within: grace)
+    }
+}
+
+/// When to try again the connectors whose poll found another worker's lease.
+actor LeaseRetries {
+    private var at: [String: Int64] = [:]
+
+    func set(_ connector: String, at time: Int64) { at[connector] = time }
+
+    /// Whether a retry of `connector` is due at `now` (and, if so, forgets it).
+    func take(_ connector: String, now: Int64) -> Bool {
+        guard let time = at[connector], time <= now else { return false }
+        at[connector] = nil
+        return true
     }
 }

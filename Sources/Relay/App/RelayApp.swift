@@ -23,6 +23,8 @@ public struct RelayApp: Sendable {
     /// The one delivery engine of this process (with its credential caches), over this relay's store, HTTP client,
     /// delivery settings and clock.
     public let deliveryEngine: DeliveryEngine
+    /// Who this process is when it leases connectors and claims deliveries in the store.
+    public let workerID = "relay-" + UUID().uuidString.lowercased()
     /// The polls running in this process: never two of one connector.
     public let polls = PollCoordinator()
     /// The longest a poll may run; past it the poll stops and its window is the next poll's.
@@ -47,7 +49,8 @@ public struct RelayApp: Sendable {
             store: store, http: http, settings: delivery, clock: clock, logger: logger, registry: destinations,
             observer: .init(
                 outcome: { [metrics] in metrics.delivery(integration: $0, outcome: $1) },
-                queueDepth: { [metrics] in metrics.queueDepth(integration: $0, depth: $1) }))
+                queueDepth: { [metrics] in metrics.queueDepth(integration: $0, depth: $1) }),
+            workerID: workerID)
     }
 
     /// The relay on the store at `database` (`StoreLocation`: a file path is the embedded SQLite store).
@@ -130,6 +133,8 @@ public struct RelayApp: Sendable {
             try await store.noteWaiting(
                 connector: config.name, "\(reason), retrying until \(Timestamp.clockTime(epochMilliseconds: until))")
         }
-        return Poller(config: config, source: source, store: store, clock: clock, deadline: deadline, logger: logger, metrics: metrics)
+        return Poller(
+            config: config, source: source, store: store, clock: clock, deadline: deadline, logger: logger, metrics: metrics,
+            worker: workerID)
     }
 }

@@ -14,6 +14,9 @@ public struct PollReport: Sendable, Equatable {
     public var rejected = 0
     /// Why the poll stopped early, in an operator's words; nil when it completed.
     public var error: String?
+    /// Set when the poll did not start because another worker holds the connector's lease: by then it has run
+    /// out or been renewed, so that is when to try again (epoch ms).
+    public var leaseHeldUntil: Int64?
 
     public init(windowStart: Int64, windowEnd: Int64) {
         self.windowStart = windowStart

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import RelayModel
 import RelayStore
@@ -14,11 +15,18 @@ public struct Poller: Sendable {
     let deadline: Int64?
     let logger: Logger
     let metrics: RelayMetrics
+    /// Who polls: the poll runs only while this worker holds the connector's lease, and its commits carry it.
+    let worker: String
+    /// How long a lease lasts; it is renewed while the poll pages.
+    let leaseMillis: Int64
 
     public init(
         config: ConnectorConfig, source: any FindingSource, store: any RelayStore, clock: @escaping @Sendable () -> Int64,
-        deadline: Int64? = nil, logger: Logger = Logger(label: "prisma-relay.poller"), metrics: RelayMetrics = RelayMetrics()
+        deadline: Int64? = nil, logger: Logger = Logger(label: "prisma-relay.poller"), metrics: RelayMetrics = RelayMetrics(),
+        worker: String = "relay-" + UUID().uuidString.lowercased(), leaseSeconds: Int64 = 30
     ) {
+        self.worker = worker
+        self.leaseMillis = leaseSeconds * 1000
         self.deadline = deadline
         self.metrics = metrics
         self.config = config
@@ -45,6 +53,12 @@ public struct Poller: Sendable {
         defer { metrics.pollFinished(connector: config.name, report: report, error: failure, cursor: cursor, now: clock()) }
         // The page being stored while the next one is fetched and normalized.
         var storing: Task<Int, any Error>?
+        guard var lease = try? await store.acquireConnectorLease(config.name, owner: worker, now: started, until: started + leaseMillis)
+        else {
+            report.error = "another worker is polling connector \"\(config.name)\" now; this poll was not started"
+            report.leaseHeldUntil = started + leaseMillis
+            return report
+        }
         do {
             cursor = try await store.state(of: config.name).cursor
             let window = Self.window(cursor: cursor, now: started, config: config)
@@ -52,6 +66,14 @@ public struct Poller: Sendable {
             var pending: [NormalizedEvent] = []
             try await source.collect(window: window, observedAt: clock) { [deadline] page in
                 if let deadline, clock() > deadline { throw PollBoundReached(minutes: Int((deadline - started) / 60_000), last: "paging") }
+                // Renewed past half its life; a lease another worker took meanwhile stops the poll here.
+                let now = clock()
+                if now > lease.until - leaseMillis / 2 {
+                    guard let renewed = try await store.acquireConnectorLease(config.name, owner: worker, now: now, until: now + leaseMillis),
+                        renewed.token == lease.token
+                    else { throw StoreError.leaseLost(connector: config.name) }
+                    lease = renewed
+                }
                 if !page.rejected.isEmpty {
                     // Kept before the cursor can move past them: visible in the status, never lost.
                     let now = clock()
@@ -74,8 +96,8 @@ public struct Poller: Sendable {
                 storing =
                     previous.isEmpty
                     ? nil
-                    : Task { [store, name = config.name] in
-                        try await store.commit(events: previous, connector: name, cursor: nil)
+                    : Task { [store, name = config.name, lease] in
+                        try await store.commit(events: previous, connector: name, cursor: nil, lease: lease)
                     }
                 pending = page.events
                 report.pages += 1
@@ -84,7 +106,7 @@ public struct Poller: Sendable {
             }
             if let storing { report.added += try await storing.value }
             storing = nil
-            report.added += try await store.commit(events: pending, connector: config.name, cursor: window.upperBound)
+            report.added += try await store.commit(events: pending, connector: config.name, cursor: window.upperBound, lease: lease)
             cursor = window.upperBound
             try await store.recordPoll(connector: config.name, at: clock(), outcome: .success(added: report.added))
             logger.info(
@@ -100,8 +122,14 @@ public struct Poller: Sendable {
             let message = String(describing: error)
             report.error = message
             logger.error("poll failed", metadata: ["connector": .string(config.name), "error": .string(message)])
-            try? await store.recordPoll(connector: config.name, at: clock(), outcome: .failure(message: message))
+            // A poll that lost its lease leaves the status to the worker that holds it now.
+            if case StoreError.leaseLost? = error as? StoreError {
+            } else {
+                try? await store.recordPoll(connector: config.name, at: clock(), outcome: .failure(message: message))
+            }
         }
+        // Given up even when the poll was cancelled (a task of its own is not), so the next poll need not wait it out.
+        await Task { [store, lease] in try? await store.releaseConnectorLease(lease) }.value
         return report
     }
 }

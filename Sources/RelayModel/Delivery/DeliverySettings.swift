@@ -12,18 +12,26 @@ public struct DeliverySettings: Sendable, Equatable {
     /// On SIGTERM, how long requests and polls in flight may take before they are cancelled (what they did not
     /// finish stays queued, or is left to the next poll).
     public var shutdownGraceSeconds: Int64
+    /// How long a worker's claim on the deliveries it is sending lasts (renewed while it sends): rows a killed
+    /// process claimed go back to the queue this long after.
+    public var claimLeaseSeconds: Int64
 
-    public init(maxAttempts: Int = 8, maxAgeSeconds: Int64 = 24 * 3600, concurrency: Int = 4, shutdownGraceSeconds: Int64 = 10) {
+    public init(
+        maxAttempts: Int = 8, maxAgeSeconds: Int64 = 24 * 3600, concurrency: Int = 4, shutdownGraceSeconds: Int64 = 10,
+        claimLeaseSeconds: Int64 = 120
+    ) {
         self.maxAttempts = maxAttempts
         self.maxAgeSeconds = maxAgeSeconds
         self.concurrency = concurrency
         self.shutdownGraceSeconds = shutdownGraceSeconds
+        self.claimLeaseSeconds = claimLeaseSeconds
     }
 
     /// The environment variables that set each limit, in the order of `init`'s parameters.
     public static let environmentKeys = (
         maxAttempts: "PRISMA_RELAY_DELIVERY_MAX_ATTEMPTS", maxAge: "PRISMA_RELAY_DELIVERY_MAX_AGE",
-        concurrency: "PRISMA_RELAY_DELIVERY_CONCURRENCY", shutdownGrace: "PRISMA_RELAY_SHUTDOWN_GRACE"
+        concurrency: "PRISMA_RELAY_DELIVERY_CONCURRENCY", shutdownGrace: "PRISMA_RELAY_SHUTDOWN_GRACE",
+        claimLease: "PRISMA_RELAY_DELIVERY_CLAIM_LEASE"
     )
 
     /// Settings from text (command-line options, falling back to the environment), every problem named by the
@@ -68,6 +76,16 @@ public struct DeliverySettings: Sendable, Equatable {
                     ConfigError(
                         field: "--shutdown-grace (\(keys.shutdownGrace))",
                         "must be a duration from 0s to 10m such as 10s or 1m, not \"\(text)\""))
+            }
+        }
+        if let text = environment[keys.claimLease] {
+            if let seconds = seconds(in: text), (5...3600).contains(seconds) {
+                settings.claimLeaseSeconds = seconds
+            } else {
+                errors.append(
+                    ConfigError(
+                        field: keys.claimLease,
+                        "must be a duration from 5s to 1h such as 120s or 5m (longer than a request may take), not \"\(text)\""))
             }
         }
         guard errors.isEmpty else { throw ConfigErrors(errors) }

@@ -19,6 +19,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case corrupt(String)
     /// The database location cannot be opened as given.
     case badLocation(String)
+    /// A commit carried a lease that another worker has taken over since.
+    case leaseLost(connector: String)
 
     public var description: String {
         switch self {
@@ -37,6 +39,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badMasterKey(let detail): "the secret encryption key is unusable: \(detail)"
         case .corrupt(let detail): "the database holds a row that cannot be read: \(detail)"
         case .badLocation(let detail): detail
+        case .leaseLost(let connector):
+            "the poll of connector \"\(connector)\" lost its lease to another worker: its pages were not stored, and that worker's poll collects them"
         }
     }
 }

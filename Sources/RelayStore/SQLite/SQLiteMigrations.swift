@@ -155,6 +155,19 @@ enum SQLiteMigrations {
         migrator.registerMigration("v8-connector-waiting") { db in
             try db.execute(sql: "ALTER TABLE connector_state ADD COLUMN waiting TEXT")
         }
+        migrator.registerMigration("v9-claims-and-leases") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+                    ALTER TABLE outbox ADD COLUMN claim_until INTEGER;
+                    CREATE TABLE connector_lease (
+                        connector TEXT PRIMARY KEY NOT NULL,
+                        owner TEXT NOT NULL,
+                        until INTEGER NOT NULL,
+                        token INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -3,12 +3,16 @@ import GRDB
 import RelayModel
 
 extension SQLiteStore {
-    public func commit(events: [NormalizedEvent], connector: String, cursor: Int64?) async throws -> Int {
+    public func commit(events: [NormalizedEvent], connector: String, cursor: Int64?, lease: ConnectorLease?) async throws -> Int {
         let rows = events.map { event in
             (event, event.jsonValue.jsonString())
         }
         let now = clock()
         return try await pool.write { db in
+            if let lease {
+                let current = try Int64.fetchOne(db, sql: "SELECT token FROM connector_lease WHERE connector = ?", arguments: [connector])
+                guard current == lease.token else { throw StoreError.leaseLost(connector: connector) }
+            }
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT OR IGNORE INTO event (id, connector, kind, native_id, version, status, severity, module, updated_ms, observed_at, body)

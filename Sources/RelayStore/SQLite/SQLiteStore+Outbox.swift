@@ -2,18 +2,32 @@ import GRDB
 import RelayModel
 
 extension SQLiteStore {
-    public func dueDeliveries(integrationID: String, now: Int64, limit: Int) async throws -> [QueuedDelivery] {
-        try await pool.read { db in
-            try Row.fetchAll(
+    public func claimDeliveries(
+        integrationID: String, owner: String, now: Int64, until: Int64, limit: Int
+    ) async throws -> [QueuedDelivery] {
+        try await pool.write { db in
+            // One write transaction: SQLite has one writer at a time, so two claims never take the same row.
+            let seqs = try Int64.fetchAll(
+                db,
+                sql: """
+                    UPDATE outbox SET claimed_by = ?, claim_until = ?
+                    WHERE seq IN (
+                        SELECT o.seq FROM outbox o
+                        WHERE o.integration_id = ? AND o.state = 'pending' AND o.next_attempt_at <= ?
+                          AND (o.claim_until IS NULL OR o.claim_until <= ?)
+                          AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.integration_id = o.integration_id AND p.alert_key = o.alert_key
+                                          AND p.state = 'pending' AND p.seq < o.seq)
+                        ORDER BY o.seq LIMIT ?)
+                    RETURNING seq
+                    """, arguments: [owner, until, integrationID, now, now, limit])
+            guard !seqs.isEmpty else { return [] }
+            return try Row.fetchAll(
                 db,
                 sql: """
                     SELECT o.seq, o.attempts, o.created_at, e.body, l.destination_key FROM outbox o JOIN event e ON e.id = o.event_id
                     LEFT JOIN legacy_destination_key l ON l.integration_id = o.integration_id AND l.alert_key = o.alert_key
-                    WHERE o.integration_id = ? AND o.state = 'pending' AND o.next_attempt_at <= ?
-                      AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.integration_id = o.integration_id AND p.alert_key = o.alert_key
-                                      AND p.state = 'pending' AND p.seq < o.seq)
-                    ORDER BY o.seq LIMIT ?
-                    """, arguments: [integrationID, now, limit]
+                    WHERE o.seq IN (\(Self.placeholders(seqs.count))) ORDER BY o.seq
+                    """, arguments: StatementArguments(seqs)
             ).map { row in
                 let body: String = row["body"]
                 guard let event = try? NormalizedEvent(json: try JSONValue.parse(body)) else { throw StoreError.corrupt("outbox event") }
@@ -24,32 +38,58 @@ extension SQLiteStore {
         }
     }
 
-    public func recordDeliveries(_ records: [DeliveryRecord], integrationID: String, at time: Int64) async throws {
-        guard !records.isEmpty else { return }
+    public func renewClaims(_ seqs: [Int64], owner: String, now: Int64, until: Int64) async throws -> Set<Int64> {
+        guard !seqs.isEmpty else { return [] }
+        return try await pool.write { db in
+            Set(
+                try Int64.fetchAll(
+                    db,
+                    sql: """
+                        UPDATE outbox SET claim_until = ?
+                        WHERE seq IN (\(Self.placeholders(seqs.count))) AND claimed_by = ? AND claim_until > ? AND state = 'pending'
+                        RETURNING seq
+                        """, arguments: StatementArguments([until]) + StatementArguments(seqs) + [owner, now]))
+        }
+    }
+
+    public func releaseClaims(integrationID: String, owner: String) async throws {
         try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET claimed_by = NULL, claim_until = NULL WHERE integration_id = ? AND claimed_by = ? AND state = 'pending'",
+                arguments: [integrationID, owner])
+        }
+    }
+
+    @discardableResult
+    public func recordDeliveries(_ records: [DeliveryRecord], integrationID: String, owner: String, at time: Int64) async throws -> Int {
+        guard !records.isEmpty else { return 0 }
+        return try await pool.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO integration_state (integration_id) VALUES (?)", arguments: [integrationID])
             var delivered = 0
             var failed = 0
+            var recorded = 0
+            // Only the holder of a live claim records a row's outcome; the claim ends with it.
+            let held = "claimed_by = NULL, claim_until = NULL WHERE seq = ? AND claimed_by = ? AND claim_until >= ? AND state = 'pending'"
             for record in records {
                 switch record.result {
                 case .delivered:
-                    delivered += 1
                     try db.execute(
-                        sql:
-                            "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL WHERE seq = ?",
-                        arguments: [time, record.seq])
+                        sql: "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL, \(held)",
+                        arguments: [time, record.seq, owner, time])
+                    delivered += db.changesCount
                 case .retry(let next, let error):
                     try db.execute(
-                        sql: "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?",
-                        arguments: [next, URLRedaction.redactURLs(in: error), record.seq])
+                        sql: "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, \(held)",
+                        arguments: [next, URLRedaction.redactURLs(in: error), record.seq, owner, time])
                 case .held(let until):
-                    try db.execute(sql: "UPDATE outbox SET next_attempt_at = ? WHERE seq = ?", arguments: [until, record.seq])
+                    try db.execute(sql: "UPDATE outbox SET next_attempt_at = ?, \(held)", arguments: [until, record.seq, owner, time])
                 case .dead(let reason):
-                    failed += 1
                     try db.execute(
-                        sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?, last_error = ? WHERE seq = ?",
-                        arguments: [time, URLRedaction.redactURLs(in: reason), record.seq])
+                        sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?, last_error = ?, \(held)",
+                        arguments: [time, URLRedaction.redactURLs(in: reason), record.seq, owner, time])
+                    failed += db.changesCount
                 }
+                recorded += db.changesCount
             }
             try db.execute(
                 sql: """
@@ -58,8 +98,12 @@ extension SQLiteStore {
                     WHERE integration_id = ?
                     """,
                 arguments: [delivered, failed, delivered, time, integrationID])
+            return recorded
         }
     }
+
+    /// `?, ?, …` for `count` values.
+    static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
 
     public func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws {
         try await pool.write { db in

@@ -1,0 +1,201 @@
+import Foundation
+import RelayModel
+import RelayStore
+import Testing
+
+/// A store implementation under test: how to open a fresh one, and how to read what it keeps at rest.
+struct StoreUnderTest: Sendable, CustomStringConvertible {
+    var description: String
+    /// A fresh, empty store.
+    var open: @Sendable () throws -> any RelayStore
+    /// Every byte the store keeps at rest (files, rows) for the store `open` made last, to look for secrets in.
+    var bytesAtRest: @Sendable (any RelayStore) -> [Data]
+
+    /// Every implementation: each one runs the whole suite.
+    static let all: [StoreUnderTest] = [
+        StoreUnderTest(
+            description: "SQLite",
+            open: { try StoreLocation.open(try temporaryDatabase()) },
+            bytesAtRest: { store in
+                ["", "-wal"].compactMap { FileManager.default.contents(atPath: store.location + $0) }
+            })
+    ]
+}
+
+/// The behaviour every `RelayStore` must have, written once and run against each implementation.
+@Suite("Store conformance")
+struct StoreConformanceTests {
+    /// An hour from now: every row the store queued (at its own clock's now) is due by then.
+    static let T = Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000
+    var T: Int64 { Self.T }
+
+    static let connector = ConnectorConfig(
+        name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "key-id", secretKey: Secret("CONNECTOR-SECRET-KEY"))
+
+    static func event(_ alert: String, version: Int64 = 1, status: String = "open", severity: String = "high") throws -> NormalizedEvent {
+        try AlertNormalizer.normalize(
+            try JSONValue.parse(
+                #"{"id":"\#(alert)","status":"\#(status)","lastUpdated":\#(version),"policy":{"name":"p","severity":"\#(severity)"}}"#),
+            connector: "prod", observedAt: 0)
+    }
+
+    /// A store with the connector, a webhook integration and a rule sending it every open and resolved event.
+    static func routed(_ kind: StoreUnderTest) async throws -> any RelayStore {
+        let store = try kind.open()
+        try await store.addConnector(connector)
+        try await store.addIntegration(
+            Integration(
+                id: "hook", name: "hook", type: .webhook,
+                config: ["url": .string("https://hooks.example.com/x"), "authToken": .string("WEBHOOK-SECRET-TOKEN")], createdBy: "t",
+                createdTs: 0))
+        try await store.addRule(AlertRule(id: "all", name: "all", notifyOnResolved: true, integrationIDs: ["hook"]))
+        return store
+    }
+
+    @Test("an event seen again is absorbed: same connector, kind, native id and version", arguments: StoreUnderTest.all)
+    func dedup(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        #expect(try await store.commit(events: [try Self.event("P-1"), try Self.event("P-2")], connector: "prod", cursor: nil) == 2)
+        #expect(try await store.commit(events: [try Self.event("P-1"), try Self.event("P-1", version: 2)], connector: "prod", cursor: nil) == 1)
+        #expect(try await store.events(EventQuery()).count == 3)
+        #expect(try await store.outbox(integrationID: "hook").count == 3)
+    }
+
+    @Test("a commit that fails stores neither its events, their deliveries nor its cursor", arguments: StoreUnderTest.all)
+    func atomicCommit(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        await #expect(throws: StoreError.unknownConnector("gone")) {
+            try await store.commit(events: [try Self.event("P-1")], connector: "gone", cursor: 99)
+        }
+        #expect(try await store.events(EventQuery()).isEmpty)
+        #expect(try await store.outbox(integrationID: nil).isEmpty)
+        _ = try await store.commit(events: [try Self.event("P-1")], connector: "prod", cursor: 42)
+        #expect(try await store.state(of: "prod").cursor == 42)
+        #expect(try await store.outbox(integrationID: "hook").map(\.eventID) == [try Self.event("P-1").id])
+    }
+
+    @Test("claims expire and return their rows to the queue; a live claim is no one else's", arguments: StoreUnderTest.all)
+    func claimsExpire(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        _ = try await store.commit(events: [try Self.event("P-1"), try Self.event("P-2")], connector: "prod", cursor: nil)
+        let a = try await store.claimDeliveries(integrationID: "hook", owner: "a", now: T + 1_000, until: T + 61_000, limit: 10)
+        #expect(a.count == 2)
+        #expect(try await store.claimDeliveries(integrationID: "hook", owner: "b", now: T + 30_000, until: T + 90_000, limit: 10).isEmpty)
+        let b = try await store.claimDeliveries(integrationID: "hook", owner: "b", now: T + 61_000, until: T + 121_000, limit: 10)
+        #expect(b.map(\.seq) == a.map(\.seq))
+        // Released claims are due again at once.
+        try await store.releaseClaims(integrationID: "hook", owner: "b")
+        #expect(try await store.claimDeliveries(integrationID: "hook", owner: "c", now: T + 62_000, until: T + 122_000, limit: 10).count == 2)
+    }
+
+    @Test("only the holder of a live claim records an outcome; a worker whose claim was taken over cannot", arguments: StoreUnderTest.all)
+    func recordNeedsLiveClaim(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        _ = try await store.commit(events: [try Self.event("P-1")], connector: "prod", cursor: nil)
+        let seq = try #require(try await store.claimDeliveries(integrationID: "hook", owner: "a", now: T, until: T + 10_000, limit: 1).first?.seq)
+        #expect(try await store.recordDeliveries([.init(seq: seq, result: .delivered)], integrationID: "hook", owner: "b", at: T + 5_000) == 0)
+        #expect(try await store.recordDeliveries([.init(seq: seq, result: .delivered)], integrationID: "hook", owner: "a", at: T + 10_001) == 0)
+        #expect(try await store.renewClaims([seq], owner: "a", now: T + 10_001, until: T + 20_000).isEmpty)
+        _ = try await store.claimDeliveries(integrationID: "hook", owner: "b", now: T + 10_001, until: T + 20_000, limit: 1)
+        #expect(try await store.recordDeliveries([.init(seq: seq, result: .delivered)], integrationID: "hook", owner: "a", at: T + 11_000) == 0)
+        #expect(try await store.renewClaims([seq], owner: "b", now: T + 11_000, until: T + 30_000) == [seq])
+        #expect(try await store.recordDeliveries([.init(seq: seq, result: .delivered)], integrationID: "hook", owner: "b", at: T + 12_000) == 1)
+        let health = try await store.integrationHealth(id: "hook")
+        #expect(health.delivered == 1)
+        #expect(health.queueDepth == 0)
+    }
+
+    @Test("two workers claiming at once never get the same row, and together get every row", arguments: StoreUnderTest.all)
+    func concurrentClaims(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        _ = try await store.commit(events: try (1...200).map { try Self.event("P-\($0)") }, connector: "prod", cursor: nil)
+        let claims = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    var mine: [Int64] = []
+                    while true {
+                        let got = try await store.claimDeliveries(integrationID: "hook", owner: "w\(worker)", now: T, until: T + 60_000, limit: 7)
+                        if got.isEmpty { return mine }
+                        mine += got.map(\.seq)
+                    }
+                }
+            }
+            var all: [[Int64]] = []
+            for try await claimed in group { all.append(claimed) }
+            return all
+        }
+        let every = claims.flatMap { $0 }
+        #expect(every.count == 200)
+        #expect(Set(every).count == 200)
+    }
+
+    @Test("a later event of an alert is not claimable while an earlier one is pending or claimed", arguments: StoreUnderTest.all)
+    func perAlertOrder(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        _ = try await store.commit(events: [try Self.event("P-1")], connector: "prod", cursor: nil)
+        _ = try await store.commit(events: [try Self.event("P-1", version: 2, status: "resolved"), try Self.event("P-2")], connector: "prod", cursor: nil)
+        let first = try await store.claimDeliveries(integrationID: "hook", owner: "a", now: T, until: T + 60_000, limit: 10)
+        #expect(first.map(\.event.nativeID) == ["P-1", "P-2"])
+        #expect(first.map(\.event.status) == ["open", "open"])
+        #expect(try await store.claimDeliveries(integrationID: "hook", owner: "b", now: T + 1, until: T + 60_000, limit: 10).isEmpty)
+        // A retried trigger still holds its resolve back.
+        let trigger = try #require(first.first)
+        try await store.recordDeliveries(
+            [.init(seq: trigger.seq, result: .retry(nextAttemptAt: T + 5, error: "503"))], integrationID: "hook", owner: "a", at: T + 2)
+        #expect(try await store.claimDeliveries(integrationID: "hook", owner: "b", now: T + 3, until: T + 60_000, limit: 10).isEmpty)
+        let again = try await store.claimDeliveries(integrationID: "hook", owner: "b", now: T + 5, until: T + 60_000, limit: 10)
+        #expect(again.map(\.seq) == [trigger.seq])
+        try await store.recordDeliveries([.init(seq: trigger.seq, result: .delivered)], integrationID: "hook", owner: "b", at: T + 6)
+        let resolve = try await store.claimDeliveries(integrationID: "hook", owner: "b", now: T + 7, until: T + 60_000, limit: 10)
+        #expect(resolve.map(\.event.status) == ["resolved"])
+    }
+
+    @Test("a connector's lease is one worker's at a time; a new holder's token fences the old one's commits", arguments: StoreUnderTest.all)
+    func leasesAndFencing(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        let a = try #require(try await store.acquireConnectorLease("prod", owner: "a", now: T, until: T + 30_000))
+        #expect(try await store.acquireConnectorLease("prod", owner: "b", now: T + 10_000, until: T + 40_000) == nil)
+        let renewed = try #require(try await store.acquireConnectorLease("prod", owner: "a", now: T + 20_000, until: T + 50_000))
+        #expect(renewed.token == a.token)
+        let b = try #require(try await store.acquireConnectorLease("prod", owner: "b", now: T + 50_001, until: T + 80_000))
+        #expect(b.token > a.token)
+        await #expect(throws: StoreError.leaseLost(connector: "prod")) {
+            try await store.commit(events: [try Self.event("P-1")], connector: "prod", cursor: T + 50_000, lease: renewed)
+        }
+        #expect(try await store.state(of: "prod").cursor == nil)
+        #expect(try await store.events(EventQuery()).isEmpty)
+        _ = try await store.commit(events: [try Self.event("P-1")], connector: "prod", cursor: T + 50_000, lease: b)
+        #expect(try await store.state(of: "prod").cursor == T + 50_000)
+        // A released lease is free at once, and its successor's token is larger still.
+        try await store.releaseConnectorLease(b)
+        let c = try #require(try await store.acquireConnectorLease("prod", owner: "c", now: T + 60_000, until: T + 90_000))
+        #expect(c.token > b.token)
+    }
+
+    @Test("dead letters are listed, queued again or discarded, and never hidden behind GREEN", arguments: StoreUnderTest.all)
+    func deadLetters(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        _ = try await store.commit(events: [try Self.event("P-1"), try Self.event("P-2")], connector: "prod", cursor: nil)
+        let claimed = try await store.claimDeliveries(integrationID: "hook", owner: "a", now: T, until: T + 60_000, limit: 10)
+        try await store.recordDeliveries(claimed.map { .init(seq: $0.seq, result: .dead(reason: "HTTP 400")) }, integrationID: "hook", owner: "a", at: T + 1)
+        #expect(try await store.deadLetters(integrationID: "hook").count == 2)
+        let health = try await store.integrationHealth(id: "hook")
+        #expect(health.status == .yellow)
+        #expect(health.deadLetters == 2)
+        #expect(try await store.discardDeadLetter(integrationID: "hook", seq: claimed[0].seq))
+        #expect(try await store.retryDeadLetters(integrationID: "hook", seq: nil) == 1)
+        #expect(try await store.claimDeliveries(integrationID: "hook", owner: "a", now: T + 2, until: T + 60_000, limit: 10).map(\.seq) == [claimed[1].seq])
+        #expect(try await store.deadLetters(integrationID: "hook").isEmpty)
+    }
+
+    @Test("secrets come back whole but are never kept in clear at rest", arguments: StoreUnderTest.all)
+    func secretsSealedAtRest(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        #expect(try await store.connector(named: "prod")?.secretKey.reveal() == "CONNECTOR-SECRET-KEY")
+        #expect(try await store.integration(id: "hook")?.config["authToken"] == .string("WEBHOOK-SECRET-TOKEN"))
+        for bytes in kind.bytesAtRest(store) {
+            for secret in ["CONNECTOR-SECRET-KEY", "WEBHOOK-SECRET-TOKEN"] { #expect(bytes.range(of: Data(secret.utf8)) == nil) }
+        }
+        #expect(!kind.bytesAtRest(store).isEmpty)
+    }
+}
