@@ -108,7 +108,8 @@ public struct DeliveryEngine: Sendable {
         let lease = settings.claimLeaseSeconds * 1000
         let claimedAt = clock()
         let claimed = try await store.claimDeliveries(
-            integrationID: integration.id, owner: workerID, now: claimedAt, until: claimedAt + lease, limit: max(limit, destination.maxBatch))
+            integrationID: integration.id, owner: workerID, now: claimedAt, until: claimedAt + lease,
+            limit: max(limit, destination.maxBatch))
         guard !claimed.isEmpty else { return 0 }
         do {
             let handled = try await send(claimed, to: destination, of: integration, health: health, claimedUntil: claimedAt + lease)

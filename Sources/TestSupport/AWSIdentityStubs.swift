@@ -70,16 +70,25 @@ public actor WebIdentitySTSStub {
     func handle(form: FormData) -> (Int, String) {
         calls.append(form.values.compactMapValues(\.first))
         guard form["Action"] == "AssumeRoleWithWebIdentity", form["RoleArn"] == roleArn, form["RoleSessionName"]?.isEmpty == false else {
-            return (400, "<ErrorResponse><Error><Code>ValidationError</Code><Message>Action, RoleArn and RoleSessionName are required</Message></Error></ErrorResponse>")
+            return (
+                400,
+                "<ErrorResponse><Error><Code>ValidationError</Code><Message>Action, RoleArn and RoleSessionName are required</Message></Error></ErrorResponse>"
+            )
         }
         guard form["WebIdentityToken"] == token else {
-            return (400, "<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>Couldn't retrieve verification key from your identity provider</Message></Error></ErrorResponse>")
+            return (
+                400,
+                "<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>Couldn't retrieve verification key from your identity provider</Message></Error></ErrorResponse>"
+            )
         }
-        return (200, """
+        return (
+            200,
+            """
             <AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>
             <AccessKeyId>ASIAWEBIDENTITY</AccessKeyId><SecretAccessKey>web/secret</SecretAccessKey><SessionToken>web-session</SessionToken>
             <Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>
-            """)
+            """
+        )
     }
 
     public func serve() async throws -> HTTPServerHandle {
@@ -88,7 +97,8 @@ public actor WebIdentitySTSStub {
             let body = try await request.body.collect(upTo: 1 << 20)
             let form = FormData(String(buffer: body))
             let (status, text) = await handle(form: form)
-            return Response(status: .init(code: status), headers: [.contentType: "text/xml"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .init(code: status), headers: [.contentType: "text/xml"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         return try await HTTPServerHandle.start(router: router)
     }

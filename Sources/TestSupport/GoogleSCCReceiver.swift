@@ -46,7 +46,8 @@ public actor GoogleSCCReceiver {
     }
 
     static func error(_ code: Int, _ status: String, _ message: String) -> String {
-        JSONValue.object(["error": .object(["code": .int(Int64(code)), "message": .string(message), "status": .string(status)])]).jsonString()
+        JSONValue.object(["error": .object(["code": .int(Int64(code)), "message": .string(message), "status": .string(status)])])
+            .jsonString()
     }
 
     func issueToken(form: FormData) -> (Int, String) {
@@ -63,11 +64,15 @@ public actor GoogleSCCReceiver {
         else { return invalid("Invalid JWT: the assertion is not a JWT") }
         guard header["alg"] == .string("RS256") else { return invalid("Invalid JWT: alg must be RS256") }
         guard header["kid"] == nil || header["kid"] == .string(privateKeyID) else { return invalid("Invalid JWT Signature.") }
-        guard key.publicKey.isValidSignature(
-            _RSA.Signing.RSASignature(rawRepresentation: signature), for: Data("\(parts[0]).\(parts[1])".utf8), padding: .insecurePKCS1v1_5)
+        guard
+            key.publicKey.isValidSignature(
+                _RSA.Signing.RSASignature(rawRepresentation: signature), for: Data("\(parts[0]).\(parts[1])".utf8),
+                padding: .insecurePKCS1v1_5)
         else { return invalid("Invalid JWT Signature.") }
         let now = Int64(Date().timeIntervalSince1970)
-        guard claims["iss"] == .string(clientEmail) else { return (401, #"{"error":"invalid_client","error_description":"The OAuth client was not found."}"#) }
+        guard claims["iss"] == .string(clientEmail) else {
+            return (401, #"{"error":"invalid_client","error_description":"The OAuth client was not found."}"#)
+        }
         guard claims["aud"] == .string(tokenURI) else { return invalid("Invalid JWT: Failed audience check.") }
         guard claims["scope"]?.stringValue?.split(separator: " ").contains("https://www.googleapis.com/auth/cloud-platform") == true else {
             return invalid("Invalid JWT: scope must include cloud-platform")
@@ -119,7 +124,9 @@ public actor GoogleSCCReceiver {
 
     /// What a `Finding` breaks of the v1 resource's rules, if anything.
     static func problem(in finding: JSONValue) -> String? {
-        guard let state = finding["state"]?.stringValue, ["ACTIVE", "INACTIVE"].contains(state) else { return "Invalid value at 'finding.state'" }
+        guard let state = finding["state"]?.stringValue, ["ACTIVE", "INACTIVE"].contains(state) else {
+            return "Invalid value at 'finding.state'"
+        }
         guard finding["category"]?.stringValue?.isEmpty == false else { return "finding.category is required" }
         guard finding["resourceName"]?.stringValue?.isEmpty == false else { return "finding.resource_name is required" }
         guard let time = finding["eventTime"]?.stringValue, Timestamp.epochMilliseconds(rfc3339: time) != nil else {
@@ -139,7 +146,9 @@ public actor GoogleSCCReceiver {
             let body = try await request.body.collect(upTo: 1 << 20)
             let form = FormData(String(buffer: body))
             let (status, text) = await issueToken(form: form)
-            return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .init(code: status), headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         router.post("v1/organizations/:org/sources/:source/findings") { [self] request, context in
             try await findingResponse(request, context, method: "POST", id: request.uri.queryParameters.get("findingId"))
@@ -158,6 +167,8 @@ public actor GoogleSCCReceiver {
             method: method, organization: context.parameters.get("org") ?? "", source: context.parameters.get("source") ?? "",
             findingID: id, updateMask: request.uri.queryParameters.get("updateMask"), authorization: request.headers[.authorization],
             body: Array(body.readableBytesView))
-        return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        return Response(
+            status: .init(code: status), headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

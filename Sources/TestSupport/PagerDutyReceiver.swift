@@ -35,10 +35,13 @@ public actor PagerDutyReceiver {
     public func fail(with statuses: [Int]) { script += statuses }
 
     func invalid(_ errors: [String]) -> (Int, String) {
-        (400, JSONValue.object([
-            "status": .string("invalid event"), "message": .string("Event object is invalid"),
-            "errors": .array(errors.map(JSONValue.string)),
-        ]).jsonString())
+        (
+            400,
+            JSONValue.object([
+                "status": .string("invalid event"), "message": .string("Event object is invalid"),
+                "errors": .array(errors.map(JSONValue.string)),
+            ]).jsonString()
+        )
     }
 
     func handle(contentType: String?, body: [UInt8]) -> (Int, String) {
@@ -71,7 +74,11 @@ public actor PagerDutyReceiver {
             incidents[dedup]?.status = action == "resolve" ? "resolved" : "acknowledged"
         }
         log.append("\(action) \(dedup)")
-        return (202, JSONValue.object(["status": .string("success"), "message": .string("Event processed"), "dedup_key": .string(dedup)]).jsonString())
+        return (
+            202,
+            JSONValue.object(["status": .string("success"), "message": .string("Event processed"), "dedup_key": .string(dedup)])
+                .jsonString()
+        )
     }
 
     /// Serves `/v2/enqueue` on loopback.

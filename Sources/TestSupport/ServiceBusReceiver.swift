@@ -34,7 +34,10 @@ public actor ServiceBusReceiver {
     private var busy = 0
     private var seen: Set<String> = []
 
-    public init(queue: String, keyName: String, key: String, tenant: String = "tenant-1", clientID: String = "client-1", clientSecret: String = "s3cret") {
+    public init(
+        queue: String, keyName: String, key: String, tenant: String = "tenant-1", clientID: String = "client-1",
+        clientSecret: String = "s3cret"
+    ) {
         self.queue = queue
         self.keyName = keyName
         self.key = key
@@ -66,7 +69,8 @@ public actor ServiceBusReceiver {
         guard queueURL == resource || queueURL.hasPrefix(resource.hasSuffix("/") ? resource : resource + "/") else {
             return "InvalidAudience: the token is for \(resource), not \(queueURL)"
         }
-        let expected = Data(HMAC<SHA256>.authenticationCode(for: Data("\(rawResource)\n\(expiry)".utf8), using: SymmetricKey(data: Data(key.utf8))))
+        let expected = Data(
+            HMAC<SHA256>.authenticationCode(for: Data("\(rawResource)\n\(expiry)".utf8), using: SymmetricKey(data: Data(key.utf8))))
         guard Data(base64Encoded: rawSignature.removingPercentEncoding ?? "") == expected else {
             return "InvalidSignature: The token has an invalid signature."
         }
@@ -77,7 +81,9 @@ public actor ServiceBusReceiver {
         requests += 1
         guard let authorization else { return (401, Self.error(401, "MissingToken: The authorization header was not provided.")) }
         if authorization.hasPrefix("Bearer ") {
-            guard issued.contains(String(authorization.dropFirst(7))) else { return (401, Self.error(401, "InvalidToken: the bearer token is not valid")) }
+            guard issued.contains(String(authorization.dropFirst(7))) else {
+                return (401, Self.error(401, "InvalidToken: the bearer token is not valid"))
+            }
         } else if let problem = checkSAS(authorization, host: host) {
             return (401, Self.error(401, problem))
         }
@@ -93,8 +99,12 @@ public actor ServiceBusReceiver {
                 return (400, Self.error(400, "The batch body must be a non-empty JSON array."))
             }
             for item in items {
-                guard let text = item["Body"]?.stringValue else { return (400, Self.error(400, "Every batched message needs a Body string.")) }
-                batch.append(Message(body: text, messageID: item["BrokerProperties"]?["MessageId"]?.stringValue, userProperties: item["UserProperties"]))
+                guard let text = item["Body"]?.stringValue else {
+                    return (400, Self.error(400, "Every batched message needs a Body string."))
+                }
+                batch.append(
+                    Message(
+                        body: text, messageID: item["BrokerProperties"]?["MessageId"]?.stringValue, userProperties: item["UserProperties"]))
             }
         } else {
             batch.append(Message(body: String(decoding: body, as: UTF8.self), messageID: nil, userProperties: nil))
@@ -132,13 +142,17 @@ public actor ServiceBusReceiver {
             let (status, text) = await handleSend(
                 queue: context.parameters.get("segment") ?? "", authorization: request.headers[.authorization],
                 contentType: request.headers[.contentType], host: request.head.authority ?? "", body: Array(body.readableBytesView))
-            return Response(status: .init(code: status), headers: [.contentType: "application/xml"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .init(code: status), headers: [.contentType: "application/xml"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         router.post(":segment/oauth2/v2.0/token") { [self] request, context in
             let body = try await request.body.collect(upTo: 1 << 20)
             let form = FormData(String(buffer: body))
             let (status, text) = await handleToken(tenant: context.parameters.get("segment") ?? "", form: form)
-            return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .init(code: status), headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         return try await HTTPServerHandle.start(router: router)
     }

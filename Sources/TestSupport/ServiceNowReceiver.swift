@@ -30,17 +30,24 @@ public actor ServiceNowReceiver {
     public func rateLimit(_ count: Int) { limited += count }
 
     static func error(_ message: String, _ detail: String) -> String {
-        JSONValue.object(["error": .object(["message": .string(message), "detail": .string(detail)]), "status": .string("failure")]).jsonString()
+        JSONValue.object(["error": .object(["message": .string(message), "detail": .string(detail)]), "status": .string("failure")])
+            .jsonString()
     }
 
-    func handle(method: String, table: String, sysID: String?, query: String?, authorization: String?, body: [UInt8]) -> (Int, [(String, String)], String) {
+    func handle(method: String, table: String, sysID: String?, query: String?, authorization: String?, body: [UInt8]) -> (
+        Int, [(String, String)], String
+    ) {
         let expected = "Basic " + Data("\(login):\(password)".utf8).base64EncodedString()
-        guard authorization == expected else { return (401, [], Self.error("User Not Authenticated", "Required to provide Auth information")) }
+        guard authorization == expected else {
+            return (401, [], Self.error("User Not Authenticated", "Required to provide Auth information"))
+        }
         if limited > 0 {
             limited -= 1
             let reset = String(Int(Date().timeIntervalSince1970) + 1)
-            return (429, [("X-RateLimit-Limit", "100"), ("X-RateLimit-Reset", reset), ("X-RateLimit-Rule", "relay-tests")],
-                    Self.error("Too many requests", "Rate limit exceeded"))
+            return (
+                429, [("X-RateLimit-Limit", "100"), ("X-RateLimit-Reset", reset), ("X-RateLimit-Rule", "relay-tests")],
+                Self.error("Too many requests", "Rate limit exceeded")
+            )
         }
         guard tables.contains(table) else { return (404, [], Self.error("Invalid table \(table)", "")) }
         switch method {
@@ -50,7 +57,10 @@ public actor ServiceNowReceiver {
                 let wanted = String(query.dropFirst("correlation_id=".count))
                 rows = rows.filter { $0["correlation_id"]?.stringValue == wanted }
             }
-            return (200, [], JSONValue.object(["result": .array(rows.prefix(1).map { .object(["sys_id": $0["sys_id"] ?? .null]) })]).jsonString())
+            return (
+                200, [],
+                JSONValue.object(["result": .array(rows.prefix(1).map { .object(["sys_id": $0["sys_id"] ?? .null]) })]).jsonString()
+            )
         case "POST", "PATCH":
             guard let record = (try? JSONValue.parse(body))?.objectValue else {
                 return (400, [], Self.error("Exception while reading request", "The payload is not valid JSON."))

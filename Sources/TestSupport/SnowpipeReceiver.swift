@@ -44,7 +44,8 @@ public actor SnowpipeReceiver {
         guard parts.count == 3, let signature = Base64URL.decode(parts[2]), let claimBytes = Base64URL.decode(parts[1]),
             let claims = try? JSONValue.parse(Array(claimBytes)),
             publicKey.isValidSignature(
-                _RSA.Signing.RSASignature(rawRepresentation: signature), for: Data("\(parts[0]).\(parts[1])".utf8), padding: .insecurePKCS1v1_5)
+                _RSA.Signing.RSASignature(rawRepresentation: signature), for: Data("\(parts[0]).\(parts[1])".utf8),
+                padding: .insecurePKCS1v1_5)
         else { return invalid }
         let fingerprint = "SHA256:" + Data(SHA256.hash(data: publicKey.derRepresentation)).base64EncodedString()
         let now = Int64(Date().timeIntervalSince1970)
@@ -52,7 +53,9 @@ public actor SnowpipeReceiver {
             let issued = claims["iat"]?.int64Value, let expiry = claims["exp"]?.int64Value, expiry - issued <= 3600, expiry > now,
             issued <= now + 60
         else { return invalid }
-        guard pipe == self.pipe else { return (404, Self.answer("390404", "Specified object does not exist or not authorized. Pipe not found")) }
+        guard pipe == self.pipe else {
+            return (404, Self.answer("390404", "Specified object does not exist or not authorized. Pipe not found"))
+        }
         guard requestID?.isEmpty == false else { return (400, Self.answer("390400", "requestId is required")) }
         if !script.isEmpty {
             let status = script.removeFirst()
@@ -80,7 +83,9 @@ public actor SnowpipeReceiver {
             let (status, text) = await handle(
                 pipe: context.parameters.get("pipe") ?? "", requestID: request.uri.queryParameters.get("requestId"),
                 authorization: request.headers[.authorization], body: Array(body.readableBytesView))
-            return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .init(code: status), headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         return try await HTTPServerHandle.start(router: router)
     }

@@ -23,7 +23,11 @@ public actor TeamsReceiver {
             let attachment = json["attachments"]?.arrayValue?.first,
             attachment["contentType"]?.stringValue == "application/vnd.microsoft.card.adaptive",
             attachment["content"]?["type"]?.stringValue == "AdaptiveCard", attachment["content"]?["body"]?.arrayValue != nil
-        else { return (400, #"{"error":{"code":"InvalidRequestContent","message":"The request content is not a valid Adaptive Card message."}}"#) }
+        else {
+            return (
+                400, #"{"error":{"code":"InvalidRequestContent","message":"The request content is not a valid Adaptive Card message."}}"#
+            )
+        }
         cards.append(attachment["content"]!)
         return (202, "")
     }
@@ -34,7 +38,9 @@ public actor TeamsReceiver {
         router.post("workflows/relay/triggers/manual/paths/invoke") { [self] request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
             let (status, text) = await handle(body: Array(body.readableBytesView))
-            return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .init(code: status), headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         return try await HTTPServerHandle.start(router: router)
     }

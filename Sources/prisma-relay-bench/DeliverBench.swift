@@ -17,7 +17,8 @@ func deliverBench(events count: Int, directory: URL) async throws -> String {
         ConnectorConfig(name: "bench", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
     let integration = Integration(
         id: "hec", name: "hec", type: .splunk,
-        config: try DestinationRegistry.standard.schema(.splunk).validate(.object(["url": .string(server.url), "authToken": .string("bench-token")])),
+        config: try DestinationRegistry.standard.schema(.splunk).validate(
+            .object(["url": .string(server.url), "authToken": .string("bench-token")])),
         createdBy: "bench", createdTs: 0)
     try await store.addIntegration(integration)
     try await store.addRule(AlertRule(id: "all", name: "all", integrationIDs: ["hec"]))

@@ -31,7 +31,10 @@ struct EventsCommand: AsyncParsableCommand {
                 }
                 var rows = [["LAST SEEN", "SEVERITY", "STATUS", "MODULE", "ID", "TITLE"]]
                 for event in events {
-                    rows.append([event.lastSeen ?? event.observedAt, event.severity.rawValue, event.status, event.module.rawValue, event.nativeID, event.title])
+                    rows.append([
+                        event.lastSeen ?? event.observedAt, event.severity.rawValue, event.status, event.module.rawValue, event.nativeID,
+                        event.title,
+                    ])
                 }
                 print(table(rows))
             }

@@ -6,5 +6,8 @@ struct PrismaRelayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prisma-relay",
         abstract: "Pull Prisma Cloud alerts into a durable store and deliver them to your tools.",
-        subcommands: [DemoCommand.self, SimCommand.self, ConnectorCommand.self, EventsCommand.self, SecretsCommand.self, ServeCommand.self, TokenCommand.self, IntegrationCommand.self, RuleCommand.self])
+        subcommands: [
+            DemoCommand.self, SimCommand.self, ConnectorCommand.self, EventsCommand.self, SecretsCommand.self, ServeCommand.self,
+            TokenCommand.self, IntegrationCommand.self, RuleCommand.self,
+        ])
 }

@@ -18,18 +18,24 @@ struct RuleCommand: AsyncParsableCommand {
         @Option(help: "Policy type to match (repeatable).") var policyType: [String] = []
         @Option(help: "Cloud type to match (repeatable).") var cloud: [String] = []
         @Option(help: "Connector name to match (repeatable).") var connector: [String] = []
-        @Option(help: "Transition that notifies: open, resolved, dismissed, snoozed (repeatable; default open).") var notifyOn: [String] = ["open"]
+        @Option(help: "Transition that notifies: open, resolved, dismissed, snoozed (repeatable; default open).") var notifyOn: [String] = [
+            "open"
+        ]
 
         /// The rule's fields by the options that set them, so an error names what to fix on the command line.
         static let optionNames = [
-            "filters.severities": "severity", "filters.modules": "module", "filters.policyTypes": "policy-type", "filters.cloudTypes": "cloud",
+            "filters.severities": "severity", "filters.modules": "module", "filters.policyTypes": "policy-type",
+            "filters.cloudTypes": "cloud",
             "filters.connectors": "connector", "notifyOn": "notify-on", "integrationIDs": "integration",
         ]
 
         func run() async throws {
             try await reportingErrors {
                 let draft = RuleService.Draft(
-                    name: name, filters: ["severities": severity, "modules": module, "policyTypes": policyType, "cloudTypes": cloud, "connectors": connector],
+                    name: name,
+                    filters: [
+                        "severities": severity, "modules": module, "policyTypes": policyType, "cloudTypes": cloud, "connectors": connector,
+                    ],
                     notifyOn: notifyOn, integrationIDs: integrations)
                 let rule: AlertRule
                 do {

@@ -43,13 +43,15 @@ struct SimCommand: AsyncParsableCommand {
             let tls = try tlsCert.map { try TLSConfiguration.server(certificateFile: $0, keyFile: tlsKey!) }
             var plan = SimFaults()
             for fault in faults { try plan.apply(fault) }
-            let simulator = PrismaSimulator(configuration: .init(
-                seed: seed, tokenLifetimeSeconds: tokenLifetime, rateLimitPerSecond: rateLimit > 0 ? rateLimit : nil,
-                rateLimitBurst: burst))
+            let simulator = PrismaSimulator(
+                configuration: .init(
+                    seed: seed, tokenLifetimeSeconds: tokenLifetime, rateLimitPerSecond: rateLimit > 0 ? rateLimit : nil,
+                    rateLimitBurst: burst))
             await simulator.addRecentAlerts(alerts)
             await simulator.setFaults(plan)
             let server = try await simulator.serve(host: host, port: port, tls: tls)
-            print("""
+            print(
+                """
                 Simulated Prisma Cloud API at \(server.url) with \(alerts) alerts
                 Access key ID: \(simulator.user.accessKeyID)
                 Secret key: \(simulator.user.secretKey)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import RelayModel
 import Relay
+import RelayModel
 
 /// `prisma-relay token …`.
 struct TokenCommand: AsyncParsableCommand {

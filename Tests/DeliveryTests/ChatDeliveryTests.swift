@@ -1,8 +1,8 @@
 import Delivery
 import Foundation
 import RelayModel
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Slack and Microsoft Teams delivery")
 struct ChatDeliveryTests {
@@ -14,7 +14,8 @@ struct ChatDeliveryTests {
         let server = try await receiver.serve()
         defer { Task { await server.stop() } }
         let rig = try await DeliveryRig.start(
-            .slack, config: .object(["webhookUrl": .string("https://hooks.slack.com" + Self.slackPath)]), environment: ["PRISMA_RELAY_SLACK_URL": server.url])
+            .slack, config: .object(["webhookUrl": .string("https://hooks.slack.com" + Self.slackPath)]),
+            environment: ["PRISMA_RELAY_SLACK_URL": server.url])
         try await rig.alert("P-1")
         try await rig.drain(rounds: 1)
         let message = try #require(await receiver.messages.first)
@@ -22,8 +23,10 @@ struct ChatDeliveryTests {
         let fields = message["blocks"]?.arrayValue?[1]["fields"]?.arrayValue?.compactMap { $0["text"]?.stringValue } ?? []
         #expect(fields.contains("*Resource*\nlogs") && fields.contains("*Account*\n111") && fields.contains("*Cloud*\naws"))
         let links = try #require(message["blocks"]?.arrayValue?.last?["elements"]?.arrayValue?.first?["text"]?.stringValue)
-        #expect(links == "<https://app.prismacloud.io/alerts/overview?viewId=default&filters=%7B%22alert.id%22:%5B%22P-1%22%5D%7D|Open the alert in Prisma Cloud>"
-            + "  ·  <https://console.example.com/b-1|Open the resource>")
+        #expect(
+            links
+                == "<https://app.prismacloud.io/alerts/overview?viewId=default&filters=%7B%22alert.id%22:%5B%22P-1%22%5D%7D|Open the alert in Prisma Cloud>"
+                + "  ·  <https://console.example.com/b-1|Open the resource>")
     }
 
     @Test("Slack: 429 rate_limited is retried after Retry-After; 400 invalid_payload is dead-lettered")
@@ -32,12 +35,16 @@ struct ChatDeliveryTests {
         let server = try await receiver.serve()
         defer { Task { await server.stop() } }
         let rig = try await DeliveryRig.start(
-            .slack, config: .object(["webhookUrl": .string("https://hooks.slack.com" + Self.slackPath)]), environment: ["PRISMA_RELAY_SLACK_URL": server.url])
+            .slack, config: .object(["webhookUrl": .string("https://hooks.slack.com" + Self.slackPath)]),
+            environment: ["PRISMA_RELAY_SLACK_URL": server.url])
         await receiver.fail(with: [(429, "rate_limited"), (400, "invalid_payload")])
         try await rig.alert("P-1")
         try await rig.alert("P-2")
         try await rig.engine.deliverDue(rig.integration)
-        #expect(try await rig.store.deadLetters(integrationID: "slack").map(\.reason) == ["Slack rejected the request (HTTP 400): invalid_payload"])
+        #expect(
+            try await rig.store.deadLetters(integrationID: "slack").map(\.reason) == [
+                "Slack rejected the request (HTTP 400): invalid_payload"
+            ])
         rig.clock.advance(seconds: 29)
         #expect(try await rig.engine.deliverDue(rig.integration) == 0)
         rig.clock.advance(seconds: 120)
@@ -51,7 +58,8 @@ struct ChatDeliveryTests {
         let server = try await receiver.serve()
         defer { Task { await server.stop() } }
         let rig = try await DeliveryRig.start(
-            .slack, config: .object(["webhookUrl": .string("https://hooks.slack.com" + Self.slackPath)]), environment: ["PRISMA_RELAY_SLACK_URL": server.url])
+            .slack, config: .object(["webhookUrl": .string("https://hooks.slack.com" + Self.slackPath)]),
+            environment: ["PRISMA_RELAY_SLACK_URL": server.url])
         try await rig.alert("P-1")
         try await rig.drain(rounds: 2)
         let health = try await rig.health
@@ -74,7 +82,8 @@ struct ChatDeliveryTests {
         #expect(try await rig.health.delivered == 2)
         let card = try #require(await receiver.cards.first)
         #expect(card["body"]?.arrayValue?.first?["text"] == .string("[CRITICAL] S3 bucket is public"))
-        #expect(card["actions"]?.arrayValue?.compactMap { $0["title"]?.stringValue } == ["Open the alert in Prisma Cloud", "Open the resource"])
+        #expect(
+            card["actions"]?.arrayValue?.compactMap { $0["title"]?.stringValue } == ["Open the alert in Prisma Cloud", "Open the resource"])
         #expect(card["actions"]?.arrayValue?.last?["url"] == .string("https://console.example.com/b-1"))
     }
 
@@ -85,7 +94,10 @@ struct ChatDeliveryTests {
         defer { Task { await server.stop() } }
         let rig = try await DeliveryRig.start(
             .microsoftTeams, config: .object(["url": .string(server.url + "/workflows/relay/triggers/manual/paths/invoke")]))
-        await receiver.fail(with: [(200, "Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 400"), (413, "Request Entity Too Large"), (429, "")])
+        await receiver.fail(with: [
+            (200, "Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 400"),
+            (413, "Request Entity Too Large"), (429, ""),
+        ])
         for id in ["P-1", "P-2", "P-3"] { try await rig.alert(id) }
         try await rig.drain(rounds: 3)
         let reasons = try await rig.store.deadLetters(integrationID: "microsoft_teams").map(\.reason).sorted()

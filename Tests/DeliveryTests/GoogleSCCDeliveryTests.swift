@@ -4,13 +4,15 @@ import PrismaAPI
 import PrismaSim
 import RelayModel
 import RelayStore
-import Testing
 import TestSupport
+import Testing
 
 /// A fixed RSA key for golden tests (made for these tests only).
 enum TestKeys {
     static func pem(_ name: String) throws -> String {
-        try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Reference/\(name)"), encoding: .utf8)
+        try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Reference/\(name)"),
+            encoding: .utf8)
     }
 }
 
@@ -19,29 +21,40 @@ struct GoogleSCCDeliveryTests {
     @Test("the service-account assertion is exact for a fixed key and clock, and PyJWT and cryptography agree with it")
     func assertionGolden() async throws {
         let pem = try TestKeys.pem("test-rsa-key.pem")
-        let key = try GoogleServiceAccount.Key(json: .object([
-            "type": .string("service_account"), "client_email": .string("relay@p.iam.gserviceaccount.com"),
-            "private_key": .string(pem), "private_key_id": .string("kid-1"), "token_uri": .string("https://oauth2.googleapis.com/token"),
-        ]))
+        let key = try GoogleServiceAccount.Key(
+            json: .object([
+                "type": .string("service_account"), "client_email": .string("relay@p.iam.gserviceaccount.com"),
+                "private_key": .string(pem), "private_key_id": .string("kid-1"),
+                "token_uri": .string("https://oauth2.googleapis.com/token"),
+            ]))
         let token = try GoogleServiceAccount.assertion(key: key, scope: GoogleServiceAccount.cloudPlatformScope, now: 1_763_800_000_000)
         let parts = token.split(separator: ".").map(String.init)
         #expect(parts[0] == Base64URL.encode(Array(#"{"alg":"RS256","typ":"JWT","kid":"kid-1"}"#.utf8)))
-        #expect(parts[1] == Base64URL.encode(Array(
-            #"{"iss":"relay@p.iam.gserviceaccount.com","scope":"https://www.googleapis.com/auth/cloud-platform","aud":"https://oauth2.googleapis.com/token","iat":1763800000,"exp":1763803600}"#.utf8)))
-        let input: JSONValue = .object(["token": .string(token), "key_pem": .string(pem), "audience": .string("https://oauth2.googleapis.com/token")])
+        #expect(
+            parts[1]
+                == Base64URL.encode(
+                    Array(
+                        #"{"iss":"relay@p.iam.gserviceaccount.com","scope":"https://www.googleapis.com/auth/cloud-platform","aud":"https://oauth2.googleapis.com/token","iat":1763800000,"exp":1763803600}"#
+                            .utf8)))
+        let input: JSONValue = .object([
+            "token": .string(token), "key_pem": .string(pem), "audience": .string("https://oauth2.googleapis.com/token"),
+        ])
         let reference = try JSONValue.parse(Array(try await ReferenceTool.run("jwt_rs256.py", input: Data(input.jsonBytes())).utf8))
         #expect(reference["signature"] == .string(parts[2]))
         #expect(reference["claims"]?["iss"] == .string("relay@p.iam.gserviceaccount.com"))
         #expect(reference["header"]?["kid"] == .string("kid-1"))
     }
 
-    static func rig(_ receiver: GoogleSCCReceiver, server: HTTPServerHandle, org: String? = nil, credentials: Bool = true) async throws -> DeliveryRig {
+    static func rig(_ receiver: GoogleSCCReceiver, server: HTTPServerHandle, org: String? = nil, credentials: Bool = true) async throws
+        -> DeliveryRig
+    {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("sa-\(UUID().uuidString).json")
         try Data(await receiver.keyFile().jsonBytes()).write(to: file)
         return try await DeliveryRig.start(
             .googleCSCC, config: .object(["orgId": .string(org ?? receiver.organization), "sourceId": .string(receiver.source)]),
             environment: ["PRISMA_RELAY_GOOGLE_SCC_URL": server.url].merging(
-                credentials ? ["GOOGLE_APPLICATION_CREDENTIALS": file.path] : [:]) { $1 },
+                credentials ? ["GOOGLE_APPLICATION_CREDENTIALS": file.path] : [:]
+            ) { $1 },
             // Ten minutes back: the drains move the clock on, and Google refuses assertions issued in the future.
             startingAt: Int64(Date().timeIntervalSince1970 * 1000) - 600_000)
     }
@@ -60,7 +73,8 @@ struct GoogleSCCDeliveryTests {
         #expect(id.count == 32)
         #expect(finding["state"] == .string("ACTIVE") && finding["severity"] == .string("CRITICAL"))
         #expect(finding["category"] == .string("S3 bucket is public"))
-        #expect(finding["sourceProperties"]?["prismaAlertId"] == .string("P-1") && finding["sourceProperties"]?["accountId"] == .string("111"))
+        #expect(
+            finding["sourceProperties"]?["prismaAlertId"] == .string("P-1") && finding["sourceProperties"]?["accountId"] == .string("111"))
         #expect(finding["externalUri"]?.stringValue?.hasPrefix("https://app.prismacloud.io/alerts/overview") == true)
         try await rig.alert("P-1", status: "resolved", version: 2)
         try await rig.drain(rounds: 1)
@@ -109,6 +123,7 @@ struct GoogleSCCDeliveryTests {
         try await rig.alert("P-1")
         try await rig.drain(rounds: 1)
         let health = try await rig.health
-        #expect(health.paused && health.message?.contains("NOT_FOUND") == true && health.message?.contains("check orgId and sourceId") == true)
+        #expect(
+            health.paused && health.message?.contains("NOT_FOUND") == true && health.message?.contains("check orgId and sourceId") == true)
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 import PrismaSim
 import RelayModel
 import RelayStore
-import Testing
 import TestSupport
+import Testing
 
 @Suite("ServiceNow delivery")
 struct ServiceNowDeliveryTests {
@@ -35,7 +35,9 @@ struct ServiceNowDeliveryTests {
         let incidents = await receiver.records["incident"] ?? []
         #expect(incidents.count == 1)
         #expect(incidents.first?["correlation_id"] == .string("prod/P-1") && incidents.first?["state"] == .string("6"))
-        #expect(incidents.first?["short_description"] == .string("[critical] S3 bucket is public") && incidents.first?["urgency"] == .string("1"))
+        #expect(
+            incidents.first?["short_description"] == .string("[critical] S3 bucket is public")
+                && incidents.first?["urgency"] == .string("1"))
         let sysID = incidents.first?["sys_id"]?.stringValue ?? ""
         #expect(await receiver.writes == ["POST incident", "PATCH incident/\(sysID)", "PATCH incident/\(sysID)"])
     }
@@ -67,7 +69,8 @@ struct ServiceNowDeliveryTests {
         try await noPlugin.alert("P-1")
         try await noPlugin.drain(rounds: 1)
         let health = try await noPlugin.health
-        #expect(health.paused && health.message?.contains("Invalid table sn_si_incident") == true && health.message?.contains("tables") == true)
+        #expect(
+            health.paused && health.message?.contains("Invalid table sn_si_incident") == true && health.message?.contains("tables") == true)
     }
 
     @Test("429 is retried after X-RateLimit-Reset, then the incident is created once")
@@ -84,13 +87,18 @@ struct ServiceNowDeliveryTests {
     @Test("the records are exact for a fixed event")
     func golden() throws {
         let event = try AlertNormalizer.normalize(
-            try JSONValue.parse(#"{"id":"P-7","status":"open","lastUpdated":1763800000000,"policy":{"name":"S3 public","severity":"medium","policyType":"config"},"resource":{"id":"b-1","name":"logs","cloudType":"aws","accountId":"111"}}"#),
+            try JSONValue.parse(
+                #"{"id":"P-7","status":"open","lastUpdated":1763800000000,"policy":{"name":"S3 public","severity":"medium","policyType":"config"},"resource":{"id":"b-1","name":"logs","cloudType":"aws","accountId":"111"}}"#
+            ),
             connector: "prod", observedAt: 0)
-        #expect(ServiceNowDestination.taskRecord(event, table: "incident") == .object([
-            "short_description": .string("[medium] S3 public"),
-            "description": .string("Prisma Cloud alert P-7 (medium, open)\nResource: logs / aws / 111"),
-            "correlation_id": .string("prod/P-7"), "correlation_display": .string("Prisma Cloud"), "impact": .string("2"), "urgency": .string("2"),
-        ]))
+        #expect(
+            ServiceNowDestination.taskRecord(event, table: "incident")
+                == .object([
+                    "short_description": .string("[medium] S3 public"),
+                    "description": .string("Prisma Cloud alert P-7 (medium, open)\nResource: logs / aws / 111"),
+                    "correlation_id": .string("prod/P-7"), "correlation_display": .string("Prisma Cloud"), "impact": .string("2"),
+                    "urgency": .string("2"),
+                ]))
         let record = ServiceNowDestination.eventRecord(event)
         #expect(record["severity"] == .string("3") && record["node"] == .string("logs") && record["type"] == .string("config"))
         #expect(record["time_of_event"] == .string("2025-11-22 08:26:40") && record["metric_name"] == .string("S3 public"))

@@ -5,10 +5,14 @@ import Testing
 
 @Suite("Snowflake key-pair JWT and account")
 struct SnowflakeTests {
-    @Test("the account and user come from username ACCOUNT.USER or an account URL, upper-cased; otherwise the error says what to give",
+    @Test(
+        "the account and user come from username ACCOUNT.USER or an account URL, upper-cased; otherwise the error says what to give",
         arguments: [
             ("xy12345.relay_user", nil as String?, "XY12345", "RELAY_USER", "https://xy12345.snowflakecomputing.com"),
-            ("relay_user", "https://myorg-acct.snowflakecomputing.com/", "MYORG-ACCT", "RELAY_USER", "https://myorg-acct.snowflakecomputing.com"),
+            (
+                "relay_user", "https://myorg-acct.snowflakecomputing.com/", "MYORG-ACCT", "RELAY_USER",
+                "https://myorg-acct.snowflakecomputing.com"
+            ),
             ("XY12345.RELAY", "http://127.0.0.1:9999", "XY12345", "RELAY", "http://127.0.0.1:9999"),
             ("", "ab123.prisma", "AB123", "PRISMA", "https://ab123.snowflakecomputing.com"),
         ])
@@ -29,11 +33,15 @@ struct SnowflakeTests {
         let user = try SnowflakeUser(username: "xy12345.relay_user", hostUrl: nil)
         let token = try signer.token(claims: user.claims(fingerprint: signer.publicKeyFingerprint, now: 1_763_800_000_000))
         let claims = try JSONValue.parse(Array(try #require(Base64URL.decode(String(token.split(separator: ".")[1])))))
-        #expect(claims == .object([
-            "iss": .string("XY12345.RELAY_USER.\(signer.publicKeyFingerprint)"), "sub": .string("XY12345.RELAY_USER"),
-            "iat": .int(1_763_800_000), "exp": .int(1_763_803_600),
-        ]))
-        let input: JSONValue = .object(["token": .string(token), "key_pem": .string(encrypted), "passphrase": .string("relay-test-passphrase")])
+        #expect(
+            claims
+                == .object([
+                    "iss": .string("XY12345.RELAY_USER.\(signer.publicKeyFingerprint)"), "sub": .string("XY12345.RELAY_USER"),
+                    "iat": .int(1_763_800_000), "exp": .int(1_763_803_600),
+                ]))
+        let input: JSONValue = .object([
+            "token": .string(token), "key_pem": .string(encrypted), "passphrase": .string("relay-test-passphrase"),
+        ])
         let reference = try JSONValue.parse(Array(try await ReferenceTool.run("jwt_rs256.py", input: Data(input.jsonBytes())).utf8))
         #expect(reference["fingerprint"] == .string(signer.publicKeyFingerprint))
         #expect(reference["signature"] == .string(String(token.split(separator: ".")[2])))

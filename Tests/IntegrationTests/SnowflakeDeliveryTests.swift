@@ -3,14 +3,15 @@ import Foundation
 import PrismaSim
 import RelayModel
 import RelayStore
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Snowflake delivery: staged in S3 on moto_server, loaded through a strict Snowpipe")
 struct SnowflakeDeliveryTests {
     static func key(_ name: String) throws -> String {
         try String(
-            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../DeliveryTests/Reference/\(name)"),
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                "../DeliveryTests/Reference/\(name)"),
             encoding: .utf8)
     }
 
@@ -31,16 +32,19 @@ struct SnowflakeDeliveryTests {
                 "username": .string("xy12345.relay_user"), "hostUrl": .string(server.url), "pipename": .string(pipe),
                 "stagingIntegrationId": .string("stage-s3"), "privateKey": .string(try key("test-rsa-key-encrypted.pem")),
                 "passphrase": .string("relay-test-passphrase"), "rollUpInterval": .int(15),
-            // Two windows back, so that the clock stays behind the wall clock (which Snowpipe checks a JWT's iat
-            // against) however far the tests move it.
+                // Two windows back, so that the clock stays behind the wall clock (which Snowpipe checks a JWT's iat
+                // against) however far the tests move it.
             ]), environment: account.environment, startingAt: now - now % 900_000 - 1_800_000)
         if staging {
-            try await rig.store.addIntegration(Integration(
-                id: "stage-s3", name: "stage", type: .awsS3,
-                config: try DestinationRegistry.standard.schema(.awsS3).validate(.object([
-                    "s3Uri": .string("s3://\(bucket)/snowpipe/"), "region": .string("us-east-1"), "roleArn": .string(account.roleArn),
-                    "externalId": .string(account.externalID),
-                ])), createdBy: "test", createdTs: now))
+            try await rig.store.addIntegration(
+                Integration(
+                    id: "stage-s3", name: "stage", type: .awsS3,
+                    config: try DestinationRegistry.standard.schema(.awsS3).validate(
+                        .object([
+                            "s3Uri": .string("s3://\(bucket)/snowpipe/"), "region": .string("us-east-1"),
+                            "roleArn": .string(account.roleArn),
+                            "externalId": .string(account.externalID),
+                        ])), createdBy: "test", createdTs: now))
         }
         return (rig, snowpipe, server, bucket)
     }

@@ -85,7 +85,10 @@ struct CSPMClientTests {
     func multiTenant() async throws {
         let harness = try await Harness.start()
         defer { Task { await harness.stop() } }
-        await harness.simulator.addUser(SimUser(accessKeyID: "m", secretKey: "p", tenants: [.init(customerName: "A", prismaId: "1"), .init(customerName: "B", prismaId: "2")]))
+        await harness.simulator.addUser(
+            SimUser(
+                accessKeyID: "m", secretKey: "p",
+                tenants: [.init(customerName: "A", prismaId: "1"), .init(customerName: "B", prismaId: "2")]))
         await #expect(throws: PrismaClientError.loginNeedsCustomerName(tenants: ["A", "B"])) {
             try await harness.client(secret: "p", keyID: "m").login()
         }
@@ -95,7 +98,8 @@ struct CSPMClientTests {
     func forbidden() async throws {
         let harness = try await Harness.start(alerts: 5)
         defer { Task { await harness.stop() } }
-        await harness.simulator.addUser(SimUser(accessKeyID: "ro", secretKey: "p", canViewAlerts: false, tenants: harness.simulator.user.tenants))
+        await harness.simulator.addUser(
+            SimUser(accessKeyID: "ro", secretKey: "p", canViewAlerts: false, tenants: harness.simulator.user.tenants))
         do {
             _ = try await collectIDs(harness.client(secret: "p", keyID: "ro"), everything)
             Issue.record("the list should be refused")

@@ -10,7 +10,8 @@ struct SimAlertListTests {
             await sim.addRecentAlerts(250)
             let token = try await client.login(sim.user)
             var seen: [String] = []
-            var answer = try await client.send(.POST, "/v2/alert", body: #"{"limit":100,"timeRange":{"type":"to_now","value":"epoch"}}"#, token: token)
+            var answer = try await client.send(
+                .POST, "/v2/alert", body: #"{"limit":100,"timeRange":{"type":"to_now","value":"epoch"}}"#, token: token)
             while true {
                 let page = try AlertPage(json: try #require(answer.json))
                 #expect(page.totalRows == 250)
@@ -78,9 +79,12 @@ struct SimAlertListTests {
         try await withSimulator { sim, client in
             await sim.addRecentAlerts(40)
             let token = try await client.login(sim.user)
-            let post = try await client.send(.POST, "/v2/alert", body: #"{"filters":[{"name":"alert.status","operator":"=","value":"open"}]}"#, token: token)
-            let get = try await client.send(.GET, "/v2/alert?timeType=relative&timeAmount=2&timeUnit=day&detailed=true&alert.status=open", token: token)
-            let v1 = try await client.send(.POST, "/alert/v1/alert", body: #"{"filters":[{"name":"alert.status","operator":"=","value":"open"}]}"#, token: token)
+            let post = try await client.send(
+                .POST, "/v2/alert", body: #"{"filters":[{"name":"alert.status","operator":"=","value":"open"}]}"#, token: token)
+            let get = try await client.send(
+                .GET, "/v2/alert?timeType=relative&timeAmount=2&timeUnit=day&detailed=true&alert.status=open", token: token)
+            let v1 = try await client.send(
+                .POST, "/alert/v1/alert", body: #"{"filters":[{"name":"alert.status","operator":"=","value":"open"}]}"#, token: token)
             #expect(get.json?["totalRows"] == post.json?["totalRows"])
             #expect(v1.json?["totalRows"] == post.json?["totalRows"])
             #expect(get.json?["items"]?.arrayValue?.first?["policy"]?["name"] != nil)
@@ -140,7 +144,10 @@ struct SimAlertListTests {
         let b = PrismaSimulator(configuration: .init(seed: 7, clock: { 1_700_000_000_000 }))
         let ids = await a.addRecentAlerts(3000)
         await b.addRecentAlerts(3000)
-        var types = Set<String>(), severities = Set<String>(), clouds = Set<String>(), statuses = Set<String>()
+        var types = Set<String>()
+        var severities = Set<String>()
+        var clouds = Set<String>()
+        var statuses = Set<String>()
         for id in ids {
             let alert = try #require(await a.alert(id))
             #expect(alert == (await b.alert(id)))

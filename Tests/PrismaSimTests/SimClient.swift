@@ -58,4 +58,3 @@ func withSimulator(
     }
     await server.stop()
 }
-

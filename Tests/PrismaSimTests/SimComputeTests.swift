@@ -15,27 +15,39 @@ struct SimComputeTests {
     func threeWaysToAuthenticate() async throws {
         try await withSimulator { sim, client in
             await sim.addRecentIncidents(10)
-            let auth = try await client.send(.POST, "\(tenant)/api/v1/authenticate", body: #"{"username":"\#(sim.user.accessKeyID)","password":"\#(sim.user.secretKey)"}"#)
+            let auth = try await client.send(
+                .POST, "\(tenant)/api/v1/authenticate",
+                body: #"{"username":"\#(sim.user.accessKeyID)","password":"\#(sim.user.secretKey)"}"#)
             #expect(auth.status == 200)
             let token = try #require(auth.json?["token"]?.stringValue)
-            for header in [("Authorization", "Bearer \(token)"), ("Authorization", basic(sim.user)), ("x-redlock-auth", try await client.login(sim.user))] {
+            for header in [
+                ("Authorization", "Bearer \(token)"), ("Authorization", basic(sim.user)),
+                ("x-redlock-auth", try await client.login(sim.user)),
+            ] {
                 let answer = try await client.send(.GET, "\(tenant)/api/v1/audits/incidents", headers: [header])
                 #expect(answer.status == 200)
                 #expect(answer.json?.arrayValue?.count == 10)
             }
             #expect(try await client.send(.GET, "\(tenant)/api/v1/audits/incidents").status == 401)
-            #expect(try await client.send(.GET, "\(tenant)/api/v1/audits/incidents", headers: [("Authorization", "Basic d3Jvbmc6cGFzcw==")]).status == 401)
+            #expect(
+                try await client.send(.GET, "\(tenant)/api/v1/audits/incidents", headers: [("Authorization", "Basic d3Jvbmc6cGFzcw==")])
+                    .status == 401)
         }
     }
 
     @Test("a console path without the tenant answers 404 on authenticate and 401 elsewhere")
     func missingTenant() async throws {
         try await withSimulator { sim, client in
-            let auth = try await client.send(.POST, "/api/v1/authenticate", body: #"{"username":"\#(sim.user.accessKeyID)","password":"\#(sim.user.secretKey)"}"#)
+            let auth = try await client.send(
+                .POST, "/api/v1/authenticate", body: #"{"username":"\#(sim.user.accessKeyID)","password":"\#(sim.user.secretKey)"}"#)
             #expect(auth.status == 404)
             #expect(try await client.send(.GET, "/api/v1/audits/incidents", headers: [("Authorization", basic(sim.user))]).status == 401)
-            #expect(try await client.send(.GET, "\(tenant)/api/v34.04/audits/incidents", headers: [("Authorization", basic(sim.user))]).status == 200)
-            #expect(try await client.send(.GET, "\(tenant)/api/latest/audits/incidents", headers: [("Authorization", basic(sim.user))]).status == 404)
+            #expect(
+                try await client.send(.GET, "\(tenant)/api/v34.04/audits/incidents", headers: [("Authorization", basic(sim.user))]).status
+                    == 200)
+            #expect(
+                try await client.send(.GET, "\(tenant)/api/latest/audits/incidents", headers: [("Authorization", basic(sim.user))]).status
+                    == 404)
         }
     }
 
@@ -50,7 +62,9 @@ struct SimComputeTests {
             var seen: [String] = []
             var offset = 0
             while true {
-                let answer = try await client.send(.GET, "\(tenant)/api/v1/audits/incidents?offset=\(offset)&limit=200&from=\(from)&to=\(to)", headers: [("Authorization", basic(sim.user))])
+                let answer = try await client.send(
+                    .GET, "\(tenant)/api/v1/audits/incidents?offset=\(offset)&limit=200&from=\(from)&to=\(to)",
+                    headers: [("Authorization", basic(sim.user))])
                 #expect(answer.headers.first(name: "Total-Count") == "120")
                 let page = try #require(answer.json?.arrayValue)
                 #expect(page.count <= 50)
@@ -67,11 +81,17 @@ struct SimComputeTests {
         try await withSimulator { sim, client in
             let ids = await sim.addRecentIncidents(5)
             let auth = [("Authorization", basic(sim.user))]
-            #expect(try await client.send(.PATCH, "\(tenant)/api/v1/audits/incidents/acknowledge/\(ids[0])", body: #"{"acknowledged":true}"#, headers: auth).status == 200)
+            #expect(
+                try await client.send(
+                    .PATCH, "\(tenant)/api/v1/audits/incidents/acknowledge/\(ids[0])", body: #"{"acknowledged":true}"#, headers: auth
+                ).status == 200)
             #expect(try await client.send(.GET, "\(tenant)/api/v1/audits/incidents", headers: auth).json?.arrayValue?.count == 4)
             let acked = try await client.send(.GET, "\(tenant)/api/v1/audits/incidents?acknowledged=true", headers: auth)
             #expect(acked.json?.arrayValue?.first?["_id"]?.stringValue == ids[0])
-            #expect(try await client.send(.PATCH, "\(tenant)/api/v1/audits/incidents/acknowledge/nope", body: #"{"acknowledged":true}"#, headers: auth).status == 404)
+            #expect(
+                try await client.send(
+                    .PATCH, "\(tenant)/api/v1/audits/incidents/acknowledge/nope", body: #"{"acknowledged":true}"#, headers: auth
+                ).status == 404)
         }
     }
 
@@ -79,10 +99,15 @@ struct SimComputeTests {
     func filters() async throws {
         try await withSimulator { sim, client in
             await sim.addRecentIncidents(300)
-            let answer = try await client.send(.GET, "\(tenant)/api/v1/audits/incidents?category=cryptoMiner&category=reverseShell&type=container&limit=50", headers: [("Authorization", basic(sim.user))])
+            let answer = try await client.send(
+                .GET, "\(tenant)/api/v1/audits/incidents?category=cryptoMiner&category=reverseShell&type=container&limit=50",
+                headers: [("Authorization", basic(sim.user))])
             let items = try #require(answer.json?.arrayValue)
             #expect(!items.isEmpty)
-            #expect(items.allSatisfy { ["cryptoMiner", "reverseShell"].contains($0["category"]?.stringValue ?? "") && $0["type"]?.stringValue == "container" })
+            #expect(
+                items.allSatisfy {
+                    ["cryptoMiner", "reverseShell"].contains($0["category"]?.stringValue ?? "") && $0["type"]?.stringValue == "container"
+                })
         }
     }
 
@@ -97,7 +122,9 @@ struct SimComputeTests {
     @Test("the generator covers every category and workload type, with audit severities")
     func generatorCoverage() async throws {
         let sim = PrismaSimulator(configuration: .init(seed: 9, clock: { 1_700_000_000_000 }))
-        var categories = Set<String>(), types = Set<String>(), severities = Set<String>()
+        var categories = Set<String>()
+        var types = Set<String>()
+        var severities = Set<String>()
         for id in await sim.addRecentIncidents(1500) {
             let incident = try #require(await sim.incident(id))
             categories.insert(incident["category"]?.stringValue ?? "")

@@ -7,7 +7,8 @@ struct SimLoginTests {
     @Test("a correct access key gets a JWT, login_successful and the tenant list")
     func loginSucceeds() async throws {
         try await withSimulator { sim, client in
-            let answer = try await client.send(.POST, "/login", body: #"{"username":"\#(sim.user.accessKeyID)","password":"\#(sim.user.secretKey)"}"#)
+            let answer = try await client.send(
+                .POST, "/login", body: #"{"username":"\#(sim.user.accessKeyID)","password":"\#(sim.user.secretKey)"}"#)
             #expect(answer.status == 200)
             #expect(answer.json?["message"]?.stringValue == "login_successful")
             #expect(answer.json?["token"]?.stringValue?.split(separator: ".").count == 3)
@@ -28,9 +29,11 @@ struct SimLoginTests {
     @Test("a multi-tenant key without prismaId gets login_needs_customer_name and no token")
     func multiTenant() async throws {
         try await withSimulator { sim, client in
-            let user = SimUser(accessKeyID: "multi", secretKey: "pw", tenants: [
-                .init(customerName: "A", prismaId: "1"), .init(customerName: "B", prismaId: "2"),
-            ])
+            let user = SimUser(
+                accessKeyID: "multi", secretKey: "pw",
+                tenants: [
+                    .init(customerName: "A", prismaId: "1"), .init(customerName: "B", prismaId: "2"),
+                ])
             await sim.addUser(user)
             let answer = try await client.send(.POST, "/login", body: #"{"username":"multi","password":"pw"}"#)
             #expect(answer.status == 200)

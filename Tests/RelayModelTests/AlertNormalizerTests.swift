@@ -8,7 +8,8 @@ struct AlertNormalizerTests {
     @Test("normalizes the recorded Prisma alert into the documented event, raw_event unchanged")
     func golden() throws {
         let alert = try JSONValue.parse(try fixture("cspm-alert-object.json"))
-        let event = try AlertNormalizer.normalize(alert, connector: "prod-us", observedAt: observedAt, console: "https://app2.prismacloud.io")
+        let event = try AlertNormalizer.normalize(
+            alert, connector: "prod-us", observedAt: observedAt, console: "https://app2.prismacloud.io")
         let expected = try JSONValue.parse(try fixture("cspm-alert-object.normalized.json"))
         #expect(event.jsonValue.prettyJSONString() == expected.prettyJSONString())
         #expect(event.rawEvent == alert)
@@ -35,7 +36,8 @@ struct AlertNormalizerTests {
 
     @Test("keeps the original tier, maps critical to high, case-folds status and cloud")
     func caseFolding() throws {
-        let alert = try JSONValue.parse(#"""
+        let alert = try JSONValue.parse(
+            #"""
             {"id":"P-9","status":"RESOLVED","lastUpdated":5,"policy":{"severity":"Critical","policyType":"IAM","name":"n"},
              "resource":{"cloudType":"AWS"}}
             """#)
@@ -83,7 +85,8 @@ struct AlertNormalizerTests {
         let id = EventID.make(connector: "a", kind: .alert, nativeID: "P-1", version: "1")
         #expect(id == EventID.make(connector: "a", kind: .alert, nativeID: "P-1", version: "1"))
         #expect(id.hasPrefix("evt_") && id.count == 36)
-        #expect(EventID.make(connector: "ab", kind: .alert, nativeID: "c", version: "1")
-            != EventID.make(connector: "a", kind: .alert, nativeID: "bc", version: "1"))
+        #expect(
+            EventID.make(connector: "ab", kind: .alert, nativeID: "c", version: "1")
+                != EventID.make(connector: "a", kind: .alert, nativeID: "bc", version: "1"))
     }
 }

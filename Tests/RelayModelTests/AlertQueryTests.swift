@@ -29,22 +29,26 @@ struct AlertQueryTests {
         #expect(last.nextPageToken == nil)
     }
 
-    @Test("time ranges: relative and to_now cover the right interval", arguments: [
-        (#"{"type":"relative","value":{"amount":3,"unit":"day"}}"#, Int64(1_000_000_000_000 - 3 * 86_400_000)),
-        (#"{"type":"to_now","value":"epoch"}"#, Int64(0)),
-        (#"{"type":"to_now","value":"login"}"#, Int64(999_999_000_000)),
-    ])
+    @Test(
+        "time ranges: relative and to_now cover the right interval",
+        arguments: [
+            (#"{"type":"relative","value":{"amount":3,"unit":"day"}}"#, Int64(1_000_000_000_000 - 3 * 86_400_000)),
+            (#"{"type":"to_now","value":"epoch"}"#, Int64(0)),
+            (#"{"type":"to_now","value":"login"}"#, Int64(999_999_000_000)),
+        ])
     func timeRanges(json: String, start: Int64) throws {
         let range = try TimeRange(json: try JSONValue.parse(json))
         #expect(range.interval(now: 1_000_000_000_000, loginAt: 999_999_000_000) == start...1_000_000_000_000)
     }
 
-    @Test("malformed requests are refused with what is wrong", arguments: [
-        #"{"timeRange":{"type":"absolute","value":{"startTime":5}}}"#,
-        #"{"timeRange":{"type":"sometimes"}}"#,
-        #"{"filters":[{"name":"alert.status","operator":"!=","value":"open"}]}"#,
-        #"{"limit":-1}"#, "[]",
-    ])
+    @Test(
+        "malformed requests are refused with what is wrong",
+        arguments: [
+            #"{"timeRange":{"type":"absolute","value":{"startTime":5}}}"#,
+            #"{"timeRange":{"type":"sometimes"}}"#,
+            #"{"filters":[{"name":"alert.status","operator":"!=","value":"open"}]}"#,
+            #"{"limit":-1}"#, "[]",
+        ])
     func malformed(json: String) throws {
         #expect(throws: WireError.self) { try AlertQuery(json: try JSONValue.parse(json)) }
     }

@@ -26,10 +26,12 @@ struct AlertRuleTests {
         #expect(!rule().matches(try alert(status: "dismissed")))
     }
 
-    @Test("each filter matches its field, case-insensitively", arguments: [
-        "severities", "originalSeverities", "modules", "policyTypes", "policyNames", "policyLabels", "cloudTypes",
-        "accountIDs", "regions", "complianceStandards", "connectors",
-    ])
+    @Test(
+        "each filter matches its field, case-insensitively",
+        arguments: [
+            "severities", "originalSeverities", "modules", "policyTypes", "policyNames", "policyLabels", "cloudTypes",
+            "accountIDs", "regions", "complianceStandards", "connectors",
+        ])
     func filters(name: String) throws {
         let event = try alert()
         func make(_ value: String) -> AlertRule {
@@ -57,8 +59,16 @@ struct AlertRuleTests {
     func orAndAnd() throws {
         let event = try alert()
         #expect(rule { $0.cloudTypes = ["gcp", "aws"] }.matches(event))
-        #expect(!rule { $0.cloudTypes = ["aws"]; $0.regions = ["eu-west-1"] }.matches(event))
-        #expect(rule { $0.cloudTypes = ["aws"]; $0.regions = ["eu-west-1", "us-east-1"] }.matches(event))
+        #expect(
+            !rule {
+                $0.cloudTypes = ["aws"]
+                $0.regions = ["eu-west-1"]
+            }.matches(event))
+        #expect(
+            rule {
+                $0.cloudTypes = ["aws"]
+                $0.regions = ["eu-west-1", "us-east-1"]
+            }.matches(event))
     }
 
     @Test("transitions notify only when the rule asks for them")
@@ -81,8 +91,20 @@ struct AlertRuleTests {
         var off = rule()
         off.enabled = false
         let a = AlertRule(id: "a", name: "a", integrationIDs: ["slack", "splunk"])
-        let b = AlertRule(id: "b", name: "b", filters: { var f = AlertRule.Filters(); f.severities = [.high]; return f }(), integrationIDs: ["splunk", "pd"])
-        let c = AlertRule(id: "c", name: "c", filters: { var f = AlertRule.Filters(); f.modules = [.cwpp]; return f }(), integrationIDs: ["teams"])
+        let b = AlertRule(
+            id: "b", name: "b",
+            filters: {
+                var f = AlertRule.Filters()
+                f.severities = [.high]
+                return f
+            }(), integrationIDs: ["splunk", "pd"])
+        let c = AlertRule(
+            id: "c", name: "c",
+            filters: {
+                var f = AlertRule.Filters()
+                f.modules = [.cwpp]
+                return f
+            }(), integrationIDs: ["teams"])
         #expect(!off.matches(try alert()))
         #expect(AlertRouter.destinations(of: try alert(), rules: [off, a, b, c]) == ["slack", "splunk", "pd"])
     }

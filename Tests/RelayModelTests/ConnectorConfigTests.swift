@@ -1,3 +1,4 @@
+import Foundation
 import RelayModel
 import Testing
 
@@ -36,18 +37,22 @@ struct ConnectorConfigTests {
         #expect(errors(config(secret: "")).map(\.field) == ["secretKey"])
     }
 
-    @Test("something that is not a URL is refused naming apiURL", arguments: ["api.prismacloud.io", "ftp://api.prismacloud.io", "not a url", ""])
+    @Test(
+        "something that is not a URL is refused naming apiURL",
+        arguments: ["api.prismacloud.io", "ftp://api.prismacloud.io", "not a url", ""])
     func notAURL(url: String) {
         let found = errors(config(apiURL: url))
         #expect(found.map(\.field) == ["apiURL"])
     }
 
-    @Test("a console URL is refused with the API URL to use", arguments: [
-        ("https://app.prismacloud.io", "https://api.prismacloud.io"),
-        ("https://app2.eu.prismacloud.io/", "https://api2.eu.prismacloud.io"),
-        ("https://app.prismacloud.cn", "https://api.prismacloud.cn"),
-        ("https://app.gov.prismacloud.io", "https://api.gov.prismacloud.io"),
-    ])
+    @Test(
+        "a console URL is refused with the API URL to use",
+        arguments: [
+            ("https://app.prismacloud.io", "https://api.prismacloud.io"),
+            ("https://app2.eu.prismacloud.io/", "https://api2.eu.prismacloud.io"),
+            ("https://app.prismacloud.cn", "https://api.prismacloud.cn"),
+            ("https://app.gov.prismacloud.io", "https://api.gov.prismacloud.io"),
+        ])
     func consoleURL(console: String, api: String) {
         let found = errors(config(apiURL: console))
         #expect(found.count == 1)
@@ -99,5 +104,3 @@ struct ConnectorConfigTests {
         #expect(c.secretKey.reveal() == secret)
     }
 }
-
-import Foundation

@@ -29,25 +29,29 @@ struct IncidentNormalizerTests {
         #expect(event.title == "\(words) on container nginx in cluster prod")
     }
 
-    @Test("titles name the workload by its type", arguments: [
-        (#""type":"host","hostname":"ip-10-0-0-1""#, "Malware on host ip-10-0-0-1"),
-        (#""type":"function","function":"billing-handler""#, "Malware on function billing-handler"),
-        (#""type":"container","containerName":"/k8s_api_0""#, "Malware on container k8s_api_0"),
-        (#""type":"appEmbedded","app":"shop""#, "Malware on embedded app shop"),
-        (#""type":"fargate","app":"worker""#, "Malware on Fargate task worker"),
-        (#""type":"newKind","category":"somethingNew""#, "Something new on host"),
-    ])
+    @Test(
+        "titles name the workload by its type",
+        arguments: [
+            (#""type":"host","hostname":"ip-10-0-0-1""#, "Malware on host ip-10-0-0-1"),
+            (#""type":"function","function":"billing-handler""#, "Malware on function billing-handler"),
+            (#""type":"container","containerName":"/k8s_api_0""#, "Malware on container k8s_api_0"),
+            (#""type":"appEmbedded","app":"shop""#, "Malware on embedded app shop"),
+            (#""type":"fargate","app":"worker""#, "Malware on Fargate task worker"),
+            (#""type":"newKind","category":"somethingNew""#, "Something new on host"),
+        ])
     func workloadTitles(fields: String, title: String) throws {
         let json = fields.contains("category") ? #"{"_id":"x",\#(fields)}"# : #"{"_id":"x","category":"malware",\#(fields)}"#
         #expect(try IncidentNormalizer.normalize(try JSONValue.parse(json), connector: "c", observedAt: 0).title == title)
     }
 
-    @Test("severity is the highest among the audits; no audits means medium", arguments: [
-        (#"[{"severity":"low"},{"severity":"HIGH"},{"severity":"medium"}]"#, Severity.high, "HIGH" as String?),
-        (#"[{"severity":"low"},{"severity":"medium"}]"#, .medium, "medium"),
-        (#"[{"severity":"low"}]"#, .low, "low"),
-        ("[]", .medium, nil),
-    ])
+    @Test(
+        "severity is the highest among the audits; no audits means medium",
+        arguments: [
+            (#"[{"severity":"low"},{"severity":"HIGH"},{"severity":"medium"}]"#, Severity.high, "HIGH" as String?),
+            (#"[{"severity":"low"},{"severity":"medium"}]"#, .medium, "medium"),
+            (#"[{"severity":"low"}]"#, .low, "low"),
+            ("[]", .medium, nil),
+        ])
     func severity(audits: String, expected: Severity, original: String?) throws {
         let incident = try JSONValue.parse(#"{"_id":"x","category":"malware","type":"host","audits":\#(audits)}"#)
         let event = try IncidentNormalizer.normalize(incident, connector: "c", observedAt: 0)

@@ -16,9 +16,11 @@ struct JSONValueTests {
         #expect(value.jsonString() == #"["a\"b\\c/d\né😀\u0001"]"#)
     }
 
-    @Test("rejects malformed documents with the offset", arguments: [
-        #"{"a":1"#, #"{"a" 1}"#, "[1,]", "01", "1.", "\"\u{01}\"", "tru", "{} x", #""\ud800""#, "",
-    ])
+    @Test(
+        "rejects malformed documents with the offset",
+        arguments: [
+            #"{"a":1"#, #"{"a" 1}"#, "[1,]", "01", "1.", "\"\u{01}\"", "tru", "{} x", #""\ud800""#, "",
+        ])
     func rejectsMalformed(text: String) {
         #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
     }

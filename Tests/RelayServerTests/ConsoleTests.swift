@@ -8,9 +8,12 @@ import Testing
 
 @Suite("Console: pure parts")
 struct ConsoleTests {
-    @Test("the chart's scale is a round number five gridlines divide, at least the tallest hour", arguments: [
-        (0, 5), (3, 5), (7, 10), (12, 15), (22, 25), (26, 30), (37, 40), (41, 50), (55, 60), (79, 80), (99, 100), (101, 150), (420, 500),
-    ])
+    @Test(
+        "the chart's scale is a round number five gridlines divide, at least the tallest hour",
+        arguments: [
+            (0, 5), (3, 5), (7, 10), (12, 15), (22, 25), (26, 30), (37, 40), (41, 50), (55, 60), (79, 80), (99, 100), (101, 150),
+            (420, 500),
+        ])
     func scale(peak: Int, expected: Int) {
         #expect(OverviewChart.niceCeiling(peak) == expected)
     }
@@ -38,14 +41,18 @@ struct ConsoleTests {
     @Test("an integration form becomes integrationConfig: numbers, checkboxes, JSON fields; unreadable JSON is named")
     func integrationForm() throws {
         let schema = DestinationRegistry.standard.schema(.webhook)
-        let form = FormData("cfg.url=https%3A%2F%2Fh.example.com&cfg.authToken=t&cfg.batchSize=5&cfg.headers=%5B%7B%22key%22%3A%22X%22%2C%22value%22%3A%221%22%7D%5D")
+        let form = FormData(
+            "cfg.url=https%3A%2F%2Fh.example.com&cfg.authToken=t&cfg.batchSize=5&cfg.headers=%5B%7B%22key%22%3A%22X%22%2C%22value%22%3A%221%22%7D%5D"
+        )
         let (config, errors) = IntegrationForm.config(schema, form: form)
         #expect(errors.isEmpty)
-        #expect(config == .object([
-            "url": .string("https://h.example.com"), "authToken": .string("t"),
-            "headers": .array([.object(["key": .string("X"), "value": .string("1")])]), "isCustomPayloadEnabled": .bool(false),
-            "batchSize": .int(5),
-        ]))
+        #expect(
+            config
+                == .object([
+                    "url": .string("https://h.example.com"), "authToken": .string("t"),
+                    "headers": .array([.object(["key": .string("X"), "value": .string("1")])]), "isCustomPayloadEnabled": .bool(false),
+                    "batchSize": .int(5),
+                ]))
         let bad = IntegrationForm.config(schema, form: FormData("cfg.headers=%5Bnot"))
         #expect(bad.1["headers"]?.hasPrefix("must be JSON") == true)
     }

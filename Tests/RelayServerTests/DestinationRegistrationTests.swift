@@ -49,7 +49,8 @@ struct DestinationRegistrationTests {
             let chooser = try await client.execute(uri: "/console/integrations/new", method: .get, headers: [.cookie: session])
             #expect(String(buffer: chooser.body).contains(#"value="echo""#))
             let form = String(
-                buffer: try await client.execute(uri: "/console/integrations/new?type=echo", method: .get, headers: [.cookie: session]).body)
+                buffer: try await client.execute(uri: "/console/integrations/new?type=echo", method: .get, headers: [.cookie: session]).body
+            )
             #expect(form.contains("Add a Echo sink integration"))
             #expect(form.contains(#"name="cfg.channel""#))
 

@@ -52,7 +52,9 @@ struct AlertKeyMigrationTests {
         let due = try await store.claimDeliveries(integrationID: "pd", owner: "test", now: 1, until: 60_001, limit: 10)
         #expect(due.map(\.event.nativeID) == ["P-7", "P-8"])
         #expect(due.map(\.legacyDestinationKey) == ["P-7", nil])
-        #expect(try await store.claimDeliveries(integrationID: "hook", owner: "test", now: 1, until: 60_001, limit: 10).map(\.legacyDestinationKey) == [nil, nil])
+        #expect(
+            try await store.claimDeliveries(integrationID: "hook", owner: "test", now: 1, until: 60_001, limit: 10).map(
+                \.legacyDestinationKey) == [nil, nil])
         // Every queued row carries the one key shape, so per-alert order holds across the upgrade.
         let keys = try await store.pool.read { try String.fetchAll($0, sql: "SELECT DISTINCT alert_key FROM outbox ORDER BY 1") }
         #expect(keys == ["prod/P-7", "prod/P-8"])

@@ -25,8 +25,12 @@ struct KeyRotationTests {
         let reopened = try SQLiteStore(path: path)
         #expect(try await reopened.connector(named: "prod")?.secretKey.reveal() == "the-secret-value")
         #expect(try await reopened.integration(id: "int-1")?.config["authToken"] == .string("HEC-TOKEN"))
-        let old = SecretBox(key: SymmetricKey(data: Data(base64Encoded: String(decoding: oldKey, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))!))
-        await #expect(throws: StoreError.secretUnreadable(connector: "prod")) { try await SQLiteStore(path: path, box: old).connector(named: "prod") }
+        let old = SecretBox(
+            key: SymmetricKey(
+                data: Data(base64Encoded: String(decoding: oldKey, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))!))
+        await #expect(throws: StoreError.secretUnreadable(connector: "prod")) {
+            try await SQLiteStore(path: path, box: old).connector(named: "prod")
+        }
     }
 
     @Test("a rotation cut short after re-sealing is finished by the next open")
@@ -48,8 +52,12 @@ struct KeyRotationTests {
         let second = Data((0..<32).map { UInt8(255 - $0) }).base64EncodedString()
         let store = try SQLiteStore(path: path, box: try SecretBox.load(keyFile: "", environment: ["PRISMA_RELAY_MASTER_KEY": first]))
         try await store.addConnector(prod)
-        await #expect(throws: StoreError.self) { try await SQLiteStore.rotateKey(path: path, environment: ["PRISMA_RELAY_MASTER_KEY": first]) }
-        #expect(try await SQLiteStore.rotateKey(path: path, environment: ["PRISMA_RELAY_MASTER_KEY": first, "PRISMA_RELAY_NEW_MASTER_KEY": second]) == 1)
+        await #expect(throws: StoreError.self) {
+            try await SQLiteStore.rotateKey(path: path, environment: ["PRISMA_RELAY_MASTER_KEY": first])
+        }
+        #expect(
+            try await SQLiteStore.rotateKey(
+                path: path, environment: ["PRISMA_RELAY_MASTER_KEY": first, "PRISMA_RELAY_NEW_MASTER_KEY": second]) == 1)
         let rotated = try SQLiteStore(path: path, box: try SecretBox.load(keyFile: "", environment: ["PRISMA_RELAY_MASTER_KEY": second]))
         #expect(try await rotated.connector(named: "prod")?.secretKey.reveal() == "the-secret-value")
     }

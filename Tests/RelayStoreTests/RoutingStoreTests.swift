@@ -14,7 +14,9 @@ struct RoutingStoreTests {
     func splunk() -> Integration {
         Integration(
             id: "int-splunk", name: "splunk", type: .splunk,
-            config: ["url": .string("https://splunk.example.com:8088"), "authToken": .string("HEC-SECRET-TOKEN"), "sourceType": .string("_json")],
+            config: [
+                "url": .string("https://splunk.example.com:8088"), "authToken": .string("HEC-SECRET-TOKEN"), "sourceType": .string("_json"),
+            ],
             createdBy: "admin", createdTs: 1)
     }
 
@@ -43,7 +45,8 @@ struct RoutingStoreTests {
         var highOnly = AlertRule.Filters()
         highOnly.severities = [.high]
         try await store.addRule(AlertRule(id: "r1", name: "everything to splunk", integrationIDs: ["int-splunk"]))
-        try await store.addRule(AlertRule(id: "r2", name: "high to slack and splunk", filters: highOnly, integrationIDs: ["int-slack", "int-splunk"]))
+        try await store.addRule(
+            AlertRule(id: "r2", name: "high to slack and splunk", filters: highOnly, integrationIDs: ["int-slack", "int-splunk"]))
         let high = try event("P-1", version: 1, severity: "critical")
         let low = try event("P-2", version: 1, severity: "low")
         #expect(try await store.commit(events: [high, low], connector: "prod", cursor: 10) == 2)
@@ -79,7 +82,9 @@ struct RoutingStoreTests {
         try await store.addRule(AlertRule(id: "r", name: "off", enabled: false, integrationIDs: ["int-splunk"]))
         _ = try await store.commit(events: [try event("P-1", version: 1)], connector: "prod", cursor: nil)
         #expect(try await store.outbox(integrationID: "int-splunk").isEmpty)
-        await #expect(throws: StoreError.integrationInUse(id: "int-splunk", rules: ["off"])) { try await store.removeIntegration(id: "int-splunk") }
+        await #expect(throws: StoreError.integrationInUse(id: "int-splunk", rules: ["off"])) {
+            try await store.removeIntegration(id: "int-splunk")
+        }
         try await store.removeRule(id: "r")
         try await store.removeIntegration(id: "int-splunk")
         #expect(try await store.integrations().isEmpty)

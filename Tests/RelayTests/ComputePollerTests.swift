@@ -144,7 +144,9 @@ extension PrismaSimulator {
     /// Acknowledges an incident the way an operator would in the console.
     func simRequestAcknowledge(_ id: String) async throws -> Bool {
         let response = acknowledgeIncident(
-            SimRequest(headers: ["Authorization": "Basic " + Data("\(user.accessKeyID):\(user.secretKey)".utf8).base64EncodedString()], body: Array(#"{"acknowledged":true}"#.utf8)),
+            SimRequest(
+                headers: ["Authorization": "Basic " + Data("\(user.accessKeyID):\(user.secretKey)".utf8).base64EncodedString()],
+                body: Array(#"{"acknowledged":true}"#.utf8)),
             tenant: computeTenant, id: id)
         return response.status == 200
     }

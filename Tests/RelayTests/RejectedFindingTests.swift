@@ -12,9 +12,10 @@ struct FixedPageSource: FindingSource {
     let connector: String
 
     func collect(window: ClosedRange<Int64>, observedAt: @Sendable () -> Int64, page: (SourcePage) async throws -> Void) async throws {
-        try await page(normalizeAll(alerts, bytes: 0) { alert throws(NormalizationError) in
-            try AlertNormalizer.normalize(alert, connector: connector, observedAt: observedAt())
-        })
+        try await page(
+            normalizeAll(alerts, bytes: 0) { alert throws(NormalizationError) in
+                try AlertNormalizer.normalize(alert, connector: connector, observedAt: observedAt())
+            })
     }
 
     func probe(now: Int64) async throws {}
@@ -33,7 +34,8 @@ struct RejectedFindingTests {
             JSONValue.parse(#"{"status":"open","lastUpdated":6,"policy":{"name":"no id","severity":"high"}}"#),
             JSONValue.parse(#"{"id":"P-2","status":"open","lastUpdated":7,"policy":{"name":"b","severity":"low"}}"#),
         ]
-        let poller = Poller(config: config, source: FixedPageSource(alerts: alerts, connector: "prod"), store: rig.app.store, clock: { rig.clock.now })
+        let poller = Poller(
+            config: config, source: FixedPageSource(alerts: alerts, connector: "prod"), store: rig.app.store, clock: { rig.clock.now })
         let report = await poller.poll()
         #expect(report.error == nil && report.added == 2 && report.rejected == 1)
         // The same page again (an overlapping window) adds nothing and keeps one record of the bad finding.

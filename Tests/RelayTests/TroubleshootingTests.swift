@@ -28,7 +28,8 @@ struct TroubleshootingTests {
     func forbidden() async throws {
         let rig = try await Rig.start()
         defer { Task { await rig.stop() } }
-        await rig.simulator.addUser(SimUser(accessKeyID: "read-nothing", secretKey: "pw", canViewAlerts: false, tenants: rig.simulator.user.tenants))
+        await rig.simulator.addUser(
+            SimUser(accessKeyID: "read-nothing", secretKey: "pw", canViewAlerts: false, tenants: rig.simulator.user.tenants))
         try await rig.app.connectors.add(rig.config(secret: "pw", keyID: "read-nothing"))
         _ = try await rig.app.connectors.poll("prod")
         #expect(try await rig.app.connectors.state(of: "prod").lastError?.contains("lacks Alerts: View") == true)
@@ -69,7 +70,12 @@ struct TroubleshootingTests {
         defer { Task { await rig.stop() } }
         var config = rig.config()
         config.apiURL = "https://app2.eu.prismacloud.io"
-        await #expect(throws: ConfigErrors([ConfigError(field: "apiURL", "app2.eu.prismacloud.io is the Prisma Cloud console, not the API: use https://api2.eu.prismacloud.io")])) {
+        await #expect(
+            throws: ConfigErrors([
+                ConfigError(
+                    field: "apiURL", "app2.eu.prismacloud.io is the Prisma Cloud console, not the API: use https://api2.eu.prismacloud.io")
+            ])
+        ) {
             try await rig.app.connectors.add(config)
         }
         #expect(try await rig.app.store.connectors().isEmpty)
@@ -107,6 +113,9 @@ struct PollWindowTests {
     @Test("the request is the documented FilterModel: absolute epoch-ms range, status and time-type filters, detailed, newest first")
     func request() {
         let query = CSPMSource.query(window: 1_000...2_000, config: config)
-        #expect(query.jsonValue.jsonString() == #"{"timeRange":{"type":"absolute","value":{"startTime":1000,"endTime":2000}},"filters":[{"name":"alert.status","operator":"=","value":"open"},{"name":"timeRange.type","operator":"=","value":"ALERT_UPDATED"}],"sortBy":["lastUpdated:desc"],"limit":200,"detailed":true}"#)
+        #expect(
+            query.jsonValue.jsonString()
+                == #"{"timeRange":{"type":"absolute","value":{"startTime":1000,"endTime":2000}},"filters":[{"name":"alert.status","operator":"=","value":"open"},{"name":"timeRange.type","operator":"=","value":"ALERT_UPDATED"}],"sortBy":["lastUpdated:desc"],"limit":200,"detailed":true}"#
+        )
     }
 }

@@ -17,7 +17,8 @@ public struct RS256 {
                 guard let passphrase, !passphrase.isEmpty else {
                     throw CredentialError("the private key is encrypted: give its passphrase")
                 }
-                key = try _RSA.Signing.PrivateKey(encryptedPEMRepresentation: pem) { (set: (Array<UInt8>) -> Void) in set(Array(passphrase.utf8)) }
+                key = try _RSA.Signing.PrivateKey(encryptedPEMRepresentation: pem) { (set: ([UInt8]) -> Void) in set(Array(passphrase.utf8))
+                }
             } else {
                 key = try _RSA.Signing.PrivateKey(pemRepresentation: pem)
             }
@@ -25,7 +26,8 @@ public struct RS256 {
             throw error
         } catch {
             throw CredentialError(
-                pem.contains("ENCRYPTED") ? "the private key cannot be decrypted: check passphrase" : "the private key is not a PEM RSA key of 2048 bits or more")
+                pem.contains("ENCRYPTED")
+                    ? "the private key cannot be decrypted: check passphrase" : "the private key is not a PEM RSA key of 2048 bits or more")
         }
     }
 

@@ -22,7 +22,9 @@ public struct SigV4 {
         let components = URLComponents(string: request.url)
         let date = Self.amzDate(epochMillis)
         let payloadHash = Self.hex(SHA256.hash(data: request.body))
-        var headers = request.headers.filter { !["authorization", "x-amz-date", "x-amz-security-token", "host"].contains($0.0.lowercased()) }
+        var headers = request.headers.filter {
+            !["authorization", "x-amz-date", "x-amz-security-token", "host"].contains($0.0.lowercased())
+        }
         headers.insert(("Host", Self.host(of: components)), at: 0)
         headers.append(("X-Amz-Date", date))
         if let token = credentials.sessionToken { headers.append(("X-Amz-Security-Token", token)) }
@@ -33,10 +35,11 @@ public struct SigV4 {
         let scope = "\(date.prefix(8))/\(region)/\(service)/aws4_request"
         let toSign = "AWS4-HMAC-SHA256\n\(date)\n\(scope)\n\(Self.hex(SHA256.hash(data: Data(canonical.text.utf8))))"
         let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(toSign.utf8), using: signingKey(day: String(date.prefix(8)))))
-        headers.append((
-            "Authorization",
-            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"
-        ))
+        headers.append(
+            (
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"
+            ))
         // AsyncHTTPClient writes Host itself from the URL; sending it twice would be refused.
         request.headers = headers.filter { $0.0 != "Host" }
         return request
@@ -62,7 +65,8 @@ public struct SigV4 {
         let query = sorted.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
         var byName: [String: [String]] = [:]
         for (name, value) in headers {
-            let folded = value.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            let folded = value.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true).joined(
+                separator: " ")
             byName[name.lowercased(), default: []].append(folded)
         }
         let names = byName.keys.sorted()

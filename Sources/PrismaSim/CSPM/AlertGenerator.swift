@@ -33,7 +33,9 @@ struct AlertGenerator: Sendable {
             if random.chance(1.0 / 6.0) {
                 let closed = random.pick(Self.closedStatuses)
                 let later = min(start + spread, opened + random.int(in: 1_000...3_600_000))
-                alert.change(to: closed.status, reason: closed.reason, at: max(later, opened), by: closed.status == "resolved" ? "Prisma Cloud" : "secops@example.com")
+                alert.change(
+                    to: closed.status, reason: closed.reason, at: max(later, opened),
+                    by: closed.status == "resolved" ? "Prisma Cloud" : "secops@example.com")
             }
             return alert
         }

@@ -71,7 +71,9 @@ public actor PrismaSimulator {
 
     /// Records one delivery to the demo webhook sink.
     public func sink(_ request: SimRequest) -> SimResponse {
-        guard (try? JSONValue.parse(request.body)) != nil else { return .json(.object(["error": .string("body is not JSON")]), status: 400) }
+        guard (try? JSONValue.parse(request.body)) != nil else {
+            return .json(.object(["error": .string("body is not JSON")]), status: 400)
+        }
         sinkDeliveries += 1
         return .json(.object(["ok": .bool(true)]))
     }
@@ -82,8 +84,11 @@ public actor PrismaSimulator {
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         var random = SimRandom(seed: configuration.seed)
-        let tenant = SimUser.Tenant(customerName: "Simulated Tenant", prismaId: String(806_775_241_068_457_984 &+ Int(configuration.seed % 1000)))
-        user = SimUser(accessKeyID: random.uuid(), secretKey: Base64URL.encode((0..<20).map { _ in UInt8(truncatingIfNeeded: random.next()) }), tenants: [tenant])
+        let tenant = SimUser.Tenant(
+            customerName: "Simulated Tenant", prismaId: String(806_775_241_068_457_984 &+ Int(configuration.seed % 1000)))
+        user = SimUser(
+            accessKeyID: random.uuid(), secretKey: Base64URL.encode((0..<20).map { _ in UInt8(truncatingIfNeeded: random.next()) }),
+            tenants: [tenant])
         users = [user.accessKeyID: user]
         jwt = SimJWT(key: SymmetricKey(data: (0..<32).map { _ in UInt8(truncatingIfNeeded: random.next()) }))
         generator = AlertGenerator(seed: configuration.seed)
@@ -266,9 +271,10 @@ public actor PrismaSimulator {
     }
 
     private func customerNames(_ user: SimUser) -> JSONValue {
-        .array(user.tenants.map {
-            .object(["customerName": .string($0.customerName), "prismaId": .string($0.prismaId), "tosAccepted": .bool(true)])
-        })
+        .array(
+            user.tenants.map {
+                .object(["customerName": .string($0.customerName), "prismaId": .string($0.prismaId), "tosAccepted": .bool(true)])
+            })
     }
 
     func tokenResponse(user: SimUser, tenant: String) -> JSONValue {
@@ -308,7 +314,9 @@ public actor PrismaSimulator {
         }
         if faults.malformedJSON > 0 {
             faults.malformedJSON -= 1
-            return SimResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(#"{"totalRows":3,"items":[{"id":"P-1","status":"op"#.utf8))
+            return SimResponse(
+                status: 200, headers: [("Content-Type", "application/json")],
+                body: Array(#"{"totalRows":3,"items":[{"id":"P-1","status":"op"#.utf8))
         }
         if faults.htmlErrorPage > 0 {
             faults.htmlErrorPage -= 1
@@ -348,7 +356,8 @@ public actor PrismaSimulator {
             guard let amount = values["timeAmount"].flatMap(Int.init), let unit = values["timeUnit"] else {
                 throw WireError("timeType=relative needs timeAmount and timeUnit")
             }
-            query.timeRange = try TimeRange(json: .object(["type": .string("relative"), "value": .object(["amount": .int(amount), "unit": .string(unit)])]))
+            query.timeRange = try TimeRange(
+                json: .object(["type": .string("relative"), "value": .object(["amount": .int(amount), "unit": .string(unit)])]))
         case "absolute":
             guard let start = values["startTime"].flatMap(Int64.init), let end = values["endTime"].flatMap(Int64.init) else {
                 throw WireError("timeType=absolute needs startTime and endTime")

@@ -59,13 +59,16 @@ struct SimAlert: Sendable {
             policyObject["severity"] = .string(policy.severity)
             policyObject["recommendation"] = .string(policy.recommendation)
             policyObject["labels"] = .array(policy.labels.map(JSONValue.string))
-            policyObject["complianceMetadata"] = .array(policy.compliance.map { standard in
-                [.object([
-                    "standardName": .string(standard), "requirementId": .string("4"),
-                    "requirementName": .string("Networking"), "sectionId": .string("4.3"),
-                    "policyId": .string(policy.policyId), "customAssigned": .bool(false),
-                ])]
-            } ?? [])
+            policyObject["complianceMetadata"] = .array(
+                policy.compliance.map { standard in
+                    [
+                        .object([
+                            "standardName": .string(standard), "requirementId": .string("4"),
+                            "requirementName": .string("Networking"), "sectionId": .string("4.3"),
+                            "policyId": .string(policy.policyId), "customAssigned": .bool(false),
+                        ])
+                    ]
+                } ?? [])
             policyObject["lastModifiedOn"] = .int(1_645_161_768_985 as Int64)
             policyObject["lastModifiedBy"] = .string("template@paloaltonetworks.com")
             policyObject["deleted"] = .bool(false)
@@ -80,14 +83,15 @@ struct SimAlert: Sendable {
             "metadata": .object(["saveSearchId": .string("ss-\(policy.policyId.prefix(8))")]),
             "policy": .object(policyObject),
             "alertRules": .array([]),
-            "history": .array(history.map { change in
-                var entry: JSONObject = [:]
-                if let by = change.modifiedBy { entry["modifiedBy"] = .string(by) }
-                entry["modifiedOn"] = .int(change.modifiedOn)
-                entry["status"] = .string(change.status)
-                entry["reason"] = .string(change.reason)
-                return .object(entry)
-            }),
+            "history": .array(
+                history.map { change in
+                    var entry: JSONObject = [:]
+                    if let by = change.modifiedBy { entry["modifiedBy"] = .string(by) }
+                    entry["modifiedOn"] = .int(change.modifiedOn)
+                    entry["status"] = .string(change.status)
+                    entry["reason"] = .string(change.reason)
+                    return .object(entry)
+                }),
             "resource": .object([
                 "rrn": .string("rrn::\(cloud.cloudType):\(region.id):\(account.id):\(resourceID)"),
                 "id": .string(resourceID), "name": .string("\(account.name)-\(resourceSuffix)"),

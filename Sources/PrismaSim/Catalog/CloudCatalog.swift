@@ -20,7 +20,9 @@ enum CloudCatalog {
             ]),
         "azure": Cloud(
             cloudType: "azure",
-            accounts: [("7a1b2c3d-0000-4e5f-8a9b-0c1d2e3f4a5b", "corp-subscription"), ("8b2c3d4e-1111-4f60-9bac-1d2e3f4a5b6c", "dev-subscription")],
+            accounts: [
+                ("7a1b2c3d-0000-4e5f-8a9b-0c1d2e3f4a5b", "corp-subscription"), ("8b2c3d4e-1111-4f60-9bac-1d2e3f4a5b6c", "dev-subscription"),
+            ],
             regions: [("eastus", "Azure East US"), ("westeurope", "Azure West Europe")],
             resourceTypes: [
                 ("STORAGE_ACCOUNT", "azure-storage-account-list", "Azure Storage"),

@@ -34,13 +34,25 @@ enum PolicyCatalog {
             ("Excessive login failures", "anomaly", ["ueba"], "low", ["aws", "azure"], nil),
             ("Object containing PII is publicly exposed", "data", ["data_classification"], "high", ["aws", "azure"], "GDPR"),
             ("Sensitive data in an unencrypted bucket", "data", ["sensitive_data_exposure"], "medium", ["aws", "gcp"], nil),
-            ("IAM role with administrative permissions is unused for 90 days", "iam", ["permissions"], "medium", ["aws", "azure", "gcp"], nil),
+            (
+                "IAM role with administrative permissions is unused for 90 days", "iam", ["permissions"], "medium",
+                ["aws", "azure", "gcp"], nil
+            ),
             ("Third-party account can assume an overly permissive role", "iam", ["identity"], "high", ["aws"], nil),
-            ("Container image has critical vulnerabilities", "workload_vulnerability", ["container_image"], "critical", ["aws", "azure", "gcp"], nil),
+            (
+                "Container image has critical vulnerabilities", "workload_vulnerability", ["container_image"], "critical",
+                ["aws", "azure", "gcp"], nil
+            ),
             ("Host has high severity vulnerabilities", "workload_vulnerability", ["host"], "high", ["aws", "azure", "gcp", "oci"], nil),
             ("Runtime incident: reverse shell on a container", "workload_incident", ["run"], "critical", ["aws", "gcp"], nil),
-            ("API endpoint exposes sensitive data without authentication", "api", ["sensitive_data_exposure"], "medium", ["aws", "azure"], nil),
-            ("Attack path: internet-exposed VM with admin role and vulnerable package", "attack_path", ["misconfig_and_event"], "critical", ["aws", "azure", "gcp"], nil),
+            (
+                "API endpoint exposes sensitive data without authentication", "api", ["sensitive_data_exposure"], "medium",
+                ["aws", "azure"], nil
+            ),
+            (
+                "Attack path: internet-exposed VM with admin role and vulnerable package", "attack_path", ["misconfig_and_event"],
+                "critical", ["aws", "azure", "gcp"], nil
+            ),
             ("Malware found in a storage object", "malware", ["malware"], "high", ["aws", "azure"], nil),
             ("Grayware found in a storage object", "grayware", ["malware"], "informational", ["aws"], nil),
             ("WAAS: SQL injection attempt blocked", "waas_event", ["injections"], "low", ["aws", "azure", "gcp"], nil),

@@ -76,19 +76,20 @@ struct SimIncident: Sendable {
             "customRuleName": .string(customRuleName), "function": .string(function), "functionID": .string(functionID),
             "runtime": .string(runtime), "windows": .bool(false),
         ]
-        object["audits"] = .array(audits.map { audit in
-            var entry: JSONObject = [
-                "_id": .string(audit.id), "time": .string(Timestamp.rfc3339(epochMilliseconds: audit.time)),
-                "type": .string(audit.type), "attackType": .string(audit.attackType),
-                "attackTechniques": .array([.string("execution")]), "severity": .string(audit.severity),
-                "effect": .string(audit.effect), "msg": .string(audit.message), "processPath": .string(audit.processPath),
-                "user": .string("root"), "pid": .int(1000 + serial), "container": .bool(isContainer),
-                "ruleName": .string(customRuleName.isEmpty ? "Default - alert on suspicious runtime behavior" : customRuleName),
-                "collections": .array([.string("All")]), "count": .int(1), "version": .string("34.04.145"),
-            ]
-            for member in workload { entry[member.key] = member.value }
-            return .object(entry)
-        })
+        object["audits"] = .array(
+            audits.map { audit in
+                var entry: JSONObject = [
+                    "_id": .string(audit.id), "time": .string(Timestamp.rfc3339(epochMilliseconds: audit.time)),
+                    "type": .string(audit.type), "attackType": .string(audit.attackType),
+                    "attackTechniques": .array([.string("execution")]), "severity": .string(audit.severity),
+                    "effect": .string(audit.effect), "msg": .string(audit.message), "processPath": .string(audit.processPath),
+                    "user": .string("root"), "pid": .int(1000 + serial), "container": .bool(isContainer),
+                    "ruleName": .string(customRuleName.isEmpty ? "Default - alert on suspicious runtime behavior" : customRuleName),
+                    "collections": .array([.string("All")]), "count": .int(1), "version": .string("34.04.145"),
+                ]
+                for member in workload { entry[member.key] = member.value }
+                return .object(entry)
+            })
         return .object(object)
     }
 }

@@ -1,9 +1,9 @@
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import NIOSSL
 import Logging
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 
 /// A Hummingbird application running in the background on a loopback or given port, for the demo, the

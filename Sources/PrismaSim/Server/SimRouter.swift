@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import NIOCore
 
 /// The simulator's HTTP routes: the documented Prisma Cloud paths, each handed to `PrismaSimulator`.

@@ -10,7 +10,9 @@ public struct CSPMSource: FindingSource {
     /// Builds the Compute client for a console path, when incidents are collected too.
     let computeClient: @Sendable (ComputeClient.Credentials) -> ComputeClient
 
-    public init(config: ConnectorConfig, client: CSPMClient, computeClient: @escaping @Sendable (ComputeClient.Credentials) -> ComputeClient) {
+    public init(
+        config: ConnectorConfig, client: CSPMClient, computeClient: @escaping @Sendable (ComputeClient.Credentials) -> ComputeClient
+    ) {
         self.config = config
         self.client = client
         self.computeClient = computeClient
@@ -40,16 +42,18 @@ public struct CSPMSource: FindingSource {
         let prismaConsole = PrismaAPIHost.consoleURL(apiURL: config.apiURL)
         for try await alerts in client.alertPages(Self.query(window: window, config: config), path: config.alertPath) {
             let observed = observedAt()
-            try await page(normalizeAll(alerts.items, bytes: alerts.byteCount) { alert throws(NormalizationError) in
-                try AlertNormalizer.normalize(alert, connector: config.name, observedAt: observed, console: prismaConsole)
-            })
+            try await page(
+                normalizeAll(alerts.items, bytes: alerts.byteCount) { alert throws(NormalizationError) in
+                    try AlertNormalizer.normalize(alert, connector: config.name, observedAt: observed, console: prismaConsole)
+                })
         }
         guard config.includeIncidents else { return }
         let console: String
         if let given = config.computeURL { console = given } else { console = try await client.computeConsoleURL() }
-        let compute = computeClient(ComputeClient.Credentials(
-            consoleURL: console, username: config.accessKeyID, password: config.secretKey,
-            prismaToken: { [client] in try await client.currentToken() }))
+        let compute = computeClient(
+            ComputeClient.Credentials(
+                consoleURL: console, username: config.accessKeyID, password: config.secretKey,
+                prismaToken: { [client] in try await client.currentToken() }))
         try await ComputeSource.collect(client: compute, config: config, window: window, observedAt: observedAt, page: page)
     }
 

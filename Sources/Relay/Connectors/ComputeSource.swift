@@ -28,9 +28,10 @@ public struct ComputeSource: FindingSource {
         for acknowledged in config.includeAcknowledged ? [false, true] : [false] {
             for try await incidents in client.incidentPages(from: window.lowerBound, to: window.upperBound, acknowledged: acknowledged) {
                 let observed = observedAt()
-                try await page(normalizeAll(incidents.incidents, bytes: incidents.byteCount) { incident throws(NormalizationError) in
-                    try IncidentNormalizer.normalize(incident, connector: config.name, observedAt: observed)
-                })
+                try await page(
+                    normalizeAll(incidents.incidents, bytes: incidents.byteCount) { incident throws(NormalizationError) in
+                        try IncidentNormalizer.normalize(incident, connector: config.name, observedAt: observed)
+                    })
             }
         }
     }

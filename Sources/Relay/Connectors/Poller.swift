@@ -69,7 +69,8 @@ public struct Poller: Sendable {
                 // Renewed past half its life; a lease another worker took meanwhile stops the poll here.
                 let now = clock()
                 if now > lease.until - leaseMillis / 2 {
-                    guard let renewed = try await store.acquireConnectorLease(config.name, owner: worker, now: now, until: now + leaseMillis),
+                    guard
+                        let renewed = try await store.acquireConnectorLease(config.name, owner: worker, now: now, until: now + leaseMillis),
                         renewed.token == lease.token
                     else { throw StoreError.leaseLost(connector: config.name) }
                     lease = renewed

@@ -6,10 +6,6 @@ import RelayStore
 public struct DeliveryStatusService: Sendable {
     let store: any RelayStore
 
-    init(store: any RelayStore) {
-        self.store = store
-    }
-
     /// An integration's status with its counts and queue depth, or `StoreError.unknownIntegration`.
     public func health(of integrationID: String) async throws -> IntegrationHealth {
         guard try await store.integration(id: integrationID) != nil else { throw StoreError.unknownIntegration(integrationID) }

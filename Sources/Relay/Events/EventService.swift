@@ -5,10 +5,6 @@ import RelayStore
 public struct EventService: Sendable {
     let store: any RelayStore
 
-    init(store: any RelayStore) {
-        self.store = store
-    }
-
     /// Stored events, newest first.
     public func list(_ query: EventQuery) async throws -> [NormalizedEvent] {
         try await store.events(query)

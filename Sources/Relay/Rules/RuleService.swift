@@ -23,7 +23,8 @@ public struct RuleService: Sendable {
         public var integrationIDs: [String]
 
         public init(
-            name: String, description: String? = nil, enabled: Bool = true, filters: [String: [String]] = [:], notifyOn: [String] = ["open"],
+            name: String, description: String? = nil, enabled: Bool = true, filters: [String: [String]] = [:],
+            notifyOn: [String] = ["open"],
             integrationIDs: [String]
         ) {
             self.name = name
@@ -59,8 +60,10 @@ public struct RuleService: Sendable {
                 integrations += config["recipients"]?.arrayValue?.compactMap(\.stringValue) ?? []
             }
             guard errors.isEmpty else { throw ConfigErrors(errors) }
-            let flags = [("open", "notifyOnOpen", true), ("resolved", "notifyOnResolved", false), ("dismissed", "notifyOnDismissed", false),
-                ("snoozed", "notifyOnSnoozed", false)]
+            let flags = [
+                ("open", "notifyOnOpen", true), ("resolved", "notifyOnResolved", false), ("dismissed", "notifyOnDismissed", false),
+                ("snoozed", "notifyOnSnoozed", false),
+            ]
             self.init(
                 name: body["name"]?.stringValue ?? "", description: body["description"]?.stringValue,
                 enabled: body["enabled"]?.boolValue ?? true, filters: filters,

@@ -42,7 +42,8 @@ extension ConnectorConfig {
             errors.append(ConfigError(field: "pageSize", "must be between 1 and 10000, Prisma's largest page (got \(pageSize))"))
         }
         if !Self.alertPaths.contains(alertPath) {
-            errors.append(ConfigError(field: "alertPath", "must be one of \(Self.alertPaths.joined(separator: ", ")) (got \"\(alertPath)\")"))
+            errors.append(
+                ConfigError(field: "alertPath", "must be one of \(Self.alertPaths.joined(separator: ", ")) (got \"\(alertPath)\")"))
         }
         var statuses: [String] = []
         for status in self.statuses.map({ $0.lowercased().trimmingCharacters(in: .whitespaces) }) {
@@ -51,13 +52,15 @@ extension ConnectorConfig {
             } else if Self.allStatuses.contains(status) {
                 statuses.append(status)
             } else {
-                errors.append(ConfigError(field: "statuses", "unknown status \"\(status)\": use \(Self.allStatuses.joined(separator: ", ")) or all"))
+                errors.append(
+                    ConfigError(field: "statuses", "unknown status \"\(status)\": use \(Self.allStatuses.joined(separator: ", ")) or all"))
             }
         }
         var seen = Set<String>()
         config.statuses = statuses.filter { seen.insert($0).inserted }
         if self.statuses.isEmpty {
-            errors.append(ConfigError(field: "statuses", "name at least one status (open, resolved, dismissed, snoozed, pending_resolution or all)"))
+            errors.append(
+                ConfigError(field: "statuses", "name at least one status (open, resolved, dismissed, snoozed, pending_resolution or all)"))
         }
         guard errors.isEmpty else { throw ConfigErrors(errors) }
         return config
@@ -73,7 +76,8 @@ extension ConnectorConfig {
     }
 
     /// The form of a SaaS Compute console path, for messages.
-    static let consolePathExample = "https://us-east1.cloud.twistlock.com/us-1-123456789 (Compute → Manage → System → Utilities → Path to Console)"
+    static let consolePathExample =
+        "https://us-east1.cloud.twistlock.com/us-1-123456789 (Compute → Manage → System → Utilities → Path to Console)"
 
     /// Checks a Compute console path (SaaS, with its tenant id, or a self-hosted console) and returns it without
     /// a trailing slash.
@@ -82,15 +86,21 @@ extension ConnectorConfig {
         guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
             let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil
         else {
-            return .failure(ConfigError(field: "apiURL", "\"\(trimmed)\" is not a console path; use the Path to Console, e.g. \(consolePathExample)"))
+            return .failure(
+                ConfigError(field: "apiURL", "\"\(trimmed)\" is not a console path; use the Path to Console, e.g. \(consolePathExample)"))
         }
         if PrismaAPIHost.classify(host: host) != .custom {
-            return .failure(ConfigError(field: "apiURL", "\(host) is the Prisma Cloud CSPM API or console, not the Compute console; use the Path to Console, e.g. \(consolePathExample)"))
+            return .failure(
+                ConfigError(
+                    field: "apiURL",
+                    "\(host) is the Prisma Cloud CSPM API or console, not the Compute console; use the Path to Console, e.g. \(consolePathExample)"
+                ))
         }
         var normalized = trimmed
         while normalized.hasSuffix("/") { normalized.removeLast() }
         if host.lowercased().hasSuffix(".cloud.twistlock.com"), url.path.trimmingCharacters(in: CharacterSet(charactersIn: "/")).isEmpty {
-            return .failure(ConfigError(field: "apiURL", "\(trimmed) lacks the tenant id: the console path looks like \(consolePathExample)"))
+            return .failure(
+                ConfigError(field: "apiURL", "\(trimmed) lacks the tenant id: the console path looks like \(consolePathExample)"))
         }
         return .success(normalized)
     }
@@ -99,7 +109,8 @@ extension ConnectorConfig {
     static func checkAPIURL(_ text: String) -> Result<String, ConfigError> {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else {
-            return .failure(ConfigError(field: "apiURL", "is required: the API URL from System → API Endpoints, e.g. https://api.prismacloud.io"))
+            return .failure(
+                ConfigError(field: "apiURL", "is required: the API URL from System → API Endpoints, e.g. https://api.prismacloud.io"))
         }
         guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
             let host = url.host, !host.isEmpty
@@ -110,7 +121,9 @@ extension ConnectorConfig {
             return .failure(ConfigError(field: "apiURL", "\(host) is the Prisma Cloud console, not the API: use \(apiURL)"))
         }
         if url.query != nil || url.fragment != nil {
-            return .failure(ConfigError(field: "apiURL", "must not carry a query or fragment; give only the scheme and host, e.g. https://api.prismacloud.io"))
+            return .failure(
+                ConfigError(
+                    field: "apiURL", "must not carry a query or fragment; give only the scheme and host, e.g. https://api.prismacloud.io"))
         }
         var normalized = trimmed
         while normalized.hasSuffix("/") { normalized.removeLast() }

@@ -17,8 +17,10 @@ public enum IncidentNormalizer {
         let workload = workloadName(type: type, object: object)
         let auditTimes = audits.compactMap { $0["time"]?.stringValue }.filter { Timestamp.epochMilliseconds(rfc3339: $0) != nil }
         let firstAudit = auditTimes.min { Timestamp.epochMilliseconds(rfc3339: $0)! < Timestamp.epochMilliseconds(rfc3339: $1)! }
-        var details = [workload.map { "\(workloadNoun(type)) \($0)" }, text("imageName").map { "image \($0)" },
-                       text("cluster").map { "cluster \($0)" }, text("namespace").map { "namespace \($0)" }].compactMap { $0 }
+        var details = [
+            workload.map { "\(workloadNoun(type)) \($0)" }, text("imageName").map { "image \($0)" },
+            text("cluster").map { "cluster \($0)" }, text("namespace").map { "namespace \($0)" },
+        ].compactMap { $0 }
         if let message = audits.first?["msg"]?.stringValue, !message.isEmpty { details.insert(message, at: 0) }
         return NormalizedEvent(
             id: EventID.make(connector: connector, kind: .incident, nativeID: id, version: id),

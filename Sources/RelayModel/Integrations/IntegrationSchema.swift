@@ -15,7 +15,8 @@ public struct IntegrationSchema: Sendable {
     var crossCheck: @Sendable (JSONObject) -> [ConfigError]
 
     public init(
-        _ type: IntegrationType, _ displayName: String, _ fields: [IntegrationField], immutableKeys: Set<String> = [], sentTo destinationKeys: [String] = [],
+        _ type: IntegrationType, _ displayName: String, _ fields: [IntegrationField], immutableKeys: Set<String> = [],
+        sentTo destinationKeys: [String] = [],
         crossCheck: @escaping @Sendable (JSONObject) -> [ConfigError] = { _ in [] }
     ) {
         self.type = type

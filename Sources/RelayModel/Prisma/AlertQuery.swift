@@ -44,9 +44,10 @@ public struct AlertQuery: Sendable, Equatable {
         var object = JSONObject()
         if let timeRange { object["timeRange"] = timeRange.jsonValue }
         if !filters.isEmpty {
-            object["filters"] = .array(filters.map {
-                .object(["name": .string($0.name), "operator": .string("="), "value": .string($0.value)])
-            })
+            object["filters"] = .array(
+                filters.map {
+                    .object(["name": .string($0.name), "operator": .string("="), "value": .string($0.value)])
+                })
         }
         if !sortBy.isEmpty { object["sortBy"] = .array(sortBy.map(JSONValue.string)) }
         if let limit { object["limit"] = .int(limit) }

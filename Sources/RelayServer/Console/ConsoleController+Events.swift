@@ -14,10 +14,11 @@ extension ConsoleController {
         let query = request.uri.queryParameters
         func chosen(_ name: String) -> String? { query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         let limit = 200
-        let events = try await app.events.list(EventQuery(
-            connector: chosen("connector"), severity: chosen("severity").flatMap(Severity.init(rawValue:)),
-            kind: chosen("kind").flatMap(EventKind.init(rawValue:)), module: chosen("module").flatMap(Module.init(rawValue:)),
-            status: chosen("status"), text: chosen("q"), limit: limit))
+        let events = try await app.events.list(
+            EventQuery(
+                connector: chosen("connector"), severity: chosen("severity").flatMap(Severity.init(rawValue:)),
+                kind: chosen("kind").flatMap(EventKind.init(rawValue:)), module: chosen("module").flatMap(Module.init(rawValue:)),
+                status: chosen("status"), text: chosen("q"), limit: limit))
         let names = Dictionary(uniqueKeysWithValues: try await app.integrations.list().map { ($0.id, $0.name) })
         let deliveriesByEvent = try await app.events.deliveries(of: events.map(\.id))
         let rows: [[String: Any]] = events.map { event in
@@ -25,9 +26,11 @@ extension ConsoleController {
             return [
                 "id": event.id, "when": ConsoleFormat.time(event.updatedMillis), "severity": event.severity.rawValue, "title": event.title,
                 "nativeID": event.nativeID, "module": event.module.rawValue, "connector": event.connector,
-                "resource": event.resource.name ?? event.resource.id ?? "—", "cloud": event.resource.cloud ?? "", "account": event.resource.accountID ?? "",
+                "resource": event.resource.name ?? event.resource.id ?? "—", "cloud": event.resource.cloud ?? "",
+                "account": event.resource.accountID ?? "",
                 "status": event.status,
-                "deliveries": deliveries.isEmpty ? "—" : deliveries.map { "\(names[$0.integrationID] ?? $0.integrationID): \($0.state)" }.joined(separator: ", "),
+                "deliveries": deliveries.isEmpty
+                    ? "—" : deliveries.map { "\(names[$0.integrationID] ?? $0.integrationID): \($0.state)" }.joined(separator: ", "),
             ]
         }
         page["events"] = rows
@@ -36,8 +39,11 @@ extension ConsoleController {
         page["shown"] = limit
         page["q"] = chosen("q") ?? ""
         func select(_ name: String, _ label: String, _ values: [String]) -> [String: Any] {
-            ["name": name, "label": label,
-             "options": [["value": "", "label": "Any", "selected": chosen(name) == nil]] + values.map { ["value": $0, "label": $0, "selected": chosen(name) == $0] }]
+            [
+                "name": name, "label": label,
+                "options": [["value": "", "label": "Any", "selected": chosen(name) == nil]]
+                    + values.map { ["value": $0, "label": $0, "selected": chosen(name) == $0] },
+            ]
         }
         page["selects"] = [
             select("connector", "Connector", try await app.connectors.list().map(\.config.name)),
@@ -77,8 +83,10 @@ extension ConsoleController {
         page["deliveries"] = deliveries.map { delivery -> [String: Any] in
             let badge = ["delivered": "ok", "pending": "warn", "dead": "bad"][delivery.state] ?? "off"
             let detail = delivery.state == "delivered" ? "at \(ConsoleFormat.time(delivery.finishedAt))" : (delivery.lastError ?? "")
-            return ["integrationID": delivery.integrationID, "integration": names[delivery.integrationID] ?? delivery.integrationID,
-                    "state": delivery.state, "badge": badge, "attempts": delivery.attempts, "detail": detail]
+            return [
+                "integrationID": delivery.integrationID, "integration": names[delivery.integrationID] ?? delivery.integrationID,
+                "state": delivery.state, "badge": badge, "attempts": delivery.attempts, "detail": detail,
+            ]
         }
         page["hasDeliveries"] = !deliveries.isEmpty
         return renderer.page("event", page)

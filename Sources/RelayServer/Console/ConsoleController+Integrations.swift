@@ -64,7 +64,8 @@ extension ConsoleController {
         var rows: [[String: Any]] = []
         for (integration, health) in try await app.deliveries.list() {
             rows.append([
-                "id": integration.id, "name": integration.name, "typeLabel": app.integrations.displayName(of: integration.type), "enabled": integration.enabled,
+                "id": integration.id, "name": integration.name, "typeLabel": app.integrations.displayName(of: integration.type),
+                "enabled": integration.enabled,
                 "status": health.paused ? "RED · paused" : health.status.rawValue, "badge": ConsoleFormat.badge(health.status),
                 "reason": health.status == .green ? "" : (health.message ?? ""), "queued": health.queueDepth, "delivered": health.delivered,
                 "failed": health.failed, "lastDelivery": ConsoleFormat.time(health.lastDeliveryAt),

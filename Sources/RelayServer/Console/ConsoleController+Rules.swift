@@ -10,14 +10,18 @@ extension ConsoleController {
         console.post("rules") { _, context in try await saveRule(context, id: nil) }
         console.get("rules/:id/edit") { _, context in
             let id = try context.parameters.require("id")
-            guard let rule = try await app.rules.find(id) else { return await notFound(context, "There is no rule \(id).", back: "/console/rules") }
+            guard let rule = try await app.rules.find(id) else {
+                return await notFound(context, "There is no rule \(id).", back: "/console/rules")
+            }
             return try await ruleForm(context, rule: rule)
         }
         console.post("rules/:id") { _, context in try await saveRule(context, id: try context.parameters.require("id")) }
         for (action, enabled) in [("enable", true), ("disable", false)] {
             console.post("rules/:id/\(action)") { _, context in
                 let id = try context.parameters.require("id")
-                guard try await app.rules.find(id) != nil else { return await notFound(context, "There is no rule \(id).", back: "/console/rules") }
+                guard try await app.rules.find(id) != nil else {
+                    return await notFound(context, "There is no rule \(id).", back: "/console/rules")
+                }
                 let rule = try await app.rules.setEnabled(id: id, enabled)
                 return await done(context, "/console/rules", "Rule \(rule.name) is \(enabled ? "enabled" : "disabled").")
             }
@@ -44,11 +48,15 @@ extension ConsoleController {
             let f = rule.filters
             let parts: [(String, [String])] = [
                 ("severity", f.severities.map(\.rawValue)), ("module", f.modules.map(\.rawValue)), ("policy type", f.policyTypes),
-                ("cloud", f.cloudTypes), ("account", f.accountIDs), ("region", f.regions), ("policy", f.policyNames), ("connector", f.connectors),
+                ("cloud", f.cloudTypes), ("account", f.accountIDs), ("region", f.regions), ("policy", f.policyNames),
+                ("connector", f.connectors),
             ]
             let filters = parts.filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }.joined(separator: "; ")
-            let transitions = [("open", rule.notifyOnOpen), ("resolved", rule.notifyOnResolved), ("dismissed", rule.notifyOnDismissed), ("snoozed", rule.notifyOnSnoozed)]
-                .filter(\.1).map(\.0).joined(separator: ", ")
+            let transitions = [
+                ("open", rule.notifyOnOpen), ("resolved", rule.notifyOnResolved), ("dismissed", rule.notifyOnDismissed),
+                ("snoozed", rule.notifyOnSnoozed),
+            ]
+            .filter(\.1).map(\.0).joined(separator: ", ")
             return [
                 "id": rule.id, "name": rule.name, "status": rule.enabled ? "Enabled" : "Disabled", "badge": rule.enabled ? "ok" : "off",
                 "filters": filters.isEmpty ? "every event" : filters, "transitions": transitions,
@@ -60,21 +68,30 @@ extension ConsoleController {
         return renderer.page("rules", page)
     }
 
-    static let policyTypes = ["config", "network", "audit_event", "anomaly", "data", "iam", "attack_path", "workload_vulnerability", "workload_incident"]
+    static let policyTypes = [
+        "config", "network", "audit_event", "anomaly", "data", "iam", "attack_path", "workload_vulnerability", "workload_incident",
+    ]
 
-    func ruleForm(_ context: RelayRequestContext, rule: AlertRule?, typed: FormData? = nil, errors: [String: String] = [:], formErrors: [String] = []) async throws -> Response {
+    func ruleForm(
+        _ context: RelayRequestContext, rule: AlertRule?, typed: FormData? = nil, errors: [String: String] = [:], formErrors: [String] = []
+    ) async throws -> Response {
         var page = await base(context, section: "Rules")
         page["heading"] = rule.map { "Rule \($0.name)" } ?? "Add an alert rule"
         page["action"] = rule.map { "/console/rules/\($0.id)" } ?? "/console/rules"
         page["formErrors"] = formErrors
         let f = rule?.filters ?? AlertRule.Filters()
         func text(_ name: String, _ label: String, _ stored: [String], help: String) -> [String: Any] {
-            var field: [String: Any] = ["name": name, "label": label, "isInput": true, "inputType": "text", "help": help,
-                                        "value": typed?.values[name]?.first ?? stored.joined(separator: ", ")]
+            var field: [String: Any] = [
+                "name": name, "label": label, "isInput": true, "inputType": "text", "help": help,
+                "value": typed?.values[name]?.first ?? stored.joined(separator: ", "),
+            ]
             if let error = errors[name] { field["error"] = error }
             return field
         }
-        var nameField: [String: Any] = ["name": "name", "label": "Name", "isInput": true, "inputType": "text", "required": true, "value": typed?["name"] ?? rule?.name ?? ""]
+        var nameField: [String: Any] = [
+            "name": "name", "label": "Name", "isInput": true, "inputType": "text", "required": true,
+            "value": typed?["name"] ?? rule?.name ?? "",
+        ]
         if let error = errors["name"] { nameField["error"] = error }
         page["fields"] = [
             nameField,
@@ -82,21 +99,37 @@ extension ConsoleController {
             text("accountIDs", "Cloud accounts", f.accountIDs, help: "Comma-separated account IDs"),
             text("regions", "Regions", f.regions, help: "Comma-separated, e.g. us-east-1"),
             text("policyNames", "Policies", f.policyNames, help: "Comma-separated policy names"),
-            ["name": "enabled", "label": "Enabled", "isCheckbox": true, "checked": typed.map { $0.checked("enabled") } ?? rule?.enabled ?? true],
+            [
+                "name": "enabled", "label": "Enabled", "isCheckbox": true,
+                "checked": typed.map { $0.checked("enabled") } ?? rule?.enabled ?? true,
+            ],
         ]
-        func group(_ legend: String, _ name: String, _ options: [(String, String)], _ chosen: [String], error: String? = nil) -> [String: Any] {
+        func group(_ legend: String, _ name: String, _ options: [(String, String)], _ chosen: [String], error: String? = nil) -> [String:
+            Any]
+        {
             let picked = typed?.all(name) ?? chosen
-            var out: [String: Any] = ["legend": legend, "choices": options.map { ["name": name, "value": $0.0, "label": $0.1, "checked": picked.contains($0.0)] }]
+            var out: [String: Any] = [
+                "legend": legend,
+                "choices": options.map { ["name": name, "value": $0.0, "label": $0.1, "checked": picked.contains($0.0)] },
+            ]
             if let error { out["error"] = error }
             if options.isEmpty { out["empty"] = name == "integrations" ? "No integration yet: add one first." : "None yet." }
             return out
         }
-        let transitions = [("open", rule?.notifyOnOpen ?? true), ("resolved", rule?.notifyOnResolved ?? false), ("dismissed", rule?.notifyOnDismissed ?? false), ("snoozed", rule?.notifyOnSnoozed ?? false)]
+        let transitions = [
+            ("open", rule?.notifyOnOpen ?? true), ("resolved", rule?.notifyOnResolved ?? false),
+            ("dismissed", rule?.notifyOnDismissed ?? false), ("snoozed", rule?.notifyOnSnoozed ?? false),
+        ]
         page["groups"] = [
-            group("Send to", "integrations", try await app.integrations.list().map { ($0.id, "\($0.name) (\(app.integrations.displayName(of: $0.type)))") }, rule?.integrationIDs ?? [],
-                  error: errors["integrationIDs"]),
+            group(
+                "Send to", "integrations",
+                try await app.integrations.list().map { ($0.id, "\($0.name) (\(app.integrations.displayName(of: $0.type)))") },
+                rule?.integrationIDs ?? [],
+                error: errors["integrationIDs"]),
             group("Notify when an alert is", "notify", transitions.map { ($0.0, $0.0) }, transitions.filter(\.1).map(\.0)),
-            group("Severity", "severities", [Severity.high, .medium, .low, .info].map { ($0.rawValue, $0.rawValue.capitalized) }, f.severities.map(\.rawValue)),
+            group(
+                "Severity", "severities", [Severity.high, .medium, .low, .info].map { ($0.rawValue, $0.rawValue.capitalized) },
+                f.severities.map(\.rawValue)),
             group("Module", "modules", Module.allCases.map { ($0.rawValue, $0.rawValue) }, f.modules.map(\.rawValue)),
             group("Policy type", "policyTypes", Self.policyTypes.map { ($0, $0) }, f.policyTypes),
             group("Connectors", "connectors", try await app.connectors.list().map { ($0.config.name, $0.config.name) }, f.connectors),
@@ -116,7 +149,8 @@ extension ConsoleController {
             integrationIDs: list("integrations"))
         let existing = try await id.asyncMap { try await app.rules.find($0) } ?? nil
         do {
-            let rule = if let existing { try await app.rules.replace(id: existing.id, with: draft) } else { try await app.rules.create(draft) }
+            let rule =
+                if let existing { try await app.rules.replace(id: existing.id, with: draft) } else { try await app.rules.create(draft) }
             return await done(context, "/console/rules", "Rule \(rule.name) was saved.")
         } catch let errors as ConfigErrors {
             return try await ruleForm(context, rule: existing, typed: form, errors: ConsoleController.fieldErrors(errors))

@@ -39,7 +39,9 @@ enum IntegrationForm {
                     out["help"] = "\(field.help). Type it again: secrets are never sent back to the browser."
                 }
             }
-            if let value = field.defaultValue, field.kind != .bool { out["help"] = "\(out["help"] as? String ?? "") (default \(text(value)))" }
+            if let value = field.defaultValue, field.kind != .bool {
+                out["help"] = "\(out["help"] as? String ?? "") (default \(text(value)))"
+            }
             return out
         }
     }
@@ -77,6 +79,7 @@ enum IntegrationForm {
     /// Validation errors by config key (`integrationConfig.url` → `url`).
     static func errors(_ errors: ConfigErrors) -> [String: String] {
         Dictionary(
-            errors.errors.map { (String($0.field.split(separator: ".").last ?? Substring($0.field)), $0.message) }, uniquingKeysWith: { a, _ in a })
+            errors.errors.map { (String($0.field.split(separator: ".").last ?? Substring($0.field)), $0.message) },
+            uniquingKeysWith: { a, _ in a })
     }
 }

@@ -18,7 +18,8 @@ enum OverviewChart {
         let plot = height - bottom - top
         let slot = (width - left - 8) / 24
         let total = counts.reduce(0) { $0 + $1.count }
-        var svg = ##"<svg viewBox="0 0 720 220" role="img" aria-label="Events per hour by severity, last 24 hours: \##(total) in all" xmlns="http://www.w3.org/2000/svg">"##
+        var svg =
+            ##"<svg viewBox="0 0 720 220" role="img" aria-label="Events per hour by severity, last 24 hours: \##(total) in all" xmlns="http://www.w3.org/2000/svg">"##
         for step in 0...5 {
             let value = scale * step / 5
             let y = top + plot - plot * Double(value) / Double(scale)
@@ -33,11 +34,13 @@ enum OverviewChart {
                 guard count > 0 else { continue }
                 let h = plot * Double(count) / Double(scale)
                 y -= h
-                svg += ##"<rect x="\##(fmt(x))" y="\##(fmt(y))" width="\##(fmt(slot * 0.7))" height="\##(fmt(h))" fill="\##(color)"><title>\##(ConsoleFormat.time(hour)): \##(count) \##(severity.rawValue)</title></rect>"##
+                svg +=
+                    ##"<rect x="\##(fmt(x))" y="\##(fmt(y))" width="\##(fmt(slot * 0.7))" height="\##(fmt(h))" fill="\##(color)"><title>\##(ConsoleFormat.time(hour)): \##(count) \##(severity.rawValue)</title></rect>"##
             }
             if index % 3 == 0 {
                 let label = String(Timestamp.rfc3339(epochMilliseconds: hour).dropFirst(11).prefix(5))
-                svg += ##"<text x="\##(fmt(x + slot * 0.35))" y="\##(fmt(height - 6))" text-anchor="middle" font-size="11" fill="#566275">\##(label)</text>"##
+                svg +=
+                    ##"<text x="\##(fmt(x + slot * 0.35))" y="\##(fmt(height - 6))" text-anchor="middle" font-size="11" fill="#566275">\##(label)</text>"##
             }
         }
         return svg + "</svg>"

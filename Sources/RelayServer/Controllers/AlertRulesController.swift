@@ -22,7 +22,9 @@ struct AlertRulesController {
         }
         router.put("alert/rule/:id") { request, context in
             let id = try context.parameters.require("id")
-            return try await answer { try await rules.replace(id: id, with: try RuleService.Draft(json: try await JSONResponse.body(request))) }
+            return try await answer {
+                try await rules.replace(id: id, with: try RuleService.Draft(json: try await JSONResponse.body(request)))
+            }
         }
         router.delete("alert/rule/:id") { _, context in
             do {

@@ -24,7 +24,8 @@ struct ConnectorsController {
         group.put(":name") { request, context in
             try await handle {
                 let name = try context.parameters.require("name")
-                var config = try ConnectorConfig(json: try await JSONResponse.body(request) ?? .null, base: try await app.connectors.get(name))
+                var config = try ConnectorConfig(
+                    json: try await JSONResponse.body(request) ?? .null, base: try await app.connectors.get(name))
                 config.name = name
                 let warnings = try await app.connectors.update(config)
                 return try await view(name, warnings: warnings)
@@ -48,37 +49,44 @@ struct ConnectorsController {
         }
         group.get(":name/rejected") { _, context in
             try await handle {
-                JSONResponse.ok(.array(try await app.connectors.rejected(try context.parameters.require("name")).map {
-                    .object([
-                        "reason": .string($0.reason), "rejectedAt": .string(Timestamp.rfc3339(epochMilliseconds: $0.rejectedAt)), "finding": $0.raw,
-                    ])
-                }))
+                JSONResponse.ok(
+                    .array(
+                        try await app.connectors.rejected(try context.parameters.require("name")).map {
+                            .object([
+                                "reason": .string($0.reason), "rejectedAt": .string(Timestamp.rfc3339(epochMilliseconds: $0.rejectedAt)),
+                                "finding": $0.raw,
+                            ])
+                        }))
             }
         }
         group.post(":name/test") { _, context in
             try await handle {
                 let result = try await app.connectors.test(try context.parameters.require("name"))
-                return JSONResponse.ok(.object([
-                    "success": .bool(result.success), "message": .string(result.message),
-                    "testedAt": .string(Timestamp.rfc3339(epochMilliseconds: result.testedAt)),
-                ]))
+                return JSONResponse.ok(
+                    .object([
+                        "success": .bool(result.success), "message": .string(result.message),
+                        "testedAt": .string(Timestamp.rfc3339(epochMilliseconds: result.testedAt)),
+                    ]))
             }
         }
         group.post(":name/poll") { _, context in
             try await handle {
                 let report = try await app.connectors.poll(try context.parameters.require("name"))
-                return JSONResponse.ok(.object([
-                    "pages": .int(report.pages), "fetched": .int(report.fetched), "added": .int(report.added),
-                    "windowStart": .string(Timestamp.rfc3339(epochMilliseconds: report.windowStart)),
-                    "windowEnd": .string(Timestamp.rfc3339(epochMilliseconds: report.windowEnd)), "error": .optional(report.error),
-                ]))
+                return JSONResponse.ok(
+                    .object([
+                        "pages": .int(report.pages), "fetched": .int(report.fetched), "added": .int(report.added),
+                        "windowStart": .string(Timestamp.rfc3339(epochMilliseconds: report.windowStart)),
+                        "windowEnd": .string(Timestamp.rfc3339(epochMilliseconds: report.windowEnd)), "error": .optional(report.error),
+                    ]))
             }
         }
     }
 
     func view(_ name: String, warnings: [String] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         let config = try await app.connectors.get(name)
-        guard case .object(var object) = config.publicJSON(state: try await app.connectors.state(of: name)) else { return JSONResponse.empty() }
+        guard case .object(var object) = config.publicJSON(state: try await app.connectors.state(of: name)) else {
+            return JSONResponse.empty()
+        }
         if !warnings.isEmpty { object["warnings"] = .array(warnings.map(JSONValue.string)) }
         return JSONResponse.ok(.object(object), status: status)
     }
@@ -88,10 +96,11 @@ struct ConnectorsController {
         do {
             return try await work()
         } catch let errors as ConfigErrors {
-            return JSONResponse.ok(.object([
-                "error": .string(errors.description),
-                "fields": .array(errors.errors.map { .object(["field": .string($0.field), "message": .string($0.message)]) }),
-            ]), status: .badRequest)
+            return JSONResponse.ok(
+                .object([
+                    "error": .string(errors.description),
+                    "fields": .array(errors.errors.map { .object(["field": .string($0.field), "message": .string($0.message)]) }),
+                ]), status: .badRequest)
         } catch let error as StoreError {
             switch error {
             case .unknownConnector: return JSONResponse.ok(.object(["error": .string(error.description)]), status: .notFound)

@@ -18,12 +18,14 @@ struct DeliveriesController {
         }
         group.get("dead-letters") { _, context in
             let letters = try await deliveries.deadLetters(of: try context.parameters.require("id"))
-            return JSONResponse.ok(.array(letters.map { letter in
-                .object([
-                    "seq": .int(letter.seq), "eventId": .string(letter.eventID), "attempts": .int(letter.attempts),
-                    "reason": .string(letter.reason), "failedAt": .string(Timestamp.rfc3339(epochMilliseconds: letter.failedAt)),
-                ])
-            }))
+            return JSONResponse.ok(
+                .array(
+                    letters.map { letter in
+                        .object([
+                            "seq": .int(letter.seq), "eventId": .string(letter.eventID), "attempts": .int(letter.attempts),
+                            "reason": .string(letter.reason), "failedAt": .string(Timestamp.rfc3339(epochMilliseconds: letter.failedAt)),
+                        ])
+                    }))
         }
         group.post("dead-letters/retry") { _, context in
             let count = try await deliveries.retry(integrationID: try context.parameters.require("id"), seq: nil)

@@ -4,10 +4,12 @@ import RelayModel
 extension SQLiteStore {
     public func acquireConnectorLease(_ connector: String, owner: String, now: Int64, until: Int64) async throws -> ConnectorLease? {
         try await pool.write { db in
-            let row = try Row.fetchOne(db, sql: "SELECT owner, until, token FROM connector_lease WHERE connector = ?", arguments: [connector])
+            let row = try Row.fetchOne(
+                db, sql: "SELECT owner, until, token FROM connector_lease WHERE connector = ?", arguments: [connector])
             guard let row else {
                 try db.execute(
-                    sql: "INSERT INTO connector_lease (connector, owner, until, token) VALUES (?, ?, ?, 1)", arguments: [connector, owner, until])
+                    sql: "INSERT INTO connector_lease (connector, owner, until, token) VALUES (?, ?, ?, 1)",
+                    arguments: [connector, owner, until])
                 return ConnectorLease(connector: connector, owner: owner, until: until, token: 1)
             }
             let holder: String = row["owner"]
@@ -22,7 +24,8 @@ extension SQLiteStore {
                 token += 1
             }
             try db.execute(
-                sql: "UPDATE connector_lease SET owner = ?, until = ?, token = ? WHERE connector = ?", arguments: [owner, until, token, connector])
+                sql: "UPDATE connector_lease SET owner = ?, until = ?, token = ? WHERE connector = ?",
+                arguments: [owner, until, token, connector])
             return ConnectorLease(connector: connector, owner: owner, until: until, token: token)
         }
     }

@@ -55,7 +55,8 @@ extension SQLiteStore {
     public func releaseClaims(integrationID: String, owner: String) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "UPDATE outbox SET claimed_by = NULL, claim_until = NULL WHERE integration_id = ? AND claimed_by = ? AND state = 'pending'",
+                sql:
+                    "UPDATE outbox SET claimed_by = NULL, claim_until = NULL WHERE integration_id = ? AND claimed_by = ? AND state = 'pending'",
                 arguments: [integrationID, owner])
         }
     }

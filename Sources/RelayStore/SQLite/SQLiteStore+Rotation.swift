@@ -40,7 +40,9 @@ extension SQLiteStore {
         let store = try SQLiteStore(path: path, box: try SecretBox.load(keyFile: path + ".key", environment: environment))
         if environment["PRISMA_RELAY_MASTER_KEY"] != nil {
             guard let next = environment["PRISMA_RELAY_NEW_MASTER_KEY"] else {
-                throw StoreError.badMasterKey("PRISMA_RELAY_MASTER_KEY is in use: put the new key in PRISMA_RELAY_NEW_MASTER_KEY to rotate, then make it the master key")
+                throw StoreError.badMasterKey(
+                    "PRISMA_RELAY_MASTER_KEY is in use: put the new key in PRISMA_RELAY_NEW_MASTER_KEY to rotate, then make it the master key"
+                )
             }
             return try await store.reseal(with: try SecretBox.load(keyFile: "", environment: ["PRISMA_RELAY_MASTER_KEY": next]))
         }
@@ -66,9 +68,13 @@ extension SQLiteStore {
         guard FileManager.default.fileExists(atPath: nextFile) else { return current }
         let next = try SecretBox.load(keyFile: nextFile, environment: [:])
         let sample = try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT name AS owner, secret AS sealed FROM connector UNION ALL SELECT id, sealed_config FROM integration LIMIT 1")
+            try Row.fetchOne(
+                db, sql: "SELECT name AS owner, secret AS sealed FROM connector UNION ALL SELECT id, sealed_config FROM integration LIMIT 1"
+            )
         }
-        if let sample, current.open(sample["sealed"], context: sample["owner"]) == nil, next.open(sample["sealed"], context: sample["owner"]) != nil {
+        if let sample, current.open(sample["sealed"], context: sample["owner"]) == nil,
+            next.open(sample["sealed"], context: sample["owner"]) != nil
+        {
             try replaceKeyFile(path + ".key", with: nextFile)
             return next
         }

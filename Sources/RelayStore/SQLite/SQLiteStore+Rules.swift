@@ -65,8 +65,10 @@ extension SQLiteStore {
         try await pool.read { db in
             let filter = integrationID == nil ? "" : "WHERE integration_id = ?"
             let arguments: StatementArguments = integrationID.map { [$0] } ?? []
-            return try Row.fetchAll(db, sql: "SELECT event_id, integration_id, created_at FROM outbox \(filter) ORDER BY seq", arguments: arguments)
-                .map { OutboxEntry(eventID: $0["event_id"], integrationID: $0["integration_id"], createdAt: $0["created_at"]) }
+            return try Row.fetchAll(
+                db, sql: "SELECT event_id, integration_id, created_at FROM outbox \(filter) ORDER BY seq", arguments: arguments
+            )
+            .map { OutboxEntry(eventID: $0["event_id"], integrationID: $0["integration_id"], createdAt: $0["created_at"]) }
         }
     }
 }

@@ -26,8 +26,8 @@ struct StoreUnderTest: Sendable, CustomStringConvertible {
 @Suite("Store conformance")
 struct StoreConformanceTests {
     /// An hour from now: every row the store queued (at its own clock's now) is due by then.
-    static let T = Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000
-    var T: Int64 { Self.T }
+    static let later = Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000
+    var later: Int64 { Self.later }
 
     static let connector = ConnectorConfig(
         name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "key-id", secretKey: Secret("CONNECTOR-SECRET-KEY"))
@@ -56,7 +56,8 @@ struct StoreConformanceTests {
     func dedup(_ kind: StoreUnderTest) async throws {
         let store = try await Self.routed(kind)
         #expect(try await store.commit(events: [try Self.event("P-1"), try Self.event("P-2")], connector: "prod", cursor: nil) == 2)
-        #expect(try await store.commit(events: [try Self.event("P-1"), try Self.event("P-1", version: 2)], connector: "prod", cursor: nil) == 1)
+        #expect(
+            try await store.commit(events: [try Self.event("P-1"), try Self.event("P-1", version: 2)], connector: "prod", cursor: nil) == 1)
         #expect(try await store.events(EventQuery()).count == 3)
         #expect(try await store.outbox(integrationID: "hook").count == 3)
     }
@@ -78,28 +79,41 @@ struct StoreConformanceTests {
     func claimsExpire(_ kind: StoreUnderTest) async throws {
         let store = try await Self.routed(kind)
         _ = try await store.commit(events: [try Self.event("P-1"), try Self.event("P-2")], connector: "prod", cursor: nil)
-        let a = try await store.claimDeliveries(integrationID: "hook", owner: "a", now: T + 1_000, until: T + 61_000, limit: 10)
+        let a = try await store.claimDeliveries(integrationID: "hook", owner: "a", now: later + 1_000, until: later + 61_000, limit: 10)
         #expect(a.count == 2)
-        #expect(try await store.claimDeliveries(integrationID: "hook", owner: "b", now: T + 30_000, until: T + 90_000, limit: 10).isEmpty)
-        let b = try await store.claimDeliveries(integrationID: "hook", owner: "b", now: T + 61_000, until: T + 121_000, limit: 10)
+        #expect(
+            try await store.claimDeliveries(integrationID: "hook", owner: "b", now: later + 30_000, until: later + 90_000, limit: 10)
+                .isEmpty)
+        let b = try await store.claimDeliveries(integrationID: "hook", owner: "b", now: later + 61_000, until: later + 121_000, limit: 10)
         #expect(b.map(\.seq) == a.map(\.seq))
         // Released claims are due again at once.
         try await store.releaseClaims(integrationID: "hook", owner: "b")
-        #expect(try await store.claimDeliveries(integrationID: "hook", owner: "c", now: T + 62_000, until: T + 122_000, limit: 10).count == 2)
+        #expect(
+            try await store.claimDeliveries(integrationID: "hook", owner: "c", now: later + 62_000, until: later + 122_000, limit: 10).count
+                == 2)
     }
 
     @Test("only the holder of a live claim records an outcome; a worker whose claim was taken over cannot", arguments: StoreUnderTest.all)
     func recordNeedsLiveClaim(_ kind: StoreUnderTest) async throws {
         let store = try await Self.routed(kind)
         _ = try await store.commit(events: [try Self.event("P-1")], connector: "prod", cursor: nil)
-        let seq = try #require(try await store.claimDeliveries(integrationID: "hook", owner: "a", now: T, until: T + 10_000, limit: 1).first?.seq)
-        #expect(try await store.recordDeliveries([.init(seq: seq, result: .delivered)], integrationID: "hook", owner: "b", at: T + 5_000) == 0)
-        #expect(try await store.recordDeliveries([.init(seq: seq, result: .delivered)], integrationID: "hook", owner: "a", at: T + 10_001) == 0)
-        #expect(try await store.renewClaims([seq], owner: "a", now: T + 10_001, until: T + 20_000).isEmpty)
-        _ = try await store.claimDeliveries(integrationID: "hook", owner: "b", now: T + 10_001, until: T + 20_000, limit: 1)
-        #expect(try await store.recordDeliveries([.init(seq: seq, result: .delivered)], integrationID: "hook", owner: "a", at: T + 11_000) == 0)
-        #expect(try await store.renewClaims([seq], owner: "b", now: T + 11_000, until: T + 30_000) == [seq])
-        #expect(try await store.recordDeliveries([.init(seq: seq, result: .delivered)], integrationID: "hook", owner: "b", at: T + 12_000) == 1)
+        let seq = try #require(
+            try await store.claimDeliveries(integrationID: "hook", owner: "a", now: later, until: later + 10_000, limit: 1).first?.seq)
+        #expect(
+            try await store.recordDeliveries([.init(seq: seq, result: .delivered)], integrationID: "hook", owner: "b", at: later + 5_000)
+                == 0)
+        #expect(
+            try await store.recordDeliveries([.init(seq: seq, result: .delivered)], integrationID: "hook", owner: "a", at: later + 10_001)
+                == 0)
+        #expect(try await store.renewClaims([seq], owner: "a", now: later + 10_001, until: later + 20_000).isEmpty)
+        _ = try await store.claimDeliveries(integrationID: "hook", owner: "b", now: later + 10_001, until: later + 20_000, limit: 1)
+        #expect(
+            try await store.recordDeliveries([.init(seq: seq, result: .delivered)], integrationID: "hook", owner: "a", at: later + 11_000)
+                == 0)
+        #expect(try await store.renewClaims([seq], owner: "b", now: later + 11_000, until: later + 30_000) == [seq])
+        #expect(
+            try await store.recordDeliveries([.init(seq: seq, result: .delivered)], integrationID: "hook", owner: "b", at: later + 12_000)
+                == 1)
         let health = try await store.integrationHealth(id: "hook")
         #expect(health.delivered == 1)
         #expect(health.queueDepth == 0)
@@ -114,7 +128,8 @@ struct StoreConformanceTests {
                 group.addTask {
                     var mine: [Int64] = []
                     while true {
-                        let got = try await store.claimDeliveries(integrationID: "hook", owner: "w\(worker)", now: T, until: T + 60_000, limit: 7)
+                        let got = try await store.claimDeliveries(
+                            integrationID: "hook", owner: "w\(worker)", now: later, until: later + 60_000, limit: 7)
                         if got.isEmpty { return mine }
                         mine += got.map(\.seq)
                     }
@@ -133,42 +148,46 @@ struct StoreConformanceTests {
     func perAlertOrder(_ kind: StoreUnderTest) async throws {
         let store = try await Self.routed(kind)
         _ = try await store.commit(events: [try Self.event("P-1")], connector: "prod", cursor: nil)
-        _ = try await store.commit(events: [try Self.event("P-1", version: 2, status: "resolved"), try Self.event("P-2")], connector: "prod", cursor: nil)
-        let first = try await store.claimDeliveries(integrationID: "hook", owner: "a", now: T, until: T + 60_000, limit: 10)
+        _ = try await store.commit(
+            events: [try Self.event("P-1", version: 2, status: "resolved"), try Self.event("P-2")], connector: "prod", cursor: nil)
+        let first = try await store.claimDeliveries(integrationID: "hook", owner: "a", now: later, until: later + 60_000, limit: 10)
         #expect(first.map(\.event.nativeID) == ["P-1", "P-2"])
         #expect(first.map(\.event.status) == ["open", "open"])
-        #expect(try await store.claimDeliveries(integrationID: "hook", owner: "b", now: T + 1, until: T + 60_000, limit: 10).isEmpty)
+        #expect(
+            try await store.claimDeliveries(integrationID: "hook", owner: "b", now: later + 1, until: later + 60_000, limit: 10).isEmpty)
         // A retried trigger still holds its resolve back.
         let trigger = try #require(first.first)
         try await store.recordDeliveries(
-            [.init(seq: trigger.seq, result: .retry(nextAttemptAt: T + 5, error: "503"))], integrationID: "hook", owner: "a", at: T + 2)
-        #expect(try await store.claimDeliveries(integrationID: "hook", owner: "b", now: T + 3, until: T + 60_000, limit: 10).isEmpty)
-        let again = try await store.claimDeliveries(integrationID: "hook", owner: "b", now: T + 5, until: T + 60_000, limit: 10)
+            [.init(seq: trigger.seq, result: .retry(nextAttemptAt: later + 5, error: "503"))], integrationID: "hook", owner: "a",
+            at: later + 2)
+        #expect(
+            try await store.claimDeliveries(integrationID: "hook", owner: "b", now: later + 3, until: later + 60_000, limit: 10).isEmpty)
+        let again = try await store.claimDeliveries(integrationID: "hook", owner: "b", now: later + 5, until: later + 60_000, limit: 10)
         #expect(again.map(\.seq) == [trigger.seq])
-        try await store.recordDeliveries([.init(seq: trigger.seq, result: .delivered)], integrationID: "hook", owner: "b", at: T + 6)
-        let resolve = try await store.claimDeliveries(integrationID: "hook", owner: "b", now: T + 7, until: T + 60_000, limit: 10)
+        try await store.recordDeliveries([.init(seq: trigger.seq, result: .delivered)], integrationID: "hook", owner: "b", at: later + 6)
+        let resolve = try await store.claimDeliveries(integrationID: "hook", owner: "b", now: later + 7, until: later + 60_000, limit: 10)
         #expect(resolve.map(\.event.status) == ["resolved"])
     }
 
     @Test("a connector's lease is one worker's at a time; a new holder's token fences the old one's commits", arguments: StoreUnderTest.all)
     func leasesAndFencing(_ kind: StoreUnderTest) async throws {
         let store = try await Self.routed(kind)
-        let a = try #require(try await store.acquireConnectorLease("prod", owner: "a", now: T, until: T + 30_000))
-        #expect(try await store.acquireConnectorLease("prod", owner: "b", now: T + 10_000, until: T + 40_000) == nil)
-        let renewed = try #require(try await store.acquireConnectorLease("prod", owner: "a", now: T + 20_000, until: T + 50_000))
+        let a = try #require(try await store.acquireConnectorLease("prod", owner: "a", now: later, until: later + 30_000))
+        #expect(try await store.acquireConnectorLease("prod", owner: "b", now: later + 10_000, until: later + 40_000) == nil)
+        let renewed = try #require(try await store.acquireConnectorLease("prod", owner: "a", now: later + 20_000, until: later + 50_000))
         #expect(renewed.token == a.token)
-        let b = try #require(try await store.acquireConnectorLease("prod", owner: "b", now: T + 50_001, until: T + 80_000))
+        let b = try #require(try await store.acquireConnectorLease("prod", owner: "b", now: later + 50_001, until: later + 80_000))
         #expect(b.token > a.token)
         await #expect(throws: StoreError.leaseLost(connector: "prod")) {
-            try await store.commit(events: [try Self.event("P-1")], connector: "prod", cursor: T + 50_000, lease: renewed)
+            try await store.commit(events: [try Self.event("P-1")], connector: "prod", cursor: later + 50_000, lease: renewed)
         }
         #expect(try await store.state(of: "prod").cursor == nil)
         #expect(try await store.events(EventQuery()).isEmpty)
-        _ = try await store.commit(events: [try Self.event("P-1")], connector: "prod", cursor: T + 50_000, lease: b)
-        #expect(try await store.state(of: "prod").cursor == T + 50_000)
+        _ = try await store.commit(events: [try Self.event("P-1")], connector: "prod", cursor: later + 50_000, lease: b)
+        #expect(try await store.state(of: "prod").cursor == later + 50_000)
         // A released lease is free at once, and its successor's token is larger still.
         try await store.releaseConnectorLease(b)
-        let c = try #require(try await store.acquireConnectorLease("prod", owner: "c", now: T + 60_000, until: T + 90_000))
+        let c = try #require(try await store.acquireConnectorLease("prod", owner: "c", now: later + 60_000, until: later + 90_000))
         #expect(c.token > b.token)
     }
 
@@ -176,15 +195,20 @@ struct StoreConformanceTests {
     func deadLetters(_ kind: StoreUnderTest) async throws {
         let store = try await Self.routed(kind)
         _ = try await store.commit(events: [try Self.event("P-1"), try Self.event("P-2")], connector: "prod", cursor: nil)
-        let claimed = try await store.claimDeliveries(integrationID: "hook", owner: "a", now: T, until: T + 60_000, limit: 10)
-        try await store.recordDeliveries(claimed.map { .init(seq: $0.seq, result: .dead(reason: "HTTP 400")) }, integrationID: "hook", owner: "a", at: T + 1)
+        let claimed = try await store.claimDeliveries(integrationID: "hook", owner: "a", now: later, until: later + 60_000, limit: 10)
+        try await store.recordDeliveries(
+            claimed.map { .init(seq: $0.seq, result: .dead(reason: "HTTP 400")) }, integrationID: "hook", owner: "a", at: later + 1)
         #expect(try await store.deadLetters(integrationID: "hook").count == 2)
         let health = try await store.integrationHealth(id: "hook")
         #expect(health.status == .yellow)
         #expect(health.deadLetters == 2)
         #expect(try await store.discardDeadLetter(integrationID: "hook", seq: claimed[0].seq))
         #expect(try await store.retryDeadLetters(integrationID: "hook", seq: nil) == 1)
-        #expect(try await store.claimDeliveries(integrationID: "hook", owner: "a", now: T + 2, until: T + 60_000, limit: 10).map(\.seq) == [claimed[1].seq])
+        #expect(
+            try await store.claimDeliveries(integrationID: "hook", owner: "a", now: later + 2, until: later + 60_000, limit: 10).map(\.seq)
+                == [
+                    claimed[1].seq
+                ])
         #expect(try await store.deadLetters(integrationID: "hook").isEmpty)
     }
 

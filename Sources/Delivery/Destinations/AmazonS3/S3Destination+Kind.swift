@@ -4,18 +4,18 @@ extension S3Destination {
     /// `aws_s3`: alerts rolled up into one object per window, written with the relay's AWS identity under the assumed role.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(
-                .awsS3, "Amazon S3",
-                [
-                    IntegrationField("s3Uri", required: true, help: "Bucket URI, e.g. s3://security-alerts/prisma/") { text in
-                        text.hasPrefix("s3://") && text.count > 5 ? nil : "must be an S3 URI such as s3://bucket/prefix/"
-                    },
-                    IntegrationField("region", required: true, help: "AWS region of the bucket", check: FieldRule.awsRegion),
-                    IntegrationField("roleArn", required: true, help: "IAM role the relay assumes to write", check: FieldRule.roleARN),
-                    IntegrationField("externalId", required: true, help: "External ID of that role (a UUID)", check: FieldRule.uuid),
-                    IntegrationField(
-                        "rollUpInterval", .interval(IntegrationSchema.rollUpIntervals), defaultValue: .int(60),
-                        help: "Minutes of alerts per object: 15, 30, 60 or 180"),
-                ]),
+            .awsS3, "Amazon S3",
+            [
+                IntegrationField("s3Uri", required: true, help: "Bucket URI, e.g. s3://security-alerts/prisma/") { text in
+                    text.hasPrefix("s3://") && text.count > 5 ? nil : "must be an S3 URI such as s3://bucket/prefix/"
+                },
+                IntegrationField("region", required: true, help: "AWS region of the bucket", check: FieldRule.awsRegion),
+                IntegrationField("roleArn", required: true, help: "IAM role the relay assumes to write", check: FieldRule.roleARN),
+                IntegrationField("externalId", required: true, help: "External ID of that role (a UUID)", check: FieldRule.uuid),
+                IntegrationField(
+                    "rollUpInterval", .interval(IntegrationSchema.rollUpIntervals), defaultValue: .int(60),
+                    help: "Minutes of alerts per object: 15, 30, 60 or 180"),
+            ]),
         make: { integration, context in
             S3Destination(integrationID: integration.id, config: integration.config, aws: context.aws)
         })

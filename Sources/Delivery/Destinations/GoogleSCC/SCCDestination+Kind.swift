@@ -4,13 +4,13 @@ extension SCCDestination {
     /// `google_cscc`: one SCC finding per alert, with the relay's service account. `PRISMA_RELAY_GOOGLE_SCC_URL` redirects the API.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(
-                .googleCSCC, "Google Cloud SCC",
-                [
-                    IntegrationField("orgId", required: true, help: "GCP organization ID (digits)") { text in
-                        text.allSatisfy(\.isNumber) ? nil : "must be the numeric organization ID"
-                    },
-                    IntegrationField("sourceId", required: true, help: "SCC source ID, e.g. organizations/123/sources/456 or 456"),
-                ]),
+            .googleCSCC, "Google Cloud SCC",
+            [
+                IntegrationField("orgId", required: true, help: "GCP organization ID (digits)") { text in
+                    text.allSatisfy(\.isNumber) ? nil : "must be the numeric organization ID"
+                },
+                IntegrationField("sourceId", required: true, help: "SCC source ID, e.g. organizations/123/sources/456 or 456"),
+            ]),
         make: { integration, context in
             SCCDestination(
                 config: integration.config, google: context.google,

@@ -4,10 +4,10 @@ extension TeamsDestination {
     /// `microsoft_teams`: a card per event to the channel's incoming webhook.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(
-                .microsoftTeams, "Microsoft Teams",
-                [
-                    IntegrationField("url", required: true, help: "Incoming webhook URL of the channel", check: FieldRule.httpURL)
-                ]),
+            .microsoftTeams, "Microsoft Teams",
+            [
+                IntegrationField("url", required: true, help: "Incoming webhook URL of the channel", check: FieldRule.httpURL)
+            ]),
         make: { integration, context in
             TeamsDestination(config: integration.config)
         })

@@ -4,10 +4,10 @@ import RelayModel
 public enum Okta {
     public static let kind = DestinationKind(
         schema: IntegrationSchema(
-                .okta, "Okta",
-                [
-                    IntegrationField("domain", required: true, help: "Okta domain, e.g. example.okta.com", check: FieldRule.bareHost),
-                    IntegrationField("apiToken", required: true, secret: true, help: "Read-Only Admin API token"),
-                ], sentTo: ["domain"]),
+            .okta, "Okta",
+            [
+                IntegrationField("domain", required: true, help: "Okta domain, e.g. example.okta.com", check: FieldRule.bareHost),
+                IntegrationField("apiToken", required: true, secret: true, help: "Read-Only Admin API token"),
+            ], sentTo: ["domain"]),
         make: nil)
 }

@@ -4,16 +4,16 @@ extension PagerDutyDestination {
     /// `pager_duty`: one Events API v2 incident per alert, resolved with it. `PRISMA_RELAY_PAGERDUTY_URL` redirects the enqueue URL.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(
-                .pagerDuty, "PagerDuty",
-                [
-                    IntegrationField(
-                        "integrationKey", required: true, secret: true, help: "Events API v2 integration (routing) key, 32 characters"
-                    ) { text in
-                        text.count == 32 && text.allSatisfy({ $0.isLetter || $0.isNumber })
-                            ? nil : "must be the 32-character Events API v2 integration key"
-                    },
-                    IntegrationField("authToken", secret: true, help: "REST API token (optional)"),
-                ]),
+            .pagerDuty, "PagerDuty",
+            [
+                IntegrationField(
+                    "integrationKey", required: true, secret: true, help: "Events API v2 integration (routing) key, 32 characters"
+                ) { text in
+                    text.count == 32 && text.allSatisfy({ $0.isLetter || $0.isNumber })
+                        ? nil : "must be the 32-character Events API v2 integration key"
+                },
+                IntegrationField("authToken", secret: true, help: "REST API token (optional)"),
+            ]),
         // A test trigger is resolved at once, so no one is paged for it.
         testEvents: { open in
             var resolved = open
@@ -22,6 +22,7 @@ extension PagerDutyDestination {
         },
         make: { integration, context in
             PagerDutyDestination(
-                config: integration.config, endpoint: context.environment["PRISMA_RELAY_PAGERDUTY_URL"] ?? PagerDutyDestination.defaultEndpoint)
+                config: integration.config,
+                endpoint: context.environment["PRISMA_RELAY_PAGERDUTY_URL"] ?? PagerDutyDestination.defaultEndpoint)
         })
 }

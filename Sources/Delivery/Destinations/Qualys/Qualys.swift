@@ -4,12 +4,12 @@ import RelayModel
 public enum Qualys {
     public static let kind = DestinationKind(
         schema: IntegrationSchema(
-                .qualys, "Qualys",
-                [
-                    IntegrationField("login", required: true, help: "Qualys login"),
-                    IntegrationField(
-                        "baseUrl", required: true, help: "API server without http(s), e.g. qualysapi.qualys.com", check: FieldRule.bareHost),
-                    IntegrationField("password", required: true, secret: true, help: "Qualys password"),
-                ], sentTo: ["baseUrl"]),
+            .qualys, "Qualys",
+            [
+                IntegrationField("login", required: true, help: "Qualys login"),
+                IntegrationField(
+                    "baseUrl", required: true, help: "API server without http(s), e.g. qualysapi.qualys.com", check: FieldRule.bareHost),
+                IntegrationField("password", required: true, secret: true, help: "Qualys password"),
+            ], sentTo: ["baseUrl"]),
         make: nil)
 }

@@ -4,16 +4,16 @@ extension ServiceNowDestination {
     /// `service_now`: records in the chosen tables, one per alert, updated as it changes.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(
-                .serviceNow, "ServiceNow",
-                [
-                    IntegrationField(
-                        "hostUrl", required: true, help: "Instance URL, e.g. https://example.service-now.com (cannot change later)",
-                        check: FieldRule.httpURL),
-                    IntegrationField("login", required: true, help: "ServiceNow user"),
-                    IntegrationField("password", required: true, secret: true, help: "That user's password"),
-                    IntegrationField("tables", .tables, required: true, help: "Tables to write: incident, sn_si_incident, em_event"),
-                    IntegrationField("version", help: "ServiceNow release name (optional)"),
-                ], immutableKeys: ["hostUrl"], sentTo: ["hostUrl"]),
+            .serviceNow, "ServiceNow",
+            [
+                IntegrationField(
+                    "hostUrl", required: true, help: "Instance URL, e.g. https://example.service-now.com (cannot change later)",
+                    check: FieldRule.httpURL),
+                IntegrationField("login", required: true, help: "ServiceNow user"),
+                IntegrationField("password", required: true, secret: true, help: "That user's password"),
+                IntegrationField("tables", .tables, required: true, help: "Tables to write: incident, sn_si_incident, em_event"),
+                IntegrationField("version", help: "ServiceNow release name (optional)"),
+            ], immutableKeys: ["hostUrl"], sentTo: ["hostUrl"]),
         make: { integration, context in
             ServiceNowDestination(config: integration.config)
         })

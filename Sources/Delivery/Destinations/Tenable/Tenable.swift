@@ -4,10 +4,10 @@ import RelayModel
 public enum Tenable {
     public static let kind = DestinationKind(
         schema: IntegrationSchema(
-                .tenable, "Tenable",
-                [
-                    IntegrationField("accessKey", required: true, secret: true, help: "Tenable.io access key"),
-                    IntegrationField("secretKey", required: true, secret: true, help: "Tenable.io secret key"),
-                ]),
+            .tenable, "Tenable",
+            [
+                IntegrationField("accessKey", required: true, secret: true, help: "Tenable.io access key"),
+                IntegrationField("secretKey", required: true, secret: true, help: "Tenable.io secret key"),
+            ]),
         make: nil)
 }

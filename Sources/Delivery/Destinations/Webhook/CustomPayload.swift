@@ -13,7 +13,8 @@ public enum CustomPayload {
             "CloudType": event.resource.cloud ?? "", "AccountId": event.resource.accountID ?? "",
             "AccountName": raw["resource"]?["account"]?.stringValue ?? "", "ResourceRegion": event.resource.region ?? "",
             "Description": event.description ?? "", "Recommendation": raw["policy"]?["recommendation"]?.stringValue ?? "",
-            "AlertTime": event.lastSeen ?? event.observedAt, "CallbackUrl": event.link ?? "", "Title": event.title, "EventId": event.id, "Module": event.module.rawValue,
+            "AlertTime": event.lastSeen ?? event.observedAt, "CallbackUrl": event.link ?? "", "Title": event.title, "EventId": event.id,
+            "Module": event.module.rawValue,
         ]
     }
 
