@@ -74,7 +74,7 @@ public struct Demo: Sendable {
             }
             var sent = 0
             while true {
-                let handled = try await app.deliveryEngine.deliverDue(webhook, limit: 500)
+                let handled = try await app.integrations.deliverDue(webhook, limit: 500)
                 sent += handled
                 if handled == 0 { break }
             }

@@ -1,6 +1,7 @@
 import Delivery
 import Dispatch
 import Foundation
+import PrismaSim
 import RelayHTTP
 import RelayModel
 import RelayStore

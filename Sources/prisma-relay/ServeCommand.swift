@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Logging
+import NIOCore
 import Prometheus
 import Relay
 import RelayModel

@@ -1,6 +1,8 @@
 import Delivery
 import Foundation
+import PrismaSim
 import RelayModel
+import RelayStore
 import TestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Delivery
+import Foundation
 import RelayModel
 import Testing
 

@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import PrismaSim
 import RelayHTTP
 import RelayModel
 import RelayStore

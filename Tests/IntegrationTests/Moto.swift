@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import NIOHTTP1
 import RelayHTTP
 import RelayModel
 

@@ -2,6 +2,7 @@ import CompressNIO
 import Delivery
 import Foundation
 import NIOCore
+import PrismaSim
 import RelayHTTP
 import RelayModel
 import RelayStore

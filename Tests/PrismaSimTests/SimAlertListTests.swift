@@ -1,3 +1,4 @@
+import NIOHTTP1
 import PrismaSim
 import RelayModel
 import Testing

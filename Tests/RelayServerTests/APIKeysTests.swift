@@ -3,7 +3,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import Prometheus
+import Relay
 import RelayModel
+import RelayStore
 import Testing
 
 /// API keys are listed and revoked, and a revoked key stops at once everywhere; read-only keys read only;

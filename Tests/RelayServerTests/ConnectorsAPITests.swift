@@ -1,7 +1,10 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import PrismaSim
+import Relay
 import RelayModel
+import RelayStore
 import Testing
 
 @Suite("Connectors API")

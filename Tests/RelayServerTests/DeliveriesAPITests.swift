@@ -1,6 +1,12 @@
+import Delivery
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
+import NIOCore
+import PrismaSim
+import Relay
 import RelayModel
+import RelayStore
 import TestSupport
 import Testing
 

@@ -1,7 +1,12 @@
 import Delivery
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Relay
 import RelayHTTP
 import RelayModel
+import RelayStore
 import Testing
 
 /// A destination added by one registration line, and nothing else.

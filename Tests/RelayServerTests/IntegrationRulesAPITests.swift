@@ -1,5 +1,8 @@
+import HTTPTypes
 import HummingbirdTesting
+import Relay
 import RelayModel
+import RelayStore
 import Testing
 
 @Suite("Integrations API: every type's rules over HTTP")

@@ -1,8 +1,10 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Relay
 import RelayModel
 import RelayServer
+import RelayStore
 import Testing
 
 @Suite("Integrations API")

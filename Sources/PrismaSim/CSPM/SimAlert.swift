@@ -1,3 +1,4 @@
+import Foundation
 import RelayModel
 
 /// One alert of the simulated tenant, held compactly and rendered as Prisma's `AlertModel` when served.

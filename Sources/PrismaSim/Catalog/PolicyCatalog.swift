@@ -1,3 +1,5 @@
+import Foundation
+
 /// A policy the simulated tenant alerts on.
 struct SimPolicy: Sendable {
     var policyId: String

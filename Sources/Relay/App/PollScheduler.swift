@@ -1,5 +1,6 @@
 import Logging
 import RelayModel
+import RelayStore
 import ServiceLifecycle
 
 /// Polls every enabled connector on its interval for as long as the service runs. Connectors are polled

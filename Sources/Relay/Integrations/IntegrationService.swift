@@ -141,6 +141,12 @@ public struct IntegrationService: Sendable {
         return integration
     }
 
+    /// Sends what is due for `integration` now (as `serve` does each round); returns how many rows it settled.
+    @discardableResult
+    public func deliverDue(_ integration: Integration, limit: Int = 100) async throws -> Int {
+        try await engine.deliverDue(integration, limit: limit)
+    }
+
     /// Every integration, optionally of some types, optionally only enabled ones.
     public func list(types: [IntegrationType] = [], onlyEnabled: Bool = false, ids: [String] = []) async throws -> [Integration] {
         try await store.integrations().filter { integration in

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What of a destination's error answer may be repeated in a status, a dead letter or a log: the vendor's own
 /// error message from a JSON body (`message`, `text`, `error`, …), short and with URLs redacted — never the body
 /// itself, so an HTML page or another service's answer is not read back through the relay. "Test" repeats none

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one rule for every address a connector or destination request connects to. By default loopback,
 /// link-local (the cloud metadata service among them), unspecified, broadcast and multicast addresses are refused;
 /// private and public ranges are allowed. The operator widens it (`allow`: ranges or host names allowed even when

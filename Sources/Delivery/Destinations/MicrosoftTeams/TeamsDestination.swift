@@ -1,3 +1,4 @@
+import Foundation
 import RelayModel
 
 /// `microsoft_teams`: an Adaptive Card to the channel's webhook URL — a Workflows URL (answers 202) or a legacy

@@ -1,3 +1,4 @@
+import Foundation
 import RelayModel
 
 /// Seed 003's custom webhook payload: a JSON template whose `${Name}` placeholders are filled from the event,
