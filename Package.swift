@@ -64,15 +64,25 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "RelayModel", "RelayStore", "Delivery", "RelayHTTP", "PrismaSim", .product(name: "Hummingbird", package: "hummingbird"),
+                "RelayModel", "RelayStore", "Delivery", "RelayHTTP", "HTTPServing", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .target(
+            name: "HTTPServing",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "PrismaSim",
             dependencies: [
-                "RelayModel",
+                "RelayModel", "HTTPServing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -93,7 +103,10 @@ let package = Package(
         ),
         .target(
             name: "RelayDemo",
-            dependencies: ["Relay", "RelayModel", "PrismaSim", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Relay", "RelayModel", "PrismaSim", "HTTPServing", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "RelayServer",
@@ -113,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "prisma-relay",
             dependencies: [
-                "Relay", "RelayDemo", "RelayModel", "PrismaSim", "RelayServer",
+                "Relay", "RelayDemo", "RelayModel", "PrismaSim", "HTTPServing", "RelayServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -122,42 +135,47 @@ let package = Package(
         ),
         .executableTarget(
             name: "prisma-relay-bench",
-            dependencies: ["Relay", "RelayModel", "RelayStore", "RelayHTTP", "PrismaAPI", "Delivery", "TestSupport"]
+            dependencies: [
+                "Relay", "RelayModel", "RelayStore", "RelayHTTP", "PrismaAPI", "Delivery", "PrismaSim", "HTTPServing", "TestSupport",
+            ]
         ),
         .testTarget(name: "RelayModelTests", dependencies: ["RelayModel"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PrismaAPITests", dependencies: ["PrismaAPI", "RelayHTTP", "PrismaSim"]),
+        .testTarget(name: "PrismaAPITests", dependencies: ["PrismaAPI", "RelayHTTP", "PrismaSim", "HTTPServing"]),
         .testTarget(name: "RelayStoreTests", dependencies: ["RelayStore", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "PrismaSimTests", dependencies: ["PrismaSim", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .testTarget(
+            name: "PrismaSimTests",
+            dependencies: ["PrismaSim", "HTTPServing", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(
             name: "RelayServerTests",
             dependencies: [
-                "RelayServer", "Relay", "RelayStore", "Delivery", "PrismaSim", "TestSupport",
+                "RelayServer", "Relay", "RelayStore", "Delivery", "PrismaSim", "HTTPServing", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(
-            name: "DeliveryTests", dependencies: ["Delivery", "TestSupport", "RelayStore", "RelayModel", "PrismaSim", "RelayHTTP"],
+            name: "DeliveryTests",
+            dependencies: ["Delivery", "TestSupport", "RelayStore", "RelayModel", "PrismaSim", "HTTPServing", "RelayHTTP"],
             exclude: ["Reference"]
         ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Delivery", "RelayStore", "RelayModel", "PrismaSim", "RelayHTTP", "TestSupport",
+                "Delivery", "RelayStore", "RelayModel", "PrismaSim", "HTTPServing", "RelayHTTP", "TestSupport",
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "PrismaSim", "RelayModel", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "PrismaSim", "HTTPServing", "RelayModel", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "RelayTests",
             dependencies: [
-                "Relay", "PrismaSim", "RelayStore", .product(name: "Crypto", package: "swift-crypto"),
+                "Relay", "PrismaSim", "HTTPServing", "RelayStore", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 import Logging
 import PrismaSim
 import Relay
@@ -56,7 +57,10 @@ public struct Demo: Sendable {
                 try await app.connectors.update(config)
             }
         }
-        let webhook = try await demoWebhook(app: app, url: server.url + "/demo/webhook")
+        let sink = DemoWebhookSink(token: "demo-token")
+        let sinkServer = try await sink.serve()
+        defer { Task { await sinkServer.stop() } }
+        let webhook = try await demoWebhook(app: app, url: sinkServer.url + "/demo/webhook")
 
         var round = 1
         while true {
@@ -79,7 +83,7 @@ public struct Demo: Sendable {
                 if handled == 0 { break }
             }
             let health = try await app.deliveries.health(of: webhook.id)
-            let arrived = await simulator.sinkDeliveries
+            let arrived = await sink.deliveries
             say(
                 "deliveries \(round): rule \"high severity\" sent \(sent) events to the demo webhook, \(arrived) arrived in all; \(health.queueDepth) waiting, status \(health.status.rawValue)"
             )
@@ -96,7 +100,7 @@ public struct Demo: Sendable {
         say(Self.describe(summary, database: database))
     }
 
-    /// A webhook integration on the simulator's sink and a rule sending it high-severity events.
+    /// A webhook integration on the demo's sink and a rule sending it high-severity events.
     func demoWebhook(app: RelayApp, url: String) async throws -> Integration {
         var draft = IntegrationService.Draft(json: .object([:]))
         draft.name = "demo-webhook"

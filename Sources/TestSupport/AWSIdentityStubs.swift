@@ -1,8 +1,8 @@
 import Foundation
+import HTTPServing
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import PrismaSim
 import RelayModel
 
 /// The EC2 instance metadata service, IMDSv2 only, for tests: `PUT /latest/api/token` with a TTL header gives a

@@ -1,6 +1,5 @@
 import Delivery
 import Foundation
-import PrismaSim
 import RelayHTTP
 import RelayModel
 import RelayStore

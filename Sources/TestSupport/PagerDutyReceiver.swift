@@ -1,7 +1,7 @@
+import HTTPServing
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import PrismaSim
 import RelayModel
 
 /// A strict PagerDuty Events API v2 endpoint for tests: validates the event as the documented schema says

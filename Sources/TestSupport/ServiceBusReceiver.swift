@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
+import HTTPServing
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import PrismaSim
 import RelayModel
 
 /// A strict Azure Service Bus queue for tests, from the REST contract: `POST /{queue}/messages` with a SAS token whose

@@ -1,8 +1,8 @@
 import Foundation
+import HTTPServing
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import PrismaSim
 import RelayModel
 
 /// A strict ServiceNow Table API for tests: Basic auth with the known user (401 otherwise, in ServiceNow's error

@@ -1,7 +1,7 @@
+import HTTPServing
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import PrismaSim
 import RelayModel
 
 /// A strict Slack incoming webhook for tests: `/services/T…/B…/<secret>` with the known secret, JSON with `text`

@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
+import HTTPServing
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import PrismaSim
 import RelayModel
 import _CryptoExtras
 

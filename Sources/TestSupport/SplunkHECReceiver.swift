@@ -1,8 +1,8 @@
 import Dispatch
+import HTTPServing
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import PrismaSim
 import RelayModel
 
 /// A strict Splunk HTTP Event Collector for tests, from the documented contract: `Authorization: Splunk <token>`

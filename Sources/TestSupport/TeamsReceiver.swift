@@ -1,7 +1,7 @@
+import HTTPServing
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import PrismaSim
 import RelayModel
 
 /// A strict Teams Workflows webhook for tests: a `message` with one Adaptive Card attachment, at most 28 KB,

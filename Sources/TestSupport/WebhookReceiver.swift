@@ -1,8 +1,8 @@
 import Foundation
+import HTTPServing
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import PrismaSim
 import RelayModel
 
 /// A strict receiver of the generic webhook contract, for tests: it demands `Authorization: Bearer <token>`, a JSON

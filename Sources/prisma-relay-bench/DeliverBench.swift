@@ -1,6 +1,7 @@
 import Delivery
 import Dispatch
 import Foundation
+import HTTPServing
 import PrismaSim
 import RelayHTTP
 import RelayModel

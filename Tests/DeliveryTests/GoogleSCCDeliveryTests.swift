@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import HTTPServing
 import PrismaAPI
 import PrismaSim
 import RelayModel

@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import HTTPServing
 import PrismaSim
 import RelayModel
 import RelayStore

@@ -1,3 +1,4 @@
+import HTTPServing
 import PrismaAPI
 import PrismaSim
 import RelayModel

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 import PrismaAPI
 import PrismaSim
 import RelayHTTP

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import HTTPServing
 import NIOCore
 import NIOHTTP1
 import PrismaSim

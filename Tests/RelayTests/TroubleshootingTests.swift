@@ -1,3 +1,4 @@
+import HTTPServing
 import PrismaSim
 import Relay
 import RelayModel

@@ -3,10 +3,13 @@ running `prisma-relay serve` and the simulated Prisma Cloud tenant of `prisma-re
 and test it, poll, add a webhook integration and a rule, and follow the events to their deliveries. Each page is
 photographed; with PRISMA_RELAY_SCREENSHOTS=docs/screenshots the pictures land where the README shows them."""
 
+import http.server
+import json
 import os
 import re
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -38,6 +41,28 @@ def start(args, env, pattern):
     raise AssertionError("did not start: " + "".join(lines))
 
 
+class HookReceiver(http.server.BaseHTTPRequestHandler):
+    """A webhook receiver: a JSON POST with the integration's bearer token is accepted, anything else refused."""
+
+    received = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if self.headers.get("Authorization") != "Bearer " + HOOK_TOKEN:
+            self.send_response(401)
+        else:
+            try:
+                HookReceiver.received.append(json.loads(body))
+                self.send_response(200)
+            except ValueError:
+                self.send_response(400)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="module")
 def relay():
     workdir = tempfile.mkdtemp(prefix="prisma-relay-console-")
@@ -51,9 +76,12 @@ def relay():
     sim_lines = [sim.stdout.readline() for _ in range(2)]
     sim_key = re.search(r"Access key ID: (\S+)", sim_lines[0]).group(1)
     sim_secret = re.search(r"Secret key: (\S+)", sim_lines[1]).group(1)
+    hook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HookReceiver)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
     server, found, _ = start(["serve", "--port", "0"], env, r"serving on (http://127\.0\.0\.1:\d+)")
     yield {"url": found.group(1), "key_id": key_id, "secret": secret, "sim_url": sim_url, "sim_key": sim_key,
-           "sim_secret": sim_secret}
+           "sim_secret": sim_secret, "hook_url": "http://127.0.0.1:%d/hook" % hook.server_address[1]}
+    hook.shutdown()
     server.terminate()
     sim.terminate()
     assert server.wait(timeout=30) == 0
@@ -152,7 +180,7 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     assert "must be an http(s) URL" in error_next_to(browser, "cfg.url")
     assert HOOK_TOKEN not in browser.page_source
     shot(browser, "integration-invalid")
-    fill(browser, {"cfg.url": relay["sim_url"] + "/demo/webhook", "cfg.authToken": HOOK_TOKEN})
+    fill(browser, {"cfg.url": relay["hook_url"], "cfg.authToken": HOOK_TOKEN})
     click(browser, By.CSS_SELECTOR, "main button.primary")
     assert "Integration soc-hook was saved" in browser.find_element(By.CSS_SELECTOR, ".flash").text
 
@@ -206,6 +234,7 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
             break
         time.sleep(1)
     assert "soc-hook: delivered" in browser.page_source
+    assert HookReceiver.received, "the webhook received nothing"
     shot(browser, "events")
     click(browser, By.CSS_SELECTOR, "table tbody tr td a")
     assert browser.find_element(By.XPATH, "//h2[text()='Raw event from Prisma']")

@@ -66,17 +66,6 @@ public actor PrismaSimulator {
     let jwt: SimJWT
     /// Faults to inject; change them at any time.
     public var faults = SimFaults()
-    /// Bodies posted to the demo webhook sink (`POST /demo/webhook`), for `prisma-relay demo`.
-    public private(set) var sinkDeliveries = 0
-
-    /// Records one delivery to the demo webhook sink.
-    public func sink(_ request: SimRequest) -> SimResponse {
-        guard (try? JSONValue.parse(request.body)) != nil else {
-            return .json(.object(["error": .string("body is not JSON")]), status: 400)
-        }
-        sinkDeliveries += 1
-        return .json(.object(["ok": .bool(true)]))
-    }
 
     /// Requests answered, by endpoint name (`login`, `extend`, `alerts`) and by status (`status.429`).
     public private(set) var counters: [String: Int] = [:]

@@ -1,3 +1,4 @@
+import HTTPServing
 import NIOSSL
 
 extension PrismaSimulator {

@@ -21,9 +21,6 @@ public enum SimRouter {
         router.get("v2/alert") { request, context in
             try await respond(await simulator.listAlerts(simRequest(request, context), method: "GET"))
         }
-        router.post("demo/webhook") { request, context in
-            try await respond(await simulator.sink(simRequest(request, context)))
-        }
         router.get("meta_info") { request, context in
             try await respond(await simulator.metaInfo(simRequest(request, context)))
         }
