@@ -13,8 +13,8 @@ public struct DeliveryRig: Sendable {
     public let engine: DeliveryEngine
 
     public static func start(
-        _ type: IntegrationType, config: JSONValue, maxAttempts: Int = 5,
-        environment: [String: String] = [:], startingAt start: Int64 = 1_763_800_000_000
+        _ type: IntegrationType, config: JSONValue, id: String? = nil, maxAttempts: Int = 5, settings: DeliverySettings? = nil,
+        retry: RetryPolicy = .delivery, environment: [String: String] = [:], startingAt start: Int64 = 1_763_800_000_000
     ) async throws -> DeliveryRig {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-rig-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -23,13 +23,15 @@ public struct DeliveryRig: Sendable {
         try await store.addConnector(
             ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
         let integration = Integration(
-            id: type.rawValue, name: type.rawValue, type: type, config: try DestinationRegistry.standard.schema(type).validate(config),
+            id: id ?? type.rawValue, name: id ?? type.rawValue, type: type,
+            config: try DestinationRegistry.standard.schema(type).validate(config),
             createdBy: "test", createdTs: clock.now)
         try await store.addIntegration(integration)
         try await store.addRule(
             AlertRule(id: "all", name: "all", notifyOnResolved: true, notifyOnDismissed: true, integrationIDs: [integration.id]))
         let engine = DeliveryEngine(
-            store: store, http: HTTPExchange(policy: .allowingLoopback), settings: DeliverySettings(maxAttempts: maxAttempts),
+            store: store, http: HTTPExchange(policy: .allowingLoopback), retry: retry,
+            settings: settings ?? DeliverySettings(maxAttempts: maxAttempts),
             clock: { clock.now }, environment: environment)
         return DeliveryRig(store: store, clock: clock, integration: integration, engine: engine)
     }

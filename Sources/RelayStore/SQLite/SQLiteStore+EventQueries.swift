@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import RelayModel
+
+/// The stored events as the API, console and CLI read them: filtered lists, summaries, one event, its deliveries,
+/// and hourly counts.
+extension SQLiteStore {
+    public func events(_ query: EventQuery) async throws -> [NormalizedEvent] {
+        var conditions: [String] = []
+        var values: [String] = []
+        if let connector = query.connector {
+            conditions.append("connector = ?")
+            values.append(connector)
+        }
+        if let severity = query.severity {
+            conditions.append("severity = ?")
+            values.append(severity.rawValue)
+        }
+        for (column, value) in [("kind", query.kind?.rawValue), ("module", query.module?.rawValue), ("status", query.status)] {
+            if let value {
+                conditions.append("\(column) = ?")
+                values.append(value)
+            }
+        }
+        if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            conditions.append("body LIKE ? ESCAPE '\\'")
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            values.append("%\(escaped)%")
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT body FROM event \(filter) ORDER BY updated_ms DESC, seq DESC LIMIT \(max(0, query.limit))"
+        let bodies = try await pool.read { [values] db in
+            try String.fetchAll(db, sql: sql, arguments: StatementArguments(values))
+        }
+        return try bodies.map { body in
+            do {
+                return try NormalizedEvent(json: try JSONValue.parse(body))
+            } catch {
+                throw StoreError.corrupt("event: \(error)")
+            }
+        }
+    }
+
+    public func eventSummary(connector: String?) async throws -> EventSummary {
+        try await pool.read { db in
+            let filter = connector == nil ? "" : "WHERE connector = ?"
+            let arguments: StatementArguments = connector.map { [$0] } ?? []
+            var summary = EventSummary()
+            for row in try Row.fetchAll(
+                db, sql: "SELECT severity, module, COUNT(*) AS n FROM event \(filter) GROUP BY severity, module", arguments: arguments)
+            {
+                let count: Int = row["n"]
+                summary.total += count
+                if let severity = Severity(rawValue: row["severity"]) { summary.bySeverity[severity, default: 0] += count }
+                if let module = Module(rawValue: row["module"]) { summary.byModule[module, default: 0] += count }
+            }
+            return summary
+        }
+    }
+
+    public func event(id: String) async throws -> NormalizedEvent? {
+        let body = try await pool.read { db in try String.fetchOne(db, sql: "SELECT body FROM event WHERE id = ?", arguments: [id]) }
+        guard let body else { return nil }
+        do {
+            return try NormalizedEvent(json: try JSONValue.parse(body))
+        } catch {
+            throw StoreError.corrupt("event: \(error)")
+        }
+    }
+
+    public func deliveries(eventIDs: [String]) async throws -> [String: [DeliveryState]] {
+        guard !eventIDs.isEmpty else { return [:] }
+        return try await pool.read { db in
+            let marks = Array(repeating: "?", count: eventIDs.count).joined(separator: ", ")
+            var found: [String: [DeliveryState]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT event_id, integration_id, state, attempts, last_error, finished_at FROM outbox WHERE event_id IN (\(marks)) ORDER BY seq
+                    """, arguments: StatementArguments(eventIDs))
+            {
+                found[row["event_id"], default: []].append(
+                    DeliveryState(
+                        integrationID: row["integration_id"], state: row["state"], attempts: row["attempts"], lastError: row["last_error"],
+                        finishedAt: row["finished_at"]))
+            }
+            return found
+        }
+    }
+
+    public func hourlyCounts(since: Int64) async throws -> [HourlyCount] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT (updated_ms / 3600000) * 3600000 AS hour, severity, COUNT(*) AS n FROM event
+                    WHERE updated_ms >= ? GROUP BY hour, severity ORDER BY hour
+                    """, arguments: [since]
+            ).compactMap { row in
+                Severity(rawValue: row["severity"]).map { HourlyCount(hour: row["hour"], severity: $0, count: row["n"]) }
+            }
+        }
+    }
+}
