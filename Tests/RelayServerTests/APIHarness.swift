@@ -20,13 +20,15 @@ struct APIHarness: Sendable {
     let signingKey = SymmetricKey(size: .bits256)
     let registry = PrometheusCollectorRegistry()
 
-    init(outbound: OutboundPolicy = .allowingLoopback, destinations: DestinationRegistry = .standard, logs: CapturedLogs? = nil)
-        async throws
-    {
+    init(
+        outbound: OutboundPolicy = .allowingLoopback, destinations: DestinationRegistry = .standard, logs: CapturedLogs? = nil,
+        clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         app = RelayApp(
-            store: try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path), sleep: { _ in }, outbound: outbound,
+            store: try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path), clock: clock, sleep: { _ in },
+            outbound: outbound,
             destinations: destinations,
             logger: logs.map { sink in Logger(label: "test", factory: { _ in CapturedLogs.Handler(sink: sink) }) } ?? Logger(label: "test"),
             metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))

@@ -105,7 +105,9 @@ struct APIKeysTests {
     @Test("guessed secrets are throttled per key id with growing waits, logged without the secret, and counted")
     func bruteForceThrottled() async throws {
         let logs = CapturedLogs()
-        let api = try await APIHarness(logs: logs)
+        // Time moves only by hand, so the one-second wait is measured however slow the machine is.
+        let clock = ManualClock(RelayApp.wallClock())
+        let api = try await APIHarness(logs: logs, clock: { clock.now })
         try await api.run { client in
             for guess in 0..<3 {
                 let wrong = try await client.call(
@@ -116,7 +118,7 @@ struct APIKeysTests {
             // Now even the right secret waits: the guesser cannot tell.
             let blocked = try await client.call(.get, "/integration", api.bearer)
             #expect(blocked.status == .tooManyRequests && blocked.headers[.retryAfter] == "1", "\(blocked.status)")
-            try await Task.sleep(for: .milliseconds(1100))
+            clock.advance(milliseconds: 1100)
             #expect(try await client.call(.get, "/integration", api.bearer).status == .ok)
         }
         #expect(logs.all.contains("credential refused") && logs.all.contains(api.keyID))

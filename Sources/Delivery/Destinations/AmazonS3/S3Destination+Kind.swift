@@ -1,6 +1,25 @@
 import RelayModel
 
 extension S3Destination {
+    /// The validated `integrationConfig`, decoded once.
+    public struct Config: Sendable {
+        /// `s3://bucket/prefix/`.
+        public var s3Uri: String
+        public var region: String?
+        public var roleArn: String?
+        public var externalId: String?
+        /// Minutes of alerts per object.
+        public var rollUpMinutes: Int
+
+        public init(_ config: JSONObject) {
+            s3Uri = config["s3Uri"]?.stringValue ?? ""
+            region = config["region"]?.stringValue
+            roleArn = config["roleArn"]?.stringValue
+            externalId = config["externalId"]?.stringValue
+            rollUpMinutes = config["rollUpInterval"]?.int64Value.map { Int($0) } ?? 60
+        }
+    }
+
     /// `aws_s3`: alerts rolled up into one object per window, written with the relay's AWS identity under the assumed role.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(

@@ -11,10 +11,15 @@ import RelayStore
 /// `externalId`. Rows wait in the outbox until their window has closed and its object exists.
 public struct S3Destination: Destination {
     let integrationID: String
-    let config: JSONObject
+    let config: Config
     let aws: AWSCredentialChain
 
+    /// From a validated `integrationConfig`.
     public init(integrationID: String, config: JSONObject, aws: AWSCredentialChain) {
+        self.init(integrationID: integrationID, config: Config(config), aws: aws)
+    }
+
+    public init(integrationID: String, config: Config, aws: AWSCredentialChain) {
         self.integrationID = integrationID
         self.config = config
         self.aws = aws
@@ -22,12 +27,12 @@ public struct S3Destination: Destination {
 
     public var maxBatch: Int { 5_000 }
 
-    var rollUp: RollUp { RollUp(minutes: config["rollUpInterval"]?.int64Value.map { Int($0) } ?? 60) }
-    var region: String { config["region"]?.stringValue ?? aws.environment.defaultRegion }
+    var rollUp: RollUp { RollUp(minutes: config.rollUpMinutes) }
+    var region: String { config.region ?? aws.environment.defaultRegion }
 
     /// `s3://bucket/prefix/` → (bucket, prefix).
     var location: (bucket: String, prefix: String) {
-        let path = (config["s3Uri"]?.stringValue ?? "").dropFirst("s3://".count)
+        let path = config.s3Uri.dropFirst("s3://".count)
         let parts = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         return (String(parts.first ?? ""), parts.count > 1 ? String(parts[1]) : "")
     }
@@ -104,7 +109,7 @@ public struct S3Destination: Destination {
         let credentials: AWSCredentials
         do {
             credentials = try await aws.credentials(
-                for: .init(roleArn: config["roleArn"]?.stringValue, externalID: config["externalId"]?.stringValue, region: region))
+                for: .init(roleArn: config.roleArn, externalID: config.externalId, region: region))
         } catch {
             return error.outcome("S3")
         }

@@ -1,6 +1,26 @@
 import RelayModel
 
 extension SQSDestination {
+    /// The validated `integrationConfig`, decoded once. Keys and role are used only with `moreInfo`; otherwise the
+    /// relay's own AWS identity sends.
+    public struct Config: Sendable {
+        public var queueUrl: String
+        public var accessKey: String?
+        public var secretKey: String?
+        public var roleArn: String?
+        public var externalId: String?
+
+        public init(_ config: JSONObject) {
+            queueUrl = config["queueUrl"]?.stringValue ?? ""
+            let explicit = config["moreInfo"]?.boolValue == true
+            func value(_ key: String) -> String? { explicit ? config[key]?.stringValue : nil }
+            accessKey = value("accessKey")
+            secretKey = value("secretKey")
+            roleArn = value("roleArn")
+            externalId = value("externalId")
+        }
+    }
+
     /// `amazon_sqs`: one message per event, signed with SigV4.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(

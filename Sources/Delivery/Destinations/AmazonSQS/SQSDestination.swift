@@ -9,10 +9,13 @@ import RelayStore
 /// an alert's events stay in order) and `MessageDeduplicationId` (the event id). Failed entries are retried or
 /// dead-lettered by their `SenderFault`.
 public struct SQSDestination: Destination {
-    let config: JSONObject
+    let config: Config
     let aws: AWSCredentialChain
 
-    public init(config: JSONObject, aws: AWSCredentialChain) {
+    /// From a validated `integrationConfig`.
+    public init(config: JSONObject, aws: AWSCredentialChain) { self.init(config: Config(config), aws: aws) }
+
+    public init(config: Config, aws: AWSCredentialChain) {
         self.config = config
         self.aws = aws
     }
@@ -30,7 +33,7 @@ public struct SQSDestination: Destination {
         split(due, maxBytes: Self.maxBatchBytes) { $0.jsonValue.jsonBytes().count }
     }
 
-    var queueURL: String { config["queueUrl"]?.stringValue ?? "" }
+    var queueURL: String { config.queueUrl }
 
     /// The queue's region: from an AWS queue host (`sqs.eu-west-1.amazonaws.com`, `eu-west-1.queue.amazonaws.com`), else
     /// the relay's default region.
@@ -53,11 +56,9 @@ public struct SQSDestination: Destination {
     }
 
     var credentialRequest: AWSCredentialChain.Request {
-        let explicit = config["moreInfo"]?.boolValue == true
-        return AWSCredentialChain.Request(
-            accessKey: explicit ? config["accessKey"]?.stringValue : nil, secretKey: explicit ? config["secretKey"]?.stringValue : nil,
-            roleArn: explicit ? config["roleArn"]?.stringValue : nil, externalID: explicit ? config["externalId"]?.stringValue : nil,
-            region: region)
+        AWSCredentialChain.Request(
+            accessKey: config.accessKey, secretKey: config.secretKey, roleArn: config.roleArn, externalID: config.externalId, region: region
+        )
     }
 
     /// The unsigned `SendMessageBatch` request.

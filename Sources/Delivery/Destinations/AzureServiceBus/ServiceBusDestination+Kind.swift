@@ -1,6 +1,18 @@
 import RelayModel
 
 extension ServiceBusDestination {
+    /// The validated `integrationConfig`, decoded once. Without a connection string, the relay's Azure service
+    /// principal sends (the `accountId` variant).
+    public struct Config: Sendable {
+        public var queueUrl: String
+        public var connectionString: String?
+
+        public init(_ config: JSONObject) {
+            queueUrl = config["queueUrl"]?.stringValue ?? ""
+            connectionString = config["connectionString"]?.stringValue
+        }
+    }
+
     /// `azure_service_bus_queue`: one message per event, with a shared access signature or the relay's service principal.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(

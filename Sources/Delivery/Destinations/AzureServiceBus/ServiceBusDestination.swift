@@ -8,11 +8,16 @@ import RelayStore
 /// properties (a queue with duplicate detection drops repeats). Authorized by a SAS token computed from
 /// `connectionString`, or — for the `accountId` variant — by an OAuth token of the relay's Azure service principal.
 public struct ServiceBusDestination: Destination {
-    let config: JSONObject
+    let config: Config
     let azure: AzureCredential
     let clock: @Sendable () -> Int64
 
+    /// From a validated `integrationConfig`.
     public init(config: JSONObject, azure: AzureCredential, clock: @escaping @Sendable () -> Int64) {
+        self.init(config: Config(config), azure: azure, clock: clock)
+    }
+
+    public init(config: Config, azure: AzureCredential, clock: @escaping @Sendable () -> Int64) {
         self.config = config
         self.azure = azure
         self.clock = clock
@@ -33,7 +38,7 @@ public struct ServiceBusDestination: Destination {
 
     /// `{queueUrl}` without a trailing slash.
     var queueURL: String {
-        var url = config["queueUrl"]?.stringValue ?? ""
+        var url = config.queueUrl
         while url.hasSuffix("/") { url.removeLast() }
         return url
     }
@@ -61,7 +66,7 @@ public struct ServiceBusDestination: Destination {
 
     /// A SAS token from `connectionString` for the queue, valid an hour; or the service principal's bearer token.
     func authorization() async throws(CredentialError) -> String {
-        if let text = config["connectionString"]?.stringValue, !text.isEmpty {
+        if let text = config.connectionString, !text.isEmpty {
             guard let connection = SharedAccessSignature.ConnectionString(text) else {
                 throw CredentialError("connectionString lacks Endpoint, SharedAccessKeyName or SharedAccessKey")
             }

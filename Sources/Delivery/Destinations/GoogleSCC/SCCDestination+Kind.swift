@@ -1,6 +1,18 @@
 import RelayModel
 
 extension SCCDestination {
+    /// The validated `integrationConfig`, decoded once.
+    public struct Config: Sendable {
+        public var orgId: String
+        /// A source id, or a full `organizations/…/sources/…` name.
+        public var sourceId: String
+
+        public init(_ config: JSONObject) {
+            orgId = config["orgId"]?.stringValue ?? ""
+            sourceId = config["sourceId"]?.stringValue ?? ""
+        }
+    }
+
     /// `google_cscc`: one SCC finding per alert, with the relay's service account. `PRISMA_RELAY_GOOGLE_SCC_URL` redirects the API.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(

@@ -8,14 +8,19 @@ import RelayStore
 /// finding). An open alert is created (a `409 ALREADY_EXISTS` means it exists: it is then updated); a resolved or
 /// dismissed one is set `INACTIVE`. OAuth tokens come from the relay's Google service account.
 public struct SCCDestination: Destination {
-    let config: JSONObject
+    let config: Config
     let google: GoogleServiceAccount
     /// `https://securitycenter.googleapis.com`, or where tests put it.
     let base: String
 
     public static let defaultBase = "https://securitycenter.googleapis.com"
 
+    /// From a validated `integrationConfig`.
     public init(config: JSONObject, google: GoogleServiceAccount, base: String = defaultBase) {
+        self.init(config: Config(config), google: google, base: base)
+    }
+
+    public init(config: Config, google: GoogleServiceAccount, base: String = defaultBase) {
         self.config = config
         self.google = google
         self.base = base
@@ -25,9 +30,8 @@ public struct SCCDestination: Destination {
 
     /// `organizations/{orgId}/sources/{sourceId}`; a full source name in `sourceId` is taken as is.
     var parent: String {
-        let source = config["sourceId"]?.stringValue ?? ""
-        if source.hasPrefix("organizations/") { return source }
-        return "organizations/\(config["orgId"]?.stringValue ?? "")/sources/\(source)"
+        if config.sourceId.hasPrefix("organizations/") { return config.sourceId }
+        return "organizations/\(config.orgId)/sources/\(config.sourceId)"
     }
 
     /// The finding id of an alert: the same for all its events.

@@ -4,9 +4,12 @@ import RelayModel
 /// `microsoft_teams`: an Adaptive Card to the channel's webhook URL — a Workflows URL (answers 202) or a legacy
 /// connector URL (answers 200 with `1`; other text in a 200 is an error the connector swallowed).
 public struct TeamsDestination: HTTPDestination {
-    let config: JSONObject
+    let config: Config
 
-    public init(config: JSONObject) { self.config = config }
+    public init(config: Config) { self.config = config }
+
+    /// From a validated `integrationConfig`.
+    public init(config: JSONObject) { self.init(config: Config(config)) }
 
     public var maxBatch: Int { 1 }
 
@@ -15,7 +18,7 @@ public struct TeamsDestination: HTTPDestination {
 
     public func request(for batch: [NormalizedEvent]) throws -> DestinationRequest {
         guard let event = batch.first else { throw DestinationError.missing("an event") }
-        guard let url = config["url"]?.stringValue else { throw DestinationError.missing("integrationConfig.url") }
+        let url = config.url
         let facts = AlertFacts(event)
         var body: [JSONValue] = [
             .object([

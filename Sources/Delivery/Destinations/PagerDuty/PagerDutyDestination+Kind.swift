@@ -1,6 +1,16 @@
 import RelayModel
 
 extension PagerDutyDestination {
+    /// The validated `integrationConfig`, decoded once.
+    public struct Config: Sendable {
+        /// The Events API v2 routing key.
+        public var integrationKey: String
+
+        public init(_ config: JSONObject) {
+            integrationKey = config["integrationKey"]?.stringValue ?? ""
+        }
+    }
+
     /// `pager_duty`: one Events API v2 incident per alert, resolved with it. `PRISMA_RELAY_PAGERDUTY_URL` redirects the enqueue URL.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(

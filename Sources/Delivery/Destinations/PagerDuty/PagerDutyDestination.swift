@@ -6,13 +6,18 @@ import RelayStore
 /// share one: `trigger` while open, `acknowledge` when snoozed, `resolve` when
 /// resolved or dismissed.
 public struct PagerDutyDestination: HTTPDestination {
-    let config: JSONObject
+    let config: Config
     /// `https://events.pagerduty.com/v2/enqueue`; tests point it at a local receiver.
     let endpoint: String
 
     public static let defaultEndpoint = "https://events.pagerduty.com/v2/enqueue"
 
+    /// From a validated `integrationConfig`.
     public init(config: JSONObject, endpoint: String = PagerDutyDestination.defaultEndpoint) {
+        self.init(config: Config(config), endpoint: endpoint)
+    }
+
+    public init(config: Config, endpoint: String = PagerDutyDestination.defaultEndpoint) {
         self.config = config
         self.endpoint = endpoint
     }
@@ -52,7 +57,7 @@ public struct PagerDutyDestination: HTTPDestination {
     }
 
     func request(for event: NormalizedEvent, dedupKey: String) throws -> DestinationRequest {
-        guard let key = config["integrationKey"]?.stringValue else { throw DestinationError.missing("integrationConfig.integrationKey") }
+        let key = config.integrationKey
         let action = Self.action(for: event.status)
         var body: JSONObject = [
             "routing_key": .string(key), "event_action": .string(action), "dedup_key": .string(String(dedupKey.prefix(255))),

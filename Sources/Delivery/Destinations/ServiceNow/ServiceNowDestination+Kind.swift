@@ -1,6 +1,22 @@
 import RelayModel
 
 extension ServiceNowDestination {
+    /// The validated `integrationConfig`, decoded once.
+    public struct Config: Sendable {
+        public var hostUrl: String
+        public var login: String
+        public var password: String
+        /// The ticked tables (`[{"incident": true}, …]`), in the order given.
+        public var tables: [String]
+
+        public init(_ config: JSONObject) {
+            hostUrl = config["hostUrl"]?.stringValue ?? ""
+            login = config["login"]?.stringValue ?? ""
+            password = config["password"]?.stringValue ?? ""
+            tables = (config["tables"]?.arrayValue ?? []).compactMap { $0.objectValue?.members.first { $0.value.boolValue == true }?.key }
+        }
+    }
+
     /// `service_now`: records in the chosen tables, one per alert, updated as it changes.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(

@@ -9,25 +9,26 @@ import RelayStore
 /// incident). `em_event` gets one event per change with `message_key` = the same key, which Event Management
 /// correlates into one alert; a resolve is a clear (severity 0).
 public struct ServiceNowDestination: Destination {
-    let config: JSONObject
+    let config: Config
 
-    public init(config: JSONObject) { self.config = config }
+    public init(config: Config) { self.config = config }
+
+    /// From a validated `integrationConfig`.
+    public init(config: JSONObject) { self.init(config: Config(config)) }
 
     public var maxBatch: Int { 1 }
 
     /// The ticked tables, in the order given.
-    var tables: [String] {
-        (config["tables"]?.arrayValue ?? []).compactMap { $0.objectValue?.members.first { $0.value.boolValue == true }?.key }
-    }
+    var tables: [String] { config.tables }
 
     var base: String {
-        var url = config["hostUrl"]?.stringValue ?? ""
+        var url = config.hostUrl
         while url.hasSuffix("/") { url.removeLast() }
         return url
     }
 
     var headers: [(String, String)] {
-        let credentials = Data("\(config["login"]?.stringValue ?? ""):\(config["password"]?.stringValue ?? "")".utf8).base64EncodedString()
+        let credentials = Data("\(config.login):\(config.password)".utf8).base64EncodedString()
         return [("Authorization", "Basic \(credentials)"), ("Accept", "application/json"), ("Content-Type", "application/json")]
     }
 

@@ -1,6 +1,16 @@
 import RelayModel
 
 extension SlackDestination {
+    /// The validated `integrationConfig`, decoded once.
+    public struct Config: Sendable {
+        /// The incoming webhook URL: itself the credential.
+        public var webhookUrl: String
+
+        public init(_ config: JSONObject) {
+            webhookUrl = config["webhookUrl"]?.stringValue ?? ""
+        }
+    }
+
     /// `slack`: a message per event to the incoming webhook. `PRISMA_RELAY_SLACK_URL` stands in for https://hooks.slack.com.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(

@@ -4,11 +4,16 @@ import RelayModel
 /// a plain-text fallback. Slack's plain-text error strings decide: a rate limit or a 5xx is retried, a revoked
 /// webhook or archived channel pauses the integration, a refused payload is dead-lettered.
 public struct SlackDestination: HTTPDestination {
-    let config: JSONObject
+    let config: Config
     /// Replaces `https://hooks.slack.com` in the webhook URL (tests point it at a local receiver).
     let base: String?
 
+    /// From a validated `integrationConfig`.
     public init(config: JSONObject, base: String? = nil) {
+        self.init(config: Config(config), base: base)
+    }
+
+    public init(config: Config, base: String? = nil) {
         self.config = config
         self.base = base
     }
@@ -20,7 +25,7 @@ public struct SlackDestination: HTTPDestination {
 
     public func request(for batch: [NormalizedEvent]) throws -> DestinationRequest {
         guard let event = batch.first else { throw DestinationError.missing("an event") }
-        guard var url = config["webhookUrl"]?.stringValue else { throw DestinationError.missing("integrationConfig.webhookUrl") }
+        var url = config.webhookUrl
         if let base, url.hasPrefix("https://hooks.slack.com") { url = base + url.dropFirst("https://hooks.slack.com".count) }
         let facts = AlertFacts(event)
         var blocks: [JSONValue] = [

@@ -1,6 +1,27 @@
 import RelayModel
 
 extension SnowflakeDestination {
+    /// The validated `integrationConfig`, decoded once.
+    public struct Config: Sendable {
+        public var pipename: String
+        /// The user as `ACCOUNT.USER` (`username`), or as seed 003 names the key (`hostUrl`).
+        public var username: String?
+        public var hostUrl: String?
+        public var privateKey: String
+        public var passphrase: String?
+        /// Minutes of alerts per staged file.
+        public var rollUpMinutes: Int
+
+        public init(_ config: JSONObject) {
+            pipename = config["pipename"]?.stringValue ?? ""
+            username = config["username"]?.stringValue
+            hostUrl = config["hostUrl"]?.stringValue
+            privateKey = config["privateKey"]?.stringValue ?? ""
+            passphrase = config["passphrase"]?.stringValue
+            rollUpMinutes = config["rollUpInterval"]?.int64Value.map { Int($0) } ?? 60
+        }
+    }
+
     /// `snowflake`: files staged through the `aws_s3` integration it names, then loaded with Snowpipe `insertFiles`.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(

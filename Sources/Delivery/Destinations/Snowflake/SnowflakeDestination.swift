@@ -9,7 +9,7 @@ import RelayStore
 /// signed with `privateKey` (decrypted with `passphrase` when given). Rows stay in the outbox until Snowpipe has
 /// queued the file; a retry writes the same key again, which Snowpipe's load history loads once.
 public struct SnowflakeDestination: Destination {
-    let config: JSONObject
+    let config: Config
     /// The staging `aws_s3` integration's destination, writing objects named after this integration.
     let stage: S3Destination
     let clock: @Sendable () -> Int64
@@ -17,9 +17,9 @@ public struct SnowflakeDestination: Destination {
     public init(
         integrationID: String, config: JSONObject, staging: Integration, aws: AWSCredentialChain, clock: @escaping @Sendable () -> Int64
     ) {
-        self.config = config
-        var stageConfig = staging.config
-        stageConfig["rollUpInterval"] = config["rollUpInterval"] ?? .int(60)
+        self.config = Config(config)
+        var stageConfig = S3Destination.Config(staging.config)
+        stageConfig.rollUpMinutes = self.config.rollUpMinutes
         stage = S3Destination(integrationID: integrationID, config: stageConfig, aws: aws)
         self.clock = clock
     }
@@ -30,7 +30,7 @@ public struct SnowflakeDestination: Destination {
 
     /// The `insertFiles` request for one staged file.
     public func insertFiles(path: String, size: Int, user: SnowflakeUser, token: String) -> DestinationRequest {
-        let pipe = config["pipename"]?.stringValue ?? ""
+        let pipe = config.pipename
         let requestID = Self.uuid(EventID.digest([pipe, path]))
         let body: JSONValue = .object(["files": .array([.object(["path": .string(path), "size": .int(Int64(size))])])])
         return DestinationRequest(
@@ -44,8 +44,8 @@ public struct SnowflakeDestination: Destination {
 
     /// The key-pair JWT, good for an hour.
     public func token(now: Int64) throws(CredentialError) -> (SnowflakeUser, String) {
-        let user = try SnowflakeUser(username: config["username"]?.stringValue, hostUrl: config["hostUrl"]?.stringValue)
-        let signer = try RS256(pem: config["privateKey"]?.stringValue ?? "", passphrase: config["passphrase"]?.stringValue)
+        let user = try SnowflakeUser(username: config.username, hostUrl: config.hostUrl)
+        let signer = try RS256(pem: config.privateKey, passphrase: config.passphrase)
         do {
             return (user, try signer.token(claims: user.claims(fingerprint: signer.publicKeyFingerprint, now: now)))
         } catch {

@@ -1,6 +1,20 @@
 import RelayModel
 
 extension SplunkHECDestination {
+    /// The validated `integrationConfig`, decoded once.
+    public struct Config: Sendable {
+        /// The collector's base URL, or a full collector path.
+        public var url: String
+        public var authToken: String
+        public var sourceType: String
+
+        public init(_ config: JSONObject) {
+            url = config["url"]?.stringValue ?? ""
+            authToken = config["authToken"]?.stringValue ?? ""
+            sourceType = config["sourceType"]?.stringValue ?? "_json"
+        }
+    }
+
     /// `splunk`: events to the HTTP Event Collector, batched.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(

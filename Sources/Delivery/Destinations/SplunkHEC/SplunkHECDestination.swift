@@ -7,9 +7,12 @@ import RelayStore
 /// read as the reference tabulates them; a code 6 names the first bad event: the ones before it were indexed, it
 /// is dead-lettered, and the ones after it are sent again.
 public struct SplunkHECDestination: HTTPDestination {
-    let config: JSONObject
+    let config: Config
 
-    public init(config: JSONObject) { self.config = config }
+    public init(config: Config) { self.config = config }
+
+    /// From a validated `integrationConfig`.
+    public init(config: JSONObject) { self.init(config: Config(config)) }
 
     public var maxBatch: Int { 100 }
     /// Splunk Cloud takes about 1 MB per request: a batch is cut before it grows past that.
@@ -29,7 +32,7 @@ public struct SplunkHECDestination: HTTPDestination {
         let millis = event.updatedMillis
         let envelope: JSONValue = .object([
             "time": .number("\(millis / 1000).\(String(format: "%03d", Int(millis % 1000)))"), "host": .string("prisma-relay"),
-            "source": .string("prisma_cloud"), "sourcetype": .string(config["sourceType"]?.stringValue ?? "_json"),
+            "source": .string("prisma_cloud"), "sourcetype": .string(config.sourceType),
             "event": event.jsonValue,
         ])
         return envelope.jsonBytes()
@@ -37,7 +40,8 @@ public struct SplunkHECDestination: HTTPDestination {
 
     /// `…/services/collector/event`, unless the configured URL already names a collector path.
     var endpoint: String? {
-        guard var url = config["url"]?.stringValue else { return nil }
+        var url = config.url
+        guard !url.isEmpty else { return nil }
         if url.contains("/services/collector") { return url }
         while url.hasSuffix("/") { url.removeLast() }
         return url + "/services/collector/event"
@@ -45,7 +49,7 @@ public struct SplunkHECDestination: HTTPDestination {
 
     public func request(for batch: [NormalizedEvent]) throws -> DestinationRequest {
         guard let url = endpoint else { throw DestinationError.missing("integrationConfig.url") }
-        guard let token = config["authToken"]?.stringValue else { throw DestinationError.missing("integrationConfig.authToken") }
+        let token = config.authToken
         var body: [UInt8] = []
         for (index, event) in batch.enumerated() {
             if index > 0 { body.append(0x0A) }

@@ -1,6 +1,29 @@
 import RelayModel
 
 extension WebhookDestination {
+    /// The validated `integrationConfig`, decoded once.
+    public struct Config: Sendable {
+        public var url: String
+        public var authToken: String
+        /// Extra headers, in order.
+        public var headers: [(String, String)]
+        /// The template sent instead of the event (`customPayloads.CS`), when `isCustomPayloadEnabled`.
+        public var customPayload: String?
+        /// Events per POST; above 1, a JSON array.
+        public var batchSize: Int
+
+        public init(_ config: JSONObject) {
+            url = config["url"]?.stringValue ?? ""
+            authToken = config["authToken"]?.stringValue ?? ""
+            headers = (config["headers"]?.arrayValue ?? []).compactMap { header in
+                guard let key = header["key"]?.stringValue, let value = header["value"]?.stringValue else { return nil }
+                return (key, value)
+            }
+            customPayload = config["isCustomPayloadEnabled"]?.boolValue == true ? config["customPayloads"]?["CS"]?.stringValue : nil
+            batchSize = max(1, config["batchSize"]?.int64Value.map { Int($0) } ?? 1)
+        }
+    }
+
     /// `webhook`: a POST per event (or per batch), as Prisma's webhook integration sends.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(

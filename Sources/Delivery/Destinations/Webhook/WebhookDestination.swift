@@ -7,23 +7,24 @@ import RelayModel
 /// With `batchSize` above 1, the body is a JSON array of up to that many events (or rendered payloads), as Prisma's
 /// own webhook sends, and the key is a digest of their ids.
 public struct WebhookDestination: HTTPDestination {
-    let config: JSONObject
+    let config: Config
 
-    public init(config: JSONObject) { self.config = config }
+    public init(config: Config) { self.config = config }
 
-    public var maxBatch: Int { max(1, config["batchSize"]?.int64Value.map { Int($0) } ?? 1) }
+    /// From a validated `integrationConfig`.
+    public init(config: JSONObject) { self.init(config: Config(config)) }
+
+    public var maxBatch: Int { config.batchSize }
 
     public func request(for batch: [NormalizedEvent]) throws -> DestinationRequest {
         guard let event = batch.first else { throw DestinationError.missing("an event") }
-        guard let url = config["url"]?.stringValue else { throw DestinationError.missing("integrationConfig.url") }
+        let url = config.url
         let asArray = maxBatch > 1
         let key = asArray ? "batch_" + EventID.digest(batch.map(\.id)) : event.id
         var headers: [(String, String)] = [("Content-Type", "application/json"), ("Idempotency-Key", key)]
-        if let token = config["authToken"]?.stringValue, !token.isEmpty { headers.append(("Authorization", "Bearer \(token)")) }
-        for header in config["headers"]?.arrayValue ?? [] {
-            if let key = header["key"]?.stringValue, let value = header["value"]?.stringValue { headers.append((key, value)) }
-        }
-        let template = config["isCustomPayloadEnabled"]?.boolValue == true ? config["customPayloads"]?["CS"]?.stringValue : nil
+        if !config.authToken.isEmpty { headers.append(("Authorization", "Bearer \(config.authToken)")) }
+        headers += config.headers
+        let template = config.customPayload
         func encode(_ event: NormalizedEvent) -> [UInt8] {
             template.map { Array(CustomPayload.render($0, event: event).utf8) } ?? event.jsonValue.jsonBytes()
         }
