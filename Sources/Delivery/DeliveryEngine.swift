@@ -105,15 +105,19 @@ public struct DeliveryEngine: Sendable {
             return 0
         }
         // The round's rows are claimed for this worker; whatever it does not record goes back to the queue at the end.
+        // A round takes enough rows to fill `concurrency` batches (up to a thousand rows), so batching destinations
+        // send in parallel.
         let lease = settings.claimLeaseSeconds * 1000
         let claimedAt = clock()
+        let rows = max(limit, destination.maxBatch, min(destination.maxBatch * max(1, settings.concurrency), 1_000))
         let claimed = try await store.claimDeliveries(
-            integrationID: integration.id, owner: workerID, now: claimedAt, until: claimedAt + lease,
-            limit: max(limit, destination.maxBatch))
+            integrationID: integration.id, owner: workerID, now: claimedAt, until: claimedAt + lease, limit: rows)
         guard !claimed.isEmpty else { return 0 }
         do {
-            let handled = try await send(claimed, to: destination, of: integration, health: health, claimedUntil: claimedAt + lease)
-            try await store.releaseClaims(integrationID: integration.id, owner: workerID)
+            let (handled, settled) = try await send(
+                claimed, to: destination, of: integration, health: health, claimedUntil: claimedAt + lease)
+            // Recording a row ends its claim: only a round that stopped early has claims to give back.
+            if settled < claimed.count { try await store.releaseClaims(integrationID: integration.id, owner: workerID) }
             return handled
         } catch {
             try? await store.releaseClaims(integrationID: integration.id, owner: workerID)
@@ -121,11 +125,13 @@ public struct DeliveryEngine: Sendable {
         }
     }
 
-    /// Sends claimed rows in batches, `concurrency` at a time, renewing the claims while it goes.
+    /// Sends claimed rows in batches, `concurrency` at a time, renewing the claims while it goes; returns the rows
+    /// handled and how many of them the store recorded.
     func send(
         _ claimed: [QueuedDelivery], to destination: any Destination, of integration: Integration, health start: IntegrationHealth,
         claimedUntil: Int64
-    ) async throws -> Int {
+    ) async throws -> (handled: Int, settled: Int) {
+        var settled = 0
         var health = start
         var claimedUntil = claimedUntil
         let lease = settings.claimLeaseSeconds * 1000
@@ -188,22 +194,23 @@ public struct DeliveryEngine: Sendable {
                     try await store.setIntegrationHealth(integrationID: integration.id, health)
                     logger.error("integration paused", metadata: ["integration": .string(integration.name), "reason": .string(reason)])
                     observer.outcome(integration.name, "paused")
-                    return handled
+                    return (handled, settled)
                 }
-                health = try await record(outcomes, for: batch, integration: integration, health: health)
+                health = try await record(outcomes, for: batch, integration: integration, health: health, settled: &settled)
                 handled += batch.count
             }
             // The rest of the round waits for the next probe; on shutdown, for the next start.
             if health.downSince != nil || Task.isShuttingDownGracefully || Task.isCancelled { break }
         }
-        return handled
+        return (handled, settled)
     }
 
     /// Stores a batch's outcomes in one transaction and returns the integration's health after them: down (and when
     /// to probe next) after an outage-like failure of the whole batch, back to GREEN — with the waiting rows made
     /// due at once — when it answers again.
     func record(
-        _ outcomes: [DeliveryOutcome], for batch: [QueuedDelivery], integration: Integration, health: IntegrationHealth
+        _ outcomes: [DeliveryOutcome], for batch: [QueuedDelivery], integration: Integration, health: IntegrationHealth,
+        settled: inout Int
     ) async throws -> IntegrationHealth {
         let now = clock()
         var records: [DeliveryRecord] = []
@@ -246,6 +253,7 @@ public struct DeliveryEngine: Sendable {
             }
         }
         let recorded = try await store.recordDeliveries(records, integrationID: integration.id, owner: workerID, at: now)
+        settled += recorded
         if recorded < records.count {
             logger.warning(
                 "deliveries sent after their claim ran out were not recorded; they go out again",

@@ -69,25 +69,27 @@ extension SQLiteStore {
             var delivered = 0
             var failed = 0
             var recorded = 0
-            // Only the holder of a live claim records a row's outcome; the claim ends with it.
+            // Only the holder of a live claim records a row's outcome; the claim ends with it. The statements are
+            // prepared once per connection, not once per row.
             let held = "claimed_by = NULL, claim_until = NULL WHERE seq = ? AND claimed_by = ? AND claim_until >= ? AND state = 'pending'"
+            let deliver = try db.cachedStatement(
+                sql: "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL, \(held)")
+            let retry = try db.cachedStatement(
+                sql: "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, \(held)")
+            let hold = try db.cachedStatement(sql: "UPDATE outbox SET next_attempt_at = ?, \(held)")
+            let bury = try db.cachedStatement(
+                sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?, last_error = ?, \(held)")
             for record in records {
                 switch record.result {
                 case .delivered:
-                    try db.execute(
-                        sql: "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL, \(held)",
-                        arguments: [time, record.seq, owner, time])
+                    try deliver.execute(arguments: [time, record.seq, owner, time])
                     delivered += db.changesCount
                 case .retry(let next, let error):
-                    try db.execute(
-                        sql: "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, \(held)",
-                        arguments: [next, URLRedaction.redactURLs(in: error), record.seq, owner, time])
+                    try retry.execute(arguments: [next, URLRedaction.redactURLs(in: error), record.seq, owner, time])
                 case .held(let until):
-                    try db.execute(sql: "UPDATE outbox SET next_attempt_at = ?, \(held)", arguments: [until, record.seq, owner, time])
+                    try hold.execute(arguments: [until, record.seq, owner, time])
                 case .dead(let reason):
-                    try db.execute(
-                        sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?, last_error = ?, \(held)",
-                        arguments: [time, URLRedaction.redactURLs(in: reason), record.seq, owner, time])
+                    try bury.execute(arguments: [time, URLRedaction.redactURLs(in: reason), record.seq, owner, time])
                     failed += db.changesCount
                 }
                 recorded += db.changesCount
