@@ -32,7 +32,7 @@ public enum RelayServer {
         DeliveriesController(deliveries: app.deliveries).addRoutes(to: router)
         APIKeysController(keys: app.apiKeys).addRoutes(to: router)
         ConsoleController(
-            app: app, renderer: try ConsoleRenderer(), sessions: ConsoleSessions(clock: app.clock), authenticator: authenticator,
+            app: app, renderer: try ConsoleRenderer(), sessions: app.consoleSessions, authenticator: authenticator,
             integrations: app.integrations, secure: secure
         ).addRoutes(to: router)
         router.get("/") { _, _ in ConsoleRenderer.redirect("/console") }

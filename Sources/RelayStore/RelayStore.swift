@@ -109,6 +109,15 @@ public protocol RelayStore: Sendable {
     /// Discards one dead letter: it stays on record as discarded and is never sent.
     func discardDeadLetter(integrationID: String, seq: Int64) async throws -> Bool
 
+    /// Stores a console session (a new one, or its new state), its id kept only as a hash and its draft secrets sealed.
+    func saveConsoleSession(_ session: ConsoleSession) async throws
+    /// The stored session with this id (live or not), or nil.
+    func consoleSession(id: String) async throws -> ConsoleSession?
+    /// Ends one session.
+    func removeConsoleSession(id: String) async throws
+    /// Ends every session of an API key (it was revoked), and every session that lapsed before `expiredBefore`.
+    func removeConsoleSessions(keyID: String?, expiredBefore: Int64) async throws
+
     /// Stored events, newest first.
     func events(_ query: EventQuery) async throws -> [NormalizedEvent]
     /// Event counts by severity and module.

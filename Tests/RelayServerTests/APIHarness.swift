@@ -15,6 +15,7 @@ import RelayStore
 /// The relay's API over a fresh database, with one access key, tested through the real router.
 struct APIHarness: Sendable {
     let app: RelayApp
+    let databasePath: String
     let keyID: String
     let secret: String
     let signingKey = SymmetricKey(size: .bits256)
@@ -22,17 +23,19 @@ struct APIHarness: Sendable {
 
     init(
         outbound: OutboundPolicy = .allowingLoopback, destinations: DestinationRegistry = .standard, logs: CapturedLogs? = nil,
-        clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock
+        clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock, database: String? = nil
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // A given database is another process's: the relay restarted on it.
+        databasePath = database ?? directory.appendingPathComponent("relay.sqlite").path
         app = RelayApp(
-            store: try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path), clock: clock, sleep: { _ in },
+            store: try SQLiteStore(path: databasePath), clock: clock, sleep: { _ in },
             outbound: outbound,
             destinations: destinations,
             logger: logs.map { sink in Logger(label: "test", factory: { _ in CapturedLogs.Handler(sink: sink) }) } ?? Logger(label: "test"),
             metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
-        let (key, secret) = APIKeyService.newKey(name: "tests", now: 0)
+        let (key, secret) = APIKeyService.newKey(name: "tests-" + UUID().uuidString.prefix(8).lowercased(), now: 0)
         try await app.store.addAPIKey(key)
         keyID = key.id
         self.secret = secret

@@ -73,4 +73,35 @@ struct ConsoleSessionTests {
             #expect(wrong.status == .unauthorized && wrong.headers[.setCookie]?.hasPrefix("relay_session=") != true)
         }
     }
+
+    /// What one test client learned, for the next.
+    actor Carry {
+        var cookie = ""
+        func set(_ value: String) { cookie = value }
+    }
+
+    @Test("a console session outlives a restart: the relay started again on the same store opens the same pages")
+    func sessionSurvivesRestart() async throws {
+        let first = try await APIHarness()
+        let carry = Carry()
+        try await first.run { client in
+            await carry.set(try await APIKeysTests.consoleSession(client, id: first.keyID, secret: first.secret))
+        }
+        let cookie = await carry.cookie
+        let restarted = try await APIHarness(database: first.databasePath)
+        try await restarted.run { client in
+            let page = try await client.execute(uri: "/console/connectors", method: .get, headers: [.cookie: cookie])
+            #expect(page.status == .ok)
+            #expect(String(buffer: page.body).contains("Collection status"))
+            let forged = try await client.execute(uri: "/console/connectors", method: .get, headers: [.cookie: cookie + "x"])
+            #expect(forged.status == .seeOther)
+        }
+        // The store holds the session's id only as a hash: a copy of the database opens no browser session.
+        let id = try #require(cookie.split(separator: "=", maxSplits: 1).last.map(String.init))
+        for suffix in ["", "-wal"] {
+            if let bytes = FileManager.default.contents(atPath: first.databasePath + suffix) {
+                #expect(bytes.range(of: Data(id.utf8)) == nil)
+            }
+        }
+    }
 }

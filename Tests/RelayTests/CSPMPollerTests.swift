@@ -203,6 +203,12 @@ final class CrashAfterCommits: @unchecked Sendable {
             try await base.acquireConnectorLease(connector, owner: owner, now: now, until: until)
         }
         func releaseConnectorLease(_ lease: ConnectorLease) async throws { try await base.releaseConnectorLease(lease) }
+        func saveConsoleSession(_ session: ConsoleSession) async throws { try await base.saveConsoleSession(session) }
+        func consoleSession(id: String) async throws -> ConsoleSession? { try await base.consoleSession(id: id) }
+        func removeConsoleSession(id: String) async throws { try await base.removeConsoleSession(id: id) }
+        func removeConsoleSessions(keyID: String?, expiredBefore: Int64) async throws {
+            try await base.removeConsoleSessions(keyID: keyID, expiredBefore: expiredBefore)
+        }
         func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws {
             try await base.setIntegrationHealth(integrationID: integrationID, health)
         }

@@ -96,6 +96,8 @@ public struct RelayApp: Sendable {
     public var deliveries: DeliveryStatusService { DeliveryStatusService(store: store) }
     /// Stored events: queries, summaries and what became of their deliveries.
     public var events: EventService { EventService(store: store) }
+    /// The console's sessions.
+    public var consoleSessions: ConsoleSessionService { ConsoleSessionService(store: store, clock: clock) }
     /// The relay API's access keys.
     public var apiKeys: APIKeyService { APIKeyService(store: store, clock: clock) }
 

@@ -141,7 +141,7 @@ extension ConsoleController {
     func connectorConfig(_ form: FormData, existing: String?, session: ConsoleSession?) async throws -> ConnectorConfig {
         let base = try await existing.asyncMap { try await app.connectors.get($0) }
         var secret = form["secretKey"]
-        if secret == Secret.mask, let session, let draft = await sessions.draftSecret(session.id, form: existing ?? "new") {
+        if secret == Secret.mask, let session, let draft = try await sessions.draftSecret(session.id, form: existing ?? "new") {
             secret = draft
         }
         var json: JSONObject = [
@@ -166,7 +166,7 @@ extension ConsoleController {
     /// What the form shows again: everything typed, the secret as the mask (kept server-side for Save).
     func redisplay(_ form: FormData, _ context: RelayRequestContext, existing: String?) async -> FormData {
         guard let secret = form["secretKey"], secret != Secret.mask, let session = context.session else { return form }
-        await sessions.keepDraftSecret(session.id, form: existing ?? "new", secret)
+        try? await sessions.keepDraftSecret(session.id, form: existing ?? "new", secret)
         return form.setting("secretKey", Secret.mask)
     }
 
@@ -188,7 +188,7 @@ extension ConsoleController {
         do {
             let config = try await connectorConfig(form, existing: existing, session: context.session)
             let warnings = existing == nil ? try await app.connectors.add(config) : try await app.connectors.update(config)
-            if let session = context.session { await sessions.dropDraftSecret(session.id, form: existing ?? "new") }
+            if let session = context.session { try await sessions.dropDraftSecret(session.id, form: existing ?? "new") }
             let note = warnings.isEmpty ? "" : " Note: " + warnings.joined(separator: " ")
             return await done(context, "/console/connectors", "Connector \(config.name) was saved.\(note)")
         } catch let errors as ConfigErrors {

@@ -1,11 +1,12 @@
 import Foundation
 import Hummingbird
+import Relay
 import RelayModel
 
 extension ConsoleController {
     /// The sign-in form, with a CSRF token bound to a short-lived cookie of its own.
     func signInPage(error: String? = nil, keyID: String? = nil) -> Response {
-        let token = ConsoleSessions.token()
+        let token = ConsoleSessionService.token()
         var page: [String: Any] = ["csrf": token]
         if let error { page["error"] = error }
         if let keyID { page["keyId"] = keyID }
@@ -24,7 +25,7 @@ extension ConsoleController {
         if let keyID = form["keyId"], let secret = form["secret"] {
             switch try await authenticator.signIn(id: keyID, secret: secret, client: context.clientAddress) {
             case .success(let key):
-                let session = await sessions.open(keyID: key.id, keyName: key.name, role: key.role)
+                let session = try await sessions.open(keyID: key.id, keyName: key.name, role: key.role)
                 var response = ConsoleRenderer.redirect("/console")
                 response.setCookie(
                     Cookie(
@@ -53,7 +54,7 @@ extension ConsoleController {
     }
 
     func signOut(_ request: Request, _ context: RelayRequestContext) async -> Response {
-        if let session = context.session { await sessions.close(session.id) }
+        if let session = context.session { try? await sessions.close(session.id) }
         var response = ConsoleRenderer.redirect("/console/login")
         response.setCookie(
             Cookie(

@@ -8,7 +8,7 @@ import RelayModel
 struct ConsoleController {
     let app: RelayApp
     let renderer: ConsoleRenderer
-    let sessions: ConsoleSessions
+    let sessions: ConsoleSessionService
     let authenticator: APIAuthenticator
     let integrations: IntegrationService
     /// Cookies get `Secure` when the relay serves HTTPS.
@@ -35,14 +35,14 @@ struct ConsoleController {
         var page: [String: Any] = ["nav\(section)": true]
         if let session = context.session {
             page["session"] = ConsoleMiddleware.sessionValues(session)
-            if let flash = await sessions.takeFlash(session.id) { page["flash"] = ["kind": flash.kind, "text": flash.text] }
+            if let flash = try? await sessions.takeFlash(session.id) { page["flash"] = ["kind": flash.kind, "text": flash.text] }
         }
         return page
     }
 
     /// Redirects to `location` with a message for the next page.
     func done(_ context: RelayRequestContext, _ location: String, _ text: String, ok: Bool = true) async -> Response {
-        if let session = context.session { await sessions.flash(session.id, ok ? "ok" : "bad", text) }
+        if let session = context.session { try? await sessions.flash(session.id, ok ? "ok" : "bad", text) }
         return ConsoleRenderer.redirect(location)
     }
 

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Relay
 import RelayModel
 
 /// Guards the console: every page but sign-in and the stylesheet needs a live session (its cookie is HttpOnly,
@@ -7,7 +8,7 @@ import RelayModel
 /// the token of its own cookie. A form without it is refused.
 struct ConsoleMiddleware: RouterMiddleware {
     typealias Context = RelayRequestContext
-    let sessions: ConsoleSessions
+    let sessions: ConsoleSessionService
     let renderer: ConsoleRenderer
     let authenticator: APIAuthenticator
     static let sessionCookie = "relay_session"
@@ -31,12 +32,12 @@ struct ConsoleMiddleware: RouterMiddleware {
             }
             return try await next(request, context)
         }
-        guard let id = request.cookies[Self.sessionCookie]?.value, let session = await sessions.session(id) else {
+        guard let id = request.cookies[Self.sessionCookie]?.value, let session = try await sessions.session(id) else {
             return ConsoleRenderer.redirect("/console/login")
         }
         // A session lasts only as long as its key: a revoked key's sessions end at their next page.
         guard try await authenticator.activeKey(id: session.keyID) != nil else {
-            await sessions.closeAll(keyID: session.keyID)
+            try await sessions.closeAll(keyID: session.keyID)
             return ConsoleRenderer.redirect("/console/login")
         }
         if request.method == .post {
@@ -83,4 +84,12 @@ struct ConsoleMiddleware: RouterMiddleware {
                 "back": "/console", "backLabel": "Go to the console",
             ], status: .forbidden)
     }
+}
+
+/// Constant-time comparison of two tokens.
+func sameToken(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
+    guard x.count == y.count, !x.isEmpty else { return false }
+    return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
 }

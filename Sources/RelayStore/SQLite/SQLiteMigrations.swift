@@ -168,6 +168,23 @@ enum SQLiteMigrations {
                     );
                     """)
         }
+        migrator.registerMigration("v10-console-sessions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE console_session (
+                        id_hash TEXT PRIMARY KEY NOT NULL,
+                        key_id TEXT NOT NULL,
+                        key_name TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        csrf TEXT NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        flash_kind TEXT,
+                        flash_text TEXT,
+                        sealed_drafts BLOB
+                    );
+                    CREATE INDEX console_session_key ON console_session(key_id);
+                    """)
+        }
         return migrator
     }
 }

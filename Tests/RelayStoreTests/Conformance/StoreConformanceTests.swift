@@ -222,4 +222,31 @@ struct StoreConformanceTests {
         }
         #expect(!kind.bytesAtRest(store).isEmpty)
     }
+
+    @Test(
+        "console sessions are found by id, keep their drafts sealed, and end by id, by key or when they lapse",
+        arguments: StoreUnderTest.all)
+    func consoleSessions(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        let session = ConsoleSession(
+            id: "SESSION-ID-COOKIE-VALUE", keyID: "k1", keyName: "ops", role: .admin, csrf: "csrf-token", expiresAt: later,
+            flash: .init(kind: "ok", text: "saved"), draftSecrets: ["new": "DRAFT-SECRET-TYPED"])
+        try await store.saveConsoleSession(session)
+        try await store.saveConsoleSession(
+            ConsoleSession(id: "other", keyID: "k2", keyName: "soc", role: .readOnly, csrf: "c2", expiresAt: later))
+        try await store.saveConsoleSession(
+            ConsoleSession(id: "old", keyID: "k2", keyName: "soc", role: .readOnly, csrf: "c3", expiresAt: 5))
+        #expect(try await store.consoleSession(id: "SESSION-ID-COOKIE-VALUE") == session)
+        #expect(try await store.consoleSession(id: "session-id-cookie-value") == nil)
+        for bytes in kind.bytesAtRest(store) {
+            for secret in ["SESSION-ID-COOKIE-VALUE", "DRAFT-SECRET-TYPED"] { #expect(bytes.range(of: Data(secret.utf8)) == nil) }
+        }
+        try await store.removeConsoleSessions(keyID: nil, expiredBefore: 10)
+        #expect(try await store.consoleSession(id: "old") == nil)
+        #expect(try await store.consoleSession(id: "other") != nil)
+        try await store.removeConsoleSessions(keyID: "k2", expiredBefore: 0)
+        #expect(try await store.consoleSession(id: "other") == nil)
+        try await store.removeConsoleSession(id: "SESSION-ID-COOKIE-VALUE")
+        #expect(try await store.consoleSession(id: "SESSION-ID-COOKIE-VALUE") == nil)
+    }
 }
