@@ -25,7 +25,7 @@ public actor GoogleSCCReceiver {
     public private(set) var log: [String] = []
     private var tokens: Set<String> = []
     private var tokenURI = ""
-    private var script: [Int] = []
+    private var script = FailureScript<Int>()
 
     public init(organization: String = "123456789", source: String = "5678") throws {
         self.organization = organization
@@ -34,7 +34,7 @@ public actor GoogleSCCReceiver {
     }
 
     /// Answer the next finding requests with these statuses first (429, 503, …).
-    public func fail(with statuses: [Int]) { script += statuses }
+    public func fail(with statuses: [Int]) { script.add(statuses) }
 
     /// The service-account key file, as Google's console downloads it, pointing at this token endpoint.
     public func keyFile() -> JSONValue {
@@ -98,8 +98,7 @@ public actor GoogleSCCReceiver {
             return (400, Self.error(400, "INVALID_ARGUMENT", "Invalid finding id: it must be 1 to 32 alphanumeric characters."))
         }
         log.append("\(method) \(id)")
-        if !script.isEmpty {
-            let status = script.removeFirst()
+        if let status = script.next() {
             return (status, Self.error(status, status == 429 ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE", "scripted failure"))
         }
         guard let finding = try? JSONValue.parse(body), finding.objectValue != nil else {

@@ -27,12 +27,12 @@ public actor PagerDutyReceiver {
     /// Accepted events in order: `action dedup_key`.
     public private(set) var log: [String] = []
     public private(set) var requests = 0
-    private var script: [Int] = []
+    private var script = FailureScript<Int>()
 
     public init(routingKey: String) { self.routingKey = routingKey }
 
     /// Answer these statuses (429, 503, …) before accepting again.
-    public func fail(with statuses: [Int]) { script += statuses }
+    public func fail(with statuses: [Int]) { script.add(statuses) }
 
     func invalid(_ errors: [String]) -> (Int, String) {
         (
@@ -46,8 +46,7 @@ public actor PagerDutyReceiver {
 
     func handle(contentType: String?, body: [UInt8]) -> (Int, String) {
         requests += 1
-        if !script.isEmpty {
-            let status = script.removeFirst()
+        if let status = script.next() {
             return (status, #"{"status":"throttle event","message":"Requests for this service are arriving too quickly."}"#)
         }
         guard body.count <= 512 * 1024 else { return (413, #"{"status":"invalid event","message":"Payload too large"}"#) }

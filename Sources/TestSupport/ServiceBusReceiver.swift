@@ -31,7 +31,8 @@ public actor ServiceBusReceiver {
     public private(set) var duplicates = 0
     public private(set) var requests = 0
     private var issued: Set<String> = []
-    private var busy = 0
+    /// Scripted refusals before the real answers.
+    private var busy = FailureScript<Void>()
     private var seen: Set<String> = []
 
     public init(
@@ -47,7 +48,7 @@ public actor ServiceBusReceiver {
     }
 
     /// Answer 503 "server busy" to the next `count` sends.
-    public func beBusy(_ count: Int) { busy += count }
+    public func beBusy(_ count: Int) { busy.add(Array(repeating: (), count: count)) }
 
     static func error(_ code: Int, _ detail: String) -> String { "<Error><Code>\(code)</Code><Detail>\(detail)</Detail></Error>" }
 
@@ -88,8 +89,7 @@ public actor ServiceBusReceiver {
             return (401, Self.error(401, problem))
         }
         guard queue == self.queue else { return (404, Self.error(404, "The messaging entity '\(queue)' could not be found.")) }
-        if busy > 0 {
-            busy -= 1
+        if busy.next() != nil {
             return (503, Self.error(503, "The server is busy. Please try again later."))
         }
         guard body.count <= 256 * 1024 else { return (403, Self.error(403, "The message size exceeds the limit of 262144 bytes.")) }

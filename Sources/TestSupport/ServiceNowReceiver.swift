@@ -17,7 +17,8 @@ public actor ServiceNowReceiver {
     public private(set) var records: [String: [JSONObject]] = [:]
     /// Every write, as `POST incident` or `PATCH incident/<sys_id>`.
     public private(set) var writes: [String] = []
-    private var limited = 0
+    /// Scripted refusals before the real answers.
+    private var limited = FailureScript<Void>()
     private var next = 1
 
     public init(login: String, password: String, tables: Set<String> = ["incident", "sn_si_incident", "em_event"]) {
@@ -27,7 +28,7 @@ public actor ServiceNowReceiver {
     }
 
     /// Answer the next `count` requests with 429 and a reset one second ahead.
-    public func rateLimit(_ count: Int) { limited += count }
+    public func rateLimit(_ count: Int) { limited.add(Array(repeating: (), count: count)) }
 
     static func error(_ message: String, _ detail: String) -> String {
         JSONValue.object(["error": .object(["message": .string(message), "detail": .string(detail)]), "status": .string("failure")])
@@ -41,8 +42,7 @@ public actor ServiceNowReceiver {
         guard authorization == expected else {
             return (401, [], Self.error("User Not Authenticated", "Required to provide Auth information"))
         }
-        if limited > 0 {
-            limited -= 1
+        if limited.next() != nil {
             let reset = String(Int(Date().timeIntervalSince1970) + 1)
             return (
                 429, [("X-RateLimit-Limit", "100"), ("X-RateLimit-Reset", reset), ("X-RateLimit-Rule", "relay-tests")],

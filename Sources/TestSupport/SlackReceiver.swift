@@ -11,18 +11,17 @@ public actor SlackReceiver {
     let path: String
     public private(set) var messages: [JSONValue] = []
     public private(set) var requests = 0
-    private var script: [(Int, String)] = []
+    private var script = FailureScript<(Int, String)>()
 
     /// `path` is the webhook's path, e.g. `/services/T000/B000/XXXX`.
     public init(path: String) { self.path = path }
 
-    public func fail(with answers: [(Int, String)]) { script += answers }
+    public func fail(with answers: [(Int, String)]) { script.add(answers) }
 
     func handle(path: String, body: [UInt8]) -> (Int, String, [(String, String)]) {
         requests += 1
         guard path == self.path else { return (404, "no_service", []) }
-        if !script.isEmpty {
-            let (status, text) = script.removeFirst()
+        if let (status, text) = script.next() {
             return (status, text, status == 429 ? [("Retry-After", "30")] : [])
         }
         guard let json = try? JSONValue.parse(body), json.objectValue != nil else { return (400, "invalid_payload", []) }

@@ -20,7 +20,7 @@ public actor SnowpipeReceiver {
     /// Paths queued, in order.
     public private(set) var files: [String] = []
     public private(set) var requests = 0
-    private var script: [Int] = []
+    private var script = FailureScript<Int>()
 
     /// `publicKeyPEM` is the key `ALTER USER … SET RSA_PUBLIC_KEY` registered; `pipe` is `DATABASE.SCHEMA.PIPE`.
     public init(account: String, user: String, publicKeyPEM: String, pipe: String) throws {
@@ -30,7 +30,7 @@ public actor SnowpipeReceiver {
         self.pipe = pipe
     }
 
-    public func fail(with statuses: [Int]) { script += statuses }
+    public func fail(with statuses: [Int]) { script.add(statuses) }
 
     static func answer(_ code: String, _ message: String) -> String {
         JSONValue.object(["data": .null, "code": .string(code), "message": .string(message), "success": .bool(false)]).jsonString()
@@ -57,8 +57,7 @@ public actor SnowpipeReceiver {
             return (404, Self.answer("390404", "Specified object does not exist or not authorized. Pipe not found"))
         }
         guard requestID?.isEmpty == false else { return (400, Self.answer("390400", "requestId is required")) }
-        if !script.isEmpty {
-            let status = script.removeFirst()
+        if let status = script.next() {
             return (status, Self.answer("390\(status)", "scripted failure"))
         }
         guard let list = (try? JSONValue.parse(body))?["files"]?.arrayValue, !list.isEmpty, list.count <= 5000 else {

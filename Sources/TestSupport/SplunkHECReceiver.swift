@@ -19,7 +19,8 @@ public actor SplunkHECReceiver {
     public private(set) var requests = 0
     /// When each indexed event arrived (uptime nanoseconds), in the order of `indexed`.
     public private(set) var arrivals: [UInt64] = []
-    private var busy = 0
+    /// Scripted refusals before the real answers.
+    private var busy = FailureScript<Void>()
     private var poisoned: Set<String> = []
 
     /// The largest request body accepted, as `max_content_length` sets it (Splunk Cloud: about 1 MB).
@@ -33,7 +34,7 @@ public actor SplunkHECReceiver {
     }
 
     /// Answer 503 code 9 to the next `count` requests.
-    public func beBusy(_ count: Int) { busy += count }
+    public func beBusy(_ count: Int) { busy.add(Array(repeating: (), count: count)) }
 
     /// Refuse (code 6) events with these alert ids.
     public func refuse(nativeIDs: [String]) { poisoned.formUnion(nativeIDs) }
@@ -50,8 +51,7 @@ public actor SplunkHECReceiver {
         guard let authorization else { return answer(401, 2, "Token is required") }
         guard authorization.hasPrefix("Splunk ") else { return answer(401, 3, "Invalid authorization") }
         guard authorization.dropFirst(7) == token else { return answer(403, 4, "Invalid token") }
-        if busy > 0 {
-            busy -= 1
+        if busy.next() != nil {
             return answer(503, 9, "Server is busy")
         }
         if body.count > maxContentLength {

@@ -9,15 +9,15 @@ import RelayModel
 public actor TeamsReceiver {
     public private(set) var cards: [JSONValue] = []
     public private(set) var requests = 0
-    private var script: [(Int, String)] = []
+    private var script = FailureScript<(Int, String)>()
 
     public init() {}
 
-    public func fail(with answers: [(Int, String)]) { script += answers }
+    public func fail(with answers: [(Int, String)]) { script.add(answers) }
 
     func handle(body: [UInt8]) -> (Int, String) {
         requests += 1
-        if !script.isEmpty { return script.removeFirst() }
+        if let answer = script.next() { return answer }
         guard body.count <= 28 * 1024 else { return (413, "Request Entity Too Large") }
         guard let json = try? JSONValue.parse(body), json["type"]?.stringValue == "message",
             let attachment = json["attachments"]?.arrayValue?.first,

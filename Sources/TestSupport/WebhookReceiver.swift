@@ -31,7 +31,7 @@ public actor WebhookReceiver {
     public private(set) var received: [Received] = []
     /// Every request, accepted or not.
     public private(set) var requests = 0
-    private var script: [Scripted] = []
+    private var script = FailureScript<Scripted>()
 
     public init(token: String) { self.token = token }
 
@@ -39,7 +39,7 @@ public actor WebhookReceiver {
     public private(set) var down = false
 
     /// Queues answers to give before accepting again.
-    public func fail(with answers: [Scripted]) { script += answers }
+    public func fail(with answers: [Scripted]) { script.add(answers) }
 
     /// Takes the service down (every request answered 503) or brings it back.
     public func setDown(_ isDown: Bool) { down = isDown }
@@ -52,8 +52,7 @@ public actor WebhookReceiver {
             return (415, [], #"{"error":"expected application/json"}"#)
         }
         guard let json = try? JSONValue.parse(body) else { return (400, [], #"{"error":"body is not JSON"}"#) }
-        if !script.isEmpty {
-            let next = script.removeFirst()
+        if let next = script.next() {
             let extra = [next.retryAfter.map { ("Retry-After", String($0)) }, next.location.map { ("Location", $0) }].compactMap { $0 }
             return (next.status, extra, #"{"error":"scripted failure"}"#)
         }

@@ -82,23 +82,19 @@ public struct RuleService: Sendable {
         var filters = AlertRule.Filters()
         for (key, values) in draft.filters.sorted(by: { $0.key < $1.key }) {
             let values = values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            // Each value read by `make`; one that does not read is named with what it may be.
+            func read<T>(_ make: (String) -> T?, _ expected: String) -> [T] {
+                values.compactMap { value in
+                    guard let read = make(value) else {
+                        errors.append(ConfigError(field: "filters.\(key)", "\(value) is not \(expected)"))
+                        return nil
+                    }
+                    return read
+                }
+            }
             switch key {
-            case "severities":
-                filters.severities = values.compactMap { value in
-                    guard let severity = Severity(rawValue: value.lowercased()) else {
-                        errors.append(ConfigError(field: "filters.severities", "\(value) is not high, medium, low or info"))
-                        return nil
-                    }
-                    return severity
-                }
-            case "modules":
-                filters.modules = values.compactMap { value in
-                    guard let module = Module(rawValue: value.uppercased()) else {
-                        errors.append(ConfigError(field: "filters.modules", "\(value) is not CSPM, CWPP, CIEM or DSPM"))
-                        return nil
-                    }
-                    return module
-                }
+            case "severities": filters.severities = read({ Severity(rawValue: $0.lowercased()) }, "high, medium, low or info")
+            case "modules": filters.modules = read({ Module(rawValue: $0.uppercased()) }, "CSPM, CWPP, CIEM or DSPM")
             case "originalSeverities": filters.originalSeverities = values
             case "policyTypes": filters.policyTypes = values
             case "policyNames": filters.policyNames = values
