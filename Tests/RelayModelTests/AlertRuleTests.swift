@@ -108,4 +108,25 @@ struct AlertRuleTests {
         #expect(!off.matches(try alert()))
         #expect(AlertRouter.destinations(of: try alert(), rules: [off, a, b, c]) == ["slack", "splunk", "pd"])
     }
+
+    @Test("a commit's outbox rows: each new event once per integration its rules name, keyed by connector and alert id")
+    func outboxRows() throws {
+        let first = try alert()
+        let other = try alert(connector: "staging")
+        let resolved = try alert(status: "resolved")
+        let rules = [
+            AlertRule(id: "a", name: "a", integrationIDs: ["hook", "pd"]),
+            AlertRule(id: "b", name: "b", notifyOnResolved: true, integrationIDs: ["pd"]),
+        ]
+        let rows = AlertRouter.outboxRows(for: [first, other, resolved], rules: rules, at: 42)
+        #expect(
+            rows == [
+                OutboxRow(eventID: first.id, integrationID: "hook", alertKey: "prod/P-1", queuedAt: 42),
+                OutboxRow(eventID: first.id, integrationID: "pd", alertKey: "prod/P-1", queuedAt: 42),
+                OutboxRow(eventID: other.id, integrationID: "hook", alertKey: "staging/P-1", queuedAt: 42),
+                OutboxRow(eventID: other.id, integrationID: "pd", alertKey: "staging/P-1", queuedAt: 42),
+                OutboxRow(eventID: resolved.id, integrationID: "pd", alertKey: "prod/P-1", queuedAt: 42),
+            ])
+        #expect(AlertRouter.outboxRows(for: [first], rules: [], at: 42).isEmpty)
+    }
 }

@@ -45,4 +45,31 @@ public enum AlertRouter {
         var seen = Set<String>()
         return rules.filter { $0.matches(event) }.flatMap(\.integrationIDs).filter { seen.insert($0).inserted }
     }
+
+    /// The outbox rows a commit writes for the events it stored as new, under the enabled `rules` it read in the
+    /// same transaction: every store implementation routes with this, so an event and its deliveries are decided
+    /// the same way everywhere.
+    public static func outboxRows(for newEvents: [NormalizedEvent], rules: [AlertRule], at time: Int64) -> [OutboxRow] {
+        newEvents.flatMap { event in
+            destinations(of: event, rules: rules).map {
+                OutboxRow(eventID: event.id, integrationID: $0, alertKey: AlertKey.of(event), queuedAt: time)
+            }
+        }
+    }
+}
+
+/// One delivery a commit queues: an event for one integration, with the key that orders an alert's events.
+public struct OutboxRow: Sendable, Equatable {
+    public var eventID: String
+    public var integrationID: String
+    public var alertKey: String
+    /// Epoch milliseconds; the row is due at once.
+    public var queuedAt: Int64
+
+    public init(eventID: String, integrationID: String, alertKey: String, queuedAt: Int64) {
+        self.eventID = eventID
+        self.integrationID = integrationID
+        self.alertKey = alertKey
+        self.queuedAt = queuedAt
+    }
 }

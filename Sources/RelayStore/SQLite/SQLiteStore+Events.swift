@@ -26,18 +26,18 @@ extension SQLiteStore {
                     """)
             // Rules are read inside the transaction, so an event and its deliveries are stored together or not at all.
             let rules = try Self.loadRules(db, where: "enabled = 1")
-            var added = 0
+            var new: [NormalizedEvent] = []
             for (event, body) in rows {
                 try insert.execute(arguments: [
                     event.id, event.connector, event.kind.rawValue, event.nativeID, event.version, event.status,
                     event.severity.rawValue, event.module.rawValue, event.updatedMillis, event.observedAt, body,
                 ])
-                guard db.changesCount == 1 else { continue }
-                added += 1
-                for integration in AlertRouter.destinations(of: event, rules: rules) {
-                    try queue.execute(arguments: [event.id, integration, AlertKey.of(event), now, now])
-                }
+                if db.changesCount == 1 { new.append(event) }
             }
+            for row in AlertRouter.outboxRows(for: new, rules: rules, at: now) {
+                try queue.execute(arguments: [row.eventID, row.integrationID, row.alertKey, row.queuedAt, row.queuedAt])
+            }
+            let added = new.count
             if let cursor {
                 try db.execute(sql: "UPDATE connector_state SET cursor = ? WHERE connector = ?", arguments: [cursor, connector])
                 if db.changesCount == 0 { throw StoreError.unknownConnector(connector) }
