@@ -6,8 +6,8 @@ import RelayModel
 import RelayStore
 import ServiceLifecycle
 
-/// The one place deliveries happen: per integration, take the due outbox rows, hand each to the destination,
-/// and record the outcome — delivered; retried later with backoff (honouring `Retry-After`); dead-lettered with
+/// The one place deliveries happen: per integration, claim the due outbox rows for this worker, hand each to the
+/// destination, and record the outcome — delivered; retried later with backoff (honouring `Retry-After`); dead-lettered with
 /// the reason once refused for good or past the attempt and age caps; or, when credentials are refused, the
 /// integration paused (RED) instead of burning through its queue.
 public struct DeliveryEngine: Sendable {
