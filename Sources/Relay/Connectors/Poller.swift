@@ -53,8 +53,18 @@ public struct Poller: Sendable {
         defer { metrics.pollFinished(connector: config.name, report: report, error: failure, cursor: cursor, now: clock()) }
         // The page being stored while the next one is fetched and normalized.
         var storing: Task<Int, any Error>?
-        guard var lease = try? await store.acquireConnectorLease(config.name, owner: worker, now: started, until: started + leaseMillis)
-        else {
+        let taken: ConnectorLease?
+        do {
+            taken = try await store.acquireConnectorLease(config.name, owner: worker, now: started, until: started + leaseMillis)
+        } catch {
+            // The store could not be asked: a failed poll, said in the status like any other.
+            failure = error
+            report.error = String(describing: error)
+            logger.error("poll failed", metadata: ["connector": .string(config.name), "error": .string(report.error ?? "")])
+            try? await store.recordPoll(connector: config.name, at: clock(), outcome: .failure(message: report.error ?? ""))
+            return report
+        }
+        guard var lease = taken else {
             report.error = "another worker is polling connector \"\(config.name)\" now; this poll was not started"
             report.leaseHeldUntil = started + leaseMillis
             return report
