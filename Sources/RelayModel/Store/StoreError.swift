@@ -35,12 +35,14 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .apiKeyNameExists(let name): "an API key named \"\(name)\" already exists"
         case .unknownAPIKey(let key): "there is no active API key with the id or name \"\(key)\" (prisma-relay token list shows them)"
         case .secretUnreadable(let name):
-            "the secret of connector \"\(name)\" cannot be decrypted: the key file beside the database (or PRISMA_RELAY_MASTER_KEY) is not the one it was stored with"
+            "the secret of connector \"\(name)\" cannot be decrypted: the key file beside the database "
+                + "(or PRISMA_RELAY_MASTER_KEY) is not the one it was stored with"
         case .badMasterKey(let detail): "the secret encryption key is unusable: \(detail)"
         case .corrupt(let detail): "the database holds a row that cannot be read: \(detail)"
         case .badLocation(let detail): detail
         case .leaseLost(let connector):
-            "the poll of connector \"\(connector)\" lost its lease to another worker: its pages were not stored, and that worker's poll collects them"
+            "the poll of connector \"\(connector)\" lost its lease to another worker: its pages were not stored, "
+                + "and that worker's poll collects them"
         }
     }
 }

@@ -77,7 +77,8 @@ extension SQLiteStore {
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT event_id, integration_id, state, attempts, last_error, finished_at FROM outbox WHERE event_id IN (\(marks)) ORDER BY seq
+                    SELECT event_id, integration_id, state, attempts, last_error, finished_at FROM outbox
+                    WHERE event_id IN (\(marks)) ORDER BY seq
                     """, arguments: StatementArguments(eventIDs))
             {
                 found[row["event_id"], default: []].append(

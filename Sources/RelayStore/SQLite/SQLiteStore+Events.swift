@@ -17,7 +17,8 @@ extension SQLiteStore {
             }
             let insert = try db.cachedStatement(
                 sql: """
-                    INSERT OR IGNORE INTO event (id, connector, kind, native_id, version, status, severity, module, updated_ms, observed_at, body)
+                    INSERT OR IGNORE INTO event
+                        (id, connector, kind, native_id, version, status, severity, module, updated_ms, observed_at, body)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let queue = try db.cachedStatement(

@@ -43,7 +43,10 @@ extension SQLiteStore {
             // A changed configuration gets another chance: lift a pause set for refused credentials.
             try db.execute(
                 sql:
-                    "UPDATE integration_state SET paused = 0, status = 'GREEN', error_type = NULL, message = NULL, status_code = NULL WHERE integration_id = ? AND paused = 1",
+                    """
+                        UPDATE integration_state SET paused = 0, status = 'GREEN', error_type = NULL, message = NULL, status_code = NULL
+                        WHERE integration_id = ? AND paused = 1
+                    """,
                 arguments: [integration.id])
         }
     }

@@ -56,7 +56,10 @@ extension SQLiteStore {
         try await pool.write { db in
             try db.execute(
                 sql:
-                    "UPDATE outbox SET claimed_by = NULL, claim_until = NULL WHERE integration_id = ? AND claimed_by = ? AND state = 'pending'",
+                    """
+                        UPDATE outbox SET claimed_by = NULL, claim_until = NULL
+                        WHERE integration_id = ? AND claimed_by = ? AND state = 'pending'
+                    """,
                 arguments: [integrationID, owner])
         }
     }
@@ -158,10 +161,14 @@ extension SQLiteStore {
                 let reason = try String.fetchOne(
                     db,
                     sql:
-                        "SELECT last_error FROM outbox WHERE integration_id = ? AND state = 'dead' ORDER BY finished_at DESC, seq DESC LIMIT 1",
+                        """
+                            SELECT last_error FROM outbox
+                            WHERE integration_id = ? AND state = 'dead' ORDER BY finished_at DESC, seq DESC LIMIT 1
+                        """,
                     arguments: [id])
                 health.message =
-                    "\(health.deadLetters) event\(health.deadLetters == 1 ? " is" : "s are") in the dead letters (latest: \(reason ?? "no reason recorded")): "
+                    "\(health.deadLetters) event\(health.deadLetters == 1 ? " is" : "s are") in the dead letters "
+                    + "(latest: \(reason ?? "no reason recorded")): "
                     + "fix the cause, then retry or discard them"
             }
             return health
@@ -202,7 +209,10 @@ extension SQLiteStore {
             if let seq { arguments += [seq] }
             try db.execute(
                 sql:
-                    "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL WHERE integration_id = ? AND state = 'dead' \(filter)",
+                    """
+                        UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL
+                        WHERE integration_id = ? AND state = 'dead' \(filter)
+                    """,
                 arguments: arguments)
             return db.changesCount
         }

@@ -10,7 +10,11 @@ extension SQLiteStore {
             case .success(let added):
                 try db.execute(
                     sql:
-                        "UPDATE connector_state SET last_poll_at = ?, last_success_at = ?, last_events_added = ?, last_error = NULL, waiting = NULL WHERE connector = ?",
+                        """
+                            UPDATE connector_state SET last_poll_at = ?, last_success_at = ?, last_events_added = ?, last_error = NULL,
+                                waiting = NULL
+                            WHERE connector = ?
+                        """,
                     arguments: [time, time, added, connector])
             case .failure(let message):
                 try db.execute(

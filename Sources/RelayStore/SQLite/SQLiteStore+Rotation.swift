@@ -41,7 +41,8 @@ extension SQLiteStore {
         if environment["PRISMA_RELAY_MASTER_KEY"] != nil {
             guard let next = environment["PRISMA_RELAY_NEW_MASTER_KEY"] else {
                 throw StoreError.badMasterKey(
-                    "PRISMA_RELAY_MASTER_KEY is in use: put the new key in PRISMA_RELAY_NEW_MASTER_KEY to rotate, then make it the master key"
+                    "PRISMA_RELAY_MASTER_KEY is in use: put the new key in PRISMA_RELAY_NEW_MASTER_KEY to rotate, "
+                        + "then make it the master key"
                 )
             }
             return try await store.reseal(with: try SecretBox.load(keyFile: "", environment: ["PRISMA_RELAY_MASTER_KEY": next]))
