@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PrismaSim
 import Relay
 import RelayModel
@@ -34,5 +35,45 @@ struct ConnectorLeaseTests {
             try await rig.app.store.commit(events: [], connector: "prod", cursor: rig.clock.now + 999_999, lease: held)
         }
         #expect(try await rig.app.connectors.state(of: "prod").cursor == report.windowEnd)
+    }
+
+    /// What the other worker got while the poll waited.
+    final class Attempts: @unchecked Sendable {
+        private let lock = NSLock()
+        private var granted = 0
+        private var tried = 0
+        var counts: (tried: Int, granted: Int) { lock.withLock { (tried, granted) } }
+        func note(granted: Bool) {
+            lock.withLock {
+                tried += 1
+                if granted { self.granted += 1 }
+            }
+        }
+    }
+
+    @Test("a poll waiting out Prisma's rate limit keeps the connector's lease: no other worker takes it meanwhile")
+    func leaseKeptWhileWaiting() async throws {
+        let rig = try await Rig.start(faults: SimFaults(rateLimited: 10))
+        defer { Task { await rig.stop() } }
+        let ids = await rig.simulator.addAlerts(30, start: rig.clock.now - 3_600_000, spread: 3_000_000)
+        let store = rig.app.store
+        let attempts = Attempts()
+        // Each wait passes on the clock at once (well over a lease's 30 s in all); meanwhile another worker asks.
+        let app = RelayApp(
+            store: store, clock: { rig.clock.now },
+            sleep: { wait in
+                rig.clock.advance(milliseconds: wait.wholeMilliseconds)
+                let now = rig.clock.now
+                attempts.note(
+                    granted: try await store.acquireConnectorLease("prod", owner: "another-replica", now: now, until: now + 30_000) != nil)
+            }, outbound: .allowingLoopback, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await app.connectors.add(rig.config())
+        let started = rig.clock.now
+        let report = try await app.connectors.poll("prod")
+        #expect(rig.clock.now - started > 60_000)
+        #expect(attempts.counts.tried >= 5)
+        #expect(attempts.counts.granted == 0)
+        #expect(report.error == nil, "\(report.error ?? "")")
+        #expect(Set(try await rig.storedIDs()) == Set(ids))
     }
 }

@@ -125,13 +125,17 @@ public struct RelayApp: Sendable {
     }
 
     /// The poller of a connector.
-    /// While it waits to retry, the poll says so in the connector's status; a wait that would carry it past its
-    /// bound ends it instead, leaving its window to the next poll.
+    /// While it waits to retry, the poll says so in the connector's status and keeps the connector's lease past the
+    /// wait (so no other worker takes the connector over meanwhile); a wait that would carry it past its bound ends
+    /// it instead, leaving its window to the next poll.
     public func poller(for config: ConnectorConfig) -> Poller {
         let deadline = clock() + maxPollSeconds * 1000
-        let source = source(for: config) { [store, clock, maxPollSeconds] reason, wait in
+        let source = source(for: config) { [store, clock, maxPollSeconds, workerID] reason, wait in
             let until = clock() + wait.wholeMilliseconds
             guard until <= deadline else { throw PollBoundReached(minutes: Int(maxPollSeconds / 60), last: reason) }
+            let lease = try await store.acquireConnectorLease(
+                config.name, owner: workerID, now: clock(), until: until + Poller.leaseSeconds * 1000)
+            guard lease != nil else { throw StoreError.leaseLost(connector: config.name) }
             try await store.noteWaiting(
                 connector: config.name, "\(reason), retrying until \(Timestamp.clockTime(epochMilliseconds: until))")
         }

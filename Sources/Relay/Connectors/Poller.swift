@@ -23,7 +23,7 @@ public struct Poller: Sendable {
     public init(
         config: ConnectorConfig, source: any FindingSource, store: any RelayStore, clock: @escaping @Sendable () -> Int64,
         deadline: Int64? = nil, logger: Logger = Logger(label: "prisma-relay.poller"), metrics: RelayMetrics = RelayMetrics(),
-        worker: String = "relay-" + UUID().uuidString.lowercased(), leaseSeconds: Int64 = 30
+        worker: String = "relay-" + UUID().uuidString.lowercased(), leaseSeconds: Int64 = Poller.leaseSeconds
     ) {
         self.worker = worker
         self.leaseMillis = leaseSeconds * 1000
@@ -35,6 +35,9 @@ public struct Poller: Sendable {
         self.clock = clock
         self.logger = logger
     }
+
+    /// How long a connector's lease lasts unless renewed.
+    public static let leaseSeconds: Int64 = 30
 
     /// The window the next poll asks for, from the stored cursor (or the first-run look-back) to `now`.
     public static func window(cursor: Int64?, now: Int64, config: ConnectorConfig) -> ClosedRange<Int64> {
