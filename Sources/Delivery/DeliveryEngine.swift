@@ -152,17 +152,21 @@ public struct DeliveryEngine: Sendable {
         if health.downSince != nil { batches = Array(batches.prefix(1)) }
         // Batches hold different alerts (a later event of an alert is not due while an earlier one is pending), so
         // up to `concurrency` of them are sent at once; their outcomes are recorded in order.
-        for var wave in stride(from: 0, to: batches.count, by: max(1, settings.concurrency)).map({
+        let waves = stride(from: 0, to: batches.count, by: max(1, settings.concurrency)).map {
             Array(batches[$0..<min(batches.count, $0 + max(1, settings.concurrency))])
-        }) {
-            // Past half the lease, the rows still to send are claimed again; rows whose claim ran out are left alone
-            // (another worker may be sending them).
+        }
+        // Rows whose claim ran out before it was renewed: another worker may be sending them, so they are left alone.
+        var lost = Set<Int64>()
+        for (number, planned) in waves.enumerated() {
+            // Past half the lease, every row still to send is claimed again.
             if clock() > claimedUntil - lease / 2 {
                 let now = clock()
-                let held = try await store.renewClaims(wave.flatMap { $0.map(\.seq) }, owner: workerID, now: now, until: now + lease)
+                let remaining = waves[number...].flatMap { $0.flatMap { $0.map(\.seq) } }
+                let held = try await store.renewClaims(remaining, owner: workerID, now: now, until: now + lease)
+                lost.formUnion(Set(remaining).subtracting(held))
                 claimedUntil = now + lease
-                wave = wave.map { $0.filter { held.contains($0.seq) } }.filter { !$0.isEmpty }
             }
+            let wave = planned.map { $0.filter { !lost.contains($0.seq) } }.filter { !$0.isEmpty }
             let answers = await withTaskGroup(of: (Int, BatchOutcome).self) { group in
                 for (index, batch) in wave.enumerated() {
                     group.addTask { (index, await destination.deliver(batch, over: http)) }
