@@ -50,19 +50,15 @@ public struct ConsoleSessionService: Sendable {
         try await update(id) { $0.flash = .init(kind: kind, text: text) }
     }
 
-    /// The waiting message, once.
-    public func takeFlash(_ id: String) async throws -> ConsoleSession.Flash? {
-        guard let flash = try await store.consoleSession(id: id)?.flash else { return nil }
-        try await update(id) { $0.flash = nil }
+    /// The message waiting in `session` (as read for this request), once: it is cleared in the store.
+    public func takeFlash(_ session: ConsoleSession) async throws -> ConsoleSession.Flash? {
+        guard let flash = session.flash else { return nil }
+        try await update(session.id) { $0.flash = nil }
         return flash
     }
 
     public func keepDraftSecret(_ id: String, form: String, _ secret: String) async throws {
         try await update(id) { $0.draftSecrets[form] = secret }
-    }
-
-    public func draftSecret(_ id: String, form: String) async throws -> String? {
-        try await store.consoleSession(id: id)?.draftSecrets[form]
     }
 
     public func dropDraftSecret(_ id: String, form: String) async throws {

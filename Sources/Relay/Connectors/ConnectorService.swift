@@ -58,6 +58,11 @@ public struct ConnectorService: Sendable {
         return list
     }
 
+    /// Every connector's name, in order (no status read).
+    public func names() async throws -> [String] {
+        try await store.connectors().map(\.name)
+    }
+
     /// A connector's status, counts and cursor.
     public func state(of name: String) async throws -> ConnectorState {
         try await store.state(of: name)

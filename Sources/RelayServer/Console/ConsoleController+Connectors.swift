@@ -141,7 +141,7 @@ extension ConsoleController {
     func connectorConfig(_ form: FormData, existing: String?, session: ConsoleSession?) async throws -> ConnectorConfig {
         let base = try await existing.asyncMap { try await app.connectors.get($0) }
         var secret = form["secretKey"]
-        if secret == Secret.mask, let session, let draft = try await sessions.draftSecret(session.id, form: existing ?? "new") {
+        if secret == Secret.mask, let session, let draft = session.draftSecrets[existing ?? "new"] {
             secret = draft
         }
         var json: JSONObject = [

@@ -46,7 +46,7 @@ extension ConsoleController {
             ]
         }
         page["selects"] = [
-            select("connector", "Connector", try await app.connectors.list().map(\.config.name)),
+            select("connector", "Connector", try await app.connectors.names()),
             select("kind", "Kind", ["alert", "incident"]),
             select("severity", "Severity", [Severity.high, .medium, .low, .info].map(\.rawValue)),
             select("module", "Module", Module.allCases.map(\.rawValue)),

@@ -132,7 +132,7 @@ extension ConsoleController {
                 f.severities.map(\.rawValue)),
             group("Module", "modules", Module.allCases.map { ($0.rawValue, $0.rawValue) }, f.modules.map(\.rawValue)),
             group("Policy type", "policyTypes", Self.policyTypes.map { ($0, $0) }, f.policyTypes),
-            group("Connectors", "connectors", try await app.connectors.list().map { ($0.config.name, $0.config.name) }, f.connectors),
+            group("Connectors", "connectors", try await app.connectors.names().map { ($0, $0) }, f.connectors),
         ]
         return renderer.page("rule-form", page, status: errors.isEmpty && formErrors.isEmpty ? .ok : .unprocessableContent)
     }

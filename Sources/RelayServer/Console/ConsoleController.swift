@@ -35,7 +35,7 @@ struct ConsoleController {
         var page: [String: Any] = ["nav\(section)": true]
         if let session = context.session {
             page["session"] = ConsoleMiddleware.sessionValues(session)
-            if let flash = try? await sessions.takeFlash(session.id) { page["flash"] = ["kind": flash.kind, "text": flash.text] }
+            if let flash = try? await sessions.takeFlash(session) { page["flash"] = ["kind": flash.kind, "text": flash.text] }
         }
         return page
     }
