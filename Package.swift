@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -47,6 +48,11 @@ let package = Package(
             dependencies: [
                 "RelayModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -65,6 +71,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "RelayModel", "RelayStore", "Delivery", "RelayHTTP", "HTTPServing", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
@@ -141,7 +148,8 @@ let package = Package(
         ),
         .testTarget(name: "RelayModelTests", dependencies: ["RelayModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrismaAPITests", dependencies: ["PrismaAPI", "RelayHTTP", "PrismaSim", "HTTPServing"]),
-        .testTarget(name: "RelayStoreTests", dependencies: ["RelayStore", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "RelayStoreTests", dependencies: ["RelayStore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "PrismaSimTests",
             dependencies: ["PrismaSim", "HTTPServing", .product(name: "AsyncHTTPClient", package: "async-http-client")]),

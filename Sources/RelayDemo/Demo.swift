@@ -37,7 +37,7 @@ public struct Demo: Sendable {
             "Simulated Prisma Cloud tenant at \(server.url) with \(alerts) alerts and \(max(1, alerts / 10)) Compute incidents over the last 24 hours"
         )
 
-        let app = try RelayApp.open(
+        let app = try await RelayApp.open(
             // The simulated tenant and the demo's webhook listen on this machine.
             database: database, outbound: .allowingLoopback,
             logger: .init(label: "prisma-relay.demo", factory: { _ in SwiftLogNoOpLogHandler() }))

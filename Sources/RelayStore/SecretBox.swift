@@ -32,6 +32,23 @@ public struct SecretBox: Sendable {
         return SecretBox(key: key)
     }
 
+    /// The key in `PRISMA_RELAY_MASTER_KEY`, which a shared database (`store`) requires: every replica must seal
+    /// and open secrets with the same key, so none can make its own.
+    public static func fromEnvironment(
+        for store: String, variable: String = "PRISMA_RELAY_MASTER_KEY",
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> SecretBox {
+        guard let encoded = environment[variable] else {
+            throw StoreError.badMasterKey(
+                "\(store) needs \(variable), the same in every replica: make one with openssl rand -base64 32 and give it "
+                    + "to each replica's environment")
+        }
+        guard let data = Data(base64Encoded: encoded), data.count == 32 else {
+            throw StoreError.badMasterKey("\(variable) must be the base64 of 32 random bytes (openssl rand -base64 32)")
+        }
+        return SecretBox(key: SymmetricKey(data: data))
+    }
+
     /// Nonce, ciphertext and tag; `context` (the owner's name) is authenticated so a secret cannot be moved to another row.
     public func seal(_ plaintext: String, context: String) throws -> Data {
         guard let combined = try AES.GCM.seal(Data(plaintext.utf8), using: key, authenticating: Data(context.utf8)).combined else {

@@ -11,7 +11,7 @@ import TestSupport
 /// `deliver N`: N stored events through the outbox to a strict Splunk HEC receiver in this process; prints
 /// mode, events, seconds, events/s, p50 and p99 from stored to acknowledged (ms), peak RSS (MB).
 func deliverBench(events count: Int, directory: URL) async throws -> String {
-    let store = try StoreLocation.open(directory.appendingPathComponent("deliver.sqlite").path)
+    let store = try await StoreLocation.open(directory.appendingPathComponent("deliver.sqlite").path)
     let receiver = SplunkHECReceiver(token: "bench-token")
     let server = try await receiver.serve()
     defer { Task { await server.stop() } }

@@ -37,7 +37,7 @@ let directory = FileManager.default.temporaryDirectory.appendingPathComponent("p
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: directory) }
 // The simulator measured against runs on this machine.
-let app = try RelayApp.open(database: directory.appendingPathComponent("bench.sqlite").path, outbound: .allowingLoopback)
+let app = try await RelayApp.open(database: directory.appendingPathComponent("bench.sqlite").path, outbound: .allowingLoopback)
 let config = try ConnectorConfig(
     name: "bench", apiURL: url, accessKeyID: keyID, secretKey: Secret(secret), statuses: ["all"],
     lookbackSeconds: 7 * 86_400, pageSize: pageSize

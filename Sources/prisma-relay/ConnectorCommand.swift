@@ -48,7 +48,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                     intervalSeconds: interval, statuses: status, lookbackSeconds: lookback, pageSize: pageSize,
                     alertPath: alertPath, timeField: field, includeAcknowledged: includeAcknowledged,
                     includeIncidents: includeIncidents, computeURL: computeUrl)
-                let app = try db.open()
+                let app = try await db.open()
                 for warning in try await app.connectors.add(config) { printError("warning: \(warning)") }
                 print("Connector \(name) added. Test it with: prisma-relay connector test \(name)")
             }
@@ -62,7 +62,7 @@ struct ConnectorCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let app = try db.open()
+                let app = try await db.open()
                 var rows = [["NAME", "TYPE", "STATUS", "URL", "LAST POLL", "ADDED", "TOTAL", "LAST ERROR"]]
                 var objects: [JSONValue] = []
                 for (config, state) in try await app.connectors.list() {
@@ -121,7 +121,7 @@ struct ConnectorCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let app = try db.open()
+                let app = try await db.open()
                 let config = try await app.connectors.get(name)
                 let state = try await app.connectors.state(of: name)
                 if json {
@@ -155,7 +155,7 @@ struct ConnectorCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let app = try db.open()
+                let app = try await db.open()
                 let rejected = try await app.connectors.rejected(name)
                 if rejected.isEmpty { print("\(name): no rejected findings") }
                 for finding in rejected {

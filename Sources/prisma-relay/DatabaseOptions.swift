@@ -11,10 +11,10 @@ struct DatabaseOptions: ParsableArguments {
 
     var path: String { database ?? ProcessInfo.processInfo.environment["PRISMA_RELAY_DATABASE"] ?? "prisma-relay.sqlite" }
 
-    func open() throws -> RelayApp {
+    func open() async throws -> RelayApp {
         let environment = ProcessInfo.processInfo.environment
         let delivery = try DeliverySettings.parse(maxAttempts: nil, maxAge: nil, concurrency: nil, environment: environment)
-        return try RelayApp.open(
+        return try await RelayApp.open(
             database: path, delivery: delivery, outbound: try OutboundPolicy.from(environment: environment),
             logger: .init(label: "prisma-relay", factory: { _ in CLILogHandler() }))
     }

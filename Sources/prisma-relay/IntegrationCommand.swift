@@ -25,7 +25,7 @@ struct IntegrationCommand: AsyncParsableCommand {
                 guard let config = try? JSONValue.parse(Array(data)) else {
                     throw ConfigErrors([ConfigError(field: "config-file", "\(configFile) is not JSON")])
                 }
-                let app = try db.open()
+                let app = try await db.open()
                 var draft = IntegrationService.Draft(json: .object([:]))
                 draft.name = name
                 draft.integrationType = type
@@ -43,7 +43,7 @@ struct IntegrationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let service = try db.open().integrations
+                let service = try await db.open().integrations
                 let integrations = try await service.list()
                 if json {
                     print(
@@ -75,7 +75,7 @@ struct IntegrationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let app = try db.open()
+                let app = try await db.open()
                 try await app.integrations.delete(id)
                 print("Integration \(id) removed.")
             }

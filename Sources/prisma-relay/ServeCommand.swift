@@ -54,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
             var logger = Logger(label: "prisma-relay")
             logger.logLevel = .info
             let registry = PrometheusCollectorRegistry()
-            let app = try RelayApp.open(
+            let app = try await RelayApp.open(
                 database: db.path, delivery: delivery, outbound: outbound, logger: logger,
                 metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
             let scheme = tlsCert == nil ? "http" : "https"

@@ -17,7 +17,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let app = try db.open()
+                let app = try await db.open()
                 let (key, secret) = try await app.apiKeys.create(
                     name: name, role: readOnly ? .readOnly : .admin)
                 print(
@@ -39,7 +39,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let app = try db.open()
+                let app = try await db.open()
                 let keys = try await app.apiKeys.list()
                 if json {
                     print(JSONValue.array(keys.map(APIKeyService.publicJSON)).jsonString())
@@ -65,7 +65,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let app = try db.open()
+                let app = try await db.open()
                 try await app.apiKeys.revoke(key)
                 print("Access key \(key) revoked.")
             }

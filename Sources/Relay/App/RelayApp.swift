@@ -57,8 +57,8 @@ public struct RelayApp: Sendable {
     public static func open(
         database: String, delivery: DeliverySettings = DeliverySettings(), outbound: OutboundPolicy = .standard,
         logger: Logger = Logger(label: "prisma-relay"), metrics: RelayMetrics = RelayMetrics()
-    ) throws -> RelayApp {
-        RelayApp(store: try StoreLocation.open(database), delivery: delivery, outbound: outbound, logger: logger, metrics: metrics)
+    ) async throws -> RelayApp {
+        RelayApp(store: try await StoreLocation.open(database), delivery: delivery, outbound: outbound, logger: logger, metrics: metrics)
     }
 
     /// The names of the integration types this build knows (for help texts).

@@ -21,6 +21,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case badLocation(String)
     /// A commit carried a lease that another worker has taken over since.
     case leaseLost(connector: String)
+    /// The database server cannot be reached or refused the relay (down, restarting, wrong password, TLS).
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -43,6 +45,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .leaseLost(let connector):
             "the poll of connector \"\(connector)\" lost its lease to another worker: its pages were not stored, "
                 + "and that worker's poll collects them"
+        case .unavailable(let detail): detail
         }
     }
 }

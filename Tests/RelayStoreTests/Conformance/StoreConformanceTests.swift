@@ -1,24 +1,39 @@
 import Foundation
 import RelayModel
 import RelayStore
+import TestSupport
 import Testing
 
 /// A store implementation under test: how to open a fresh one, and how to read what it keeps at rest.
 struct StoreUnderTest: Sendable, CustomStringConvertible {
     var description: String
     /// A fresh, empty store.
-    var open: @Sendable () throws -> any RelayStore
-    /// Every byte the store keeps at rest (files, rows) for the store `open` made last, to look for secrets in.
-    var bytesAtRest: @Sendable (any RelayStore) -> [Data]
+    var open: @Sendable () async throws -> any RelayStore
+    /// Every byte the store keeps at rest (files, WAL) for a store `open` made, to look for secrets in.
+    var bytesAtRest: @Sendable (any RelayStore) async throws -> [Data]
+    /// The same database opened again, as a restarted process (or another replica) opens it.
+    var reopen: @Sendable (any RelayStore) async throws -> any RelayStore
 
     /// Every implementation: each one runs the whole suite.
     static let all: [StoreUnderTest] = [
         StoreUnderTest(
             description: "SQLite",
-            open: { try StoreLocation.open(try temporaryDatabase()) },
+            open: { try await StoreLocation.open(try temporaryDatabase()) },
             bytesAtRest: { store in
                 ["", "-wal"].compactMap { FileManager.default.contents(atPath: store.location + $0) }
-            })
+            },
+            reopen: { store in try await StoreLocation.open(store.location) }),
+        StoreUnderTest(
+            description: "PostgreSQL",
+            open: { try await TestPostgres.freshStore() },
+            bytesAtRest: { store in
+                let database = try #require(store.location.split(separator: "/").last?.split(separator: "?").first)
+                return try await TestPostgres.bytesAtRest(database: String(database))
+            },
+            reopen: { store in
+                let settings = try #require((store as? PostgresStore)?.settings)
+                return try await PostgresStore.open(settings, box: try TestPostgres.masterKey)
+            }),
     ]
 }
 
@@ -41,7 +56,7 @@ struct StoreConformanceTests {
 
     /// A store with the connector, a webhook integration and a rule sending it every open and resolved event.
     static func routed(_ kind: StoreUnderTest) async throws -> any RelayStore {
-        let store = try kind.open()
+        let store = try await kind.open()
         try await store.addConnector(connector)
         try await store.addIntegration(
             Integration(
@@ -217,10 +232,10 @@ struct StoreConformanceTests {
         let store = try await Self.routed(kind)
         #expect(try await store.connector(named: "prod")?.secretKey.reveal() == "CONNECTOR-SECRET-KEY")
         #expect(try await store.integration(id: "hook")?.config["authToken"] == .string("WEBHOOK-SECRET-TOKEN"))
-        for bytes in kind.bytesAtRest(store) {
+        for bytes in try await kind.bytesAtRest(store) {
             for secret in ["CONNECTOR-SECRET-KEY", "WEBHOOK-SECRET-TOKEN"] { #expect(bytes.range(of: Data(secret.utf8)) == nil) }
         }
-        #expect(!kind.bytesAtRest(store).isEmpty)
+        #expect(try await !kind.bytesAtRest(store).isEmpty)
     }
 
     @Test(
@@ -238,7 +253,7 @@ struct StoreConformanceTests {
             ConsoleSession(id: "old", keyID: "k2", keyName: "soc", role: .readOnly, csrf: "c3", expiresAt: 5))
         #expect(try await store.consoleSession(id: "SESSION-ID-COOKIE-VALUE") == session)
         #expect(try await store.consoleSession(id: "session-id-cookie-value") == nil)
-        for bytes in kind.bytesAtRest(store) {
+        for bytes in try await kind.bytesAtRest(store) {
             for secret in ["SESSION-ID-COOKIE-VALUE", "DRAFT-SECRET-TYPED"] { #expect(bytes.range(of: Data(secret.utf8)) == nil) }
         }
         try await store.removeConsoleSessions(keyID: nil, expiredBefore: 10)

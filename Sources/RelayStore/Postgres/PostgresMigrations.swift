@@ -1,0 +1,229 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RelayModel
+
+/// The PostgreSQL schema, one numbered migration per version; a migration once released never changes. It starts
+/// where the SQLite schema's tenth version is, so `db copy` moves every table as it is.
+enum PostgresMigrations {
+    /// The key of the advisory lock replicas take to migrate, one at a time ("prisma-relay" as a number).
+    static let lockKey: Int64 = 0x7072_6973_6d61_7231
+
+    static let all: [(version: Int, name: String, sql: String)] = [
+        (
+            1, "connectors-events-integrations-outbox",
+            """
+            CREATE TABLE connector (
+                name TEXT PRIMARY KEY,
+                type TEXT NOT NULL,
+                config TEXT NOT NULL,
+                secret BYTEA NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE TABLE connector_state (
+                connector TEXT PRIMARY KEY REFERENCES connector(name) ON DELETE CASCADE,
+                cursor BIGINT,
+                last_poll_at BIGINT,
+                last_success_at BIGINT,
+                last_events_added BIGINT NOT NULL DEFAULT 0,
+                last_error TEXT,
+                waiting TEXT
+            );
+            CREATE TABLE connector_lease (
+                connector TEXT PRIMARY KEY,
+                owner TEXT NOT NULL,
+                until BIGINT NOT NULL,
+                token BIGINT NOT NULL
+            );
+            CREATE TABLE event (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                connector TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                native_id TEXT NOT NULL,
+                version TEXT NOT NULL,
+                status TEXT NOT NULL,
+                severity TEXT NOT NULL,
+                module TEXT NOT NULL,
+                updated_ms BIGINT NOT NULL,
+                observed_at TEXT NOT NULL,
+                body TEXT NOT NULL,
+                UNIQUE (connector, kind, native_id, version)
+            );
+            CREATE INDEX event_newest ON event(updated_ms DESC, seq DESC);
+            CREATE INDEX event_by_connector ON event(connector, updated_ms DESC);
+            CREATE INDEX event_by_severity ON event(severity, updated_ms DESC);
+            CREATE TABLE rejected_finding (
+                id TEXT PRIMARY KEY,
+                connector TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                body TEXT NOT NULL,
+                rejected_at BIGINT NOT NULL
+            );
+            CREATE INDEX rejected_by_connector ON rejected_finding(connector, rejected_at DESC);
+            CREATE TABLE integration (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                type TEXT NOT NULL,
+                description TEXT NOT NULL DEFAULT '',
+                enabled BOOLEAN NOT NULL,
+                sealed_config BYTEA NOT NULL,
+                created_by TEXT NOT NULL,
+                created_ts BIGINT NOT NULL,
+                last_modified_by TEXT NOT NULL,
+                last_modified_ts BIGINT NOT NULL
+            );
+            CREATE TABLE integration_state (
+                integration_id TEXT PRIMARY KEY REFERENCES integration(id) ON DELETE CASCADE,
+                status TEXT NOT NULL DEFAULT 'GREEN',
+                paused BOOLEAN NOT NULL DEFAULT FALSE,
+                error_type TEXT,
+                message TEXT,
+                status_code BIGINT,
+                last_updated BIGINT,
+                delivered BIGINT NOT NULL DEFAULT 0,
+                failed BIGINT NOT NULL DEFAULT 0,
+                last_delivery_at BIGINT,
+                down_since BIGINT,
+                failure_streak BIGINT NOT NULL DEFAULT 0,
+                probe_at BIGINT
+            );
+            CREATE TABLE alert_rule (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                enabled BOOLEAN NOT NULL,
+                body TEXT NOT NULL
+            );
+            CREATE TABLE outbox (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                event_id TEXT NOT NULL REFERENCES event(id),
+                integration_id TEXT NOT NULL,
+                -- connector and native id: events of one alert go out in order
+                alert_key TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending',
+                attempts BIGINT NOT NULL DEFAULT 0,
+                next_attempt_at BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                finished_at BIGINT,
+                last_error TEXT,
+                claimed_by TEXT,
+                claim_until BIGINT,
+                UNIQUE (event_id, integration_id)
+            );
+            CREATE INDEX outbox_pending ON outbox(integration_id, seq) WHERE state = 'pending';
+            CREATE INDEX outbox_pending_alert ON outbox(integration_id, alert_key, seq) WHERE state = 'pending';
+            CREATE INDEX outbox_dead ON outbox(integration_id, seq) WHERE state = 'dead';
+            CREATE TABLE legacy_destination_key (
+                integration_id TEXT NOT NULL,
+                alert_key TEXT NOT NULL,
+                destination_key TEXT NOT NULL,
+                PRIMARY KEY (integration_id, alert_key)
+            );
+            CREATE TABLE api_key (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                secret_hash TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                role TEXT NOT NULL DEFAULT 'admin',
+                revoked_at BIGINT,
+                last_used_at BIGINT
+            );
+            CREATE TABLE console_session (
+                id_hash TEXT PRIMARY KEY,
+                key_id TEXT NOT NULL,
+                key_name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                csrf TEXT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                flash_kind TEXT,
+                flash_text TEXT,
+                sealed_drafts BYTEA
+            );
+            CREATE INDEX console_session_key ON console_session(key_id);
+            -- What the store must know about itself: which master key seals its secrets (as a sealed known text).
+            CREATE TABLE relay_meta (
+                name TEXT PRIMARY KEY,
+                value BYTEA NOT NULL
+            );
+            """
+        )
+    ]
+
+    static var latest: Int { all.map(\.version).max() ?? 0 }
+
+    /// The statements of a migration (they hold no `;` but the ones ending them).
+    static func statements(_ sql: String) -> [String] {
+        sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    }
+}
+
+extension PostgresStore {
+    /// Applies the migrations this database lacks, each in its own transaction, holding the advisory lock so
+    /// that replicas starting together migrate once. Returns the versions applied.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        try await reaching {
+            try await client.withConnection { [logger] connection in
+                try await connection.query("SELECT pg_advisory_lock(\(PostgresMigrations.lockKey))", logger: logger)
+                do {
+                    try await connection.query(
+                        """
+                        CREATE TABLE IF NOT EXISTS schema_migration (
+                            version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                        """, logger: logger)
+                    let done = Set(
+                        try await connection.rows("SELECT version FROM schema_migration", logger: logger).map {
+                            Int(try $0.get("version", as: Int64.self))
+                        })
+                    var applied: [Int] = []
+                    for migration in PostgresMigrations.all where !done.contains(migration.version) {
+                        try await connection.query("BEGIN", logger: logger)
+                        do {
+                            // One statement per query: the extended protocol PostgresNIO speaks takes no more.
+                            for statement in PostgresMigrations.statements(migration.sql) {
+                                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                            }
+                            try await connection.query(
+                                "INSERT INTO schema_migration (version, name) VALUES (\(migration.version), \(migration.name))",
+                                logger: logger)
+                            try await connection.query("COMMIT", logger: logger)
+                        } catch {
+                            _ = try? await connection.query("ROLLBACK", logger: logger)
+                            throw error
+                        }
+                        applied.append(migration.version)
+                    }
+                    _ = try await connection.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: logger)
+                    return applied
+                } catch {
+                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: logger)
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// The schema version the database is at (0 when it was never migrated).
+    public func schemaVersion() async throws -> Int {
+        let exists = try await rows("SELECT to_regclass('schema_migration') IS NOT NULL AS present")
+        guard try exists.first?.get("present", as: Bool.self) == true else { return 0 }
+        let rows = try await rows("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migration")
+        return Int(try rows.first?.get("v", as: Int64.self) ?? 0)
+    }
+
+    /// Refuses a database this build cannot use: never migrated, behind this build, or migrated by a newer one.
+    func checkSchema() async throws {
+        let version = try await schemaVersion()
+        if version < PostgresMigrations.latest {
+            throw StoreError.unavailable(
+                "the database \(settings.database) is at schema version \(version), and this build needs "
+                    + "\(PostgresMigrations.latest): run prisma-relay db migrate (or start serve without --no-migrate)")
+        }
+        if version > PostgresMigrations.latest {
+            throw StoreError.unavailable(
+                "the database \(settings.database) was migrated to schema version \(version) by a newer PrismaRelay; "
+                    + "this build knows \(PostgresMigrations.latest): upgrade this replica")
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import Crypto
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+import RelayModel
+
+/// The shared store for several replicas: one PostgreSQL database, through PostgresNIO's connection pool. Every
+/// write that must be atomic is one transaction; claims and leases are decided by the database, so replicas never
+/// take the same delivery or poll the same connector at once.
+public final class PostgresStore: RelayStore {
+    let client: PostgresClient
+    let running: Task<Void, Never>
+    let box: SecretBox
+    /// Where the database is and how to reach it (with the password: never show it; `location` is safe to).
+    public let settings: PostgresSettings
+    let logger: Logger
+    /// Epoch milliseconds for the times the store stamps (queued, created, updated).
+    let clock: @Sendable () -> Int64
+    public var location: String { settings.location }
+
+    init(settings: PostgresSettings, box: SecretBox, clock: @escaping @Sendable () -> Int64, logger: Logger) throws {
+        self.settings = settings
+        self.box = box
+        self.clock = clock
+        self.logger = logger
+        var configuration = PostgresClient.Configuration(
+            host: settings.host, port: settings.port, username: settings.user, password: settings.password,
+            database: settings.database, tls: try Self.tls(settings))
+        configuration.options.maximumConnections = settings.poolSize
+        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.connectionIdleTimeout = .seconds(30)
+        configuration.options.additionalStartupParameters = [("application_name", "prisma-relay")]
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        running = Task { await client.run() }
+    }
+
+    deinit { running.cancel() }
+
+    /// Opens the database `settings` name, migrating it when `migrate` (under an advisory lock, so replicas that
+    /// start together migrate once), and checks that `box` is the key its secrets were sealed with. Secrets are
+    /// sealed with `box`, by default `PRISMA_RELAY_MASTER_KEY`, which every replica must share.
+    public static func open(
+        _ settings: PostgresSettings, box: SecretBox? = nil, migrate: Bool = true,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+        logger: Logger = PostgresStore.quietLogger
+    ) async throws -> PostgresStore {
+        let key = try box ?? SecretBox.fromEnvironment(for: "a PostgreSQL database")
+        let store = try PostgresStore(settings: settings, box: key, clock: clock, logger: logger)
+        do {
+            if migrate { try await store.migrate() }
+            try await store.checkSchema()
+            try await store.checkMasterKey()
+        } catch {
+            store.close()
+            throw error
+        }
+        return store
+    }
+
+    /// PostgresNIO's own log lines at error only: the store reports failures itself, in words.
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "prisma-relay.postgres")
+        logger.logLevel = .error
+        return logger
+    }
+
+    /// Closes the connection pool.
+    public func close() { running.cancel() }
+
+    static func tls(_ settings: PostgresSettings) throws -> PostgresClient.Configuration.TLS {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let file = settings.sslRootCert {
+            tls.trustRoots = .file(file)
+        }
+        switch settings.sslMode {
+        case .disable:
+            return .disable
+        case .prefer:
+            tls.certificateVerification = .none
+            return .prefer(tls)
+        case .require:
+            tls.certificateVerification = .none
+            return .require(tls)
+        case .verifyCA:
+            tls.certificateVerification = .noHostnameVerification
+            return .require(tls)
+        case .verifyFull:
+            // TLS checks a name against the certificate only when it is a host name: an IP address would go unchecked.
+            guard !settings.host.isIPAddress else {
+                throw StoreError.badLocation(
+                    "sslmode=verify-full needs the host name the server's certificate names (such as db.example.com), "
+                        + "not the IP address \(settings.host): give the name, or use verify-ca to check only the CA")
+            }
+            tls.certificateVerification = .fullVerification
+            return .require(tls)
+        }
+    }
+
+    // MARK: Running statements
+
+    /// Runs `body` in one transaction on one pooled connection: committed when it returns, rolled back when it
+    /// throws (its own error is rethrown as it was).
+    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await reaching {
+            try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    let value = try await body(connection)
+                    try await connection.query("COMMIT", logger: logger)
+                    return value
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// The rows of one statement outside a transaction.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        try await reaching {
+            try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+        }
+    }
+
+    /// Runs `work`, turning what PostgresNIO throws into words an operator can act on.
+    func reaching<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw PostgresErrors.storeError(error, settings: settings)
+        }
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+}
+
+extension PostgresConnection {
+    /// The rows of one statement, each readable by column name.
+    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRandomAccessRow] {
+        try await self.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+    }
+}
+
+extension PostgresRandomAccessRow {
+    /// The value of `column`, or `StoreError.corrupt` when it is not of that type.
+    func get<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+        do {
+            return try self[column].decode(T.self, context: .default)
+        } catch {
+            throw StoreError.corrupt("column \(column) does not hold a \(T.self)")
+        }
+    }
+}
+
+extension String {
+    var isIPAddress: Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, self, &v4) == 1 || inet_pton(AF_INET6, self, &v6) == 1
+    }
+}
