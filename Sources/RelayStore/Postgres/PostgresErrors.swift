@@ -10,6 +10,9 @@ enum PostgresErrors {
     static func storeError(_ error: any Error, settings: PostgresSettings) -> StoreError {
         let server = "PostgreSQL at \(settings.host):\(settings.port)"
         guard let error = error as? PSQLError else {
+            if "\(error)".contains("CircuitBreaker") {
+                return .unavailable("\(server) cannot be reached: no connection could be made for a minute; the relay keeps trying")
+            }
             return .unavailable("\(server) could not be used: \(error)")
         }
         switch error.code {

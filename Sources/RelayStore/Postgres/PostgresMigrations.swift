@@ -227,3 +227,10 @@ extension PostgresStore {
         }
     }
 }
+
+extension PostgresStore {
+    /// The versions applied to this database, oldest first.
+    public func appliedMigrations() async throws -> [Int] {
+        try await rows("SELECT version FROM schema_migration ORDER BY version").map { Int(try $0.get("version", as: Int64.self)) }
+    }
+}

@@ -56,7 +56,7 @@ public struct PostgresSettings: Sendable, Equatable {
         database = database.removingPercentEncoding ?? database
         if database.isEmpty { database = user }
         var query: [String: String] = [:]
-        for item in parts.queryItems ?? [] {
+        for item in parts.queryItems ?? [] where !item.name.isEmpty {
             guard parameters.contains(item.name) else {
                 throw bad("\(item.name) is not a setting the relay reads; use \(parameters.joined(separator: ", "))")
             }

@@ -26,7 +26,7 @@ public final class PostgresStore: RelayStore {
         self.logger = logger
         var configuration = PostgresClient.Configuration(
             host: settings.host, port: settings.port, username: settings.user, password: settings.password,
-            database: settings.database, tls: try Self.tls(settings))
+            database: settings.database, tls: try Self.clientTLS(settings))
         configuration.options.maximumConnections = settings.poolSize
         configuration.options.connectTimeout = .seconds(10)
         configuration.options.connectionIdleTimeout = .seconds(30)
@@ -49,6 +49,7 @@ public final class PostgresStore: RelayStore {
         let key = try box ?? SecretBox.fromEnvironment(for: "a PostgreSQL database")
         let store = try PostgresStore(settings: settings, box: key, clock: clock, logger: logger)
         do {
+            try await store.probe()
             if migrate { try await store.migrate() }
             try await store.checkSchema()
             try await store.checkMasterKey()
@@ -69,23 +70,17 @@ public final class PostgresStore: RelayStore {
     /// Closes the connection pool.
     public func close() { running.cancel() }
 
-    static func tls(_ settings: PostgresSettings) throws -> PostgresClient.Configuration.TLS {
+    /// How the connection is protected: whether TLS is off, preferred or required, and how the certificate is checked.
+    static func tls(_ settings: PostgresSettings) throws -> (mode: PostgresSettings.SSLMode, configuration: TLSConfiguration) {
         var tls = TLSConfiguration.makeClientConfiguration()
         if let file = settings.sslRootCert {
             tls.trustRoots = .file(file)
         }
         switch settings.sslMode {
-        case .disable:
-            return .disable
-        case .prefer:
+        case .disable, .prefer, .require:
             tls.certificateVerification = .none
-            return .prefer(tls)
-        case .require:
-            tls.certificateVerification = .none
-            return .require(tls)
         case .verifyCA:
             tls.certificateVerification = .noHostnameVerification
-            return .require(tls)
         case .verifyFull:
             // TLS checks a name against the certificate only when it is a host name: an IP address would go unchecked.
             guard !settings.host.isIPAddress else {
@@ -94,8 +89,40 @@ public final class PostgresStore: RelayStore {
                         + "not the IP address \(settings.host): give the name, or use verify-ca to check only the CA")
             }
             tls.certificateVerification = .fullVerification
-            return .require(tls)
         }
+        return (settings.sslMode, tls)
+    }
+
+    static func clientTLS(_ settings: PostgresSettings) throws -> PostgresClient.Configuration.TLS {
+        let (mode, configuration) = try tls(settings)
+        switch mode {
+        case .disable: return .disable
+        case .prefer: return .prefer(configuration)
+        case .require, .verifyCA, .verifyFull: return .require(configuration)
+        }
+    }
+
+    /// Connects once, outside the pool, and says why it failed in words: the pool retries quietly for a minute and
+    /// then reports only that it gave up, so the reason is learnt here.
+    func probe() async throws {
+        let (mode, tls) = try Self.tls(settings)
+        let context = try NIOSSLContext(configuration: tls)
+        var configuration = PostgresConnection.Configuration(
+            host: settings.host, port: settings.port, username: settings.user, password: settings.password,
+            database: settings.database,
+            tls: mode == .disable ? .disable : mode == .prefer ? .prefer(context) : .require(context))
+        configuration.options.connectTimeout = .seconds(10)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try? await connection.close()
+        } catch {
+            throw PostgresErrors.storeError(error, settings: settings)
+        }
+    }
+
+    /// Whether the connection to the server is encrypted (the server's own view of it).
+    public func connectedWithTLS() async throws -> Bool {
+        try await rows("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").first?.get("ssl", as: Bool.self) ?? false
     }
 
     // MARK: Running statements
@@ -131,7 +158,11 @@ public final class PostgresStore: RelayStore {
             return try await work()
         } catch let error as StoreError {
             throw error
+        } catch let error as PSQLError {
+            throw PostgresErrors.storeError(error, settings: settings)
         } catch {
+            // The pool gave up connecting (its circuit breaker): learn the reason from a connection of our own.
+            try await probe()
             throw PostgresErrors.storeError(error, settings: settings)
         }
     }

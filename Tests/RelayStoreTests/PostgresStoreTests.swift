@@ -1,0 +1,133 @@
+import Crypto
+import Foundation
+import RelayModel
+import RelayStore
+import TestSupport
+import Testing
+
+@Suite("PostgreSQL store")
+struct PostgresStoreTests {
+    static func key() -> SecretBox { SecretBox(key: SymmetricKey(size: .bits256)) }
+
+    @Test("the password comes from the URL, a password file or PGPASSWORD, and the location shown never holds it")
+    func passwordSources() throws {
+        let inURL = try PostgresSettings.parse("postgres://relay:s%40cret@db.example.com/relay?sslmode=require", environment: [:])
+        #expect(inURL.password == "s@cret")
+        #expect(inURL.location == "postgres://relay@db.example.com:5432/relay?sslmode=require")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pw-\(UUID().uuidString)").path
+        try "from-file\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let fromFile = try PostgresSettings.parse("postgres://relay@db.example.com:6543/x?password_file=\(file)", environment: [:])
+        #expect(fromFile.password == "from-file")
+        #expect(fromFile.port == 6543)
+        #expect(try PostgresSettings.parse("postgres://relay@db/x", environment: ["PGPASSWORD": "env-pw"]).password == "env-pw")
+        let defaults = try PostgresSettings.parse("postgresql://relay@db", environment: [:])
+        #expect(defaults.database == "relay" && defaults.sslMode == .prefer && defaults.poolSize == PostgresSettings.defaultPoolSize)
+        #expect(try PostgresSettings.parse("postgres://relay@db/x?pool_size=3", environment: [:]).poolSize == 3)
+    }
+
+    @Test("a location that cannot be used is refused naming the setting, without echoing the password")
+    func badLocations() {
+        let cases: [(String, String)] = [
+            ("postgres://relay:hunter2@db/x?sslmode=always", "sslmode always is not one of disable, prefer, require, verify-ca, verify-full"),
+            ("postgres://relay:hunter2@db/x?pool_size=0", "pool_size 0 is not a number of connections from 1 to 200"),
+            ("postgres://relay:hunter2@db/x?timeout=5", "timeout is not a setting the relay reads"),
+            ("postgres://db/x", "it names no user"),
+            ("postgres://relay@db/x?sslrootcert=/nonexistent/ca.pem", "sslrootcert /nonexistent/ca.pem cannot be read"),
+        ]
+        for (location, problem) in cases {
+            do {
+                _ = try PostgresSettings.parse(location, environment: [:])
+                Issue.record("\(location) was accepted")
+            } catch {
+                let text = "\(error)"
+                #expect(text.contains(problem), "\(text)")
+                #expect(!text.contains("hunter2"), "\(text)")
+            }
+        }
+    }
+
+    @Test("TLS: require encrypts, verify-full checks the CA and the host name, and an untrusted certificate is said in words")
+    func tls() async throws {
+        let url = try await TestPostgres.freshDatabaseURL().replacingOccurrences(of: "sslmode=disable", with: "") + "&"
+        let ca = try #require(TestPostgres.caFile)
+        func open(_ query: String, host: String = "127.0.0.1") async throws -> PostgresStore {
+            let location = (url + query).replacingOccurrences(of: "@127.0.0.1:", with: "@\(host):")
+            return try await PostgresStore.open(try PostgresSettings.parse(location), box: try TestPostgres.masterKey)
+        }
+        let required = try await open("sslmode=require")
+        #expect(required.location.contains("sslmode=require"))
+        #expect(try await required.connectedWithTLS())
+        let verified = try await open("sslmode=verify-full&sslrootcert=\(ca)", host: "localhost")
+        #expect(try await verified.connectedWithTLS())
+        #expect(try await !open("sslmode=disable").connectedWithTLS())
+        do {
+            _ = try await open("sslmode=verify-ca")
+            Issue.record("a certificate from an unknown CA was trusted")
+        } catch {
+            #expect("\(error)".contains("presented a TLS certificate the relay does not trust"), "\(error)")
+        }
+        await #expect(throws: StoreError.self) { try await open("sslmode=verify-full&sslrootcert=\(ca)") }
+    }
+
+    @Test("a wrong password, a missing database and a server that is not there are each said in words, password not shown")
+    func connectionErrors() async throws {
+        let url = try await TestPostgres.freshDatabaseURL()
+        let settings = try PostgresSettings.parse(url)
+        let password = try #require(settings.password)
+        func failure(_ location: String) async -> String {
+            do {
+                _ = try await PostgresStore.open(try PostgresSettings.parse(location), box: Self.key())
+                return "opened"
+            } catch { return "\(error)" }
+        }
+        let wrong = await failure(url.replacingOccurrences(of: ":\(password)@", with: ":not-it@"))
+        #expect(wrong.contains("refused the password of user relay") && wrong.contains("28P01"), "\(wrong)")
+        let missing = await failure(url.replacingOccurrences(of: "/\(settings.database)?", with: "/no_such_db?"))
+        #expect(missing.contains("has no database no_such_db: create it"), "\(missing)")
+        let closed = await failure(url.replacingOccurrences(of: ":\(settings.port)/", with: ":1/"))
+        #expect(closed.contains("PostgreSQL at 127.0.0.1:1 cannot be reached (connection refused)"), "\(closed)")
+        for text in [wrong, missing, closed] { #expect(!text.contains(password)) }
+    }
+
+    @Test("replicas starting together on a new database migrate it once; a build that may not migrate says what to run")
+    func migrations() async throws {
+        let settings = try PostgresSettings.parse(try await TestPostgres.freshDatabaseURL())
+        let key = try TestPostgres.masterKey
+        await #expect(throws: StoreError.self) { try await PostgresStore.open(settings, box: key, migrate: false) }
+        do {
+            _ = try await PostgresStore.open(settings, box: key, migrate: false)
+        } catch {
+            #expect("\(error)".contains("is at schema version 0, and this build needs 1: run prisma-relay db migrate"))
+        }
+        let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
+            for _ in 0..<4 { group.addTask { try await PostgresStore.open(settings, box: key) } }
+            var all: [PostgresStore] = []
+            for try await store in group { all.append(store) }
+            return all
+        }
+        #expect(stores.count == 4)
+        #expect(try await stores[0].appliedMigrations() == [1])
+        #expect(try await stores[0].migrate().isEmpty)
+        #expect(try await PostgresStore.open(settings, box: key, migrate: false).schemaVersion() == 1)
+    }
+
+    @Test("a replica given another master key refuses to start; rotation re-seals every secret and moves the key record")
+    func masterKey() async throws {
+        let settings = try PostgresSettings.parse(try await TestPostgres.freshDatabaseURL())
+        let first = Self.key()
+        let store = try await PostgresStore.open(settings, box: first)
+        try await store.addConnector(
+            ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "id", secretKey: Secret("CONNECTOR-SECRET")))
+        do {
+            _ = try await PostgresStore.open(settings, box: Self.key())
+            Issue.record("a replica with another key started")
+        } catch {
+            #expect("\(error)".contains("PRISMA_RELAY_MASTER_KEY is not the key the secrets in"), "\(error)")
+        }
+        let next = Self.key()
+        #expect(try await store.reseal(with: next) == 1)
+        await #expect(throws: StoreError.self) { try await PostgresStore.open(settings, box: first) }
+        let rotated = try await PostgresStore.open(settings, box: next)
+        #expect(try await rotated.connector(named: "prod")?.secretKey.reveal() == "CONNECTOR-SECRET")
+    }
+}
