@@ -20,7 +20,7 @@ public enum RelayServer {
         let authenticator = APIAuthenticator(
             keys: app.apiKeys, signingKey: signingKey, clock: app.clock, logger: app.logger, metrics: app.metrics)
         router.add(middleware: AuthMiddleware(authenticator: authenticator))
-        HealthController().addRoutes(to: router)
+        HealthController(app: app).addRoutes(to: router)
         MetricsController(registry: registry).addRoutes(to: router)
         AuthController(authenticator: authenticator).addRoutes(to: router)
         IntegrationsController(

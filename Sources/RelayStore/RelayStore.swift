@@ -11,6 +11,10 @@ public protocol RelayStore: Sendable {
     func derivedKey(purpose: String) -> SymmetricKey
     /// Re-seals every stored secret under a new master key and makes it the key in use; returns how many.
     func rotateMasterKey() async throws -> Int
+    /// Applies the schema migrations the database lacks; returns the ones applied now (none when it is current).
+    func migrate() async throws -> [String]
+    /// Throws, saying why in words, unless the database answers and its schema is the one this build needs.
+    func readiness() async throws
 
     /// Adds a connector; fails with `StoreError.connectorExists` when the name is taken.
     func addConnector(_ config: ConnectorConfig) async throws

@@ -6,9 +6,9 @@ import RelayModel
 /// CLI, the bench and the tests all open stores here.
 public enum StoreLocation {
     /// The store at `location`, created and migrated when new (`migrate: false` leaves a PostgreSQL database's schema
-    /// to `prisma-relay db migrate`, and refuses one that is behind).
+    /// to `prisma-relay db migrate`, and refuses one that is behind unless `checked` is false).
     public static func open(
-        _ location: String, migrate: Bool = true,
+        _ location: String, migrate: Bool = true, checked: Bool = true,
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
     ) async throws -> any RelayStore {
         let trimmed = location.trimmingCharacters(in: .whitespaces)
@@ -17,7 +17,7 @@ public enum StoreLocation {
                 "the database location is empty: give a file path such as prisma-relay.sqlite, or postgres://user@host/db")
         }
         if PostgresSettings.names(trimmed) {
-            return try await PostgresStore.open(try PostgresSettings.parse(trimmed), migrate: migrate, clock: clock)
+            return try await PostgresStore.open(try PostgresSettings.parse(trimmed), migrate: migrate, checked: checked, clock: clock)
         }
         for prefix in ["sqlite://", "sqlite:", "file://", "file:"] where trimmed.hasPrefix(prefix) {
             return try SQLiteStore(path: String(trimmed.dropFirst(prefix.count)), clock: clock)

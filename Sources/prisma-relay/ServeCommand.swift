@@ -14,6 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve", abstract: "Run the relay: poll every connector on its interval and serve the API, until SIGINT or SIGTERM.")
 
     @OptionGroup var db: DatabaseOptions
+    @Flag(help: "Do not migrate the database at start: refuse one that is behind (run prisma-relay db migrate first).")
+    var noMigrate = false
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @Option(help: "PEM certificate chain, to serve HTTPS (with --tls-key).") var tlsCert: String?
@@ -55,7 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger.logLevel = .info
             let registry = PrometheusCollectorRegistry()
             let app = try await RelayApp.open(
-                database: db.path, delivery: delivery, outbound: outbound, logger: logger,
+                database: db.path, migrate: !noMigrate, delivery: delivery, outbound: outbound, logger: logger,
                 metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
             let scheme = tlsCert == nil ? "http" : "https"
             if tlsCert == nil, !["127.0.0.1", "::1", "localhost"].contains(host) {

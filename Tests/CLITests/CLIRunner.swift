@@ -9,17 +9,18 @@ struct CLI {
     }
 
     let directory: URL
+    /// What `PRISMA_RELAY_DATABASE` names for every command: a SQLite file in `directory` unless told otherwise.
+    let database: String
 
-    init() throws {
+    init(database: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("prisma-relay-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.database = database ?? directory.appendingPathComponent("relay.sqlite").path
     }
 
     static var binary: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("prisma-relay")
     }
-
-    var database: String { directory.appendingPathComponent("relay.sqlite").path }
 
     func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
         let process = Process()

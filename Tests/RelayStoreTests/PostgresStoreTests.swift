@@ -28,7 +28,10 @@ struct PostgresStoreTests {
     @Test("a location that cannot be used is refused naming the setting, without echoing the password")
     func badLocations() {
         let cases: [(String, String)] = [
-            ("postgres://relay:hunter2@db/x?sslmode=always", "sslmode always is not one of disable, prefer, require, verify-ca, verify-full"),
+            (
+                "postgres://relay:hunter2@db/x?sslmode=always",
+                "sslmode always is not one of disable, prefer, require, verify-ca, verify-full"
+            ),
             ("postgres://relay:hunter2@db/x?pool_size=0", "pool_size 0 is not a number of connections from 1 to 200"),
             ("postgres://relay:hunter2@db/x?timeout=5", "timeout is not a setting the relay reads"),
             ("postgres://db/x", "it names no user"),

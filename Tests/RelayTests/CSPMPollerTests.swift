@@ -152,6 +152,8 @@ final class CrashAfterCommits: @unchecked Sendable {
         var location: String { base.location }
         func derivedKey(purpose: String) -> SymmetricKey { base.derivedKey(purpose: purpose) }
         func rotateMasterKey() async throws -> Int { try await base.rotateMasterKey() }
+        func migrate() async throws -> [String] { try await base.migrate() }
+        func readiness() async throws { try await base.readiness() }
         func addConnector(_ config: ConnectorConfig) async throws { try await base.addConnector(config) }
         func updateConnector(_ config: ConnectorConfig) async throws { try await base.updateConnector(config) }
         func removeConnector(named name: String) async throws { try await base.removeConnector(named: name) }

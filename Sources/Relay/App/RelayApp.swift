@@ -53,12 +53,17 @@ public struct RelayApp: Sendable {
             workerID: workerID)
     }
 
-    /// The relay on the store at `database` (`StoreLocation`: a file path is the embedded SQLite store).
+    /// The relay on the store at `database` (`StoreLocation`: a file path is the embedded SQLite store, a
+    /// `postgres://` URL the database replicas share). With `migrate: false` a database that is behind is refused,
+    /// unless `checked` is false too (`db migrate`).
     public static func open(
-        database: String, delivery: DeliverySettings = DeliverySettings(), outbound: OutboundPolicy = .standard,
+        database: String, migrate: Bool = true, checked: Bool = true, delivery: DeliverySettings = DeliverySettings(),
+        outbound: OutboundPolicy = .standard,
         logger: Logger = Logger(label: "prisma-relay"), metrics: RelayMetrics = RelayMetrics()
     ) async throws -> RelayApp {
-        RelayApp(store: try await StoreLocation.open(database), delivery: delivery, outbound: outbound, logger: logger, metrics: metrics)
+        RelayApp(
+            store: try await StoreLocation.open(database, migrate: migrate, checked: checked), delivery: delivery, outbound: outbound,
+            logger: logger, metrics: metrics)
     }
 
     /// The names of the integration types this build knows (for help texts).
@@ -70,6 +75,12 @@ public struct RelayApp: Sendable {
     /// The key the relay API's tokens are signed with: derived from the store's master key, so it survives
     /// restarts and is the same in every process sharing the store.
     public var apiSigningKey: SymmetricKey { store.derivedKey(purpose: "api-jwt") }
+
+    /// Applies the schema migrations the database lacks; returns the ones applied now.
+    public func migrate() async throws -> [String] { try await store.migrate() }
+
+    /// Throws, saying why, unless the store answers and its schema is current (`/readyz`).
+    public func readiness() async throws { try await store.readiness() }
 
     /// Re-seals every stored secret under a new master key; returns how many. Open the relay again afterwards.
     public func rotateMasterKey() async throws -> Int {

@@ -3,12 +3,12 @@ import Hummingbird
 import RelayModel
 
 /// Lets a request through only with a credential of a live key: `Authorization: Bearer KEYID:SECRET` or a JWT
-/// from `/login` in `x-redlock-auth`. `/healthz` and `/login` need none; the console (`/console…`) has its own
+/// from `/login` in `x-redlock-auth`. `/healthz`, `/readyz` and `/login` need none; the console (`/console…`) has its own
 /// sign-in. A read-only key may only read (GET and HEAD).
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = RelayRequestContext
     let authenticator: APIAuthenticator
-    static let open: Set<String> = ["/healthz", "/login"]
+    static let open: Set<String> = ["/healthz", "/readyz", "/login"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !Self.open.contains(request.uri.path), !request.uri.path.hasPrefix("/console") else {

@@ -160,9 +160,9 @@ enum PostgresMigrations {
 
 extension PostgresStore {
     /// Applies the migrations this database lacks, each in its own transaction, holding the advisory lock so
-    /// that replicas starting together migrate once. Returns the versions applied.
+    /// that replicas starting together migrate once. Returns the migrations applied, as `version-name`.
     @discardableResult
-    public func migrate() async throws -> [Int] {
+    public func migrate() async throws -> [String] {
         try await reaching {
             try await client.withConnection { [logger] connection in
                 try await connection.query("SELECT pg_advisory_lock(\(PostgresMigrations.lockKey))", logger: logger)
@@ -176,7 +176,7 @@ extension PostgresStore {
                         try await connection.rows("SELECT version FROM schema_migration", logger: logger).map {
                             Int(try $0.get("version", as: Int64.self))
                         })
-                    var applied: [Int] = []
+                    var applied: [String] = []
                     for migration in PostgresMigrations.all where !done.contains(migration.version) {
                         try await connection.query("BEGIN", logger: logger)
                         do {
@@ -192,7 +192,7 @@ extension PostgresStore {
                             _ = try? await connection.query("ROLLBACK", logger: logger)
                             throw error
                         }
-                        applied.append(migration.version)
+                        applied.append("\(migration.version)-\(migration.name)")
                     }
                     _ = try await connection.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: logger)
                     return applied
@@ -210,6 +210,10 @@ extension PostgresStore {
         guard try exists.first?.get("present", as: Bool.self) == true else { return 0 }
         let rows = try await rows("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migration")
         return Int(try rows.first?.get("v", as: Int64.self) ?? 0)
+    }
+
+    public func readiness() async throws {
+        try await checkSchema()
     }
 
     /// Refuses a database this build cannot use: never migrated, behind this build, or migrated by a newer one.

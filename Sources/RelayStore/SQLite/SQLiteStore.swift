@@ -52,6 +52,17 @@ public final class SQLiteStore: RelayStore {
         }
     }
 
+    public func migrate() async throws -> [String] {
+        let before = try await pool.read { db in try SQLiteMigrations.migrator.appliedIdentifiers(db) }
+        try SQLiteMigrations.migrator.migrate(pool)
+        return SQLiteMigrations.migrator.migrations.filter { !before.contains($0) }
+    }
+
+    public func readiness() async throws {
+        let current = try await pool.read { db in try SQLiteMigrations.migrator.hasCompletedMigrations(db) }
+        guard current else { throw StoreError.unavailable("the database \(path) lacks migrations this build needs: open it again") }
+    }
+
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
