@@ -46,12 +46,8 @@ extension PostgresStore {
     // MARK: Console sessions
 
     public func saveConsoleSession(_ session: ConsoleSession) async throws {
-        let hash = SQLiteStore.sessionHash(session.id)
-        let drafts =
-            session.draftSecrets.isEmpty
-            ? nil
-            : try box.seal(
-                String(decoding: try Self.encoder.encode(session.draftSecrets), as: UTF8.self), context: "console-session:" + hash)
+        let hash = ConsoleSessionSecrets.hash(session.id)
+        let drafts = try ConsoleSessionSecrets.seal(session.draftSecrets, hash: hash, box: box)
         _ = try await rows(
             """
             INSERT INTO console_session (id_hash, key_id, key_name, role, csrf, expires_at, flash_kind, flash_text, sealed_drafts)
@@ -64,15 +60,9 @@ extension PostgresStore {
     }
 
     public func consoleSession(id: String) async throws -> ConsoleSession? {
-        let hash = SQLiteStore.sessionHash(id)
+        let hash = ConsoleSessionSecrets.hash(id)
         guard let row = try await rows("SELECT * FROM console_session WHERE id_hash = \(hash)").first else { return nil }
-        var drafts: [String: String] = [:]
-        // Drafts that no longer open (the key was rotated) are dropped: the user types the secret again.
-        if let sealed = try row.get("sealed_drafts", as: Data?.self), let text = box.open(sealed, context: "console-session:" + hash),
-            let decoded = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))
-        {
-            drafts = decoded
-        }
+        let drafts = ConsoleSessionSecrets.open(try row.get("sealed_drafts", as: Data?.self), hash: hash, box: box)
         let kind = try row.get("flash_kind", as: String?.self)
         let text = try row.get("flash_text", as: String?.self)
         return ConsoleSession(
@@ -82,7 +72,7 @@ extension PostgresStore {
     }
 
     public func removeConsoleSession(id: String) async throws {
-        _ = try await rows("DELETE FROM console_session WHERE id_hash = \(SQLiteStore.sessionHash(id))")
+        _ = try await rows("DELETE FROM console_session WHERE id_hash = \(ConsoleSessionSecrets.hash(id))")
     }
 
     public func removeConsoleSessions(keyID: String?, expiredBefore: Int64) async throws {

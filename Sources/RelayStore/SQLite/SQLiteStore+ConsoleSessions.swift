@@ -3,20 +3,11 @@ import Foundation
 import GRDB
 import RelayModel
 
-/// The console's sessions: a session id is kept only as its SHA-256 (a copy of the database opens no browser
-/// session), and secrets typed into unsaved forms are sealed like every other secret.
+/// The console's sessions, their secrets kept as `ConsoleSessionSecrets` says.
 extension SQLiteStore {
-    static func sessionHash(_ id: String) -> String {
-        SHA256.hash(data: Data(id.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
     public func saveConsoleSession(_ session: ConsoleSession) async throws {
-        let hash = Self.sessionHash(session.id)
-        let drafts =
-            session.draftSecrets.isEmpty
-            ? nil
-            : try box.seal(
-                String(decoding: try Self.encoder.encode(session.draftSecrets), as: UTF8.self), context: "console-session:" + hash)
+        let hash = ConsoleSessionSecrets.hash(session.id)
+        let drafts = try ConsoleSessionSecrets.seal(session.draftSecrets, hash: hash, box: box)
         try await pool.write { db in
             try db.execute(
                 sql: """
@@ -32,21 +23,13 @@ extension SQLiteStore {
     }
 
     public func consoleSession(id: String) async throws -> ConsoleSession? {
-        let hash = Self.sessionHash(id)
+        let hash = ConsoleSessionSecrets.hash(id)
         guard
             let row = try await pool.read({ db in
                 try Row.fetchOne(db, sql: "SELECT * FROM console_session WHERE id_hash = ?", arguments: [hash])
             })
         else { return nil }
-        var drafts: [String: String] = [:]
-        if let sealed: Data = row["sealed_drafts"] {
-            // Drafts that no longer open (the key was rotated) are dropped: the user types the secret again.
-            if let text = box.open(sealed, context: "console-session:" + hash),
-                let decoded = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))
-            {
-                drafts = decoded
-            }
-        }
+        let drafts = ConsoleSessionSecrets.open(row["sealed_drafts"], hash: hash, box: box)
         let kind: String? = row["flash_kind"]
         let text: String? = row["flash_text"]
         return ConsoleSession(
@@ -58,7 +41,7 @@ extension SQLiteStore {
 
     public func removeConsoleSession(id: String) async throws {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM console_session WHERE id_hash = ?", arguments: [Self.sessionHash(id)])
+            try db.execute(sql: "DELETE FROM console_session WHERE id_hash = ?", arguments: [ConsoleSessionSecrets.hash(id)])
         }
     }
 
