@@ -15,11 +15,16 @@ if arguments.count >= 2, arguments[1] == "deliver" {
     print(try await deliverBench(events: count, directory: directory))
     exit(0)
 }
-guard arguments.count >= 4, ["floor", "ingest"].contains(arguments[1]),
+guard arguments.count >= 4, ["floor", "ingest", "postgres"].contains(arguments[1]),
     let secret = ProcessInfo.processInfo.environment["PRISMA_RELAY_SECRET"]
 else {
     FileHandle.standardError.write(
-        Data("usage: PRISMA_RELAY_SECRET=… prisma-relay-bench floor|ingest URL KEY_ID [PAGE_SIZE] | prisma-relay-bench deliver [N]\n".utf8))
+        Data(
+            """
+            usage: PRISMA_RELAY_SECRET=… prisma-relay-bench floor|ingest|postgres URL KEY_ID [PAGE_SIZE]
+                   prisma-relay-bench deliver [N]
+
+            """.utf8))
     exit(2)
 }
 let (mode, url, keyID) = (arguments[1], arguments[2], arguments[3])
@@ -36,8 +41,13 @@ func peakRSSMegabytes() -> Double {
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prisma-relay-bench-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: directory) }
-// The simulator measured against runs on this machine.
-let app = try await RelayApp.open(database: directory.appendingPathComponent("bench.sqlite").path, outbound: .allowingLoopback)
+// The simulator measured against runs on this machine. `postgres` ingests into the PostgreSQL database that
+// PRISMA_RELAY_BENCH_DATABASE names instead of a SQLite file.
+let database =
+    mode == "postgres"
+    ? ProcessInfo.processInfo.environment["PRISMA_RELAY_BENCH_DATABASE"] ?? ""
+    : directory.appendingPathComponent("bench.sqlite").path
+let app = try await RelayApp.open(database: database, outbound: .allowingLoopback)
 let config = try ConnectorConfig(
     name: "bench", apiURL: url, accessKeyID: keyID, secretKey: Secret(secret), statuses: ["all"],
     lookbackSeconds: 7 * 86_400, pageSize: pageSize
