@@ -30,6 +30,7 @@ public enum RelayServer {
         AlertRulesController(rules: app.rules).addRoutes(to: router)
         ConnectorsController(app: app).addRoutes(to: router)
         DeliveriesController(deliveries: app.deliveries).addRoutes(to: router)
+        ReplicasController(app: app).addRoutes(to: router)
         APIKeysController(keys: app.apiKeys).addRoutes(to: router)
         ConsoleController(
             app: app, renderer: try ConsoleRenderer(), sessions: app.consoleSessions, authenticator: authenticator,

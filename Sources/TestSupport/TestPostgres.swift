@@ -39,7 +39,7 @@ public enum TestPostgres {
     /// A new, empty database; returns its URL (with the password, as an operator would give it).
     public static func freshDatabaseURL() async throws -> String {
         let name = "relay_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-        try await admin { connection, logger in
+        _ = try await admin { connection, logger in
             try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
         }
         guard var parts = URLComponents(string: try adminURL) else { throw NotStarted() }

@@ -204,7 +204,7 @@ struct ServeTests {
         #expect(try await get("/integration", authorization: "Bearer \(keyID):\(secret)").0 == 200)
         #expect(try await get("/integration").0 == 401)
         let metrics = try await get("/metrics", authorization: "Bearer \(keyID):\(secret)")
-        #expect(metrics.1.contains(#"prisma_relay_polls_total{connector="sim",outcome="success"}"#))
+        #expect(metrics.1.contains(#"prisma_relay_polls_total{connector="sim",outcome="success",replica="relay-"#))
         #expect(await serve.terminate() == 0)
         let status = try await cli.run(["connector", "status", "sim"])
         #expect(status.stdout.contains("Status:           Active"))

@@ -18,9 +18,9 @@ struct ReplicaTests {
         let cli = try CLI(database: try await TestPostgres.freshDatabaseURL())
         let refused = try await cli.run(["serve", "--no-migrate", "--port", "0"], environment: Self.environment)
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("is at schema version 0, and this build needs 1: run prisma-relay db migrate"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("is at schema version 0, and this build needs 2: run prisma-relay db migrate"), "\(refused.stderr)")
         let first = try await cli.run(["db", "migrate"], environment: Self.environment)
-        #expect(first.stdout.contains("applied 1-connectors-events-integrations-outbox"), "\(first.stdout)\(first.stderr)")
+        #expect(first.stdout.contains("applied 1-connectors-events-integrations-outbox, 2-replicas"), "\(first.stdout)\(first.stderr)")
         #expect(!first.stdout.contains(try #require(URLComponents(string: cli.database)?.password)))
         let second = try await cli.run(["db", "migrate"], environment: Self.environment)
         #expect(second.stdout.contains("is current; nothing to migrate"), "\(second.stdout)")
@@ -87,6 +87,15 @@ struct ReplicaTests {
         await replicas[0].kill()
         while await Set(delivered()).count < wanted.count, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         #expect(await replicas[1].terminate() == 0)
+        // The one stopped gracefully said goodbye; the killed one fell silent without one.
+        let listed = try await cli.run(["replicas", "--json"], environment: Self.environment)
+        guard case .array(let seen)? = try? JSONValue.parse(listed.stdout) else {
+            Issue.record("replicas --json: \(listed.stdout)\(listed.stderr)")
+            return
+        }
+        #expect(seen.count == 2)
+        #expect(seen.filter { $0["state"]?.stringValue == "stopped" }.count == 1, "\(listed.stdout)")
+        #expect(seen.allSatisfy { $0["host"]?.stringValue == ProcessInfo.processInfo.hostName })
         let delivered = await delivered()
         #expect(Set(delivered) == wanted, "missing: \(wanted.subtracting(delivered).sorted())")
         // At least once: a replica killed between sending and recording may send a few again, never many.

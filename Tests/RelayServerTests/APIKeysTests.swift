@@ -126,7 +126,7 @@ struct APIKeysTests {
         var bytes: [UInt8] = []
         api.registry.emit(into: &bytes)
         let text = String(decoding: bytes, as: UTF8.self)
-        #expect(text.contains(#"prisma_relay_auth_failures_total{reason="invalid"} 3"#), "\(text)")
-        #expect(text.contains(#"prisma_relay_auth_failures_total{reason="throttled"} 1"#))
+        #expect(text.contains(#"prisma_relay_auth_failures_total{reason="invalid",replica="\#(api.app.workerID)"} 3"#), "\(text)")
+        #expect(text.contains(#"prisma_relay_auth_failures_total{reason="throttled",replica="\#(api.app.workerID)"} 1"#))
     }
 }

@@ -51,9 +51,10 @@ struct DeliveriesAPITests {
             #expect(after.json?["delivered"] == .int(1))
             #expect(after.json?["status"] == .string("GREEN"))
             let metrics = try await client.call(.get, "/metrics", api.bearer).text
-            #expect(metrics.contains(#"prisma_relay_deliveries_total{integration="hook",outcome="dead"} 2"#))
-            #expect(metrics.contains(#"prisma_relay_deliveries_total{integration="hook",outcome="delivered"} 1"#))
-            #expect(metrics.contains(#"prisma_relay_queue_depth{integration="hook"} 0"#))
+            let replica = api.app.workerID
+            #expect(metrics.contains(#"prisma_relay_deliveries_total{integration="hook",outcome="dead",replica="\#(replica)"} 2"#))
+            #expect(metrics.contains(#"prisma_relay_deliveries_total{integration="hook",outcome="delivered",replica="\#(replica)"} 1"#))
+            #expect(metrics.contains(#"prisma_relay_queue_depth{integration="hook",replica="\#(replica)"} 0"#))
         }
     }
 }

@@ -65,14 +65,15 @@ struct MetricsAndLogsTests {
         var text: [UInt8] = []
         registry.emit(into: &text)
         let metrics = String(decoding: text, as: UTF8.self)
-        #expect(metrics.contains(#"prisma_relay_polls_total{connector="good",outcome="success"} 1"#))
-        #expect(metrics.contains(#"prisma_relay_polls_total{connector="bad",outcome="failure"} 1"#))
-        #expect(metrics.contains(#"prisma_relay_pages_total{connector="good"} 3"#))
-        #expect(metrics.contains(#"prisma_relay_events_added_total{connector="good"} 120"#))
-        #expect(metrics.contains(#"prisma_relay_poll_errors_total{connector="bad",kind="auth"} 1"#))
-        #expect(metrics.contains(#"prisma_relay_prisma_responses_total{connector="good",status="429"} 2"#))
-        #expect(metrics.contains(#"prisma_relay_prisma_responses_total{connector="good",status="401"} 2"#))
-        #expect(metrics.contains(#"prisma_relay_ingest_lag_seconds{connector="good"} 0"#))
+        // Each series names the replica that counted it.
+        #expect(metrics.contains(#"prisma_relay_polls_total{connector="good",outcome="success",replica="\#(app.workerID)"} 1"#))
+        #expect(metrics.contains(#"prisma_relay_polls_total{connector="bad",outcome="failure",replica="\#(app.workerID)"} 1"#))
+        #expect(metrics.contains(#"prisma_relay_pages_total{connector="good",replica="\#(app.workerID)"} 3"#))
+        #expect(metrics.contains(#"prisma_relay_events_added_total{connector="good",replica="\#(app.workerID)"} 120"#))
+        #expect(metrics.contains(#"prisma_relay_poll_errors_total{connector="bad",kind="auth",replica="\#(app.workerID)"} 1"#))
+        #expect(metrics.contains(#"prisma_relay_prisma_responses_total{connector="good",status="429",replica="\#(app.workerID)"} 2"#))
+        #expect(metrics.contains(#"prisma_relay_prisma_responses_total{connector="good",status="401",replica="\#(app.workerID)"} 2"#))
+        #expect(metrics.contains(#"prisma_relay_ingest_lag_seconds{connector="good",replica="\#(app.workerID)"} 0"#))
 
         let logged = logs.all
         #expect(logged.contains("poll failed"))

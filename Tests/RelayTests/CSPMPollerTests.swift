@@ -205,6 +205,8 @@ final class CrashAfterCommits: @unchecked Sendable {
             try await base.acquireConnectorLease(connector, owner: owner, now: now, until: until)
         }
         func releaseConnectorLease(_ lease: ConnectorLease) async throws { try await base.releaseConnectorLease(lease) }
+        func recordHeartbeat(_ replica: Replica) async throws { try await base.recordHeartbeat(replica) }
+        func replicas(now: Int64) async throws -> [Replica] { try await base.replicas(now: now) }
         func saveConsoleSession(_ session: ConsoleSession) async throws { try await base.saveConsoleSession(session) }
         func consoleSession(id: String) async throws -> ConsoleSession? { try await base.consoleSession(id: id) }
         func removeConsoleSession(id: String) async throws { try await base.removeConsoleSession(id: id) }

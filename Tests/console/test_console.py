@@ -246,6 +246,9 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     shot(browser, "integrations")
     browser.get(relay["url"] + "/console")
     assert browser.find_element(By.CSS_SELECTOR, ".chart svg")
+    # The serve this console belongs to lists itself among the replicas, running, with the connector it polls.
+    replica = browser.find_element(By.XPATH, "//table[@id='replicas']//tr[contains(., '(this one)')]").text
+    assert "running" in replica and "pid " in replica, replica
     shot(browser, "overview")
 
     # No secret in any page.

@@ -37,6 +37,7 @@ public struct RelayApp: Sendable {
         outbound: OutboundPolicy = .standard, destinations: DestinationRegistry = .standard,
         logger: Logger = Logger(label: "prisma-relay"), metrics: RelayMetrics = RelayMetrics()
     ) {
+        let metrics = metrics.labelled(replica: workerID)
         self.metrics = metrics
         self.store = store
         self.clock = clock
@@ -90,11 +91,15 @@ public struct RelayApp: Sendable {
     /// Epoch milliseconds now.
     public static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// What `serve` runs beside its HTTP server: the poll scheduler and the delivery engine's rounds, each given the
-    /// operator's shutdown grace.
+    /// What `serve` runs beside its HTTP server: the replica's heartbeat, the poll scheduler and the delivery
+    /// engine's rounds, each given the operator's shutdown grace. Services stop in reverse order, so the heartbeat's
+    /// goodbye comes last.
     public var backgroundServices: [any Service] {
         let grace = Duration.seconds(delivery.shutdownGraceSeconds)
-        return [PollScheduler(app: self, grace: grace), DeliveryService(engine: deliveryEngine, store: store, grace: grace)]
+        return [
+            ReplicaHeartbeat(app: self), PollScheduler(app: self, grace: grace),
+            DeliveryService(engine: deliveryEngine, store: store, grace: grace),
+        ]
     }
 
     /// Connectors: add, change, remove, test, poll and their status.

@@ -23,6 +23,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case leaseLost(connector: String)
     /// The database server cannot be reached or refused the relay (down, restarting, wrong password, TLS).
     case unavailable(String)
+    /// `db copy` will not copy as asked (the source is in use, the target holds data, a secret does not open).
+    case copyRefused(String)
 
     public var description: String {
         switch self {
@@ -46,6 +48,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "the poll of connector \"\(connector)\" lost its lease to another worker: its pages were not stored, "
                 + "and that worker's poll collects them"
         case .unavailable(let detail): detail
+        case .copyRefused(let detail): "nothing was copied: \(detail)"
         }
     }
 }

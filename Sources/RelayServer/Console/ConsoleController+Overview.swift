@@ -42,6 +42,16 @@ extension ConsoleController {
         page["connectorCount"] = connectors.count
         page["activeConnectors"] = active
         page["queued"] = queued
+        page["replicas"] = try await app.replicas().map { replica -> [String: Any] in
+            let state = replica.liveness(at: now)
+            return [
+                "id": replica.id, "host": replica.host, "pid": replica.pid, "version": replica.version, "state": state.rawValue,
+                "badge": state == .running ? "ok" : state == .lost ? "bad" : "off", "current": replica.id == app.workerID,
+                "started": ConsoleFormat.time(replica.startedAt), "heartbeat": "\(max(0, now - replica.heartbeatAt) / 1000) s ago",
+                "connectors": replica.connectors.isEmpty ? "none" : replica.connectors.joined(separator: ", "),
+                "claims": replica.claimedDeliveries,
+            ]
+        }
         return renderer.page("overview", page)
     }
 }

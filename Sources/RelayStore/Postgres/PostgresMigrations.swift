@@ -147,7 +147,21 @@ enum PostgresMigrations {
                 value BYTEA NOT NULL
             );
             """
-        )
+        ),
+        (
+            2, "replicas",
+            """
+            CREATE TABLE replica (
+                id TEXT PRIMARY KEY,
+                host TEXT NOT NULL,
+                pid BIGINT NOT NULL,
+                version TEXT NOT NULL,
+                started_at BIGINT NOT NULL,
+                heartbeat_at BIGINT NOT NULL,
+                stopped_at BIGINT
+            );
+            """
+        ),
     ]
 
     static var latest: Int { all.map(\.version).max() ?? 0 }

@@ -185,6 +185,20 @@ enum SQLiteMigrations {
                     CREATE INDEX console_session_key ON console_session(key_id);
                     """)
         }
+        migrator.registerMigration("v11-replicas") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE replica (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        host TEXT NOT NULL,
+                        pid INTEGER NOT NULL,
+                        version TEXT NOT NULL,
+                        started_at INTEGER NOT NULL,
+                        heartbeat_at INTEGER NOT NULL,
+                        stopped_at INTEGER
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -206,6 +206,41 @@ struct StoreConformanceTests {
         #expect(c.token > b.token)
     }
 
+    @Test(
+        "replicas' heartbeats are seen by all, each with the leases and claims it holds; a goodbye says stopped, silence says lost",
+        arguments: StoreUnderTest.all)
+    func replicaHeartbeats(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        let a = Replica(id: "a", host: "relay-1", pid: 41, version: "1.0", startedAt: later, heartbeatAt: later)
+        try await store.recordHeartbeat(a)
+        try await store.recordHeartbeat(
+            Replica(id: "b", host: "relay-2", pid: 42, version: "1.0", startedAt: later, heartbeatAt: later + 1))
+        _ = try await store.acquireConnectorLease("prod", owner: "a", now: later, until: later + 30_000)
+        _ = try await store.commit(events: [try Self.event("P-1"), try Self.event("P-2")], connector: "prod", cursor: nil)
+        _ = try await store.claimDeliveries(integrationID: "hook", owner: "b", now: later, until: later + 60_000, limit: 10)
+        var seen = try await store.replicas(now: later + 2)
+        #expect(seen.map(\.id) == ["b", "a"])
+        #expect(seen.map(\.connectors) == [[], ["prod"]])
+        #expect(seen.map(\.claimedDeliveries) == [2, 0])
+        #expect(seen[1].host == "relay-1" && seen[1].pid == 41 && seen[1].startedAt == later)
+        // b says goodbye; a beats again later, and keeps the time it started.
+        try await store.recordHeartbeat(
+            Replica(id: "b", host: "relay-2", pid: 42, version: "1.0", startedAt: later, heartbeatAt: later + 5, stoppedAt: later + 5))
+        try await store.recordHeartbeat(
+            Replica(id: "a", host: "relay-1", pid: 41, version: "1.0", startedAt: later + 99, heartbeatAt: later + 10_000))
+        seen = try await store.replicas(now: later + 40_000)
+        #expect(seen.map(\.id) == ["a", "b"])
+        #expect(seen[0].startedAt == later && seen[0].connectors.isEmpty)
+        #expect(seen.map { $0.liveness(at: later + 40_000) } == [.lost, .stopped])
+        #expect(seen[0].liveness(at: later + 20_000) == .running)
+        // A day of silence and a replica is forgotten: b goes with the next heartbeat, a once its day is up.
+        try await store.recordHeartbeat(
+            Replica(
+                id: "c", host: "relay-3", pid: 43, version: "1.0", startedAt: later, heartbeatAt: later + Replica.forgottenAfter + 5_000))
+        #expect(try await store.replicas(now: later + Replica.forgottenAfter + 5_000).map(\.id) == ["c", "a"])
+        #expect(try await store.replicas(now: later + Replica.forgottenAfter + 20_000).map(\.id) == ["c"])
+    }
+
     @Test("dead letters are listed, queued again or discarded, and never hidden behind GREEN", arguments: StoreUnderTest.all)
     func deadLetters(_ kind: StoreUnderTest) async throws {
         let store = try await Self.routed(kind)

@@ -1,0 +1,40 @@
+import HTTPTypes
+import HummingbirdTesting
+import Relay
+import RelayModel
+import RelayStore
+import Testing
+
+@Suite("Replicas API")
+struct ReplicasAPITests {
+    @Test("GET /api/v1/replicas lists each serve with its host, heartbeat, state and the connectors it holds; it needs a key")
+    func listsReplicas() async throws {
+        let api = try await APIHarness()
+        let now = api.app.clock()
+        try await api.app.store.addConnector(
+            ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
+        try await api.app.store.recordHeartbeat(
+            Replica(id: "relay-a", host: "relay-1.internal", pid: 311, version: "0.13.0", startedAt: now - 60_000, heartbeatAt: now - 1_000)
+        )
+        try await api.app.store.recordHeartbeat(
+            Replica(
+                id: "relay-b", host: "relay-2.internal", pid: 312, version: "0.13.0", startedAt: now - 90_000, heartbeatAt: now - 40_000))
+        _ = try await api.app.store.acquireConnectorLease("prod", owner: "relay-a", now: now, until: now + 30_000)
+        try await api.run { client in
+            #expect(try await client.call(.get, "/api/v1/replicas", [:]).status == .unauthorized)
+            let listed = try await client.call(.get, "/api/v1/replicas", api.bearer)
+            #expect(listed.status == .ok)
+            guard case .array(let replicas)? = listed.json else {
+                Issue.record("not an array: \(listed.text)")
+                return
+            }
+            #expect(replicas.map { $0["id"]?.stringValue } == ["relay-a", "relay-b"])
+            #expect(replicas.map { $0["state"]?.stringValue } == ["running", "lost"])
+            #expect(replicas[0]["host"]?.stringValue == "relay-1.internal")
+            #expect(replicas[0]["pid"] == .int(311))
+            #expect(replicas[0]["connectors"] == .array([.string("prod")]))
+            #expect(replicas[1]["connectors"] == .array([]))
+            #expect(replicas[0]["lastHeartbeatAt"]?.stringValue == Timestamp.rfc3339(epochMilliseconds: now - 1_000))
+        }
+    }
+}
