@@ -11,15 +11,16 @@ public struct DeliveryRig: Sendable {
     public let clock: ManualClock
     public let integration: Integration
     public let engine: DeliveryEngine
+    /// Where the rig's database lives, for as long as the rig does.
+    let scratch: ScratchDirectory
 
     public static func start(
         _ type: IntegrationType, config: JSONValue, id: String? = nil, maxAttempts: Int = 5, settings: DeliverySettings? = nil,
         retry: RetryPolicy = .delivery, environment: [String: String] = [:], startingAt start: Int64 = 1_763_800_000_000
     ) async throws -> DeliveryRig {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-rig-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let scratch = try ScratchDirectory(prefix: "relay-rig")
         let clock = ManualClock(start)
-        let store = try SQLiteStore(path: directory.appendingPathComponent("r.sqlite").path, clock: { clock.now })
+        let store = try SQLiteStore(path: scratch.path("r.sqlite"), clock: { clock.now })
         try await store.addConnector(
             ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
         let integration = Integration(
@@ -33,7 +34,7 @@ public struct DeliveryRig: Sendable {
             store: store, http: HTTPExchange(policy: .allowingLoopback), retry: retry,
             settings: settings ?? DeliverySettings(maxAttempts: maxAttempts),
             clock: { clock.now }, environment: environment)
-        return DeliveryRig(store: store, clock: clock, integration: integration, engine: engine)
+        return DeliveryRig(store: store, clock: clock, integration: integration, engine: engine, scratch: scratch)
     }
 
     /// Stores an alert as a poll would, which queues it.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `prisma-relay` binary (it sits beside the test bundle) and captures what it prints.
 struct CLI {
@@ -9,12 +10,14 @@ struct CLI {
     }
 
     let directory: URL
+    /// Removes `directory` once the last copy of this CLI is gone.
+    let scratch: ScratchDirectory
     /// What `PRISMA_RELAY_DATABASE` names for every command: a SQLite file in `directory` unless told otherwise.
     let database: String
 
     init(database: String? = nil) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("prisma-relay-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory(prefix: "prisma-relay-cli")
+        directory = scratch.url
         self.database = database ?? directory.appendingPathComponent("relay.sqlite").path
     }
 

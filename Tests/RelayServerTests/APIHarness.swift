@@ -11,6 +11,7 @@ import Relay
 import RelayModel
 import RelayServer
 import RelayStore
+import TestSupport
 
 /// The relay's API over a fresh database, with one access key, tested through the real router.
 struct APIHarness: Sendable {
@@ -20,15 +21,16 @@ struct APIHarness: Sendable {
     let secret: String
     let signingKey = SymmetricKey(size: .bits256)
     let registry = PrometheusCollectorRegistry()
+    /// Where the database lives, for as long as the harness does.
+    let scratch: ScratchDirectory
 
     init(
         outbound: OutboundPolicy = .allowingLoopback, destinations: DestinationRegistry = .standard, logs: CapturedLogs? = nil,
         clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock, database: String? = nil
     ) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-api-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory(prefix: "relay-api")
         // A given database is another process's: the relay restarted on it.
-        databasePath = database ?? directory.appendingPathComponent("relay.sqlite").path
+        databasePath = database ?? scratch.path("relay.sqlite")
         app = RelayApp(
             store: try SQLiteStore(path: databasePath), clock: clock, sleep: { _ in },
             outbound: outbound,

@@ -58,7 +58,8 @@ struct PollSchedulingTests {
         let stopping = Date()
         await group.triggerGracefulShutdown()
         try await running.value
-        #expect(Date().timeIntervalSince(stopping) < 5, "shutdown waited for the slow tenant")
+        // The slow response takes 60 s; the grace is 1 s. The bound leaves room for a loaded machine.
+        #expect(Date().timeIntervalSince(stopping) < 10, "shutdown waited for the slow tenant")
         #expect(await rig.app.polls.count == 0)
         // The slow poll stored nothing and moved no cursor: its window is the next run's.
         #expect(try await rig.app.connectors.state(of: "slow").cursor == nil)
