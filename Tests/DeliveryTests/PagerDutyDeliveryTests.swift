@@ -66,6 +66,7 @@ struct PagerDutyDeliveryTests {
         try await s.drain(rounds: 1)
         let health = try await s.health
         #expect(health.status == .red && health.paused && health.message?.contains("check integrationKey") == true)
+        #expect(await receiver.incidents.isEmpty, "the receiver opened an incident for a key it refused")
     }
 
     @Test(
