@@ -97,13 +97,13 @@ public protocol RelayStore: Sendable {
     /// holds a live lease. A new holder gets a larger fencing token than any before it; the holder's renewal keeps
     /// its token (also after a lapse no other owner used). Nil when another owner holds it.
     func acquireConnectorLease(_ connector: String, owner: String, now: Int64, until: Int64) async throws -> ConnectorLease?
+    /// Gives a lease up early (a poll that finished), so another worker need not wait for it to run out.
+    func releaseConnectorLease(_ lease: ConnectorLease) async throws
     /// Records a replica's heartbeat (or, with `stoppedAt`, its goodbye), and forgets replicas silent for a day.
     func recordHeartbeat(_ replica: Replica) async throws
     /// The replicas that beat in the last day, most recent heartbeat first, each with the connector leases live at
     /// `now` and the delivery claims it holds.
     func replicas(now: Int64) async throws -> [Replica]
-    /// Gives a lease up early (a poll that finished), so another worker need not wait for it to run out.
-    func releaseConnectorLease(_ lease: ConnectorLease) async throws
     /// Sets an integration's status (and whether it is paused).
     func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws
     /// An integration's status with its counts and queue depth.

@@ -19,13 +19,19 @@ public enum StoreLocation {
         if PostgresSettings.names(trimmed) {
             return try await PostgresStore.open(try PostgresSettings.parse(trimmed), migrate: migrate, checked: checked, clock: clock)
         }
-        for prefix in ["sqlite://", "sqlite:", "file://", "file:"] where trimmed.hasPrefix(prefix) {
-            return try SQLiteStore(path: String(trimmed.dropFirst(prefix.count)), clock: clock)
-        }
+        if let path = sqlitePath(trimmed) { return try SQLiteStore(path: path, clock: clock) }
         if let scheme = trimmed.range(of: "://").map({ String(trimmed[..<$0.lowerBound]) }) {
             throw StoreError.badLocation(
                 "\(scheme):// databases are not supported: give a file path for the embedded SQLite store, or a postgres:// URL")
         }
         return try SQLiteStore(path: trimmed, clock: clock)
+    }
+
+    /// The file a `sqlite:` or `file:` URL names (nil for any other location).
+    public static func sqlitePath(_ location: String) -> String? {
+        for prefix in ["sqlite://", "sqlite:", "file://", "file:"] where location.hasPrefix(prefix) {
+            return String(location.dropFirst(prefix.count))
+        }
+        return nil
     }
 }

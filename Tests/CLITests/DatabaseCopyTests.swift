@@ -57,6 +57,15 @@ struct DatabaseCopyTests {
         let sentOnSQLite = await receiver.received.count
         #expect(sentOnSQLite == collected)
 
+        // A source key that does not open its secrets: refused, and nothing lands (the copy below finds the target empty).
+        let keyFile = URL(fileURLWithPath: sqlite.database + ".key")
+        let rightKey = try Data(contentsOf: keyFile)
+        try Data((TestPostgres.masterKeyBase64 + "\n").utf8).write(to: keyFile)
+        let wrongKey = try await sqlite.run(copy, environment: key)
+        #expect(wrongKey.status == 1)
+        #expect(wrongKey.stderr.contains("the secret of connector \"tenant\" does not open with the source's key"), "\(wrongKey.stderr)")
+        try rightKey.write(to: keyFile)
+
         let copied = try await sqlite.run(copy, environment: key)
         #expect(copied.status == 0, "\(copied.stderr)")
         #expect(copied.stdout.contains("event                   \(collected) copied"), "\(copied.stdout)")

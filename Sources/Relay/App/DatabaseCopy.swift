@@ -19,11 +19,8 @@ public enum DatabaseCopy {
         from source: String, to target: String, merge: Bool,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> Report {
-        var path = source.trimmingCharacters(in: .whitespaces)
-        for prefix in ["sqlite://", "sqlite:", "file://", "file:"] where path.hasPrefix(prefix) {
-            path = String(path.dropFirst(prefix.count))
-            break
-        }
+        let trimmed = source.trimmingCharacters(in: .whitespaces)
+        let path = StoreLocation.sqlitePath(trimmed) ?? trimmed
         guard !PostgresSettings.names(path), !path.isEmpty else {
             throw StoreError.badLocation("--from must name a SQLite database, as sqlite:prisma-relay.sqlite")
         }

@@ -47,7 +47,7 @@ extension ConsoleController {
             return [
                 "id": replica.id, "host": replica.host, "pid": replica.pid, "version": replica.version, "state": state.rawValue,
                 "badge": state == .running ? "ok" : state == .lost ? "bad" : "off", "current": replica.id == app.workerID,
-                "started": ConsoleFormat.time(replica.startedAt), "heartbeat": "\(max(0, now - replica.heartbeatAt) / 1000) s ago",
+                "started": ConsoleFormat.time(replica.startedAt), "heartbeat": ConsoleFormat.age(now - replica.heartbeatAt) + " ago",
                 "connectors": replica.connectors.isEmpty ? "none" : replica.connectors.joined(separator: ", "),
                 "claims": replica.claimedDeliveries,
             ]

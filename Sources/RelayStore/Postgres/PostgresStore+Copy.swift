@@ -74,6 +74,7 @@ extension PostgresStore {
         return try await transaction { [logger, tables] connection in
             var counts: [CopiedCount] = []
             for (table, columns) in tables {
+                let names = columns.map(\.name).joined(separator: ", ")
                 var after: Int64 = 0
                 var copied = 0
                 var read = 0
@@ -81,7 +82,7 @@ extension PostgresStore {
                     let page = try await source.pool.read { [after] db in
                         let rows = try Row.fetchAll(
                             db,
-                            sql: "SELECT rowid AS copy_rowid, \(columns.map(\.name).joined(separator: ", ")) FROM \(table.name) "
+                            sql: "SELECT rowid AS copy_rowid, \(names) FROM \(table.name) "
                                 + "WHERE rowid > ? ORDER BY rowid LIMIT 500", arguments: [after])
                         return (
                             last: rows.last.map { $0["copy_rowid"] as Int64 },
@@ -91,8 +92,6 @@ extension PostgresStore {
                     guard let last = page.last else { break }
                     after = last
                     read += page.records.count
-                    let records = page.records
-                    let names = columns.map(\.name).joined(separator: ", ")
                     let inserted = try await connection.rows(
                         PostgresQuery(
                             unsafeSQL: """
@@ -103,7 +102,7 @@ extension PostgresStore {
                                     ON CONFLICT DO NOTHING RETURNING 1)
                                 SELECT count(*) AS added FROM added
                                 """,
-                            binds: try Self.binds(JSONValue.array(records).jsonString())), logger: logger)
+                            binds: try Self.binds(JSONValue.array(page.records).jsonString())), logger: logger)
                     copied += Int(try inserted.first?.get("added", as: Int64.self) ?? 0)
                 }
                 counts.append(CopiedCount(table: table.name, copied: copied, kept: read - copied))
