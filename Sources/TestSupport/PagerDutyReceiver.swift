@@ -24,6 +24,9 @@ public actor PagerDutyReceiver {
 
     let routingKey: String
     public private(set) var incidents: [String: Incident] = [:]
+    /// Incidents opened per dedup key: a trigger opens one unless the key's incident is open (a trigger after a
+    /// resolve opens a second).
+    public private(set) var opened: [String: Int] = [:]
     /// Accepted events in order: `action dedup_key`.
     public private(set) var log: [String] = []
     public private(set) var requests = 0
@@ -64,8 +67,11 @@ public actor PagerDutyReceiver {
                 payload["source"]?.stringValue?.isEmpty == false,
                 let severity = payload["severity"]?.stringValue, ["critical", "error", "warning", "info"].contains(severity)
             else { return invalid(["'payload' needs summary (1-1024 characters), source and severity"]) }
-            var incident = incidents[dedup] ?? Incident(status: "triggered", triggers: 0, summary: summary, severity: severity)
-            if incident.status == "resolved" { incident = Incident(status: "triggered", triggers: 0, summary: summary, severity: severity) }
+            var incident = incidents[dedup] ?? Incident(status: "resolved", triggers: 0, summary: summary, severity: severity)
+            if incident.status == "resolved" {
+                incident = Incident(status: "triggered", triggers: 0, summary: summary, severity: severity)
+                opened[dedup, default: 0] += 1
+            }
             incident.triggers += 1
             incidents[dedup] = incident
         } else {

@@ -56,9 +56,11 @@ struct ServeCommand: AsyncParsableCommand {
             var logger = Logger(label: "prisma-relay")
             logger.logLevel = .info
             let registry = PrometheusCollectorRegistry()
-            let app = try await RelayApp.open(
+            let leaseSeconds = try Poller.leaseSeconds(environment: ProcessInfo.processInfo.environment)
+            var app = try await RelayApp.open(
                 database: db.path, migrate: !noMigrate, delivery: delivery, outbound: outbound, logger: logger,
                 metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
+            app.connectorLeaseSeconds = leaseSeconds
             let scheme = tlsCert == nil ? "http" : "https"
             if tlsCert == nil, !["127.0.0.1", "::1", "localhost"].contains(host) {
                 logger.warning(
@@ -70,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
                 options: .init(
                     host: host, port: port, tlsCertificate: tlsCert, tlsKey: tlsKey, idleTimeout: .seconds(max(1, idleTimeout)),
                     maxConnections: max(1, maxConnections))
-            ) { [host] channel in
+            ) { [host, app] channel in
                 print("PrismaRelay serving on \(scheme)://\(host):\(channel.localAddress?.port ?? 0) (database \(app.storeLocation))")
                 fflush(nil)
             }

@@ -14,8 +14,8 @@ struct AlertGenerator: Sendable {
     ]
 
     /// `count` alerts opened at times spread evenly at random over `start ..< start + spread` (epoch ms),
-    /// in id order of their opening time. About one in six is no longer open.
-    mutating func make(count: Int, start: Int64, spread: Int64) -> [SimAlert] {
+    /// in id order of their opening time. About `closedShare` of them (one in six unless told) are no longer open.
+    mutating func make(count: Int, start: Int64, spread: Int64, closedShare: Double = 1.0 / 6.0) -> [SimAlert] {
         let times = (0..<count).map { _ in start + (spread > 0 ? random.int(in: 0...(spread - 1)) : 0) }.sorted()
         return times.map { opened in
             let policyIndex = Int(random.next() % UInt64(PolicyCatalog.all.count))
@@ -30,7 +30,7 @@ struct AlertGenerator: Sendable {
                 lastUpdated: opened, status: "open", reason: "NEW_ALERT",
                 history: [SimAlert.Change(status: "open", reason: "NEW_ALERT", modifiedOn: opened, modifiedBy: nil)])
             nextNumber += 1
-            if random.chance(1.0 / 6.0) {
+            if random.chance(closedShare) {
                 let closed = random.pick(Self.closedStatuses)
                 let later = min(start + spread, opened + random.int(in: 1_000...3_600_000))
                 alert.change(

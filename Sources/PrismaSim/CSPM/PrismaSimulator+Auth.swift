@@ -35,7 +35,7 @@ extension PrismaSimulator {
         case .denied(let response): return finish(response)
         case .valid(let claims):
             guard let user = users[claims.user] else { return finish(.redlockError(401, "invalid_credentials")) }
-            var body = tokenResponse(user: user, tenant: claims.tenant)
+            var body = tokenResponse(user: user, tenant: claims.tenant, continuing: claims.tokenID)
             if case .object(var object) = body {
                 object["roles"] = JSONValue.array([JSONValue.string("System Admin")])
                 body = .object(object)
@@ -51,13 +51,15 @@ extension PrismaSimulator {
             })
     }
 
-    func tokenResponse(user: SimUser, tenant: String) -> JSONValue {
+    /// A fresh token's response body; `continuing` names the token it extends, so both belong to one session.
+    func tokenResponse(user: SimUser, tenant: String, continuing: String? = nil) -> JSONValue {
         nextTokenID += 1
         let issued = now()
         let claims = SimJWT.Claims(
             user: user.accessKeyID, tenant: tenant, issuedAt: issued,
             expiresAt: issued + Int64(configuration.tokenLifetimeSeconds) * 1000, tokenID: "t\(nextTokenID)")
         loginTimes[claims.tokenID] = issued
+        sessionOfToken[claims.tokenID] = continuing.flatMap { sessionOfToken[$0] } ?? claims.tokenID
         return .object([
             "token": .string(jwt.sign(claims)), "message": .string("login_successful"), "customerNames": customerNames(user),
         ])

@@ -61,6 +61,10 @@ public actor PrismaSimulator {
     var contexts: [String: PageContext] = [:]
     var pagesByToken: [String: Int] = [:]
     var loginTimes: [String: Int64] = [:]
+    /// The session (the token its login issued) of every token, extended ones included.
+    var sessionOfToken: [String: String] = [:]
+    /// The CSPM requests answered with a valid token, in the order they finished.
+    public internal(set) var requestLog: [SimRequestRecord] = []
     var limiter: RateLimiter?
     var nextTokenID = 0
     let jwt: SimJWT
@@ -103,10 +107,11 @@ public actor PrismaSimulator {
     public func setFaults(_ faults: SimFaults) { self.faults = faults }
 
     /// Adds `count` alerts opened at random times in `start ..< start + spread` (epoch ms). Alerts opened after
-    /// the simulator's now stay invisible until their time comes, so arrival over time can be simulated.
+    /// the simulator's now stay invisible until their time comes, so arrival over time can be simulated. About
+    /// `closedShare` of them (one in six unless told) are already dismissed, snoozed or resolved.
     @discardableResult
-    public func addAlerts(_ count: Int, start: Int64, spread: Int64) -> [String] {
-        let made = generator.make(count: count, start: start, spread: spread)
+    public func addAlerts(_ count: Int, start: Int64, spread: Int64, closedShare: Double = 1.0 / 6.0) -> [String] {
+        let made = generator.make(count: count, start: start, spread: spread, closedShare: closedShare)
         for alert in made {
             alertIndex[alert.id] = alerts.count
             alerts.append(alert)

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -8,21 +9,21 @@ public enum SimRouter {
     public static func build(_ simulator: PrismaSimulator) -> Router<BasicRequestContext> {
         let router = Router()
         router.post("login") { request, context in
-            try await respond(await simulator.login(simRequest(request, context)))
+            try await logged(simulator, request) { await simulator.login(try await simRequest(request, context)) }
         }
         router.get("auth_token/extend") { request, context in
-            try await respond(await simulator.extend(simRequest(request, context)))
+            try await logged(simulator, request) { await simulator.extend(try await simRequest(request, context)) }
         }
         for path in ["v2/alert", "alert/v1/alert"] {
             router.post(RouterPath(path)) { request, context in
-                try await respond(await simulator.listAlerts(simRequest(request, context), method: "POST"))
+                try await logged(simulator, request) { await simulator.listAlerts(try await simRequest(request, context), method: "POST") }
             }
         }
         router.get("v2/alert") { request, context in
-            try await respond(await simulator.listAlerts(simRequest(request, context), method: "GET"))
+            try await logged(simulator, request) { await simulator.listAlerts(try await simRequest(request, context), method: "GET") }
         }
         router.get("meta_info") { request, context in
-            try await respond(await simulator.metaInfo(simRequest(request, context)))
+            try await logged(simulator, request) { await simulator.metaInfo(try await simRequest(request, context)) }
         }
         // Compute console routes, with the tenant path (SaaS) and without it (self-hosted, or a URI missing it).
         for prefix in [":tenant/api/:version", "api/:version"] {
@@ -66,6 +67,21 @@ public enum SimRouter {
         let buffer = try await request.body.collect(upTo: 16 << 20)
         return SimRequest(headers: headers, query: query, body: Array(buffer.readableBytesView))
     }
+
+    /// Answers a CSPM request and notes it in the simulator's request log, timed from arrival to answer.
+    static func logged(
+        _ simulator: PrismaSimulator, _ request: Request, _ answer: () async throws -> SimResponse
+    ) async throws -> Response {
+        let started = wallClock()
+        let simResponse = try await answer()
+        let response = try await respond(simResponse)
+        await simulator.record(
+            path: request.uri.path, token: request.headers[HTTPField.Name("x-redlock-auth")!], response: simResponse,
+            started: started, finished: wallClock())
+        return response
+    }
+
+    static func wallClock() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     static func respond(_ response: SimResponse) async throws -> Response {
         if response.delayMillis > 0 { try await Task.sleep(for: .milliseconds(response.delayMillis)) }

@@ -29,6 +29,8 @@ public struct RelayApp: Sendable {
     public let polls = PollCoordinator()
     /// The longest a poll may run; past it the poll stops and its window is the next poll's.
     public var maxPollSeconds: Int64 = 900
+    /// How long a connector's lease lasts unless its poll renews it.
+    public var connectorLeaseSeconds: Int64 = Poller.leaseSeconds
 
     public init(
         store: any RelayStore, clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock, retry: RetryPolicy = RetryPolicy(),
@@ -146,17 +148,17 @@ public struct RelayApp: Sendable {
     /// it instead, leaving its window to the next poll.
     public func poller(for config: ConnectorConfig) -> Poller {
         let deadline = clock() + maxPollSeconds * 1000
-        let source = source(for: config) { [store, clock, maxPollSeconds, workerID] reason, wait in
+        let source = source(for: config) { [store, clock, maxPollSeconds, workerID, connectorLeaseSeconds] reason, wait in
             let until = clock() + wait.wholeMilliseconds
             guard until <= deadline else { throw PollBoundReached(minutes: Int(maxPollSeconds / 60), last: reason) }
             let lease = try await store.acquireConnectorLease(
-                config.name, owner: workerID, now: clock(), until: until + Poller.leaseSeconds * 1000)
+                config.name, owner: workerID, now: clock(), until: until + connectorLeaseSeconds * 1000)
             guard lease != nil else { throw StoreError.leaseLost(connector: config.name) }
             try await store.noteWaiting(
                 connector: config.name, "\(reason), retrying until \(Timestamp.clockTime(epochMilliseconds: until))")
         }
         return Poller(
             config: config, source: source, store: store, clock: clock, deadline: deadline, logger: logger, metrics: metrics,
-            worker: workerID)
+            worker: workerID, leaseSeconds: connectorLeaseSeconds)
     }
 }

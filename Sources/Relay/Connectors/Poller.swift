@@ -38,6 +38,23 @@ public struct Poller: Sendable {
 
     /// How long a connector's lease lasts unless renewed.
     public static let leaseSeconds: Int64 = 30
+    /// The variable that changes it.
+    public static let leaseEnvironmentKey = "PRISMA_RELAY_CONNECTOR_LEASE"
+
+    /// The lease from `PRISMA_RELAY_CONNECTOR_LEASE` (a duration from 5s to 10m), or the default of 30 s. A replica
+    /// that dies holds its connectors until their lease ends, so a shorter lease means a faster takeover and more
+    /// renewals.
+    public static func leaseSeconds(environment: [String: String]) throws(ConfigErrors) -> Int64 {
+        guard let text = environment[leaseEnvironmentKey] else { return leaseSeconds }
+        guard let seconds = DeliverySettings.seconds(in: text), (5...600).contains(seconds) else {
+            throw ConfigErrors([
+                ConfigError(
+                    field: leaseEnvironmentKey,
+                    "must be a duration from 5s to 10m such as 30s or 2m (longer than a page of alerts may take), not \"\(text)\"")
+            ])
+        }
+        return seconds
+    }
 
     /// The window the next poll asks for, from the stored cursor (or the first-run look-back) to `now`.
     public static func window(cursor: Int64?, now: Int64, config: ConnectorConfig) -> ClosedRange<Int64> {

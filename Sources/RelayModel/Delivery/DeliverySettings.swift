@@ -93,7 +93,7 @@ public struct DeliverySettings: Sendable, Equatable {
     }
 
     /// Seconds in `90s`, `45m`, `24h`, `7d` or a plain number of seconds.
-    static func seconds(in text: String) -> Int64? {
+    public static func seconds(in text: String) -> Int64? {
         let text = text.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
         if let unit = text.last, let scale = units[unit] { return Int64(text.dropLast()).map { $0 * scale } }
