@@ -8,6 +8,20 @@ import Testing
 
 @Suite("Connector leases")
 struct ConnectorLeaseTests {
+    @Test("PRISMA_RELAY_CONNECTOR_LEASE sets the lease (30 s unless given); out of range or not a duration, it is refused by name")
+    func leaseFromEnvironment() throws {
+        #expect(try Poller.leaseSeconds(environment: [:]) == 30)
+        #expect(try Poller.leaseSeconds(environment: ["PRISMA_RELAY_CONNECTOR_LEASE": "2m"]) == 120)
+        #expect(try Poller.leaseSeconds(environment: ["PRISMA_RELAY_CONNECTOR_LEASE": "8"]) == 8)
+        for bad in ["2s", "11m", "soon"] {
+            #expect {
+                try Poller.leaseSeconds(environment: ["PRISMA_RELAY_CONNECTOR_LEASE": bad])
+            } throws: { error in
+                "\(error)".contains("PRISMA_RELAY_CONNECTOR_LEASE") && "\(error)".contains("not \"\(bad)\"")
+            }
+        }
+    }
+
     @Test("a poll does not start while another worker holds the connector's lease, and runs once that lease has run out")
     func anotherWorkersLease() async throws {
         let rig = try await Rig.start()
