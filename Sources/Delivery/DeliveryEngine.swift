@@ -109,32 +109,69 @@ public struct DeliveryEngine: Sendable {
         // send in parallel.
         let lease = settings.claimLeaseSeconds * 1000
         let claimedAt = clock()
-        let rows = max(limit, destination.maxBatch, min(destination.maxBatch * max(1, settings.concurrency), 1_000))
-        let claimed = try await store.claimDeliveries(
-            integrationID: integration.id, owner: workerID, now: claimedAt, until: claimedAt + lease, limit: rows)
-        guard !claimed.isEmpty else { return 0 }
+        // With `maxInFlight`, requests in flight are capped across every process on the store: this worker sends
+        // with as many send slots as it holds (leased like its claims), and claims only what they can carry.
+        let cap = Self.maxInFlight(integration)
+        var slots = max(1, settings.concurrency)
+        var rows = max(limit, destination.maxBatch, min(destination.maxBatch * slots, 1_000))
+        if let cap {
+            slots = try await store.holdSendSlots(
+                integrationID: integration.id, owner: workerID, wanted: min(slots, cap), cap: cap, now: claimedAt, until: claimedAt + lease)
+            guard slots > 0 else { return 0 }
+            rows = destination.maxBatch * slots * 2
+        }
+        let sending = Sending(integration: integration, slots: slots, cap: cap, lease: lease)
         do {
+            let claimed = try await store.claimDeliveries(
+                integrationID: integration.id, owner: workerID, now: claimedAt, until: claimedAt + lease, limit: rows)
+            guard !claimed.isEmpty else {
+                try await giveBackSlots(sending)
+                return 0
+            }
             let (handled, settled) = try await send(
-                claimed, to: destination, of: integration, health: health, claimedUntil: claimedAt + lease)
+                claimed, to: destination, as: sending, health: health, claimedUntil: claimedAt + lease)
             // Recording a row ends its claim: only a round that stopped early has claims to give back.
             if settled < claimed.count { try await store.releaseClaims(integrationID: integration.id, owner: workerID) }
+            try await giveBackSlots(sending)
             return handled
         } catch {
             try? await store.releaseClaims(integrationID: integration.id, owner: workerID)
+            try? await giveBackSlots(sending)
             throw error
         }
+    }
+
+    /// One round's integration and what it may send with: `slots` requests at once, held under `cap` when set.
+    struct Sending {
+        var integration: Integration
+        var slots: Int
+        var cap: Int?
+        /// Milliseconds a claim (and a send slot) lasts unless renewed.
+        var lease: Int64
+    }
+
+    /// The integration's cluster-wide cap on requests in flight (`maxInFlight`), when it sets one.
+    static func maxInFlight(_ integration: Integration) -> Int? {
+        integration.config[IntegrationSchema.maxInFlightKey]?.int64Value.map { max(1, Int($0)) }
+    }
+
+    func giveBackSlots(_ sending: Sending) async throws {
+        guard let cap = sending.cap else { return }
+        try await store.holdSendSlots(
+            integrationID: sending.integration.id, owner: workerID, wanted: 0, cap: cap, now: clock(), until: clock())
     }
 
     /// Sends claimed rows in batches, `concurrency` at a time, renewing the claims while it goes; returns the rows
     /// handled and how many of them the store recorded.
     func send(
-        _ claimed: [QueuedDelivery], to destination: any Destination, of integration: Integration, health start: IntegrationHealth,
+        _ claimed: [QueuedDelivery], to destination: any Destination, as sending: Sending, health start: IntegrationHealth,
         claimedUntil: Int64
     ) async throws -> (handled: Int, settled: Int) {
+        let integration = sending.integration
         var settled = 0
         var health = start
         var claimedUntil = claimedUntil
-        let lease = settings.claimLeaseSeconds * 1000
+        let lease = sending.lease
         var handled = 0
         // Each event is fitted to what the destination accepts before batches are cut.
         let due = claimed.map {
@@ -151,9 +188,9 @@ public struct DeliveryEngine: Sendable {
         // While down, one batch is the probe.
         if health.downSince != nil { batches = Array(batches.prefix(1)) }
         // Batches hold different alerts (a later event of an alert is not due while an earlier one is pending), so
-        // up to `concurrency` of them are sent at once; their outcomes are recorded in order.
-        let waves = stride(from: 0, to: batches.count, by: max(1, settings.concurrency)).map {
-            Array(batches[$0..<min(batches.count, $0 + max(1, settings.concurrency))])
+        // up to `slots` of them are sent at once; their outcomes are recorded in order.
+        let waves = stride(from: 0, to: batches.count, by: sending.slots).map {
+            Array(batches[$0..<min(batches.count, $0 + sending.slots)])
         }
         // Rows whose claim ran out before it was renewed: another worker may be sending them, so they are left alone.
         var lost = Set<Int64>()
@@ -165,6 +202,12 @@ public struct DeliveryEngine: Sendable {
                 let held = try await store.renewClaims(remaining, owner: workerID, now: now, until: now + lease)
                 lost.formUnion(Set(remaining).subtracting(held))
                 claimedUntil = now + lease
+                if let cap = sending.cap {
+                    // Slots that lapsed may be another worker's now: with fewer, the round stops and its rows go back.
+                    let kept = try await store.holdSendSlots(
+                        integrationID: integration.id, owner: workerID, wanted: sending.slots, cap: cap, now: now, until: now + lease)
+                    if kept < sending.slots { break }
+                }
             }
             let wave = planned.map { $0.filter { !lost.contains($0.seq) } }.filter { !$0.isEmpty }
             let answers = await withTaskGroup(of: (Int, BatchOutcome).self) { group in

@@ -31,14 +31,19 @@ public struct DeliveryService: Service {
     }
 
     func deliverUntilShutdown() async {
+        // While the store is unreachable every round fails the same way: said once, and once when it is over.
+        var failing: String?
         while !Task.isShuttingDownGracefully {
             var busy = false
             do {
                 for integration in try await store.integrations() where !Task.isShuttingDownGracefully {
                     if try await engine.deliverDue(integration) > 0 { busy = true }
                 }
+                if failing != nil { engine.logger.notice("delivery rounds succeed again") }
+                failing = nil
             } catch {
-                engine.logger.error("delivery round failed", metadata: ["error": .string("\(error)")])
+                if failing != "\(error)" { engine.logger.error("delivery round failed", metadata: ["error": .string("\(error)")]) }
+                failing = "\(error)"
             }
             // While there is work, go straight on; wait only when every queue is idle (or waiting to retry).
             if busy { continue }

@@ -16,7 +16,9 @@ public enum RelayServer {
         app: RelayApp, signingKey: SymmetricKey, registry: PrometheusCollectorRegistry, secure: Bool = false
     ) throws -> Router<RelayRequestContext> {
         let router = Router(context: RelayRequestContext.self)
+        let renderer = try ConsoleRenderer()
         if secure { router.add(middleware: TransportSecurityMiddleware()) }
+        router.add(middleware: StoreOutageMiddleware(renderer: renderer, logger: app.logger))
         let authenticator = APIAuthenticator(
             keys: app.apiKeys, signingKey: signingKey, clock: app.clock, logger: app.logger, metrics: app.metrics)
         router.add(middleware: AuthMiddleware(authenticator: authenticator))
@@ -33,7 +35,7 @@ public enum RelayServer {
         ReplicasController(app: app).addRoutes(to: router)
         APIKeysController(keys: app.apiKeys).addRoutes(to: router)
         ConsoleController(
-            app: app, renderer: try ConsoleRenderer(), sessions: app.consoleSessions, authenticator: authenticator,
+            app: app, renderer: renderer, sessions: app.consoleSessions, authenticator: authenticator,
             integrations: app.integrations, secure: secure
         ).addRoutes(to: router)
         router.get("/") { _, _ in ConsoleRenderer.redirect("/console") }

@@ -64,7 +64,7 @@ public protocol RelayStore: Sendable {
     /// Every rule, by name.
     func rules() async throws -> [AlertRule]
 
-    /// Deliveries waiting: one row per (event, integration) the rules routed, oldest first.
+    /// Every outbox row, delivered, pending and dead alike: one per (event, integration) the rules routed, oldest first.
     func outbox(integrationID: String?) async throws -> [OutboxEntry]
 
     /// Adds an API access key (its secret only as a hash); names and key ids are unique.
@@ -104,6 +104,18 @@ public protocol RelayStore: Sendable {
     /// The replicas that beat in the last day, most recent heartbeat first, each with the connector leases live at
     /// `now` and the delivery claims it holds.
     func replicas(now: Int64) async throws -> [Replica]
+    /// Holds for `owner`, until `until`, up to `wanted` of an integration's `cap` send slots — requests it may have in
+    /// flight — counting the slots other owners hold live at `now`. `owner`'s earlier holding is replaced: renewed,
+    /// or given back with `wanted` 0. Returns how many it holds now, 0 when others hold them all. A killed owner's
+    /// slots return when their `until` passes. However many processes share the store, live holdings never add up
+    /// to more than `cap`.
+    @discardableResult
+    func holdSendSlots(integrationID: String, owner: String, wanted: Int, cap: Int, now: Int64, until: Int64) async throws -> Int
+    /// Takes one request from the budget `key` names — a token bucket of `burst` requests refilled at `perSecond`,
+    /// shared by every process on the store — and returns the milliseconds to wait before sending it: 0 while the
+    /// bucket holds a request, else the time until its turn. A request waited for is taken at once, so callers
+    /// asking together are spaced out rather than sent together.
+    func takeRequestBudget(key: String, perSecond: Double, burst: Int, now: Int64) async throws -> Int64
     /// Sets an integration's status (and whether it is paused).
     func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws
     /// An integration's status with its counts and queue depth.

@@ -67,13 +67,13 @@ public actor PagerDutyReceiver {
                 payload["source"]?.stringValue?.isEmpty == false,
                 let severity = payload["severity"]?.stringValue, ["critical", "error", "warning", "info"].contains(severity)
             else { return invalid(["'payload' needs summary (1-1024 characters), source and severity"]) }
-            var incident = incidents[dedup] ?? Incident(status: "resolved", triggers: 0, summary: summary, severity: severity)
-            if incident.status == "resolved" {
-                incident = Incident(status: "triggered", triggers: 0, summary: summary, severity: severity)
+            if var incident = incidents[dedup], incident.status != "resolved" {
+                incident.triggers += 1
+                incidents[dedup] = incident
+            } else {
+                incidents[dedup] = Incident(status: "triggered", triggers: 1, summary: summary, severity: severity)
                 opened[dedup, default: 0] += 1
             }
-            incident.triggers += 1
-            incidents[dedup] = incident
         } else {
             guard !dedup.isEmpty else { return invalid(["'dedup_key' is required for \(action)"]) }
             incidents[dedup]?.status = action == "resolve" ? "resolved" : "acknowledged"

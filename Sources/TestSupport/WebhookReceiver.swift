@@ -44,6 +44,23 @@ public actor WebhookReceiver {
     /// Takes the service down (every request answered 503) or brings it back.
     public func setDown(_ isDown: Bool) { down = isDown }
 
+    /// How long each answer takes, as a remote, busy service's would.
+    public private(set) var latency: Duration?
+    /// Requests being answered now, and the most there ever were at once.
+    public private(set) var inFlight = 0
+    public private(set) var peakInFlight = 0
+
+    /// Answers every request after `latency`.
+    public func setLatency(_ latency: Duration?) { self.latency = latency }
+
+    func arrive() -> Duration? {
+        inFlight += 1
+        peakInFlight = max(peakInFlight, inFlight)
+        return latency
+    }
+
+    func leave() { inFlight -= 1 }
+
     func handle(headers: [String: String], body: [UInt8]) -> (Int, [(String, String)], String) {
         requests += 1
         if down { return (503, [], #"{"error":"service unavailable"}"#) }
@@ -67,7 +84,9 @@ public actor WebhookReceiver {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let body = try await request.body.collect(upTo: 10 << 20)
+            if let latency = await arrive() { try? await Task.sleep(for: latency) }
             let (status, extra, text) = await handle(headers: headers, body: Array(body.readableBytesView))
+            await leave()
             var fields = HTTPFields()
             fields[.contentType] = "application/json"
             for (name, value) in extra { fields[HTTPField.Name(name)!] = value }

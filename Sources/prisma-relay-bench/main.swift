@@ -15,6 +15,12 @@ if arguments.count >= 2, arguments[1] == "deliver" {
     print(try await deliverBench(events: count, directory: directory))
     exit(0)
 }
+if arguments.count >= 3, arguments[1] == "replicas", let replicas = Int(arguments[2]) {
+    let cap = arguments.count > 3 ? Int(arguments[3]) : nil
+    let count = Int(ProcessInfo.processInfo.environment["PRISMA_RELAY_BENCH_EVENTS"] ?? "") ?? 3_000
+    print(try await replicasBench(replicas: replicas, cap: cap == 0 ? nil : cap, events: count))
+    exit(0)
+}
 guard arguments.count >= 4, ["floor", "ingest", "postgres"].contains(arguments[1]),
     let secret = ProcessInfo.processInfo.environment["PRISMA_RELAY_SECRET"]
 else {
@@ -23,6 +29,7 @@ else {
             """
             usage: PRISMA_RELAY_SECRET=… prisma-relay-bench floor|ingest|postgres URL KEY_ID [PAGE_SIZE]
                    prisma-relay-bench deliver [N]
+                   PRISMA_RELAY_TEST_POSTGRES_URL=… prisma-relay-bench replicas N [CAP]
 
             """.utf8))
     exit(2)
@@ -47,7 +54,9 @@ let database =
     mode == "postgres"
     ? ProcessInfo.processInfo.environment["PRISMA_RELAY_BENCH_DATABASE"] ?? ""
     : directory.appendingPathComponent("bench.sqlite").path
-let app = try await RelayApp.open(database: database, outbound: .allowingLoopback)
+var app = try await RelayApp.open(database: database, outbound: .allowingLoopback)
+// The simulator measured against has no rate limit: the relay's own speed is measured, not Prisma's budget.
+app.sharesPrismaRate = false
 let config = try ConnectorConfig(
     name: "bench", apiURL: url, accessKeyID: keyID, secretKey: Secret(secret), statuses: ["all"],
     lookbackSeconds: 7 * 86_400, pageSize: pageSize

@@ -26,23 +26,31 @@ struct CLI {
     }
 
     func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "PRISMA_RELAY_SECRET")
         env["PRISMA_RELAY_DATABASE"] = database
         // The simulator and receivers the commands reach listen on this machine.
         env["PRISMA_RELAY_OUTBOUND_ALLOW"] = env["PRISMA_RELAY_OUTBOUND_ALLOW"] ?? "127.0.0.1,::1"
-        process.environment = env.merging(environment) { $1 }
+        return try await Self.runProcess(
+            Self.binary, arguments, environment: env.merging(environment) { $1 }, directory: directory)
+    }
+
+    /// Runs a program to its end and captures what it prints. The child may talk to servers running in this test
+    /// process, so no cooperative thread blocks on it: the pipes are drained and the exit awaited on dispatch threads
+    /// (where Foundation also notices the exit reliably).
+    static func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil)
+        async throws -> Result
+    {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        if let environment { process.environment = environment }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        // The child talks to servers running in this test process, so no cooperative thread may block on it:
-        // the pipes are drained and the exit awaited on dispatch threads.
         let (o, e) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, Data), any Error>) in
             DispatchQueue.global().async {
                 do {

@@ -1,6 +1,5 @@
 import Foundation
 import HTTPServing
-import Logging
 import PrismaSim
 import RelayModel
 import RelayStore
@@ -16,14 +15,12 @@ struct ReplicaChaosTests {
 
     /// What reached the webhook, as `connector/alert id/status`, one entry per copy received.
     static func delivered(_ receiver: WebhookReceiver) async -> [String] {
-        await receiver.received.flatMap { received -> [String] in
-            let events = received.body.arrayValue ?? [received.body]
-            return events.compactMap { event in
-                guard let connector = event["connector"]?.stringValue, let alert = event["native_id"]?.stringValue,
-                    let status = event["status"]?.stringValue
-                else { return nil }
-                return "\(connector)/\(alert)/\(status)"
-            }
+        await receiver.received.compactMap { received in
+            let event = received.body
+            guard let connector = event["connector"]?.stringValue, let alert = event["native_id"]?.stringValue,
+                let status = event["status"]?.stringValue
+            else { return nil }
+            return "\(connector)/\(alert)/\(status)"
         }
     }
 

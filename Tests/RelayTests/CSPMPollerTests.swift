@@ -206,6 +206,12 @@ final class CrashAfterCommits: @unchecked Sendable {
         }
         func releaseConnectorLease(_ lease: ConnectorLease) async throws { try await base.releaseConnectorLease(lease) }
         func recordHeartbeat(_ replica: Replica) async throws { try await base.recordHeartbeat(replica) }
+        func holdSendSlots(integrationID: String, owner: String, wanted: Int, cap: Int, now: Int64, until: Int64) async throws -> Int {
+            try await base.holdSendSlots(integrationID: integrationID, owner: owner, wanted: wanted, cap: cap, now: now, until: until)
+        }
+        func takeRequestBudget(key: String, perSecond: Double, burst: Int, now: Int64) async throws -> Int64 {
+            try await base.takeRequestBudget(key: key, perSecond: perSecond, burst: burst, now: now)
+        }
         func replicas(now: Int64) async throws -> [Replica] { try await base.replicas(now: now) }
         func saveConsoleSession(_ session: ConsoleSession) async throws { try await base.saveConsoleSession(session) }
         func consoleSession(id: String) async throws -> ConsoleSession? { try await base.consoleSession(id: id) }

@@ -71,7 +71,8 @@ public actor CSPMClient: AuthenticatingClient {
         let body = query.jsonValue.jsonBytes()
         let url = credentials.apiURL + path
         let label = "POST \(path)"
-        return try await perform(path: label, authenticated: true) { answer in
+        let budget = RateBudget.alertList(apiURL: credentials.apiURL, accessKeyID: credentials.accessKeyID)
+        return try await perform(path: label, authenticated: true, budget: budget) { answer in
             switch answer.status {
             case 200:
                 return Self.readJSON(answer, path: label) { json in

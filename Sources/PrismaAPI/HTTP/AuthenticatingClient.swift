@@ -50,7 +50,7 @@ extension AuthenticatingClient {
     }
 
     func perform<T: Sendable>(
-        path: String, authenticated: Bool,
+        path: String, authenticated: Bool, budget: RateBudget? = nil,
         interpret: (HTTPAnswer) throws -> Step<T>,
         send: (String?) async throws -> HTTPAnswer
     ) async throws -> T {
@@ -60,6 +60,12 @@ extension AuthenticatingClient {
         var onlyNetworkFailures = true
         while true {
             if authenticated, token == nil { try await login() }
+            // Every request, repeats included, keeps to the endpoint's rate, which Prisma counts per access key.
+            if let budget {
+                let wait = try await environment.pace(budget)
+                if wait > .seconds(1) { try await environment.willWait("keeping to Prisma Cloud's request rate for this access key", wait) }
+                if wait > .zero { try await environment.sleep(wait) }
+            }
             let step: Step<T>
             do {
                 let answer = try await send(token)

@@ -1,6 +1,3 @@
-import Foundation
-import RelayModel
-
 /// One CSPM request the simulator answered with a valid token: whose, which session, what, and when (wall clock),
 /// so a test can see who called the tenant at the same time.
 public struct SimRequestRecord: Sendable, Equatable {
@@ -23,10 +20,9 @@ public struct SimSession: Sendable, Equatable {
 }
 
 extension PrismaSimulator {
-    /// Notes a request answered with a valid token: the one it carried, or the one a login or extend issued.
-    func record(path: String, token: String?, response: SimResponse, started: Int64, finished: Int64) {
-        let issued = (try? JSONValue.parse(response.body))?["token"]?.stringValue
-        guard response.status < 400, let token = issued ?? token, let claims = jwt.verify(token) else { return }
+    /// Notes a request answered with a valid token: the one a login or extend issued, else the one it carried.
+    func record(path: String, token: String?, status: Int, started: Int64, finished: Int64) {
+        guard status < 400, let token, let claims = jwt.verify(token) else { return }
         requestLog.append(
             SimRequestRecord(
                 accessKeyID: claims.user, session: sessionOfToken[claims.tokenID] ?? claims.tokenID, path: path, started: started,

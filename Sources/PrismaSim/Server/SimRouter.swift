@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import RelayModel
 
 /// The simulator's HTTP routes: the documented Prisma Cloud paths, each handed to `PrismaSimulator`.
 public enum SimRouter {
@@ -9,10 +10,10 @@ public enum SimRouter {
     public static func build(_ simulator: PrismaSimulator) -> Router<BasicRequestContext> {
         let router = Router()
         router.post("login") { request, context in
-            try await logged(simulator, request) { await simulator.login(try await simRequest(request, context)) }
+            try await logged(simulator, request, issuesToken: true) { await simulator.login(try await simRequest(request, context)) }
         }
         router.get("auth_token/extend") { request, context in
-            try await logged(simulator, request) { await simulator.extend(try await simRequest(request, context)) }
+            try await logged(simulator, request, issuesToken: true) { await simulator.extend(try await simRequest(request, context)) }
         }
         for path in ["v2/alert", "alert/v1/alert"] {
             router.post(RouterPath(path)) { request, context in
@@ -68,16 +69,19 @@ public enum SimRouter {
         return SimRequest(headers: headers, query: query, body: Array(buffer.readableBytesView))
     }
 
-    /// Answers a CSPM request and notes it in the simulator's request log, timed from arrival to answer.
+    /// Answers a CSPM request and notes it in the simulator's request log, timed from arrival to answer. Only the
+    /// answers of routes that `issuesToken` (login, extend) are read for the token they carry: alert pages are not
+    /// parsed again.
     static func logged(
-        _ simulator: PrismaSimulator, _ request: Request, _ answer: () async throws -> SimResponse
+        _ simulator: PrismaSimulator, _ request: Request, issuesToken: Bool = false, _ answer: () async throws -> SimResponse
     ) async throws -> Response {
         let started = wallClock()
         let simResponse = try await answer()
         let response = try await respond(simResponse)
+        let issued = issuesToken ? (try? JSONValue.parse(simResponse.body))?["token"]?.stringValue : nil
         await simulator.record(
-            path: request.uri.path, token: request.headers[HTTPField.Name("x-redlock-auth")!], response: simResponse,
-            started: started, finished: wallClock())
+            path: request.uri.path, token: issued ?? request.headers[HTTPField.Name("x-redlock-auth")!],
+            status: simResponse.status, started: started, finished: wallClock())
         return response
     }
 

@@ -34,9 +34,14 @@ public struct PollScheduler: Service {
         var lastPolls: [String: Int64?] = [:]
         // Connectors another worker was polling: tried again when that worker's lease has run out, not an interval on.
         let retries = LeaseRetries()
+        // While the store is unreachable every tick fails the same way: said once, and once when it is over.
+        var failing: String?
         while !Task.isShuttingDownGracefully {
             do {
-                for config in try await app.store.connectors() where !Task.isShuttingDownGracefully {
+                let connectors = try await app.store.connectors()
+                if failing != nil { app.logger.notice("scheduler reads connectors again") }
+                failing = nil
+                for config in connectors where !Task.isShuttingDownGracefully {
                     guard await app.polls.count < concurrency else { break }
                     if lastPolls[config.name] == nil { lastPolls[config.name] = try await app.store.state(of: config.name).lastPollAt }
                     let now = app.clock()
@@ -53,7 +58,10 @@ public struct PollScheduler: Service {
                     }
                 }
             } catch {
-                app.logger.error("scheduler could not read connectors", metadata: ["error": .string("\(error)")])
+                if failing != "\(error)" {
+                    app.logger.error("scheduler could not read connectors", metadata: ["error": .string("\(error)")])
+                }
+                failing = "\(error)"
             }
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }

@@ -31,6 +31,10 @@ public struct RelayApp: Sendable {
     public var maxPollSeconds: Int64 = 900
     /// How long a connector's lease lasts unless its poll renews it.
     public var connectorLeaseSeconds: Int64 = Poller.leaseSeconds
+    /// Whether calls to Prisma keep to its documented request rate per access key, in a budget kept in the store so
+    /// that every process (replica) polling with one key shares it. Off only for benchmarks against a simulator
+    /// without a rate limit.
+    public var sharesPrismaRate = true
 
     public init(
         store: any RelayStore, clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock, retry: RetryPolicy = RetryPolicy(),
@@ -126,7 +130,12 @@ public struct RelayApp: Sendable {
     ) -> any FindingSource {
         let environment = ClientEnvironment(
             http: http, retry: retry ?? self.retry, sleep: sleep, logger: logger,
-            observeStatus: { [metrics] status in metrics.prismaAnswered(connector: config.name, status: status) }, willWait: willWait)
+            observeStatus: { [metrics] status in metrics.prismaAnswered(connector: config.name, status: status) }, willWait: willWait,
+            pace: { [store, clock, sharesPrismaRate] budget in
+                guard sharesPrismaRate else { return .zero }
+                return .milliseconds(
+                    try await store.takeRequestBudget(key: budget.key, perSecond: budget.perSecond, burst: budget.burst, now: clock()))
+            })
         switch config.type {
         case .cspm:
             let client = CSPMClient(

@@ -1,4 +1,4 @@
-/// One delivery waiting in the outbox.
+/// One row of the outbox: an event routed to an integration, whatever became of it.
 public struct OutboxEntry: Sendable, Equatable {
     public var eventID: String
     public var integrationID: String

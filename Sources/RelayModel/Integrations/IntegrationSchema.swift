@@ -21,11 +21,18 @@ public struct IntegrationSchema: Sendable {
     ) {
         self.type = type
         self.displayName = displayName
-        self.fields = fields
+        self.fields = fields + [Self.maxInFlightField]
         self.immutableKeys = immutableKeys
         self.destinationKeys = destinationKeys
         self.crossCheck = crossCheck
     }
+
+    /// The relay setting every type has: a cap on the requests in flight to the destination, across every replica.
+    public static let maxInFlightKey = "maxInFlight"
+    static let maxInFlightField = IntegrationField(
+        maxInFlightKey, .count(1...64),
+        help: "Requests in flight to this destination at most, across every replica (relay setting); when unset, each "
+            + "replica sends up to its delivery concurrency")
 
     /// The field named `key`.
     public func field(_ key: String) -> IntegrationField? { fields.first { $0.key == key } }

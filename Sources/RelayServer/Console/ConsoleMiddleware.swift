@@ -57,6 +57,8 @@ struct ConsoleMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as HTTPError {
             throw error
+        } catch StoreError.unavailable(let reason) {
+            throw StoreError.unavailable(reason)
         } catch {
             // A page that failed says why in words (an unknown connector, a store error), never as a bare 500.
             let known = error is StoreError || error is ConfigErrors

@@ -162,6 +162,24 @@ enum PostgresMigrations {
             );
             """
         ),
+        (
+            3, "send-slots-and-request-budgets",
+            """
+            -- Requests in flight to an integration, per replica, under the integration's cluster-wide cap.
+            CREATE TABLE send_slot (
+                integration_id TEXT NOT NULL,
+                owner TEXT NOT NULL,
+                slots INTEGER NOT NULL,
+                until BIGINT NOT NULL,
+                PRIMARY KEY (integration_id, owner)
+            );
+            -- Token buckets shared by the replicas (Prisma's request rate per access key): when the next request is due.
+            CREATE TABLE request_budget (
+                key TEXT PRIMARY KEY,
+                next_at BIGINT NOT NULL
+            );
+            """
+        ),
     ]
 
     static var latest: Int { all.map(\.version).max() ?? 0 }
@@ -177,43 +195,41 @@ extension PostgresStore {
     /// that replicas starting together migrate once. Returns the migrations applied, as `version-name`.
     @discardableResult
     public func migrate() async throws -> [String] {
-        try await reaching {
-            try await client.withConnection { [logger] connection in
-                try await connection.query("SELECT pg_advisory_lock(\(PostgresMigrations.lockKey))", logger: logger)
-                do {
-                    try await connection.query(
-                        """
-                        CREATE TABLE IF NOT EXISTS schema_migration (
-                            version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
-                        """, logger: logger)
-                    let done = Set(
-                        try await connection.rows("SELECT version FROM schema_migration", logger: logger).map {
-                            Int(try $0.get("version", as: Int64.self))
-                        })
-                    var applied: [String] = []
-                    for migration in PostgresMigrations.all where !done.contains(migration.version) {
-                        try await connection.query("BEGIN", logger: logger)
-                        do {
-                            // One statement per query: the extended protocol PostgresNIO speaks takes no more.
-                            for statement in PostgresMigrations.statements(migration.sql) {
-                                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                            }
-                            try await connection.query(
-                                "INSERT INTO schema_migration (version, name) VALUES (\(migration.version), \(migration.name))",
-                                logger: logger)
-                            try await connection.query("COMMIT", logger: logger)
-                        } catch {
-                            _ = try? await connection.query("ROLLBACK", logger: logger)
-                            throw error
+        try await leased { [logger] connection in
+            try await connection.query("SELECT pg_advisory_lock(\(PostgresMigrations.lockKey))", logger: logger)
+            do {
+                try await connection.query(
+                    """
+                    CREATE TABLE IF NOT EXISTS schema_migration (
+                        version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                    """, logger: logger)
+                let done = Set(
+                    try await connection.rows("SELECT version FROM schema_migration", logger: logger).map {
+                        Int(try $0.get("version", as: Int64.self))
+                    })
+                var applied: [String] = []
+                for migration in PostgresMigrations.all where !done.contains(migration.version) {
+                    try await connection.query("BEGIN", logger: logger)
+                    do {
+                        // One statement per query: the extended protocol PostgresNIO speaks takes no more.
+                        for statement in PostgresMigrations.statements(migration.sql) {
+                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                         }
-                        applied.append("\(migration.version)-\(migration.name)")
+                        try await connection.query(
+                            "INSERT INTO schema_migration (version, name) VALUES (\(migration.version), \(migration.name))",
+                            logger: logger)
+                        try await connection.query("COMMIT", logger: logger)
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
                     }
-                    _ = try await connection.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: logger)
-                    return applied
-                } catch {
-                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: logger)
-                    throw error
+                    applied.append("\(migration.version)-\(migration.name)")
                 }
+                _ = try await connection.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: logger)
+                return applied
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: logger)
+                throw error
             }
         }
     }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOSSL
 import PostgresNIO
 import RelayModel
@@ -18,9 +19,15 @@ public final class PostgresStore: RelayStore {
     /// Epoch milliseconds for the times the store stamps (queued, created, updated).
     let clock: @Sendable () -> Int64
     public var location: String { settings.location }
+    /// How long a statement waits for a pooled connection before the store reports the database unreachable.
+    let connectionWait: Duration
 
-    init(settings: PostgresSettings, box: SecretBox, clock: @escaping @Sendable () -> Int64, logger: Logger) throws {
+    init(
+        settings: PostgresSettings, box: SecretBox, clock: @escaping @Sendable () -> Int64, logger: Logger,
+        connectionWait: Duration = .seconds(10)
+    ) throws {
         self.settings = settings
+        self.connectionWait = connectionWait
         self.box = box
         self.clock = clock
         self.logger = logger
@@ -132,42 +139,69 @@ public final class PostgresStore: RelayStore {
 
     /// Runs `body` in one transaction on one pooled connection: committed when it returns, rolled back when it
     /// throws (its own error is rethrown as it was).
-    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await reaching {
-            try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
-                do {
-                    let value = try await body(connection)
-                    try await connection.query("COMMIT", logger: logger)
-                    return value
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
-                }
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await leased { [logger] connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let value = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return value
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
             }
         }
     }
 
     /// The rows of one statement outside a transaction.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
-        try await reaching {
-            try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
-        }
+        try await leased { [logger] connection in try await connection.rows(query, logger: logger) }
     }
 
-    /// Runs `work`, turning what PostgresNIO throws into words an operator can act on.
-    func reaching<T>(_ work: () async throws -> T) async throws -> T {
+    /// Runs `body` on a pooled connection, in words an operator can act on when it fails. Waiting for the connection
+    /// is bounded by `connectionWait`: while the server is down the pool would wait a minute before giving up, and
+    /// every API request, poll and delivery round with it; past the bound the store says why, from a probe.
+    /// Statements that started are never cut short.
+    func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let lent = NIOLockedValueBox(false)
         do {
-            return try await work()
+            return try await withThrowingTaskGroup(of: T?.self) { [client, connectionWait] group in
+                group.addTask {
+                    try await client.withConnection { connection in
+                        lent.withLockedValue { $0 = true }
+                        return try await body(connection)
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: connectionWait)
+                    guard lent.withLockedValue({ $0 }) else { throw ConnectionWaitExceeded() }
+                    return nil
+                }
+                while let value = try await group.next() {
+                    if let value {
+                        group.cancelAll()
+                        return value
+                    }
+                }
+                throw CancellationError()
+            }
         } catch let error as StoreError {
             throw error
         } catch let error as PSQLError {
             throw PostgresErrors.storeError(error, settings: settings)
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
-            // The pool gave up connecting (its circuit breaker): learn the reason from a connection of our own.
+            // No connection in time, or the pool gave up connecting (its circuit breaker): learn the reason from a
+            // connection of our own.
             try await probe()
             throw PostgresErrors.storeError(error, settings: settings)
         }
+    }
+
+    /// A statement waited longer than `connectionWait` for a pooled connection.
+    struct ConnectionWaitExceeded: Error, CustomStringConvertible {
+        var description: String { "no pooled connection became free in time" }
     }
 
     static let encoder: JSONEncoder = {

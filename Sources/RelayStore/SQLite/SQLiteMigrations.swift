@@ -199,6 +199,22 @@ enum SQLiteMigrations {
                     );
                     """)
         }
+        migrator.registerMigration("v12-send-slots-and-request-budgets") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE send_slot (
+                        integration_id TEXT NOT NULL,
+                        owner TEXT NOT NULL,
+                        slots INTEGER NOT NULL,
+                        until INTEGER NOT NULL,
+                        PRIMARY KEY (integration_id, owner)
+                    );
+                    CREATE TABLE request_budget (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        next_at INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }
