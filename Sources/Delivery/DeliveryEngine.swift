@@ -161,7 +161,7 @@ public struct DeliveryEngine: Sendable {
             integrationID: sending.integration.id, owner: workerID, wanted: 0, cap: cap, now: clock(), until: clock())
     }
 
-    /// Sends claimed rows in batches, `concurrency` at a time, renewing the claims while it goes; returns the rows
+    /// Sends claimed rows in batches, `sending.slots` at a time, renewing the claims while it goes; returns the rows
     /// handled and how many of them the store recorded.
     func send(
         _ claimed: [QueuedDelivery], to destination: any Destination, as sending: Sending, health start: IntegrationHealth,
@@ -187,55 +187,60 @@ public struct DeliveryEngine: Sendable {
         }
         // While down, one batch is the probe.
         if health.downSince != nil { batches = Array(batches.prefix(1)) }
-        // Batches hold different alerts (a later event of an alert is not due while an earlier one is pending), so
-        // up to `slots` of them are sent at once; their outcomes are recorded in order.
-        let waves = stride(from: 0, to: batches.count, by: sending.slots).map {
-            Array(batches[$0..<min(batches.count, $0 + sending.slots)])
-        }
-        // Rows whose claim ran out before it was renewed: another worker may be sending them, so they are left alone.
-        var lost = Set<Int64>()
-        for (number, planned) in waves.enumerated() {
-            // Past half the lease, every row still to send is claimed again.
-            if clock() > claimedUntil - lease / 2 {
-                let now = clock()
-                let remaining = waves[number...].flatMap { $0.flatMap { $0.map(\.seq) } }
-                let held = try await store.renewClaims(remaining, owner: workerID, now: now, until: now + lease)
-                lost.formUnion(Set(remaining).subtracting(held))
-                claimedUntil = now + lease
-                if let cap = sending.cap {
-                    // Slots that lapsed may be another worker's now: with fewer, the round stops and its rows go back.
-                    let kept = try await store.holdSendSlots(
-                        integrationID: integration.id, owner: workerID, wanted: sending.slots, cap: cap, now: now, until: now + lease)
-                    if kept < sending.slots { break }
-                }
-            }
-            let wave = planned.map { $0.filter { !lost.contains($0.seq) } }.filter { !$0.isEmpty }
-            let answers = await withTaskGroup(of: (Int, BatchOutcome).self) { group in
-                for (index, batch) in wave.enumerated() {
+        // Batches hold different alerts (a later event of an alert is not claimable while an earlier one is pending),
+        // so up to `slots` of them are in flight at once, in any order: each slot is refilled as soon as its batch's
+        // answer is recorded, and no batch waits for a slower one's answer.
+        return try await withThrowingTaskGroup(of: (Int, BatchOutcome).self) { group in
+            var next = 0
+            var inFlight: [Int: [QueuedDelivery]] = [:]
+            // Rows whose claim ran out before it was renewed: another worker may be sending them, so they are left alone.
+            var lost = Set<Int64>()
+            // Set once the round must end: what is in flight is still answered and recorded.
+            var stopping = false
+            while true {
+                while !stopping, inFlight.count < sending.slots, next < batches.count {
+                    // Past half the lease, every row in flight or still to send is claimed again.
+                    if clock() > claimedUntil - lease / 2 {
+                        let now = clock()
+                        let remaining = (inFlight.values.flatMap { $0 } + batches[next...].flatMap { $0 }).map(\.seq)
+                        let held = try await store.renewClaims(remaining, owner: workerID, now: now, until: now + lease)
+                        lost.formUnion(Set(remaining).subtracting(held))
+                        claimedUntil = now + lease
+                        if let cap = sending.cap {
+                            // Slots that lapsed may be another worker's now: with fewer, the round stops and its rows go back.
+                            let kept = try await store.holdSendSlots(
+                                integrationID: integration.id, owner: workerID, wanted: sending.slots, cap: cap, now: now,
+                                until: now + lease)
+                            if kept < sending.slots {
+                                stopping = true
+                                break
+                            }
+                        }
+                    }
+                    let batch = batches[next].filter { !lost.contains($0.seq) }
+                    let index = next
+                    next += 1
+                    guard !batch.isEmpty else { continue }
+                    inFlight[index] = batch
                     group.addTask { (index, await destination.deliver(batch, over: http)) }
                 }
-                var collected: [Int: BatchOutcome] = [:]
-                for await (index, answer) in group { collected[index] = answer }
-                return collected
-            }
-            for (index, batch) in wave.enumerated() {
+                guard let (index, answer) = try await group.next(), let batch = inFlight.removeValue(forKey: index) else { break }
                 let outcomes: [DeliveryOutcome]
-                switch answers[index] ?? .all(.retryLater(reason: "no answer", statusCode: nil, wait: nil))
-                {
+                switch answer {
                 case .all(let outcome): outcomes = Array(repeating: outcome, count: batch.count)
                 case .each(let given):
                     // A destination that answers for fewer events than it was sent leaves the others to be retried.
                     outcomes =
                         Array(given.prefix(batch.count))
                         + Array(
-                            repeating: .retryLater(
-                                reason: "no answer for this event", statusCode: nil, wait: nil),
+                            repeating: .retryLater(reason: "no answer for this event", statusCode: nil, wait: nil),
                             count: max(0, batch.count - given.count))
                 }
                 if case .credentialsRefused(let reason, let code)? = outcomes.first(where: {
                     if case .credentialsRefused = $0 { true } else { false }
                 }) {
                     // Every other row would be refused the same way: stop here, keep the queue, show why.
+                    group.cancelAll()
                     health = IntegrationHealth(
                         status: .red, paused: true, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code, lastUpdated: clock())
                     try await store.setIntegrationHealth(integrationID: integration.id, health)
@@ -245,11 +250,11 @@ public struct DeliveryEngine: Sendable {
                 }
                 health = try await record(outcomes, for: batch, integration: integration, health: health, settled: &settled)
                 handled += batch.count
+                // The rest of the round waits for the next probe; on shutdown, for the next start.
+                if health.downSince != nil || Task.isShuttingDownGracefully || Task.isCancelled { stopping = true }
             }
-            // The rest of the round waits for the next probe; on shutdown, for the next start.
-            if health.downSince != nil || Task.isShuttingDownGracefully || Task.isCancelled { break }
+            return (handled, settled)
         }
-        return (handled, settled)
     }
 
     /// Stores a batch's outcomes in one transaction and returns the integration's health after them: down (and when

@@ -31,6 +31,9 @@ final class PinnedClients: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
         configuration.connectionPool.retryConnectionEstablishment = false
+        // AsyncHTTPClient opens 8 connections per host by default: integrations sharing a host (or one with a
+        // delivery concurrency above 8) would queue behind them. The engine's concurrency and caps decide instead.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         configuration.redirectConfiguration = .disallow
         configuration.dnsOverride = dnsOverride
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)

@@ -3,11 +3,26 @@ import Foundation
 import RelayModel
 
 /// Encrypts secrets at rest with AES-256-GCM. The key comes from `PRISMA_RELAY_MASTER_KEY` (base64 of 32 bytes)
-/// or from a key file beside the database, created with mode 0600 on first use.
+/// or from a key file beside the database, created with mode 0600 on first use. A box may also hold other keys it
+/// only opens with (`PRISMA_RELAY_PREVIOUS_MASTER_KEY`), so replicas keep reading secrets while the key is rotated.
 public struct SecretBox: Sendable {
+    /// The key that seals.
     let key: SymmetricKey
+    /// Keys that only open.
+    let others: [SymmetricKey]
 
-    public init(key: SymmetricKey) { self.key = key }
+    public init(key: SymmetricKey, alsoOpening others: [SymmetricKey] = []) {
+        self.key = key
+        self.others = others
+    }
+
+    /// Every key the box opens with, the sealing one first.
+    var keys: [SymmetricKey] { [key] + others }
+
+    /// The same keys, sealing with `key` (one of them).
+    func sealing(with key: SymmetricKey) -> SecretBox {
+        SecretBox(key: key, alsoOpening: keys.filter { $0 != key })
+    }
 
     /// The key from the environment, else from `keyFile` (created when absent).
     public static func load(keyFile: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SecretBox {
@@ -43,10 +58,19 @@ public struct SecretBox: Sendable {
                 "\(store) needs \(variable), the same in every replica: make one with openssl rand -base64 32 and give it "
                     + "to each replica's environment")
         }
+        let previous =
+            variable == "PRISMA_RELAY_MASTER_KEY"
+            ? try environment["PRISMA_RELAY_PREVIOUS_MASTER_KEY"].map { encoded in
+                try Self.key(encoded, variable: "PRISMA_RELAY_PREVIOUS_MASTER_KEY")
+            } : nil
+        return SecretBox(key: try Self.key(encoded, variable: variable), alsoOpening: previous.map { [$0] } ?? [])
+    }
+
+    static func key(_ encoded: String, variable: String) throws -> SymmetricKey {
         guard let data = Data(base64Encoded: encoded), data.count == 32 else {
             throw StoreError.badMasterKey("\(variable) must be the base64 of 32 random bytes (openssl rand -base64 32)")
         }
-        return SecretBox(key: SymmetricKey(data: data))
+        return SymmetricKey(data: data)
     }
 
     /// Nonce, ciphertext and tag; `context` (the owner's name) is authenticated so a secret cannot be moved to another row.
@@ -63,11 +87,20 @@ public struct SecretBox: Sendable {
         HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data(purpose.utf8), outputByteCount: 32)
     }
 
-    /// The plaintext, or nil when the data was not sealed with this key and context.
+    /// The plaintext, or nil when the data was not sealed with one of this box's keys and this context.
     public func open(_ sealed: Data, context: String) -> String? {
-        guard let box = try? AES.GCM.SealedBox(combined: sealed),
-            let plain = try? AES.GCM.open(box, using: key, authenticating: Data(context.utf8))
-        else { return nil }
-        return String(decoding: plain, as: UTF8.self)
+        guard let box = try? AES.GCM.SealedBox(combined: sealed) else { return nil }
+        for key in keys {
+            if let plain = try? AES.GCM.open(box, using: key, authenticating: Data(context.utf8)) {
+                return String(decoding: plain, as: UTF8.self)
+            }
+        }
+        return nil
+    }
+
+    /// The key of this box that opens `sealed`, if any.
+    func key(opening sealed: Data, context: String) -> SymmetricKey? {
+        guard let box = try? AES.GCM.SealedBox(combined: sealed) else { return nil }
+        return keys.first { (try? AES.GCM.open(box, using: $0, authenticating: Data(context.utf8))) != nil }
     }
 }

@@ -61,4 +61,15 @@ struct ClusterCapTests {
         #expect(capped.peak <= 3, "peak \(capped.peak)")
         #expect(capped.peak >= 2, "peak \(capped.peak): the cap is a ceiling, not a single lane")
     }
+
+    @Test("one replica has as many requests in flight as its delivery concurrency, past the HTTP client's default of 8 per host")
+    func concurrencyAboveEightConnections() async throws {
+        let harness = try await DeliveryHarness.start(settings: DeliverySettings(concurrency: 12))
+        defer { Task { await harness.stop() } }
+        await harness.receiver.setLatency(.milliseconds(300))
+        try await harness.ingest((1...24).map { (id: "P-\($0)", version: 1, status: "open") })
+        try await harness.engine.deliverDue(harness.integration)
+        #expect(await harness.receiver.received.count == 24)
+        #expect(await harness.receiver.peakInFlight == 12)
+    }
 }

@@ -133,4 +133,42 @@ struct PostgresStoreTests {
         let rotated = try await PostgresStore.open(settings, box: next)
         #expect(try await rotated.connector(named: "prod")?.secretKey.reveal() == "CONNECTOR-SECRET")
     }
+
+    @Test(
+        "rotation while replicas run: a replica given the new key and the previous one reads and writes secrets before, during and after the rotation, and every replica signs API tokens alike"
+    )
+    func rotationWhileReplicasRun() async throws {
+        let settings = try PostgresSettings.parse(try await TestPostgres.freshDatabaseURL())
+        let old = SymmetricKey(size: .bits256)
+        let new = SymmetricKey(size: .bits256)
+        let onOld = try await PostgresStore.open(settings, box: SecretBox(key: old))
+        try await onOld.addConnector(
+            ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "id", secretKey: Secret("FIRST-SECRET")))
+        // Restarted with the new key and the old one as previous: it still seals with the old one, which the
+        // replica not restarted yet reads.
+        let both = try await PostgresStore.open(settings, box: SecretBox(key: new, alsoOpening: [old]))
+        #expect(try await both.connector(named: "prod")?.secretKey.reveal() == "FIRST-SECRET")
+        try await both.addConnector(
+            ConnectorConfig(name: "second", apiURL: "https://api.prismacloud.io", accessKeyID: "id", secretKey: Secret("SECOND-SECRET")))
+        #expect(try await onOld.connector(named: "second")?.secretKey.reveal() == "SECOND-SECRET")
+        #expect(both.derivedKey(purpose: "api-jwt") == onOld.derivedKey(purpose: "api-jwt"))
+
+        // The rotation, from the command line's own store.
+        #expect(try await onOld.reseal(with: SecretBox(key: new)) == 2)
+        // The running replica reads what was re-sealed without a restart, and once it has seen the new record (its
+        // next heartbeat) seals with the new key.
+        #expect(try await both.connector(named: "prod")?.secretKey.reveal() == "FIRST-SECRET")
+        try await both.recordHeartbeat(
+            Replica(id: "r", host: "h", pid: 1, version: "v", startedAt: 0, heartbeatAt: Int64(Date().timeIntervalSince1970 * 1000)))
+        try await both.addConnector(
+            ConnectorConfig(name: "third", apiURL: "https://api.prismacloud.io", accessKeyID: "id", secretKey: Secret("THIRD-SECRET")))
+        // Replicas given only the new key start and read everything; one given only the old key refuses to start.
+        let onNew = try await PostgresStore.open(settings, box: SecretBox(key: new))
+        for (name, secret) in [("prod", "FIRST-SECRET"), ("second", "SECOND-SECRET"), ("third", "THIRD-SECRET")] {
+            #expect(try await onNew.connector(named: name)?.secretKey.reveal() == secret)
+        }
+        await #expect(throws: StoreError.self) { try await PostgresStore.open(settings, box: SecretBox(key: old)) }
+        // API tokens stay valid across the rotation: the signing secret is the database's, not the master key.
+        #expect(onNew.derivedKey(purpose: "api-jwt") == onOld.derivedKey(purpose: "api-jwt"))
+    }
 }

@@ -14,6 +14,7 @@ extension PostgresStore {
             try await connection.query(
                 "DELETE FROM replica WHERE heartbeat_at < \(replica.heartbeatAt - Replica.forgottenAfter)", logger: logger)
         }
+        try await followKeyRecord()
     }
 
     public func replicas(now: Int64) async throws -> [Replica] {

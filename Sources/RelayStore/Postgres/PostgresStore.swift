@@ -12,7 +12,13 @@ import RelayModel
 public final class PostgresStore: RelayStore {
     let client: PostgresClient
     let running: Task<Void, Never>
-    let box: SecretBox
+    /// The master keys this replica holds; it seals with the one the database's key record is sealed with, so
+    /// replicas agree while the key is rotated (`PostgresStore+Keys`).
+    let keyring: NIOLockedValueBox<SecretBox>
+    var box: SecretBox { keyring.withLockedValue { $0 } }
+    /// The secret the API's tokens are signed with, kept sealed in the database: the same for every replica,
+    /// whichever master key it holds. Nil until the key record is checked.
+    let signingSecret = NIOLockedValueBox<SymmetricKey?>(nil)
     /// Where the database is and how to reach it (with the password: never show it; `location` is safe to).
     public let settings: PostgresSettings
     let logger: Logger
@@ -28,7 +34,7 @@ public final class PostgresStore: RelayStore {
     ) throws {
         self.settings = settings
         self.connectionWait = connectionWait
-        self.box = box
+        self.keyring = NIOLockedValueBox(box)
         self.clock = clock
         self.logger = logger
         var configuration = PostgresClient.Configuration(
