@@ -150,7 +150,11 @@ let package = Package(
         .testTarget(name: "RelayModelTests", dependencies: ["RelayModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrismaAPITests", dependencies: ["PrismaAPI", "RelayHTTP", "PrismaSim", "HTTPServing"]),
         .testTarget(
-            name: "RelayStoreTests", dependencies: ["RelayStore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+            name: "RelayStoreTests",
+            dependencies: [
+                "RelayStore", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
         .testTarget(
             name: "PrismaSimTests",
             dependencies: ["PrismaSim", "HTTPServing", .product(name: "AsyncHTTPClient", package: "async-http-client")]),

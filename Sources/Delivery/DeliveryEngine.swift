@@ -157,8 +157,8 @@ public struct DeliveryEngine: Sendable {
 
     func giveBackSlots(_ sending: Sending) async throws {
         guard let cap = sending.cap else { return }
-        try await store.holdSendSlots(
-            integrationID: sending.integration.id, owner: workerID, wanted: 0, cap: cap, now: clock(), until: clock())
+        let now = clock()
+        try await store.holdSendSlots(integrationID: sending.integration.id, owner: workerID, wanted: 0, cap: cap, now: now, until: now)
     }
 
     /// Sends claimed rows in batches, `sending.slots` at a time, renewing the claims while it goes; returns the rows

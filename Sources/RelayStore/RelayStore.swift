@@ -111,11 +111,11 @@ public protocol RelayStore: Sendable {
     /// to more than `cap`.
     @discardableResult
     func holdSendSlots(integrationID: String, owner: String, wanted: Int, cap: Int, now: Int64, until: Int64) async throws -> Int
-    /// Takes one request from the budget `key` names — a token bucket of `burst` requests refilled at `perSecond`,
-    /// shared by every process on the store — and returns the milliseconds to wait before sending it: 0 while the
-    /// bucket holds a request, else the time until its turn. A request waited for is taken at once, so callers
-    /// asking together are spaced out rather than sent together.
-    func takeRequestBudget(key: String, perSecond: Double, burst: Int, now: Int64) async throws -> Int64
+    /// Takes one request from `budget` — a token bucket of `burst` requests refilled at `perSecond`, kept under its
+    /// `key` and shared by every process on the store — and returns the milliseconds to wait before sending it: 0
+    /// while the bucket holds a request, else the time until its turn. A request waited for is taken at once, so
+    /// callers asking together are spaced out rather than sent together.
+    func takeRequestBudget(_ budget: RateBudget, now: Int64) async throws -> Int64
     /// Sets an integration's status (and whether it is paused).
     func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws
     /// An integration's status with its counts and queue depth.

@@ -27,10 +27,7 @@ public struct SecretBox: Sendable {
     /// The key from the environment, else from `keyFile` (created when absent).
     public static func load(keyFile: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SecretBox {
         if let encoded = environment["PRISMA_RELAY_MASTER_KEY"] {
-            guard let data = Data(base64Encoded: encoded), data.count == 32 else {
-                throw StoreError.badMasterKey("PRISMA_RELAY_MASTER_KEY must be the base64 of 32 random bytes (openssl rand -base64 32)")
-            }
-            return SecretBox(key: SymmetricKey(data: data))
+            return SecretBox(key: try Self.key(encoded, variable: "PRISMA_RELAY_MASTER_KEY"))
         }
         let manager = FileManager.default
         if let data = manager.contents(atPath: keyFile) {

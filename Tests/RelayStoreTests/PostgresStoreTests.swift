@@ -1,9 +1,11 @@
 import Crypto
 import Foundation
+import PostgresNIO
 import RelayModel
-import RelayStore
 import TestSupport
 import Testing
+
+@testable import RelayStore
 
 @Suite("PostgreSQL store")
 struct PostgresStoreTests {
@@ -90,6 +92,28 @@ struct PostgresStoreTests {
         let closed = await failure(url.replacingOccurrences(of: ":\(settings.port)/", with: ":1/"))
         #expect(closed.contains("PostgreSQL at 127.0.0.1:1 cannot be reached (connection refused)"), "\(closed)")
         for text in [wrong, missing, closed] { #expect(!text.contains(password)) }
+    }
+
+    @Test("a statement that waits too long for a pooled connection fails in words naming pool_size, and the store works again after")
+    func poolExhausted() async throws {
+        var settings = try PostgresSettings.parse(try await TestPostgres.freshDatabaseURL())
+        settings.poolSize = 1
+        let store = try await PostgresStore.open(settings, box: Self.key(), connectionWait: .seconds(1))
+        defer { store.close() }
+        // The pool's one connection is busy for 3 s.
+        let busy = Task {
+            try await store.transaction { connection in try await connection.query("SELECT pg_sleep(3)", logger: store.logger) }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        do {
+            _ = try await store.connectors()
+            Issue.record("a statement ran while the only pooled connection was busy")
+        } catch {
+            #expect(
+                "\(error)".contains("answers, but all 1 pooled connections stayed busy for 1 s: raise pool_size"), "\(error)")
+        }
+        try await busy.value
+        #expect(try await store.connectors().isEmpty)
     }
 
     @Test("replicas starting together on a new database migrate it once; a build that may not migrate says what to run")

@@ -209,8 +209,8 @@ final class CrashAfterCommits: @unchecked Sendable {
         func holdSendSlots(integrationID: String, owner: String, wanted: Int, cap: Int, now: Int64, until: Int64) async throws -> Int {
             try await base.holdSendSlots(integrationID: integrationID, owner: owner, wanted: wanted, cap: cap, now: now, until: until)
         }
-        func takeRequestBudget(key: String, perSecond: Double, burst: Int, now: Int64) async throws -> Int64 {
-            try await base.takeRequestBudget(key: key, perSecond: perSecond, burst: burst, now: now)
+        func takeRequestBudget(_ budget: RateBudget, now: Int64) async throws -> Int64 {
+            try await base.takeRequestBudget(budget, now: now)
         }
         func replicas(now: Int64) async throws -> [Replica] { try await base.replicas(now: now) }
         func saveConsoleSession(_ session: ConsoleSession) async throws { try await base.saveConsoleSession(session) }

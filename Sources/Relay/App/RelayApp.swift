@@ -133,8 +133,7 @@ public struct RelayApp: Sendable {
             observeStatus: { [metrics] status in metrics.prismaAnswered(connector: config.name, status: status) }, willWait: willWait,
             pace: { [store, clock, sharesPrismaRate] budget in
                 guard sharesPrismaRate else { return .zero }
-                return .milliseconds(
-                    try await store.takeRequestBudget(key: budget.key, perSecond: budget.perSecond, burst: budget.burst, now: clock()))
+                return .milliseconds(try await store.takeRequestBudget(budget, now: clock()))
             })
         switch config.type {
         case .cspm:

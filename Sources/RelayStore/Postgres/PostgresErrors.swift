@@ -9,10 +9,11 @@ import RelayModel
 enum PostgresErrors {
     static func storeError(_ error: any Error, settings: PostgresSettings) -> StoreError {
         let server = "PostgreSQL at \(settings.host):\(settings.port)"
-        if error is PostgresStore.ConnectionWaitExceeded {
+        if let exceeded = error as? PostgresStore.ConnectionWaitExceeded {
             return .unavailable(
                 "\(server) answers, but all \(settings.poolSize) pooled connections stayed busy for "
-                    + "10 s: raise pool_size in the location (or PRISMA_RELAY_DATABASE_POOL_SIZE), or look for slow statements")
+                    + "\(exceeded.waited.components.seconds) s: raise pool_size in the location (or PRISMA_RELAY_DATABASE_POOL_SIZE), "
+                    + "or look for slow statements")
         }
         guard let error = error as? PSQLError else {
             if "\(error)".contains("CircuitBreaker") {

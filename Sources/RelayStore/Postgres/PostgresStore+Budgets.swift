@@ -25,17 +25,17 @@ extension PostgresStore {
         }
     }
 
-    public func takeRequestBudget(key: String, perSecond: Double, burst: Int, now: Int64) async throws -> Int64 {
-        let spacing = RequestBudget.spacing(perSecond: perSecond)
+    public func takeRequestBudget(_ budget: RateBudget, now: Int64) async throws -> Int64 {
+        let spacing = budget.spacing
         // One statement decides: the request's turn is the later of now and the bucket's next turn.
         let next =
             try await rows(
                 """
-                INSERT INTO request_budget AS b (key, next_at) VALUES (\(key), \(now + spacing))
+                INSERT INTO request_budget AS b (key, next_at) VALUES (\(budget.key), \(now + spacing))
                 ON CONFLICT (key) DO UPDATE SET next_at = GREATEST(b.next_at, \(now)) + \(spacing)
                 RETURNING next_at
                 """
             ).first?.get("next_at", as: Int64.self) ?? now
-        return RequestBudget.wait(nextAt: next, spacing: spacing, burst: burst, now: now)
+        return budget.wait(nextAt: next, now: now)
     }
 }

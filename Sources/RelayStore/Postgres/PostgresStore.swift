@@ -29,8 +29,7 @@ public final class PostgresStore: RelayStore {
     let connectionWait: Duration
 
     init(
-        settings: PostgresSettings, box: SecretBox, clock: @escaping @Sendable () -> Int64, logger: Logger,
-        connectionWait: Duration = .seconds(10)
+        settings: PostgresSettings, box: SecretBox, clock: @escaping @Sendable () -> Int64, logger: Logger, connectionWait: Duration
     ) throws {
         self.settings = settings
         self.connectionWait = connectionWait
@@ -54,14 +53,15 @@ public final class PostgresStore: RelayStore {
     /// Opens the database `settings` name, migrating it when `migrate` (under an advisory lock, so replicas that
     /// start together migrate once), and — unless `checked` is false (`db migrate` opens a database that is behind)
     /// — refuses a schema that is not current and a `box` that is not the key its secrets were sealed with.
-    /// Secrets are sealed with `box`, by default `PRISMA_RELAY_MASTER_KEY`, which every replica must share.
+    /// Secrets are sealed with `box`, by default `PRISMA_RELAY_MASTER_KEY`, which every replica must share. A
+    /// statement waits at most `connectionWait` for a pooled connection.
     public static func open(
         _ settings: PostgresSettings, box: SecretBox? = nil, migrate: Bool = true, checked: Bool = true,
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
-        logger: Logger = PostgresStore.quietLogger
+        logger: Logger = PostgresStore.quietLogger, connectionWait: Duration = .seconds(10)
     ) async throws -> PostgresStore {
         let key = try box ?? SecretBox.fromEnvironment(for: "a PostgreSQL database")
-        let store = try PostgresStore(settings: settings, box: key, clock: clock, logger: logger)
+        let store = try PostgresStore(settings: settings, box: key, clock: clock, logger: logger, connectionWait: connectionWait)
         do {
             try await store.probe()
             if migrate { try await store.migrate() }
@@ -180,7 +180,7 @@ public final class PostgresStore: RelayStore {
                 }
                 group.addTask {
                     try await Task.sleep(for: connectionWait)
-                    guard lent.withLockedValue({ $0 }) else { throw ConnectionWaitExceeded() }
+                    guard lent.withLockedValue({ $0 }) else { throw ConnectionWaitExceeded(waited: connectionWait) }
                     return nil
                 }
                 while let value = try await group.next() {
@@ -207,7 +207,8 @@ public final class PostgresStore: RelayStore {
 
     /// A statement waited longer than `connectionWait` for a pooled connection.
     struct ConnectionWaitExceeded: Error, CustomStringConvertible {
-        var description: String { "no pooled connection became free in time" }
+        var waited: Duration
+        var description: String { "no pooled connection became free within \(waited.components.seconds) s" }
     }
 
     static let encoder: JSONEncoder = {

@@ -22,8 +22,7 @@ extension SQLiteStore {
         }
     }
 
-    public func takeRequestBudget(key: String, perSecond: Double, burst: Int, now: Int64) async throws -> Int64 {
-        let spacing = RequestBudget.spacing(perSecond: perSecond)
+    public func takeRequestBudget(_ budget: RateBudget, now: Int64) async throws -> Int64 {
         let next = try await pool.write { db in
             try Int64.fetchOne(
                 db,
@@ -31,8 +30,8 @@ extension SQLiteStore {
                     INSERT INTO request_budget (key, next_at) VALUES (?, ?)
                     ON CONFLICT (key) DO UPDATE SET next_at = MAX(next_at, ?) + ?
                     RETURNING next_at
-                    """, arguments: [key, now + spacing, now, spacing])
+                    """, arguments: [budget.key, now + budget.spacing, now, budget.spacing])
         }
-        return RequestBudget.wait(nextAt: next ?? now, spacing: spacing, burst: burst, now: now)
+        return budget.wait(nextAt: next ?? now, now: now)
     }
 }

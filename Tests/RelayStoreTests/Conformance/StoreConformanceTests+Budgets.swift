@@ -51,15 +51,15 @@ extension StoreConformanceTests {
         let store = try await kind.open()
         let t = later
         var waits: [Int64] = []
-        for _ in 0..<12 { waits.append(try await store.takeRequestBudget(key: "api/key-1", perSecond: 2, burst: 10, now: t)) }
+        for _ in 0..<12 { waits.append(try await store.takeRequestBudget(RateBudget(key: "api/key-1", perSecond: 2, burst: 10), now: t)) }
         #expect(waits == Array(repeating: 0, count: 10) + [500, 1_000])
         // Another key has its own bucket; an idle bucket fills up again.
-        #expect(try await store.takeRequestBudget(key: "api/key-2", perSecond: 2, burst: 10, now: t) == 0)
-        #expect(try await store.takeRequestBudget(key: "api/key-1", perSecond: 2, burst: 10, now: t + 10_000) == 0)
+        #expect(try await store.takeRequestBudget(RateBudget(key: "api/key-2", perSecond: 2, burst: 10), now: t) == 0)
+        #expect(try await store.takeRequestBudget(RateBudget(key: "api/key-1", perSecond: 2, burst: 10), now: t + 10_000) == 0)
         // Twenty takers at once on an empty bucket of burst 1: each gets its own turn, 100 ms apart.
         let turns = try await withThrowingTaskGroup(of: Int64.self) { group in
             for _ in 0..<20 {
-                group.addTask { try await store.takeRequestBudget(key: "api/key-3", perSecond: 10, burst: 1, now: t) }
+                group.addTask { try await store.takeRequestBudget(RateBudget(key: "api/key-3", perSecond: 10, burst: 1), now: t) }
             }
             var all: [Int64] = []
             for try await wait in group { all.append(wait) }
