@@ -98,20 +98,28 @@ struct PostgresStoreTests {
     func poolExhausted() async throws {
         var settings = try PostgresSettings.parse(try await TestPostgres.freshDatabaseURL())
         settings.poolSize = 1
-        let store = try await PostgresStore.open(settings, box: Self.key(), connectionWait: .seconds(1))
+        // A wait of 3 s: opening the store on a loaded machine must not itself run out of it.
+        let store = try await PostgresStore.open(settings, box: Self.key(), connectionWait: .seconds(3))
         defer { store.close() }
-        // The pool's one connection is busy for 3 s.
+        // The pool's one connection is held until the test lets it go.
+        let (held, holding) = AsyncStream<Void>.makeStream()
+        let (release, releasing) = AsyncStream<Void>.makeStream()
         let busy = Task {
-            try await store.transaction { connection in try await connection.query("SELECT pg_sleep(3)", logger: store.logger) }
+            try await store.transaction { connection in
+                try await connection.query("SELECT 1", logger: store.logger)
+                holding.yield()
+                for await _ in release { break }
+            }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        for await _ in held { break }
         do {
             _ = try await store.connectors()
             Issue.record("a statement ran while the only pooled connection was busy")
         } catch {
             #expect(
-                "\(error)".contains("answers, but all 1 pooled connections stayed busy for 1 s: raise pool_size"), "\(error)")
+                "\(error)".contains("answers, but all 1 pooled connections stayed busy for 3 s: raise pool_size"), "\(error)")
         }
+        releasing.yield()
         try await busy.value
         #expect(try await store.connectors().isEmpty)
     }
