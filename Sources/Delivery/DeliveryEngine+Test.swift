@@ -59,10 +59,10 @@ extension DeliveryEngine {
         {
             try await store.setIntegrationHealth(integrationID: integration.id, IntegrationHealth(status: .green, lastUpdated: clock()))
         }
-        return TestResult(
-            success: true, statusCode: statusCode,
-            message:
-                "Sent a test event to \(kind.schema.displayName); it was accepted at \(Timestamp.rfc3339(epochMilliseconds: clock()))."
-        )
+        let done =
+            kind.readOnlyTest
+            ? "\(kind.schema.displayName) accepted the address and credentials (a read-only call; nothing was sent)"
+            : "Sent a test event to \(kind.schema.displayName); it was accepted"
+        return TestResult(success: true, statusCode: statusCode, message: "\(done) at \(Timestamp.rfc3339(epochMilliseconds: clock())).")
     }
 }

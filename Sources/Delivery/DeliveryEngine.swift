@@ -55,7 +55,7 @@ public struct DeliveryEngine: Sendable {
             aws: AWSCredentialChain(environment: AWSEnvironment(variables: environment, http: http, clock: clock)),
             azure: AzureCredential(variables: environment, http: http, clock: clock),
             google: GoogleServiceAccount(variables: environment, http: http, clock: clock), clock: clock,
-            integration: { [store] id in try? await store.integration(id: id) })
+            integration: { [store] id in try? await store.integration(id: id) }, memory: DestinationMemory())
         self.settings = settings
         self.registry = registry
         self.workerID = workerID

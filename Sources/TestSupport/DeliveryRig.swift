@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import NIOCore
 import RelayHTTP
 import RelayModel
 import RelayStore
@@ -16,7 +17,8 @@ public struct DeliveryRig: Sendable {
 
     public static func start(
         _ type: IntegrationType, config: JSONValue, id: String? = nil, maxAttempts: Int = 5, settings: DeliverySettings? = nil,
-        retry: RetryPolicy = .delivery, environment: [String: String] = [:], startingAt start: Int64 = 1_763_800_000_000
+        retry: RetryPolicy = .delivery, environment: [String: String] = [:], startingAt start: Int64 = 1_763_800_000_000,
+        timeoutSeconds: Int64 = 60
     ) async throws -> DeliveryRig {
         let scratch = try ScratchDirectory(prefix: "relay-rig")
         let clock = ManualClock(start)
@@ -31,7 +33,7 @@ public struct DeliveryRig: Sendable {
         try await store.addRule(
             AlertRule(id: "all", name: "all", notifyOnResolved: true, notifyOnDismissed: true, integrationIDs: [integration.id]))
         let engine = DeliveryEngine(
-            store: store, http: HTTPExchange(policy: .allowingLoopback), retry: retry,
+            store: store, http: HTTPExchange(policy: .allowingLoopback, timeout: .seconds(timeoutSeconds)), retry: retry,
             settings: settings ?? DeliverySettings(maxAttempts: maxAttempts),
             clock: { clock.now }, environment: environment)
         return DeliveryRig(store: store, clock: clock, integration: integration, engine: engine, scratch: scratch)

@@ -247,6 +247,48 @@ struct ServeTests {
         #expect(!serve.printed.joined().contains("relay-hook-token"))
     }
 
+    @Test("serve routes alerts to Cortex XSOAR 8: one incident per alert, whose rawJSON is the alert Prisma sent")
+    func deliversToXSOAR() async throws {
+        let cli = try CLI()
+        let simulator = PrismaSimulator(configuration: .init(rateLimitPerSecond: nil))
+        var alerts: [String: JSONValue] = [:]
+        for id in await simulator.addRecentAlerts(30) {
+            if let alert = await simulator.alert(id), alert["status"]?.stringValue == "open" { alerts[id] = alert }
+        }
+        let sim = try await simulator.serve()
+        let receiver = XSOARReceiver(generation: 8, apiKey: "xsoar-key-secret", apiKeyID: "12")
+        let xsoar = try await receiver.serve()
+        defer {
+            Task {
+                await sim.stop()
+                await xsoar.stop()
+            }
+        }
+        _ = try await cli.run(
+            ["connector", "add", "--name", "sim", "--url", sim.url, "--key-id", simulator.user.accessKeyID],
+            environment: ["PRISMA_RELAY_SECRET": simulator.user.secretKey])
+        let file = cli.directory.appendingPathComponent("xsoar.json")
+        try Data(
+            #"{"hostUrl":"https://acme.xdr.us.paloaltonetworks.com","apiKey":"xsoar-key-secret","apiKeyID":"12","demistoVersion":"8.0"}"#
+                .utf8
+        ).write(to: file)
+        let added = try await cli.run(["integration", "add", "--name", "soar", "--type", "demisto", "--config-file", file.path])
+        let id = try #require(added.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(try await cli.run(["rule", "add", "--name", "all", "--integration", id]).status == 0)
+        let serve = try BackgroundCLI(["serve", "--port", "0"], in: cli, environment: ["PRISMA_RELAY_XSOAR_API_URL": xsoar.url])
+        let deadline = Date().addingTimeInterval(30)
+        while await receiver.incidents.count < alerts.count, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(await serve.terminate() == 0)
+        let incidents = await receiver.incidents
+        #expect(incidents.count == alerts.count)
+        for incident in incidents {
+            let mirror = try #require(incident["CustomFields"]?["dbotmirrorid"]?.stringValue)
+            let alert = try #require(alerts[String(mirror.dropFirst("sim/".count))], "\(mirror)")
+            #expect(try JSONValue.parse(Array((incident["rawJSON"]?.stringValue ?? "").utf8)) == alert)
+        }
+        #expect(!serve.printed.joined().contains("xsoar-key-secret"))
+    }
+
     @Test("serve exits within 15 s of SIGTERM while a destination hangs, and every event it could not send stays queued")
     func shutdownWhileDestinationHangs() async throws {
         let cli = try CLI()

@@ -9,14 +9,18 @@ public struct DestinationKind: Sendable {
     public var make: (@Sendable (Integration, DestinationContext) async -> any Destination)?
     /// What "Test" sends, from one marked test event (PagerDuty resolves the incident it opened).
     public var testEvents: @Sendable (NormalizedEvent) -> [NormalizedEvent]
+    /// "Test" proves the address and credentials with a read-only call instead of sending (Cortex XSOAR, where a
+    /// test incident would start a playbook; the enrichment sources, which receive nothing).
+    public var readOnlyTest: Bool
 
     public init(
         schema: IntegrationSchema, testEvents: @escaping @Sendable (NormalizedEvent) -> [NormalizedEvent] = { [$0] },
-        make: (@Sendable (Integration, DestinationContext) async -> any Destination)?
+        readOnlyTest: Bool = false, make: (@Sendable (Integration, DestinationContext) async -> any Destination)?
     ) {
         self.schema = schema
         self.make = make
         self.testEvents = testEvents
+        self.readOnlyTest = readOnlyTest
     }
 
     public var type: IntegrationType { schema.type }
@@ -33,4 +37,6 @@ public struct DestinationContext: Sendable {
     public var clock: @Sendable () -> Int64
     /// A stored integration by id (Snowflake stages through the `aws_s3` integration it names).
     public var integration: @Sendable (String) async -> Integration?
+    /// What destinations remember between deliveries while the process runs.
+    public var memory: DestinationMemory
 }

@@ -14,7 +14,7 @@ public struct DestinationRegistry: Sendable {
         S3Destination.kind,
         SQSDestination.kind,
         ServiceBusDestination.kind,
-        CortexXSOAR.kind,
+        XSOARDestination.kind,
         SCCDestination.kind,
         TeamsDestination.kind,
         Okta.kind,
