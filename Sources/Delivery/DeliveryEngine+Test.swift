@@ -32,17 +32,25 @@ extension DeliveryEngine {
     /// Sends the destination's test messages (`DestinationKind.testEvents`). Nil when the type cannot
     /// be sent yet. A passing test of a stored integration lifts a pause.
     public func test(_ integration: Integration) async throws -> TestResult? {
-        guard let kind = registry.kind(of: integration.type), let destination = await destination(for: integration) else { return nil }
-        let events = kind.testEvents(Self.testEvent(now: clock()))
-        var statusCode: Int?
-        for event in events {
-            let item = QueuedDelivery(seq: 0, event: event, attempts: 0, createdAt: clock())
-            let outcome: DeliveryOutcome
-            // The answer is reported by its status and a classified reason, never by what the remote body says.
-            switch await RemoteDetail.whileTesting({ await destination.deliverTest(item, over: http) }) {
-            case .all(let single): outcome = single
-            case .each(let many): outcome = many.first ?? .retryLater(reason: "no answer", statusCode: nil, wait: nil)
+        guard let kind = registry.kind(of: integration.type) else { return nil }
+        var outcomes: [DeliveryOutcome] = []
+        // The answer is reported by its status and a classified reason, never by what the remote body says.
+        if let source = enrichmentSource(for: integration) {
+            outcomes = [await RemoteDetail.whileTesting { await source.probe(over: http) }]
+        } else if let destination = await destination(for: integration) {
+            for event in kind.testEvents(Self.testEvent(now: clock())) {
+                let item = QueuedDelivery(seq: 0, event: event, attempts: 0, createdAt: clock())
+                switch await RemoteDetail.whileTesting({ await destination.deliverTest(item, over: http) }) {
+                case .all(let single): outcomes.append(single)
+                case .each(let many): outcomes.append(many.first ?? .retryLater(reason: "no answer", statusCode: nil, wait: nil))
+                }
+                if outcomes.last != .delivered { break }
             }
+        } else {
+            return nil
+        }
+        var statusCode: Int?
+        for outcome in outcomes {
             switch outcome {
             case .delivered: statusCode = statusCode ?? 200
             case .held:

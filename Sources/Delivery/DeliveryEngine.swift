@@ -29,6 +29,8 @@ public struct DeliveryEngine: Sendable {
     public let workerID: String
     /// Sees each row's outcome (`delivered`, `retry`, `dead`, `paused`) and each integration's queue depth.
     let observer: Observer
+    /// Adds what the enrichment sources know to each event before it is sent.
+    let enricher: Enricher
 
     /// Hooks for metrics.
     public struct Observer: Sendable {
@@ -50,12 +52,16 @@ public struct DeliveryEngine: Sendable {
         observer: Observer = Observer(), environment: [String: String] = ProcessInfo.processInfo.environment,
         workerID: String = "relay-" + UUID().uuidString.lowercased()
     ) {
-        self.context = DestinationContext(
+        let context = DestinationContext(
             environment: environment,
             aws: AWSCredentialChain(environment: AWSEnvironment(variables: environment, http: http, clock: clock)),
             azure: AzureCredential(variables: environment, http: http, clock: clock),
             google: GoogleServiceAccount(variables: environment, http: http, clock: clock), clock: clock,
             integration: { [store] id in try? await store.integration(id: id) }, memory: DestinationMemory())
+        self.context = context
+        self.enricher = Enricher(
+            store: store, http: http, clock: clock, settings: Enricher.Settings(holdBack: settings.enrichmentHoldBackSeconds * 1000),
+            build: { integration in registry.kind(of: integration.type)?.enrich?(integration, context) })
         self.settings = settings
         self.registry = registry
         self.workerID = workerID
@@ -71,6 +77,11 @@ public struct DeliveryEngine: Sendable {
     public func destination(for integration: Integration) async -> (any Destination)? {
         guard let make = registry.kind(of: integration.type)?.make else { return nil }
         return await make(integration, context)
+    }
+
+    /// The enrichment source of an integration, when its type is one.
+    public func enrichmentSource(for integration: Integration) -> (any EnrichmentSource)? {
+        registry.kind(of: integration.type)?.enrich?(integration, context)
     }
 
     /// The name people know an integration's type by.
@@ -89,7 +100,8 @@ public struct DeliveryEngine: Sendable {
     }
 
     func send(_ integration: Integration, limit: Int) async throws -> Int {
-        guard integration.enabled else { return 0 }
+        // An enrichment source receives nothing; its status is the enricher's.
+        guard integration.enabled, registry.kind(of: integration.type)?.enrich == nil else { return 0 }
         var health = try await store.integrationHealth(id: integration.id)
         guard !health.paused else { return 0 }
         // A destination that is down is probed, not hammered: nothing goes out before the next probe.
@@ -98,7 +110,7 @@ public struct DeliveryEngine: Sendable {
             if health.message == nil {
                 health.status = .yellow
                 health.message =
-                    "events wait in the queue: sending to \(displayName(integration)) arrives with a later release"
+                    "events wait in the queue: this build does not know the integration type \(integration.type.rawValue)"
                 health.lastUpdated = clock()
                 try await store.setIntegrationHealth(integrationID: integration.id, health)
             }
@@ -173,8 +185,21 @@ public struct DeliveryEngine: Sendable {
         var claimedUntil = claimedUntil
         let lease = sending.lease
         var handled = 0
-        // Each event is fitted to what the destination accepts before batches are cut.
-        let due = claimed.map {
+        // Events wait for their enrichment (at most the hold-back), then are fitted to what the destination accepts
+        // before batches are cut.
+        var ready: [QueuedDelivery] = []
+        var held: [DeliveryRecord] = []
+        for prepared in try await enricher.prepare(claimed) {
+            switch prepared {
+            case .ready(let item): ready.append(item)
+            case .held(let item, let until): held.append(DeliveryRecord(seq: item.seq, result: .held(until: until)))
+            }
+        }
+        if !held.isEmpty {
+            settled += try await store.recordDeliveries(held, integrationID: integration.id, owner: workerID, at: clock())
+            handled += held.count
+        }
+        let due = ready.map {
             var item = $0
             item.event = destination.fitted(item.event)
             return item

@@ -1,10 +1,13 @@
+import Delivery
 import Foundation
+import HTTPServing
 import HTTPTypes
 import HummingbirdTesting
 import Relay
 import RelayModel
 import RelayServer
 import RelayStore
+import TestSupport
 import Testing
 
 @Suite("Integrations API")
@@ -165,15 +168,27 @@ struct IntegrationsAPITests {
         }
     }
 
-    @Test("test checks the configuration first; a type that cannot be sent yet says nothing was sent")
+    @Test("test checks the configuration first; an enrichment source's Test is a read-only call that names what is wrong")
     func testEndpoint() async throws {
-        let api = try await APIHarness()
+        let tenable = TenableReceiver(accessKey: "a", secretKey: "s", assets: [])
+        let server = try await tenable.serve()
+        defer { Task { await server.stop() } }
+        let local = DestinationKind(
+            schema: TenableSource.kind.schema,
+            enrich: { integration, context in TenableSource(config: .init(integration.config), base: server.url, clock: context.clock) })
+        let api = try await APIHarness(destinations: DestinationRegistry.standard.adding(local))
         try await api.run { client in
             let good = try await client.call(
                 .post, "/integration/test", api.bearer,
                 json: #"{"name":"t","integrationType":"tenable","integrationConfig":{"accessKey":"a","secretKey":"s"}}"#)
             #expect(good.json?["success"] == .bool(true))
-            #expect(good.json?["tests"]?.arrayValue?.first?["description"]?.stringValue?.contains("Nothing was sent") == true)
+            #expect(
+                good.json?["tests"]?.arrayValue?.first?["description"]?.stringValue?.contains("a read-only call; nothing was sent") == true)
+            let refused = try await client.call(
+                .post, "/integration/test", api.bearer,
+                json: #"{"name":"t","integrationType":"tenable","integrationConfig":{"accessKey":"a","secretKey":"wrong-secret"}}"#)
+            #expect(refused.json?["success"] == .bool(false))
+            #expect(refused.text.contains("check accessKey and secretKey") && !refused.text.contains("wrong-secret"))
             let bad = try await client.call(
                 .post, "/integration/test", api.bearer, json: #"{"name":"t","integrationType":"slack","integrationConfig":{}}"#)
             #expect(bad.json?["success"] == .bool(false))
@@ -203,6 +218,14 @@ struct IntegrationsAPITests {
             #expect(blocked.redlockStatus?.contains("conflict_deleting_integration") == true)
             let badRule = try await client.call(.post, "/alert/rule", api.bearer, json: #"{"name":"","integrationIDs":[]}"#)
             #expect(badRule.redlockStatus?.contains("name: is required") == true)
+            let okta = try await client.call(
+                .post, "/api/v1/tenant/1/integration", api.bearer,
+                json: #"{"name":"idp","integrationType":"okta","integrationConfig":{"domain":"example.okta.com","apiToken":"t"}}"#)
+            let oktaID = try #require(okta.json?["id"]?.stringValue)
+            let toSource = try await client.call(
+                .post, "/alert/rule", api.bearer, json: #"{"name":"to okta","integrationIDs":["\#(oktaID)"]}"#)
+            #expect(toSource.status == .badRequest)
+            #expect(toSource.redlockStatus?.contains("is an enrichment source (Okta)") == true, "\(toSource.redlockStatus ?? "")")
             #expect(try await client.call(.delete, "/alert/rule/\(ruleID)", api.bearer).status == .noContent)
             #expect(try await client.call(.delete, "/integration/\(id)", api.bearer).status == .ok)
             #expect(try await client.call(.get, "/integration/\(id)", api.bearer).status == .notFound)

@@ -12,6 +12,9 @@ public struct DestinationKind: Sendable {
     /// "Test" proves the address and credentials with a read-only call instead of sending (Cortex XSOAR, where a
     /// test incident would start a playbook; the enrichment sources, which receive nothing).
     public var readOnlyTest: Bool
+    /// Builds the enrichment source of a stored integration, for the types the relay pulls from (Okta, Qualys,
+    /// Tenable): rules do not send to them; their answers are added to every event delivered.
+    public var enrich: (@Sendable (Integration, DestinationContext) -> any EnrichmentSource)?
 
     public init(
         schema: IntegrationSchema, testEvents: @escaping @Sendable (NormalizedEvent) -> [NormalizedEvent] = { [$0] },
@@ -21,6 +24,15 @@ public struct DestinationKind: Sendable {
         self.make = make
         self.testEvents = testEvents
         self.readOnlyTest = readOnlyTest
+    }
+
+    /// An enrichment source's kind: "Test" is its read-only probe.
+    public init(schema: IntegrationSchema, enrich: @escaping @Sendable (Integration, DestinationContext) -> any EnrichmentSource) {
+        self.schema = schema
+        self.make = nil
+        self.testEvents = { [$0] }
+        self.readOnlyTest = true
+        self.enrich = enrich
     }
 
     public var type: IntegrationType { schema.type }

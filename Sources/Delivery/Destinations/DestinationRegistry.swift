@@ -17,14 +17,14 @@ public struct DestinationRegistry: Sendable {
         XSOARDestination.kind,
         SCCDestination.kind,
         TeamsDestination.kind,
-        Okta.kind,
+        OktaSource.kind,
         PagerDutyDestination.kind,
-        Qualys.kind,
+        QualysSource.kind,
         ServiceNowDestination.kind,
         SlackDestination.kind,
         SnowflakeDestination.kind,
         SplunkHECDestination.kind,
-        Tenable.kind,
+        TenableSource.kind,
         WebhookDestination.kind,
     ])
 

@@ -44,14 +44,11 @@ extension IntegrationService {
             Integration(id: "test", name: checked.name, type: checked.type, config: checked.config, createdBy: "test", createdTs: 0))
     }
 
-    /// Sends the destination's test message, where the type can be sent.
+    /// Sends the destination's test message, or calls the enrichment source read-only.
     func send(_ integration: Integration) async throws -> TestReport {
         guard let sent = try await engine.test(integration) else {
-            return TestReport(
-                success: true, configValid: true,
-                description:
-                    "The configuration is valid for \(displayName(of: integration.type)). Nothing was sent: sending to it arrives with a later release.",
-                problems: [])
+            let problem = "this build does not know the integration type \(integration.type.rawValue)"
+            return TestReport(success: false, configValid: true, description: problem, problems: [problem])
         }
         return TestReport(
             success: sent.success, configValid: true, statusCode: sent.statusCode, description: sent.message,

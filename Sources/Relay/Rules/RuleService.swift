@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import RelayModel
 import RelayStore
@@ -6,9 +7,12 @@ import RelayStore
 /// with one set of checks whose errors name the field.
 public struct RuleService: Sendable {
     let store: any RelayStore
+    /// Which integration types are enrichment sources, which rules cannot send to.
+    let registry: DestinationRegistry
 
-    public init(store: any RelayStore) {
+    public init(store: any RelayStore, registry: DestinationRegistry = .standard) {
         self.store = store
+        self.registry = registry
     }
 
     /// What a caller gives for a rule, before it is checked.
@@ -125,6 +129,22 @@ public struct RuleService: Sendable {
             integrationIDs: draft.integrationIDs)
     }
 
+    /// An enrichment source (Okta, Qualys, Tenable) receives nothing: a rule naming one is refused with why.
+    func refuseSources(_ rule: AlertRule) async throws {
+        var errors: [ConfigError] = []
+        for id in rule.integrationIDs {
+            guard let integration = try await store.integration(id: id), registry.kind(of: integration.type)?.enrich != nil else {
+                continue
+            }
+            errors.append(
+                ConfigError(
+                    field: "integrationIDs",
+                    "\(id) (\(integration.name)) is an enrichment source (\(registry.displayName(of: integration.type))): it adds what it knows to events sent elsewhere and receives none; name a destination"
+                ))
+        }
+        guard errors.isEmpty else { throw ConfigErrors(errors) }
+    }
+
     /// Every rule by name, optionally only enabled (or only disabled) ones.
     public func list(enabled: Bool? = nil) async throws -> [AlertRule] {
         try await store.rules().filter { enabled == nil || $0.enabled == enabled }
@@ -144,6 +164,7 @@ public struct RuleService: Sendable {
     /// Checks and stores a new rule; every integration it names must exist.
     public func create(_ draft: Draft) async throws -> AlertRule {
         let rule = try Self.rule(from: draft, id: UUID().uuidString.lowercased())
+        try await refuseSources(rule)
         try await store.addRule(rule)
         return rule
     }
@@ -152,6 +173,7 @@ public struct RuleService: Sendable {
     public func replace(id: String, with draft: Draft) async throws -> AlertRule {
         _ = try await get(id)
         let rule = try Self.rule(from: draft, id: id)
+        try await refuseSources(rule)
         try await store.updateRule(rule)
         return rule
     }

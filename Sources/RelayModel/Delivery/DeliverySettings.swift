@@ -15,23 +15,27 @@ public struct DeliverySettings: Sendable, Equatable {
     /// How long a worker's claim on the deliveries it is sending lasts (renewed while it sends): rows a killed
     /// process claimed go back to the queue this long after.
     public var claimLeaseSeconds: Int64
+    /// How long an event may wait for its enrichment (Okta, Qualys, Tenable) before it goes out with the source's
+    /// error in its place.
+    public var enrichmentHoldBackSeconds: Int64
 
     public init(
         maxAttempts: Int = 8, maxAgeSeconds: Int64 = 24 * 3600, concurrency: Int = 4, shutdownGraceSeconds: Int64 = 10,
-        claimLeaseSeconds: Int64 = 120
+        claimLeaseSeconds: Int64 = 120, enrichmentHoldBackSeconds: Int64 = 30
     ) {
         self.maxAttempts = maxAttempts
         self.maxAgeSeconds = maxAgeSeconds
         self.concurrency = concurrency
         self.shutdownGraceSeconds = shutdownGraceSeconds
         self.claimLeaseSeconds = claimLeaseSeconds
+        self.enrichmentHoldBackSeconds = enrichmentHoldBackSeconds
     }
 
     /// The environment variables that set each limit, in the order of `init`'s parameters.
     public static let environmentKeys = (
         maxAttempts: "PRISMA_RELAY_DELIVERY_MAX_ATTEMPTS", maxAge: "PRISMA_RELAY_DELIVERY_MAX_AGE",
         concurrency: "PRISMA_RELAY_DELIVERY_CONCURRENCY", shutdownGrace: "PRISMA_RELAY_SHUTDOWN_GRACE",
-        claimLease: "PRISMA_RELAY_DELIVERY_CLAIM_LEASE"
+        claimLease: "PRISMA_RELAY_DELIVERY_CLAIM_LEASE", enrichmentHoldBack: "PRISMA_RELAY_ENRICHMENT_HOLD_BACK"
     )
 
     /// Settings from text (command-line options, falling back to the environment), every problem named by the
@@ -86,6 +90,14 @@ public struct DeliverySettings: Sendable, Equatable {
                     ConfigError(
                         field: keys.claimLease,
                         "must be a duration from 5s to 1h such as 120s or 5m (longer than a request may take), not \"\(text)\""))
+            }
+        }
+        if let text = environment[keys.enrichmentHoldBack] {
+            if let seconds = seconds(in: text), (0...600).contains(seconds) {
+                settings.enrichmentHoldBackSeconds = seconds
+            } else {
+                errors.append(
+                    ConfigError(field: keys.enrichmentHoldBack, "must be a duration from 0s to 10m such as 30s or 2m, not \"\(text)\""))
             }
         }
         guard errors.isEmpty else { throw ConfigErrors(errors) }

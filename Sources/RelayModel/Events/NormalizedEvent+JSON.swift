@@ -29,6 +29,7 @@ extension NormalizedEvent {
         object["link"] = .optional(link)
         object["raw_event"] = rawEvent
         if !truncated.isEmpty { object["truncated"] = .array(truncated.map(JSONValue.string)) }
+        if !enrichment.members.isEmpty { object["enrichment"] = .object(enrichment) }
         return .object(object)
     }
 
@@ -59,6 +60,7 @@ extension NormalizedEvent {
             firstSeen: json["first_seen"]?.stringValue, lastSeen: json["last_seen"]?.stringValue,
             observedAt: try required("observed_at"), rawEvent: json["raw_event"] ?? .null, link: json["link"]?.stringValue)
         truncated = json["truncated"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        enrichment = json["enrichment"]?.objectValue ?? [:]
     }
 }
 

@@ -67,6 +67,10 @@ public struct NormalizedEvent: Sendable, Equatable {
     /// What was cut to fit a destination's size limit (`raw_event.resource.data`, `description`, …); empty for an
     /// event as stored.
     public var truncated: [String] = []
+    /// What the enrichment sources (Okta, Qualys, Tenable) know of the event's identities and hosts, by source type
+    /// (`okta`, `qualys`, `tenable`), each with an `error` when the source could not say in time; added as the event is
+    /// delivered, never changing the fields above.
+    public var enrichment: JSONObject = [:]
 
     public init(
         id: String, source: String = "prisma_cloud", kind: EventKind, connector: String, nativeID: String,

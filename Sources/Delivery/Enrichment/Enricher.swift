@@ -1,0 +1,237 @@
+import Logging
+import NIOCore
+import RelayHTTP
+import RelayModel
+import RelayStore
+
+/// Adds what the enrichment sources (the enabled `okta`, `qualys` and `tenable` integrations) know to the events a
+/// delivery round is about to send, under `enrichment.<type>`. Events are stored long before this, so enrichment
+/// never loses one; it only holds an event back while its lookups are unanswered, at most the hold-back (30 s by
+/// default) after the event was queued, and then lets it go with `enrichment.<type>.error` saying why.
+///
+/// Each source's answers are cached (`EnrichmentCache`), a round looks each key up once however many events name
+/// it, lookups of one source run a few at a time, and a source that failed is not asked again until its failure
+/// expires (or its rate limit resets). Each source's health (GREEN, YELLOW rate limited, RED with the reason) is
+/// its integration's status.
+public actor Enricher {
+    public struct Settings: Sendable {
+        /// Milliseconds an event may wait for its lookups after it was queued.
+        public var holdBack: Int64
+        /// Milliseconds an answer is kept.
+        public var ttl: Int64 = 15 * 60_000
+        /// Answers kept per source.
+        public var capacity = 10_000
+        /// Milliseconds a failure is kept before the source is asked again.
+        public var failureTTL: Int64 = 5_000
+        /// How long a round waits for the lookups it started.
+        public var roundWait: Duration = .seconds(2)
+        /// Lookups of one source in flight at once.
+        public var concurrency = 8
+
+        public init(holdBack: Int64 = 30_000) { self.holdBack = holdBack }
+    }
+
+    /// A row ready to send, enriched, or to be held until a time.
+    public enum Prepared: Sendable {
+        case ready(QueuedDelivery)
+        case held(QueuedDelivery, until: Int64)
+    }
+
+    struct Active {
+        var integration: Integration
+        var source: any EnrichmentSource
+        var cache: EnrichmentCache
+        var pending: Set<EnrichmentKey> = []
+        /// The last lookup's failure, or nil after a success.
+        var failure: EnrichmentFailure?
+        /// The status last written to the store.
+        var written: IntegrationHealth.Status?
+    }
+
+    let store: any RelayStore
+    let http: HTTPExchange
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+    let settings: Settings
+    /// Builds the source of an integration, or nil when its type is not one.
+    let build: @Sendable (Integration) -> (any EnrichmentSource)?
+    var active: [String: Active] = [:]
+    var loadedAt: Int64?
+
+    public init(
+        store: any RelayStore, http: HTTPExchange, clock: @escaping @Sendable () -> Int64, settings: Settings,
+        logger: Logger = Logger(label: "prisma-relay.enrichment"), build: @escaping @Sendable (Integration) -> (any EnrichmentSource)?
+    ) {
+        self.store = store
+        var lookups = http
+        // A lookup that hangs must not outlast the hold-back by much.
+        lookups.timeout = .seconds(20)
+        self.http = lookups
+        self.clock = clock
+        self.settings = settings
+        self.logger = logger
+        self.build = build
+    }
+
+    /// `rows` enriched, or held while their lookups are unanswered.
+    public func prepare(_ rows: [QueuedDelivery]) async throws -> [Prepared] {
+        try await refresh()
+        guard !active.isEmpty, !rows.isEmpty else { return rows.map(Prepared.ready) }
+        let subjects = rows.map { EnrichmentSubjects($0.event) }
+        let ids = active.keys.sorted()
+        var keys: [String: [[EnrichmentKey]]] = [:]
+        var lookups: [Task<Void, Never>] = []
+        let now = clock()
+        for id in ids {
+            guard let source = active[id] else { continue }
+            let perRow = subjects.map { $0.isEmpty ? [] : source.source.keys(for: $0) }
+            keys[id] = perRow
+            var seen = Set<EnrichmentKey>()
+            let missing = perRow.joined().filter {
+                seen.insert($0).inserted && source.cache.entry($0, now: now) == nil && !source.pending.contains($0)
+            }
+            if !missing.isEmpty { lookups.append(startLookups(missing, of: id)) }
+        }
+        await Self.wait(for: lookups, atMost: settings.roundWait)
+        let later = clock()
+        var prepared: [Prepared] = []
+        for (index, row) in rows.enumerated() {
+            var event = row.event
+            var holdUntil: Int64?
+            for type in Set(ids.compactMap { active[$0]?.integration.type.rawValue }).sorted() {
+                var found: [JSONValue] = []
+                var problems: [String] = []
+                var asked = false
+                var waiting = false
+                for id in ids where active[id]?.integration.type.rawValue == type {
+                    guard let source = active[id] else { continue }
+                    for key in keys[id]?[index] ?? [] {
+                        asked = true
+                        switch source.cache.entry(key, now: later) {
+                        case .found(let value?): found.append(value)
+                        case .found(nil): break
+                        case .failed(let failure):
+                            problems.append("\(source.integration.name): \(failure.reason)")
+                            waiting = true
+                        case nil:
+                            problems.append(
+                                "\(source.integration.name) did not answer within \(settings.holdBack / 1000) s")
+                            waiting = true
+                        }
+                    }
+                }
+                guard asked else { continue }
+                if waiting, later - row.createdAt < settings.holdBack {
+                    holdUntil = min(holdUntil ?? .max, min(row.createdAt + settings.holdBack, later + 2_000))
+                    continue
+                }
+                var section = active.values.first { $0.integration.type.rawValue == type }?.source.section(found) ?? [:]
+                if !problems.isEmpty { section["error"] = .string(Array(Set(problems)).sorted().joined(separator: "; ")) }
+                event.enrichment[type] = .object(section)
+            }
+            var item = row
+            item.event = event
+            prepared.append(holdUntil.map { .held(row, until: $0) } ?? .ready(item))
+        }
+        try await writeHealth()
+        return prepared
+    }
+
+    /// Waits for `tasks`, at most `limit`; the lookups go on filling the cache after.
+    static func wait(for tasks: [Task<Void, Never>], atMost limit: Duration) async {
+        guard !tasks.isEmpty else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for task in tasks { await task.value }
+            }
+            group.addTask { try? await Task.sleep(for: limit) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Looks `keys` up in a task of their own, a few at a time; each answer goes to the cache as it comes.
+    func startLookups(_ keys: [EnrichmentKey], of id: String) -> Task<Void, Never> {
+        guard let source = active[id]?.source else { return Task {} }
+        active[id]?.pending.formUnion(keys)
+        let width = settings.concurrency
+        let http = self.http
+        return Task {
+            await withTaskGroup(of: Void.self) { group in
+                var next = 0
+                func add() {
+                    guard next < keys.count else { return }
+                    let key = keys[next]
+                    next += 1
+                    group.addTask {
+                        do {
+                            let value = try await source.lookup(key, over: http)
+                            await self.record(.found(value), for: key, of: id)
+                        } catch let failure as EnrichmentFailure {
+                            await self.record(.failed(failure), for: key, of: id)
+                        } catch {
+                            await self.record(.failed(EnrichmentFailure(.unavailable, "\(error)")), for: key, of: id)
+                        }
+                    }
+                }
+                for _ in 0..<width { add() }
+                while await group.next() != nil { add() }
+            }
+        }
+    }
+
+    func record(_ entry: EnrichmentCache.Entry, for key: EnrichmentKey, of id: String) {
+        guard active[id] != nil else { return }
+        let now = clock()
+        active[id]?.pending.remove(key)
+        switch entry {
+        case .found:
+            active[id]?.cache.store(entry, for: key, until: now + settings.ttl)
+            active[id]?.failure = nil
+        case .failed(let failure):
+            active[id]?.cache.store(entry, for: key, until: max(now + settings.failureTTL, failure.retryAt ?? 0))
+            active[id]?.failure = failure
+        }
+    }
+
+    /// Each source's status, written when it changes.
+    func writeHealth() async throws {
+        for (id, source) in active {
+            let status: IntegrationHealth.Status
+            switch source.failure?.kind {
+            case nil: status = .green
+            case .rateLimited: status = .yellow
+            case .unavailable, .refused: status = .red
+            }
+            guard status != source.written else { continue }
+            let health = IntegrationHealth(
+                status: status, errorType: source.failure.map { _ in "HTTP_EXCEPTION" }, message: source.failure?.reason,
+                statusCode: source.failure?.statusCode, lastUpdated: clock())
+            try await store.setIntegrationHealth(integrationID: id, health)
+            active[id]?.written = status
+            if let failure = source.failure {
+                logger.warning(
+                    "enrichment source failing",
+                    metadata: ["integration": .string(source.integration.name), "reason": .string(failure.reason)])
+            } else if source.written != nil {
+                logger.notice("enrichment source back", metadata: ["integration": .string(source.integration.name)])
+            }
+        }
+    }
+
+    /// The enabled sources, read from the store at most every 5 s; a source whose configuration changed starts afresh.
+    func refresh() async throws {
+        let now = clock()
+        if let loadedAt, now - loadedAt < 5_000, loadedAt <= now { return }
+        loadedAt = now
+        var next: [String: Active] = [:]
+        for integration in try await store.integrations() where integration.enabled {
+            if let current = active[integration.id], current.integration.config == integration.config {
+                next[integration.id] = current
+            } else if let source = build(integration) {
+                next[integration.id] = Active(integration: integration, source: source, cache: EnrichmentCache(capacity: settings.capacity))
+            }
+        }
+        active = next
+    }
+}

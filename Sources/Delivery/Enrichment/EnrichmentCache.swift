@@ -1,0 +1,32 @@
+import RelayModel
+
+/// What one source answered, by key, for a while: answers (including "knows nothing of it") for `ttl`, failures
+/// until the source may be asked again. Bounded: past `capacity` entries the oldest tenth is dropped at once.
+struct EnrichmentCache: Sendable {
+    enum Entry: Sendable {
+        case found(JSONValue?)
+        case failed(EnrichmentFailure)
+    }
+
+    let capacity: Int
+    private var entries: [EnrichmentKey: (entry: Entry, expires: Int64)] = [:]
+    private var order: [EnrichmentKey] = []
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    var count: Int { entries.count }
+
+    /// The entry for `key` while it has not expired.
+    func entry(_ key: EnrichmentKey, now: Int64) -> Entry? {
+        guard let held = entries[key], held.expires > now else { return nil }
+        return held.entry
+    }
+
+    mutating func store(_ entry: Entry, for key: EnrichmentKey, until expires: Int64) {
+        if entries.updateValue((entry, expires), forKey: key) == nil { order.append(key) }
+        guard entries.count > capacity else { return }
+        let dropped = max(1, capacity / 10)
+        for old in order.prefix(dropped) { entries[old] = nil }
+        order.removeFirst(min(dropped, order.count))
+    }
+}
