@@ -301,7 +301,8 @@ public struct DeliveryEngine: Sendable {
             case .delivered:
                 observer.outcome(integration.name, "delivered")
                 delivered = true
-                records.append(DeliveryRecord(seq: item.seq, result: .delivered))
+                let enrichment = item.event.enrichment
+                records.append(DeliveryRecord(seq: item.seq, result: .delivered, enrichment: enrichment.members.isEmpty ? nil : enrichment))
             case .retryLater(let reason, let code, let wait):
                 let attempts = item.attempts + 1
                 let tooOld = now - item.createdAt >= settings.maxAgeSeconds * 1000

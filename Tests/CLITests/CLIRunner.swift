@@ -1,4 +1,7 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 import TestSupport
 
 /// Runs the built `prisma-relay` binary (it sits beside the test bundle) and captures what it prints.
@@ -137,5 +140,30 @@ final class BackgroundCLI: @unchecked Sendable {
     struct TimedOut: Error {
         var waitingFor: String
         var printed: [String]
+    }
+}
+
+/// A browser of the relay's API and console over loopback: it keeps the session cookie between calls.
+struct Web {
+    let base: String
+    let client: HTTPClient
+    var cookies: [String: String] = [:]
+
+    mutating func call(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: String? = nil) async throws -> (
+        Int, String
+    ) {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if !cookies.isEmpty {
+            request.headers.add(name: "Cookie", value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await client.execute(request, timeout: .seconds(20))
+        for cookie in response.headers["Set-Cookie"] {
+            let pair = cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
+            if pair.count == 2 { cookies[pair[0]] = pair[1] }
+        }
+        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 8 << 20)))
     }
 }

@@ -10,30 +10,6 @@ import Testing
 /// and URLs, no secret is anywhere it could be read: the database and its WAL, serve's log, API answers, pages.
 @Suite("Secret sweep")
 struct SecretSweepTests {
-    struct Web {
-        let base: String
-        let client: HTTPClient
-        var cookies: [String: String] = [:]
-
-        mutating func call(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: String? = nil) async throws -> (
-            Int, String
-        ) {
-            var request = HTTPClientRequest(url: base + path)
-            request.method = method
-            for (name, value) in headers { request.headers.add(name: name, value: value) }
-            if !cookies.isEmpty {
-                request.headers.add(name: "Cookie", value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
-            }
-            if let body { request.body = .bytes(ByteBuffer(string: body)) }
-            let response = try await client.execute(request, timeout: .seconds(20))
-            for cookie in response.headers["Set-Cookie"] {
-                let pair = cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
-                if pair.count == 2 { cookies[pair[0]] = pair[1] }
-            }
-            return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 8 << 20)))
-        }
-    }
-
     @Test("no secret is in the database files, the log, any API answer or any console page, URLs' secrets included; the files are 0600")
     func noSecretAnywhere() async throws {
         let cli = try CLI()

@@ -47,7 +47,9 @@ struct SimAlert: Sendable {
         let account = cloud.accounts[self.account]
         let region = cloud.regions[self.region]
         let type = cloud.resourceTypes[resourceType]
-        let resourceID = "\(type.type.lowercased().replacingOccurrences(of: "_", with: "-"))-\(resourceSuffix)"
+        let resourceID =
+            cloud.cloudType == "aws" && type.type == "INSTANCE"
+            ? "i-\(resourceSuffix)" : "\(type.type.lowercased().replacingOccurrences(of: "_", with: "-"))-\(resourceSuffix)"
         var policyObject: JSONObject = [
             "policyId": .string(policy.policyId), "policyType": .string(policy.policyType),
             "systemDefault": .bool(true), "remediable": .bool(policy.policyType == "config"),
@@ -76,6 +78,13 @@ struct SimAlert: Sendable {
         } else {
             policyObject["severity"] = .string(policy.severity)
         }
+        var data: JSONObject = ["name": .string("\(account.name)-\(resourceSuffix)"), "region": .string(region.id)]
+        if ["INSTANCE", "VIRTUAL_MACHINE"].contains(type.type) {
+            let host = SimDirectory.host(forAlert: number)
+            data["instanceId"] = .string(resourceID)
+            data["privateIpAddress"] = .string(SimDirectory.privateIP(host))
+            data["privateDnsName"] = .string(SimDirectory.privateDNS(host))
+        }
         var alert: JSONObject = [
             "id": .string(id), "status": .string(status), "reason": .string(reason),
             "firstSeen": .int(firstSeen), "lastSeen": .int(lastSeen), "alertTime": .int(alertTime),
@@ -101,13 +110,26 @@ struct SimAlert: Sendable {
                 "region": .string(region.name), "regionId": .string(region.id),
                 "resourceType": .string(type.type), "resourceApiName": .string(type.apiName),
                 "cloudServiceName": .string(type.service),
-                "data": .object(["name": .string("\(account.name)-\(resourceSuffix)"), "region": .string(region.id)]),
+                "data": .object(data),
                 "additionalInfo": .object([:]), "cloudType": .string(cloud.cloudType),
                 "resourceTs": .int(firstSeen - 1000), "unifiedAssetId": .string("ua-\(resourceSuffix)"),
                 "resourceConfigJsonAvailable": .bool(true), "resourceDetailsAvailable": .bool(true),
             ]),
             "alertAdditionalInfo": .object(["scannerVersion": .string("CS_2.0")]),
         ]
+        if detailed {
+            // Who created the resource, as Prisma's attribution says with detailed results.
+            let person = SimDirectory.person(forAlert: number).login
+            alert["alertAttribution"] = .object([
+                "resourceCreatedBy": .string(person), "resourceCreatedOn": .int(firstSeen - 86_400_000),
+                "attributionEventList": .array([
+                    .object([
+                        "username": .string(person), "accountId": .string(account.id), "event": .string("Create\(type.type.capitalized)"),
+                        "eventTs": .int(firstSeen - 86_400_000), "resourceName": .string("\(account.name)-\(resourceSuffix)"),
+                    ])
+                ]),
+            ])
+        }
         if status == "dismissed" || status == "snoozed" {
             alert["dismissalNote"] = .string("Accepted risk: tracked in change ticket")
             alert["dismissedBy"] = .string("secops@example.com")

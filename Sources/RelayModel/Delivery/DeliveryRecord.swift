@@ -13,8 +13,12 @@ public enum DeliveryResult: Sendable, Equatable {
 public struct DeliveryRecord: Sendable, Equatable {
     public var seq: Int64
     public var result: DeliveryResult
-    public init(seq: Int64, result: DeliveryResult) {
+    /// What the enrichment sources added to the event as it was delivered: kept with the event the first time, so
+    /// the console and the API show it.
+    public var enrichment: JSONObject?
+    public init(seq: Int64, result: DeliveryResult, enrichment: JSONObject? = nil) {
         self.seq = seq
         self.result = result
+        self.enrichment = enrichment
     }
 }

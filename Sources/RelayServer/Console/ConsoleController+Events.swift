@@ -78,6 +78,8 @@ extension ConsoleController {
         ]
         page["facts"] = facts.compactMap { label, value in value.map { ["label": label, "value": $0] } }
         page["raw"] = event.rawEvent.prettyJSONString()
+        page["enrichment"] = Self.enrichment(event, names: { [app] in app.integrations.displayName(of: IntegrationType(rawValue: $0)) })
+        page["hasEnrichment"] = !event.enrichment.members.isEmpty
         let names = Dictionary(uniqueKeysWithValues: try await app.integrations.list().map { ($0.id, $0.name) })
         let deliveries = try await app.events.deliveries(of: [id])[id] ?? []
         page["deliveries"] = deliveries.map { delivery -> [String: Any] in
@@ -90,5 +92,40 @@ extension ConsoleController {
         }
         page["hasDeliveries"] = !deliveries.isEmpty
         return renderer.page("event", page)
+    }
+
+    /// What the enrichment sources said of the event, per source: each user or host as labelled facts, and the
+    /// source's error when it could not say in time.
+    static func enrichment(_ event: NormalizedEvent, names: (String) -> String) -> [[String: Any]] {
+        event.enrichment.map { member in
+            let section = member.value
+            let items = (section["users"] ?? section["hosts"])?.arrayValue ?? []
+            return [
+                "source": names(member.key), "error": section["error"]?.stringValue ?? "", "hasError": section["error"] != nil,
+                "empty": items.isEmpty && section["error"] == nil,
+                "items": items.map { item in
+                    ["facts": (item.objectValue ?? [:]).map { ["label": $0.key, "value": Self.text($0.value)] }]
+                },
+            ]
+        }
+    }
+
+    /// A JSON value as one line: lists joined, objects as `key value` pairs, a list of objects by their names.
+    static func text(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "—"
+        case .bool(let flag): return flag ? "yes" : "no"
+        case .number(let literal): return literal
+        case .string(let string): return string
+        case .array(let items):
+            guard !items.isEmpty else { return "none" }
+            return items.map { item in
+                guard let object = item.objectValue else { return text(item) }
+                let name = (object["pluginName"] ?? object["title"] ?? object["qid"]).map(text) ?? text(item)
+                let score = [object["vpr"].map { "VPR \(text($0))" }, object["severity"].map { "severity \(text($0))" }].compactMap { $0 }
+                return score.isEmpty ? name : "\(name) (\(score.joined(separator: ", ")))"
+            }.joined(separator: "; ")
+        case .object(let object): return object.map { "\($0.key) \(text($0.value))" }.joined(separator: ", ")
+        }
     }
 }

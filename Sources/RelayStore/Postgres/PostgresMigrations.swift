@@ -180,6 +180,13 @@ enum PostgresMigrations {
             );
             """
         ),
+        (
+            4, "event-enrichment",
+            """
+            -- What the enrichment sources added to the event when it was first delivered (JSON), or NULL.
+            ALTER TABLE event ADD COLUMN enrichment TEXT;
+            """
+        ),
     ]
 
     static var latest: Int { all.map(\.version).max() ?? 0 }

@@ -65,8 +65,14 @@ extension PostgresStore {
         var outcomes: [String] = []
         var nexts: [Int64] = []
         var errors: [String] = []
+        var enriched: [Int64] = []
+        var enrichments: [String] = []
         for record in records {
             seqs.append(record.seq)
+            if case .delivered = record.result, let enrichment = record.enrichment {
+                enriched.append(record.seq)
+                enrichments.append(JSONValue.object(enrichment).jsonString())
+            }
             switch record.result {
             case .delivered:
                 outcomes.append("delivered")
@@ -86,7 +92,7 @@ extension PostgresStore {
                 errors.append(URLRedaction.redactURLs(in: reason))
             }
         }
-        return try await transaction { [logger, seqs, outcomes, nexts, errors] connection in
+        return try await transaction { [logger, seqs, outcomes, nexts, errors, enriched, enrichments] connection in
             // Only the holder of a live claim records a row's outcome; the claim ends with it. One statement for all.
             let recorded = try await connection.rows(
                 """
@@ -102,6 +108,14 @@ extension PostgresStore {
                 RETURNING r.outcome
                 """, logger: logger
             ).map { try $0.get("outcome", as: String.self) }
+            if !enriched.isEmpty {
+                try await connection.query(
+                    """
+                    UPDATE event e SET enrichment = r.enrichment
+                    FROM unnest(\(enriched)::bigint[], \(enrichments)::text[]) AS r(seq, enrichment) JOIN outbox o ON o.seq = r.seq
+                    WHERE e.id = o.event_id AND e.enrichment IS NULL AND o.state = 'delivered'
+                    """, logger: logger)
+            }
             let delivered = Int64(recorded.filter { $0 == "delivered" }.count)
             let failed = Int64(recorded.filter { $0 == "dead" }.count)
             if delivered > 0 || failed > 0 {

@@ -25,13 +25,17 @@ extension PostgresStore {
             condition({ "body ILIKE $\($0) ESCAPE '\\'" }, "%\(escaped)%")
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT body FROM event \(filter) ORDER BY updated_ms DESC, seq DESC LIMIT \(max(0, query.limit))"
+        let sql = "SELECT body, enrichment FROM event \(filter) ORDER BY updated_ms DESC, seq DESC LIMIT \(max(0, query.limit))"
         return try await rows(PostgresQuery(unsafeSQL: sql, binds: binds)).map { try Self.decodeEvent($0) }
     }
 
     static func decodeEvent(_ row: PostgresRandomAccessRow) throws -> NormalizedEvent {
         do {
-            return try NormalizedEvent(json: try JSONValue.parse(try row.get("body", as: String.self)))
+            var event = try NormalizedEvent(json: try JSONValue.parse(try row.get("body", as: String.self)))
+            if let enrichment = try row.get("enrichment", as: String?.self) {
+                event.enrichment = try JSONValue.parse(enrichment).objectValue ?? [:]
+            }
+            return event
         } catch let error as StoreError {
             throw error
         } catch {
@@ -56,7 +60,7 @@ extension PostgresStore {
     }
 
     public func event(id: String) async throws -> NormalizedEvent? {
-        try await rows("SELECT body FROM event WHERE id = \(id)").first.map { try Self.decodeEvent($0) }
+        try await rows("SELECT body, enrichment FROM event WHERE id = \(id)").first.map { try Self.decodeEvent($0) }
     }
 
     public func deliveries(eventIDs: [String]) async throws -> [String: [DeliveryState]] {

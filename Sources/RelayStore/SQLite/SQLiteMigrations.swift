@@ -215,6 +215,10 @@ enum SQLiteMigrations {
                     );
                     """)
         }
+        migrator.registerMigration("v13-event-enrichment") { db in
+            // What the enrichment sources added to the event when it was first delivered (JSON), or NULL.
+            try db.execute(sql: "ALTER TABLE event ADD COLUMN enrichment TEXT")
+        }
         return migrator
     }
 }

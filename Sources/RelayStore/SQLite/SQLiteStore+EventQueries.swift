@@ -29,16 +29,23 @@ extension SQLiteStore {
             values.append("%\(escaped)%")
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT body FROM event \(filter) ORDER BY updated_ms DESC, seq DESC LIMIT \(max(0, query.limit))"
-        let bodies = try await pool.read { [values] db in
-            try String.fetchAll(db, sql: sql, arguments: StatementArguments(values))
-        }
-        return try bodies.map { body in
-            do {
-                return try NormalizedEvent(json: try JSONValue.parse(body))
-            } catch {
-                throw StoreError.corrupt("event: \(error)")
+        let sql = "SELECT body, enrichment FROM event \(filter) ORDER BY updated_ms DESC, seq DESC LIMIT \(max(0, query.limit))"
+        let rows = try await pool.read { [values] db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map {
+                ($0["body"] as String, $0["enrichment"] as String?)
             }
+        }
+        return try rows.map(Self.decodeEvent)
+    }
+
+    /// An event from its stored body and the enrichment kept with it.
+    static func decodeEvent(body: String, enrichment: String?) throws -> NormalizedEvent {
+        do {
+            var event = try NormalizedEvent(json: try JSONValue.parse(body))
+            if let enrichment { event.enrichment = try JSONValue.parse(enrichment).objectValue ?? [:] }
+            return event
+        } catch {
+            throw StoreError.corrupt("event: \(error)")
         }
     }
 
@@ -60,13 +67,12 @@ extension SQLiteStore {
     }
 
     public func event(id: String) async throws -> NormalizedEvent? {
-        let body = try await pool.read { db in try String.fetchOne(db, sql: "SELECT body FROM event WHERE id = ?", arguments: [id]) }
-        guard let body else { return nil }
-        do {
-            return try NormalizedEvent(json: try JSONValue.parse(body))
-        } catch {
-            throw StoreError.corrupt("event: \(error)")
+        let row = try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT body, enrichment FROM event WHERE id = ?", arguments: [id]).map {
+                ($0["body"] as String, $0["enrichment"] as String?)
+            }
         }
+        return try row.map(Self.decodeEvent)
     }
 
     public func deliveries(eventIDs: [String]) async throws -> [String: [DeliveryState]] {

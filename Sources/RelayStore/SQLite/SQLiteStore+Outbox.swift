@@ -82,11 +82,19 @@ extension SQLiteStore {
             let hold = try db.cachedStatement(sql: "UPDATE outbox SET next_attempt_at = ?, \(held)")
             let bury = try db.cachedStatement(
                 sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?, last_error = ?, \(held)")
+            let enrich = try db.cachedStatement(
+                sql: "UPDATE event SET enrichment = ? WHERE id = (SELECT event_id FROM outbox WHERE seq = ?) AND enrichment IS NULL")
             for record in records {
                 switch record.result {
                 case .delivered:
                     try deliver.execute(arguments: [time, record.seq, owner, time])
-                    delivered += db.changesCount
+                    let changed = db.changesCount
+                    delivered += changed
+                    if changed > 0, let enrichment = record.enrichment {
+                        try enrich.execute(arguments: [JSONValue.object(enrichment).jsonString(), record.seq])
+                    }
+                    recorded += changed
+                    continue
                 case .retry(let next, let error):
                     try retry.execute(arguments: [next, URLRedaction.redactURLs(in: error), record.seq, owner, time])
                 case .held(let until):

@@ -134,6 +134,39 @@ struct StoreConformanceTests {
         #expect(health.queueDepth == 0)
     }
 
+    @Test(
+        "an event delivered with enrichment keeps the first enrichment, which every read returns; a refused record keeps none",
+        arguments: StoreUnderTest.all)
+    func enrichmentKept(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        try await store.addIntegration(
+            Integration(
+                id: "hook2", name: "hook2", type: .webhook,
+                config: ["url": .string("https://b.example.com/x"), "authToken": .string("T2")],
+                createdBy: "t", createdTs: 0))
+        try await store.updateRule(AlertRule(id: "all", name: "all", notifyOnResolved: true, integrationIDs: ["hook", "hook2"]))
+        let event = try Self.event("P-1")
+        _ = try await store.commit(events: [event], connector: "prod", cursor: nil)
+        let first: JSONObject = ["okta": .object(["users": .array([.object(["login": .string("alice@example.com")])])])]
+        let second: JSONObject = ["okta": .object(["error": .string("later")])]
+        for (integration, enrichment, owner) in [("hook", first, "a"), ("hook2", second, "b")] {
+            let seq = try #require(
+                try await store.claimDeliveries(integrationID: integration, owner: owner, now: later, until: later + 10_000, limit: 1)
+                    .first?
+                    .seq)
+            // A stranger's record changes nothing, enrichment included.
+            _ = try await store.recordDeliveries(
+                [.init(seq: seq, result: .delivered, enrichment: second)], integrationID: integration, owner: "stranger", at: later)
+            #expect(
+                try await store.recordDeliveries(
+                    [.init(seq: seq, result: .delivered, enrichment: enrichment)], integrationID: integration, owner: owner, at: later) == 1
+            )
+        }
+        #expect(try await store.event(id: event.id)?.enrichment == first)
+        #expect(try await store.events(EventQuery()).first?.enrichment == first)
+        #expect(try await kind.reopen(store).event(id: event.id)?.enrichment == first)
+    }
+
     @Test("two workers claiming at once never get the same row, and together get every row", arguments: StoreUnderTest.all)
     func concurrentClaims(_ kind: StoreUnderTest) async throws {
         let store = try await Self.routed(kind)
