@@ -188,16 +188,30 @@ public struct DeliveryEngine: Sendable {
         // Events wait for their enrichment (at most the hold-back), then are fitted to what the destination accepts
         // before batches are cut.
         var ready: [QueuedDelivery] = []
-        var held: [DeliveryRecord] = []
+        var early: [DeliveryRecord] = []
+        // Rules that look at enrichment decide now, on the enriched event: sent (perhaps more severe) or filtered.
+        var rules = try await store.rules().filter { $0.integrationIDs.contains(integration.id) }
+        if !rules.contains(where: { !$0.filters.enrichment.isEmpty || $0.raiseSeverityTo != nil }) { rules = [] }
         for prepared in try await enricher.prepare(claimed) {
             switch prepared {
-            case .ready(let item): ready.append(item)
-            case .held(let item, let until): held.append(DeliveryRecord(seq: item.seq, result: .held(until: until)))
+            case .ready(var item):
+                guard !rules.isEmpty else {
+                    ready.append(item)
+                    continue
+                }
+                let decision = AlertRouter.decide(item.event, for: integration.id, rules: rules)
+                if let event = decision.send {
+                    item.event = event
+                    ready.append(item)
+                } else {
+                    early.append(DeliveryRecord(seq: item.seq, result: .filtered(reason: decision.why ?? "filtered by a rule")))
+                }
+            case .held(let item, let until): early.append(DeliveryRecord(seq: item.seq, result: .held(until: until)))
             }
         }
-        if !held.isEmpty {
-            settled += try await store.recordDeliveries(held, integrationID: integration.id, owner: workerID, at: clock())
-            handled += held.count
+        if !early.isEmpty {
+            settled += try await store.recordDeliveries(early, integrationID: integration.id, owner: workerID, at: clock())
+            handled += early.count
         }
         let due = ready.map {
             var item = $0

@@ -28,6 +28,14 @@ public actor SplunkHECReceiver {
     /// The size of every request body received, accepted or not.
     public private(set) var bodySizes: [Int] = []
 
+    /// Forgets what arrived so far (a bench's warm-up).
+    public func forget() {
+        indexed = []
+        envelopes = []
+        arrivals = []
+        bodySizes = []
+    }
+
     public init(token: String, maxContentLength: Int = 1 << 20) {
         self.token = token
         self.maxContentLength = maxContentLength

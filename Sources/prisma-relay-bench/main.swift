@@ -7,12 +7,12 @@ import RelayModel
 import RelayStore
 
 let arguments = CommandLine.arguments
-if arguments.count >= 2, arguments[1] == "deliver" {
+if arguments.count >= 2, ["deliver", "enriched"].contains(arguments[1]) {
     let count = arguments.count > 2 ? Int(arguments[2]) ?? 100_000 : 100_000
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prisma-relay-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    print(try await deliverBench(events: count, directory: directory))
+    print(try await deliverBench(events: count, directory: directory, enriched: arguments[1] == "enriched"))
     exit(0)
 }
 if arguments.count >= 3, arguments[1] == "replicas", let replicas = Int(arguments[2]) {
@@ -28,7 +28,7 @@ else {
         Data(
             """
             usage: PRISMA_RELAY_SECRET=… prisma-relay-bench floor|ingest|postgres URL KEY_ID [PAGE_SIZE]
-                   prisma-relay-bench deliver [N]
+                   prisma-relay-bench deliver|enriched [N]
                    PRISMA_RELAY_TEST_POSTGRES_URL=… prisma-relay-bench replicas N [CAP]
 
             """.utf8))

@@ -21,12 +21,16 @@ struct RuleCommand: AsyncParsableCommand {
         @Option(help: "Transition that notifies: open, resolved, dismissed, snoozed (repeatable; default open).") var notifyOn: [String] = [
             "open"
         ]
+        @Option(help: "What the event's enrichment must show: \(EnrichmentCondition.names) (repeatable).") var enrichment: [String] = []
+        @Option(help: "When the enrichment shows it, send the event at least this severe: high, medium, low, info.")
+        var raiseSeverityTo: String?
 
         /// The rule's fields by the options that set them, so an error names what to fix on the command line.
         static let optionNames = [
             "filters.severities": "severity", "filters.modules": "module", "filters.policyTypes": "policy-type",
             "filters.cloudTypes": "cloud",
             "filters.connectors": "connector", "notifyOn": "notify-on", "integrationIDs": "integration",
+            "filters.enrichment": "enrichment", "raiseSeverityTo": "raise-severity-to",
         ]
 
         func run() async throws {
@@ -35,8 +39,9 @@ struct RuleCommand: AsyncParsableCommand {
                     name: name,
                     filters: [
                         "severities": severity, "modules": module, "policyTypes": policyType, "cloudTypes": cloud, "connectors": connector,
+                        "enrichment": enrichment,
                     ],
-                    notifyOn: notifyOn, integrationIDs: integrations)
+                    notifyOn: notifyOn, integrationIDs: integrations, raiseSeverityTo: raiseSeverityTo)
                 let rule: AlertRule
                 do {
                     rule = try await db.open().rules.create(draft)

@@ -329,3 +329,74 @@ struct EnrichmentTests {
 
     struct Unexpected: Error {}
 }
+
+@Suite("Alert rules on enrichment")
+struct EnrichmentRuleTests {
+    static let enrichment: JSONObject = [
+        "okta": .object([
+            "users": .array([
+                .object(["login": .string("a@example.com"), "status": .string("ACTIVE"), "isAdmin": .bool(false), "mfaFactors": .array([])])
+            ])
+        ]),
+        "tenable": .object(["hosts": .array([.object(["vulnerabilities": .object(["critical": .int(0), "high": .int(2)])])])]),
+        "qualys": .object(["hosts": .array([.object(["detections": .object(["5": .int(1), "4": .int(0)])])])]),
+    ]
+
+    @Test("golden: which conditions hold for an enrichment")
+    func conditions() {
+        let held = EnrichmentCondition.allCases.filter { $0.holds(in: Self.enrichment) }
+        #expect(held == [.oktaNoMFA, .hostCritical, .hostHigh])
+        #expect(EnrichmentCondition.allCases.allSatisfy { !$0.holds(in: [:]) })
+        #expect(!EnrichmentCondition.oktaAdmin.holds(in: ["okta": .object(["error": .string("down")])]))
+    }
+
+    @Test("a rule's enrichment conditions decide at delivery: filtered with why, or sent raised to the rule's severity")
+    func decide() throws {
+        var event = try EnrichmentTests.event()
+        event.severity = .medium
+        event.enrichment = Self.enrichment
+        var admins = AlertRule(id: "r1", name: "admins", integrationIDs: ["hook"], raiseSeverityTo: .high)
+        admins.filters.enrichment = [.oktaAdmin]
+        let refused = AlertRouter.decide(event, for: "hook", rules: [admins])
+        #expect(refused.send == nil && refused.why == "no rule's enrichment condition held: admins needs okta.admin")
+        var exposed = admins
+        exposed.name = "exposed hosts"
+        exposed.filters.enrichment = [.oktaAdmin, .hostCritical]
+        let raised = try #require(AlertRouter.decide(event, for: "hook", rules: [admins, exposed]).send)
+        #expect(raised.severity == .high && raised.originalSeverity == event.originalSeverity)
+        #expect(raised.enrichment["rules"] == .object(["severityRaisedFrom": .string("medium"), "by": .string("exposed hosts")]))
+        let plain = AlertRule(id: "r3", name: "all", integrationIDs: ["hook"])
+        #expect(AlertRouter.decide(event, for: "hook", rules: [admins, plain]).send?.severity == .medium)
+        #expect(AlertRouter.decide(event, for: "other", rules: [admins]).send == event)
+    }
+
+    @Test("through the engine: an event naming an Okta admin goes out raised to high; one naming no admin is filtered, visibly")
+    func filteredAndRaised() async throws {
+        let r = try await EnrichmentTests.rig(sources: ["okta"])
+        defer { Task { await r.stop() } }
+        var rule = AlertRule(
+            id: "all", name: "admins only", notifyOnResolved: true, notifyOnDismissed: true, integrationIDs: ["hook"],
+            raiseSeverityTo: .high)
+        rule.filters.enrichment = [.oktaAdmin]
+        try await r.rig.store.updateRule(rule)
+        func alert(_ id: String, by person: String) throws -> NormalizedEvent {
+            try AlertNormalizer.normalize(
+                try JSONValue.parse(
+                    Array(
+                        #"{"id":"\#(id)","status":"open","lastUpdated":1,"policy":{"name":"p","severity":"medium"},"alertAttribution":{"resourceCreatedBy":"\#(person)"}}"#
+                            .utf8)), connector: "prod", observedAt: 0)
+        }
+        let admin = try alert("P-1", by: "alice@example.com")
+        let developer = try alert("P-2", by: "bob@example.com")
+        try await r.commit([admin, developer])
+        try await r.rig.drain(rounds: 1)
+        let delivered = await r.delivered()
+        #expect(delivered.map { $0["native_id"] } == [.string("P-1")])
+        #expect(delivered.first?["severity"] == .string("high") && delivered.first?["original_severity"] == .string("medium"))
+        let states = try await r.rig.store.deliveries(eventIDs: [developer.id])[developer.id] ?? []
+        #expect(states.map(\.state) == ["filtered"])
+        #expect(states.first?.lastError == "no rule's enrichment condition held: admins only needs okta.admin")
+        let health = try await r.rig.health
+        #expect(health.queueDepth == 0 && health.deadLetters == 0)
+    }
+}

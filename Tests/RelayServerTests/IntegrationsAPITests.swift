@@ -226,6 +226,20 @@ struct IntegrationsAPITests {
                 .post, "/alert/rule", api.bearer, json: #"{"name":"to okta","integrationIDs":["\#(oktaID)"]}"#)
             #expect(toSource.status == .badRequest)
             #expect(toSource.redlockStatus?.contains("is an enrichment source (Okta)") == true, "\(toSource.redlockStatus ?? "")")
+            let unknown = try await client.call(
+                .post, "/alert/rule", api.bearer,
+                json: #"{"name":"x","filters":{"enrichment":["okta.superuser"]},"raiseSeverityTo":"urgent","integrationIDs":["\#(id)"]}"#)
+            #expect(unknown.redlockStatus?.contains("filters.enrichment: okta.superuser is not okta.admin, okta.no_mfa") == true)
+            #expect(unknown.redlockStatus?.contains("raiseSeverityTo: urgent is not high, medium, low or info") == true)
+            let raised = try await client.call(
+                .post, "/alert/rule", api.bearer,
+                json: #"{"name":"admins","filters":{"enrichment":["okta.admin"]},"raiseSeverityTo":"high","integrationIDs":["\#(id)"]}"#)
+            #expect(
+                raised.json?["filters"]?["enrichment"] == .array([.string("okta.admin")])
+                    && raised.json?["raiseSeverityTo"] == .string("high"))
+            #expect(
+                try await client.call(.delete, "/alert/rule/\(raised.json?["policyScanConfigId"]?.stringValue ?? "")", api.bearer).status
+                    == .noContent)
             #expect(try await client.call(.delete, "/alert/rule/\(ruleID)", api.bearer).status == .noContent)
             #expect(try await client.call(.delete, "/integration/\(id)", api.bearer).status == .ok)
             #expect(try await client.call(.get, "/integration/\(id)", api.bearer).status == .notFound)

@@ -25,11 +25,13 @@ public struct RuleService: Sendable {
         /// The transitions that notify: open, resolved, dismissed, snoozed.
         public var notifyOn: [String]
         public var integrationIDs: [String]
+        /// high, medium, low or info: the severity an event goes out with at least when the enrichment conditions hold.
+        public var raiseSeverityTo: String?
 
         public init(
             name: String, description: String? = nil, enabled: Bool = true, filters: [String: [String]] = [:],
             notifyOn: [String] = ["open"],
-            integrationIDs: [String]
+            integrationIDs: [String], raiseSeverityTo: String? = nil
         ) {
             self.name = name
             self.description = description
@@ -37,6 +39,7 @@ public struct RuleService: Sendable {
             self.filters = filters
             self.notifyOn = notifyOn
             self.integrationIDs = integrationIDs
+            self.raiseSeverityTo = raiseSeverityTo
         }
 
         /// Reads Prisma's rule body: `filters` as an object of lists, `notifyOn…` flags, and the integrations from
@@ -71,7 +74,8 @@ public struct RuleService: Sendable {
             self.init(
                 name: body["name"]?.stringValue ?? "", description: body["description"]?.stringValue,
                 enabled: body["enabled"]?.boolValue ?? true, filters: filters,
-                notifyOn: flags.filter { body[$0.1]?.boolValue ?? $0.2 }.map(\.0), integrationIDs: integrations)
+                notifyOn: flags.filter { body[$0.1]?.boolValue ?? $0.2 }.map(\.0), integrationIDs: integrations,
+                raiseSeverityTo: body["raiseSeverityTo"]?.stringValue)
         }
     }
 
@@ -108,11 +112,12 @@ public struct RuleService: Sendable {
             case "regions": filters.regions = values
             case "complianceStandards": filters.complianceStandards = values
             case "connectors": filters.connectors = values
+            case "enrichment": filters.enrichment = read({ EnrichmentCondition(rawValue: $0.lowercased()) }, EnrichmentCondition.names)
             default:
                 errors.append(
                     ConfigError(
                         field: "filters.\(key)",
-                        "is not a filter: use severities, originalSeverities, modules, policyTypes, policyNames, policyLabels, cloudTypes, accountIDs, regions, complianceStandards or connectors"
+                        "is not a filter: use severities, originalSeverities, modules, policyTypes, policyNames, policyLabels, cloudTypes, accountIDs, regions, complianceStandards, connectors or enrichment"
                     ))
             }
         }
@@ -121,12 +126,24 @@ public struct RuleService: Sendable {
             errors.append(ConfigError(field: "notifyOn", "\(unknown) is not open, resolved, dismissed or snoozed"))
         }
         if draft.integrationIDs.isEmpty { errors.append(ConfigError(field: "integrationIDs", "name at least one integration id")) }
+        var raise: Severity?
+        if let text = draft.raiseSeverityTo?.trimmingCharacters(in: .whitespaces).lowercased(), !text.isEmpty {
+            raise = Severity(rawValue: text)
+            if raise == nil { errors.append(ConfigError(field: "raiseSeverityTo", "\(text) is not high, medium, low or info")) }
+            if filters.enrichment.isEmpty {
+                errors.append(
+                    ConfigError(
+                        field: "raiseSeverityTo",
+                        "needs filters.enrichment: a rule raises an event's severity when its enrichment shows something (\(EnrichmentCondition.names))"
+                    ))
+            }
+        }
         guard errors.isEmpty else { throw ConfigErrors(errors) }
         return AlertRule(
             id: id, name: name, description: draft.description, enabled: draft.enabled, filters: filters,
             notifyOnOpen: notifyOn.contains("open"), notifyOnResolved: notifyOn.contains("resolved"),
             notifyOnDismissed: notifyOn.contains("dismissed"), notifyOnSnoozed: notifyOn.contains("snoozed"),
-            integrationIDs: draft.integrationIDs)
+            integrationIDs: draft.integrationIDs, raiseSeverityTo: raise)
     }
 
     /// An enrichment source (Okta, Qualys, Tenable) receives nothing: a rule naming one is refused with why.

@@ -7,6 +7,8 @@ public enum DeliveryResult: Sendable, Equatable {
     case dead(reason: String)
     /// Not attempted yet: due again at `until` (epoch ms), attempts unchanged.
     case held(until: Int64)
+    /// Not sent, and never will be: every rule that queued it requires enrichment that is not there (`reason`).
+    case filtered(reason: String)
 }
 
 /// What became of one outbox row.

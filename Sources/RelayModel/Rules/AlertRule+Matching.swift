@@ -1,5 +1,11 @@
 extension AlertRule {
-    /// Whether the rule sends `event`: enabled, notifying on the event's status, and every filter met.
+    /// Whether the rule's enrichment conditions hold for the enriched `event` (none: they hold).
+    public func enrichmentHolds(_ event: NormalizedEvent) -> Bool {
+        filters.enrichment.isEmpty || filters.enrichment.contains { $0.holds(in: event.enrichment) }
+    }
+
+    /// Whether the rule sends `event`: enabled, notifying on the event's status, and every filter met — but the
+    /// enrichment conditions, which are checked as the event is delivered (`enrichmentHolds`).
     public func matches(_ event: NormalizedEvent) -> Bool {
         guard enabled, notifies(on: event.status) else { return false }
         let raw = event.rawEvent
@@ -40,6 +46,30 @@ extension AlertRule {
 
 /// Decides where an event goes.
 public enum AlertRouter {
+    /// What becomes of an enriched event queued for `integrationID`, under the `rules` that name it: sent (with its
+    /// severity raised to the highest `raiseSeverityTo` of the rules whose enrichment conditions hold), or not sent
+    /// with why — when every rule that queued it requires enrichment that is not there. An event no rule names any
+    /// more is sent as it was queued.
+    public static func decide(_ event: NormalizedEvent, for integrationID: String, rules: [AlertRule]) -> (
+        send: NormalizedEvent?, why: String?
+    ) {
+        let naming = rules.filter { $0.integrationIDs.contains(integrationID) && $0.matches(event) }
+        guard !naming.isEmpty else { return (event, nil) }
+        let holding = naming.filter { $0.enrichmentHolds(event) }
+        guard !holding.isEmpty else {
+            let needs = naming.map { "\($0.name) needs \($0.filters.enrichment.map(\.rawValue).joined(separator: " or "))" }
+            return (nil, "no rule's enrichment condition held: " + needs.joined(separator: "; "))
+        }
+        var sent = event
+        if let raise = holding.compactMap(\.raiseSeverityTo).max(), raise > event.severity,
+            let by = holding.first(where: { $0.raiseSeverityTo == raise })
+        {
+            sent.severity = raise
+            sent.enrichment["rules"] = .object(["severityRaisedFrom": .string(event.severity.rawValue), "by": .string(by.name)])
+        }
+        return (sent, nil)
+    }
+
     /// The integrations that receive `event` under `rules`, each once, in the order first named.
     public static func destinations(of event: NormalizedEvent, rules: [AlertRule]) -> [String] {
         var seen = Set<String>()

@@ -17,12 +17,14 @@ public struct AlertRule: Sendable, Equatable, Codable {
         public var complianceStandards: [String] = []
         /// Connector names.
         public var connectors: [String] = []
+        /// What the event's enrichment must show (one of them): checked as the event is delivered.
+        public var enrichment: [EnrichmentCondition] = []
 
         public init() {}
 
         enum CodingKeys: String, CodingKey {
             case severities, originalSeverities, modules, policyTypes, policyNames, policyLabels, cloudTypes, accountIDs
-            case regions, complianceStandards, connectors
+            case regions, complianceStandards, connectors, enrichment
         }
 
         /// Every list is optional in JSON; a missing one matches anything.
@@ -39,6 +41,7 @@ public struct AlertRule: Sendable, Equatable, Codable {
             regions = try c.decodeIfPresent([String].self, forKey: .regions) ?? []
             complianceStandards = try c.decodeIfPresent([String].self, forKey: .complianceStandards) ?? []
             connectors = try c.decodeIfPresent([String].self, forKey: .connectors) ?? []
+            enrichment = try c.decodeIfPresent([EnrichmentCondition].self, forKey: .enrichment) ?? []
         }
     }
 
@@ -54,11 +57,14 @@ public struct AlertRule: Sendable, Equatable, Codable {
     public var notifyOnSnoozed: Bool
     /// The integrations that receive the matching events.
     public var integrationIDs: [String]
+    /// When the rule's enrichment conditions hold, the event goes out at least this severe (its `severity` raised;
+    /// Prisma's `original_severity` is kept).
+    public var raiseSeverityTo: Severity?
 
     public init(
         id: String, name: String, description: String? = nil, enabled: Bool = true, filters: Filters = Filters(),
         notifyOnOpen: Bool = true, notifyOnResolved: Bool = false, notifyOnDismissed: Bool = false,
-        notifyOnSnoozed: Bool = false, integrationIDs: [String]
+        notifyOnSnoozed: Bool = false, integrationIDs: [String], raiseSeverityTo: Severity? = nil
     ) {
         self.id = id
         self.name = name
@@ -70,5 +76,6 @@ public struct AlertRule: Sendable, Equatable, Codable {
         self.notifyOnDismissed = notifyOnDismissed
         self.notifyOnSnoozed = notifyOnSnoozed
         self.integrationIDs = integrationIDs
+        self.raiseSeverityTo = raiseSeverityTo
     }
 }

@@ -49,7 +49,7 @@ extension ConsoleController {
             let parts: [(String, [String])] = [
                 ("severity", f.severities.map(\.rawValue)), ("module", f.modules.map(\.rawValue)), ("policy type", f.policyTypes),
                 ("cloud", f.cloudTypes), ("account", f.accountIDs), ("region", f.regions), ("policy", f.policyNames),
-                ("connector", f.connectors),
+                ("connector", f.connectors), ("enrichment shows", f.enrichment.map(\.rawValue)),
             ]
             let filters = parts.filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }.joined(separator: "; ")
             let transitions = [
@@ -57,9 +57,10 @@ extension ConsoleController {
                 ("snoozed", rule.notifyOnSnoozed),
             ]
             .filter(\.1).map(\.0).joined(separator: ", ")
+            let raised = rule.raiseSeverityTo.map { "; raised to \($0.rawValue)" } ?? ""
             return [
                 "id": rule.id, "name": rule.name, "status": rule.enabled ? "Enabled" : "Disabled", "badge": rule.enabled ? "ok" : "off",
-                "filters": filters.isEmpty ? "every event" : filters, "transitions": transitions,
+                "filters": (filters.isEmpty ? "every event" : filters) + raised, "transitions": transitions,
                 "targets": rule.integrationIDs.map { names[$0] ?? $0 }.joined(separator: ", "),
                 "toggleAction": rule.enabled ? "disable" : "enable", "toggleLabel": rule.enabled ? "Disable" : "Enable",
             ]
@@ -99,6 +100,9 @@ extension ConsoleController {
             text("accountIDs", "Cloud accounts", f.accountIDs, help: "Comma-separated account IDs"),
             text("regions", "Regions", f.regions, help: "Comma-separated, e.g. us-east-1"),
             text("policyNames", "Policies", f.policyNames, help: "Comma-separated policy names"),
+            text(
+                "raiseSeverityTo", "Raise severity to", rule?.raiseSeverityTo.map { [$0.rawValue] } ?? [],
+                help: "high, medium, low or info: when the enrichment shows one of the ticked conditions (optional)"),
             [
                 "name": "enabled", "label": "Enabled", "isCheckbox": true,
                 "checked": typed.map { $0.checked("enabled") } ?? rule?.enabled ?? true,
@@ -133,6 +137,10 @@ extension ConsoleController {
             group("Module", "modules", Module.allCases.map { ($0.rawValue, $0.rawValue) }, f.modules.map(\.rawValue)),
             group("Policy type", "policyTypes", Self.policyTypes.map { ($0, $0) }, f.policyTypes),
             group("Connectors", "connectors", try await app.connectors.names().map { ($0, $0) }, f.connectors),
+            group(
+                "Enrichment shows (checked as the event is delivered)", "enrichment",
+                EnrichmentCondition.allCases.map { ($0.rawValue, Self.describe($0)) }, f.enrichment.map(\.rawValue),
+                error: errors["filters.enrichment"]),
         ]
         return renderer.page("rule-form", page, status: errors.isEmpty && formErrors.isEmpty ? .ok : .unprocessableContent)
     }
@@ -142,11 +150,13 @@ extension ConsoleController {
         func list(_ name: String) -> [String] {
             form.all(name).flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
-        let filterNames = ["severities", "modules", "policyTypes", "cloudTypes", "accountIDs", "regions", "policyNames", "connectors"]
+        let filterNames = [
+            "severities", "modules", "policyTypes", "cloudTypes", "accountIDs", "regions", "policyNames", "connectors", "enrichment",
+        ]
         let draft = RuleService.Draft(
             name: form["name"] ?? "", enabled: form.checked("enabled"),
             filters: Dictionary(uniqueKeysWithValues: filterNames.map { ($0, list($0)) }), notifyOn: form.all("notify"),
-            integrationIDs: list("integrations"))
+            integrationIDs: list("integrations"), raiseSeverityTo: form["raiseSeverityTo"])
         let existing = try await id.asyncMap { try await app.rules.find($0) } ?? nil
         do {
             let rule =
@@ -156,6 +166,17 @@ extension ConsoleController {
             return try await ruleForm(context, rule: existing, typed: form, errors: ConsoleController.fieldErrors(errors))
         } catch let error as StoreError {
             return try await ruleForm(context, rule: existing, typed: form, formErrors: [error.description])
+        }
+    }
+
+    /// A condition in words.
+    static func describe(_ condition: EnrichmentCondition) -> String {
+        switch condition {
+        case .oktaAdmin: "an Okta user it names is an admin"
+        case .oktaNoMFA: "an Okta user it names has no MFA"
+        case .oktaInactive: "an Okta user it names is not active"
+        case .hostCritical: "a host it names has critical vulnerabilities"
+        case .hostHigh: "a host it names has high or critical vulnerabilities"
         }
     }
 }

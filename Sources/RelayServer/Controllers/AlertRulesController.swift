@@ -59,6 +59,7 @@ struct AlertRulesController {
             "enabled": .bool(rule.enabled), "filters": filters, "notifyOnOpen": .bool(rule.notifyOnOpen),
             "notifyOnResolved": .bool(rule.notifyOnResolved), "notifyOnDismissed": .bool(rule.notifyOnDismissed),
             "notifyOnSnoozed": .bool(rule.notifyOnSnoozed), "integrationIDs": .array(rule.integrationIDs.map(JSONValue.string)),
+            "raiseSeverityTo": .optional(rule.raiseSeverityTo?.rawValue),
         ])
     }
 }

@@ -90,6 +90,10 @@ extension PostgresStore {
                 outcomes.append("dead")
                 nexts.append(0)
                 errors.append(URLRedaction.redactURLs(in: reason))
+            case .filtered(let reason):
+                outcomes.append("filtered")
+                nexts.append(0)
+                errors.append(reason)
             }
         }
         return try await transaction { [logger, seqs, outcomes, nexts, errors, enriched, enrichments] connection in
@@ -97,10 +101,10 @@ extension PostgresStore {
             let recorded = try await connection.rows(
                 """
                 UPDATE outbox o SET
-                    state = CASE r.outcome WHEN 'delivered' THEN 'delivered' WHEN 'dead' THEN 'dead' ELSE o.state END,
-                    attempts = o.attempts + CASE r.outcome WHEN 'held' THEN 0 ELSE 1 END,
+                    state = CASE WHEN r.outcome IN ('delivered', 'dead', 'filtered') THEN r.outcome ELSE o.state END,
+                    attempts = o.attempts + CASE WHEN r.outcome IN ('held', 'filtered') THEN 0 ELSE 1 END,
                     next_attempt_at = CASE WHEN r.outcome IN ('retry', 'held') THEN r.next ELSE o.next_attempt_at END,
-                    finished_at = CASE WHEN r.outcome IN ('delivered', 'dead') THEN \(time) ELSE o.finished_at END,
+                    finished_at = CASE WHEN r.outcome IN ('delivered', 'dead', 'filtered') THEN \(time) ELSE o.finished_at END,
                     last_error = CASE r.outcome WHEN 'delivered' THEN NULL WHEN 'held' THEN o.last_error ELSE r.error END,
                     claimed_by = NULL, claim_until = NULL
                 FROM unnest(\(seqs)::bigint[], \(outcomes)::text[], \(nexts)::bigint[], \(errors)::text[]) AS r(seq, outcome, next, error)

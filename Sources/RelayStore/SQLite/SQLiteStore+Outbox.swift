@@ -82,6 +82,7 @@ extension SQLiteStore {
             let hold = try db.cachedStatement(sql: "UPDATE outbox SET next_attempt_at = ?, \(held)")
             let bury = try db.cachedStatement(
                 sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?, last_error = ?, \(held)")
+            let filter = try db.cachedStatement(sql: "UPDATE outbox SET state = 'filtered', finished_at = ?, last_error = ?, \(held)")
             let enrich = try db.cachedStatement(
                 sql: "UPDATE event SET enrichment = ? WHERE id = (SELECT event_id FROM outbox WHERE seq = ?) AND enrichment IS NULL")
             for record in records {
@@ -99,6 +100,8 @@ extension SQLiteStore {
                     try retry.execute(arguments: [next, URLRedaction.redactURLs(in: error), record.seq, owner, time])
                 case .held(let until):
                     try hold.execute(arguments: [until, record.seq, owner, time])
+                case .filtered(let reason):
+                    try filter.execute(arguments: [time, reason, record.seq, owner, time])
                 case .dead(let reason):
                     try bury.execute(arguments: [time, URLRedaction.redactURLs(in: reason), record.seq, owner, time])
                     failed += db.changesCount
