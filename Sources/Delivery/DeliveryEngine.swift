@@ -201,6 +201,8 @@ public struct DeliveryEngine: Sendable {
                 }
                 let decision = AlertRouter.decide(item.event, for: integration.id, rules: rules)
                 if let event = decision.send {
+                    // A rule that raised the severity says so in the enrichment kept.
+                    if event.enrichment != item.event.enrichment { item.keptEnrichment = KeptEnrichment(event.enrichment) }
                     item.event = event
                     ready.append(item)
                 } else {
@@ -315,8 +317,7 @@ public struct DeliveryEngine: Sendable {
             case .delivered:
                 observer.outcome(integration.name, "delivered")
                 delivered = true
-                let enrichment = item.event.enrichment
-                records.append(DeliveryRecord(seq: item.seq, result: .delivered, enrichment: enrichment.members.isEmpty ? nil : enrichment))
+                records.append(DeliveryRecord(seq: item.seq, result: .delivered, enrichment: item.keptEnrichment))
             case .retryLater(let reason, let code, let wait):
                 let attempts = item.attempts + 1
                 let tooOld = now - item.createdAt >= settings.maxAgeSeconds * 1000

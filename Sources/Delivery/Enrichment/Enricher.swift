@@ -94,19 +94,25 @@ public actor Enricher {
         }
         await Self.wait(for: lookups, atMost: settings.roundWait)
         let later = clock()
+        // The sources of each type, in a stable order.
+        let byType = Dictionary(grouping: ids.compactMap { id in active[id].map { (id, $0) } }, by: { $0.1.integration.type.rawValue })
+            .sorted { $0.key < $1.key }
+        // Events that name the same people and hosts get the same enrichment: it is built and serialized once.
+        var built: [String: (JSONObject, KeptEnrichment)] = [:]
         var prepared: [Prepared] = []
         for (index, row) in rows.enumerated() {
-            var event = row.event
             var holdUntil: Int64?
-            for type in Set(ids.compactMap { active[$0]?.integration.type.rawValue }).sorted() {
+            var pieces: [(type: String, found: [JSONValue], problems: [String])] = []
+            var signature = ""
+            for (type, sources) in byType {
                 var found: [JSONValue] = []
                 var problems: [String] = []
                 var asked = false
                 var waiting = false
-                for id in ids where active[id]?.integration.type.rawValue == type {
-                    guard let source = active[id] else { continue }
+                for (id, source) in sources {
                     for key in keys[id]?[index] ?? [] {
                         asked = true
+                        signature += key.description + "\u{2}"
                         switch source.cache.entry(key, now: later) {
                         case .found(let value?): found.append(value)
                         case .found(nil): break
@@ -114,8 +120,7 @@ public actor Enricher {
                             problems.append("\(source.integration.name): \(failure.reason)")
                             waiting = true
                         case nil:
-                            problems.append(
-                                "\(source.integration.name) did not answer within \(settings.holdBack / 1000) s")
+                            problems.append("\(source.integration.name) did not answer within \(settings.holdBack / 1000) s")
                             waiting = true
                         }
                     }
@@ -125,13 +130,38 @@ public actor Enricher {
                     holdUntil = min(holdUntil ?? .max, min(row.createdAt + settings.holdBack, later + 2_000))
                     continue
                 }
-                var section = active.values.first { $0.integration.type.rawValue == type }?.source.section(found) ?? [:]
-                if !problems.isEmpty { section["error"] = .string(Array(Set(problems)).sorted().joined(separator: "; ")) }
-                event.enrichment[type] = .object(section)
+                signature += type + "\u{1}" + problems.joined(separator: "\u{2}") + "\u{3}"
+                pieces.append((type, found, problems))
             }
+            if let until = holdUntil {
+                prepared.append(.held(row, until: until))
+                continue
+            }
+            guard !pieces.isEmpty else {
+                prepared.append(.ready(row))
+                continue
+            }
+            // An event that came with enrichment of its own (none does today) is not shared.
+            if !row.event.enrichment.members.isEmpty { signature = row.event.id }
+            let (object, kept) =
+                built[signature]
+                ?? {
+                    var enrichment = row.event.enrichment
+                    for piece in pieces {
+                        let source = byType.first { $0.key == piece.type }?.value.first?.1.source
+                        var section = source?.section(piece.found) ?? [:]
+                        if !piece.problems.isEmpty {
+                            section["error"] = .string(Array(Set(piece.problems)).sorted().joined(separator: "; "))
+                        }
+                        enrichment[piece.type] = .object(section)
+                    }
+                    return (enrichment, KeptEnrichment(enrichment))
+                }()
+            built[signature] = (object, kept)
             var item = row
-            item.event = event
-            prepared.append(holdUntil.map { .held(row, until: $0) } ?? .ready(item))
+            item.event.enrichment = object
+            item.keptEnrichment = kept
+            prepared.append(.ready(item))
         }
         try await writeHealth()
         return prepared

@@ -39,11 +39,10 @@ public struct EnrichmentSubjects: Sendable, Equatable {
         ips = Self.unique(addresses.compactMap { $0?.stringValue }.filter(Self.isIPAddress))
 
         let instances: [JSONValue?] = [data["instanceId"], raw["resource"]?["id"], raw["resourceID"]]
-        instanceIDs = Self.unique(instances.compactMap { $0?.stringValue }.filter { $0.wholeMatch(of: /i-[0-9a-f]{8,17}/) != nil })
+        instanceIDs = Self.unique(instances.compactMap { $0?.stringValue }.filter(Self.isInstanceID))
 
         let names: [JSONValue?] = [data["privateDnsName"], data["publicDnsName"], raw["fqdn"], raw["hostname"]]
-        dnsNames = Self.unique(
-            names.compactMap { $0?.stringValue?.lowercased() }.filter { $0.contains(".") && $0.wholeMatch(of: /[a-z0-9.-]+/) != nil })
+        dnsNames = Self.unique(names.compactMap { $0?.stringValue?.lowercased() }.filter(Self.isDNSName))
     }
 
     public var isEmpty: Bool { identities.isEmpty && ips.isEmpty && instanceIDs.isEmpty && dnsNames.isEmpty }
@@ -61,20 +60,57 @@ public struct EnrichmentSubjects: Sendable, Equatable {
         return data["tags"]?.objectValue?.compactMap { member in member.value.stringValue.map { (member.key, $0) } } ?? []
     }
 
+    // The checks below scan bytes rather than run regular expressions: they run for every event delivered.
+
     /// A login or e-mail address, lowercased: an IAM ARN's session or user name when it is one; nil otherwise.
     static func login(_ text: String) -> String? {
-        var candidate = text
-        if candidate.hasPrefix("arn:"), let last = candidate.split(separator: "/").last { candidate = String(last) }
-        candidate = candidate.lowercased()
-        guard candidate.wholeMatch(of: /[a-z0-9._%+'-]+@[a-z0-9.-]+\.[a-z]{2,}/) != nil else { return nil }
-        return candidate
+        var candidate = Substring(text)
+        if candidate.hasPrefix("arn:"), let slash = candidate.lastIndex(of: "/") { candidate = candidate[candidate.index(after: slash)...] }
+        let lowered = candidate.lowercased()
+        let parts = lowered.utf8.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].allSatisfy(isLocalPart) else { return nil }
+        let labels = parts[1].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isHostByte) }),
+            let top = labels.last, top.count >= 2, top.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") })
+        else { return nil }
+        return lowered
+    }
+
+    static func isLocalPart(_ byte: UInt8) -> Bool { isHostByte(byte) || "._%+'".utf8.contains(byte) }
+
+    /// A lowercase letter, a digit or a hyphen.
+    static func isHostByte(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            || byte == UInt8(ascii: "-")
+    }
+
+    static func isHex(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "F"))
     }
 
     static func isIPAddress(_ text: String) -> Bool {
-        if let match = text.wholeMatch(of: /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})/) {
-            return [match.1, match.2, match.3, match.4].allSatisfy { (Int($0) ?? 256) < 256 }
+        let bytes = text.utf8
+        if bytes.contains(UInt8(ascii: ":")) {
+            return bytes.count <= 45 && bytes.allSatisfy { isHex($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }
         }
-        return text.contains(":") && text.count <= 45 && text.wholeMatch(of: /[0-9a-fA-F:.]+/) != nil
+        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return parts.count == 4
+            && parts.allSatisfy { part in
+                (1...3).contains(part.count) && part.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+                    && part.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } < 256
+            }
+    }
+
+    /// An EC2 instance id: `i-` and 8 to 17 hex digits.
+    static func isInstanceID(_ text: String) -> Bool {
+        let bytes = text.utf8
+        return text.hasPrefix("i-") && (10...19).contains(bytes.count) && bytes.dropFirst(2).allSatisfy(isHex)
+    }
+
+    /// A lowercase DNS name with at least one dot.
+    static func isDNSName(_ text: String) -> Bool {
+        text.utf8.contains(UInt8(ascii: ".")) && text.utf8.allSatisfy { isHostByte($0) || $0 == UInt8(ascii: ".") }
     }
 
     static func unique(_ values: [String]) -> [String] {

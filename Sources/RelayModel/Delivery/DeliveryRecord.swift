@@ -17,10 +17,21 @@ public struct DeliveryRecord: Sendable, Equatable {
     public var result: DeliveryResult
     /// What the enrichment sources added to the event as it was delivered: kept with the event the first time, so
     /// the console and the API show it.
-    public var enrichment: JSONObject?
-    public init(seq: Int64, result: DeliveryResult, enrichment: JSONObject? = nil) {
+    public var enrichment: KeptEnrichment?
+    public init(seq: Int64, result: DeliveryResult, enrichment: KeptEnrichment? = nil) {
         self.seq = seq
         self.result = result
         self.enrichment = enrichment
+    }
+}
+
+/// An event's enrichment as the store keeps it: its JSON text, and a digest of that text under which events with the
+/// same enrichment share one copy.
+public struct KeptEnrichment: Sendable, Equatable {
+    public var json: String
+    public var digest: String
+    public init(json: String, digest: String) {
+        self.json = json
+        self.digest = digest
     }
 }

@@ -8,6 +8,8 @@ public struct QueuedDelivery: Sendable, Equatable {
     /// The key the destination knew this alert by before keys named their connector (PagerDuty incidents opened
     /// under the bare alert id), or nil: then `AlertKey.of(event)`.
     public var legacyDestinationKey: String?
+    /// The event's enrichment as it will be kept once delivered (the enricher serializes each distinct one once).
+    public var keptEnrichment: KeptEnrichment?
     public init(seq: Int64, event: NormalizedEvent, attempts: Int, createdAt: Int64, legacyDestinationKey: String? = nil) {
         self.seq = seq
         self.event = event

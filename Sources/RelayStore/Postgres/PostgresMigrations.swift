@@ -183,8 +183,16 @@ enum PostgresMigrations {
         (
             4, "event-enrichment",
             """
-            -- What the enrichment sources added to the event when it was first delivered (JSON), or NULL.
-            ALTER TABLE event ADD COLUMN enrichment TEXT;
+            -- What the enrichment sources added to an event when it was first delivered: each distinct enrichment once
+            -- (by the digest of its JSON, so alerts on one host or by one person share it), and which event had which.
+            CREATE TABLE enrichment (
+                digest TEXT PRIMARY KEY,
+                json TEXT NOT NULL
+            );
+            CREATE TABLE event_enrichment (
+                event_id TEXT PRIMARY KEY REFERENCES event(id),
+                digest TEXT NOT NULL REFERENCES enrichment(digest)
+            );
             """
         ),
     ]

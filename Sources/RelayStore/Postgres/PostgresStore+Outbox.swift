@@ -67,11 +67,13 @@ extension PostgresStore {
         var errors: [String] = []
         var enriched: [Int64] = []
         var enrichments: [String] = []
+        var digests: [String] = []
         for record in records {
             seqs.append(record.seq)
             if case .delivered = record.result, let enrichment = record.enrichment {
                 enriched.append(record.seq)
-                enrichments.append(JSONValue.object(enrichment).jsonString())
+                enrichments.append(enrichment.json)
+                digests.append(enrichment.digest)
             }
             switch record.result {
             case .delivered:
@@ -96,7 +98,7 @@ extension PostgresStore {
                 errors.append(reason)
             }
         }
-        return try await transaction { [logger, seqs, outcomes, nexts, errors, enriched, enrichments] connection in
+        return try await transaction { [logger, seqs, outcomes, nexts, errors, enriched, enrichments, digests] connection in
             // Only the holder of a live claim records a row's outcome; the claim ends with it. One statement for all.
             let recorded = try await connection.rows(
                 """
@@ -115,9 +117,15 @@ extension PostgresStore {
             if !enriched.isEmpty {
                 try await connection.query(
                     """
-                    UPDATE event e SET enrichment = r.enrichment
-                    FROM unnest(\(enriched)::bigint[], \(enrichments)::text[]) AS r(seq, enrichment) JOIN outbox o ON o.seq = r.seq
-                    WHERE e.id = o.event_id AND e.enrichment IS NULL AND o.state = 'delivered'
+                    INSERT INTO enrichment (digest, json) SELECT DISTINCT d, j FROM unnest(\(digests)::text[], \(enrichments)::text[]) AS r(d, j)
+                    ON CONFLICT DO NOTHING
+                    """, logger: logger)
+                try await connection.query(
+                    """
+                    INSERT INTO event_enrichment (event_id, digest)
+                    SELECT o.event_id, r.d FROM unnest(\(enriched)::bigint[], \(digests)::text[]) AS r(seq, d) JOIN outbox o ON o.seq = r.seq
+                    WHERE o.state = 'delivered' AND o.finished_at = \(time)
+                    ON CONFLICT DO NOTHING
                     """, logger: logger)
             }
             let delivered = Int64(recorded.filter { $0 == "delivered" }.count)

@@ -25,9 +25,13 @@ extension PostgresStore {
             condition({ "body ILIKE $\($0) ESCAPE '\\'" }, "%\(escaped)%")
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT body, enrichment FROM event \(filter) ORDER BY updated_ms DESC, seq DESC LIMIT \(max(0, query.limit))"
+        let sql =
+            "SELECT body, json AS enrichment FROM \(Self.eventsWithEnrichment) \(filter) ORDER BY updated_ms DESC, seq DESC LIMIT \(max(0, query.limit))"
         return try await rows(PostgresQuery(unsafeSQL: sql, binds: binds)).map { try Self.decodeEvent($0) }
     }
+
+    /// Events with the enrichment each was first delivered with, if any.
+    static let eventsWithEnrichment = "event LEFT JOIN event_enrichment ON event_id = id LEFT JOIN enrichment USING (digest)"
 
     static func decodeEvent(_ row: PostgresRandomAccessRow) throws -> NormalizedEvent {
         do {
@@ -60,7 +64,12 @@ extension PostgresStore {
     }
 
     public func event(id: String) async throws -> NormalizedEvent? {
-        try await rows("SELECT body, enrichment FROM event WHERE id = \(id)").first.map { try Self.decodeEvent($0) }
+        try await rows(
+            """
+            SELECT body, json AS enrichment FROM event LEFT JOIN event_enrichment ON event_id = id LEFT JOIN enrichment USING (digest)
+            WHERE id = \(id)
+            """
+        ).first.map { try Self.decodeEvent($0) }
     }
 
     public func deliveries(eventIDs: [String]) async throws -> [String: [DeliveryState]] {

@@ -216,8 +216,19 @@ enum SQLiteMigrations {
                     """)
         }
         migrator.registerMigration("v13-event-enrichment") { db in
-            // What the enrichment sources added to the event when it was first delivered (JSON), or NULL.
-            try db.execute(sql: "ALTER TABLE event ADD COLUMN enrichment TEXT")
+            // What the enrichment sources added to an event when it was first delivered: each distinct enrichment once
+            // (by the digest of its JSON, so alerts on one host or by one person share it), and which event had which.
+            try db.execute(
+                sql: """
+                    CREATE TABLE enrichment (
+                        digest TEXT PRIMARY KEY NOT NULL,
+                        json TEXT NOT NULL
+                    );
+                    CREATE TABLE event_enrichment (
+                        event_id TEXT PRIMARY KEY NOT NULL REFERENCES event(id),
+                        digest TEXT NOT NULL REFERENCES enrichment(digest)
+                    );
+                    """)
         }
         return migrator
     }

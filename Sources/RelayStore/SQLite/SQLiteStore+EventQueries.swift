@@ -29,7 +29,8 @@ extension SQLiteStore {
             values.append("%\(escaped)%")
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT body, enrichment FROM event \(filter) ORDER BY updated_ms DESC, seq DESC LIMIT \(max(0, query.limit))"
+        let sql =
+            "SELECT body, json AS enrichment FROM \(Self.eventsWithEnrichment) \(filter) ORDER BY updated_ms DESC, seq DESC LIMIT \(max(0, query.limit))"
         let rows = try await pool.read { [values] db in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map {
                 ($0["body"] as String, $0["enrichment"] as String?)
@@ -37,6 +38,9 @@ extension SQLiteStore {
         }
         return try rows.map(Self.decodeEvent)
     }
+
+    /// Events with the enrichment each was first delivered with, if any.
+    static let eventsWithEnrichment = "event LEFT JOIN event_enrichment ON event_id = id LEFT JOIN enrichment USING (digest)"
 
     /// An event from its stored body and the enrichment kept with it.
     static func decodeEvent(body: String, enrichment: String?) throws -> NormalizedEvent {
@@ -68,7 +72,8 @@ extension SQLiteStore {
 
     public func event(id: String) async throws -> NormalizedEvent? {
         let row = try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT body, enrichment FROM event WHERE id = ?", arguments: [id]).map {
+            try Row.fetchOne(db, sql: "SELECT body, json AS enrichment FROM \(Self.eventsWithEnrichment) WHERE id = ?", arguments: [id]).map
+            {
                 ($0["body"] as String, $0["enrichment"] as String?)
             }
         }

@@ -83,8 +83,10 @@ extension SQLiteStore {
             let bury = try db.cachedStatement(
                 sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?, last_error = ?, \(held)")
             let filter = try db.cachedStatement(sql: "UPDATE outbox SET state = 'filtered', finished_at = ?, last_error = ?, \(held)")
-            let enrich = try db.cachedStatement(
-                sql: "UPDATE event SET enrichment = ? WHERE id = (SELECT event_id FROM outbox WHERE seq = ?) AND enrichment IS NULL")
+            let keep = try db.cachedStatement(sql: "INSERT OR IGNORE INTO enrichment (digest, json) VALUES (?, ?)")
+            let link = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO event_enrichment (event_id, digest) SELECT event_id, ? FROM outbox WHERE seq = ?")
+            var kept = Set<String>()
             for record in records {
                 switch record.result {
                 case .delivered:
@@ -92,7 +94,8 @@ extension SQLiteStore {
                     let changed = db.changesCount
                     delivered += changed
                     if changed > 0, let enrichment = record.enrichment {
-                        try enrich.execute(arguments: [JSONValue.object(enrichment).jsonString(), record.seq])
+                        if kept.insert(enrichment.digest).inserted { try keep.execute(arguments: [enrichment.digest, enrichment.json]) }
+                        try link.execute(arguments: [enrichment.digest, record.seq])
                     }
                     recorded += changed
                     continue

@@ -155,12 +155,16 @@ struct StoreConformanceTests {
                     .first?
                     .seq)
             // A stranger's record changes nothing, enrichment included.
+            let kept = { (object: JSONObject) in
+                KeptEnrichment(json: JSONValue.object(object).jsonString(), digest: object == first ? "digest-1" : "digest-2")
+            }
             _ = try await store.recordDeliveries(
-                [.init(seq: seq, result: .delivered, enrichment: second)], integrationID: integration, owner: "stranger", at: later)
+                [.init(seq: seq, result: .delivered, enrichment: kept(second))], integrationID: integration, owner: "stranger", at: later)
             #expect(
                 try await store.recordDeliveries(
-                    [.init(seq: seq, result: .delivered, enrichment: enrichment)], integrationID: integration, owner: owner, at: later) == 1
-            )
+                    [.init(seq: seq, result: .delivered, enrichment: kept(enrichment))], integrationID: integration, owner: owner, at: later
+                )
+                    == 1)
         }
         #expect(try await store.event(id: event.id)?.enrichment == first)
         #expect(try await store.events(EventQuery()).first?.enrichment == first)

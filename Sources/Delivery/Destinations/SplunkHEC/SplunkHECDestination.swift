@@ -1,6 +1,7 @@
 import Foundation
 import RelayModel
 import RelayStore
+import Synchronization
 
 /// `splunk`: HTTP Event Collector. Many events per request as concatenated JSON objects, `Authorization: Splunk
 /// <authToken>`, `sourcetype` from `sourceType` (default `_json`), `time` from the alert. HEC's status codes are
@@ -8,6 +9,21 @@ import RelayStore
 /// is dead-lettered, and the ones after it are sent again.
 public struct SplunkHECDestination: HTTPDestination {
     let config: Config
+    /// Each event's envelope as last written: fitting, cutting batches and the request all need it, and it is written
+    /// once (the destination lives for one delivery round).
+    let written = Envelopes()
+
+    final class Envelopes: Sendable {
+        private let byEvent = Mutex<[String: [UInt8]]>([:])
+
+        /// The bytes of `event` under `key`, written by `write` the first time.
+        func bytes(_ key: String, _ write: () -> [UInt8]) -> [UInt8] {
+            if let known = byEvent.withLock({ $0[key] }) { return known }
+            let bytes = write()
+            byEvent.withLock { $0[key] = bytes }
+            return bytes
+        }
+    }
 
     public init(config: Config) { self.config = config }
 
@@ -29,6 +45,11 @@ public struct SplunkHECDestination: HTTPDestination {
 
     /// One event as HEC takes it: `time` (seconds, millisecond precision), `host`, `source`, `sourcetype`, `event`.
     func envelope(_ event: NormalizedEvent) -> [UInt8] {
+        // An event cut to fit differs from the one stored only in what `truncated` names.
+        written.bytes(event.id + "\u{1}" + event.truncated.joined(separator: ",")) { writeEnvelope(event) }
+    }
+
+    func writeEnvelope(_ event: NormalizedEvent) -> [UInt8] {
         let millis = event.updatedMillis
         let envelope: JSONValue = .object([
             "time": .number("\(millis / 1000).\(String(format: "%03d", Int(millis % 1000)))"), "host": .string("prisma-relay"),
