@@ -73,7 +73,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "RelayModel", "RelayStore", "Delivery", "RelayHTTP", "HTTPServing", .product(name: "Hummingbird", package: "hummingbird"),
+                "RelayModel", "RelayStore", "Delivery", "RelayHTTP", "HTTPServing", "PrismaSim",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),

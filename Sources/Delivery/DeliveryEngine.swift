@@ -187,30 +187,7 @@ public struct DeliveryEngine: Sendable {
         var handled = 0
         // Events wait for their enrichment (at most the hold-back), then are fitted to what the destination accepts
         // before batches are cut.
-        var ready: [QueuedDelivery] = []
-        var early: [DeliveryRecord] = []
-        // Rules that look at enrichment decide now, on the enriched event: sent (perhaps more severe) or filtered.
-        var rules = try await store.rules().filter { $0.integrationIDs.contains(integration.id) }
-        if !rules.contains(where: { !$0.filters.enrichment.isEmpty || $0.raiseSeverityTo != nil }) { rules = [] }
-        for prepared in try await enricher.prepare(claimed) {
-            switch prepared {
-            case .ready(var item):
-                guard !rules.isEmpty else {
-                    ready.append(item)
-                    continue
-                }
-                let decision = AlertRouter.decide(item.event, for: integration.id, rules: rules)
-                if let event = decision.send {
-                    // A rule that raised the severity says so in the enrichment kept.
-                    if event.enrichment != item.event.enrichment { item.keptEnrichment = KeptEnrichment(event.enrichment) }
-                    item.event = event
-                    ready.append(item)
-                } else {
-                    early.append(DeliveryRecord(seq: item.seq, result: .filtered(reason: decision.why ?? "filtered by a rule")))
-                }
-            case .held(let item, let until): early.append(DeliveryRecord(seq: item.seq, result: .held(until: until)))
-            }
-        }
+        let (ready, early) = try await enrichAndRoute(claimed, for: integration)
         if !early.isEmpty {
             settled += try await store.recordDeliveries(early, integrationID: integration.id, owner: workerID, at: clock())
             handled += early.count

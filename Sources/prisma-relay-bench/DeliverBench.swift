@@ -91,20 +91,8 @@ struct EnrichmentSources {
     let tenable: HTTPServerHandle
 
     static func start() async throws -> EnrichmentSources {
-        let okta = OktaReceiver(
-            token: "bench-okta",
-            users: SimDirectory.people.enumerated().map { index, person in
-                OktaReceiver.User(
-                    id: "00u\(index)", login: person.login, factors: person.factors.map { ($0, "ACTIVE") }, roles: person.adminRoles,
-                    groups: person.groups)
-            })
-        let tenable = TenableReceiver(
-            accessKey: "bench-access", secretKey: "bench-secret",
-            assets: (0..<SimDirectory.hostCount).map { index in
-                TenableReceiver.Asset(
-                    id: "asset-\(index)", ipv4: [SimDirectory.privateIP(index)],
-                    vulnerabilities: [.init(pluginID: 1000 + index, name: "OpenSSL advisory \(index)", severity: 4, vpr: 9.1)])
-            })
+        let okta = OktaReceiver.knowingSimulatedTenant(token: "bench-okta")
+        let tenable = TenableReceiver.knowingSimulatedTenant(accessKey: "bench-access", secretKey: "bench-secret")
         return EnrichmentSources(okta: try await okta.serve(), tenable: try await tenable.serve())
     }
 

@@ -24,6 +24,25 @@ struct CLI {
         self.database = database ?? directory.appendingPathComponent("relay.sqlite").path
     }
 
+    /// Adds integrations with `integration add`, each config written to a file; returns their ids.
+    func addIntegrations(_ configs: [(name: String, type: String, config: String)]) async throws -> [String] {
+        var ids: [String] = []
+        for (name, type, config) in configs {
+            let file = directory.appendingPathComponent("\(name).json")
+            try Data(config.utf8).write(to: file)
+            let added = try await run(["integration", "add", "--name", name, "--type", type, "--config-file", file.path])
+            guard added.status == 0, let id = added.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines)
+            else { throw AddFailed(message: "integration add \(name): \(added.stderr)") }
+            ids.append(id)
+        }
+        return ids
+    }
+
+    struct AddFailed: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
     static var binary: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("prisma-relay")
     }

@@ -21,20 +21,8 @@ struct EnrichmentServeTests {
         for id in await simulator.addRecentAlerts(40) where await simulator.alert(id)?["status"]?.stringValue == "open" { open += 1 }
         let sim = try await simulator.serve()
         let splunk = SplunkHECReceiver(token: Self.hecToken)
-        let okta = OktaReceiver(
-            token: "okta-api-token",
-            users: SimDirectory.people.enumerated().map { index, person in
-                OktaReceiver.User(
-                    id: "00u\(index)", login: person.login, factors: person.factors.map { ($0, "ACTIVE") }, roles: person.adminRoles,
-                    groups: person.groups)
-            })
-        let tenable = TenableReceiver(
-            accessKey: "tenable-access", secretKey: "tenable-secret",
-            assets: (0..<SimDirectory.hostCount).map { index in
-                TenableReceiver.Asset(
-                    id: "asset-\(index)", ipv4: [SimDirectory.privateIP(index)], fqdn: [SimDirectory.privateDNS(index)],
-                    vulnerabilities: [.init(pluginID: 1000 + index, name: "OpenSSL advisory \(index)", severity: 4, vpr: 9.1)])
-            })
+        let okta = OktaReceiver.knowingSimulatedTenant(token: "okta-api-token")
+        let tenable = TenableReceiver.knowingSimulatedTenant(accessKey: "tenable-access", secretKey: "tenable-secret")
         let servers = [sim, try await splunk.serve(), try await okta.serve(), try await tenable.serve()]
         defer { Task { for server in servers { await server.stop() } } }
 
@@ -46,14 +34,7 @@ struct EnrichmentServeTests {
             ("idp", "okta", #"{"domain":"example.okta.com","apiToken":"okta-api-token"}"#),
             ("vm", "tenable", #"{"accessKey":"tenable-access","secretKey":"tenable-secret"}"#),
         ]
-        var ids: [String] = []
-        for (name, type, config) in configs {
-            let file = cli.directory.appendingPathComponent("\(name).json")
-            try Data(config.utf8).write(to: file)
-            let added = try await cli.run(["integration", "add", "--name", name, "--type", type, "--config-file", file.path])
-            #expect(added.status == 0, "\(added.stderr)")
-            ids.append(try #require(added.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines)))
-        }
+        let ids = try await cli.addIntegrations(configs)
         #expect(try await cli.run(["rule", "add", "--name", "all", "--integration", ids[0]]).status == 0)
         let token = try await cli.run(["token", "create", "viewer"])
         let keyID = String(try #require(token.stdout.split(separator: "\n").first { $0.hasPrefix("Access key ID: ") }?.dropFirst(15)))

@@ -37,14 +37,7 @@ struct SecretSweepTests {
                 #"{"url":"http://127.0.0.1:9/workflows/x/triggers/manual/paths/invoke?api-version=2016-06-01&sig=\#(secrets["teams"]!)"}"#
             ),
         ]
-        var ids: [String] = []
-        for (name, type, config) in configs {
-            let file = cli.directory.appendingPathComponent("\(name).json")
-            try Data(config.utf8).write(to: file)
-            let added = try await cli.run(["integration", "add", "--name", name, "--type", type, "--config-file", file.path])
-            #expect(added.status == 0, "\(added.stderr)")
-            ids.append(try #require(added.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines)))
-        }
+        let ids = try await cli.addIntegrations(configs)
         for id in ids { #expect(try await cli.run(["rule", "add", "--name", "to-\(id)", "--integration", id]).status == 0) }
         let token = try await cli.run(["token", "create", "sweeper"])
         let keyID = String(try #require(token.stdout.split(separator: "\n").first { $0.hasPrefix("Access key ID: ") }?.dropFirst(15)))

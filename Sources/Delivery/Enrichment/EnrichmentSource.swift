@@ -54,6 +54,20 @@ public struct EnrichmentFailure: Error, Sendable, CustomStringConvertible {
     }
 }
 
+extension EnrichmentSource {
+    /// "Test"'s outcome for a read-only `call`: delivered when it answered, or what its failure means.
+    public func probing(_ call: () async throws -> Void) async -> DeliveryOutcome {
+        do {
+            try await call()
+            return .delivered
+        } catch let failure as EnrichmentFailure {
+            return failure.outcome
+        } catch {
+            return .retryLater(reason: "\(error)", statusCode: nil, wait: nil)
+        }
+    }
+}
+
 extension EnrichmentFailure {
     /// A probe's outcome for this failure.
     var outcome: DeliveryOutcome {

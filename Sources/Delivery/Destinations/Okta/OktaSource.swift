@@ -52,14 +52,7 @@ public struct OktaSource: EnrichmentSource {
     }
 
     public func probe(over http: HTTPExchange) async -> DeliveryOutcome {
-        do {
-            _ = try await get("/api/v1/users?limit=1", over: http)
-            return .delivered
-        } catch let failure as EnrichmentFailure {
-            return failure.outcome
-        } catch {
-            return .retryLater(reason: "\(error)", statusCode: nil, wait: nil)
-        }
+        await probing { _ = try await get("/api/v1/users?limit=1", over: http) }
     }
 
     /// The items a `GET` answers (an object is one item), following `Link: rel="next"` on this host up to `limit`.

@@ -80,16 +80,11 @@ public struct QualysSource: EnrichmentSource {
     }
 
     public func probe(over http: HTTPExchange) async -> DeliveryOutcome {
-        do {
+        await probing {
             let answer = try await get("/api/2.0/fo/asset/host/?action=list&truncation_limit=1", over: http)
             guard QualysXML.isHostList(answer) else {
-                return .credentialsRefused(reason: "Qualys answered the host list with another document: check baseUrl", statusCode: 200)
+                throw EnrichmentFailure(.refused, "Qualys answered the host list with another document: check baseUrl", statusCode: 200)
             }
-            return .delivered
-        } catch let failure as EnrichmentFailure {
-            return failure.outcome
-        } catch {
-            return .retryLater(reason: "\(error)", statusCode: nil, wait: nil)
         }
     }
 

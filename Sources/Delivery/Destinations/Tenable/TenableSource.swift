@@ -92,14 +92,7 @@ public struct TenableSource: EnrichmentSource {
     }
 
     public func probe(over http: HTTPExchange) async -> DeliveryOutcome {
-        do {
-            _ = try await get("/session", over: http)
-            return .delivered
-        } catch let failure as EnrichmentFailure {
-            return failure.outcome
-        } catch {
-            return .retryLater(reason: "\(error)", statusCode: nil, wait: nil)
-        }
+        await probing { _ = try await get("/session", over: http) }
     }
 
     func get(_ path: String, over http: HTTPExchange) async throws -> JSONValue {
