@@ -39,6 +39,10 @@ public actor XSOARReceiver {
     public func answerCreatesLate(_ count: Int) { slowCreates += count }
     public let delay: Duration = .seconds(2)
 
+    /// An analyst edits the incident the next update names just before it arrives, so its version is stale.
+    public func editBeforeNextUpdate() { editNext = true }
+    private var editNext = false
+
     /// New incidents stay out of the next `searches` searches, as a lagging index would keep them.
     public func lagIndex(searches: Int) { hideNext = searches }
 
@@ -133,6 +137,11 @@ public actor XSOARReceiver {
     struct Refusal: Error { var answer: (Int, String) }
 
     func update(_ request: JSONObject) -> (Int, String) {
+        if editNext, let index = incidents.firstIndex(where: { $0["id"] == request["id"] }) {
+            editNext = false
+            incidents[index]["version"] = .int((incidents[index]["version"]?.int64Value ?? 0) + 1)
+            log.append("edited \(incidents[index]["id"]?.stringValue ?? "")")
+        }
         let index: Int
         switch current(request) {
         case .failure(let refusal): return refusal.answer

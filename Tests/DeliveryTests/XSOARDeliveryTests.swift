@@ -191,6 +191,21 @@ struct XSOARDeliveryTests {
         #expect(health.message?.contains("set demistoVersion to 8.0 and give apiKeyID") == true)
     }
 
+    @Test("an incident edited in XSOAR between the search and the update is read again and updated in the same delivery")
+    func staleVersion() async throws {
+        let (rig, receiver, server) = try await Self.start(generation: 6)
+        defer { Task { await server.stop() } }
+        try await rig.alert("P-1")
+        try await rig.drain(rounds: 1)
+        await receiver.editBeforeNextUpdate()
+        try await rig.alert("P-1", version: 2, description: "Now also writable.")
+        try await rig.drain(rounds: 1)
+        #expect(await receiver.log == ["search", "create 1", "search", "edited 1", "search", "update 1"])
+        #expect(await receiver.incidents.first?["details"] == .string("Now also writable."))
+        let health = try await rig.health
+        #expect(health.delivered == 2 && health.queueDepth == 0)
+    }
+
     @Test("429 and 5xx are retried, then the incident is created once")
     func retried() async throws {
         let (rig, receiver, server) = try await Self.start(generation: 6)

@@ -63,123 +63,112 @@ public struct XSOARDestination: Destination {
 
     public func deliver(_ batch: [QueuedDelivery], over http: HTTPExchange) async -> BatchOutcome {
         guard let event = batch.first?.event else { return .all(.delivered) }
-        // A version that went stale between the search and the write (someone edited the incident) is read again.
-        var outcome = DeliveryOutcome.delivered
-        for _ in 0..<2 {
-            outcome = await follow(event, over: http)
-            guard case .retryLater(let reason, _, _) = outcome, reason.contains(Self.staleVersion) else { break }
+        do {
+            do {
+                try await follow(event, over: http)
+            } catch let refusal where refusal.stale {
+                // Someone edited the incident between the search and the write: it is read again, once.
+                try await follow(event, over: http)
+            }
+            return .all(.delivered)
+        } catch {
+            return .all(error.outcome)
         }
-        return .all(outcome)
     }
 
     /// "Test": a search, which reads nothing but proves the address, the generation's path and the key.
     public func deliverTest(_ item: QueuedDelivery, over http: HTTPExchange) async -> BatchOutcome {
-        switch await search(AlertKey.of(item.event), over: http) {
-        case .success: .all(.delivered)
-        case .failure(let refusal): .all(refusal.outcome)
+        do {
+            _ = try await search(AlertKey.of(item.event), over: http)
+            return .all(.delivered)
+        } catch {
+            return .all(error.outcome)
         }
     }
 
     /// Brings the alert's incident to what `event` says.
-    func follow(_ event: NormalizedEvent, over http: HTTPExchange) async -> DeliveryOutcome {
+    func follow(_ event: NormalizedEvent, over http: HTTPExchange) async throws(Refusal) {
         let key = AlertKey.of(event)
-        let found: XSOARIncidentRef?
-        switch await search(key, over: http) {
-        case .failure(let refusal): return refusal.outcome
-        case .success(let incident): found = incident
-        }
-        guard let incident = found else {
+        guard let incident = try await search(key, over: http) else {
             if let created = memory.recall(key, of: integrationID), clock() - created.at < Self.indexLag {
-                return .retryLater(
-                    reason: "Cortex XSOAR does not find incident \(created.reference), created for this alert, yet: its search index lags",
-                    statusCode: nil, wait: .seconds(5))
+                throw Refusal(
+                    .retryLater(
+                        reason:
+                            "Cortex XSOAR does not find incident \(created.reference), created for this alert, yet: its search index lags",
+                        statusCode: nil, wait: .seconds(5)))
             }
-            return await create(event, over: http)
+            return try await create(event, over: http)
         }
         if XSOARIncident.closes(event) {
             // An incident closed in XSOAR stays as the analyst left it.
-            guard !incident.closed else { return .delivered }
-            switch await write("/incident", XSOARIncident.update(event, id: incident.id, version: incident.version), over: http) {
-            case .failure(let refusal): return refusal.outcome
-            case .success(let updated): return await close(event, updated ?? incident, over: http)
-            }
+            guard !incident.closed else { return }
+            let updated = try await write("/incident", XSOARIncident.update(event, id: incident.id, version: incident.version), over: http)
+            return try await close(event, updated ?? incident, over: http)
         }
-        let body = XSOARIncident.update(event, id: incident.id, version: incident.version, reopen: incident.closed)
-        switch await write("/incident", body, over: http) {
-        case .failure(let refusal): return refusal.outcome
-        case .success: return .delivered
-        }
+        _ = try await write(
+            "/incident", XSOARIncident.update(event, id: incident.id, version: incident.version, reopen: incident.closed), over: http)
     }
 
-    func create(_ event: NormalizedEvent, over http: HTTPExchange) async -> DeliveryOutcome {
-        switch await write("/incident", XSOARIncident.create(event), over: http) {
-        case .failure(let refusal): return refusal.outcome
-        case .success(nil):
-            return .retryLater(reason: "Cortex XSOAR answered the create without an incident id and version", statusCode: 200, wait: nil)
-        case .success(let incident?):
-            memory.remember(incident.id, for: AlertKey.of(event), of: integrationID, at: clock())
-            // A first event that is already closed is recorded as such, so the history is whole.
-            return XSOARIncident.closes(event) ? await close(event, incident, over: http) : .delivered
+    func create(_ event: NormalizedEvent, over http: HTTPExchange) async throws(Refusal) {
+        guard let incident = try await write("/incident", XSOARIncident.create(event), over: http) else {
+            throw Refusal(
+                .retryLater(reason: "Cortex XSOAR answered the create without an incident id and version", statusCode: 200, wait: nil))
         }
+        memory.remember(incident.id, for: AlertKey.of(event), of: integrationID, at: clock())
+        // A first event that is already closed is recorded as such, so the history is whole.
+        if XSOARIncident.closes(event) { try await close(event, incident, over: http) }
     }
 
-    func close(_ event: NormalizedEvent, _ incident: XSOARIncidentRef, over http: HTTPExchange) async -> DeliveryOutcome {
-        switch await write("/incident/close", XSOARIncident.close(event, id: incident.id, version: incident.version), over: http) {
-        case .failure(let refusal): return refusal.outcome
-        case .success: return .delivered
-        }
+    func close(_ event: NormalizedEvent, _ incident: XSOARIncidentRef, over http: HTTPExchange) async throws(Refusal) {
+        _ = try await write("/incident/close", XSOARIncident.close(event, id: incident.id, version: incident.version), over: http)
     }
 
     /// The alert's incident (the oldest, should there be several), or nil when XSOAR has none.
-    func search(_ key: String, over http: HTTPExchange) async -> Result<XSOARIncidentRef?, Refusal> {
-        let answer: JSONValue
-        switch await call("/incidents/search", XSOARIncident.search(key: key), over: http) {
-        case .failure(let refusal): return .failure(refusal)
-        case .success(let value): answer = value
-        }
+    func search(_ key: String, over http: HTTPExchange) async throws(Refusal) -> XSOARIncidentRef? {
+        let answer = try await call("/incidents/search", XSOARIncident.search(key: key), over: http)
         guard answer.objectValue != nil, answer["data"].map({ $0 == .null || $0.arrayValue != nil }) ?? true else {
-            return .failure(
-                Refusal(
-                    .retryLater(
-                        reason: "Cortex XSOAR answered the search with something other than a search result", statusCode: 200, wait: nil)))
+            throw Refusal(
+                .retryLater(
+                    reason: "Cortex XSOAR answered the search with something other than a search result", statusCode: 200, wait: nil))
         }
-        return .success((answer["data"]?.arrayValue ?? []).lazy.compactMap(XSOARIncidentRef.init).first)
+        return (answer["data"]?.arrayValue ?? []).lazy.compactMap(XSOARIncidentRef.init).first
     }
 
     /// A write, and the incident XSOAR answered with (nil when the answer does not carry one).
-    func write(_ path: String, _ body: JSONValue, over http: HTTPExchange) async -> Result<XSOARIncidentRef?, Refusal> {
-        await call(path, body, over: http).map(XSOARIncidentRef.init)
+    func write(_ path: String, _ body: JSONValue, over http: HTTPExchange) async throws(Refusal) -> XSOARIncidentRef? {
+        XSOARIncidentRef(try await call(path, body, over: http))
     }
 
-    /// Why a call did not succeed, as the delivery's outcome.
+    /// Why a call did not succeed, as the delivery's outcome; `stale` when the incident's version moved on.
     struct Refusal: Error {
         var outcome: DeliveryOutcome
-        init(_ outcome: DeliveryOutcome) { self.outcome = outcome }
-    }
-
-    /// Sends `body` to `path` and reads the JSON answer.
-    func call(_ path: String, _ body: JSONValue, over http: HTTPExchange) async -> Result<JSONValue, Refusal> {
-        switch await http.send(request(path, body)) {
-        case .failure(let failure): return .failure(Refusal(failure.outcome))
-        case .success(let response):
-            guard (200..<300).contains(response.status) else { return .failure(Refusal(classify(response, path: path))) }
-            guard let value = try? JSONValue.parse(response.body) else {
-                return .failure(
-                    Refusal(
-                        .retryLater(
-                            reason:
-                                "Cortex XSOAR answered \(path) with HTTP \(response.status) but not JSON: check that hostUrl is the XSOAR API",
-                            statusCode: response.status, wait: nil)))
-            }
-            return .success(value)
+        var stale = false
+        init(_ outcome: DeliveryOutcome, stale: Bool = false) {
+            self.outcome = outcome
+            self.stale = stale
         }
     }
 
-    static let staleVersion = "the incident changed in Cortex XSOAR meanwhile"
+    /// Sends `body` to `path` and reads the JSON answer.
+    func call(_ path: String, _ body: JSONValue, over http: HTTPExchange) async throws(Refusal) -> JSONValue {
+        switch await http.send(request(path, body)) {
+        case .failure(let failure): throw Refusal(failure.outcome)
+        case .success(let response):
+            guard (200..<300).contains(response.status) else { throw classify(response, path: path) }
+            guard let value = try? JSONValue.parse(response.body) else {
+                throw Refusal(
+                    .retryLater(
+                        reason:
+                            "Cortex XSOAR answered \(path) with HTTP \(response.status) but not JSON: check that hostUrl is the XSOAR API",
+                        statusCode: response.status, wait: nil))
+            }
+            return value
+        }
+    }
 
     /// XSOAR's answers: 401 and 403 pause naming the key (and key id), 404 pauses explaining a 6/8 mismatch, a stale
     /// version is read again, 429 and 5xx are retried (honouring `Retry-After`), other 4xx are refused.
-    func classify(_ response: DestinationResponse, path: String) -> DeliveryOutcome {
+    func classify(_ response: DestinationResponse, path: String) -> Refusal {
         let body = try? JSONValue.parse(response.body)
         let detail =
             RemoteDetail.isTesting
@@ -194,25 +183,31 @@ public struct XSOARDestination: Destination {
                 config.generation == 8
                 ? "check apiKey and that apiKeyID is the ID shown beside that key (a Standard key; Advanced keys are not supported)"
                 : "check apiKey: create one in Settings → Integrations → API Keys and paste it whole"
-            return .credentialsRefused(reason: "\(generation) refused the API key (HTTP 401)\(said) — \(what)", statusCode: 401)
+            return Refusal(.credentialsRefused(reason: "\(generation) refused the API key (HTTP 401)\(said) — \(what)", statusCode: 401))
         case 403:
-            return .credentialsRefused(
-                reason:
-                    "\(generation) refused the API key's permissions (HTTP 403)\(said) — give the key a role that may create and edit incidents",
-                statusCode: 403)
+            return Refusal(
+                .credentialsRefused(
+                    reason:
+                        "\(generation) refused the API key's permissions (HTTP 403)\(said) — give the key a role that may create and edit incidents",
+                    statusCode: 403))
         case 404:
             let other =
                 config.generation == 8
                 ? "if the server is Cortex XSOAR 6, set demistoVersion to 6.0; otherwise check that hostUrl is the tenant's URL"
                 : "if the server is Cortex XSOAR 8, set demistoVersion to 8.0 and give apiKeyID; otherwise check hostUrl"
-            return .credentialsRefused(
-                reason: "\(generation) has no \(path) at \(URLRedaction.redact(base)) (HTTP 404) — \(other)", statusCode: 404)
+            return Refusal(
+                .credentialsRefused(
+                    reason: "\(generation) has no \(path) at \(URLRedaction.redact(base)) (HTTP 404) — \(other)", statusCode: 404))
         case 400 where stale, 409 where stale:
-            return .retryLater(reason: "\(Self.staleVersion) (HTTP \(status))\(said)", statusCode: status, wait: .seconds(1))
+            return Refusal(
+                .retryLater(
+                    reason: "the incident changed in Cortex XSOAR meanwhile (HTTP \(status))\(said)", statusCode: status, wait: .seconds(1)),
+                stale: true)
         default:
-            return DeliveryOutcome.classify(
-                status: status, retryAfter: RetryPolicy.serverFloor(headers: { response.header($0) }), detail: detail,
-                destination: generation, location: response.header("Location"))
+            return Refusal(
+                DeliveryOutcome.classify(
+                    status: status, retryAfter: RetryPolicy.serverFloor(headers: { response.header($0) }), detail: detail,
+                    destination: generation, location: response.header("Location")))
         }
     }
 }
