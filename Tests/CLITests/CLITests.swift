@@ -232,10 +232,7 @@ struct ServeTests {
         _ = try await cli.run(
             ["connector", "add", "--name", "sim", "--url", sim.url, "--key-id", simulator.user.accessKeyID],
             environment: ["PRISMA_RELAY_SECRET": simulator.user.secretKey])
-        let file = cli.directory.appendingPathComponent("hook.json")
-        try Data(#"{"url":"\#(hook.url)/hook","authToken":"relay-hook-token"}"#.utf8).write(to: file)
-        let added = try await cli.run(["integration", "add", "--name", "hook", "--type", "webhook", "--config-file", file.path])
-        let id = try #require(added.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        let id = try await cli.addIntegrations([("hook", "webhook", #"{"url":"\#(hook.url)/hook","authToken":"relay-hook-token"}"#)])[0]
         #expect(try await cli.run(["rule", "add", "--name", "all", "--integration", id]).status == 0)
         let serve = try BackgroundCLI(["serve", "--port", "0"], in: cli)
         let deadline = Date().addingTimeInterval(30)
@@ -267,13 +264,12 @@ struct ServeTests {
         _ = try await cli.run(
             ["connector", "add", "--name", "sim", "--url", sim.url, "--key-id", simulator.user.accessKeyID],
             environment: ["PRISMA_RELAY_SECRET": simulator.user.secretKey])
-        let file = cli.directory.appendingPathComponent("xsoar.json")
-        try Data(
-            #"{"hostUrl":"https://acme.xdr.us.paloaltonetworks.com","apiKey":"xsoar-key-secret","apiKeyID":"12","demistoVersion":"8.0"}"#
-                .utf8
-        ).write(to: file)
-        let added = try await cli.run(["integration", "add", "--name", "soar", "--type", "demisto", "--config-file", file.path])
-        let id = try #require(added.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        let id = try await cli.addIntegrations([
+            (
+                "soar", "demisto",
+                #"{"hostUrl":"https://acme.xdr.us.paloaltonetworks.com","apiKey":"xsoar-key-secret","apiKeyID":"12","demistoVersion":"8.0"}"#
+            )
+        ])[0]
         #expect(try await cli.run(["rule", "add", "--name", "all", "--integration", id]).status == 0)
         let serve = try BackgroundCLI(["serve", "--port", "0"], in: cli, environment: ["PRISMA_RELAY_XSOAR_API_URL": xsoar.url])
         let deadline = Date().addingTimeInterval(30)

@@ -102,7 +102,7 @@ public actor Enricher {
         var prepared: [Prepared] = []
         for (index, row) in rows.enumerated() {
             var holdUntil: Int64?
-            var pieces: [(type: String, found: [JSONValue], problems: [String])] = []
+            var pieces: [(type: String, source: any EnrichmentSource, found: [JSONValue], problems: [String])] = []
             var signature = ""
             for (type, sources) in byType {
                 var found: [JSONValue] = []
@@ -131,7 +131,7 @@ public actor Enricher {
                     continue
                 }
                 signature += type + "\u{1}" + problems.joined(separator: "\u{2}") + "\u{3}"
-                pieces.append((type, found, problems))
+                pieces.append((type, sources[0].1.source, found, problems))
             }
             if let until = holdUntil {
                 prepared.append(.held(row, until: until))
@@ -141,15 +141,13 @@ public actor Enricher {
                 prepared.append(.ready(row))
                 continue
             }
-            // An event that came with enrichment of its own (none does today) is not shared.
-            if !row.event.enrichment.members.isEmpty { signature = row.event.id }
+            // Claimed events carry no enrichment yet: what is built here is all of it.
             let (object, kept) =
                 built[signature]
                 ?? {
-                    var enrichment = row.event.enrichment
+                    var enrichment = JSONObject()
                     for piece in pieces {
-                        let source = byType.first { $0.key == piece.type }?.value.first?.1.source
-                        var section = source?.section(piece.found) ?? [:]
+                        var section = piece.source.section(piece.found)
                         if !piece.problems.isEmpty {
                             section["error"] = .string(Array(Set(piece.problems)).sorted().joined(separator: "; "))
                         }

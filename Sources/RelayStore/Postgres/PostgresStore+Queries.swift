@@ -64,12 +64,10 @@ extension PostgresStore {
     }
 
     public func event(id: String) async throws -> NormalizedEvent? {
-        try await rows(
-            """
-            SELECT body, json AS enrichment FROM event LEFT JOIN event_enrichment ON event_id = id LEFT JOIN enrichment USING (digest)
-            WHERE id = \(id)
-            """
-        ).first.map { try Self.decodeEvent($0) }
+        var binds = PostgresBindings()
+        binds.append(id)
+        let sql = "SELECT body, json AS enrichment FROM \(Self.eventsWithEnrichment) WHERE id = $1"
+        return try await rows(PostgresQuery(unsafeSQL: sql, binds: binds)).first.map { try Self.decodeEvent($0) }
     }
 
     public func deliveries(eventIDs: [String]) async throws -> [String: [DeliveryState]] {
