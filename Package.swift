@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "RelayModel", "RelayStore", "Delivery", "RelayHTTP", "HTTPServing", "PrismaSim",
+                "RelayModel", "RelayStore", "Delivery", "RelayHTTP", "HTTPServing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -37,9 +37,21 @@ public struct Demo: Sendable {
             "Simulated Prisma Cloud tenant at \(server.url) with \(alerts) alerts and \(max(1, alerts / 10)) Compute incidents over the last 24 hours"
         )
 
+        // The organisation's Okta and Tenable, which know the people and hosts the tenant's alerts name.
+        let okta = SimOkta.knowingSimulatedTenant(token: "demo-okta-token")
+        let tenable = SimTenable.knowingSimulatedTenant(accessKey: "demo-access-key", secretKey: "demo-secret-key")
+        let oktaServer = try await okta.serve()
+        let tenableServer = try await tenable.serve()
+        defer { Task { await oktaServer.stop() } }
+        defer { Task { await tenableServer.stop() } }
+        say("Simulated Okta at \(oktaServer.url) and Tenable at \(tenableServer.url), knowing the tenant's people and hosts")
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["PRISMA_RELAY_OKTA_URL"] = oktaServer.url
+        environment["PRISMA_RELAY_TENABLE_URL"] = tenableServer.url
         let app = try await RelayApp.open(
-            // The simulated tenant and the demo's webhook listen on this machine.
-            database: database, outbound: .allowingLoopback,
+            // The simulated tenant, sources and the demo's webhook listen on this machine.
+            database: database, outbound: .allowingLoopback, environment: environment,
             logger: .init(label: "prisma-relay.demo", factory: { _ in SwiftLogNoOpLogHandler() }))
         let key = (id: simulator.user.accessKeyID, secret: Secret(simulator.user.secretKey))
         let connectors = [
@@ -61,6 +73,9 @@ public struct Demo: Sendable {
         let sinkServer = try await sink.serve()
         defer { Task { await sinkServer.stop() } }
         let webhook = try await demoWebhook(app: app, url: sinkServer.url + "/demo/webhook")
+        try await save(app: app, name: "demo-okta", type: "okta", config: ["domain": "example.okta.com", "apiToken": "demo-okta-token"])
+        try await save(
+            app: app, name: "demo-tenable", type: "tenable", config: ["accessKey": "demo-access-key", "secretKey": "demo-secret-key"])
 
         var round = 1
         while true {
@@ -87,6 +102,7 @@ public struct Demo: Sendable {
             say(
                 "deliveries \(round): rule \"high severity\" sent \(sent) events to the demo webhook, \(arrived) arrived in all; \(health.queueDepth) waiting, status \(health.status.rawValue)"
             )
+            if round == 1, let enriched = await sink.enriched, let line = Self.describeEnrichment(of: enriched) { say(line) }
             if once { break }
             try await Task.sleep(for: .seconds(intervalSeconds))
             // New findings keep arriving and some alerts are resolved, as in a live tenant.
@@ -102,18 +118,62 @@ public struct Demo: Sendable {
 
     /// A webhook integration on the demo's sink and a rule sending it high-severity events.
     func demoWebhook(app: RelayApp, url: String) async throws -> Integration {
-        var draft = IntegrationService.Draft(json: .object([:]))
-        draft.name = "demo-webhook"
-        draft.integrationType = "webhook"
         // The sink listens on a new port each run; its token goes with the URL it is bound to.
-        draft.integrationConfig = .object(["url": .string(url), "authToken": .string("demo-token")])
-        if let existing = try await app.integrations.list().first(where: { $0.name == "demo-webhook" }) {
-            return try await app.integrations.update(id: existing.id, with: draft, by: "demo")
+        let (webhook, created) = try await save(
+            app: app, name: "demo-webhook", type: "webhook", config: ["url": url, "authToken": "demo-token"])
+        if created {
+            _ = try await app.rules.create(
+                RuleService.Draft(
+                    name: "demo: high severity to the webhook", filters: ["severities": ["high"]], integrationIDs: [webhook.id]))
         }
-        let webhook = try await app.integrations.create(draft, by: "demo")
-        _ = try await app.rules.create(
-            RuleService.Draft(name: "demo: high severity to the webhook", filters: ["severities": ["high"]], integrationIDs: [webhook.id]))
         return webhook
+    }
+
+    /// Adds the integration, or updates the one of that name a previous run added; says which.
+    @discardableResult
+    func save(app: RelayApp, name: String, type: String, config: KeyValuePairs<String, String>) async throws -> (Integration, created: Bool)
+    {
+        var draft = IntegrationService.Draft(json: .object([:]))
+        draft.name = name
+        draft.integrationType = type
+        draft.integrationConfig = .object(JSONObject(config.map { .init(key: $0.key, value: .string($0.value)) }))
+        if let existing = try await app.integrations.list().first(where: { $0.name == name }) {
+            return (try await app.integrations.update(id: existing.id, with: draft, by: "demo"), false)
+        }
+        return (try await app.integrations.create(draft, by: "demo"), true)
+    }
+
+    /// One line on what Okta and Tenable added to a delivered event, e.g. `enriched: "…" — Okta: alice@example.com
+    /// (ACTIVE, admin: SUPER_ADMIN, MFA: push); Tenable: 10.0.1.12 (1 critical, top: OpenSSL advisory 2)`.
+    static func describeEnrichment(of event: JSONValue) -> String? {
+        let users = event["enrichment"]?["okta"]?["users"]?.arrayValue ?? []
+        let hosts = event["enrichment"]?["tenable"]?["hosts"]?.arrayValue ?? []
+        guard !users.isEmpty || !hosts.isEmpty else { return nil }
+        func list(_ value: JSONValue?) -> String? {
+            let items = value?.arrayValue?.compactMap(\.stringValue) ?? []
+            return items.isEmpty ? nil : items.joined(separator: " ")
+        }
+        let people = users.map { user in
+            let facts = [
+                user["status"]?.stringValue ?? "status unknown", list(user["adminRoles"]).map { "admin: \($0)" } ?? "not an admin",
+                list(user["mfaFactors"]).map { "MFA: \($0)" } ?? "no MFA",
+            ]
+            return "\(user["login"]?.stringValue ?? "?") (\(facts.joined(separator: ", ")))"
+        }
+        let machines = hosts.map { host in
+            let counts = (host["vulnerabilities"]?.objectValue ?? [:]).compactMap { entry in
+                entry.value.int64Value.flatMap { $0 > 0 ? "\($0) \(entry.key)" : nil }
+            }
+            var facts = counts.isEmpty ? ["no open vulnerabilities"] : counts
+            if let top = host["top"]?.arrayValue?.first?["pluginName"]?.stringValue { facts.append("top: \(top)") }
+            let subject = host["subject"]?.stringValue ?? "?"
+            // Subjects read `ip:10.0.1.12`, `instance:i-…`.
+            return "\(subject.split(separator: ":", maxSplits: 1).last.map(String.init) ?? subject) (\(facts.joined(separator: ", ")))"
+        }
+        var parts: [String] = []
+        if !people.isEmpty { parts.append("Okta: " + people.joined(separator: "; ")) }
+        if !machines.isEmpty { parts.append("Tenable: " + machines.joined(separator: "; ")) }
+        return "enriched: \"\(event["title"]?.stringValue ?? "?")\" — " + parts.joined(separator: "; ")
     }
 
     static func describe(_ summary: EventSummary, database: String) -> String {

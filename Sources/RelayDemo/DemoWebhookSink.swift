@@ -3,11 +3,12 @@ import Hummingbird
 import RelayModel
 
 /// The webhook the demo delivers to: it accepts a JSON event (or array of events) with the bearer token it was
-/// made with, and counts what arrived.
+/// made with, counts what arrived and keeps the first event that Okta and Tenable both enriched.
 actor DemoWebhookSink {
     let token: String
     /// Events that arrived.
     private(set) var deliveries = 0
+    private(set) var enriched: JSONValue?
 
     init(token: String) {
         self.token = token
@@ -17,7 +18,14 @@ actor DemoWebhookSink {
     func receive(authorization: String?, body: [UInt8]) -> HTTPResponse.Status {
         guard authorization == "Bearer \(token)" else { return .unauthorized }
         guard let json = try? JSONValue.parse(body) else { return .badRequest }
-        deliveries += json.arrayValue?.count ?? 1
+        let events = json.arrayValue ?? [json]
+        deliveries += events.count
+        if enriched == nil {
+            enriched = events.first { event in
+                event["enrichment"]?["okta"]?["users"]?.arrayValue?.isEmpty == false
+                    && event["enrichment"]?["tenable"]?["hosts"]?.arrayValue?.isEmpty == false
+            }
+        }
         return .ok
     }
 

@@ -91,8 +91,8 @@ struct EnrichmentSources {
     let tenable: HTTPServerHandle
 
     static func start() async throws -> EnrichmentSources {
-        let okta = OktaReceiver.knowingSimulatedTenant(token: "bench-okta")
-        let tenable = TenableReceiver.knowingSimulatedTenant(accessKey: "bench-access", secretKey: "bench-secret")
+        let okta = SimOkta.knowingSimulatedTenant(token: "bench-okta")
+        let tenable = SimTenable.knowingSimulatedTenant(accessKey: "bench-access", secretKey: "bench-secret")
         return EnrichmentSources(okta: try await okta.serve(), tenable: try await tenable.serve())
     }
 

@@ -10,7 +10,9 @@ import Testing
 
 @Suite("prisma-relay command line")
 struct CLITests {
-    @Test("demo --once needs no setup, exits 0, collects alerts and incidents, and says what it stored and where")
+    @Test(
+        "demo --once needs no setup, exits 0, collects alerts and incidents, shows an event enriched by Okta and Tenable, and says what it stored and where"
+    )
     func demoOnce() async throws {
         let cli = try CLI()
         let result = try await cli.run(["demo", "--once", "--alerts", "300"])
@@ -24,6 +26,10 @@ struct CLITests {
         // "deliveries 1: rule … sent N events …, N arrived in all; 0 waiting"
         #expect(numbers.count >= 4 && numbers[1] > 0 && numbers[1] == numbers[2] && numbers[3] == 0)
         #expect(deliveries.hasSuffix("status GREEN"))
+        // The simulated Okta and Tenable know the people and hosts the tenant's alerts name.
+        let enriched = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("enriched: ") })
+        #expect(enriched.contains(" — Okta: ") && enriched.contains("@example.com (ACTIVE, "))
+        #expect(enriched.contains("; Tenable: 10.0.1.") && enriched.contains("1 critical, top: OpenSSL advisory"))
         #expect(result.stdout.contains("by severity: high"))
         #expect(result.stdout.contains("by module:   CSPM"))
         #expect(result.stdout.contains("Data: prisma-relay-demo/prisma-relay.sqlite"))

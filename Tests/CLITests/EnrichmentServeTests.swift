@@ -21,8 +21,8 @@ struct EnrichmentServeTests {
         for id in await simulator.addRecentAlerts(40) where await simulator.alert(id)?["status"]?.stringValue == "open" { open += 1 }
         let sim = try await simulator.serve()
         let splunk = SplunkHECReceiver(token: Self.hecToken)
-        let okta = OktaReceiver.knowingSimulatedTenant(token: "okta-api-token")
-        let tenable = TenableReceiver.knowingSimulatedTenant(accessKey: "tenable-access", secretKey: "tenable-secret")
+        let okta = SimOkta.knowingSimulatedTenant(token: "okta-api-token")
+        let tenable = SimTenable.knowingSimulatedTenant(accessKey: "tenable-access", secretKey: "tenable-secret")
         let servers = [sim, try await splunk.serve(), try await okta.serve(), try await tenable.serve()]
         defer { Task { for server in servers { await server.stop() } } }
 

@@ -1,6 +1,7 @@
 import Delivery
 import Foundation
 import HTTPServing
+import PrismaSim
 import RelayHTTP
 import RelayModel
 import RelayStore
@@ -44,16 +45,16 @@ struct EnrichmentTests {
     }
 
     static let oktaUsers = [
-        OktaReceiver.User(
+        SimOkta.User(
             id: "00u1", login: "alice@example.com",
             factors: [("push", "ACTIVE"), ("sms", "PENDING_ACTIVATION"), ("token:software:totp", "ACTIVE")],
             roles: ["SUPER_ADMIN"], groups: (1...7).map { "group-\($0)" }),
-        OktaReceiver.User(id: "00u2", login: "bob@example.com", status: "SUSPENDED", lastLogin: nil),
+        SimOkta.User(id: "00u2", login: "bob@example.com", status: "SUSPENDED", lastLogin: nil),
     ]
 
     @Test("golden: Okta is asked for the user by login, then its factors, roles and groups (following Link), with SSWS")
     func oktaLookup() async throws {
-        let receiver = OktaReceiver(token: "okta-token", users: Self.oktaUsers, pageSize: 5)
+        let receiver = SimOkta(token: "okta-token", users: Self.oktaUsers, pageSize: 5)
         let server = try await receiver.serve()
         defer { Task { await server.stop() } }
         let source = OktaSource(
@@ -77,7 +78,7 @@ struct EnrichmentTests {
     }
 
     static let assets = [
-        TenableReceiver.Asset(
+        SimTenable.Asset(
             id: "a1b2", ipv4: ["10.0.1.23"], fqdn: ["ip-10-0-1-23.ec2.internal"], instanceIDs: ["i-0abc123def4567890"],
             vulnerabilities: [
                 .init(pluginID: 1001, name: "OpenSSL < 3.0.7", severity: 4, vpr: 9.8),
@@ -92,7 +93,7 @@ struct EnrichmentTests {
 
     @Test("golden: Tenable's asset search per host kind, and an asset's counts per severity and five highest by VPR")
     func tenableLookup() async throws {
-        let receiver = TenableReceiver(accessKey: "ak", secretKey: "sk", assets: Self.assets)
+        let receiver = SimTenable(accessKey: "ak", secretKey: "sk", assets: Self.assets)
         let server = try await receiver.serve()
         defer { Task { await server.stop() } }
         let source = TenableSource(config: .init(["accessKey": .string("ak"), "secretKey": .string("sk")]), base: server.url, clock: { 0 })
@@ -155,8 +156,8 @@ struct EnrichmentTests {
     struct Rig {
         let rig: DeliveryRig
         let hook: WebhookReceiver
-        let okta: OktaReceiver
-        let tenable: TenableReceiver
+        let okta: SimOkta
+        let tenable: SimTenable
         let qualys: QualysReceiver
         let servers: [HTTPServerHandle]
 
@@ -176,8 +177,8 @@ struct EnrichmentTests {
         qualysLatency: Duration = .zero, startingAt start: Int64 = 1_763_800_000_000, sources: Set<String> = ["okta", "tenable", "qualys"]
     ) async throws -> Rig {
         let hook = WebhookReceiver(token: "hook-token")
-        let okta = OktaReceiver(token: "okta-token", users: Self.oktaUsers)
-        let tenable = TenableReceiver(accessKey: "ak", secretKey: "sk", assets: Self.assets)
+        let okta = SimOkta(token: "okta-token", users: Self.oktaUsers)
+        let tenable = SimTenable(accessKey: "ak", secretKey: "sk", assets: Self.assets)
         let qualys = QualysReceiver(login: "q", password: "qp", hosts: Self.qualysHosts, titles: Self.qualysTitles, latency: qualysLatency)
         let servers = [try await hook.serve(), try await okta.serve(), try await tenable.serve(), try await qualys.serve()]
         let rig = try await DeliveryRig.start(

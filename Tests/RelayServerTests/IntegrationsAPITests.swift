@@ -3,6 +3,7 @@ import Foundation
 import HTTPServing
 import HTTPTypes
 import HummingbirdTesting
+import PrismaSim
 import Relay
 import RelayModel
 import RelayServer
@@ -170,7 +171,7 @@ struct IntegrationsAPITests {
 
     @Test("test checks the configuration first; an enrichment source's Test is a read-only call that names what is wrong")
     func testEndpoint() async throws {
-        let tenable = TenableReceiver(accessKey: "a", secretKey: "s", assets: [])
+        let tenable = SimTenable(accessKey: "a", secretKey: "s", assets: [])
         let server = try await tenable.serve()
         defer { Task { await server.stop() } }
         let local = DestinationKind(

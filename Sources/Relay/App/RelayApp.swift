@@ -41,6 +41,7 @@ public struct RelayApp: Sendable {
         delivery: DeliverySettings = DeliverySettings(),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         outbound: OutboundPolicy = .standard, destinations: DestinationRegistry = .standard,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger = Logger(label: "prisma-relay"), metrics: RelayMetrics = RelayMetrics()
     ) {
         let metrics = metrics.labelled(replica: workerID)
@@ -57,20 +58,21 @@ public struct RelayApp: Sendable {
             observer: .init(
                 outcome: { [metrics] in metrics.delivery(integration: $0, outcome: $1) },
                 queueDepth: { [metrics] in metrics.queueDepth(integration: $0, depth: $1) }),
-            workerID: workerID)
+            environment: environment, workerID: workerID)
     }
 
     /// The relay on the store at `database` (`StoreLocation`: a file path is the embedded SQLite store, a
     /// `postgres://` URL the database replicas share). With `migrate: false` a database that is behind is refused,
-    /// unless `checked` is false too (`db migrate`).
+    /// unless `checked` is false too (`db migrate`). Destinations read their redirects and credential chains from
+    /// `environment`.
     public static func open(
         database: String, migrate: Bool = true, checked: Bool = true, delivery: DeliverySettings = DeliverySettings(),
-        outbound: OutboundPolicy = .standard,
+        outbound: OutboundPolicy = .standard, environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger = Logger(label: "prisma-relay"), metrics: RelayMetrics = RelayMetrics()
     ) async throws -> RelayApp {
         RelayApp(
             store: try await StoreLocation.open(database, migrate: migrate, checked: checked), delivery: delivery, outbound: outbound,
-            logger: logger, metrics: metrics)
+            environment: environment, logger: logger, metrics: metrics)
     }
 
     /// The names of the integration types this build knows (for help texts).

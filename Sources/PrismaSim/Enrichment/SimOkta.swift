@@ -5,11 +5,11 @@ import Hummingbird
 import NIOCore
 import RelayModel
 
-/// A strict Okta Users API for tests: `Authorization: SSWS <token>` only (a Bearer token or another token answers
+/// The simulated organisation's Okta, strict to the Users API's contract: `Authorization: SSWS <token>` only (a Bearer token or another token answers
 /// 401 `E0000011`), users by id or login (404 `E0000007`), their factors, roles and groups (paged by `limit` and
 /// `after`, with `Link: <…>; rel="next"`), and `X-Rate-Limit-Limit/-Remaining/-Reset` on every answer; past its
 /// budget it answers 429 `E0000047`. Scriptable to be down (503) and to answer statuses first.
-public actor OktaReceiver {
+public actor SimOkta {
     public struct User: Sendable {
         public var id: String
         public var login: String
@@ -43,7 +43,7 @@ public actor OktaReceiver {
     var budget: Int
     var base = ""
     public private(set) var requests: [String] = []
-    private var script = FailureScript<Int>()
+    private var script: [Int] = []
     public private(set) var down = false
 
     public init(token: String, users: [User], pageSize: Int = 5, budget: Int = .max) {
@@ -56,7 +56,7 @@ public actor OktaReceiver {
     /// Answer 503 to everything until `setDown(false)`.
     public func setDown(_ value: Bool) { down = value }
     /// Answer these statuses first.
-    public func fail(with statuses: [Int]) { script.add(statuses) }
+    public func fail(with statuses: [Int]) { script += statuses }
     /// Allow `count` more requests before 429.
     public func setBudget(_ count: Int) { budget = count }
 
@@ -72,7 +72,9 @@ public actor OktaReceiver {
         var headers = [("X-Rate-Limit-Limit", "600"), ("X-Rate-Limit-Reset", reset)]
         guard authorization == "SSWS \(token)" else { return (401, headers, Self.error("E0000011", "Invalid token provided")) }
         if down { return (503, headers, Self.error("E0000009", "Internal Server Error")) }
-        if let status = script.next() { return (status, headers, Self.error("E0000009", "Internal Server Error")) }
+        if !script.isEmpty {
+            return (script.removeFirst(), headers, Self.error("E0000009", "Internal Server Error"))
+        }
         guard budget > 0 else {
             headers.append(("X-Rate-Limit-Remaining", "0"))
             return (429, headers, Self.error("E0000047", "API call exceeded rate limit due to too many requests."))
@@ -128,6 +130,17 @@ public actor OktaReceiver {
             "id": .string(user.id), "status": .string(user.status), "lastLogin": .optional(user.lastLogin),
             "profile": .object(["login": .string(user.login), "email": .string(user.login)]),
         ])
+    }
+
+    /// The organisation's people (`SimDirectory`), as the simulated tenant's alerts name them.
+    public static func knowingSimulatedTenant(token: String) -> SimOkta {
+        SimOkta(
+            token: token,
+            users: SimDirectory.people.enumerated().map { index, person in
+                User(
+                    id: "00u\(index)", login: person.login, factors: person.factors.map { ($0, "ACTIVE") }, roles: person.adminRoles,
+                    groups: person.groups)
+            })
     }
 
     /// Serves `/api/v1/users…` on loopback.

@@ -5,11 +5,11 @@ import Hummingbird
 import NIOCore
 import RelayModel
 
-/// A strict Tenable Vulnerability Management API for tests: `X-ApiKeys: accessKey=…;secretKey=…;` with the known keys
+/// The simulated organisation's Tenable Vulnerability Management, strict to its API's contract: `X-ApiKeys: accessKey=…;secretKey=…;` with the known keys
 /// (401 otherwise), `GET /session`, the workbench's asset search (`filter.0.filter` one of `ipv4`, `ipv6`,
 /// `aws_ec2_instance_id`, `fqdn`, quality `eq`; 400 otherwise) and an asset's vulnerabilities (404 for an unknown
 /// asset), in Tenable's shapes. Scriptable to be down (503) and to answer 429 with `Retry-After` first.
-public actor TenableReceiver {
+public actor SimTenable {
     public struct Vulnerability: Sendable {
         public var pluginID: Int
         public var name: String
@@ -50,7 +50,7 @@ public actor TenableReceiver {
     let secretKey: String
     let assets: [Asset]
     public private(set) var requests: [String] = []
-    private var script = FailureScript<Int>()
+    private var script: [Int] = []
     public private(set) var down = false
 
     public init(accessKey: String, secretKey: String, assets: [Asset]) {
@@ -61,7 +61,7 @@ public actor TenableReceiver {
 
     public func setDown(_ value: Bool) { down = value }
     /// Answer these statuses first (429 carries `Retry-After: 1`).
-    public func fail(with statuses: [Int]) { script.add(statuses) }
+    public func fail(with statuses: [Int]) { script += statuses }
 
     static func error(_ status: Int, _ error: String, _ message: String) -> String {
         JSONValue.object(["statusCode": .int(status), "error": .string(error), "message": .string(message)]).jsonString()
@@ -73,7 +73,8 @@ public actor TenableReceiver {
             return (401, [], Self.error(401, "Unauthorized", "Invalid Credentials"))
         }
         if down { return (503, [], Self.error(503, "Service Unavailable", "Service Unavailable")) }
-        if let status = script.next() {
+        if !script.isEmpty {
+            let status = script.removeFirst()
             return (status, status == 429 ? [("Retry-After", "1")] : [], Self.error(status, "Scripted", "scripted failure \(status)"))
         }
         requests.append(path + (query.isEmpty ? "" : "?" + query.keys.sorted().map { "\($0)=\(query[$0]!)" }.joined(separator: "&")))
@@ -116,6 +117,17 @@ public actor TenableReceiver {
             )
         }
         return (404, [], Self.error(404, "Not Found", "Not Found"))
+    }
+
+    /// The simulated tenant's hosts (`SimDirectory`), each with one critical finding.
+    public static func knowingSimulatedTenant(accessKey: String, secretKey: String) -> SimTenable {
+        SimTenable(
+            accessKey: accessKey, secretKey: secretKey,
+            assets: (0..<SimDirectory.hostCount).map { index in
+                Asset(
+                    id: "asset-\(index)", ipv4: [SimDirectory.privateIP(index)], fqdn: [SimDirectory.privateDNS(index)],
+                    vulnerabilities: [Vulnerability(pluginID: 1000 + index, name: "OpenSSL advisory \(index)", severity: 4, vpr: 9.1)])
+            })
     }
 
     /// Serves `/session` and the workbench on loopback.
