@@ -12,8 +12,13 @@ import RelayModel
 /// after indexing the events before it.
 public actor SplunkHECReceiver {
     let token: String
-    /// Events indexed, in arrival order (the `event` objects).
+    /// Events indexed, in arrival order (the `event` objects); kept unless made with `keepsEvents: false`.
     public private(set) var indexed: [JSONValue] = []
+    /// The `native_id` of each event indexed, in arrival order.
+    public private(set) var nativeIDs: [String?] = []
+    /// Whether whole events and envelopes are kept (a bench keeps only ids and arrivals, so that the receiver's
+    /// memory does not grow with what it indexed).
+    let keepsEvents: Bool
     /// Full envelopes indexed (time, sourcetype, …).
     public private(set) var envelopes: [JSONValue] = []
     public private(set) var requests = 0
@@ -31,13 +36,15 @@ public actor SplunkHECReceiver {
     /// Forgets what arrived so far (a bench's warm-up).
     public func forget() {
         indexed = []
+        nativeIDs = []
         envelopes = []
         arrivals = []
         bodySizes = []
     }
 
-    public init(token: String, maxContentLength: Int = 1 << 20) {
+    public init(token: String, maxContentLength: Int = 1 << 20, keepsEvents: Bool = true) {
         self.token = token
+        self.keepsEvents = keepsEvents
         self.maxContentLength = maxContentLength
     }
 
@@ -73,8 +80,11 @@ public actor SplunkHECReceiver {
             if let id = event["native_id"]?.stringValue, poisoned.contains(id) {
                 return answer(400, 6, "Invalid data format", invalidEvent: index)
             }
-            indexed.append(event)
-            envelopes.append(value)
+            nativeIDs.append(event["native_id"]?.stringValue)
+            if keepsEvents {
+                indexed.append(event)
+                envelopes.append(value)
+            }
             arrivals.append(DispatchTime.now().uptimeNanoseconds)
         }
         if let failedAt { return answer(400, 6, "Invalid data format", invalidEvent: failedAt) }

@@ -73,6 +73,13 @@ public actor Enricher {
         self.build = build
     }
 
+    /// What an event's enrichment is built from: the keys it names and, per type, the problems met.
+    struct Signature: Hashable {
+        var keys: [EnrichmentKey] = []
+        var types: [String] = []
+        var problems: [[String]] = []
+    }
+
     /// `rows` enriched, or held while their lookups are unanswered.
     public func prepare(_ rows: [QueuedDelivery]) async throws -> [Prepared] {
         try await refresh()
@@ -98,12 +105,12 @@ public actor Enricher {
         let byType = Dictionary(grouping: ids.compactMap { id in active[id].map { (id, $0) } }, by: { $0.1.integration.type.rawValue })
             .sorted { $0.key < $1.key }
         // Events that name the same people and hosts get the same enrichment: it is built and serialized once.
-        var built: [String: (JSONObject, KeptEnrichment)] = [:]
+        var built: [Signature: (JSONObject, KeptEnrichment)] = [:]
         var prepared: [Prepared] = []
         for (index, row) in rows.enumerated() {
             var holdUntil: Int64?
             var pieces: [(type: String, source: any EnrichmentSource, found: [JSONValue], problems: [String])] = []
-            var signature = ""
+            var signature = Signature()
             for (type, sources) in byType {
                 var found: [JSONValue] = []
                 var problems: [String] = []
@@ -112,7 +119,7 @@ public actor Enricher {
                 for (id, source) in sources {
                     for key in keys[id]?[index] ?? [] {
                         asked = true
-                        signature += key.description + "\u{2}"
+                        signature.keys.append(key)
                         switch source.cache.entry(key, now: later) {
                         case .found(let value?): found.append(value)
                         case .found(nil): break
@@ -130,7 +137,8 @@ public actor Enricher {
                     holdUntil = min(holdUntil ?? .max, min(row.createdAt + settings.holdBack, later + 2_000))
                     continue
                 }
-                signature += type + "\u{1}" + problems.joined(separator: "\u{2}") + "\u{3}"
+                signature.types.append(type)
+                signature.problems.append(problems)
                 pieces.append((type, sources[0].1.source, found, problems))
             }
             if let until = holdUntil {

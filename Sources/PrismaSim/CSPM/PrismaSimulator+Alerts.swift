@@ -4,6 +4,14 @@ import RelayModel
 
 /// The alert list (`POST /v2/alert`, `GET /v2/alert`, v1): filters, page tokens, rate limits and faults.
 extension PrismaSimulator {
+    /// `count` alerts from `seed`, in the detailed form `POST /v2/alert` answers (about 1.7 KB each, naming the
+    /// organisation's people and, for instances, hosts) — for benchmarks that need alerts of a real alert's size
+    /// without serving them.
+    public static func sampleAlerts(_ count: Int, seed: UInt64 = 7, start: Int64 = 1_700_000_000_000) -> [JSONValue] {
+        var generator = AlertGenerator(seed: seed)
+        return generator.make(count: count, start: start, spread: 86_400_000).map { $0.json(detailed: true) }
+    }
+
     /// `POST /v2/alert`, `GET /v2/alert` and `POST /alert/v1/alert`.
     public func listAlerts(_ request: SimRequest, method: String) -> SimResponse {
         count("alerts")
