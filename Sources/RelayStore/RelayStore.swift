@@ -139,8 +139,10 @@ public protocol RelayStore: Sendable {
     /// Ends every session of an API key (it was revoked), and every session that lapsed before `expiredBefore`.
     func removeConsoleSessions(keyID: String?, expiredBefore: Int64) async throws
 
-    /// Stored events, newest first.
-    func events(_ query: EventQuery) async throws -> [NormalizedEvent]
+    /// A page of stored events, newest first (by when Prisma last changed them, then by the order they were stored).
+    func eventPage(_ query: EventQuery) async throws -> EventPage
+    /// How many stored events the query's filters match (its cursor and limit aside).
+    func countEvents(_ query: EventQuery) async throws -> Int
     /// Event counts by severity and module.
     func eventSummary(connector: String?) async throws -> EventSummary
     /// One stored event by its id, or nil.
@@ -149,9 +151,19 @@ public protocol RelayStore: Sendable {
     func deliveries(eventIDs: [String]) async throws -> [String: [DeliveryState]]
     /// Events per hour (by when Prisma last changed them) and severity since `since` (epoch ms).
     func hourlyCounts(since: Int64) async throws -> [HourlyCount]
+
+    /// Queues `rows` — a rule catching up on events stored before it — in one transaction, except rows already
+    /// queued and rows of an alert that already has a row for the same integration (so that an alert's events never
+    /// go out of order); returns how many were queued, or with `apply: false` how many would be.
+    func queueBackfill(_ rows: [OutboxRow], apply: Bool) async throws -> Int
 }
 
 extension RelayStore {
+    /// Stored events, newest first: the first page of `query`.
+    public func events(_ query: EventQuery) async throws -> [NormalizedEvent] {
+        try await eventPage(query).events
+    }
+
     /// Commits without a lease (tests, tools and single-shot imports that poll nothing).
     public func commit(events: [NormalizedEvent], connector: String, cursor: Int64?) async throws -> Int {
         try await commit(events: events, connector: connector, cursor: cursor, lease: nil)

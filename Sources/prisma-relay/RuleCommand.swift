@@ -6,7 +6,8 @@ import RelayModel
 /// `prisma-relay rule …`: alert rules, which route events to integrations.
 struct RuleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rule", abstract: "Route events to integrations with alert rules.", subcommands: [Add.self, List.self, Remove.self])
+        commandName: "rule", abstract: "Route events to integrations with alert rules.",
+        subcommands: [Add.self, List.self, Backfill.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a rule; an empty filter matches anything.")
@@ -64,6 +65,34 @@ struct RuleCommand: AsyncParsableCommand {
                     rows.append([rule.id, rule.name, String(rule.enabled), rule.integrationIDs.joined(separator: ",")])
                 }
                 print(table(rows))
+            }
+        }
+    }
+
+    struct Backfill: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send stored events through a rule: those of the last --hours that it matches, once each.",
+            discussion: """
+                A rule routes the events stored after it exists. This sends it the ones stored before, to its integrations: \
+                without --yes it only says how many; `serve` sends what was queued in its next delivery round. Events an \
+                integration already has, and alerts it already has events of, are not queued again.
+                """)
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The rule's id or name.") var rule: String
+        @Option(help: "How far back to look, in hours (1 to 720).") var hours = 24
+        @Flag(help: "Queue them (without it, only count).") var yes = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let done = try await db.open().rules.backfill(rule, hours: hours, apply: yes)
+                let found = "\(done.matched) stored events of the last \(done.hours) hours match rule \(done.rule)"
+                if yes {
+                    print("\(found); queued \(done.queued) deliveries. serve sends them in its next delivery round.")
+                } else if done.queued == 0 {
+                    print("\(found); none is left to send: its integrations have them (or their alerts) already.")
+                } else {
+                    print("\(found); \(done.queued) deliveries would be queued. Run again with --yes to send them.")
+                }
             }
         }
     }

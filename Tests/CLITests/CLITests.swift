@@ -109,6 +109,38 @@ struct CLITests {
         #expect(events.arrayValue?.allSatisfy { $0["kind"]?.stringValue == "incident" && $0["module"]?.stringValue == "CWPP" } == true)
     }
 
+    @Test("rule backfill counts the stored events a new rule matches, queues them with --yes, and never twice")
+    func ruleBackfill() async throws {
+        let cli = try CLI()
+        let simulator = PrismaSimulator(configuration: .init(rateLimitPerSecond: nil))
+        await simulator.addRecentAlerts(120)
+        let server = try await simulator.serve()
+        defer { Task { await server.stop() } }
+        _ = try await cli.run(
+            ["connector", "add", "--name", "sim", "--url", server.url, "--key-id", simulator.user.accessKeyID],
+            environment: ["PRISMA_RELAY_SECRET": simulator.user.secretKey])
+        #expect(try await cli.run(["connector", "poll", "sim"]).status == 0)
+        let id = try #require(
+            try await cli.addIntegrations([
+                (name: "hec", type: "splunk", config: #"{"url":"https://splunk.example.com:8088","authToken":"t"}"#)
+            ]).first)
+        #expect(try await cli.run(["rule", "add", "--name", "high", "--integration", id, "--severity", "high"]).status == 0)
+
+        let counted = try await cli.run(["rule", "backfill", "high"])
+        #expect(counted.status == 0, "\(counted.stderr)")
+        let numbers = counted.stdout.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        // "N stored events of the last 24 hours match rule high; N deliveries would be queued. …"
+        #expect(numbers.count == 3 && numbers[0] > 0 && numbers[1] == 24 && numbers[2] == numbers[0], "\(counted.stdout)")
+        #expect(counted.stdout.contains("Run again with --yes to send them."))
+        let sent = try await cli.run(["rule", "backfill", "high", "--yes"])
+        #expect(sent.stdout.contains("queued \(numbers[0]) deliveries"), "\(sent.stdout)")
+        #expect(try await cli.run(["rule", "backfill", "high", "--yes"]).stdout.contains("queued 0 deliveries"))
+        #expect(try await cli.run(["rule", "backfill", "high"]).stdout.contains("none is left to send"))
+        let bad = try await cli.run(["rule", "backfill", "high", "--hours", "0"])
+        #expect(bad.status == 1 && bad.stderr.hasPrefix("prisma-relay: hours: must be between 1 and 720"), "\(bad.stderr)")
+        #expect(try await cli.run(["rule", "backfill", "nope"]).stderr.contains("nope"))
+    }
+
     @Test("integrations come from a config file and list masked; rules name them; bad input names the field")
     func integrationsAndRules() async throws {
         let cli = try CLI()

@@ -172,7 +172,9 @@ final class CrashAfterCommits: @unchecked Sendable {
         }
         func state(of connector: String) async throws -> ConnectorState { try await base.state(of: connector) }
         func noteWaiting(connector: String, _ note: String?) async throws { try await base.noteWaiting(connector: connector, note) }
-        func events(_ query: EventQuery) async throws -> [NormalizedEvent] { try await base.events(query) }
+        func eventPage(_ query: EventQuery) async throws -> EventPage { try await base.eventPage(query) }
+        func countEvents(_ query: EventQuery) async throws -> Int { try await base.countEvents(query) }
+        func queueBackfill(_ rows: [OutboxRow], apply: Bool) async throws -> Int { try await base.queueBackfill(rows, apply: apply) }
         func eventSummary(connector: String?) async throws -> EventSummary { try await base.eventSummary(connector: connector) }
         func event(id: String) async throws -> NormalizedEvent? { try await base.event(id: id) }
         func deliveries(eventIDs: [String]) async throws -> [String: [DeliveryState]] { try await base.deliveries(eventIDs: eventIDs) }

@@ -171,30 +171,7 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     assert "do not match" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
     sign_in(browser, relay)
 
-    # A bad integration config shows the message next to the field.
-    browser.get(relay["url"] + "/console/integrations/new")
-    Select(field(browser, "type")).select_by_value("webhook")
-    click(browser, By.CSS_SELECTOR, "main button[type=submit]")
-    fill(browser, {"name": "soc-hook", "cfg.url": "not a url", "cfg.authToken": HOOK_TOKEN})
-    click(browser, By.CSS_SELECTOR, "main button.primary")
-    assert "must be an http(s) URL" in error_next_to(browser, "cfg.url")
-    assert HOOK_TOKEN not in browser.page_source
-    shot(browser, "integration-invalid")
-    fill(browser, {"cfg.url": relay["hook_url"], "cfg.authToken": HOOK_TOKEN})
-    click(browser, By.CSS_SELECTOR, "main button.primary")
-    assert "Integration soc-hook was saved" in browser.find_element(By.CSS_SELECTOR, ".flash").text
-
-    # A rule sending high-severity events to it.
-    browser.get(relay["url"] + "/console/rules/new")
-    fill(browser, {"name": "high to soc"})
-    browser.find_element(By.CSS_SELECTOR, "input[name=severities][value=high]").click()
-    browser.find_element(By.CSS_SELECTOR, "input[name=integrations]").click()
-    shot(browser, "rule-form")
-    click(browser, By.CSS_SELECTOR, "main button.primary")
-    assert "Rule high to soc was saved" in browser.find_element(By.CSS_SELECTOR, ".flash").text
-    shot(browser, "rules")
-
-    # With the rule in place, a connector: with a wrong secret, Test Connection says so, inline.
+    # The natural order: first a connector. With a wrong secret, Test Connection says so, inline.
     browser.get(relay["url"] + "/console/connectors/new")
     fill(browser, {"name": "sim-cspm", "apiURL": relay["sim_url"], "accessKeyID": relay["sim_key"], "secretKey": "wrong-secret",
                    "intervalSeconds": "3600"})
@@ -225,6 +202,36 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     browser.set_window_size(390, 844)
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
     shot(browser, "connectors-phone", width=390)
+
+    # Then an integration: a bad config shows the message next to the field.
+    browser.get(relay["url"] + "/console/integrations/new")
+    Select(field(browser, "type")).select_by_value("webhook")
+    click(browser, By.CSS_SELECTOR, "main button[type=submit]")
+    fill(browser, {"name": "soc-hook", "cfg.url": "not a url", "cfg.authToken": HOOK_TOKEN})
+    click(browser, By.CSS_SELECTOR, "main button.primary")
+    assert "must be an http(s) URL" in error_next_to(browser, "cfg.url")
+    assert HOOK_TOKEN not in browser.page_source
+    shot(browser, "integration-invalid")
+    fill(browser, {"cfg.url": relay["hook_url"], "cfg.authToken": HOOK_TOKEN})
+    click(browser, By.CSS_SELECTOR, "main button.primary")
+    assert "Integration soc-hook was saved" in browser.find_element(By.CSS_SELECTOR, ".flash").text
+
+    # Last, a rule sending high-severity events to it: the events stored before it are offered, counted, and sent.
+    browser.get(relay["url"] + "/console/rules/new")
+    fill(browser, {"name": "high to soc"})
+    browser.find_element(By.CSS_SELECTOR, "input[name=severities][value=high]").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=integrations]").click()
+    shot(browser, "rule-form")
+    click(browser, By.CSS_SELECTOR, "main button.primary")
+    assert "Rule high to soc was saved" in browser.find_element(By.CSS_SELECTOR, ".flash").text
+    offer = browser.find_element(By.ID, "backfill-count").text
+    found = re.match(r"(\d+) stored events from the last 24 hours match this rule; (\d+) of them have not gone", offer)
+    assert found and int(found.group(2)) > 0, offer
+    assert not HookReceiver.received, "the rule sent stored events before being asked"
+    shot(browser, "rule-backfill")
+    click(browser, By.XPATH, "//button[starts-with(text(), 'Send ')]")
+    assert "Queued %s stored events" % found.group(2) in browser.find_element(By.CSS_SELECTOR, ".flash").text
+    shot(browser, "rules")
 
     # The delivery engine sends the high-severity events; the events page says where each went.
     deadline = time.time() + 60

@@ -115,7 +115,7 @@ public struct RelayApp: Sendable {
     /// Integrations: add, change, list, test and remove.
     public var integrations: IntegrationService { IntegrationService(store: store, clock: clock, engine: deliveryEngine) }
     /// Alert rules: add, replace, enable, remove.
-    public var rules: RuleService { RuleService(store: store, registry: deliveryEngine.registry) }
+    public var rules: RuleService { RuleService(store: store, registry: deliveryEngine.registry, clock: clock) }
     /// Deliveries: each integration's status and its dead letters.
     public var deliveries: DeliveryStatusService { DeliveryStatusService(store: store) }
     /// Stored events: queries, summaries and what became of their deliveries.

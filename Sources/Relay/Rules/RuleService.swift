@@ -9,10 +9,15 @@ public struct RuleService: Sendable {
     let store: any RelayStore
     /// Which integration types are enrichment sources, which rules cannot send to.
     let registry: DestinationRegistry
+    /// Epoch milliseconds now: where a backfill's look-back ends.
+    let clock: @Sendable () -> Int64
 
-    public init(store: any RelayStore, registry: DestinationRegistry = .standard) {
+    public init(
+        store: any RelayStore, registry: DestinationRegistry = .standard, clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock
+    ) {
         self.store = store
         self.registry = registry
+        self.clock = clock
     }
 
     /// What a caller gives for a rule, before it is checked.

@@ -88,8 +88,29 @@ public enum AlertRouter {
     }
 }
 
+extension AlertRouter {
+    /// The rows of a rule catching up on stored events that may be queued: none of an alert that already has a row
+    /// for the integration (`queued`), since an older event queued after a newer one would go out of order.
+    public static func backfill(_ rows: [OutboxRow], skipping queued: Set<OutboxRow.Slot>) -> [OutboxRow] {
+        rows.filter { !queued.contains($0.slot) }
+    }
+}
+
 /// One delivery a commit queues: an event for one integration, with the key that orders an alert's events.
 public struct OutboxRow: Sendable, Equatable {
+    /// An alert at an integration: the rows that go out in order.
+    public struct Slot: Hashable, Sendable {
+        public var integrationID: String
+        public var alertKey: String
+
+        public init(integrationID: String, alertKey: String) {
+            self.integrationID = integrationID
+            self.alertKey = alertKey
+        }
+    }
+
+    public var slot: Slot { Slot(integrationID: integrationID, alertKey: alertKey) }
+
     public var eventID: String
     public var integrationID: String
     public var alertKey: String

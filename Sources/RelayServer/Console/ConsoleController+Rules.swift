@@ -26,6 +26,24 @@ extension ConsoleController {
                 return await done(context, "/console/rules", "Rule \(rule.name) is \(enabled ? "enabled" : "disabled").")
             }
         }
+        console.get("rules/:id/backfill") { request, context in
+            let hours = request.uri.queryParameters.get("hours").flatMap { Int($0) } ?? 24
+            return try await backfillOffer(context, id: try context.parameters.require("id"), hours: hours)
+        }
+        console.post("rules/:id/backfill") { _, context in
+            let id = try context.parameters.require("id")
+            let hours = context.form?["hours"].flatMap { Int($0) } ?? 24
+            do {
+                let sent = try await app.rules.backfill(id, hours: hours, apply: true)
+                return await done(
+                    context, "/console/rules",
+                    "Queued \(sent.queued) stored events for rule \(sent.rule)'s integrations; they go out in the next delivery round.")
+            } catch StoreError.unknownRule {
+                return await notFound(context, "There is no rule \(id).", back: "/console/rules")
+            } catch let errors as ConfigErrors {
+                return await done(context, "/console/rules", errors.errors.map(\.message).joined(separator: "; "), ok: false)
+            }
+        }
         console.get("rules/:id/delete") { _, context in
             let id = try context.parameters.require("id")
             let name = try await app.rules.find(id)?.name ?? id
@@ -161,12 +179,44 @@ extension ConsoleController {
         do {
             let rule =
                 if let existing { try await app.rules.replace(id: existing.id, with: draft) } else { try await app.rules.create(draft) }
-            return await done(context, "/console/rules", "Rule \(rule.name) was saved.")
+            // Events stored before the rule are not sent through it unless asked: offer it when there are some.
+            let waiting = rule.enabled ? try await app.rules.backfill(rule.id, apply: false).queued : 0
+            return await done(
+                context, waiting > 0 ? "/console/rules/\(rule.id)/backfill" : "/console/rules", "Rule \(rule.name) was saved.")
         } catch let errors as ConfigErrors {
             return try await ruleForm(context, rule: existing, typed: form, errors: ConsoleController.fieldErrors(errors))
         } catch let error as StoreError {
             return try await ruleForm(context, rule: existing, typed: form, formErrors: [error.description])
         }
+    }
+
+    /// How many stored events the rule would send, for a look-back the user picks, and the button that sends them.
+    func backfillOffer(_ context: RelayRequestContext, id: String, hours: Int) async throws -> Response {
+        let found: RuleService.Backfill
+        do {
+            found = try await app.rules.backfill(id, hours: hours, apply: false)
+        } catch StoreError.unknownRule {
+            return await notFound(context, "There is no rule \(id).", back: "/console/rules")
+        } catch let errors as ConfigErrors {
+            return await done(context, "/console/rules", errors.errors.map(\.message).joined(separator: "; "), ok: false)
+        }
+        var page = await base(context, section: "Rules")
+        let choices = [
+            (1, "the last hour"), (6, "the last 6 hours"), (24, "the last 24 hours"), (72, "the last 3 days"), (168, "the last 7 days"),
+            (720, "the last 30 days"),
+        ]
+        page["id"] = id
+        page["rule"] = found.rule
+        page["hours"] = found.hours
+        page["choices"] = choices.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == found.hours] }
+        page["queued"] = found.queued == 1 ? "1 event" : "\(found.queued) events"
+        page["canSend"] = found.queued > 0
+        let span = choices.first { $0.0 == found.hours }?.1 ?? "the last \(found.hours) hours"
+        page["summary"] =
+            found.queued > 0
+            ? "\(found.matched) stored events from \(span) match this rule; \(found.queued) of them have not gone to its integrations yet."
+            : "\(found.matched) stored events from \(span) match this rule; its integrations have them all (or their alerts) already."
+        return renderer.page("rule-backfill", page)
     }
 
     /// A condition in words.

@@ -3,7 +3,9 @@ import Hummingbird
 import Relay
 import RelayModel
 
-/// Alert rules at Prisma's paths: `GET /v2/alert/rule`, `POST /alert/rule`, `GET|PUT|DELETE /alert/rule/{id}`.
+/// Alert rules at Prisma's paths: `GET /v2/alert/rule`, `POST /alert/rule`, `GET|PUT|DELETE /alert/rule/{id}`; and
+/// the relay's own `POST /alert/rule/{id}/backfill` (`{"hours": 24, "dryRun": true}`): the stored events the rule
+/// matches, counted or queued for its integrations.
 /// The integrations a rule notifies come from `integrationIDs`, or from Prisma's
 /// `alertRuleNotificationConfig[].recipients`.
 struct AlertRulesController {
@@ -24,6 +26,31 @@ struct AlertRulesController {
             let id = try context.parameters.require("id")
             return try await answer {
                 try await rules.replace(id: id, with: try RuleService.Draft(json: try await JSONResponse.body(request)))
+            }
+        }
+        router.post("alert/rule/:id/backfill") { request, context in
+            let given = try context.parameters.require("id")
+            let id = given.removingPercentEncoding ?? given
+            do {
+                let body = try await JSONResponse.body(request)
+                if let body, body.objectValue == nil {
+                    throw ConfigErrors([ConfigError(field: "body", "must be a JSON object, e.g. {\"hours\": 24, \"dryRun\": true}")])
+                }
+                let hours = try Self.integer(body?["hours"], field: "hours") ?? 24
+                if let given = body?["dryRun"], given.boolValue == nil {
+                    throw ConfigErrors([ConfigError(field: "dryRun", "must be true (only count) or false (queue them)")])
+                }
+                let dryRun = body?["dryRun"]?.boolValue ?? false
+                let done = try await rules.backfill(id, hours: hours, apply: !dryRun)
+                return JSONResponse.ok(
+                    .object([
+                        "rule": .string(done.rule), "hours": .int(done.hours), "matched": .int(done.matched), "queued": .int(done.queued),
+                        "dryRun": .bool(dryRun),
+                    ]))
+            } catch let errors as ConfigErrors {
+                return JSONResponse.redlock(.badRequest, "invalid_backfill", subjects: errors.errors.map(\.description))
+            } catch StoreError.unknownRule {
+                return JSONResponse.redlock(.notFound, "not_found")
             }
         }
         router.delete("alert/rule/:id") { _, context in
@@ -49,6 +76,15 @@ struct AlertRulesController {
             default: return JSONResponse.redlock(.badRequest, "invalid_alert_rule", subjects: [error.description])
             }
         }
+    }
+
+    /// A whole number given as a JSON number, or nil when absent; anything else is refused naming the field.
+    static func integer(_ value: JSONValue?, field: String) throws -> Int? {
+        guard let value, value != .null else { return nil }
+        guard case .number = value, let number = value.int64Value, let int = Int(exactly: number) else {
+            throw ConfigErrors([ConfigError(field: field, "must be a whole number")])
+        }
+        return int
     }
 
     /// The rule in Prisma's field names (with the relay's `filters` and `integrationIDs`).

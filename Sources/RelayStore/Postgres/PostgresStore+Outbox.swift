@@ -5,6 +5,37 @@ import RelayModel
 /// Deliveries: claims (`FOR UPDATE SKIP LOCKED`, so replicas claiming at once take different rows), their outcomes,
 /// integration health and dead letters.
 extension PostgresStore {
+    public func queueBackfill(_ rows: [OutboxRow], apply: Bool) async throws -> Int {
+        guard !rows.isEmpty else { return 0 }
+        let slots = Array(Set(rows.map(\.slot)))
+        return try await transaction { [logger] connection in
+            // Commits queue rows too: while this one decides and inserts, none may start an alert's row, or an older
+            // event queued here could follow a newer one. Reads and claims of other tables go on.
+            if apply { try await connection.query("LOCK TABLE outbox IN SHARE ROW EXCLUSIVE MODE", logger: logger) }
+            let queued = try await connection.rows(
+                """
+                SELECT DISTINCT o.integration_id, o.alert_key FROM outbox o
+                JOIN unnest(\(slots.map(\.integrationID))::text[], \(slots.map(\.alertKey))::text[]) AS s(i, k)
+                  ON o.integration_id = s.i AND o.alert_key = s.k
+                """, logger: logger
+            ).map {
+                OutboxRow.Slot(
+                    integrationID: try $0.get("integration_id", as: String.self), alertKey: try $0.get("alert_key", as: String.self))
+            }
+            let kept = AlertRouter.backfill(rows, skipping: Set(queued))
+            guard apply, !kept.isEmpty else { return kept.count }
+            try await connection.query(
+                """
+                INSERT INTO outbox (event_id, integration_id, alert_key, next_attempt_at, created_at)
+                SELECT e, i, k, t, t FROM unnest(\(kept.map(\.eventID))::text[], \(kept.map(\.integrationID))::text[],
+                    \(kept.map(\.alertKey))::text[], \(kept.map(\.queuedAt))::bigint[]) WITH ORDINALITY AS r(e, i, k, t, n)
+                ORDER BY n
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+            return kept.count
+        }
+    }
+
     public func claimDeliveries(
         integrationID: String, owner: String, now: Int64, until: Int64, limit: Int
     ) async throws -> [QueuedDelivery] {

@@ -5,29 +5,58 @@ import RelayModel
 /// The stored events as the API, console and CLI read them: filtered lists, summaries, one event, its deliveries,
 /// and hourly counts.
 extension PostgresStore {
-    public func events(_ query: EventQuery) async throws -> [NormalizedEvent] {
+    public func eventPage(_ query: EventQuery) async throws -> EventPage {
+        var (conditions, binds) = Self.filter(query)
+        if let after = query.after {
+            binds.append(after.updatedMillis)
+            let updated = binds.count
+            binds.append(after.seq)
+            conditions.append("(updated_ms < $\(updated) OR (updated_ms = $\(updated) AND seq < $\(binds.count)))")
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let limit = max(0, query.limit)
+        let sql =
+            "SELECT body, json AS enrichment, updated_ms, seq FROM \(Self.eventsWithEnrichment) \(filter) ORDER BY updated_ms DESC, seq DESC LIMIT \(limit)"
+        let rows = try await rows(PostgresQuery(unsafeSQL: sql, binds: binds))
+        let events = try rows.map { try Self.decodeEvent($0) }
+        let next = try rows.last.map {
+            EventCursor(updatedMillis: try $0.get("updated_ms", as: Int64.self), seq: try $0.get("seq", as: Int64.self))
+        }
+        return EventPage(events: events, next: rows.count == limit ? next : nil)
+    }
+
+    public func countEvents(_ query: EventQuery) async throws -> Int {
+        let (conditions, binds) = Self.filter(query)
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let rows = try await rows(PostgresQuery(unsafeSQL: "SELECT COUNT(*) AS n FROM event \(filter)", binds: binds))
+        return Int(try rows.first?.get("n", as: Int64.self) ?? 0)
+    }
+
+    /// The query's filters as SQL conditions on `event` and their bindings.
+    static func filter(_ query: EventQuery) -> ([String], PostgresBindings) {
         var conditions: [String] = []
         var binds = PostgresBindings()
-        func condition(_ sql: (Int) -> String, _ value: String) {
-            binds.append(value)
-            conditions.append(sql(binds.count))
-        }
         for (column, value) in [
             ("connector", query.connector), ("severity", query.severity?.rawValue), ("kind", query.kind?.rawValue),
             ("module", query.module?.rawValue), ("status", query.status),
         ] {
-            if let value { condition({ "\(column) = $\($0)" }, value) }
+            if let value {
+                binds.append(value)
+                conditions.append("\(column) = $\(binds.count)")
+            }
+        }
+        if let since = query.updatedSince {
+            binds.append(since)
+            conditions.append("updated_ms >= $\(binds.count)")
         }
         if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             // Case-insensitive, as SQLite's LIKE is; the text's own wildcards match only themselves.
             let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_")
-            condition({ "body ILIKE $\($0) ESCAPE '\\'" }, "%\(escaped)%")
+            binds.append("%\(escaped)%")
+            conditions.append("body ILIKE $\(binds.count) ESCAPE '\\'")
         }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql =
-            "SELECT body, json AS enrichment FROM \(Self.eventsWithEnrichment) \(filter) ORDER BY updated_ms DESC, seq DESC LIMIT \(max(0, query.limit))"
-        return try await rows(PostgresQuery(unsafeSQL: sql, binds: binds)).map { try Self.decodeEvent($0) }
+        return (conditions, binds)
     }
 
     /// Events with the enrichment each was first delivered with, if any.

@@ -5,22 +5,49 @@ import RelayModel
 /// The stored events as the API, console and CLI read them: filtered lists, summaries, one event, its deliveries,
 /// and hourly counts.
 extension SQLiteStore {
-    public func events(_ query: EventQuery) async throws -> [NormalizedEvent] {
+    public func eventPage(_ query: EventQuery) async throws -> EventPage {
+        var (conditions, values) = Self.filter(query)
+        if let after = query.after {
+            conditions.append("(updated_ms < ? OR (updated_ms = ? AND seq < ?))")
+            values += [after.updatedMillis, after.updatedMillis, after.seq]
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let limit = max(0, query.limit)
+        let sql =
+            "SELECT body, json AS enrichment, updated_ms, seq FROM \(Self.eventsWithEnrichment) \(filter) ORDER BY updated_ms DESC, seq DESC LIMIT \(limit)"
+        let rows = try await pool.read { [values] db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map {
+                ($0["body"] as String, $0["enrichment"] as String?, EventCursor(updatedMillis: $0["updated_ms"], seq: $0["seq"]))
+            }
+        }
+        let events = try rows.map { try Self.decodeEvent(body: $0.0, enrichment: $0.1) }
+        return EventPage(events: events, next: rows.count == limit ? rows.last?.2 : nil)
+    }
+
+    public func countEvents(_ query: EventQuery) async throws -> Int {
+        let (conditions, values) = Self.filter(query)
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try await pool.read { [values] db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event \(filter)", arguments: StatementArguments(values)) ?? 0
+        }
+    }
+
+    /// The query's filters as SQL conditions on `event` and their values.
+    static func filter(_ query: EventQuery) -> ([String], [any DatabaseValueConvertible & Sendable]) {
         var conditions: [String] = []
-        var values: [String] = []
-        if let connector = query.connector {
-            conditions.append("connector = ?")
-            values.append(connector)
-        }
-        if let severity = query.severity {
-            conditions.append("severity = ?")
-            values.append(severity.rawValue)
-        }
-        for (column, value) in [("kind", query.kind?.rawValue), ("module", query.module?.rawValue), ("status", query.status)] {
+        var values: [any DatabaseValueConvertible & Sendable] = []
+        for (column, value) in [
+            ("connector", query.connector), ("severity", query.severity?.rawValue), ("kind", query.kind?.rawValue),
+            ("module", query.module?.rawValue), ("status", query.status),
+        ] {
             if let value {
                 conditions.append("\(column) = ?")
                 values.append(value)
             }
+        }
+        if let since = query.updatedSince {
+            conditions.append("updated_ms >= ?")
+            values.append(since)
         }
         if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             conditions.append("body LIKE ? ESCAPE '\\'")
@@ -28,15 +55,7 @@ extension SQLiteStore {
                 .replacingOccurrences(of: "_", with: "\\_")
             values.append("%\(escaped)%")
         }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql =
-            "SELECT body, json AS enrichment FROM \(Self.eventsWithEnrichment) \(filter) ORDER BY updated_ms DESC, seq DESC LIMIT \(max(0, query.limit))"
-        let rows = try await pool.read { [values] db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map {
-                ($0["body"] as String, $0["enrichment"] as String?)
-            }
-        }
-        return try rows.map(Self.decodeEvent)
+        return (conditions, values)
     }
 
     /// Events with the enrichment each was first delivered with, if any.

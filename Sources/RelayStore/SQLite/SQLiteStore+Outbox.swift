@@ -2,6 +2,24 @@ import GRDB
 import RelayModel
 
 extension SQLiteStore {
+    public func queueBackfill(_ rows: [OutboxRow], apply: Bool) async throws -> Int {
+        guard !rows.isEmpty else { return 0 }
+        @Sendable func queued(_ db: Database) throws -> Set<OutboxRow.Slot> {
+            let known = try db.cachedStatement(sql: "SELECT 1 FROM outbox WHERE integration_id = ? AND alert_key = ? LIMIT 1")
+            return try Set(Set(rows.map(\.slot)).filter { try Int.fetchOne(known, arguments: [$0.integrationID, $0.alertKey]) != nil })
+        }
+        guard apply else { return try await pool.read { db in AlertRouter.backfill(rows, skipping: try queued(db)).count } }
+        return try await pool.write { db in
+            let kept = AlertRouter.backfill(rows, skipping: try queued(db))
+            let insert = try db.cachedStatement(
+                sql:
+                    "INSERT OR IGNORE INTO outbox (event_id, integration_id, alert_key, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)"
+            )
+            for row in kept { try insert.execute(arguments: [row.eventID, row.integrationID, row.alertKey, row.queuedAt, row.queuedAt]) }
+            return kept.count
+        }
+    }
+
     public func claimDeliveries(
         integrationID: String, owner: String, now: Int64, until: Int64, limit: Int
     ) async throws -> [QueuedDelivery] {
