@@ -30,7 +30,8 @@ extension DeliveryEngine {
     }
 
     /// Sends the destination's test messages (`DestinationKind.testEvents`). Nil when the type cannot
-    /// be sent yet. A passing test of a stored integration lifts a pause.
+    /// be sent yet. A passing test of a stored integration lifts a pause (and the YELLOW of a failed Test); a failing
+    /// one turns a GREEN status YELLOW.
     public func test(_ integration: Integration) async throws -> TestResult? {
         guard let kind = registry.kind(of: integration.type) else { return nil }
         var outcomes: [DeliveryOutcome] = []
@@ -51,19 +52,24 @@ extension DeliveryEngine {
         }
         var statusCode: Int?
         for outcome in outcomes {
+            let failed: TestResult
             switch outcome {
-            case .delivered: statusCode = statusCode ?? 200
+            case .delivered:
+                statusCode = statusCode ?? 200
+                continue
             case .held:
-                return TestResult(
+                failed = TestResult(
                     success: false, statusCode: nil, message: "\(kind.schema.displayName) held the test event instead of sending it")
             case .retryLater(let reason, let code, _), .rejected(let reason, let code):
-                return TestResult(success: false, statusCode: code, message: URLRedaction.redactURLs(in: reason))
+                failed = TestResult(success: false, statusCode: code, message: URLRedaction.redactURLs(in: reason))
             case .credentialsRefused(let reason, let code):
-                return TestResult(success: false, statusCode: code, message: URLRedaction.redactURLs(in: reason))
+                failed = TestResult(success: false, statusCode: code, message: URLRedaction.redactURLs(in: reason))
             }
+            try await noteFailedTest(of: integration, failed)
+            return failed
         }
         if (try? await store.integration(id: integration.id)) != nil,
-            try await store.integrationHealth(id: integration.id).paused
+            case let health = try await store.integrationHealth(id: integration.id), health.paused || health.errorType == Self.testFailed
         {
             try await store.setIntegrationHealth(integrationID: integration.id, IntegrationHealth(status: .green, lastUpdated: clock()))
         }
@@ -72,5 +78,22 @@ extension DeliveryEngine {
             ? "\(kind.schema.displayName) accepted the address and credentials (a read-only call; nothing was sent)"
             : "Sent a test event to \(kind.schema.displayName); it was accepted"
         return TestResult(success: true, statusCode: statusCode, message: "\(done) at \(Timestamp.rfc3339(epochMilliseconds: clock())).")
+    }
+
+    /// Prisma's `reason.errorType` for a status a failed Test set.
+    static let testFailed = "TEST_FAILED"
+
+    /// A failed Test of a stored, healthy integration turns its status YELLOW with the reason, until a delivery
+    /// succeeds; a worse status (a pause, an outage) stays as it is.
+    func noteFailedTest(of integration: Integration, _ result: TestResult) async throws {
+        guard (try? await store.integration(id: integration.id)) != nil else { return }
+        let health = try await store.integrationHealth(id: integration.id)
+        guard health.status == .green, !health.paused else { return }
+        try await store.setIntegrationHealth(
+            integrationID: integration.id,
+            IntegrationHealth(
+                status: .yellow, errorType: Self.testFailed, message: "The last Test failed: \(result.message)",
+                statusCode: result.statusCode,
+                lastUpdated: clock()))
     }
 }

@@ -102,13 +102,16 @@ public struct SendFailure: Error, CustomStringConvertible {
         return .retryLater(reason: description, statusCode: nil, wait: nil)
     }
 
-    /// "could not reach <the URL, redacted>: <why>". A Test does not say whether a port refused or ignored it, so
-    /// Test cannot map which addresses and ports answer.
+    /// The failure as a sentence naming the host and port, its cause and the fix. A Test does not say whether a port
+    /// refused or ignored it, so that Test cannot map which addresses and ports answer.
     public var description: String {
-        let why =
-            RemoteDetail.isTesting && NetworkFailure.isConnectionFailure(error)
-            ? "no connection could be made to that address and port" : NetworkFailure.words(error)
-        return "could not reach \(URLRedaction.redact(url)): \(why)"
+        if let refusal = error as? OutboundRefusal { return refusal.description }
+        if RemoteDetail.isTesting && NetworkFailure.isConnectionFailure(error) {
+            return ErrorSentence(
+                "No connection could be made to the address and port of \(URLRedaction.redact(url)): check the integration's URL and that the host is reachable from this machine"
+            ).description
+        }
+        return Explain.transport(NetworkFailure.classify(error), url: url, check: "check the integration's URL").description
     }
 }
 

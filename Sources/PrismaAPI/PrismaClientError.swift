@@ -19,7 +19,7 @@ public enum PrismaClientError: Error, Sendable, Equatable, CustomStringConvertib
     /// Every attempt failed with a temporary error.
     case retriesExhausted(path: String, attempts: Int, last: String)
     /// The host could not be reached.
-    case unreachable(apiURL: String, detail: String)
+    case unreachable(apiURL: String, failure: TransportFailure)
     /// The relay's outbound policy does not let requests reach the URL's address.
     case outboundRefused(String)
     /// The Compute console refused the user name and password.
@@ -27,44 +27,48 @@ public enum PrismaClientError: Error, Sendable, Equatable, CustomStringConvertib
     /// The Compute console path answered 404 on authenticate: the tenant id is missing or wrong.
     case tenantPathMissing(consoleURL: String)
 
-    public var description: String {
+    /// The error as a sentence with the cause and the fix, then the technical detail.
+    public var sentence: ErrorSentence {
         switch self {
         case .loginRejected(let status, let reason, let apiURL):
-            return "could not exchange access keys for prisma cloud JWT: POST \(apiURL)/login answered HTTP \(status)"
-                + (reason.map { " (\($0))" } ?? "")
-                + ". The access key ID / secret key pair is wrong, the access key has expired or been disabled, or the API URL "
-                + "points to a different region than the tenant (System → API Endpoints in the console shows the right one)."
+            // The seed's troubleshooting phrase stays in the detail, for whoever searches for it.
+            return Explain.prisma(
+                status: status, request: "could not exchange access keys for prisma cloud JWT: POST \(URLRedaction.redact(apiURL))/login",
+                reason: reason, login: true)
         case .loginNeedsCustomerName(let tenants):
-            return "could not exchange access keys for prisma cloud JWT: the key can log in to several tenants ("
-                + tenants.joined(separator: ", ") + "); use an access key created in the tenant to collect from."
+            return ErrorSentence(
+                "The access key can log in to several tenants (\(tenants.joined(separator: ", "))): use an access key created in the tenant to collect from",
+                detail: "POST /login answered with a tenant list")
         case .forbidden(let path):
-            return "HTTP 403 on \(path): the role attached to the access key lacks Alerts: View. Check Settings → Access Control → "
-                + "Access Keys → <your key> → Role and give the role that permission."
+            return Explain.prisma(status: 403, request: path, reason: nil, login: false)
         case .tokenRefused(let path, let reason):
-            return "Prisma Cloud refused a freshly issued token on \(path)" + (reason.map { " (\($0))" } ?? "")
-                + ": the tenant may have revoked the access key; create a new key and update the connector."
+            return Explain.prisma(status: 401, request: path, reason: reason, login: false)
         case .notJSON(let path, let status, let contentType):
-            return
-                "Prisma Cloud answered \(path) with \(contentType ?? "a body of unknown type") (HTTP \(status)) where JSON was expected: "
-                + "the API URL probably points at the console or a proxy's error page rather than the API (https://api….prismacloud.io)."
+            return ErrorSentence(
+                "Prisma Cloud answered with \(contentType ?? "a body of unknown type") where JSON was expected: the API URL probably points at the console or at a proxy's error page rather than the API (https://api….prismacloud.io)",
+                detail: "\(path) answered HTTP \(status)")
         case .malformedJSON(let path, let detail):
-            return "Prisma Cloud answered \(path) with malformed JSON (\(detail)); the poll will be repeated."
+            return ErrorSentence("Prisma Cloud answered with malformed JSON: the poll will be repeated", detail: "\(path): \(detail)")
         case .rejected(let path, let status, let reason):
-            return "Prisma Cloud rejected \(path) with HTTP \(status)" + (reason.map { " (\($0))" } ?? "") + "."
+            return Explain.prisma(status: status, request: path, reason: reason, login: false)
         case .retriesExhausted(let path, let attempts, let last):
-            return
-                "Prisma Cloud kept failing on \(path) after \(attempts) attempts (last: \(last)); the window will be retried on the next poll."
+            return ErrorSentence(
+                "Prisma Cloud kept failing (\(last)): the window will be retried on the next poll; nothing is lost",
+                detail: "\(path) failed \(attempts) times")
         case .computeLoginRejected(let status, let consoleURL):
-            return "Prisma Cloud Compute at \(consoleURL) refused the user name and password (HTTP \(status)): check the access key ID "
-                + "and secret key (or Compute user and password), and that the key has not expired."
+            return ErrorSentence(
+                "Prisma Cloud Compute refused the user name and password (HTTP \(status)): check the access key ID and secret key (or Compute user and password), and that the key has not expired",
+                detail: "POST \(URLRedaction.redact(consoleURL))/api/v1/authenticate answered HTTP \(status)")
         case .tenantPathMissing(let consoleURL):
-            return "POST \(consoleURL)/api/v1/authenticate answered 404: the Prisma URI probably lacks the tenant path. It looks like "
-                + "https://us-east1.cloud.twistlock.com/us-1-123456789 (Compute → Manage → System → Utilities → Path to Console)."
-        case .unreachable(let apiURL, let detail):
-            return
-                "could not reach \(URLRedaction.redact(apiURL)): \(detail). Check the API URL and the network path (proxy, firewall, DNS)."
+            return ErrorSentence(
+                "The Compute console URL lacks the tenant path: it looks like https://us-east1.cloud.twistlock.com/us-1-123456789 (Compute → Manage → System → Utilities → Path to Console)",
+                detail: "POST \(URLRedaction.redact(consoleURL))/api/v1/authenticate answered HTTP 404")
+        case .unreachable(let apiURL, let failure):
+            return Explain.transport(failure, url: apiURL, check: "check the API URL")
         case .outboundRefused(let words):
-            return words
+            return ErrorSentence(words)
         }
     }
+
+    public var description: String { sentence.description }
 }

@@ -3,49 +3,67 @@ import NIOCore
 import NIOPosix
 import RelayModel
 
-/// Why a request got no answer, in a few plain words instead of the network stack's nested error values.
+/// Why a request got no answer, told apart from the network stack's nested error values (`TransportFailure`); the
+/// outbound policy's refusals are not network failures and are not classified here.
 public enum NetworkFailure {
     /// Whether the failure is the connection itself (refused, reset, timed out, unroutable) rather than DNS, TLS
     /// or the policy.
     public static func isConnectionFailure(_ error: any Error) -> Bool {
-        switch error {
-        case is OutboundRefusal, is ResolutionFailure: return false
-        case let error as HTTPClientError: return error == .connectTimeout || error == .remoteConnectionClosed || error == .readTimeout
-        case is NIOConnectionError, is IOError, is ChannelError: return true
-        default: return false
+        switch classify(error) {
+        case .refused, .timedOut, .noAnswer, .reset, .closed, .noRoute: return true
+        case .dns, .tls, .other: return false
         }
     }
 
-    public static func words(_ error: any Error) -> String {
+    /// The kind of failure, with the library's own words where the kind alone would lose them.
+    public static func classify(_ error: any Error) -> TransportFailure {
         switch error {
-        case let refusal as OutboundRefusal: return refusal.description
-        case let failure as ResolutionFailure: return failure.description
+        case let refusal as OutboundRefusal: return .other(refusal.description)
+        case is ResolutionFailure: return .dns
         case let error as HTTPClientError:
-            if error == .connectTimeout { return "the connection timed out" }
-            if error == .readTimeout || error == .deadlineExceeded { return "no answer in time" }
-            if error == .remoteConnectionClosed { return "the server closed the connection" }
-            if error == .invalidURL || error == .emptyHost || error == .emptyScheme { return "the URL is not a valid http(s) URL" }
-            return String(describing: error)
+            if error == .connectTimeout { return .timedOut }
+            if error == .readTimeout || error == .deadlineExceeded { return .noAnswer }
+            if error == .remoteConnectionClosed { return .closed }
+            if error == .invalidURL || error == .emptyHost || error == .emptyScheme { return .other("the URL is not a valid http(s) URL") }
+            return .other(String(describing: error))
         case let error as NIOConnectionError:
-            if error.dnsAAAAError != nil || error.dnsAError != nil, error.connectionErrors.isEmpty {
-                return "the host name could not be resolved (DNS)"
-            }
-            return error.connectionErrors.first.map { words($0.error) } ?? "the connection failed"
+            if error.dnsAAAAError != nil || error.dnsAError != nil, error.connectionErrors.isEmpty { return .dns }
+            return error.connectionErrors.first.map { classify($0.error) } ?? .other("the connection failed")
         case let error as IOError:
             switch error.errnoCode {
-            case 111: return "connection refused"
-            case 110: return "the connection timed out"
-            case 113, 101: return "no route to the host"
-            case 104: return "the connection was reset"
-            default: return "connection failed (errno \(error.errnoCode))"
+            case 111: return .refused
+            case 110: return .timedOut
+            case 113, 101: return .noRoute
+            case 104, 32: return .reset
+            default: return .other("connection failed (errno \(error.errnoCode))")
             }
-        case is ChannelError: return "the connection failed (\(error))"
+        case let error as ChannelError:
+            if case .connectTimeout = error { return .timedOut }
+            if error == .eof || error == .ioOnClosedChannel || error == .outputClosed { return .closed }
+            return .other("the connection failed (\(error))")
         default:
             let text = String(describing: error)
-            if text.contains("NIOSSL") || text.contains("handshake") || text.contains("certificate") {
-                return "the TLS handshake failed (\(text)): check the certificate the server presents"
+            if text.contains("NIOSSL") || text.contains("handshake") || text.contains("certificate") || text.contains("TLS") {
+                return .tls(text)
             }
-            return text
+            return .other(text)
+        }
+    }
+
+    /// A few plain words on the failure, for logs and retry reasons.
+    public static func words(_ error: any Error) -> String {
+        if let refusal = error as? OutboundRefusal { return refusal.description }
+        if let failure = error as? ResolutionFailure { return failure.description }
+        switch classify(error) {
+        case .refused: return "connection refused"
+        case .timedOut: return "the connection timed out"
+        case .noAnswer: return "no answer in time"
+        case .dns: return "the host name could not be resolved (DNS)"
+        case .tls(let text): return "the TLS handshake failed (\(text))"
+        case .reset: return "the connection was reset"
+        case .closed: return "the server closed the connection"
+        case .noRoute: return "no route to the host"
+        case .other(let text): return text
         }
     }
 }

@@ -46,7 +46,7 @@ struct ChatDeliveryTests {
         try await rig.engine.deliverDue(rig.integration)
         #expect(
             try await rig.store.deadLetters(integrationID: "slack").map(\.reason) == [
-                "Slack rejected the request (HTTP 400): invalid_payload"
+                "Slack refused the event (HTTP 400): sending it again as it is will not help; it is kept as a dead letter to retry or discard from the integration's page. Detail: HTTP 400: invalid_payload"
             ])
         rig.clock.advance(seconds: 29)
         #expect(try await rig.engine.deliverDue(rig.integration) == 0)

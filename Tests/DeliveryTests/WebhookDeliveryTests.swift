@@ -228,4 +228,27 @@ struct WebhookDeliveryTests {
         #expect(
             String(decoding: batch.body, as: UTF8.self) == "[" + event.jsonValue.jsonString() + "," + second.jsonValue.jsonString() + "]")
     }
+
+    @Test("a failed Test turns a GREEN integration YELLOW with the reason; a passing Test or a delivery turns it GREEN again")
+    func failedTestShowsInStatus() async throws {
+        let hook = try await DeliveryHarness.start()
+        defer { Task { await hook.stop() } }
+        await hook.receiver.fail(with: [.init(500)])
+        let failed = try #require(try await hook.engine.test(hook.integration))
+        #expect(!failed.success)
+        var health = try await hook.store.integrationHealth(id: "hook")
+        #expect(health.status == .yellow && !health.paused)
+        #expect(
+            health.message?.hasPrefix("The last Test failed: The webhook is having trouble (HTTP 500)") == true, "\(health.message ?? "")")
+        #expect(try #require(try await hook.engine.test(hook.integration)).success)
+        #expect(try await hook.store.integrationHealth(id: "hook").status == .green)
+
+        await hook.receiver.fail(with: [.init(500)])
+        _ = try await hook.engine.test(hook.integration)
+        #expect(try await hook.store.integrationHealth(id: "hook").status == .yellow)
+        try await hook.ingest([(id: "P-1", version: 1, status: "open")])
+        try await hook.engine.deliverDue(hook.integration)
+        health = try await hook.store.integrationHealth(id: "hook")
+        #expect(health.status == .green && health.message == nil, "\(health)")
+    }
 }

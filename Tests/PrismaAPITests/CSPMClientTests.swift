@@ -75,10 +75,12 @@ struct CSPMClientTests {
             Issue.record("login should fail")
         } catch let error as PrismaClientError {
             let text = error.description
-            #expect(text.hasPrefix("could not exchange access keys for prisma cloud JWT"))
-            #expect(text.contains("invalid_credentials"))
+            // The plain sentence first, with the fix; the seed's phrase in the detail, for those who search for it.
+            #expect(text.hasPrefix("Prisma Cloud refused the access key (HTTP 401): check the key ID and secret"))
             #expect(text.contains("expired"))
-            #expect(text.contains("different region"))
+            #expect(text.contains("your tenant's region"))
+            #expect(text.contains("Detail: could not exchange access keys for prisma cloud JWT: POST "))
+            #expect(text.hasSuffix("answered HTTP 401 (invalid_credentials)"))
         }
     }
 

@@ -65,7 +65,7 @@ struct ConnectorConfigTests {
         let valid = try config(apiURL: "http://127.0.0.1:8181").validated()
         #expect(valid.warnings.count == 1)
         #expect(valid.warnings[0].contains("api2.eu.prismacloud.io"))
-        #expect(valid.warnings[0].contains("allowed"))
+        #expect(valid.warnings[0].contains("fine for a proxy or the simulator"))
     }
 
     @Test("every documented API host is accepted without warning")

@@ -80,7 +80,9 @@ struct IntegrationTestMessageTests {
                 json: #"{"name":"t","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"wrong"}}"#)
             #expect(refused.json?["success"] == .bool(false))
             #expect(refused.json?["statusCode"] == .int(401))
-            #expect(refused.json?["errorMessages"]?.arrayValue?.first?["subject"]?.stringValue?.contains("refused the credentials") == true)
+            #expect(
+                refused.json?["errorMessages"]?.arrayValue?.first?["subject"]?.stringValue?.contains(
+                    "refused the relay's credentials (HTTP 401)") == true)
             let v1 = try await client.call(
                 .post, "/api/v1/tenant/1/integration/test", api.bearer,
                 json: #"{"name":"t","integrationType":"webhook","integrationConfig":{"url":"\#(hook.url)/hook","authToken":"wrong"}}"#)
@@ -141,11 +143,17 @@ struct IntegrationTestVerdictTests {
             #expect(test.status == .seeOther)
             let page = String(
                 buffer: try await client.execute(uri: "/console/integrations", method: .get, headers: [.cookie: session]).body)
-            let banner = try #require(page.firstMatch(of: /<p class="flash bad" role="status">([^<]*)<\/p>/)?.1)
-            let escaped = message.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
-                .replacingOccurrences(of: "'", with: "&#39;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
-                    of: ">", with: "&gt;")
-            #expect(String(banner) == "Test of h: \(escaped)")
+            // The banner shows the sentence, with the detail folded under it.
+            let banner = try #require(
+                page.firstMatch(of: /<div class="flash bad" role="status"><span class="error-sentence">([^<]*)<\/span>/)?.1)
+            func escaped(_ text: String) -> String {
+                text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+                    .replacingOccurrences(of: "'", with: "&#39;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+                        of: ">", with: "&gt;")
+            }
+            let (sentence, detail) = ErrorSentence.split("Test of h: \(message)")
+            #expect(String(banner) == escaped(sentence))
+            if let detail { #expect(page.contains("<code>\(escaped(detail))</code>")) }
         }
     }
 }

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Troubleshooting: each failure yields its message, in the connector's status")
 struct TroubleshootingTests {
-    @Test("wrong keys: 'could not exchange access keys for prisma cloud JWT' with the likely causes")
+    @Test("wrong keys: a sentence that Prisma refused the access key, with the likely causes and the seed's phrase in the detail")
     func wrongKeys() async throws {
         let rig = try await Rig.start()
         defer { Task { await rig.stop() } }
@@ -17,12 +17,13 @@ struct TroubleshootingTests {
         let state = try await rig.app.connectors.state(of: "prod")
         #expect(state.status == .error)
         #expect(state.lastError == report.error)
-        #expect(state.lastError?.hasPrefix("could not exchange access keys for prisma cloud JWT") == true)
-        #expect(state.lastError?.contains("different region") == true)
+        #expect(state.lastError?.hasPrefix("Prisma Cloud refused the access key (HTTP 401): check the key ID and secret") == true)
+        #expect(state.lastError?.contains("your tenant's region") == true)
+        #expect(state.lastError?.contains("Detail: could not exchange access keys for prisma cloud JWT") == true)
         #expect(try await rig.storedIDs().isEmpty)
         let test = try await rig.app.connectors.test("prod")
         #expect(!test.success)
-        #expect(test.message.hasPrefix("could not exchange access keys"))
+        #expect(test.message.hasPrefix("Prisma Cloud refused the access key"))
     }
 
     @Test("a key whose role lacks Alerts: View: the 403 says so")

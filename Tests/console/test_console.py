@@ -7,6 +7,7 @@ import http.server
 import json
 import os
 import re
+import socket
 import subprocess
 import tempfile
 import threading
@@ -45,10 +46,14 @@ class HookReceiver(http.server.BaseHTTPRequestHandler):
     """A webhook receiver: a JSON POST with the integration's bearer token is accepted, anything else refused."""
 
     received = []
+    # While set, every POST answers 500, as a destination in trouble does.
+    failing = False
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        if self.headers.get("Authorization") != "Bearer " + HOOK_TOKEN:
+        if HookReceiver.failing:
+            self.send_response(500)
+        elif self.headers.get("Authorization") != "Bearer " + HOOK_TOKEN:
             self.send_response(401)
         else:
             try:
@@ -171,13 +176,28 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     assert "do not match" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
     sign_in(browser, relay)
 
-    # The natural order: first a connector. With a wrong secret, Test Connection says so, inline.
+    # The natural order: first a connector. A URL where nothing listens is explained in words, with the fix; the
+    # network detail is folded under it.
     browser.get(relay["url"] + "/console/connectors/new")
-    fill(browser, {"name": "sim-cspm", "apiURL": relay["sim_url"], "accessKeyID": relay["sim_key"], "secretKey": "wrong-secret",
-                   "intervalSeconds": "3600"})
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    closed_port = closed.getsockname()[1]
+    closed.close()
+    fill(browser, {"name": "sim-cspm", "apiURL": "http://127.0.0.1:%d" % closed_port, "accessKeyID": relay["sim_key"],
+                   "secretKey": "wrong-secret", "intervalSeconds": "3600"})
+    click(browser, By.CSS_SELECTOR, "button[value=test]")
+    result = browser.find_element(By.ID, "test-result")
+    sentence = result.find_element(By.CSS_SELECTOR, ".error-sentence").text
+    assert sentence.startswith("Nothing is listening at 127.0.0.1:%d (connection refused): check the API URL" % closed_port), sentence
+    assert "errno" not in result.text and "could not reach" not in result.text, result.text
+    result.find_element(By.TAG_NAME, "summary").click()
+    assert "could not reach http://127.0.0.1:%d: connection refused" % closed_port in result.text, result.text
+    shot(browser, "connector-test-refused")
+    # With a wrong secret, Test Connection says the key was refused, and what to check.
+    fill(browser, {"apiURL": relay["sim_url"]})
     click(browser, By.CSS_SELECTOR, "button[value=test]")
     result = browser.find_element(By.ID, "test-result").text
-    assert result.startswith("Connection failed"), result
+    assert result.startswith("Connection failed: Prisma Cloud refused the access key (HTTP 401): check the key ID and secret"), result
     shot(browser, "connector-test-failed")
     # Fixed, it succeeds with a time; the secret never comes back to the browser.
     fill(browser, {"secretKey": relay["sim_secret"]})
@@ -249,6 +269,18 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     shot(browser, "event")
 
     browser.get(relay["url"] + "/console/integrations")
+    assert "GREEN" in browser.find_element(By.XPATH, "//tr[td/a[text()='soc-hook']]").text
+    # A failed Test turns the integration YELLOW with the reason, until a delivery (or a Test) succeeds.
+    HookReceiver.failing = True
+    try:
+        click(browser, By.XPATH, "//tr[td/a[text()='soc-hook']]//button[text()='Test']")
+        assert "The webhook is having trouble (HTTP 500)" in browser.find_element(By.CSS_SELECTOR, ".flash").text
+        row = browser.find_element(By.XPATH, "//tr[td/a[text()='soc-hook']]").text
+        assert "YELLOW" in row and "The last Test failed: The webhook is having trouble (HTTP 500)" in row, row
+        shot(browser, "integrations-test-failed")
+    finally:
+        HookReceiver.failing = False
+    click(browser, By.XPATH, "//tr[td/a[text()='soc-hook']]//button[text()='Test']")
     assert "GREEN" in browser.find_element(By.XPATH, "//tr[td/a[text()='soc-hook']]").text
     shot(browser, "integrations")
     browser.get(relay["url"] + "/console")

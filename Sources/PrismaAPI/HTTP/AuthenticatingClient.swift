@@ -81,7 +81,7 @@ extension AuthenticatingClient {
                 step = .retry(
                     "network: \(detail)",
                     final: onlyNetworkFailures
-                        ? .unreachable(apiURL: baseURL, detail: detail)
+                        ? .unreachable(apiURL: baseURL, failure: NetworkFailure.classify(error))
                         : .retriesExhausted(path: path, attempts: attempt, last: detail),
                     floor: nil)
             }

@@ -70,8 +70,10 @@ extension ConnectorConfig {
     public var warnings: [String] {
         guard type == .cspm, let host = URL(string: apiURL)?.host, PrismaAPIHost.classify(host: host) == .custom else { return [] }
         return [
-            "apiURL: \(host) is not a documented Prisma Cloud API host (\(PrismaAPIHost.documented.joined(separator: ", "))); "
-                + "it is allowed for proxies and the simulator"
+            ErrorSentence(
+                "apiURL: \(host) is not a documented Prisma Cloud API host — fine for a proxy or the simulator; otherwise use your tenant's API URL (System → API Endpoints)",
+                detail: "the documented hosts are \(PrismaAPIHost.documented.joined(separator: ", "))"
+            ).description
         ]
     }
 

@@ -17,23 +17,12 @@ public enum DeliveryOutcome: Sendable, Equatable {
     public static func classify(
         status: Int, retryAfter: Duration?, detail: String, destination: String, location: String? = nil
     ) -> DeliveryOutcome {
+        let reason = Explain.destination(destination, status: status, answer: detail, location: location).description
         switch status {
         case 200..<300: return .delivered
-        case 300..<400:
-            let target = location.map { " to \(URLRedaction.redact($0))" } ?? ""
-            return .credentialsRefused(
-                reason: "\(destination) answered with a redirect (HTTP \(status)\(target)), which the relay does not follow: "
-                    + "set the URL to the address it points to", statusCode: status)
-        case 401, 403:
-            return .credentialsRefused(
-                reason: "\(destination) refused the credentials (HTTP \(status))\(detail.isEmpty ? "" : ": \(detail)")", statusCode: status)
-        case _ where RetryPolicy.isRetryable(status: status):
-            return .retryLater(
-                reason: "\(destination) answered HTTP \(status)\(detail.isEmpty ? "" : ": \(detail)")", statusCode: status, wait: retryAfter
-            )
-        default:
-            return .rejected(
-                reason: "\(destination) rejected the request (HTTP \(status))\(detail.isEmpty ? "" : ": \(detail)")", statusCode: status)
+        case 300..<400, 401, 403: return .credentialsRefused(reason: reason, statusCode: status)
+        case _ where RetryPolicy.isRetryable(status: status): return .retryLater(reason: reason, statusCode: status, wait: retryAfter)
+        default: return .rejected(reason: reason, statusCode: status)
         }
     }
 }

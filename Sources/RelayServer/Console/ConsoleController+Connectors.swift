@@ -41,7 +41,8 @@ extension ConsoleController {
             rows.append([
                 "name": config.name, "pathName": ConsoleFormat.segment(config.name),
                 "typeLabel": config.type == .cspm ? "CSPM alerts" : "Compute incidents", "apiURL": config.apiURL,
-                "status": state.status.rawValue, "badge": ConsoleFormat.badge(state.status), "lastError": state.lastError ?? "",
+                "status": state.status.rawValue, "badge": ConsoleFormat.badge(state.status),
+                "lastError": ConsoleFormat.error(state.lastError) as Any,
                 "waiting": state.waiting ?? "",
                 "rejected": state.rejectedFindings == 0
                     ? ""
@@ -89,7 +90,8 @@ extension ConsoleController {
         if let formError { page["formError"] = formError }
         if let test {
             page["test"] = [
-                "kind": test.success ? "ok" : "bad", "message": test.success ? test.message : "Connection failed: \(test.message)",
+                "kind": test.success ? "ok" : "bad", "prefix": test.success ? "" : "Connection failed: ",
+                "error": ConsoleFormat.error(test.message) as Any,
             ]
         }
         let type = values["type"] ?? "cspm"
@@ -189,8 +191,11 @@ extension ConsoleController {
             let config = try await connectorConfig(form, existing: existing, session: context.session)
             let warnings = existing == nil ? try await app.connectors.add(config) : try await app.connectors.update(config)
             if let session = context.session { try await sessions.dropDraftSecret(session.id, form: existing ?? "new") }
-            let note = warnings.isEmpty ? "" : " Note: " + warnings.joined(separator: " ")
-            return await done(context, "/console/connectors", "Connector \(config.name) was saved.\(note)")
+            // A warning is one amber line: its sentence, without the detail.
+            let note = warnings.map { ErrorSentence.split($0).sentence }.joined(separator: " ")
+            return await done(
+                context, "/console/connectors", "Connector \(config.name) was saved." + (note.isEmpty ? "" : " Note: " + note),
+                kind: note.isEmpty ? "ok" : "warn")
         } catch let errors as ConfigErrors {
             return await connectorForm(
                 context, values: await redisplay(form, context, existing: existing), existing: existing, errors: Self.fieldErrors(errors))

@@ -35,14 +35,17 @@ struct ConsoleController {
         var page: [String: Any] = ["nav\(section)": true]
         if let session = context.session {
             page["session"] = ConsoleMiddleware.sessionValues(session)
-            if let flash = try? await sessions.takeFlash(session) { page["flash"] = ["kind": flash.kind, "text": flash.text] }
+            if let flash = try? await sessions.takeFlash(session), var parts = ConsoleFormat.error(flash.text) {
+                parts["kind"] = flash.kind
+                page["flash"] = parts
+            }
         }
         return page
     }
 
     /// Redirects to `location` with a message for the next page.
-    func done(_ context: RelayRequestContext, _ location: String, _ text: String, ok: Bool = true) async -> Response {
-        if let session = context.session { try? await sessions.flash(session.id, ok ? "ok" : "bad", text) }
+    func done(_ context: RelayRequestContext, _ location: String, _ text: String, ok: Bool = true, kind: String? = nil) async -> Response {
+        if let session = context.session { try? await sessions.flash(session.id, kind ?? (ok ? "ok" : "bad"), text) }
         return ConsoleRenderer.redirect(location)
     }
 

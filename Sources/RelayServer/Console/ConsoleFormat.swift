@@ -37,6 +37,17 @@ enum ConsoleFormat {
         }
     }
 
+    /// A message for a page (an error, a warning, a flash): the sentence shown, the technical detail folded under it
+    /// (`error.mustache`); nil when there is none, so that a section leaves it out.
+    static func error(_ message: String?) -> [String: Any]? {
+        guard let message, !message.isEmpty else { return nil }
+        let (sentence, detail) = ErrorSentence.split(message)
+        var parts: [String: Any] = ["sentence": sentence]
+        if let detail { parts["detail"] = detail }
+        parts["hasDetail"] = detail != nil
+        return parts
+    }
+
     /// `/`-safe path segment.
     static func segment(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? text

@@ -1,0 +1,130 @@
+import Foundation
+
+/// The one place where transport failures and the answers of Prisma Cloud and of destinations become sentences with
+/// the cause and the fix (`ErrorSentence`). Every surface — console, API, CLI, status — shows these.
+public enum Explain {
+    /// A request to `url` that got no answer. `check` names what the user can fix for this kind of target, e.g.
+    /// "check the API URL" or "check the integration's URL".
+    public static func transport(_ failure: TransportFailure, url: String, check: String) -> ErrorSentence {
+        let place = hostAndPort(url)
+        let detail = "could not reach \(URLRedaction.redact(url))"
+        switch failure {
+        case .refused:
+            return ErrorSentence(
+                "Nothing is listening at \(place) (connection refused): \(check) and that the host is reachable from this machine",
+                detail: detail + ": connection refused")
+        case .timedOut:
+            return ErrorSentence(
+                "\(place) did not accept a connection in time (timed out): \(check), and that no firewall or proxy drops traffic to it from this machine",
+                detail: detail + ": the connection timed out")
+        case .noAnswer:
+            return ErrorSentence(
+                "\(place) accepted the connection but did not answer in time: the service may be overloaded; the relay tries again",
+                detail: detail + ": no answer in time")
+        case .dns:
+            return ErrorSentence(
+                "The host name \(host(url)) could not be resolved (DNS): \(check) for spelling, and this machine's DNS settings",
+                detail: detail + ": the host name could not be resolved")
+        case .tls(let words):
+            return ErrorSentence(
+                "The secure connection to \(place) failed (TLS): \(check) — https on the right port — and that the server's certificate is valid for \(host(url)) and trusted by this machine",
+                detail: detail + ": " + words)
+        case .reset:
+            return ErrorSentence(
+                "\(place) cut the connection (connection reset): \(check) and that its port serves HTTP(S); a proxy or firewall may be cutting it",
+                detail: detail + ": the connection was reset")
+        case .closed:
+            return ErrorSentence(
+                "\(place) closed the connection without answering: \(check) and that its port serves HTTP(S)",
+                detail: detail + ": the server closed the connection")
+        case .noRoute:
+            return ErrorSentence(
+                "There is no network route from this machine to \(place): \(check), and this machine's network and firewall",
+                detail: detail + ": no route to the host")
+        case .other(let words):
+            return ErrorSentence(
+                "\(place) could not be reached: \(check) and that the host is reachable from this machine", detail: detail + ": " + words)
+        }
+    }
+
+    /// What Prisma Cloud's refusal means, by status class. `login` is whether the refused call was the access key's
+    /// log-in (or the Compute console's authenticate).
+    public static func prisma(status: Int, request: String, reason: String?, login: Bool) -> ErrorSentence {
+        let detail = "\(request) answered HTTP \(status)" + (reason.map { " (\($0))" } ?? "")
+        switch status {
+        case 401 where login, 400 where login:
+            return ErrorSentence(
+                "Prisma Cloud refused the access key (HTTP \(status)): check the key ID and secret, that the key has not expired or been disabled, and that the API URL is your tenant's region (System → API Endpoints in the console)",
+                detail: detail)
+        case 401:
+            return ErrorSentence(
+                "Prisma Cloud refused the relay's session (HTTP 401): the access key may have been revoked; create a new key and update the connector",
+                detail: detail)
+        case 403:
+            return ErrorSentence(
+                "Prisma Cloud refused the request (HTTP 403): the role attached to the access key lacks Alerts: View (or the permission this call needs); give the role that permission under Settings → Access Control → Roles",
+                detail: detail)
+        case 404:
+            return ErrorSentence(
+                "Prisma Cloud has no such endpoint at this URL (HTTP 404): check that the API URL is the API's (https://api….prismacloud.io), not the console's",
+                detail: detail)
+        case 429:
+            return ErrorSentence(
+                "Prisma Cloud is limiting this access key's request rate (HTTP 429): the relay waits as Prisma asks and tries again; nothing is lost",
+                detail: detail)
+        case 500..<600:
+            return ErrorSentence(
+                "Prisma Cloud is having trouble (HTTP \(status)): the relay tries again, and the next poll covers the same window; nothing is lost",
+                detail: detail)
+        default:
+            return ErrorSentence(
+                "Prisma Cloud refused the request (HTTP \(status)): retrying the same request will not help; check the connector's settings",
+                detail: detail)
+        }
+    }
+
+    /// What a destination's answer means, by status class, with its own words as the detail.
+    public static func destination(_ name: String, status: Int, answer: String, location: String? = nil) -> ErrorSentence {
+        let detail = "HTTP \(status)" + (answer.isEmpty ? "" : ": \(answer)")
+        switch status {
+        case 300..<400:
+            let target = location.map { " to \(URLRedaction.redact($0))" } ?? ""
+            return ErrorSentence(
+                "\(name) answered with a redirect (HTTP \(status)\(target)), which the relay does not follow: set the integration's URL to the address it points to; deliveries wait until then",
+                detail: detail)
+        case 401, 403:
+            return ErrorSentence(
+                "\(name) refused the relay's credentials (HTTP \(status)): check the token or key in the integration's settings and that it is still valid; deliveries wait until it changes or a Test passes",
+                detail: detail)
+        case 404:
+            return ErrorSentence(
+                "\(name) has nothing at the integration's URL (HTTP 404): check the URL, path included; the event is kept as a dead letter to retry once it is fixed",
+                detail: detail)
+        case 413:
+            return ErrorSentence(
+                "\(name) refused the request as too large (HTTP 413): lower the integration's batch size or raise the destination's limit; the event is kept as a dead letter",
+                detail: detail)
+        case 408, 425, 429:
+            return ErrorSentence(
+                "\(name) asked the relay to slow down or try later (HTTP \(status)): the relay waits and sends again; nothing is lost",
+                detail: detail)
+        case 500..<600:
+            return ErrorSentence(
+                "\(name) is having trouble (HTTP \(status)): the relay keeps the events and sends them again until it recovers; nothing is lost",
+                detail: detail)
+        default:
+            return ErrorSentence(
+                "\(name) refused the event (HTTP \(status)): sending it again as it is will not help; it is kept as a dead letter to retry or discard from the integration's page",
+                detail: detail)
+        }
+    }
+
+    /// `host:port` of a URL, the port the scheme's default when none is given.
+    static func hostAndPort(_ url: String) -> String {
+        guard let components = URLComponents(string: url), let host = components.host else { return URLRedaction.redact(url) }
+        let port = components.port ?? (components.scheme?.lowercased() == "http" ? 80 : 443)
+        return (host.contains(":") ? "[\(host)]" : host) + ":\(port)"
+    }
+
+    static func host(_ url: String) -> String { URLComponents(string: url)?.host ?? URLRedaction.redact(url) }
+}
