@@ -263,6 +263,19 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     assert "soc-hook: delivered" in browser.page_source
     assert HookReceiver.received, "the webhook received nothing"
     shot(browser, "events")
+    # Every event can be reached: the total that matches, and older pages by keyset.
+    browser.get(relay["url"] + "/console/events")
+    total = int(re.match(r"(\d+) events? match", browser.find_element(By.ID, "event-total").text).group(1))
+    first_page = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "table tbody tr td a")]
+    assert not browser.find_elements(By.LINK_TEXT, "Newest")
+    assert len(first_page) == min(total, 100), (len(first_page), total)
+    assert total > 100, total
+    click(browser, By.LINK_TEXT, "Older events")
+    assert "after=" in browser.current_url
+    second_page = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "table tbody tr td a")]
+    assert second_page and len(second_page) == min(total - 100, 100)
+    assert browser.find_elements(By.LINK_TEXT, "Newest")
+    browser.get(relay["url"] + "/console/events?severity=high")
     click(browser, By.CSS_SELECTOR, "table tbody tr td a")
     assert browser.find_element(By.XPATH, "//h2[text()='Raw event from Prisma']")
     assert "delivered" in browser.find_element(By.XPATH, "//h2[text()='Deliveries']/..").text

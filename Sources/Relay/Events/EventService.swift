@@ -10,6 +10,16 @@ public struct EventService: Sendable {
         try await store.events(query)
     }
 
+    /// A page of stored events, newest first, and where the next one starts.
+    public func page(_ query: EventQuery) async throws -> EventPage {
+        try await store.eventPage(query)
+    }
+
+    /// How many stored events the query's filters match.
+    public func count(_ query: EventQuery) async throws -> Int {
+        try await store.countEvents(query)
+    }
+
     /// One stored event by its id, or nil.
     public func get(_ id: String) async throws -> NormalizedEvent? {
         try await store.event(id: id)

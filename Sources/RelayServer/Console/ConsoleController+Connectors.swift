@@ -42,7 +42,7 @@ extension ConsoleController {
                 "name": config.name, "pathName": ConsoleFormat.segment(config.name),
                 "typeLabel": config.type == .cspm ? "CSPM alerts" : "Compute incidents", "apiURL": config.apiURL,
                 "status": state.status.rawValue, "badge": ConsoleFormat.badge(state.status),
-                "lastError": ConsoleFormat.error(state.lastError) as Any,
+                "lastError": ConsoleFormat.present(ConsoleFormat.error(state.lastError)),
                 "waiting": state.waiting ?? "",
                 "rejected": state.rejectedFindings == 0
                     ? ""
@@ -91,7 +91,7 @@ extension ConsoleController {
         if let test {
             page["test"] = [
                 "kind": test.success ? "ok" : "bad", "prefix": test.success ? "" : "Connection failed: ",
-                "error": ConsoleFormat.error(test.message) as Any,
+                "error": ConsoleFormat.present(ConsoleFormat.error(test.message)),
             ]
         }
         let type = values["type"] ?? "cspm"

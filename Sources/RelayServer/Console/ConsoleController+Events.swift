@@ -13,12 +13,12 @@ extension ConsoleController {
         var page = await base(context, section: "Events")
         let query = request.uri.queryParameters
         func chosen(_ name: String) -> String? { query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
-        let limit = 200
-        let events = try await app.events.list(
-            EventQuery(
-                connector: chosen("connector"), severity: chosen("severity").flatMap(Severity.init(rawValue:)),
-                kind: chosen("kind").flatMap(EventKind.init(rawValue:)), module: chosen("module").flatMap(Module.init(rawValue:)),
-                status: chosen("status"), text: chosen("q"), limit: limit))
+        let eventQuery = EventQuery(
+            connector: chosen("connector"), severity: chosen("severity").flatMap(Severity.init(rawValue:)),
+            kind: chosen("kind").flatMap(EventKind.init(rawValue:)), module: chosen("module").flatMap(Module.init(rawValue:)),
+            status: chosen("status"), text: chosen("q"), after: chosen("after").flatMap(EventCursor.init), limit: 100)
+        let found = try await app.events.page(eventQuery)
+        let events = found.events
         let names = Dictionary(uniqueKeysWithValues: try await app.integrations.list().map { ($0.id, $0.name) })
         let deliveriesByEvent = try await app.events.deliveries(of: events.map(\.id))
         let rows: [[String: Any]] = events.map { event in
@@ -35,8 +35,14 @@ extension ConsoleController {
         }
         page["events"] = rows
         page["hasEvents"] = !rows.isEmpty
-        page["more"] = rows.count == limit
-        page["shown"] = limit
+        // Pages by keyset: each link carries the filters and the position of the last event shown.
+        let total = try await app.events.count(eventQuery)
+        page["total"] = total == 1 ? "1 event matches" : "\(total) events match"
+        let filters = ["q", "connector", "kind", "severity", "module", "status"].compactMap { name in
+            chosen(name).map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+        }
+        page["older"] = ConsoleFormat.present(found.next.map { "/console/events?" + (filters + ["after=\($0)"]).joined(separator: "&") })
+        page["newest"] = ConsoleFormat.present(eventQuery.after == nil ? nil : "/console/events?" + filters.joined(separator: "&"))
         page["q"] = chosen("q") ?? ""
         func select(_ name: String, _ label: String, _ values: [String]) -> [String: Any] {
             [

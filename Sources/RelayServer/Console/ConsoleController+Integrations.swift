@@ -67,7 +67,7 @@ extension ConsoleController {
                 "id": integration.id, "name": integration.name, "typeLabel": app.integrations.displayName(of: integration.type),
                 "enabled": integration.enabled,
                 "status": health.paused ? "RED · paused" : health.status.rawValue, "badge": ConsoleFormat.badge(health.status),
-                "reason": (health.status == .green ? nil : ConsoleFormat.error(health.message)) as Any,
+                "reason": ConsoleFormat.present(health.status == .green ? nil : ConsoleFormat.error(health.message)),
                 "tone": health.status == .red ? "bad" : "warn", "queued": health.queueDepth, "delivered": health.delivered,
                 "failed": health.failed, "lastDelivery": ConsoleFormat.time(health.lastDeliveryAt),
             ])

@@ -22,7 +22,7 @@ extension ConsoleController {
             attention.append([
                 "name": connector.name, "kind": "Connector", "href": "/console/connectors/\(ConsoleFormat.segment(connector.name))/edit",
                 "status": state.status.rawValue, "badge": ConsoleFormat.badge(state.status),
-                "reason": ConsoleFormat.error(state.lastError ?? "Not polled yet") as Any,
+                "reason": ConsoleFormat.present(ConsoleFormat.error(state.lastError ?? "Not polled yet")),
             ])
         }
         var queued = 0
@@ -32,7 +32,7 @@ extension ConsoleController {
             attention.append([
                 "name": integration.name, "kind": "Integration · \(app.integrations.displayName(of: integration.type))",
                 "href": "/console/integrations/\(integration.id)/edit", "status": health.paused ? "RED (paused)" : health.status.rawValue,
-                "badge": ConsoleFormat.badge(health.status), "reason": ConsoleFormat.error(health.message) as Any,
+                "badge": ConsoleFormat.badge(health.status), "reason": ConsoleFormat.present(ConsoleFormat.error(health.message)),
             ])
         }
         // Errors and red first.

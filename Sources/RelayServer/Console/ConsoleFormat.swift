@@ -48,6 +48,9 @@ enum ConsoleFormat {
         return parts
     }
 
+    /// A value for a page's section, or `false` when there is none: a nil wrapped in `Any` would render the section.
+    static func present(_ value: Any?) -> Any { value ?? false }
+
     /// `/`-safe path segment.
     static func segment(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? text
