@@ -52,18 +52,7 @@ public enum NetworkFailure {
 
     /// A few plain words on the failure, for logs and retry reasons.
     public static func words(_ error: any Error) -> String {
-        if let refusal = error as? OutboundRefusal { return refusal.description }
         if let failure = error as? ResolutionFailure { return failure.description }
-        switch classify(error) {
-        case .refused: return "connection refused"
-        case .timedOut: return "the connection timed out"
-        case .noAnswer: return "no answer in time"
-        case .dns: return "the host name could not be resolved (DNS)"
-        case .tls(let text): return "the TLS handshake failed (\(text))"
-        case .reset: return "the connection was reset"
-        case .closed: return "the server closed the connection"
-        case .noRoute: return "no route to the host"
-        case .other(let text): return text
-        }
+        return classify(error).words
     }
 }

@@ -7,43 +7,43 @@ public enum Explain {
     /// "check the API URL" or "check the integration's URL".
     public static func transport(_ failure: TransportFailure, url: String, check: String) -> ErrorSentence {
         let place = hostAndPort(url)
-        let detail = "could not reach \(URLRedaction.redact(url))"
+        let detail = "could not reach \(URLRedaction.redact(url)): \(failure.words)"
         switch failure {
         case .refused:
             return ErrorSentence(
                 "Nothing is listening at \(place) (connection refused): \(check) and that the host is reachable from this machine",
-                detail: detail + ": connection refused")
+                detail: detail)
         case .timedOut:
             return ErrorSentence(
                 "\(place) did not accept a connection in time (timed out): \(check), and that no firewall or proxy drops traffic to it from this machine",
-                detail: detail + ": the connection timed out")
+                detail: detail)
         case .noAnswer:
             return ErrorSentence(
                 "\(place) accepted the connection but did not answer in time: the service may be overloaded; the relay tries again",
-                detail: detail + ": no answer in time")
+                detail: detail)
         case .dns:
             return ErrorSentence(
                 "The host name \(host(url)) could not be resolved (DNS): \(check) for spelling, and this machine's DNS settings",
-                detail: detail + ": the host name could not be resolved")
-        case .tls(let words):
+                detail: detail)
+        case .tls:
             return ErrorSentence(
                 "The secure connection to \(place) failed (TLS): \(check) — https on the right port — and that the server's certificate is valid for \(host(url)) and trusted by this machine",
-                detail: detail + ": " + words)
+                detail: detail)
         case .reset:
             return ErrorSentence(
                 "\(place) cut the connection (connection reset): \(check) and that its port serves HTTP(S); a proxy or firewall may be cutting it",
-                detail: detail + ": the connection was reset")
+                detail: detail)
         case .closed:
             return ErrorSentence(
                 "\(place) closed the connection without answering: \(check) and that its port serves HTTP(S)",
-                detail: detail + ": the server closed the connection")
+                detail: detail)
         case .noRoute:
             return ErrorSentence(
                 "There is no network route from this machine to \(place): \(check), and this machine's network and firewall",
-                detail: detail + ": no route to the host")
-        case .other(let words):
+                detail: detail)
+        case .other:
             return ErrorSentence(
-                "\(place) could not be reached: \(check) and that the host is reachable from this machine", detail: detail + ": " + words)
+                "\(place) could not be reached: \(check) and that the host is reachable from this machine", detail: detail)
         }
     }
 

@@ -19,3 +19,19 @@ public enum TransportFailure: Sendable, Equatable {
     /// Anything else; the library's words.
     case other(String)
 }
+
+extension TransportFailure {
+    /// A few plain words on the failure: the detail under a sentence, and what logs and retry reasons say.
+    public var words: String {
+        switch self {
+        case .refused: "connection refused"
+        case .timedOut: "the connection timed out"
+        case .noAnswer: "no answer in time"
+        case .dns: "the host name could not be resolved"
+        case .tls(let words), .other(let words): words
+        case .reset: "the connection was reset"
+        case .closed: "the server closed the connection"
+        case .noRoute: "no route to the host"
+        }
+    }
+}

@@ -179,10 +179,10 @@ extension ConsoleController {
         do {
             let rule =
                 if let existing { try await app.rules.replace(id: existing.id, with: draft) } else { try await app.rules.create(draft) }
-            // Events stored before the rule are not sent through it unless asked: offer it when there are some.
-            let waiting = rule.enabled ? try await app.rules.backfill(rule.id, apply: false).queued : 0
+            // Events stored before the rule are not sent through it unless asked: the offer's page counts them (once) and
+            // says when there is nothing to send.
             return await done(
-                context, waiting > 0 ? "/console/rules/\(rule.id)/backfill" : "/console/rules", "Rule \(rule.name) was saved.")
+                context, rule.enabled ? "/console/rules/\(rule.id)/backfill" : "/console/rules", "Rule \(rule.name) was saved.")
         } catch let errors as ConfigErrors {
             return try await ruleForm(context, rule: existing, typed: form, errors: ConsoleController.fieldErrors(errors))
         } catch let error as StoreError {
