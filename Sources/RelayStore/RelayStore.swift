@@ -37,8 +37,13 @@ public protocol RelayStore: Sendable {
     func recordRejected(_ findings: [RejectedFinding]) async throws
     /// Rejected findings, newest first.
     func rejectedFindings(connector: String?) async throws -> [RejectedFinding]
-    /// Records the end of a poll at `time` (epoch ms).
-    func recordPoll(connector: String, at time: Int64, outcome: PollOutcome) async throws
+    /// Records a finished poll: the connector's status (its error, or success with the events it added) and its
+    /// history, which keeps a week and a day of polls and always the last `PollRecord.keptAtLeast`.
+    func recordPoll(_ record: PollRecord) async throws
+    /// A connector's last polls, newest first.
+    func polls(connector: String, limit: Int) async throws -> [PollRecord]
+    /// A connector's polls that ended since `since` (epoch ms), counted by hour and outcome.
+    func pollHours(connector: String, since: Int64) async throws -> [PollHour]
     /// The connector's status, counts and cursor.
     func state(of connector: String) async throws -> ConnectorState
     /// What a connector's poll in progress waits for, or nil once it no longer waits.
@@ -123,6 +128,11 @@ public protocol RelayStore: Sendable {
     /// Makes every waiting row of an integration due at `time`: its destination is back after an outage, so the
     /// backoff its rows gathered meanwhile no longer applies.
     func resumeDeliveries(integrationID: String, at time: Int64) async throws
+    /// An integration's deliveries by the hour since `since` (epoch ms): delivered, retried and given up, with the
+    /// delivered ones' latency from queued to acknowledged. Kept a week and a day.
+    func deliveryHours(integrationID: String, since: Int64) async throws -> [DeliveryHour]
+    /// An integration's last failed attempts, newest first, with the destination's answer.
+    func deliveryFailures(integrationID: String, limit: Int) async throws -> [DeliveryFailure]
     /// Deliveries given up on, newest first.
     func deadLetters(integrationID: String?) async throws -> [DeadLetter]
     /// Queues dead letters of an integration again (one, or all when `seq` is nil); returns how many.
@@ -149,8 +159,9 @@ public protocol RelayStore: Sendable {
     func event(id: String) async throws -> NormalizedEvent?
     /// What became of each event at each integration the rules sent it to, by event id (one query for a page).
     func deliveries(eventIDs: [String]) async throws -> [String: [DeliveryState]]
-    /// Events per hour (by when Prisma last changed them) and severity since `since` (epoch ms).
-    func hourlyCounts(since: Int64) async throws -> [HourlyCount]
+    /// Events per hour (by when Prisma last changed them) and severity since `since` (epoch ms), of one connector or
+    /// of all.
+    func hourlyCounts(since: Int64, connector: String?) async throws -> [HourlyCount]
 
     /// Queues `rows` — a rule catching up on events stored before it — in one transaction, except rows already
     /// queued and rows of an alert that already has a row for the same integration (so that an alert's events never

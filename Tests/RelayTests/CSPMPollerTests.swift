@@ -167,8 +167,10 @@ final class CrashAfterCommits: @unchecked Sendable {
         func rejectedFindings(connector: String?) async throws -> [RejectedFinding] {
             try await base.rejectedFindings(connector: connector)
         }
-        func recordPoll(connector: String, at time: Int64, outcome: PollOutcome) async throws {
-            try await base.recordPoll(connector: connector, at: time, outcome: outcome)
+        func recordPoll(_ record: PollRecord) async throws { try await base.recordPoll(record) }
+        func polls(connector: String, limit: Int) async throws -> [PollRecord] { try await base.polls(connector: connector, limit: limit) }
+        func pollHours(connector: String, since: Int64) async throws -> [PollHour] {
+            try await base.pollHours(connector: connector, since: since)
         }
         func state(of connector: String) async throws -> ConnectorState { try await base.state(of: connector) }
         func noteWaiting(connector: String, _ note: String?) async throws { try await base.noteWaiting(connector: connector, note) }
@@ -178,7 +180,9 @@ final class CrashAfterCommits: @unchecked Sendable {
         func eventSummary(connector: String?) async throws -> EventSummary { try await base.eventSummary(connector: connector) }
         func event(id: String) async throws -> NormalizedEvent? { try await base.event(id: id) }
         func deliveries(eventIDs: [String]) async throws -> [String: [DeliveryState]] { try await base.deliveries(eventIDs: eventIDs) }
-        func hourlyCounts(since: Int64) async throws -> [HourlyCount] { try await base.hourlyCounts(since: since) }
+        func hourlyCounts(since: Int64, connector: String?) async throws -> [HourlyCount] {
+            try await base.hourlyCounts(since: since, connector: connector)
+        }
         func addIntegration(_ integration: Integration) async throws { try await base.addIntegration(integration) }
         func updateIntegration(_ integration: Integration) async throws { try await base.updateIntegration(integration) }
         func removeIntegration(id: String) async throws { try await base.removeIntegration(id: id) }
@@ -229,6 +233,12 @@ final class CrashAfterCommits: @unchecked Sendable {
             try await base.resumeDeliveries(integrationID: integrationID, at: time)
         }
         func deadLetters(integrationID: String?) async throws -> [DeadLetter] { try await base.deadLetters(integrationID: integrationID) }
+        func deliveryHours(integrationID: String, since: Int64) async throws -> [DeliveryHour] {
+            try await base.deliveryHours(integrationID: integrationID, since: since)
+        }
+        func deliveryFailures(integrationID: String, limit: Int) async throws -> [DeliveryFailure] {
+            try await base.deliveryFailures(integrationID: integrationID, limit: limit)
+        }
         func retryDeadLetters(integrationID: String, seq: Int64?) async throws -> Int {
             try await base.retryDeadLetters(integrationID: integrationID, seq: seq)
         }

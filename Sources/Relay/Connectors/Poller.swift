@@ -81,7 +81,7 @@ public struct Poller: Sendable {
             failure = error
             report.error = String(describing: error)
             logger.error("poll failed", metadata: ["connector": .string(config.name), "error": .string(report.error ?? "")])
-            try? await store.recordPoll(connector: config.name, at: clock(), outcome: .failure(message: report.error ?? ""))
+            try? await store.recordPoll(record(report, started: started))
             return report
         }
         guard var lease = taken else {
@@ -139,7 +139,7 @@ public struct Poller: Sendable {
             storing = nil
             report.added += try await store.commit(events: pending, connector: config.name, cursor: window.upperBound, lease: lease)
             cursor = window.upperBound
-            try await store.recordPoll(connector: config.name, at: clock(), outcome: .success(added: report.added))
+            try await store.recordPoll(record(report, started: started))
             logger.info(
                 "poll completed",
                 metadata: [
@@ -156,11 +156,18 @@ public struct Poller: Sendable {
             // A poll that lost its lease leaves the status to the worker that holds it now.
             if case StoreError.leaseLost? = error as? StoreError {
             } else {
-                try? await store.recordPoll(connector: config.name, at: clock(), outcome: .failure(message: message))
+                try? await store.recordPoll(record(report, started: started))
             }
         }
         // Given up even when the poll was cancelled (a task of its own is not), so the next poll need not wait it out.
         await Task { [store, lease] in try? await store.releaseConnectorLease(lease) }.value
         return report
+    }
+
+    /// The poll as the connector's history keeps it.
+    private func record(_ report: PollReport, started: Int64) -> PollRecord {
+        PollRecord(
+            connector: config.name, startedAt: started, finishedAt: clock(), pages: report.pages, fetched: report.fetched,
+            added: report.added, rejected: report.rejected, error: report.error)
     }
 }

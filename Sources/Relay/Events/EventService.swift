@@ -30,9 +30,9 @@ public struct EventService: Sendable {
         try await store.eventSummary(connector: connector)
     }
 
-    /// Events per hour and severity since `since` (epoch ms).
-    public func hourlyCounts(since: Int64) async throws -> [HourlyCount] {
-        try await store.hourlyCounts(since: since)
+    /// Events per hour and severity since `since` (epoch ms), of one connector or all.
+    public func hourlyCounts(since: Int64, connector: String? = nil) async throws -> [HourlyCount] {
+        try await store.hourlyCounts(since: since, connector: connector)
     }
 
     /// Each event's deliveries by event id.

@@ -195,6 +195,43 @@ enum PostgresMigrations {
             );
             """
         ),
+        (
+            5, "history",
+            """
+            -- What a connector's and an integration's pages chart and list: each poll as it ended, each integration's
+            -- deliveries by the hour with a histogram of their latency, and its recent failed attempts.
+            CREATE TABLE poll_history (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                connector TEXT NOT NULL REFERENCES connector(name) ON DELETE CASCADE,
+                started_at BIGINT NOT NULL,
+                finished_at BIGINT NOT NULL,
+                pages BIGINT NOT NULL,
+                fetched BIGINT NOT NULL,
+                added BIGINT NOT NULL,
+                rejected BIGINT NOT NULL,
+                error TEXT
+            );
+            CREATE INDEX poll_history_connector ON poll_history(connector, seq);
+            CREATE TABLE delivery_hour (
+                integration_id TEXT NOT NULL,
+                hour BIGINT NOT NULL,
+                delivered BIGINT NOT NULL,
+                retried BIGINT NOT NULL,
+                dead BIGINT NOT NULL,
+                latency TEXT NOT NULL,
+                PRIMARY KEY (integration_id, hour)
+            );
+            CREATE TABLE delivery_failure (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                integration_id TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                rows BIGINT NOT NULL,
+                message TEXT NOT NULL
+            );
+            CREATE INDEX delivery_failure_integration ON delivery_failure(integration_id, seq);
+            """
+        ),
     ]
 
     static var latest: Int { all.map(\.version).max() ?? 0 }

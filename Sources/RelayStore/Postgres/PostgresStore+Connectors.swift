@@ -63,26 +63,65 @@ extension PostgresStore {
 
     // MARK: Poll state
 
-    public func recordPoll(connector: String, at time: Int64, outcome: PollOutcome) async throws {
-        let changed: [PostgresRandomAccessRow]
-        switch outcome {
-        case .success(let added):
-            changed = try await rows(
+    public func recordPoll(_ record: PollRecord) async throws {
+        // Statuses are shown to every API user: a URL in a message never carries its credentials.
+        let error = record.error.map(URLRedaction.redactURLs(in:))
+        let (name, time) = (record.connector, record.finishedAt)
+        try await transaction { [logger] connection in
+            let changed =
+                if error == nil {
+                    try await connection.rows(
+                        """
+                        UPDATE connector_state SET last_poll_at = \(time), last_success_at = \(time),
+                            last_events_added = \(Int64(record.added)), last_error = NULL, waiting = NULL
+                        WHERE connector = \(name) RETURNING 1 AS changed
+                        """, logger: logger)
+                } else {
+                    try await connection.rows(
+                        """
+                        UPDATE connector_state SET last_poll_at = \(time), last_error = \(error), waiting = NULL
+                        WHERE connector = \(name) RETURNING 1 AS changed
+                        """, logger: logger)
+                }
+            if changed.isEmpty { throw StoreError.unknownConnector(name) }
+            try await connection.query(
                 """
-                UPDATE connector_state SET last_poll_at = \(time), last_success_at = \(time), last_events_added = \(Int64(added)),
-                    last_error = NULL, waiting = NULL
-                WHERE connector = \(connector) RETURNING 1 AS changed
-                """)
-        case .failure(let message):
-            // Statuses are shown to every API user: a URL in a message never carries its credentials.
-            let redacted = URLRedaction.redactURLs(in: message)
-            changed = try await rows(
+                INSERT INTO poll_history (connector, started_at, finished_at, pages, fetched, added, rejected, error)
+                VALUES (\(name), \(record.startedAt), \(time), \(Int64(record.pages)), \(Int64(record.fetched)),
+                    \(Int64(record.added)), \(Int64(record.rejected)), \(error))
+                """, logger: logger)
+            // A week and a day of history, and the last polls however old.
+            try await connection.query(
                 """
-                UPDATE connector_state SET last_poll_at = \(time), last_error = \(redacted), waiting = NULL
-                WHERE connector = \(connector) RETURNING 1 AS changed
-                """)
+                DELETE FROM poll_history WHERE connector = \(name) AND finished_at < \(time - PollRecord.keptMillis)
+                    AND seq < (SELECT MIN(seq) FROM (SELECT seq FROM poll_history WHERE connector = \(name)
+                        ORDER BY seq DESC LIMIT \(Int64(PollRecord.keptAtLeast))) AS last)
+                """, logger: logger)
         }
-        if changed.isEmpty { throw StoreError.unknownConnector(connector) }
+    }
+
+    public func polls(connector: String, limit: Int) async throws -> [PollRecord] {
+        try await rows("SELECT * FROM poll_history WHERE connector = \(connector) ORDER BY seq DESC LIMIT \(Int64(limit))").map { row in
+            PollRecord(
+                connector: try row.get("connector"), startedAt: try row.get("started_at"), finishedAt: try row.get("finished_at"),
+                pages: Int(try row.get("pages", as: Int64.self)), fetched: Int(try row.get("fetched", as: Int64.self)),
+                added: Int(try row.get("added", as: Int64.self)), rejected: Int(try row.get("rejected", as: Int64.self)),
+                error: try row.get("error"))
+        }
+    }
+
+    public func pollHours(connector: String, since: Int64) async throws -> [PollHour] {
+        try await rows(
+            """
+            SELECT (finished_at / 3600000) * 3600000 AS hour, COUNT(*) FILTER (WHERE error IS NULL) AS ok,
+                COUNT(*) FILTER (WHERE error IS NOT NULL) AS failed
+            FROM poll_history WHERE connector = \(connector) AND finished_at >= \(since) GROUP BY hour ORDER BY hour
+            """
+        ).map {
+            PollHour(
+                hour: try $0.get("hour"), succeeded: Int(try $0.get("ok", as: Int64.self)),
+                failed: Int(try $0.get("failed", as: Int64.self)))
+        }
     }
 
     public func noteWaiting(connector: String, _ note: String?) async throws {

@@ -30,6 +30,9 @@ extension PostgresStore {
         .init(name: "outbox", dropped: ["seq", "claimed_by", "claim_until"]),
         .init(name: "legacy_destination_key"),
         .init(name: "api_key"),
+        .init(name: "poll_history", dropped: ["seq"]),
+        .init(name: "delivery_hour"),
+        .init(name: "delivery_failure", dropped: ["seq"]),
     ]
 
     /// What a copy did to one table.

@@ -46,6 +46,8 @@ extension PostgresStore {
             let users = try await Self.loadRules(connection, logger: logger).filter { $0.integrationIDs.contains(id) }.map(\.name)
             guard users.isEmpty else { throw StoreError.integrationInUse(id: id, rules: users) }
             try await connection.query("DELETE FROM legacy_destination_key WHERE integration_id = \(id)", logger: logger)
+            try await connection.query("DELETE FROM delivery_hour WHERE integration_id = \(id)", logger: logger)
+            try await connection.query("DELETE FROM delivery_failure WHERE integration_id = \(id)", logger: logger)
             let removed = try await connection.rows("DELETE FROM integration WHERE id = \(id) RETURNING 1 AS removed", logger: logger)
             if removed.isEmpty { throw StoreError.unknownIntegration(id) }
         }

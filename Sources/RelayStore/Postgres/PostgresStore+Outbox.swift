@@ -129,7 +129,7 @@ extension PostgresStore {
                 errors.append(reason)
             }
         }
-        return try await transaction { [logger, seqs, outcomes, nexts, errors, enriched, enrichments, digests] connection in
+        return try await transaction { [logger, records, seqs, outcomes, nexts, errors, enriched, enrichments, digests] connection in
             // Only the holder of a live claim records a row's outcome; the claim ends with it. One statement for all.
             let recorded = try await connection.rows(
                 """
@@ -142,9 +142,14 @@ extension PostgresStore {
                     claimed_by = NULL, claim_until = NULL
                 FROM unnest(\(seqs)::bigint[], \(outcomes)::text[], \(nexts)::bigint[], \(errors)::text[]) AS r(seq, outcome, next, error)
                 WHERE o.seq = r.seq AND o.claimed_by = \(owner) AND o.claim_until >= \(time) AND o.state = 'pending'
-                RETURNING r.outcome
+                RETURNING r.seq, r.outcome, o.created_at
                 """, logger: logger
-            ).map { try $0.get("outcome", as: String.self) }
+            ).map {
+                (
+                    seq: try $0.get("seq", as: Int64.self), outcome: try $0.get("outcome", as: String.self),
+                    queuedAt: try $0.get("created_at", as: Int64.self)
+                )
+            }
             if !enriched.isEmpty {
                 try await connection.query(
                     """
@@ -159,8 +164,14 @@ extension PostgresStore {
                     ON CONFLICT DO NOTHING
                     """, logger: logger)
             }
-            let delivered = Int64(recorded.filter { $0 == "delivered" }.count)
-            let failed = Int64(recorded.filter { $0 == "dead" }.count)
+            let delivered = Int64(recorded.filter { $0.outcome == "delivered" }.count)
+            let failed = Int64(recorded.filter { $0.outcome == "dead" }.count)
+            var latency = LatencyHistogram()
+            for row in recorded where row.outcome == "delivered" { latency.add(time - row.queuedAt) }
+            let failedSeqs = Set(recorded.filter { $0.outcome == "retry" || $0.outcome == "dead" }.map(\.seq))
+            try await Self.noteActivity(
+                connection, logger: logger, integrationID: integrationID, at: time, delivered: Int(delivered), latency: latency,
+                failures: DeliveryFailure.of(records.filter { failedSeqs.contains($0.seq) }, at: time))
             if delivered > 0 || failed > 0 {
                 try await connection.query(
                     """

@@ -230,6 +230,43 @@ enum SQLiteMigrations {
                     );
                     """)
         }
+        migrator.registerMigration("v14-history") { db in
+            // What a connector's and an integration's pages chart and list: each poll as it ended, each integration's
+            // deliveries by the hour with a histogram of their latency, and its recent failed attempts.
+            try db.execute(
+                sql: """
+                    CREATE TABLE poll_history (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        connector TEXT NOT NULL REFERENCES connector(name) ON DELETE CASCADE,
+                        started_at INTEGER NOT NULL,
+                        finished_at INTEGER NOT NULL,
+                        pages INTEGER NOT NULL,
+                        fetched INTEGER NOT NULL,
+                        added INTEGER NOT NULL,
+                        rejected INTEGER NOT NULL,
+                        error TEXT
+                    );
+                    CREATE INDEX poll_history_connector ON poll_history(connector, seq);
+                    CREATE TABLE delivery_hour (
+                        integration_id TEXT NOT NULL,
+                        hour INTEGER NOT NULL,
+                        delivered INTEGER NOT NULL,
+                        retried INTEGER NOT NULL,
+                        dead INTEGER NOT NULL,
+                        latency TEXT NOT NULL,
+                        PRIMARY KEY (integration_id, hour)
+                    );
+                    CREATE TABLE delivery_failure (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        integration_id TEXT NOT NULL,
+                        at INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        rows INTEGER NOT NULL,
+                        message TEXT NOT NULL
+                    );
+                    CREATE INDEX delivery_failure_integration ON delivery_failure(integration_id, seq);
+                    """)
+        }
         return migrator
     }
 }

@@ -120,14 +120,17 @@ extension SQLiteStore {
         }
     }
 
-    public func hourlyCounts(since: Int64) async throws -> [HourlyCount] {
-        try await pool.read { db in
+    public func hourlyCounts(since: Int64, connector: String?) async throws -> [HourlyCount] {
+        // Two statements rather than `? IS NULL OR …`, so that each can use its index.
+        let (filter, arguments): (String, StatementArguments) =
+            connector.map { ("connector = ? AND updated_ms >= ?", [$0, since]) } ?? ("updated_ms >= ?", [since])
+        return try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT (updated_ms / 3600000) * 3600000 AS hour, severity, COUNT(*) AS n FROM event
-                    WHERE updated_ms >= ? GROUP BY hour, severity ORDER BY hour
-                    """, arguments: [since]
+                    WHERE \(filter) GROUP BY hour, severity ORDER BY hour
+                    """, arguments: arguments
             ).compactMap { row in
                 Severity(rawValue: row["severity"]).map { HourlyCount(hour: row["hour"], severity: $0, count: row["n"]) }
             }

@@ -55,7 +55,9 @@ extension SQLiteStore {
         try await pool.write { db in
             let users = try Self.loadRules(db).filter { $0.integrationIDs.contains(id) }.map(\.name)
             guard users.isEmpty else { throw StoreError.integrationInUse(id: id, rules: users) }
-            try db.execute(sql: "DELETE FROM legacy_destination_key WHERE integration_id = ?", arguments: [id])
+            for table in ["legacy_destination_key", "delivery_hour", "delivery_failure"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE integration_id = ?", arguments: [id])
+            }
             try db.execute(sql: "DELETE FROM integration WHERE id = ?", arguments: [id])
             if db.changesCount == 0 { throw StoreError.unknownIntegration(id) }
         }

@@ -94,7 +94,9 @@ extension SQLiteStore {
             // prepared once per connection, not once per row.
             let held = "claimed_by = NULL, claim_until = NULL WHERE seq = ? AND claimed_by = ? AND claim_until >= ? AND state = 'pending'"
             let deliver = try db.cachedStatement(
-                sql: "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL, \(held)")
+                sql:
+                    "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL, \(held) RETURNING created_at"
+            )
             let retry = try db.cachedStatement(
                 sql: "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, \(held)")
             let hold = try db.cachedStatement(sql: "UPDATE outbox SET next_attempt_at = ?, \(held)")
@@ -105,20 +107,23 @@ extension SQLiteStore {
             let link = try db.cachedStatement(
                 sql: "INSERT OR IGNORE INTO event_enrichment (event_id, digest) SELECT event_id, ? FROM outbox WHERE seq = ?")
             var kept = Set<String>()
+            var latency = LatencyHistogram()
+            var failures: [DeliveryRecord] = []
             for record in records {
                 switch record.result {
                 case .delivered:
-                    try deliver.execute(arguments: [time, record.seq, owner, time])
-                    let changed = db.changesCount
-                    delivered += changed
-                    if changed > 0, let enrichment = record.enrichment {
+                    guard let queuedAt = try Int64.fetchOne(deliver, arguments: [time, record.seq, owner, time]) else { continue }
+                    delivered += 1
+                    latency.add(time - queuedAt)
+                    if let enrichment = record.enrichment {
                         if kept.insert(enrichment.digest).inserted { try keep.execute(arguments: [enrichment.digest, enrichment.json]) }
                         try link.execute(arguments: [enrichment.digest, record.seq])
                     }
-                    recorded += changed
+                    recorded += 1
                     continue
                 case .retry(let next, let error):
                     try retry.execute(arguments: [next, URLRedaction.redactURLs(in: error), record.seq, owner, time])
+                    if db.changesCount > 0 { failures.append(record) }
                 case .held(let until):
                     try hold.execute(arguments: [until, record.seq, owner, time])
                 case .filtered(let reason):
@@ -126,9 +131,13 @@ extension SQLiteStore {
                 case .dead(let reason):
                     try bury.execute(arguments: [time, URLRedaction.redactURLs(in: reason), record.seq, owner, time])
                     failed += db.changesCount
+                    if db.changesCount > 0 { failures.append(record) }
                 }
                 recorded += db.changesCount
             }
+            try Self.noteActivity(
+                db, integrationID: integrationID, at: time, delivered: delivered, latency: latency,
+                failures: DeliveryFailure.of(failures, at: time))
             try db.execute(
                 sql: """
                     UPDATE integration_state SET delivered = delivered + ?, failed = failed + ?,

@@ -27,7 +27,7 @@ extension StoreConformanceTests {
         _ = try await store.commit(events: [try Self.event("P-1")], connector: "prod", cursor: nil)
         #expect(try await store.state(of: "prod").cursor == nil)
         _ = try await store.commit(events: [], connector: "prod", cursor: 5000)
-        try await store.recordPoll(connector: "prod", at: 6000, outcome: .failure(message: "boom"))
+        try await store.recordPoll(PollRecord(connector: "prod", startedAt: 5900, finishedAt: 6000, error: "boom"))
         let state = try await store.state(of: "prod")
         #expect(state.cursor == 5000)
         #expect(state.status == .error)
@@ -40,15 +40,16 @@ extension StoreConformanceTests {
         let store = try await kind.open()
         try await store.addConnector(Self.connector)
         #expect(try await store.state(of: "prod").status == .pending)
-        try await store.recordPoll(connector: "prod", at: 1, outcome: .success(added: 4))
+        try await store.recordPoll(PollRecord(connector: "prod", startedAt: 0, finishedAt: 1, added: 4))
         #expect(try await store.state(of: "prod") == ConnectorState(status: .active, lastPollAt: 1, lastSuccessAt: 1, lastEventsAdded: 4))
-        try await store.recordPoll(connector: "prod", at: 2, outcome: .failure(message: "bad key at https://u:SECRET@api.example.com/x"))
+        try await store.recordPoll(
+            PollRecord(connector: "prod", startedAt: 1, finishedAt: 2, error: "bad key at https://u:SECRET@api.example.com/x"))
         let failed = try await store.state(of: "prod")
         #expect(failed.status == .error && failed.lastSuccessAt == 1 && failed.lastPollAt == 2)
         #expect(failed.lastError?.contains("SECRET") == false)
         try await store.noteWaiting(connector: "prod", "waiting out Prisma's rate limit")
         #expect(try await store.state(of: "prod").waiting == "waiting out Prisma's rate limit")
-        try await store.recordPoll(connector: "prod", at: 3, outcome: .success(added: 0))
+        try await store.recordPoll(PollRecord(connector: "prod", startedAt: 2, finishedAt: 3))
         #expect(try await store.state(of: "prod").lastError == nil)
         #expect(try await store.state(of: "prod").waiting == nil)
         var off = Self.connector
@@ -69,7 +70,7 @@ extension StoreConformanceTests {
         await #expect(throws: StoreError.unknownConnector("nope")) { try await store.state(of: "nope") }
         await #expect(throws: StoreError.unknownConnector("nope")) { try await store.removeConnector(named: "nope") }
         await #expect(throws: StoreError.unknownConnector("nope")) {
-            try await store.recordPoll(connector: "nope", at: 1, outcome: .success(added: 0))
+            try await store.recordPoll(PollRecord(connector: "nope", startedAt: 0, finishedAt: 1))
         }
         try await store.removeConnector(named: "prod")
         #expect(try await store.connectors().map(\.name) == ["dev"])
@@ -100,7 +101,9 @@ extension StoreConformanceTests {
         let one = try Self.event("P-2", version: 30)
         #expect(try await reopened.event(id: one.id) == one)
         #expect(try await reopened.event(id: "missing") == nil)
-        #expect(try await reopened.hourlyCounts(since: 0).map(\.count).reduce(0, +) == 3)
+        #expect(try await reopened.hourlyCounts(since: 0, connector: nil).map(\.count).reduce(0, +) == 3)
+        #expect(try await reopened.hourlyCounts(since: 0, connector: "prod").map(\.count).reduce(0, +) == 3)
+        #expect(try await reopened.hourlyCounts(since: 0, connector: "other").isEmpty)
     }
 
     @Test("integration configs are sealed, come back whole and survive reopening; names are unique", arguments: StoreUnderTest.all)
