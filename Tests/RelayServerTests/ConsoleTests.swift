@@ -15,19 +15,40 @@ struct ConsoleTests {
             (420, 500),
         ])
     func scale(peak: Int, expected: Int) {
-        #expect(OverviewChart.niceCeiling(peak) == expected)
+        #expect(BarChart.niceCeiling(peak) == expected)
     }
 
     @Test("the chart stacks each hour's severities, labels every third hour and describes itself")
     func chart() {
         let hour: Int64 = 1_763_780_400_000  // 2025-11-22T03:00Z
-        let svg = OverviewChart.svg(
+        let svg = BarChart.events(
             [HourlyCount(hour: hour, severity: .high, count: 4), HourlyCount(hour: hour, severity: .low, count: 1)], now: hour + 1_800_000)
         #expect(svg.hasPrefix(#"<svg viewBox="0 0 720 220" role="img" aria-label="Events per hour by severity, last 24 hours: 5 in all""#))
         #expect(svg.contains("<title>2025-11-22 03:00 UTC: 4 high</title>") && svg.contains("<title>2025-11-22 03:00 UTC: 1 low</title>"))
         #expect(svg.components(separatedBy: "<rect").count - 1 == 2)
         #expect(svg.components(separatedBy: "text-anchor=\"middle\"").count - 1 == 8)
         #expect(!svg.contains("<script"))
+    }
+
+    @Test("a week's chart has 168 hourly bars labelled at each midnight; polls and deliveries stack their outcomes")
+    func weekCharts() {
+        let midnight: Int64 = 1_763_769_600_000  // 2025-11-22T00:00Z
+        let polls = BarChart.polls(
+            [PollHour(hour: midnight, succeeded: 11, failed: 1)], span: .week, now: midnight + 2 * 86_400_000 + 60_000)
+        #expect(polls.hasPrefix(#"<svg viewBox="0 0 720 220" role="img" aria-label="Polls per hour, last 7 days: 12 in all""#))
+        #expect(
+            polls.contains("<title>2025-11-22 00:00 UTC: 11 succeeded</title>")
+                && polls.contains("<title>2025-11-22 00:00 UTC: 1 failed</title>"))
+        // Seven days ending with the hour of 11-24 00:01 start at 11-17 01:00: midnights 11-18 … 11-24.
+        #expect(polls.components(separatedBy: "text-anchor=\"middle\"").count - 1 == 7)
+        #expect(polls.contains(">11-22</text>") && polls.contains(">11-24</text>") && !polls.contains(">11-17</text>"))
+        let deliveries = BarChart.deliveries(
+            [DeliveryHour(hour: midnight, delivered: 90, retried: 4, dead: 1)], span: .day, now: midnight + 600_000)
+        #expect(deliveries.contains("aria-label=\"Deliveries per hour, last 24 hours: 95 in all\""))
+        #expect(
+            deliveries.contains(": 90 delivered</title>") && deliveries.contains(": 4 retried</title>")
+                && deliveries.contains(": 1 dead</title>"))
+        #expect(BarChart.sparkline([0, 2, 4], label: "6 events").components(separatedBy: "<rect").count - 1 == 2)
     }
 
     @Test("forms keep repeated names, decode + and %, and ignore blanks; written forms encode all but unreserved characters")

@@ -209,19 +209,45 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     click(browser, By.CSS_SELECTOR, "button[value=save]")
     assert "Connector sim-cspm was saved" in browser.find_element(By.CSS_SELECTOR, ".flash").text
 
-    # Poll now: the connector shows as Active with the events it collected (the scheduler may have polled it first).
+    # Poll now: the connector shows as Active with the events it collected. The scheduler polls a saved connector at
+    # once, so Poll now often finds nothing new: it says so against the poll before, never as a bare 0.
     browser.get(relay["url"] + "/console/connectors")
     click(browser, By.XPATH, "//button[text()='Poll now']")
-    assert re.search(r"Polled sim-cspm: \d+ fetched, \d+ new events added", browser.find_element(By.CSS_SELECTOR, ".flash").text)
+    flash = browser.find_element(By.CSS_SELECTOR, ".flash").text
+    assert re.search(r"Polled sim-cspm: (\d+ new events added \(\d+ alerts fetched; \d+ stored in all\)"
+                     r"|no new alerts since the last poll at \d\d:\d\d UTC \(\d+ stored in all)", flash), flash
     row = browser.find_element(By.XPATH, "//tr[td/a[text()='sim-cspm']]")
     assert row.find_element(By.CSS_SELECTOR, ".badge").text == "Active"
-    total = row.find_elements(By.TAG_NAME, "td")[5].text
+    total = row.find_element(By.CSS_SELECTOR, "td[data-label=Total]").text
     assert int(total) > 0, row.text
     shot(browser, "connectors")
-    # On a phone the table keeps its essentials and the page does not scroll sideways.
+    # On a phone the table becomes cards that keep every key fact (status, last poll, counts), with no sideways scroll.
     browser.set_window_size(390, 844)
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+    row = browser.find_element(By.XPATH, "//tr[td/a[text()='sim-cspm']]")
+    for label in ["Status", "Last poll", "Added by the last poll", "Total"]:
+        assert row.find_element(By.CSS_SELECTOR, "td[data-label='%s']" % label).is_displayed(), label
     shot(browser, "connectors-phone", width=390)
+    browser.set_window_size(1366, 900)
+
+    # The connector's own page: its status in a sentence, events and polls per hour, and the last polls.
+    click(browser, By.LINK_TEXT, "sim-cspm")
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("sim-cspm")
+    assert browser.find_element(By.ID, "connector-status").text == "Active"
+    assert browser.find_element(By.ID, "connector-sentence").text.startswith("Collecting: the last poll (")
+    charts = [svg.get_attribute("aria-label") for svg in browser.find_elements(By.CSS_SELECTOR, ".chart svg")]
+    assert re.match(r"Events per hour by severity, last 24 hours: [1-9]\d* in all", charts[0]), charts
+    assert re.match(r"Polls per hour, last 24 hours: [1-9]\d* in all", charts[1]), charts
+    polls = browser.find_elements(By.CSS_SELECTOR, "#polls tbody tr")
+    assert polls and "OK" in polls[0].text, [p.text for p in polls]
+    assert any(int(p.find_element(By.CSS_SELECTOR, "td[data-label=New]").text) > 0 for p in polls)
+    shot(browser, "connector")
+    click(browser, By.LINK_TEXT, "Last 7 days")
+    assert "Polls per hour, last 7 days" in browser.page_source
+    browser.set_window_size(390, 844)
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shot(browser, "connector-phone", width=390)
+    browser.set_window_size(1366, 900)
 
     # Then an integration: a bad config shows the message next to the field.
     browser.get(relay["url"] + "/console/integrations/new")
@@ -304,15 +330,41 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     shot(browser, "overview")
 
     # No secret in any page.
-    for path in ["/console", "/console/connectors", "/console/connectors/sim-cspm/edit", "/console/integrations",
-                 "/console/rules", "/console/events"]:
+    for path in ["/console", "/console/connectors", "/console/connectors/sim-cspm", "/console/connectors/sim-cspm/edit",
+                 "/console/integrations", "/console/rules", "/console/events"]:
         browser.get(relay["url"] + path)
         for secret in [relay["sim_secret"], HOOK_TOKEN, relay["secret"]]:
             assert secret not in browser.page_source, path
+    # The integration's own page: status with its reason, deliveries per hour, latency, and its actions.
     browser.get(relay["url"] + "/console/integrations")
     click(browser, By.XPATH, "//a[text()='soc-hook']")
+    assert browser.find_element(By.ID, "integration-status").text == "GREEN"
+    assert browser.find_element(By.ID, "integration-sentence").text.startswith("Delivering: the last delivery was")
+    chart = browser.find_element(By.CSS_SELECTOR, ".chart svg")
+    assert re.match(r"Deliveries per hour, last 24 hours: [1-9]\d* in all", chart.get_attribute("aria-label"))
+    assert re.search(r"≤ [\d.]+ m?s\s+p50 latency", browser.find_element(By.CSS_SELECTOR, ".grid").text)
+    shot(browser, "integration")
+    browser.set_window_size(390, 844)
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shot(browser, "integration-phone", width=390)
+    browser.set_window_size(1366, 900)
+    # Disabled from its page, and back.
+    click(browser, By.XPATH, "//button[text()='Disable']")
+    assert browser.find_element(By.ID, "integration-status").text == "Disabled"
+    click(browser, By.XPATH, "//button[text()='Enable']")
+    assert browser.find_element(By.ID, "integration-status").text == "GREEN"
+    click(browser, By.LINK_TEXT, "Edit")
     assert field(browser, "cfg.authToken").get_attribute("value") == "********"
     shot(browser, "integration-edit")
+    # The events page on a phone: cards, with when, severity and status shown.
+    browser.get(relay["url"] + "/console/events")
+    browser.set_window_size(390, 844)
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+    card = browser.find_element(By.CSS_SELECTOR, "#events tbody tr")
+    for label in ["When", "Severity", "Status", "Deliveries"]:
+        assert card.find_element(By.CSS_SELECTOR, "td[data-label='%s']" % label).is_displayed(), label
+    shot(browser, "events-phone", width=390)
+    browser.set_window_size(1366, 900)
 
 
 def test_a_form_without_a_valid_csrf_token_is_refused(relay, browser):

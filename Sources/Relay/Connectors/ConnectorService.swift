@@ -80,6 +80,26 @@ public struct ConnectorService: Sendable {
         return await app.polls.poll(name) { await app.poller(for: config).poll() }
     }
 
+    /// Polls now and says what came of it against the poll before (`PollReport.sentence`).
+    public func pollNow(_ name: String) async throws -> (report: PollReport, sentence: String) {
+        let config = try await get(name)
+        let before = try await store.state(of: name).lastPollAt
+        let report = try await poll(name)
+        let total = try await store.state(of: name).totalEvents
+        return (report, report.sentence(connector: name, type: config.type, previousPollAt: before, total: total))
+    }
+
+    /// A connector's last polls, newest first: when, how long, pages, findings, new events, and the error.
+    public func history(_ name: String, limit: Int = PollRecord.keptAtLeast) async throws -> [PollRecord] {
+        _ = try await get(name)
+        return try await store.polls(connector: name, limit: limit)
+    }
+
+    /// A connector's polls since `since` (epoch ms), counted by hour and outcome.
+    public func pollHours(_ name: String, since: Int64) async throws -> [PollHour] {
+        try await store.pollHours(connector: name, since: since)
+    }
+
     /// Tests a stored connector.
     public func test(_ name: String) async throws -> ConnectionTestResult {
         await test(config: try await get(name))

@@ -21,6 +21,16 @@ public struct DeliveryStatusService: Sendable {
         return list
     }
 
+    /// An integration's deliveries by the hour since `since` (epoch ms), with their latency.
+    public func hours(of integrationID: String, since: Int64) async throws -> [DeliveryHour] {
+        try await store.deliveryHours(integrationID: integrationID, since: since)
+    }
+
+    /// An integration's last failed attempts, newest first, with the destination's answer.
+    public func failures(of integrationID: String, limit: Int = 10) async throws -> [DeliveryFailure] {
+        try await store.deliveryFailures(integrationID: integrationID, limit: limit)
+    }
+
     /// Deliveries given up on, of one integration (or all), newest first.
     public func deadLetters(of integrationID: String?) async throws -> [DeadLetter] {
         try await store.deadLetters(integrationID: integrationID)

@@ -43,11 +43,11 @@ extension ConsoleController {
                 "typeLabel": config.type == .cspm ? "CSPM alerts" : "Compute incidents", "apiURL": config.apiURL,
                 "status": state.status.rawValue, "badge": ConsoleFormat.badge(state.status),
                 "lastError": ConsoleFormat.present(ConsoleFormat.error(state.lastError)),
-                "waiting": state.waiting ?? "",
+                "waiting": ConsoleFormat.present(state.waiting),
                 "rejected": state.rejectedFindings == 0
-                    ? ""
+                    ? false
                     : "\(state.rejectedFindings) findings from Prisma could not be read and were kept aside (prisma-relay connector rejected \(config.name))",
-                "lastPoll": ConsoleFormat.time(state.lastPollAt), "lastSuccess": ConsoleFormat.time(state.lastSuccessAt),
+                "lastPoll": ConsoleFormat.when(state.lastPollAt, now: now),
                 "lastAdded": state.lastEventsAdded, "total": state.totalEvents,
                 "lag": state.cursor.map { ConsoleFormat.age(now - $0) } ?? "—",
                 "toggleAction": config.enabled ? "disable" : "enable", "toggleLabel": config.enabled ? "Disable" : "Enable",
@@ -208,19 +208,19 @@ extension ConsoleController {
 
     func pollConnector(_ context: RelayRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
-        let report = try await app.connectors.poll(name)
-        if let error = report.error {
-            return await done(context, "/console/connectors", "Polling \(name) failed: \(error)", ok: false)
-        }
-        return await done(context, "/console/connectors", "Polled \(name): \(report.fetched) fetched, \(report.added) new events added.")
+        let (report, sentence) = try await app.connectors.pollNow(name)
+        return await done(context, back(context, name), sentence, ok: report.error == nil)
     }
 
     func setConnector(_ context: RelayRequestContext, enabled: Bool) async throws -> Response {
         let name = try context.parameters.require("name")
-        var config = try await app.connectors.get(name)
-        config.enabled = enabled
-        try await app.connectors.update(config)
-        return await done(context, "/console/connectors", "Connector \(name) is \(enabled ? "enabled" : "disabled").")
+        try await app.connectors.setEnabled(name, enabled)
+        return await done(context, back(context, name), "Connector \(name) is \(enabled ? "enabled" : "disabled").")
+    }
+
+    /// Where an action returns to: the connector's page when it was sent from there, else the list.
+    func back(_ context: RelayRequestContext, _ name: String) -> String {
+        context.form?["back"] == "page" ? "/console/connectors/\(ConsoleFormat.segment(name))" : "/console/connectors"
     }
 }
 

@@ -11,6 +11,7 @@ extension ConsoleController {
 
     func eventList(_ request: Request, _ context: RelayRequestContext) async throws -> Response {
         var page = await base(context, section: "Events")
+        let now = app.clock()
         let query = request.uri.queryParameters
         func chosen(_ name: String) -> String? { query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         let eventQuery = EventQuery(
@@ -24,7 +25,8 @@ extension ConsoleController {
         let rows: [[String: Any]] = events.map { event in
             let deliveries = deliveriesByEvent[event.id] ?? []
             return [
-                "id": event.id, "when": ConsoleFormat.time(event.updatedMillis), "severity": event.severity.rawValue, "title": event.title,
+                "id": event.id, "when": ConsoleFormat.when(event.updatedMillis, now: now), "severity": event.severity.rawValue,
+                "title": event.title,
                 "nativeID": event.nativeID, "module": event.module.rawValue, "connector": event.connector,
                 "resource": event.resource.name ?? event.resource.id ?? "—", "cloud": event.resource.cloud ?? "",
                 "account": event.resource.accountID ?? "",

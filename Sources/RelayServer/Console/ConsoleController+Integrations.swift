@@ -23,13 +23,15 @@ extension ConsoleController {
         console.post("integrations/:id/dead-letters/retry") { _, context in
             let id = try context.parameters.require("id")
             let count = try await app.deliveries.retry(integrationID: id, seq: nil)
-            return await done(context, "/console/integrations/\(id)/dead-letters", "\(count) dead letters are queued again.")
+            return await done(
+                context, integrationBack(context, id, fallback: "/console/integrations/\(id)/dead-letters"),
+                "\(count) dead letters are queued again.")
         }
         console.post("integrations/:id/dead-letters/:seq/retry") { _, context in
             let id = try context.parameters.require("id")
             let count = try await app.deliveries.retry(integrationID: id, seq: try context.parameters.require("seq", as: Int64.self))
             return await done(
-                context, "/console/integrations/\(id)/dead-letters",
+                context, integrationBack(context, id, fallback: "/console/integrations/\(id)/dead-letters"),
                 count == 1 ? "The event is queued again." : "That dead letter is gone.", ok: count == 1)
         }
         console.post("integrations/:id/dead-letters/:seq/discard") { _, context in
@@ -37,7 +39,7 @@ extension ConsoleController {
             let discarded = try await app.deliveries.discard(
                 integrationID: id, seq: try context.parameters.require("seq", as: Int64.self))
             return await done(
-                context, "/console/integrations/\(id)/dead-letters",
+                context, integrationBack(context, id, fallback: "/console/integrations/\(id)/dead-letters"),
                 discarded ? "Discarded: kept on record, never sent." : "That dead letter is gone.", ok: discarded)
         }
         console.get("integrations/:id/delete") { _, context in
@@ -61,6 +63,7 @@ extension ConsoleController {
 
     func integrationList(_ context: RelayRequestContext) async throws -> Response {
         var page = await base(context, section: "Integrations")
+        let now = app.clock()
         var rows: [[String: Any]] = []
         for (integration, health) in try await app.deliveries.list() {
             rows.append([
@@ -69,7 +72,8 @@ extension ConsoleController {
                 "status": health.paused ? "RED · paused" : health.status.rawValue, "badge": ConsoleFormat.badge(health.status),
                 "reason": ConsoleFormat.present(health.status == .green ? nil : ConsoleFormat.error(health.message)),
                 "tone": health.status == .red ? "bad" : "warn", "queued": health.queueDepth, "delivered": health.delivered,
-                "failed": health.failed, "lastDelivery": ConsoleFormat.time(health.lastDeliveryAt),
+                "failed": health.failed, "lastDelivery": ConsoleFormat.when(health.lastDeliveryAt, now: now),
+                "toggleAction": integration.enabled ? "disable" : "enable", "toggleLabel": integration.enabled ? "Disable" : "Enable",
             ])
         }
         page["integrations"] = rows
@@ -161,11 +165,11 @@ extension ConsoleController {
             return await notFound(context, "There is no integration with id \(id).", back: "/console/integrations")
         }
         let report = try await integrations.test(id: id)
+        let back = integrationBack(context, id)
         guard report.configValid else {
-            return await done(
-                context, "/console/integrations", "Test of \(integration.name): \(report.problems.joined(separator: "; "))", ok: false)
+            return await done(context, back, "Test of \(integration.name): \(report.problems.joined(separator: "; "))", ok: false)
         }
-        return await done(context, "/console/integrations", "Test of \(integration.name): \(report.description)", ok: report.success)
+        return await done(context, back, "Test of \(integration.name): \(report.description)", ok: report.success)
     }
 
     func deadLetters(_ context: RelayRequestContext) async throws -> Response {

@@ -9,8 +9,8 @@ extension ConsoleController {
         var page = await base(context, section: "Overview")
         let now = app.clock()
         let counts = try await app.events.hourlyCounts(since: now - now % 3_600_000 - 23 * 3_600_000)
-        page["chart"] = OverviewChart.svg(counts, now: now)
-        page["legend"] = OverviewChart.colors.map { ["label": $0.0.rawValue.capitalized, "color": $0.1] }
+        page["chart"] = BarChart.events(counts, now: now)
+        page["legend"] = BarChart.legend(BarChart.severities.map { ($0.0.rawValue, $0.1) })
         page["last24h"] = counts.reduce(0) { $0 + $1.count }
         page["totalEvents"] = try await app.events.summary().total
         var attention: [[String: Any]] = []
@@ -20,7 +20,7 @@ extension ConsoleController {
             if state.status == .active { active += 1 }
             guard state.status == .error || state.status == .pending else { continue }
             attention.append([
-                "name": connector.name, "kind": "Connector", "href": "/console/connectors/\(ConsoleFormat.segment(connector.name))/edit",
+                "name": connector.name, "kind": "Connector", "href": "/console/connectors/\(ConsoleFormat.segment(connector.name))",
                 "status": state.status.rawValue, "badge": ConsoleFormat.badge(state.status),
                 "reason": ConsoleFormat.present(ConsoleFormat.error(state.lastError ?? "Not polled yet")),
             ])
@@ -31,7 +31,7 @@ extension ConsoleController {
             guard health.status != .green else { continue }
             attention.append([
                 "name": integration.name, "kind": "Integration · \(app.integrations.displayName(of: integration.type))",
-                "href": "/console/integrations/\(integration.id)/edit", "status": health.paused ? "RED (paused)" : health.status.rawValue,
+                "href": "/console/integrations/\(integration.id)", "status": health.paused ? "RED (paused)" : health.status.rawValue,
                 "badge": ConsoleFormat.badge(health.status), "reason": ConsoleFormat.present(ConsoleFormat.error(health.message)),
             ])
         }

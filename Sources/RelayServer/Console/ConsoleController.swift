@@ -23,7 +23,9 @@ struct ConsoleController {
         console.post("logout") { request, context in await signOut(request, context) }
         console.get("") { _, context in try await overview(context) }
         addConnectorRoutes(to: console)
+        addConnectorPageRoutes(to: console)
         addIntegrationRoutes(to: console)
+        addIntegrationPageRoutes(to: console)
         addRuleRoutes(to: console)
         addEventRoutes(to: console)
         addKeyRoutes(to: console)
