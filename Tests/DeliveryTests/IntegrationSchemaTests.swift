@@ -61,6 +61,32 @@ struct IntegrationSchemaTests {
         #expect(try validate(.demisto, Self.valid[.demisto]!)["demistoVersion"] == .string("6.0"))
     }
 
+    @Test("a webhook needs no auth token: Prisma documents only its url as required, and some receivers need no auth")
+    func webhookWithoutToken() {
+        #expect(problems(.webhook, #"{"url":"https://hooks.example.com/prisma"}"#).isEmpty)
+    }
+
+    @Test(
+        "every field has a label in words, the acronyms in capitals",
+        arguments: [
+            ("authToken", "Auth token"), ("webhookUrl", "Webhook URL"), ("apiKeyID", "API key ID"), ("s3Uri", "S3 URI"),
+            ("stagingIntegrationId", "Staging integration ID"), ("queueUrl", "Queue URL"), ("roleArn", "Role ARN"), ("url", "URL"),
+            ("connectionString", "Connection string"), ("APIKey", "API key"),
+        ])
+    func labels(key: String, label: String) {
+        #expect(IntegrationField.words(key) == label)
+    }
+
+    @Test("every standard destination's fields read as words, none as a bare key")
+    func everyLabel() {
+        for schema in DestinationRegistry.standard.kinds.map(\.schema) {
+            for field in schema.fields {
+                let readable = field.label.first?.isUppercase == true && !field.label.contains("_") && field.label != field.key
+                #expect(readable, "\(schema.type.rawValue).\(field.key) reads \(field.label)")
+            }
+        }
+    }
+
     @Test("rollUpInterval takes 15, 30, 60 or 180, as a number or a string")
     func rollUp() throws {
         let base =

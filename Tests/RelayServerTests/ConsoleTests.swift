@@ -51,6 +51,29 @@ struct ConsoleTests {
         #expect(BarChart.sparkline([0, 2, 4], label: "6 events").components(separatedBy: "<rect").count - 1 == 2)
     }
 
+    @Test("custom headers are rows of name, value and secret: empty rows are left out, a value without a name is refused")
+    func headerRows() throws {
+        let form = FormData(
+            "cfg.headers.0.key=X-Team&cfg.headers.0.value=soc&cfg.headers.1.key=&cfg.headers.1.value="
+                + "&cfg.headers.2.key=X-Api-Key&cfg.headers.2.value=k1&cfg.headers.2.secure=true")
+        let items = try IntegrationForm.headers("cfg.headers", form: form).get()
+        #expect(items.map { $0.jsonString() } == [#"{"key":"X-Team","value":"soc"}"#, #"{"key":"X-Api-Key","value":"k1","secure":true}"#])
+        let bad = IntegrationForm.headers("cfg.headers", form: FormData("cfg.headers.0.key=&cfg.headers.0.value=orphan"))
+        #expect(throws: ConfigError.self) { try bad.get() }
+        // Shown again: a typed secret value is blanked (typed again), and there are always empty rows to add one.
+        let rows = IntegrationForm.headerRows("cfg.headers", stored: [], typed: form)
+        #expect(rows.map { $0["key"] as? String } == ["X-Team", "X-Api-Key", ""])
+        #expect(rows.map { $0["value"] as? String } == ["soc", "", ""])
+        #expect(rows.map { $0["prefix"] as? String } == ["cfg.headers.0", "cfg.headers.1", "cfg.headers.2"])
+    }
+
+    @Test("a field's message names the field")
+    func fieldMessages() {
+        #expect(IntegrationForm.sentence("Auth token", "is required") == "Auth token is required")
+        #expect(IntegrationForm.sentence("URL", "must be an http(s) URL") == "URL must be an http(s) URL")
+        #expect(IntegrationForm.sentence("URL", "The host refused") == "The host refused")
+    }
+
     @Test("forms keep repeated names, decode + and %, and ignore blanks; written forms encode all but unreserved characters")
     func formData() {
         let form = FormData("name=high+to+soc&severities=high&severities=medium&q=a%26b&empty=&flag=true")
@@ -59,12 +82,11 @@ struct ConsoleTests {
         #expect(FormData.encode([("grant type", "a/b+c=d~é"), ("x", "")]) == "grant%20type=a%2Fb%2Bc%3Dd~%C3%A9&x=")
     }
 
-    @Test("an integration form becomes integrationConfig: numbers, checkboxes, JSON fields; unreadable JSON is named")
+    @Test("an integration form becomes integrationConfig: numbers, checkboxes, header rows, JSON fields; unreadable JSON is named")
     func integrationForm() throws {
         let schema = DestinationRegistry.standard.schema(.webhook)
         let form = FormData(
-            "cfg.url=https%3A%2F%2Fh.example.com&cfg.authToken=t&cfg.batchSize=5&cfg.headers=%5B%7B%22key%22%3A%22X%22%2C%22value%22%3A%221%22%7D%5D"
-        )
+            "cfg.url=https%3A%2F%2Fh.example.com&cfg.authToken=t&cfg.batchSize=5&cfg.headers.0.key=X&cfg.headers.0.value=1")
         let (config, errors) = IntegrationForm.config(schema, form: form)
         #expect(errors.isEmpty)
         #expect(
@@ -74,8 +96,10 @@ struct ConsoleTests {
                     "headers": .array([.object(["key": .string("X"), "value": .string("1")])]), "isCustomPayloadEnabled": .bool(false),
                     "batchSize": .int(5),
                 ]))
-        let bad = IntegrationForm.config(schema, form: FormData("cfg.headers=%5Bnot"))
-        #expect(bad.1["headers"]?.hasPrefix("must be JSON") == true)
+        let bad = IntegrationForm.config(
+            schema, form: FormData("cfg.isCustomPayloadEnabled=true&cfg.customPayloads=%5Bnot&cfg.headers.0.value=orphan"))
+        #expect(bad.1["customPayloads"]?.hasPrefix("must be JSON") == true)
+        #expect(bad.1["headers"]?.hasPrefix("row 1 has a value but no header name") == true)
     }
 
     @Test("a stored secret shows as the mask in the form, never as its value")

@@ -46,11 +46,13 @@ class HookReceiver(http.server.BaseHTTPRequestHandler):
     """A webhook receiver: a JSON POST with the integration's bearer token is accepted, anything else refused."""
 
     received = []
+    headers = []
     # While set, every POST answers 500, as a destination in trouble does.
     failing = False
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        HookReceiver.headers.append(dict(self.headers))
         if HookReceiver.failing:
             self.send_response(500)
         elif self.headers.get("Authorization") != "Bearer " + HOOK_TOKEN:
@@ -258,9 +260,24 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     assert "must be an http(s) URL" in error_next_to(browser, "cfg.url")
     assert HOOK_TOKEN not in browser.page_source
     shot(browser, "integration-invalid")
-    fill(browser, {"cfg.url": relay["hook_url"], "cfg.authToken": HOOK_TOKEN})
+    # Fields speak words, with Prisma's key beside each; the auth token is optional, headers are rows.
+    label = browser.find_element(By.CSS_SELECTOR, "label[for='f-cfg.authToken']").text
+    assert label.startswith("Auth token") and "authToken" in label and "*" not in label, label
+    # Test before Save: the test message goes out with what the form holds, headers included, and the token typed
+    # stays in the session for Save (the page shows only the mask).
+    fill(browser, {"cfg.url": relay["hook_url"], "cfg.authToken": HOOK_TOKEN, "cfg.headers.0.key": "X-Team",
+                   "cfg.headers.0.value": "soc-east"})
+    click(browser, By.XPATH, "//button[text()='Test']")
+    result = browser.find_element(By.ID, "test-result").text
+    assert result.startswith("Test passed:"), result
+    assert HookReceiver.headers and HookReceiver.headers[-1].get("X-Team") == "soc-east", HookReceiver.headers
+    assert field(browser, "cfg.authToken").get_attribute("value") == "********"
+    assert HOOK_TOKEN not in browser.page_source
+    shot(browser, "integration-test-passed")
+    HookReceiver.received.clear()
     click(browser, By.CSS_SELECTOR, "main button.primary")
     assert "Integration soc-hook was saved" in browser.find_element(By.CSS_SELECTOR, ".flash").text
+    assert browser.find_element(By.ID, "integration-status")
 
     # Last, a rule sending high-severity events to it: the events stored before it are offered, counted, and sent.
     browser.get(relay["url"] + "/console/rules/new")

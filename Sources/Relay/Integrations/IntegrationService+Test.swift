@@ -44,6 +44,21 @@ extension IntegrationService {
             Integration(id: "test", name: checked.name, type: checked.type, config: checked.config, createdBy: "test", createdTs: 0))
     }
 
+    /// Tests what an update of the stored integration `id` would leave, before it is stored: masked secrets are the
+    /// stored ones, and only where they were first given.
+    public func test(_ draft: Draft, updating id: String) async throws -> TestReport {
+        let integration: Integration
+        do {
+            integration = try await updated(id: id, with: draft)
+        } catch let error as IntegrationError {
+            return .invalid(error.messages)
+        }
+        return try await send(
+            Integration(
+                id: "test", name: integration.name, type: integration.type, config: integration.config,
+                createdBy: "test", createdTs: 0))
+    }
+
     /// Sends the destination's test message, or calls the enrichment source read-only.
     func send(_ integration: Integration) async throws -> TestReport {
         guard let sent = try await engine.test(integration) else {

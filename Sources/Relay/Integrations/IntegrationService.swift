@@ -91,6 +91,20 @@ public struct IntegrationService: Sendable {
     /// Applies an update: name, description, enabled and the config, where masked values keep what is stored
     /// and immutable keys refuse to change. The type cannot change.
     public func update(id: String, with draft: Draft, by caller: String) async throws -> Integration {
+        var integration = try await updated(id: id, with: draft)
+        integration.lastModifiedBy = caller
+        integration.lastModifiedTs = clock()
+        do {
+            try await store.updateIntegration(integration)
+        } catch StoreError.integrationNameExists {
+            throw IntegrationError.nameExists(integration.name)
+        }
+        return integration
+    }
+
+    /// The integration `id` as `draft` would leave it, checked as an update is (masked values keep what is stored,
+    /// a secret goes only where it was given), not stored.
+    func updated(id: String, with draft: Draft) async throws -> Integration {
         var integration = try await get(id)
         if let typeName = draft.integrationType, IntegrationType(prisma: typeName) != integration.type {
             throw IntegrationError.typeChange(from: integration.type.rawValue, to: typeName)
@@ -109,13 +123,6 @@ public struct IntegrationService: Sendable {
             } catch {
                 throw IntegrationError.invalidConfig(error)
             }
-        }
-        integration.lastModifiedBy = caller
-        integration.lastModifiedTs = clock()
-        do {
-            try await store.updateIntegration(integration)
-        } catch StoreError.integrationNameExists {
-            throw IntegrationError.nameExists(integration.name)
         }
         return integration
     }

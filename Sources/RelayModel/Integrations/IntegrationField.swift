@@ -22,6 +22,8 @@ public struct IntegrationField: Sendable {
     }
 
     public var key: String
+    /// What a form calls it, in words ("Auth token"); the key stays visible beside it as a hint.
+    public var label: String
     public var kind: Kind
     /// Required in every variant of the type (variants add their own requirements).
     public var required: Bool
@@ -37,17 +39,47 @@ public struct IntegrationField: Sendable {
     public var check: (@Sendable (String) -> String?)?
 
     public init(
-        _ key: String, _ kind: Kind = .string, required: Bool = false, defaultValue: JSONValue? = nil, secret: Bool = false,
-        urlIsSecret: Bool = false, help: String, check: (@Sendable (String) -> String?)? = nil
+        _ key: String, _ kind: Kind = .string, label: String? = nil, required: Bool = false, defaultValue: JSONValue? = nil,
+        secret: Bool = false, urlIsSecret: Bool = false, help: String, check: (@Sendable (String) -> String?)? = nil
     ) {
         self.urlIsSecret = urlIsSecret
         self.key = key
+        self.label = label ?? Self.words(key)
         self.kind = kind
         self.required = required
         self.defaultValue = defaultValue
         self.secret = secret
         self.help = help
         self.check = check
+    }
+}
+
+extension IntegrationField {
+    /// A key in words, sentence case, with the acronyms people expect: `authToken` → "Auth token", `webhookUrl` →
+    /// "Webhook URL", `apiKeyID` → "API key ID", `s3Uri` → "S3 URI".
+    public static func words(_ key: String) -> String {
+        var parts: [String] = []
+        var current = ""
+        let characters = Array(key)
+        for (index, character) in characters.enumerated() {
+            let next = index + 1 < characters.count ? characters[index + 1] : nil
+            // A new word starts at an upper-case letter after a lower-case one or a digit, and at the last capital of a
+            // run followed by a lower-case letter ("APIKey" → "API", "Key").
+            if character.isUppercase, let last = current.last,
+                last.isLowercase || last.isNumber || (last.isUppercase && next?.isLowercase == true)
+            {
+                parts.append(current)
+                current = ""
+            }
+            current.append(character)
+        }
+        if !current.isEmpty { parts.append(current) }
+        let acronyms: Set<String> = ["url", "uri", "id", "api", "arn", "s3", "sqs", "mfa", "ip", "tls", "http", "https", "json", "cs"]
+        return parts.enumerated().map { index, part in
+            let lower = part.lowercased()
+            if acronyms.contains(lower) { return lower.uppercased() }
+            return index == 0 ? lower.prefix(1).uppercased() + lower.dropFirst() : lower
+        }.joined(separator: " ")
     }
 }
 

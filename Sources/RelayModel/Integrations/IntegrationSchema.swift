@@ -30,7 +30,7 @@ public struct IntegrationSchema: Sendable {
     /// The relay setting every type has: a cap on the requests in flight to the destination, across every replica.
     public static let maxInFlightKey = "maxInFlight"
     static let maxInFlightField = IntegrationField(
-        maxInFlightKey, .count(1...64),
+        maxInFlightKey, .count(1...64), label: "Requests in flight at most",
         help: "Requests in flight to this destination at most, across every replica (relay setting); when unset, each "
             + "replica sends up to its delivery concurrency")
 

@@ -10,6 +10,7 @@ extension ConsoleController {
             await integrationForm(context, type: request.uri.queryParameters.get("type").flatMap { try? app.integrations.type(named: $0) })
         }
         console.post("integrations") { _, context in try await saveIntegration(context, id: nil) }
+        console.post("integrations/draft-test") { _, context in try await saveIntegration(context, id: nil, testOnly: true) }
         console.get("integrations/:id/edit") { _, context in
             let id = try context.parameters.require("id")
             guard let integration = try await app.integrations.find(id) else {
@@ -18,6 +19,9 @@ extension ConsoleController {
             return await integrationForm(context, type: integration.type, existing: integration)
         }
         console.post("integrations/:id") { _, context in try await saveIntegration(context, id: try context.parameters.require("id")) }
+        console.post("integrations/:id/draft-test") { _, context in
+            try await saveIntegration(context, id: try context.parameters.require("id"), testOnly: true)
+        }
         console.post("integrations/:id/test") { _, context in try await testIntegration(context) }
         console.get("integrations/:id/dead-letters") { _, context in try await deadLetters(context) }
         console.post("integrations/:id/dead-letters/retry") { _, context in
@@ -81,15 +85,16 @@ extension ConsoleController {
         return renderer.page("integrations", page)
     }
 
-    /// The type chooser, or the form of one type (generated from its schema).
+    /// The type chooser, or the form of one type (generated from its schema), with the stored integration's status
+    /// when editing and the result of a Test of what the form holds.
     func integrationForm(
         _ context: RelayRequestContext, type: IntegrationType?, existing: Integration? = nil, typed: FormData? = nil,
-        errors: [String: String] = [:], formErrors: [String] = []
+        errors: [String: String] = [:], formErrors: [String] = [], test: IntegrationService.TestReport? = nil
     ) async -> Response {
         var page = await base(context, section: "Integrations")
         guard let type = type ?? existing?.type, let schema = try? app.integrations.schema(of: type) else {
             page["heading"] = "Add an integration"
-            page["lead"] = "Choose where events go; the form then asks for that type's integrationConfig, as Prisma Cloud defines it."
+            page["lead"] = "Choose where events go; the form then asks for what that destination needs."
             page["chooseType"] = true
             page["types"] = app.integrations.schemas.sorted { $0.displayName < $1.displayName }.map {
                 ["value": $0.type.rawValue, "label": $0.displayName]
@@ -97,15 +102,32 @@ extension ConsoleController {
             return renderer.page("integration-form", page)
         }
         page["heading"] = existing.map { "\($0.name) · \(schema.displayName)" } ?? "Add a \(schema.displayName) integration"
-        page["lead"] = "Keys and rules as in Prisma Cloud's integrationConfig for \(type.rawValue)."
+        page["lead"] =
+            "Each field shows, beside its name, the integrationConfig key Prisma Cloud's API uses for it (type \(type.rawValue)). "
+            + "Test sends a test message with what the form holds, before anything is saved."
         page["type"] = type.rawValue
         page["action"] = existing.map { "/console/integrations/\($0.id)" } ?? "/console/integrations"
+        page["testAction"] = (existing.map { "/console/integrations/\($0.id)" } ?? "/console/integrations") + "/draft-test"
         page["formErrors"] = formErrors
+        if let test {
+            let message = test.configValid ? test.description : test.problems.joined(separator: "; ")
+            page["test"] = [
+                "kind": test.success ? "ok" : "bad", "prefix": test.success ? "Test passed: " : "Test failed: ",
+                "error": ConsoleFormat.present(ConsoleFormat.error(message)),
+            ]
+        }
+        if let existing, let health = try? await app.deliveries.health(of: existing.id) {
+            page["status"] = [
+                "label": health.paused ? "RED · paused" : existing.enabled ? health.status.rawValue : "Disabled",
+                "badge": existing.enabled ? ConsoleFormat.badge(health.status) : "off", "href": "/console/integrations/\(existing.id)",
+                "reason": ConsoleFormat.present(health.status == .green ? nil : ConsoleFormat.error(health.message)),
+            ]
+        }
         var nameField: [String: Any] = [
             "name": "name", "label": "Name", "isInput": true, "inputType": "text", "required": true,
-            "value": typed?["name"] ?? existing?.name ?? "",
+            "value": typed?["name"] ?? existing?.name ?? "", "help": "How rules and the console name it, e.g. soc-webhook",
         ]
-        if let error = errors["name"] { nameField["error"] = error }
+        if let error = errors["name"] { nameField["error"] = "Name " + error }
         let common: [[String: Any]] = [
             nameField,
             [
@@ -117,23 +139,59 @@ extension ConsoleController {
                 "checked": typed.map { $0.checked("enabled") } ?? existing?.enabled ?? true,
             ],
         ]
+        if typed == nil, let session = context.session {
+            // A fresh form starts without the secrets typed for an earlier, abandoned one.
+            for field in schema.fields where field.secret {
+                try? await sessions.dropDraftSecret(session.id, form: draftKey(existing?.id, field.key))
+            }
+        }
         let shown = existing.map { schema.masked($0.config) } ?? [:]
-        page["fields"] = common + IntegrationForm.fields(schema, shown: shown, typed: typed, errors: errors)
+        let drafted = Set(schema.fields.filter { draftSecret(context, existing?.id, $0.key) != nil }.map(\.key))
+        page["fields"] = common + IntegrationForm.fields(schema, shown: shown, typed: typed, errors: errors, drafted: drafted)
         return renderer.page("integration-form", page, status: errors.isEmpty && formErrors.isEmpty ? .ok : .unprocessableContent)
     }
 
-    func saveIntegration(_ context: RelayRequestContext, id: String?) async throws -> Response {
-        let form = context.form ?? FormData("")
+    /// Where a typed secret waits in the session between a Test and Save, so that it need not be typed twice and is
+    /// never sent back to the browser.
+    func draftKey(_ id: String?, _ key: String) -> String { "integration:\(id ?? "new"):\(key)" }
+
+    func draftSecret(_ context: RelayRequestContext, _ id: String?, _ key: String) -> String? {
+        context.session?.draftSecrets[draftKey(id, key)]
+    }
+
+    /// Saves the form (or, with `testOnly`, tests what it holds and shows the form again with the result).
+    func saveIntegration(_ context: RelayRequestContext, id: String?, testOnly: Bool = false) async throws -> Response {
+        var form = context.form ?? FormData("")
         let existing = try await id.asyncMap { try await app.integrations.find($0) } ?? nil
         guard let type = existing?.type ?? form["integrationType"].flatMap({ try? app.integrations.type(named: $0) }),
             let schema = try? app.integrations.schema(of: type)
         else {
             return await integrationForm(context, type: nil)
         }
-        let (config, unreadable) = IntegrationForm.config(schema, form: form)
-        guard unreadable.isEmpty else {
-            return await integrationForm(context, type: type, existing: existing, typed: form, errors: unreadable)
+        // A secret shown as the mask is the one typed before a Test, when there is one; else (editing) the stored one.
+        var typedSecrets: [String: String] = [:]
+        for field in schema.fields where field.secret {
+            let name = "cfg.\(field.key)"
+            if form[name] == Secret.mask, let draft = draftSecret(context, existing?.id, field.key) {
+                form = form.setting(name, draft)
+            } else if let value = form[name], !value.isEmpty, value != Secret.mask {
+                typedSecrets[field.key] = value
+            }
         }
+        func again(errors: [String: String] = [:], test: IntegrationService.TestReport? = nil) async -> Response {
+            if let session = context.session {
+                for (key, value) in typedSecrets {
+                    try? await sessions.keepDraftSecret(session.id, form: draftKey(existing?.id, key), value)
+                }
+            }
+            var shown = form
+            for field in schema.fields where field.secret && typedSecrets[field.key] != nil {
+                shown = shown.setting("cfg.\(field.key)", Secret.mask)
+            }
+            return await integrationForm(context, type: type, existing: existing, typed: shown, errors: errors, test: test)
+        }
+        let (config, unreadable) = IntegrationForm.config(schema, form: form)
+        guard unreadable.isEmpty else { return await again(errors: unreadable) }
         var draft = IntegrationService.Draft(
             json: .object([
                 "name": .string(form["name"] ?? ""), "description": .string(form["description"] ?? ""),
@@ -143,19 +201,29 @@ extension ConsoleController {
         draft.integrationConfig = config
         let caller = "console:\(context.session?.keyName ?? "")"
         do {
+            if testOnly {
+                let report =
+                    if let existing { try await integrations.test(draft, updating: existing.id) } else {
+                        try await integrations.test(draft)
+                    }
+                return await again(test: report)
+            }
             let saved =
                 if let existing { try await integrations.update(id: existing.id, with: draft, by: caller) } else {
                     try await integrations.create(draft, by: caller)
                 }
-            return await done(context, "/console/integrations", "Integration \(saved.name) was saved.")
+            if let session = context.session {
+                for field in schema.fields where field.secret {
+                    try? await sessions.dropDraftSecret(session.id, form: draftKey(existing?.id, field.key))
+                }
+            }
+            return await done(context, "/console/integrations/\(saved.id)", "Integration \(saved.name) was saved.")
         } catch IntegrationError.invalidConfig(let errors) {
-            return await integrationForm(context, type: type, existing: existing, typed: form, errors: IntegrationForm.errors(errors))
+            return await again(errors: IntegrationForm.errors(errors))
         } catch IntegrationError.invalidName {
-            return await integrationForm(
-                context, type: type, existing: existing, typed: form, errors: ["name": "is required (at most 100 characters)"])
+            return await again(errors: ["name": "is required (at most 100 characters)"])
         } catch IntegrationError.nameExists(let name) {
-            return await integrationForm(
-                context, type: type, existing: existing, typed: form, errors: ["name": "\(name) is taken: names are unique"])
+            return await again(errors: ["name": "\(name) is taken: names are unique"])
         }
     }
 

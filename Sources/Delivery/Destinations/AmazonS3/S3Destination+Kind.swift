@@ -32,7 +32,7 @@ extension S3Destination {
                 IntegrationField("roleArn", required: true, help: "IAM role the relay assumes to write", check: FieldRule.roleARN),
                 IntegrationField("externalId", required: true, help: "External ID of that role (a UUID)", check: FieldRule.uuid),
                 IntegrationField(
-                    "rollUpInterval", .interval(IntegrationSchema.rollUpIntervals), defaultValue: .int(60),
+                    "rollUpInterval", .interval(IntegrationSchema.rollUpIntervals), label: "Roll-up interval", defaultValue: .int(60),
                     help: "Minutes of alerts per object: 15, 30, 60 or 180"),
             ]),
         make: { integration, context in

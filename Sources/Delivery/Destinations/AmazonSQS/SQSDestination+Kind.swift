@@ -30,7 +30,8 @@ extension SQSDestination {
                     "queueUrl", required: true, help: "Queue URL, e.g. https://sqs.us-east-1.amazonaws.com/123456789012/prisma",
                     check: FieldRule.httpURL),
                 IntegrationField(
-                    "moreInfo", .bool, defaultValue: .bool(false), help: "true when specific IAM credentials or a role are given"),
+                    "moreInfo", .bool, label: "Use specific IAM credentials or a role", defaultValue: .bool(false),
+                    help: "true when specific IAM credentials or a role are given"),
                 IntegrationField("accessKey", secret: true, help: "IAM access key for the queue"),
                 IntegrationField("secretKey", secret: true, help: "Secret key of that access key"),
                 IntegrationField("roleArn", help: "IAM role to assume for the queue", check: FieldRule.roleARN),

@@ -30,7 +30,8 @@ extension XSOARDestination {
                     check: FieldRule.httpURL),
                 IntegrationField("apiKey", required: true, secret: true, help: "API key created for Prisma Cloud in Cortex XSOAR"),
                 IntegrationField("apiKeyID", help: "API key ID (Cortex XSOAR 8), the number shown beside the key"),
-                IntegrationField("demistoVersion", defaultValue: .string("6.0"), help: "6.0 or 8.0") { text in
+                IntegrationField("demistoVersion", label: "Cortex XSOAR version", defaultValue: .string("6.0"), help: "6.0 or 8.0") {
+                    text in
                     ["6.0", "8.0"].contains(text) ? nil : "must be 6.0 or 8.0"
                 },
             ], sentTo: ["hostUrl", "demistoVersion"],

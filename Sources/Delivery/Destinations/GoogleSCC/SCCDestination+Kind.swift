@@ -18,7 +18,7 @@ extension SCCDestination {
         schema: IntegrationSchema(
             .googleCSCC, "Google Cloud SCC",
             [
-                IntegrationField("orgId", required: true, help: "GCP organization ID (digits)") { text in
+                IntegrationField("orgId", label: "Organization ID", required: true, help: "GCP organization ID (digits)") { text in
                     text.allSatisfy(\.isNumber) ? nil : "must be the numeric organization ID"
                 },
                 IntegrationField("sourceId", required: true, help: "SCC source ID, e.g. organizations/123/sources/456 or 456"),

@@ -29,7 +29,7 @@ extension SnowflakeDestination {
             [
                 IntegrationField("username", help: "Snowflake user (ACCOUNT.USER)"),
                 IntegrationField("hostUrl", help: "Snowflake user, as seed 003 names the key"),
-                IntegrationField("pipename", required: true, help: "Snowpipe name, DATABASE.SCHEMA.PIPE"),
+                IntegrationField("pipename", label: "Pipe name", required: true, help: "Snowpipe name, DATABASE.SCHEMA.PIPE"),
                 IntegrationField("stagingIntegrationId", required: true, help: "ID of the aws_s3 integration that stages files"),
                 IntegrationField("privateKey", required: true, secret: true, help: "The user's private key, PKCS#8 PEM") { text in
                     text.contains("-----BEGIN") && text.contains("PRIVATE KEY-----")
@@ -37,7 +37,7 @@ extension SnowflakeDestination {
                 },
                 IntegrationField("passphrase", secret: true, help: "Passphrase of an encrypted private key"),
                 IntegrationField(
-                    "rollUpInterval", .interval(IntegrationSchema.rollUpIntervals), defaultValue: .int(60),
+                    "rollUpInterval", .interval(IntegrationSchema.rollUpIntervals), label: "Roll-up interval", defaultValue: .int(60),
                     help: "Minutes of alerts per file: 15, 30, 60 or 180"),
             ], sentTo: ["username", "hostUrl"],
             crossCheck: { config in

@@ -30,11 +30,17 @@ extension WebhookDestination {
             .webhook, "Webhook",
             [
                 IntegrationField("url", required: true, help: "URL that receives a POST per alert", check: FieldRule.httpURL),
-                IntegrationField("authToken", required: true, secret: true, help: "Sent as a bearer token"),
-                IntegrationField("headers", .headers, help: "Extra headers: [{key, value, secure, readOnly}]"),
                 IntegrationField(
-                    "isCustomPayloadEnabled", .bool, defaultValue: .bool(false), help: "Send the custom payload instead of the event"),
-                IntegrationField("customPayloads", .customPayloads, help: #"{"CS": "<JSON template with ${…} placeholders>"}"#),
+                    "authToken", secret: true,
+                    help: "Sent as Authorization: Bearer <token>; leave empty for a receiver that needs none (or set its own header below)"),
+                IntegrationField(
+                    "headers", .headers, label: "Custom headers",
+                    help: "Extra headers sent with every POST; a secure header's value is kept like a secret and never shown again"),
+                IntegrationField(
+                    "isCustomPayloadEnabled", .bool, label: "Send a custom payload", defaultValue: .bool(false),
+                    help: "Send the custom payload instead of the event"),
+                IntegrationField(
+                    "customPayloads", .customPayloads, label: "Custom payload", help: #"{"CS": "<JSON template with ${…} placeholders>"}"#),
                 IntegrationField(
                     "batchSize", .count(1...100), defaultValue: .int(1),
                     help: "Events per POST (relay setting): 1 sends one JSON object; more sends a JSON array of up to that many"),
