@@ -180,7 +180,23 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
 
     # The natural order: first a connector. A URL where nothing listens is explained in words, with the fix; the
     # network detail is folded under it.
+    # Two forms, one per kind, each with every option the CLI has; the advanced ones are folded away.
     browser.get(relay["url"] + "/console/connectors/new")
+    click(browser, By.LINK_TEXT, "Compute incidents")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Add a Compute connector"
+    assert browser.find_element(By.CSS_SELECTOR, "label[for='f-apiURL']").text.startswith("Path to Console")
+    assert not field(browser, "pageSize").is_displayed()
+    browser.find_element(By.CSS_SELECTOR, "details.advanced summary").click()
+    assert field(browser, "pageSize").is_displayed() and field(browser, "includeAcknowledged")
+    shot(browser, "connector-form-compute")
+    click(browser, By.LINK_TEXT, "CSPM alerts")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Add a CSPM connector"
+    assert "(Compute:" not in browser.page_source
+    browser.find_element(By.CSS_SELECTOR, "details.advanced summary").click()
+    ticked = [box.get_attribute("value") for box in browser.find_elements(By.CSS_SELECTOR, "input[name=statuses]") if box.is_selected()]
+    assert ticked == ["open"], ticked
+    assert Select(field(browser, "timeField")).first_selected_option.get_attribute("value") == "updated"
+    shot(browser, "connector-form")
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
     closed_port = closed.getsockname()[1]

@@ -28,6 +28,9 @@ public struct FormData: Sendable {
     /// Replaces every value of `name`.
     public mutating func set(_ name: String, _ value: String) { values[name] = [value] }
 
+    /// Replaces every value of `name` with `list`, as repeated fields (checkboxes) post them.
+    public mutating func set(_ name: String, _ list: [String]) { values[name] = list }
+
     /// Whether a checkbox named `name` was ticked.
     public func checked(_ name: String) -> Bool { values[name]?.contains("true") == true }
 

@@ -6,7 +6,10 @@ import RelayModel
 extension ConsoleController {
     func addConnectorRoutes(to console: RouterGroup<RelayRequestContext>) {
         console.get("connectors") { _, context in try await connectorList(context) }
-        console.get("connectors/new") { _, context in await connectorForm(context, values: FormData("type=cspm&intervalSeconds=300")) }
+        console.get("connectors/new") { request, context in
+            let type = request.uri.queryParameters.get("type") == "compute" ? "compute" : "cspm"
+            return await connectorForm(context, values: Self.connectorDefaults(type))
+        }
         console.post("connectors") { _, context in try await saveConnector(context, existing: nil) }
         console.post("connectors/test") { _, context in try await testConnector(context, existing: nil) }
         console.get("connectors/:name/edit") { _, context in try await editConnector(context) }
@@ -67,23 +70,51 @@ extension ConsoleController {
         for (key, value) in [
             ("name", config.name), ("type", config.type.rawValue), ("apiURL", config.apiURL), ("accessKeyID", config.accessKeyID),
             ("secretKey", Secret.mask), ("intervalSeconds", String(config.intervalSeconds)), ("computeURL", config.computeURL ?? ""),
-            ("includeIncidents", config.includeIncidents ? "true" : ""),
+            ("includeIncidents", config.includeIncidents ? "true" : ""), ("includeAcknowledged", config.includeAcknowledged ? "true" : ""),
+            ("lookbackSeconds", String(config.lookbackSeconds)), ("overlapSeconds", String(config.overlapSeconds)),
+            ("pageSize", String(config.pageSize)), ("alertPath", config.alertPath), ("timeField", config.timeField.rawValue),
         ] {
             values = values.setting(key, value)
         }
+        values = values.setting("statuses", config.statuses)
         return await connectorForm(context, values: values, existing: name)
     }
 
-    /// The connector form with the seeds' fields, values as given, errors next to their fields and a test result.
+    /// A new connector's form values: the defaults every option has, as the CLI's.
+    static func connectorDefaults(_ type: String) -> FormData {
+        let defaults = ConnectorConfig(name: "", apiURL: "", accessKeyID: "", secretKey: Secret(""))
+        var values = FormData("")
+        for (key, value) in [
+            ("type", type), ("intervalSeconds", String(defaults.intervalSeconds)), ("lookbackSeconds", String(defaults.lookbackSeconds)),
+            ("overlapSeconds", String(defaults.overlapSeconds)), ("pageSize", String(defaults.pageSize)), ("alertPath", defaults.alertPath),
+            ("timeField", defaults.timeField.rawValue),
+        ] {
+            values.set(key, value)
+        }
+        values.set("statuses", defaults.statuses)
+        return values
+    }
+
+    /// The connector form of one kind — CSPM (alerts with an access key) or Compute (runtime incidents from a console
+    /// path with a user) — with every option the CLI has, the advanced ones folded away; values as given, errors next
+    /// to their fields, a test result. The kind of a stored connector is fixed.
     func connectorForm(
         _ context: RelayRequestContext, values: FormData, existing: String? = nil, errors: [String: String] = [:],
         test: ConnectionTestResult? = nil, formError: String? = nil
     ) async -> Response {
         var page = await base(context, section: "Connectors")
         let path = existing.map { "/console/connectors/\(ConsoleFormat.segment($0))" } ?? "/console/connectors"
-        page["heading"] = existing.map { "Connector \($0)" } ?? "Add a connector"
+        let compute = values["type"] == "compute"
+        page["heading"] = existing.map { "Connector \($0)" } ?? (compute ? "Add a Compute connector" : "Add a CSPM connector")
         page["lead"] =
-            "A CSPM connector reads alerts with an access key; a Compute connector reads runtime incidents from the console's path with a username and password."
+            compute
+            ? "Collects runtime incidents from a Prisma Cloud Compute console, with a Compute user or an access key."
+            : "Collects the tenant's CSPM alerts with an access key; it can collect the tenant's Compute incidents too."
+        page["type"] = compute ? "compute" : "cspm"
+        page["chooseKind"] = existing == nil
+        page["kinds"] = [("cspm", "CSPM alerts"), ("compute", "Compute incidents")].map {
+            ["href": "/console/connectors/new?type=\($0.0)", "label": $0.1, "current": (compute ? "compute" : "cspm") == $0.0]
+        }
         page["action"] = path
         page["testAction"] = path + "/test"
         page["hosts"] = PrismaAPIHost.documented.map { "https://\($0)" }
@@ -94,48 +125,87 @@ extension ConsoleController {
                 "error": ConsoleFormat.present(ConsoleFormat.error(test.message)),
             ]
         }
-        let type = values["type"] ?? "cspm"
         var fields: [[String: Any]] = []
+        var advanced: [[String: Any]] = []
+        func add(_ field: [String: Any], folded: Bool) {
+            var field = field
+            if let name = field["name"] as? String, let error = errors[name] { field["error"] = error }
+            if folded { advanced.append(field) } else { fields.append(field) }
+        }
         func input(
             _ name: String, _ label: String, type inputType: String = "text", required: Bool = true, help: String? = nil,
-            list: String? = nil
+            list: String? = nil, folded: Bool = false
         ) {
             var field: [String: Any] = [
                 "name": name, "label": label, "isInput": true, "inputType": inputType, "required": required, "value": values[name] ?? "",
             ]
             if let help { field["help"] = help }
             if let list { field["list"] = list }
-            if let error = errors[name] { field["error"] = error }
-            fields.append(field)
+            add(field, folded: folded)
+        }
+        func select(_ name: String, _ label: String, _ options: [(String, String)], help: String) {
+            add(
+                [
+                    "name": name, "label": label, "isSelect": true, "required": true, "help": help,
+                    "options": options.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == values[name]] },
+                ], folded: true)
+        }
+        func checkbox(_ name: String, _ label: String, folded: Bool = false) {
+            add(["name": name, "label": label, "isCheckbox": true, "checked": values.checked(name)], folded: folded)
         }
         if existing == nil {
             input("name", "Name", help: "How the relay and its events name this tenant, e.g. prod-us")
         }
-        var typeField: [String: Any] = [
-            "name": "type", "label": "Collects", "isSelect": true, "required": true,
-            "options": [("cspm", "CSPM alerts (API URL and access key)"), ("compute", "Compute runtime incidents (console path and user)")]
-                .map { ["value": $0.0, "label": $0.1, "selected": $0.0 == type] },
-        ]
-        if let error = errors["type"] { typeField["error"] = error }
-        fields.append(typeField)
-        input(
-            "apiURL", "API URL", type: "url",
-            help:
-                "CSPM: the regional API URL, e.g. https://api2.prismacloud.io. Compute: Path to Console, e.g. https://us-east1.cloud.twistlock.com/us-1-111111111",
-            list: "prisma-hosts")
-        input("accessKeyID", "Access key ID (Compute: username)")
-        input(
-            "secretKey", "Secret key (Compute: password)", type: "password",
-            help: existing == nil ? nil : "Leave the mask to keep the stored secret.")
+        if compute {
+            input(
+                "apiURL", "Path to Console", type: "url",
+                help: "Compute > System > Utilities > Path to Console, e.g. https://us-east1.cloud.twistlock.com/us-1-111111111")
+            input("accessKeyID", "Username or access key ID", help: "A Compute user with the Auditor role, or a Prisma Cloud access key")
+            input(
+                "secretKey", "Password or secret key", type: "password",
+                help: existing == nil ? nil : "Leave the mask to keep the stored secret.")
+        } else {
+            input(
+                "apiURL", "API URL", type: "url", help: "Your tenant's regional API URL, e.g. https://api2.prismacloud.io",
+                list: "prisma-hosts")
+            input("accessKeyID", "Access key ID", help: "Settings > Access Control > Access Keys: a key that may read alerts")
+            input("secretKey", "Secret key", type: "password", help: existing == nil ? nil : "Leave the mask to keep the stored secret.")
+        }
         input("intervalSeconds", "Poll interval (seconds)", type: "number", help: "How often to collect: 60 to 86400")
+        if compute {
+            checkbox("includeAcknowledged", "Also collect acknowledged (archived) incidents", folded: true)
+        } else {
+            checkbox("includeIncidents", "Also collect the tenant's Compute runtime incidents, with the same key")
+            input(
+                "computeURL", "Compute console path (optional)", type: "url", required: false,
+                help: "Where to collect Compute incidents; found through the tenant's /meta_info when empty", folded: true)
+            add(
+                [
+                    "name": "statuses", "label": "Alert statuses to collect", "isChoices": true,
+                    "choices": (ConnectorConfig.allStatuses + ["all"]).map {
+                        ["value": $0, "label": $0, "checked": values.all("statuses").contains($0)]
+                    },
+                ], folded: true)
+        }
         input(
-            "computeURL", "Compute console path (optional)", type: "url", required: false,
-            help: "CSPM only: where to collect Compute incidents too; found through /meta_info when empty")
-        fields.append([
-            "name": "includeIncidents", "label": "Also collect the tenant's Compute runtime incidents (CSPM)", "isCheckbox": true,
-            "checked": values.checked("includeIncidents"),
-        ])
+            "lookbackSeconds", "First poll reaches back (seconds)", type: "number",
+            help: "How far back the first poll collects: 0 to 7776000 (90 days)", folded: true)
+        input(
+            "overlapSeconds", "Overlap (seconds)", type: "number",
+            help: "Each poll starts this long before the last one ended, so findings indexed late are not missed: 0 to 86400",
+            folded: true)
+        input("pageSize", "Page size", type: "number", help: "Findings per request: 1 to 10000", folded: true)
+        if !compute {
+            select(
+                "alertPath", "Alert list endpoint", ConnectorConfig.alertPaths.map { ($0, $0) },
+                help: "Which of Prisma Cloud's alert list endpoints to read")
+            select(
+                "timeField", "Window on", [("updated", "last update"), ("opened", "when opened"), ("status_updated", "status change")],
+                help: "Which alert time the poll's window filters on")
+        }
         page["fields"] = fields
+        page["advanced"] = advanced
+        page["advancedOpen"] = advanced.contains { $0["error"] != nil }
         return renderer.page("connector-form", page, status: errors.isEmpty && formError == nil ? .ok : .unprocessableContent)
     }
 
@@ -146,17 +216,27 @@ extension ConsoleController {
         if secret == Secret.mask, let session, let draft = session.draftSecrets[existing ?? "new"] {
             secret = draft
         }
+        // The kind of a stored connector never changes.
+        let type = base?.type.rawValue ?? (form["type"] == "compute" ? "compute" : "cspm")
         var json: JSONObject = [
-            "type": .string(form["type"] ?? "cspm"), "apiURL": .string(form["apiURL"] ?? ""),
-            "accessKeyID": .string(form["accessKeyID"] ?? ""),
-            "includeIncidents": .bool(form.checked("includeIncidents")),
+            "type": .string(type), "apiURL": .string(form["apiURL"] ?? ""), "accessKeyID": .string(form["accessKeyID"] ?? ""),
         ]
         if base == nil { json["name"] = .string(form["name"] ?? "") }
         if let secret { json["secretKey"] = .string(secret) }
-        if let interval = form["intervalSeconds"] { json["intervalSeconds"] = Int64(interval).map { .int($0) } ?? .string(interval) }
+        for key in ["intervalSeconds", "lookbackSeconds", "overlapSeconds", "pageSize"] {
+            if let value = form[key] { json[key] = Int64(value).map { .int($0) } ?? .string(value) }
+        }
+        if type == "compute" {
+            json["includeAcknowledged"] = .bool(form.checked("includeAcknowledged"))
+        } else {
+            json["includeIncidents"] = .bool(form.checked("includeIncidents"))
+            // Unticking every status is an error to show; a form without the choices keeps what is stored.
+            if form["statuses.shown"] != nil { json["statuses"] = .array(form.all("statuses").map(JSONValue.string)) }
+            for key in ["alertPath", "timeField"] { if let value = form[key] { json[key] = .string(value) } }
+        }
         var config = try ConnectorConfig(json: .object(json), base: base)
-        // The form always shows this field: empty means none.
-        config.computeURL = form["computeURL"]
+        // The form always shows this field (CSPM): empty means none.
+        if type == "cspm" { config.computeURL = form["computeURL"] }
         return config
     }
 
@@ -229,6 +309,13 @@ extension FormData {
     func setting(_ name: String, _ value: String) -> FormData {
         var copy = self
         copy.set(name, value)
+        return copy
+    }
+
+    /// The same form with `name` holding `list`, as repeated fields (checkboxes) post them.
+    func setting(_ name: String, _ list: [String]) -> FormData {
+        var copy = self
+        copy.set(name, list)
         return copy
     }
 }
