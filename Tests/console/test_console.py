@@ -177,6 +177,12 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     click(browser, By.CSS_SELECTOR, "main button[type=submit]")
     assert "do not match" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
     sign_in(browser, relay)
+    # A new relay shows the way: connector, integration, rule, in that order.
+    steps = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#first-run li")]
+    assert [s.split("\n")[0] for s in steps] == ["Add your first connector", "Add an integration", "Add an alert rule"], steps
+    shot(browser, "overview-first-run")
+    click(browser, By.LINK_TEXT, "Add your first connector")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Add a CSPM connector"
 
     # The natural order: first a connector. A URL where nothing listens is explained in words, with the fix; the
     # network detail is folded under it.
@@ -334,9 +340,21 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     second_page = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "table tbody tr td a")]
     assert second_page and len(second_page) == min(total - 100, 100)
     assert browser.find_elements(By.LINK_TEXT, "Newest")
+    # Filtered by delivery: what reached soc-hook, and what no rule sent anywhere.
+    browser.get(relay["url"] + "/console/events")
+    Select(field(browser, "delivery")).select_by_value("delivered")
+    Select(field(browser, "integration")).select_by_visible_text("soc-hook")
+    click(browser, By.XPATH, "//button[text()='Filter']")
+    delivered = int(re.match(r"(\d+) events? match", browser.find_element(By.ID, "event-total").text).group(1))
+    assert delivered > 0, delivered
+    assert all("soc-hook: delivered" in row.text for row in browser.find_elements(By.CSS_SELECTOR, "#events tbody tr"))
+    browser.get(relay["url"] + "/console/events?delivery=none&severity=high")
+    assert re.match(r"0 events match", browser.find_element(By.ID, "event-total").text)
     browser.get(relay["url"] + "/console/events?severity=high")
     click(browser, By.CSS_SELECTOR, "table tbody tr td a")
     assert browser.find_element(By.XPATH, "//h2[text()='Raw event from Prisma']")
+    # What Prisma says to do is shown, not only inside the raw JSON.
+    assert browser.find_element(By.XPATH, "//section[@id='guidance']/h2[text()='Recommendation']")
     assert "delivered" in browser.find_element(By.XPATH, "//h2[text()='Deliveries']/..").text
     shot(browser, "event")
 
@@ -357,6 +375,11 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     shot(browser, "integrations")
     browser.get(relay["url"] + "/console")
     assert browser.find_element(By.CSS_SELECTOR, ".chart svg")
+    # Past the first run: each connector and integration with its last 24 hours.
+    assert not browser.find_elements(By.ID, "first-run")
+    sources = browser.find_element(By.ID, "sources").text
+    assert "sim-cspm" in sources and "soc-hook" in sources and re.search(r"[1-9]\d* delivered", sources), sources
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#sources svg.spark")) == 2
     # The serve this console belongs to lists itself among the replicas, running, with the connector it polls.
     replica = browser.find_element(By.XPATH, "//table[@id='replicas']//tr[contains(., '(this one)')]").text
     assert "running" in replica and "pid " in replica, replica

@@ -117,7 +117,7 @@ public struct RelayApp: Sendable {
     /// Alert rules: add, replace, enable, remove.
     public var rules: RuleService { RuleService(store: store, registry: deliveryEngine.registry, clock: clock) }
     /// Deliveries: each integration's status and its dead letters.
-    public var deliveries: DeliveryStatusService { DeliveryStatusService(store: store) }
+    public var deliveries: DeliveryStatusService { DeliveryStatusService(store: store, clock: clock) }
     /// Stored events: queries, summaries and what became of their deliveries.
     public var events: EventService { EventService(store: store) }
     /// The console's sessions.

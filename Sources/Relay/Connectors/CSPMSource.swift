@@ -59,7 +59,6 @@ public struct CSPMSource: FindingSource {
 
     public func probe(now: Int64) async throws {
         try await client.login()
-        let prismaConsole = PrismaAPIHost.consoleURL(apiURL: config.apiURL)
         let probe = AlertQuery(timeRange: .relative(amount: 1, unit: "hour"), limit: 1, detailed: false)
         _ = try await client.fetchAlertPage(probe, path: config.alertPath)
     }

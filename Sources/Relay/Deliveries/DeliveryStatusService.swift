@@ -5,6 +5,8 @@ import RelayStore
 /// discarded — for the API, the console and the CLI.
 public struct DeliveryStatusService: Sendable {
     let store: any RelayStore
+    /// Now, in epoch ms.
+    public let clock: @Sendable () -> Int64
 
     /// An integration's status with its counts and queue depth, or `StoreError.unknownIntegration`.
     public func health(of integrationID: String) async throws -> IntegrationHealth {

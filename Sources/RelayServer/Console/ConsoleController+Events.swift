@@ -14,10 +14,13 @@ extension ConsoleController {
         let now = app.clock()
         let query = request.uri.queryParameters
         func chosen(_ name: String) -> String? { query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
-        let eventQuery = EventQuery(
-            connector: chosen("connector"), severity: chosen("severity").flatMap(Severity.init(rawValue:)),
-            kind: chosen("kind").flatMap(EventKind.init(rawValue:)), module: chosen("module").flatMap(Module.init(rawValue:)),
-            status: chosen("status"), text: chosen("q"), after: chosen("after").flatMap(EventCursor.init), limit: 100)
+        // The API's reading of the same parameters; a value no filter takes is said, and the list shown unfiltered.
+        var eventQuery = EventQuery()
+        switch Result(catching: { () throws(ConfigErrors) in try EventQuery { query.get($0) } }) {
+        case .success(let parsed): eventQuery = parsed
+        case .failure(let error): page["filterError"] = "Those filters are not valid: \(error.description)"
+        }
+        eventQuery.limit = 100
         let found = try await app.events.page(eventQuery)
         let events = found.events
         let names = Dictionary(uniqueKeysWithValues: try await app.integrations.list().map { ($0.id, $0.name) })
@@ -40,7 +43,7 @@ extension ConsoleController {
         // Pages by keyset: each link carries the filters and the position of the last event shown.
         let total = try await app.events.count(eventQuery)
         page["total"] = total == 1 ? "1 event matches" : "\(total) events match"
-        let filters = ["q", "connector", "kind", "severity", "module", "status"].compactMap { name in
+        let filters = ["q", "connector", "kind", "severity", "module", "status", "delivery", "integration"].compactMap { name in
             chosen(name).map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
         }
         page["older"] = ConsoleFormat.present(found.next.map { "/console/events?" + (filters + ["after=\($0)"]).joined(separator: "&") })
@@ -53,12 +56,24 @@ extension ConsoleController {
                     + values.map { ["value": $0, "label": $0, "selected": chosen(name) == $0] },
             ]
         }
+        let integrations = try await app.integrations.list()
+        var integration = select("integration", "Sent to", [])
+        integration["options"] =
+            [["value": "", "label": "Any", "selected": chosen("integration") == nil]]
+            + integrations.map { ["value": $0.id, "label": $0.name, "selected": chosen("integration") == $0.id] }
+        var delivery = select("delivery", "Delivery", [])
+        delivery["options"] =
+            [["value": "", "label": "Any", "selected": chosen("delivery") == nil]]
+            + [("pending", "waiting"), ("delivered", "delivered"), ("dead", "dead letter"), ("none", "sent nowhere")].map {
+                ["value": $0.0, "label": $0.1, "selected": chosen("delivery") == $0.0]
+            }
         page["selects"] = [
             select("connector", "Connector", try await app.connectors.names()),
             select("kind", "Kind", ["alert", "incident"]),
             select("severity", "Severity", [Severity.high, .medium, .low, .info].map(\.rawValue)),
             select("module", "Module", Module.allCases.map(\.rawValue)),
             select("status", "Status", ["open", "resolved", "dismissed", "snoozed", "pending_resolution"]),
+            delivery, integration,
         ]
         return renderer.page("events", page)
     }
@@ -85,6 +100,8 @@ extension ConsoleController {
             ("Last seen", event.lastSeen), ("Observed", event.observedAt),
         ]
         page["facts"] = facts.compactMap { label, value in value.map { ["label": label, "value": $0] } }
+        page["guidance"] = Self.guidance(event)
+        page["hasGuidance"] = !Self.guidance(event).isEmpty
         page["raw"] = event.rawEvent.prettyJSONString()
         page["enrichment"] = Self.enrichment(event, names: { [app] in app.integrations.displayName(of: IntegrationType(rawValue: $0)) })
         page["hasEnrichment"] = !event.enrichment.members.isEmpty
@@ -100,6 +117,24 @@ extension ConsoleController {
         }
         page["hasDeliveries"] = !deliveries.isEmpty
         return renderer.page("event", page)
+    }
+
+    /// What Prisma Cloud says to do about the alert, from its policy as received: the recommendation, and the
+    /// remediation's description and CLI template when the policy is remediable.
+    static func guidance(_ event: NormalizedEvent) -> [[String: Any]] {
+        let policy = event.rawEvent["policy"]
+        var parts: [[String: Any]] = []
+        if let text = policy?["recommendation"]?.stringValue, !text.isEmpty {
+            parts.append(["heading": "Recommendation", "text": text, "code": false])
+        }
+        let remediation = policy?["remediation"]
+        if let text = remediation?["description"]?.stringValue, !text.isEmpty {
+            parts.append(["heading": "Remediation", "text": text, "code": false])
+        }
+        if let script = remediation?["cliScriptTemplate"]?.stringValue, !script.isEmpty {
+            parts.append(["heading": "Remediation command (template)", "text": script, "code": true])
+        }
+        return parts
     }
 
     /// What the enrichment sources said of the event, per source: each user or host as labelled facts, and the

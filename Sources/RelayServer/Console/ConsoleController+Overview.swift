@@ -25,8 +25,58 @@ extension ConsoleController {
                 "reason": ConsoleFormat.present(ConsoleFormat.error(state.lastError ?? "Not polled yet")),
             ])
         }
+        // One row per connector and integration with its last 24 hours as a sparkline, deliveries beside events.
+        let day = BarChart.Span.day.slots(now: now)
+        var sources: [[String: Any]] = []
+        for (connector, state) in connectors {
+            let counts = try await app.events.hourlyCounts(since: day[0], connector: connector.name)
+            var byHour: [Int64: Int] = [:]
+            for count in counts { byHour[count.hour, default: 0] += count.count }
+            let values = day.map { byHour[$0] ?? 0 }
+            sources.append([
+                "name": connector.name, "href": "/console/connectors/\(ConsoleFormat.segment(connector.name))", "kind": "Connector",
+                "status": state.status.rawValue, "badge": ConsoleFormat.badge(state.status),
+                "spark": BarChart.sparkline(values, label: "\(values.reduce(0, +)) events in the last 24 hours", color: "#2f6fbf"),
+                "count": "\(values.reduce(0, +)) events",
+            ])
+        }
+        var delivered24h = 0
         var queued = 0
-        for (integration, health) in try await app.deliveries.list() {
+        let integrationList = try await app.deliveries.list()
+        for (integration, health) in integrationList {
+            let hours = try await app.deliveries.hours(of: integration.id, since: day[0])
+            let byHour = Dictionary(hours.map { ($0.hour, $0.delivered) }, uniquingKeysWith: +)
+            let values = day.map { byHour[$0] ?? 0 }
+            delivered24h += values.reduce(0, +)
+            sources.append([
+                "name": integration.name, "href": "/console/integrations/\(integration.id)",
+                "kind": "Integration · \(app.integrations.displayName(of: integration.type))",
+                "status": health.paused ? "RED · paused" : health.status.rawValue, "badge": ConsoleFormat.badge(health.status),
+                "spark": BarChart.sparkline(values, label: "\(values.reduce(0, +)) delivered in the last 24 hours"),
+                "count": "\(values.reduce(0, +)) delivered",
+            ])
+        }
+        page["sources"] = sources
+        page["hasSources"] = !sources.isEmpty
+        page["delivered24h"] = delivered24h
+        // The first-run path: the three steps in their order, each ticked once done.
+        let rules = try await app.rules.list()
+        let steps: [(String, String, String, Bool)] = [
+            (
+                "Add your first connector", "A Prisma Cloud tenant to collect alerts or incidents from.", "/console/connectors/new",
+                !connectors.isEmpty
+            ),
+            (
+                "Add an integration", "Where events go: a webhook, Splunk, Slack, PagerDuty, …", "/console/integrations/new",
+                !integrationList.isEmpty
+            ),
+            ("Add an alert rule", "Which events go there; it offers to send what is stored already.", "/console/rules/new", !rules.isEmpty),
+        ]
+        page["steps"] = steps.enumerated().map { index, step in
+            ["number": index + 1, "title": step.0, "text": step.1, "href": step.2, "done": step.3] as [String: Any]
+        }
+        page["firstRun"] = steps.contains { !$0.3 }
+        for (integration, health) in integrationList {
             queued += health.queueDepth
             guard health.status != .green else { continue }
             attention.append([

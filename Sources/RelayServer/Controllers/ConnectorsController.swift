@@ -59,6 +59,20 @@ struct ConnectorsController {
                         }))
             }
         }
+        group.get(":name/polls") { _, context in
+            try await handle {
+                JSONResponse.ok(
+                    .array(
+                        try await app.connectors.history(try context.parameters.require("name")).map { poll in
+                            .object([
+                                "startedAt": .string(Timestamp.rfc3339(epochMilliseconds: poll.startedAt)),
+                                "finishedAt": .string(Timestamp.rfc3339(epochMilliseconds: poll.finishedAt)),
+                                "durationMs": .int(poll.durationMillis), "pages": .int(poll.pages), "fetched": .int(poll.fetched),
+                                "added": .int(poll.added), "rejected": .int(poll.rejected), "error": .optional(poll.error),
+                            ])
+                        }))
+            }
+        }
         group.post(":name/test") { _, context in
             try await handle {
                 let result = try await app.connectors.test(try context.parameters.require("name"))

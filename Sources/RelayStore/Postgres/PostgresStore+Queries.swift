@@ -49,6 +49,13 @@ extension PostgresStore {
             binds.append(since)
             conditions.append("updated_ms >= $\(binds.count)")
         }
+        if let delivery = query.delivery {
+            conditions.append(
+                delivery.sql(event: "event") { value in
+                    binds.append(value)
+                    return "$\(binds.count)"
+                })
+        }
         if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             // Case-insensitive, as SQLite's LIKE is; the text's own wildcards match only themselves.
             let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")

@@ -49,6 +49,13 @@ extension SQLiteStore {
             conditions.append("updated_ms >= ?")
             values.append(since)
         }
+        if let delivery = query.delivery {
+            conditions.append(
+                delivery.sql(event: "event") { value in
+                    values.append(value)
+                    return "?"
+                })
+        }
         if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             conditions.append("body LIKE ? ESCAPE '\\'")
             let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")

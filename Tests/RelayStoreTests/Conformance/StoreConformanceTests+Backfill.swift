@@ -30,6 +30,32 @@ extension StoreConformanceTests {
         #expect(EventCursor("12.x") == nil && EventCursor("12") == nil)
     }
 
+    @Test("events filter by delivery: delivered, pending, dead, to one integration, or sent nowhere", arguments: StoreUnderTest.all)
+    func deliveryFilter(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        let events = [try Self.event("P-1"), try Self.event("P-2"), try Self.event("P-3"), try Self.event("P-4", status: "dismissed")]
+        _ = try await store.commit(events: events, connector: "prod", cursor: nil)
+        let claimed = try await store.claimDeliveries(integrationID: "hook", owner: "a", now: later, until: later + 60_000, limit: 10)
+        let seqs = Dictionary(uniqueKeysWithValues: claimed.map { ($0.event.id, $0.seq) })
+        #expect(claimed.count == 3)
+        try await store.recordDeliveries(
+            [
+                .init(seq: try #require(seqs[events[0].id]), result: .delivered),
+                .init(seq: try #require(seqs[events[1].id]), result: .dead(reason: "HTTP 400")),
+            ], integrationID: "hook", owner: "a", at: later)
+        func ids(_ filter: DeliveryFilter) async throws -> [String] {
+            try await store.eventPage(EventQuery(delivery: filter)).events.map(\.nativeID).sorted()
+        }
+        #expect(try await ids(DeliveryFilter(state: .delivered)) == ["P-1"])
+        #expect(try await ids(DeliveryFilter(state: .dead, integrationID: "hook")) == ["P-2"])
+        #expect(try await ids(DeliveryFilter(state: .pending)) == ["P-3"])
+        #expect(try await ids(DeliveryFilter(state: DeliveryFilter.State.none)) == ["P-4"])
+        #expect(try await ids(DeliveryFilter(integrationID: "hook")) == ["P-1", "P-2", "P-3"])
+        #expect(try await ids(DeliveryFilter(state: DeliveryFilter.State.none, integrationID: "other")) == ["P-1", "P-2", "P-3", "P-4"])
+        #expect(try await store.countEvents(EventQuery(delivery: DeliveryFilter(state: .delivered, integrationID: "other"))) == 0)
+        #expect(try await store.countEvents(EventQuery(severity: .high, delivery: DeliveryFilter(state: .pending))) == 1)
+    }
+
     @Test(
         "a backfill queues each event once, oldest first, and leaves out alerts the integration already has; counting queues nothing",
         arguments: StoreUnderTest.all)
