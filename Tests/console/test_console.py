@@ -118,6 +118,19 @@ def shot(browser, name, width=1366):
     browser.set_window_size(1366, 900)
 
 
+def phone(browser, name):
+    """Photographs the page as a phone shows it, after checking that nothing needs sideways scrolling."""
+    browser.set_window_size(390, 844)
+    wide = browser.execute_script(
+        "return document.documentElement.scrollWidth > window.innerWidth + 1 ? document.documentElement.scrollWidth : 0")
+    culprit = browser.execute_script(
+        "const w = window.innerWidth; const out = [...document.querySelectorAll('main *')]"
+        ".filter(e => e.getBoundingClientRect().right > w + 1 && e.getBoundingClientRect().width > 0);"
+        "return out.slice(-3).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40)).join(' | ')") if wide else ""
+    assert not wide, "%s is %dpx wide on a 390px phone: %s" % (name, wide, culprit)
+    shot(browser, name + "-phone", width=390)
+
+
 def click(browser, by, selector):
     """Clicks a button or link and waits for the next page to replace this one."""
     page = browser.find_element(By.TAG_NAME, "html")
@@ -203,6 +216,7 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     assert ticked == ["open"], ticked
     assert Select(field(browser, "timeField")).first_selected_option.get_attribute("value") == "updated"
     shot(browser, "connector-form")
+    phone(browser, "connector-form")
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
     closed_port = closed.getsockname()[1]
@@ -268,10 +282,7 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     shot(browser, "connector")
     click(browser, By.LINK_TEXT, "Last 7 days")
     assert "Polls per hour, last 7 days" in browser.page_source
-    browser.set_window_size(390, 844)
-    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
-    shot(browser, "connector-phone", width=390)
-    browser.set_window_size(1366, 900)
+    phone(browser, "connector")
 
     # Then an integration: a bad config shows the message next to the field.
     browser.get(relay["url"] + "/console/integrations/new")
@@ -314,9 +325,11 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     assert found and int(found.group(2)) > 0, offer
     assert not HookReceiver.received, "the rule sent stored events before being asked"
     shot(browser, "rule-backfill")
+    phone(browser, "rule-backfill")
     click(browser, By.XPATH, "//button[starts-with(text(), 'Send ')]")
     assert "Queued %s stored events" % found.group(2) in browser.find_element(By.CSS_SELECTOR, ".flash").text
     shot(browser, "rules")
+    phone(browser, "rules")
 
     # The delivery engine sends the high-severity events; the events page says where each went.
     deadline = time.time() + 60
@@ -357,6 +370,7 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     assert browser.find_element(By.XPATH, "//section[@id='guidance']/h2[text()='Recommendation']")
     assert "delivered" in browser.find_element(By.XPATH, "//h2[text()='Deliveries']/..").text
     shot(browser, "event")
+    phone(browser, "event")
 
     browser.get(relay["url"] + "/console/integrations")
     assert "GREEN" in browser.find_element(By.XPATH, "//tr[td/a[text()='soc-hook']]").text
@@ -373,6 +387,7 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     click(browser, By.XPATH, "//tr[td/a[text()='soc-hook']]//button[text()='Test']")
     assert "GREEN" in browser.find_element(By.XPATH, "//tr[td/a[text()='soc-hook']]").text
     shot(browser, "integrations")
+    phone(browser, "integrations")
     browser.get(relay["url"] + "/console")
     assert browser.find_element(By.CSS_SELECTOR, ".chart svg")
     # Past the first run: each connector and integration with its last 24 hours.
@@ -384,6 +399,7 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     replica = browser.find_element(By.XPATH, "//table[@id='replicas']//tr[contains(., '(this one)')]").text
     assert "running" in replica and "pid " in replica, replica
     shot(browser, "overview")
+    phone(browser, "overview")
 
     # No secret in any page.
     for path in ["/console", "/console/connectors", "/console/connectors/sim-cspm", "/console/connectors/sim-cspm/edit",
@@ -400,10 +416,7 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     assert re.match(r"Deliveries per hour, last 24 hours: [1-9]\d* in all", chart.get_attribute("aria-label"))
     assert re.search(r"≤ [\d.]+ m?s\s+p50 latency", browser.find_element(By.CSS_SELECTOR, ".grid").text)
     shot(browser, "integration")
-    browser.set_window_size(390, 844)
-    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
-    shot(browser, "integration-phone", width=390)
-    browser.set_window_size(1366, 900)
+    phone(browser, "integration")
     # Disabled from its page, and back.
     click(browser, By.XPATH, "//button[text()='Disable']")
     assert browser.find_element(By.ID, "integration-status").text == "Disabled"
@@ -412,6 +425,7 @@ def test_the_console_walks_from_a_connector_to_delivered_events(relay, browser):
     click(browser, By.LINK_TEXT, "Edit")
     assert field(browser, "cfg.authToken").get_attribute("value") == "********"
     shot(browser, "integration-edit")
+    phone(browser, "integration-edit")
     # The events page on a phone: cards, with when, severity and status shown.
     browser.get(relay["url"] + "/console/events")
     browser.set_window_size(390, 844)

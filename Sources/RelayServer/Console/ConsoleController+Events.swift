@@ -84,6 +84,7 @@ extension ConsoleController {
             return await notFound(context, "There is no event \(id).", back: "/console/events")
         }
         var page = await base(context, section: "Events")
+        let now = app.clock()
         page["title"] = event.title
         page["severity"] = event.severity.rawValue
         page["status"] = event.status
@@ -109,10 +110,12 @@ extension ConsoleController {
         let deliveries = try await app.events.deliveries(of: [id])[id] ?? []
         page["deliveries"] = deliveries.map { delivery -> [String: Any] in
             let badge = ["delivered": "ok", "pending": "warn", "dead": "bad"][delivery.state] ?? "off"
-            let detail = delivery.state == "delivered" ? "at \(ConsoleFormat.time(delivery.finishedAt))" : (delivery.lastError ?? "")
+            let delivered = delivery.state == "delivered"
+            let detail = delivered ? "" : (delivery.lastError ?? "")
+            let finished = ConsoleFormat.present(delivered ? ConsoleFormat.when(delivery.finishedAt, now: now) : nil)
             return [
                 "integrationID": delivery.integrationID, "integration": names[delivery.integrationID] ?? delivery.integrationID,
-                "state": delivery.state, "badge": badge, "attempts": delivery.attempts, "detail": detail,
+                "state": delivery.state, "badge": badge, "attempts": delivery.attempts, "detail": detail, "finished": finished,
             ]
         }
         page["hasDeliveries"] = !deliveries.isEmpty

@@ -246,13 +246,14 @@ extension ConsoleController {
             return await notFound(context, "There is no integration with id \(id).", back: "/console/integrations")
         }
         var page = await base(context, section: "Integrations")
+        let now = app.clock()
         page["id"] = id
         page["name"] = integration.name
         let letters = try await app.deliveries.deadLetters(of: id)
         page["letters"] = letters.map {
             [
                 "seq": $0.seq, "eventID": $0.eventID, "attempts": $0.attempts, "reason": $0.reason,
-                "failedAt": ConsoleFormat.time($0.failedAt),
+                "failedAt": ConsoleFormat.when($0.failedAt, now: now),
             ] as [String: Any]
         }
         page["hasLetters"] = !letters.isEmpty

@@ -22,11 +22,12 @@ extension ConsoleController {
     /// The keys, and — right after Create — the new key's secret, shown on this one page only.
     func keyList(_ context: RelayRequestContext, keys: APIKeyService, created: (key: APIKey, secret: String)?) async throws -> Response {
         var page = await base(context, section: "Keys")
+        let now = app.clock()
         page["keys"] = try await keys.list().map { key -> [String: Any] in
             [
                 "id": key.id, "name": key.name, "role": key.role.rawValue, "active": key.revokedAt == nil,
                 "status": key.revokedAt == nil ? "Active" : "Revoked", "badge": key.revokedAt == nil ? "ok" : "off",
-                "created": ConsoleFormat.time(key.createdAt), "lastUsed": ConsoleFormat.time(key.lastUsedAt),
+                "createdAt": ConsoleFormat.when(key.createdAt, now: now), "lastUsed": ConsoleFormat.when(key.lastUsedAt, now: now),
             ]
         }
         if let created { page["created"] = ["id": created.key.id, "name": created.key.name, "secret": created.secret] }

@@ -97,7 +97,7 @@ extension ConsoleController {
             return [
                 "id": replica.id, "host": replica.host, "pid": replica.pid, "version": replica.version, "state": state.rawValue,
                 "badge": state == .running ? "ok" : state == .lost ? "bad" : "off", "current": replica.id == app.workerID,
-                "started": ConsoleFormat.time(replica.startedAt), "heartbeat": ConsoleFormat.age(now - replica.heartbeatAt) + " ago",
+                "started": ConsoleFormat.when(replica.startedAt, now: now), "heartbeat": ConsoleFormat.when(replica.heartbeatAt, now: now),
                 "connectors": replica.connectors.isEmpty ? "none" : replica.connectors.joined(separator: ", "),
                 "claims": replica.claimedDeliveries,
             ]
