@@ -100,7 +100,14 @@ extension ConsoleController {
             ("Account", event.resource.accountID), ("Region", event.resource.region), ("First seen", event.firstSeen),
             ("Last seen", event.lastSeen), ("Observed", event.observedAt),
         ]
-        page["facts"] = facts.compactMap { label, value in value.map { ["label": label, "value": $0] } }
+        page["facts"] = facts.compactMap { label, value -> [String: Any]? in
+            guard let value else { return nil }
+            // A time reads as the tables' do: relative, the absolute time on hover.
+            if let millis = Timestamp.epochMilliseconds(rfc3339: value) {
+                return ["label": label, "value": value, "when": ConsoleFormat.when(millis, now: now)]
+            }
+            return ["label": label, "value": value, "when": false]
+        }
         page["guidance"] = Self.guidance(event)
         page["hasGuidance"] = !Self.guidance(event).isEmpty
         page["raw"] = event.rawEvent.prettyJSONString()
