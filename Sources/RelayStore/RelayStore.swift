@@ -49,6 +49,10 @@ public protocol RelayStore: Sendable {
     /// What a connector's poll in progress waits for, or nil once it no longer waits.
     func noteWaiting(connector: String, _ note: String?) async throws
 
+    /// Applies `changes` in one transaction, in order: all of them, or — when one is refused, with the error the single
+    /// operation would give — none.
+    func applyConfiguration(_ changes: [ConfigurationChange]) async throws
+
     /// Adds an integration; fails with `StoreError.integrationNameExists` when the name is taken.
     func addIntegration(_ integration: Integration) async throws
     /// Replaces an integration (same id).

@@ -183,6 +183,7 @@ final class CrashAfterCommits: @unchecked Sendable {
         func hourlyCounts(since: Int64, connector: String?) async throws -> [HourlyCount] {
             try await base.hourlyCounts(since: since, connector: connector)
         }
+        func applyConfiguration(_ changes: [ConfigurationChange]) async throws { try await base.applyConfiguration(changes) }
         func addIntegration(_ integration: Integration) async throws { try await base.addIntegration(integration) }
         func updateIntegration(_ integration: Integration) async throws { try await base.updateIntegration(integration) }
         func removeIntegration(id: String) async throws { try await base.removeIntegration(id: id) }

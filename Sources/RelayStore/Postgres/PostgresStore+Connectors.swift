@@ -4,35 +4,45 @@ import RelayModel
 
 extension PostgresStore {
     public func addConnector(_ config: ConnectorConfig) async throws {
+        try await transaction { [self] connection in try await addConnector(connection, config) }
+    }
+
+    func addConnector(_ connection: PostgresConnection, _ config: ConnectorConfig) async throws {
         let settings = String(decoding: try Self.encoder.encode(config), as: UTF8.self)
         let secret = try box.seal(config.secretKey.reveal(), context: config.name)
         let now = clock()
-        try await transaction { [logger] connection in
-            let added = try await connection.rows(
-                """
-                INSERT INTO connector (name, type, config, secret, created_at, updated_at)
-                VALUES (\(config.name), \(config.type.rawValue), \(settings), \(secret), \(now), \(now))
-                ON CONFLICT (name) DO NOTHING RETURNING 1 AS added
-                """, logger: logger)
-            guard !added.isEmpty else { throw StoreError.connectorExists(config.name) }
-            try await connection.query("INSERT INTO connector_state (connector) VALUES (\(config.name))", logger: logger)
-        }
+        let added = try await connection.rows(
+            """
+            INSERT INTO connector (name, type, config, secret, created_at, updated_at)
+            VALUES (\(config.name), \(config.type.rawValue), \(settings), \(secret), \(now), \(now))
+            ON CONFLICT (name) DO NOTHING RETURNING 1 AS added
+            """, logger: logger)
+        guard !added.isEmpty else { throw StoreError.connectorExists(config.name) }
+        try await connection.query("INSERT INTO connector_state (connector) VALUES (\(config.name))", logger: logger)
     }
 
     public func updateConnector(_ config: ConnectorConfig) async throws {
+        try await transaction { [self] connection in try await updateConnector(connection, config) }
+    }
+
+    func updateConnector(_ connection: PostgresConnection, _ config: ConnectorConfig) async throws {
         let settings = String(decoding: try Self.encoder.encode(config), as: UTF8.self)
         let secret = try box.seal(config.secretKey.reveal(), context: config.name)
         let now = clock()
-        let changed = try await rows(
+        let changed = try await connection.rows(
             """
             UPDATE connector SET type = \(config.type.rawValue), config = \(settings), secret = \(secret), updated_at = \(now)
             WHERE name = \(config.name) RETURNING 1 AS changed
-            """)
+            """, logger: logger)
         if changed.isEmpty { throw StoreError.unknownConnector(config.name) }
     }
 
     public func removeConnector(named name: String) async throws {
-        let removed = try await rows("DELETE FROM connector WHERE name = \(name) RETURNING 1 AS removed")
+        try await transaction { [self] connection in try await removeConnector(connection, named: name) }
+    }
+
+    func removeConnector(_ connection: PostgresConnection, named name: String) async throws {
+        let removed = try await connection.rows("DELETE FROM connector WHERE name = \(name) RETURNING 1 AS removed", logger: logger)
         if removed.isEmpty { throw StoreError.unknownConnector(name) }
     }
 

@@ -5,8 +5,12 @@ import RelayModel
 
 extension PostgresStore {
     public func addIntegration(_ integration: Integration) async throws {
+        try await transaction { [self] connection in try await addIntegration(connection, integration) }
+    }
+
+    func addIntegration(_ connection: PostgresConnection, _ integration: Integration) async throws {
         let sealed = try box.seal(JSONValue.object(integration.config).jsonString(), context: integration.id)
-        let added = try await rows(
+        let added = try await connection.rows(
             """
             INSERT INTO integration (id, name, type, description, enabled, sealed_config, created_by, created_ts,
                                      last_modified_by, last_modified_ts)
@@ -14,43 +18,47 @@ extension PostgresStore {
                     \(integration.enabled), \(sealed), \(integration.createdBy), \(integration.createdTs), \(integration.lastModifiedBy),
                     \(integration.lastModifiedTs))
             ON CONFLICT DO NOTHING RETURNING 1 AS added
-            """)
+            """, logger: logger)
         if added.isEmpty { throw StoreError.integrationNameExists(integration.name) }
     }
 
     public func updateIntegration(_ integration: Integration) async throws {
+        try await transaction { [self] connection in try await updateIntegration(connection, integration) }
+    }
+
+    func updateIntegration(_ connection: PostgresConnection, _ integration: Integration) async throws {
         let sealed = try box.seal(JSONValue.object(integration.config).jsonString(), context: integration.id)
-        try await transaction { [logger] connection in
-            let taken = try await connection.rows(
-                "SELECT 1 AS taken FROM integration WHERE name = \(integration.name) AND id <> \(integration.id)", logger: logger)
-            guard taken.isEmpty else { throw StoreError.integrationNameExists(integration.name) }
-            let changed = try await connection.rows(
-                """
-                UPDATE integration SET name = \(integration.name), description = \(integration.description),
-                    enabled = \(integration.enabled), sealed_config = \(sealed), last_modified_by = \(integration.lastModifiedBy),
-                    last_modified_ts = \(integration.lastModifiedTs)
-                WHERE id = \(integration.id) RETURNING 1 AS changed
-                """, logger: logger)
-            guard !changed.isEmpty else { throw StoreError.unknownIntegration(integration.id) }
-            // A changed configuration gets another chance: lift a pause set for refused credentials.
-            try await connection.query(
-                """
-                UPDATE integration_state SET paused = FALSE, status = 'GREEN', error_type = NULL, message = NULL, status_code = NULL
-                WHERE integration_id = \(integration.id) AND paused
-                """, logger: logger)
-        }
+        let taken = try await connection.rows(
+            "SELECT 1 AS taken FROM integration WHERE name = \(integration.name) AND id <> \(integration.id)", logger: logger)
+        guard taken.isEmpty else { throw StoreError.integrationNameExists(integration.name) }
+        let changed = try await connection.rows(
+            """
+            UPDATE integration SET name = \(integration.name), description = \(integration.description),
+                enabled = \(integration.enabled), sealed_config = \(sealed), last_modified_by = \(integration.lastModifiedBy),
+                last_modified_ts = \(integration.lastModifiedTs)
+            WHERE id = \(integration.id) RETURNING 1 AS changed
+            """, logger: logger)
+        guard !changed.isEmpty else { throw StoreError.unknownIntegration(integration.id) }
+        // A changed configuration gets another chance: lift a pause set for refused credentials.
+        try await connection.query(
+            """
+            UPDATE integration_state SET paused = FALSE, status = 'GREEN', error_type = NULL, message = NULL, status_code = NULL
+            WHERE integration_id = \(integration.id) AND paused
+            """, logger: logger)
     }
 
     public func removeIntegration(id: String) async throws {
-        try await transaction { [logger] connection in
-            let users = try await Self.loadRules(connection, logger: logger).filter { $0.integrationIDs.contains(id) }.map(\.name)
-            guard users.isEmpty else { throw StoreError.integrationInUse(id: id, rules: users) }
-            try await connection.query("DELETE FROM legacy_destination_key WHERE integration_id = \(id)", logger: logger)
-            try await connection.query("DELETE FROM delivery_hour WHERE integration_id = \(id)", logger: logger)
-            try await connection.query("DELETE FROM delivery_failure WHERE integration_id = \(id)", logger: logger)
-            let removed = try await connection.rows("DELETE FROM integration WHERE id = \(id) RETURNING 1 AS removed", logger: logger)
-            if removed.isEmpty { throw StoreError.unknownIntegration(id) }
-        }
+        try await transaction { [self] connection in try await removeIntegration(connection, id: id) }
+    }
+
+    func removeIntegration(_ connection: PostgresConnection, id: String) async throws {
+        let users = try await Self.loadRules(connection, logger: logger).filter { $0.integrationIDs.contains(id) }.map(\.name)
+        guard users.isEmpty else { throw StoreError.integrationInUse(id: id, rules: users) }
+        try await connection.query("DELETE FROM legacy_destination_key WHERE integration_id = \(id)", logger: logger)
+        try await connection.query("DELETE FROM delivery_hour WHERE integration_id = \(id)", logger: logger)
+        try await connection.query("DELETE FROM delivery_failure WHERE integration_id = \(id)", logger: logger)
+        let removed = try await connection.rows("DELETE FROM integration WHERE id = \(id) RETURNING 1 AS removed", logger: logger)
+        if removed.isEmpty { throw StoreError.unknownIntegration(id) }
     }
 
     public func integration(id: String) async throws -> Integration? {
@@ -79,36 +87,44 @@ extension PostgresStore {
     // MARK: Alert rules
 
     public func addRule(_ rule: AlertRule) async throws {
+        try await transaction { [self] connection in try await addRule(connection, rule) }
+    }
+
+    func addRule(_ connection: PostgresConnection, _ rule: AlertRule) async throws {
         let body = String(decoding: try Self.encoder.encode(rule), as: UTF8.self)
-        try await transaction { [logger] connection in
-            try await Self.checkIntegrations(of: rule, connection, logger: logger)
-            let added = try await connection.rows(
-                """
-                INSERT INTO alert_rule (id, name, enabled, body) VALUES (\(rule.id), \(rule.name), \(rule.enabled), \(body))
-                ON CONFLICT DO NOTHING RETURNING 1 AS added
-                """, logger: logger)
-            if added.isEmpty { throw StoreError.ruleNameExists(rule.name) }
-        }
+        try await Self.checkIntegrations(of: rule, connection, logger: logger)
+        let added = try await connection.rows(
+            """
+            INSERT INTO alert_rule (id, name, enabled, body) VALUES (\(rule.id), \(rule.name), \(rule.enabled), \(body))
+            ON CONFLICT DO NOTHING RETURNING 1 AS added
+            """, logger: logger)
+        if added.isEmpty { throw StoreError.ruleNameExists(rule.name) }
     }
 
     public func updateRule(_ rule: AlertRule) async throws {
+        try await transaction { [self] connection in try await updateRule(connection, rule) }
+    }
+
+    func updateRule(_ connection: PostgresConnection, _ rule: AlertRule) async throws {
         let body = String(decoding: try Self.encoder.encode(rule), as: UTF8.self)
-        try await transaction { [logger] connection in
-            try await Self.checkIntegrations(of: rule, connection, logger: logger)
-            let taken = try await connection.rows(
-                "SELECT 1 AS taken FROM alert_rule WHERE name = \(rule.name) AND id <> \(rule.id)", logger: logger)
-            guard taken.isEmpty else { throw StoreError.ruleNameExists(rule.name) }
-            let changed = try await connection.rows(
-                """
-                UPDATE alert_rule SET name = \(rule.name), enabled = \(rule.enabled), body = \(body) WHERE id = \(rule.id)
-                RETURNING 1 AS changed
-                """, logger: logger)
-            if changed.isEmpty { throw StoreError.unknownRule(rule.id) }
-        }
+        try await Self.checkIntegrations(of: rule, connection, logger: logger)
+        let taken = try await connection.rows(
+            "SELECT 1 AS taken FROM alert_rule WHERE name = \(rule.name) AND id <> \(rule.id)", logger: logger)
+        guard taken.isEmpty else { throw StoreError.ruleNameExists(rule.name) }
+        let changed = try await connection.rows(
+            """
+            UPDATE alert_rule SET name = \(rule.name), enabled = \(rule.enabled), body = \(body) WHERE id = \(rule.id)
+            RETURNING 1 AS changed
+            """, logger: logger)
+        if changed.isEmpty { throw StoreError.unknownRule(rule.id) }
     }
 
     public func removeRule(id: String) async throws {
-        let removed = try await rows("DELETE FROM alert_rule WHERE id = \(id) RETURNING 1 AS removed")
+        try await transaction { [self] connection in try await removeRule(connection, id: id) }
+    }
+
+    func removeRule(_ connection: PostgresConnection, id: String) async throws {
+        let removed = try await connection.rows("DELETE FROM alert_rule WHERE id = \(id) RETURNING 1 AS removed", logger: logger)
         if removed.isEmpty { throw StoreError.unknownRule(id) }
     }
 

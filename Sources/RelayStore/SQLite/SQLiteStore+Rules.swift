@@ -4,37 +4,43 @@ import RelayModel
 
 extension SQLiteStore {
     public func addRule(_ rule: AlertRule) async throws {
+        try await pool.write { [self] db in try addRule(db, rule) }
+    }
+
+    func addRule(_ db: Database, _ rule: AlertRule) throws {
         let body = String(decoding: try Self.encoder.encode(rule), as: UTF8.self)
-        try await pool.write { db in
-            try Self.checkIntegrations(of: rule, db)
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM alert_rule WHERE name = ?", arguments: [rule.name]) == true {
-                throw StoreError.ruleNameExists(rule.name)
-            }
-            try db.execute(
-                sql: "INSERT INTO alert_rule (id, name, enabled, body) VALUES (?, ?, ?, ?)",
-                arguments: [rule.id, rule.name, rule.enabled, body])
+        try Self.checkIntegrations(of: rule, db)
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM alert_rule WHERE name = ?", arguments: [rule.name]) == true {
+            throw StoreError.ruleNameExists(rule.name)
         }
+        try db.execute(
+            sql: "INSERT INTO alert_rule (id, name, enabled, body) VALUES (?, ?, ?, ?)",
+            arguments: [rule.id, rule.name, rule.enabled, body])
     }
 
     public func updateRule(_ rule: AlertRule) async throws {
+        try await pool.write { [self] db in try updateRule(db, rule) }
+    }
+
+    func updateRule(_ db: Database, _ rule: AlertRule) throws {
         let body = String(decoding: try Self.encoder.encode(rule), as: UTF8.self)
-        try await pool.write { db in
-            try Self.checkIntegrations(of: rule, db)
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM alert_rule WHERE name = ? AND id != ?", arguments: [rule.name, rule.id]) == true {
-                throw StoreError.ruleNameExists(rule.name)
-            }
-            try db.execute(
-                sql: "UPDATE alert_rule SET name = ?, enabled = ?, body = ? WHERE id = ?",
-                arguments: [rule.name, rule.enabled, body, rule.id])
-            if db.changesCount == 0 { throw StoreError.unknownRule(rule.id) }
+        try Self.checkIntegrations(of: rule, db)
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM alert_rule WHERE name = ? AND id != ?", arguments: [rule.name, rule.id]) == true {
+            throw StoreError.ruleNameExists(rule.name)
         }
+        try db.execute(
+            sql: "UPDATE alert_rule SET name = ?, enabled = ?, body = ? WHERE id = ?",
+            arguments: [rule.name, rule.enabled, body, rule.id])
+        if db.changesCount == 0 { throw StoreError.unknownRule(rule.id) }
     }
 
     public func removeRule(id: String) async throws {
-        try await pool.write { db in
-            try db.execute(sql: "DELETE FROM alert_rule WHERE id = ?", arguments: [id])
-            if db.changesCount == 0 { throw StoreError.unknownRule(id) }
-        }
+        try await pool.write { [self] db in try removeRule(db, id: id) }
+    }
+
+    func removeRule(_ db: Database, id: String) throws {
+        try db.execute(sql: "DELETE FROM alert_rule WHERE id = ?", arguments: [id])
+        if db.changesCount == 0 { throw StoreError.unknownRule(id) }
     }
 
     public func rule(id: String) async throws -> AlertRule? {

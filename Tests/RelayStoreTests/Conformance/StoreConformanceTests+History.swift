@@ -118,4 +118,39 @@ extension StoreConformanceTests {
         #expect(other.total == 20 && other.percentile(0.5) == 250)
         #expect(LatencyHistogram(stored: "3,1").counts.prefix(3) == [3, 1, 0])
     }
+
+    @Test("a configuration is applied whole in one transaction, or not at all when one step is refused", arguments: StoreUnderTest.all)
+    func configuration(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        var moved = Self.connector
+        moved.intervalSeconds = 900
+        var dev = Self.connector
+        dev.name = "dev"
+        let second = Integration(
+            id: "second", name: "second", type: .webhook, config: ["url": .string("https://hooks.example.com/2")], createdBy: "t",
+            createdTs: 0)
+        let rule = AlertRule(id: "to-second", name: "to second", integrationIDs: ["second"])
+        // The last step names an integration that does not exist: nothing before it stays.
+        await #expect(throws: StoreError.unknownIntegration("nope")) {
+            try await store.applyConfiguration([
+                .updateConnector(moved), .addConnector(dev), .addIntegration(second),
+                .addRule(AlertRule(id: "bad", name: "bad", integrationIDs: ["nope"])),
+            ])
+        }
+        #expect(try await store.connectors().map(\.name) == ["prod"])
+        #expect(try await store.connector(named: "prod")?.intervalSeconds == Self.connector.intervalSeconds)
+        #expect(try await store.integration(id: "second") == nil)
+
+        try await store.applyConfiguration([
+            .updateConnector(moved), .addConnector(dev), .addIntegration(second), .addRule(rule), .removeRule("all"),
+            .removeIntegration("hook"),
+        ])
+        #expect(try await store.connectors().map(\.name) == ["dev", "prod"])
+        #expect(try await store.connector(named: "prod")?.intervalSeconds == 900)
+        #expect(try await store.integrations().map(\.id) == ["second"])
+        #expect(try await store.rules().map(\.id) == ["to-second"])
+        // Secrets are sealed as by the single operations.
+        #expect(try await store.connector(named: "dev")?.secretKey == Self.connector.secretKey)
+        try await store.applyConfiguration([])
+    }
 }
