@@ -8,6 +8,7 @@ struct PrismaRelayCommand: AsyncParsableCommand {
         abstract: "Pull Prisma Cloud alerts into a durable store and deliver them to your tools.",
         subcommands: [
             DemoCommand.self, SimCommand.self, ConnectorCommand.self, EventsCommand.self, SecretsCommand.self, ServeCommand.self,
-            TokenCommand.self, IntegrationCommand.self, RuleCommand.self, DatabaseCommand.self, ReplicasCommand.self,
+            TokenCommand.self, IntegrationCommand.self, RuleCommand.self, DatabaseCommand.self, ReplicasCommand.self, ApplyCommand.self,
+            ExportCommand.self,
         ])
 }

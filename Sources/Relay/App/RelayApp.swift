@@ -120,6 +120,8 @@ public struct RelayApp: Sendable {
     public var deliveries: DeliveryStatusService { DeliveryStatusService(store: store, clock: clock) }
     /// Stored events: queries, summaries and what became of their deliveries.
     public var events: EventService { EventService(store: store) }
+    /// Configuration as code: a file's plan, applied in one transaction, and the stored configuration as a file.
+    public var configuration: ConfigurationService { ConfigurationService(app: self) }
     /// The console's sessions.
     public var consoleSessions: ConsoleSessionService { ConsoleSessionService(store: store, clock: clock) }
     /// The relay API's access keys.

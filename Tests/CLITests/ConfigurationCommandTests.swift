@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+@Suite("apply and export")
+struct ConfigurationCommandTests {
+    static let file = """
+        connectors:
+          - name: prod
+            apiURL: https://api2.prismacloud.io
+            accessKeyID: key-id
+            secretKey: ${env:PROD_SECRET}
+        integrations:
+          - name: soc-hook
+            integrationType: webhook
+            integrationConfig:
+              url: https://hooks.example.com/prisma
+              authToken: ${env:HOOK_TOKEN}
+        rules:
+          - name: high to soc
+            filters: {severities: [high]}
+            integrations: [soc-hook]
+        """
+
+    @Test("the example file applies: the README's walk-through as configuration, secrets from the environment and a file")
+    func example() async throws {
+        let cli = try CLI()
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/relay.yaml")
+        let secret = cli.directory.appendingPathComponent("cwpp-secret")
+        try Data("cwpp-password\n".utf8).write(to: secret)
+        let text = try String(contentsOf: example, encoding: .utf8).replacingOccurrences(of: "/run/secrets/prisma-cwpp", with: secret.path)
+        let path = cli.directory.appendingPathComponent("relay.yaml")
+        try Data(text.utf8).write(to: path)
+        let environment = ["PRISMA_PROD_EU_SECRET": "s1", "SPLUNK_HEC_TOKEN": "s2", "INTAKE_API_KEY": "s3"]
+        let applied = try await cli.run(["apply", "-f", path.path, "--yes"], environment: environment)
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        #expect(applied.stdout.contains("Plan: 6 to add, 0 to change, 0 to remove."), "\(applied.stdout)")
+        let connectors = try await cli.run(["connector", "list"]).stdout
+        #expect(connectors.contains("prod-eu") && connectors.contains("prod-cwpp"))
+        let rules = try await cli.run(["rule", "list"]).stdout
+        #expect(rules.contains("high-to-splunk") && rules.contains("everything-to-intake"), "\(rules)")
+    }
+
+    @Test("apply shows the plan and changes nothing without --yes; with it, applies once; a bad file names its line; export round-trips")
+    func applyAndExport() async throws {
+        let cli = try CLI()
+        let path = cli.directory.appendingPathComponent("relay.yaml")
+        try Data(Self.file.utf8).write(to: path)
+        let environment = ["PROD_SECRET": "prod-secret-value", "HOOK_TOKEN": "hook-token-value"]
+
+        let planned = try await cli.run(["apply", "-f", path.path], environment: environment)
+        #expect(planned.status == 0, "\(planned.stderr)")
+        #expect(
+            planned.stdout.contains(
+                "+ connector prod\n+ integration soc-hook\n+ rule high to soc\nPlan: 3 to add, 0 to change, 0 to remove."))
+        #expect(planned.stdout.contains("Nothing was changed: run again with --yes"))
+        #expect(try await cli.run(["connector", "list"]).stdout.contains("prod") == false)
+
+        let applied = try await cli.run(["apply", "-f", path.path, "--yes"], environment: environment)
+        #expect(applied.status == 0 && applied.stdout.hasSuffix("Applied.\n"), "\(applied.stdout)\(applied.stderr)")
+        #expect(try await cli.run(["connector", "list"]).stdout.contains("prod"))
+        let again = try await cli.run(["apply", "-f", path.path, "--yes"], environment: environment)
+        #expect(again.stdout == "No changes: the relay already runs this configuration.\n", "\(again.stdout)")
+
+        let bad = cli.directory.appendingPathComponent("bad.yaml")
+        try Data(Self.file.replacingOccurrences(of: "integrationType: webhook", with: "integrationType: carrier-pigeon").utf8).write(
+            to: bad)
+        let refused = try await cli.run(["apply", "-f", bad.path, "--yes"], environment: environment)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("bad.yaml:8: integrations[0].integrationType: must be one of"), "\(refused.stderr)")
+
+        let exported = cli.directory.appendingPathComponent("exported.yaml")
+        let export = try await cli.run(["export", "-o", exported.path])
+        #expect(export.status == 0, "\(export.stderr)")
+        let text = try String(contentsOf: exported, encoding: .utf8)
+        #expect(!text.contains("prod-secret-value") && !text.contains("hook-token-value"))
+        let back = try await cli.run(
+            ["apply", "-f", exported.path],
+            environment: ["PRISMA_RELAY_PROD_SECRET_KEY": "prod-secret-value", "PRISMA_RELAY_SOC_HOOK_AUTH_TOKEN": "hook-token-value"])
+        #expect(back.stdout == "No changes: the relay already runs this configuration.\n", "\(back.stdout)\(back.stderr)\n\(text)")
+    }
+}
