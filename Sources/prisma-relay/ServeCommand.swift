@@ -45,6 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address ranges they may not reach, or private for every private range (env PRISMA_RELAY_OUTBOUND_DENY).")
     var outboundDeny: String?
 
+    @Option(help: "A configuration file (as for apply) applied at start and again on each SIGHUP.") var config: String?
+
     func run() async throws {
         try await reportingErrors {
             guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -61,6 +63,11 @@ struct ServeCommand: AsyncParsableCommand {
                 database: db.path, migrate: !noMigrate, delivery: delivery, outbound: outbound, logger: logger,
                 metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
             app.connectorLeaseSeconds = leaseSeconds
+            if let config {
+                // A file that does not check out stops the start: the relay never runs half of what it was given.
+                if let error = await app.applyConfigurationFile(config, reason: "start") { throw error }
+                app.configurationFile = config
+            }
             let scheme = tlsCert == nil ? "http" : "https"
             if tlsCert == nil, !["127.0.0.1", "::1", "localhost"].contains(host) {
                 logger.warning(

@@ -78,4 +78,41 @@ struct ConfigurationCommandTests {
             environment: ["PRISMA_RELAY_PROD_SECRET_KEY": "prod-secret-value", "PRISMA_RELAY_SOC_HOOK_AUTH_TOKEN": "hook-token-value"])
         #expect(back.stdout == "No changes: the relay already runs this configuration.\n", "\(back.stdout)\(back.stderr)\n\(text)")
     }
+
+    @Test("serve --config applies the file at start and again on SIGHUP; a bad file stops the start, and on SIGHUP changes nothing")
+    func serveWithConfig() async throws {
+        let cli = try CLI()
+        let path = cli.directory.appendingPathComponent("relay.yaml")
+        let environment = ["PROD_SECRET": "prod-secret-value", "HOOK_TOKEN": "hook-token-value"]
+        try Data(Self.file.replacingOccurrences(of: "integrationType: webhook", with: "integrationType: pigeon").utf8).write(to: path)
+        let refused = try await cli.run(["serve", "--port", "0", "--config", path.path], environment: environment)
+        #expect(refused.status == 1 && refused.stderr.contains("relay.yaml:8: integrations[0].integrationType"), "\(refused.stderr)")
+
+        try Data(Self.file.utf8).write(to: path)
+        let serve = try BackgroundCLI(["serve", "--port", "0", "--config", path.path], in: cli, environment: environment)
+        _ = try await serve.waitFor("PrismaRelay serving on")
+        #expect(try await cli.run(["connector", "list", "--json"]).stdout.contains(#""intervalSeconds": 300"#))
+
+        try Data(
+            Self.file.replacingOccurrences(
+                of: "secretKey: ${env:PROD_SECRET}", with: "secretKey: ${env:PROD_SECRET}\n    intervalSeconds: 900"
+            ).utf8
+        )
+        .write(to: path)
+        _ = kill(serve.process.processIdentifier, SIGHUP)
+        var listed = ""
+        for _ in 0..<100 {
+            listed = try await cli.run(["connector", "list", "--json"]).stdout
+            if listed.contains(#""intervalSeconds": 900"#) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(listed.contains(#""intervalSeconds": 900"#), "\(serve.printed)")
+
+        try Data("connectors: [oops".utf8).write(to: path)
+        _ = kill(serve.process.processIdentifier, SIGHUP)
+        _ = try await serve.waitFor("configuration not applied")
+        #expect(serve.process.isRunning)
+        #expect(try await cli.run(["connector", "list", "--json"]).stdout.contains(#""intervalSeconds": 900"#))
+        #expect(await serve.terminate() == 0)
+    }
 }

@@ -29,6 +29,8 @@ public struct RelayApp: Sendable {
     public let polls = PollCoordinator()
     /// The longest a poll may run; past it the poll stops and its window is the next poll's.
     public var maxPollSeconds: Int64 = 900
+    /// The configuration file `serve --config` applied at start, applied again on each SIGHUP.
+    public var configurationFile: String?
     /// How long a connector's lease lasts unless its poll renews it.
     public var connectorLeaseSeconds: Int64 = Poller.leaseSeconds
     /// Whether calls to Prisma keep to its documented request rate per access key, in a budget kept in the store so
@@ -107,7 +109,7 @@ public struct RelayApp: Sendable {
         return [
             ReplicaHeartbeat(app: self), PollScheduler(app: self, grace: grace),
             DeliveryService(engine: deliveryEngine, store: store, grace: grace),
-        ]
+        ] + (configurationFile.map { [ConfigurationReloader(app: self, path: $0)] } ?? [])
     }
 
     /// Connectors: add, change, remove, test, poll and their status.
