@@ -46,10 +46,16 @@ struct ServeCommand: AsyncParsableCommand {
     var outboundDeny: String?
 
     @Option(help: "A configuration file (as for apply) applied at start and again on each SIGHUP.") var config: String?
+    @Option(help: "text (default) or json: one JSON object per line, for log pipelines.") var logFormat = "text"
 
     func run() async throws {
         try await reportingErrors {
             guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+            switch logFormat {
+            case "text": break
+            case "json": LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+            default: throw ValidationError("--log-format takes text or json, not \(logFormat)")
+            }
             let delivery = try DeliverySettings.parse(
                 maxAttempts: deliveryMaxAttempts, maxAge: deliveryMaxAge, concurrency: deliveryConcurrency, shutdownGrace: shutdownGrace,
                 environment: ProcessInfo.processInfo.environment)

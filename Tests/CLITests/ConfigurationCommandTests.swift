@@ -89,7 +89,8 @@ struct ConfigurationCommandTests {
         #expect(refused.status == 1 && refused.stderr.contains("relay.yaml:8: integrations[0].integrationType"), "\(refused.stderr)")
 
         try Data(Self.file.utf8).write(to: path)
-        let serve = try BackgroundCLI(["serve", "--port", "0", "--config", path.path], in: cli, environment: environment)
+        let serve = try BackgroundCLI(
+            ["serve", "--port", "0", "--config", path.path, "--log-format", "json"], in: cli, environment: environment)
         _ = try await serve.waitFor("PrismaRelay serving on")
         #expect(try await cli.run(["connector", "list", "--json"]).stdout.contains(#""intervalSeconds": 300"#))
 
@@ -110,7 +111,11 @@ struct ConfigurationCommandTests {
 
         try Data("connectors: [oops".utf8).write(to: path)
         _ = kill(serve.process.processIdentifier, SIGHUP)
-        _ = try await serve.waitFor("configuration not applied")
+        // Logged as one JSON object per line, with the file's problem.
+        let logged = try await serve.waitFor("configuration not applied")
+        let entry = try #require(try? JSONSerialization.jsonObject(with: Data(logged.utf8)) as? [String: Any], "\(logged)")
+        #expect(entry["level"] as? String == "error" && entry["reason"] as? String == "SIGHUP")
+        #expect((entry["error"] as? String)?.contains("is not valid YAML or JSON") == true, "\(logged)")
         #expect(serve.process.isRunning)
         #expect(try await cli.run(["connector", "list", "--json"]).stdout.contains(#""intervalSeconds": 900"#))
         #expect(await serve.terminate() == 0)
