@@ -34,6 +34,8 @@ struct ConnectorCommand: AsyncParsableCommand {
         @Flag(help: "cspm: also collect the tenant's Compute runtime incidents with the same key.") var includeIncidents = false
         @Option(help: "cspm with --include-incidents: the Compute console path (default: asked of the CSPM API).")
         var computeUrl: String?
+        @Option(help: "Raise a health event when no poll has succeeded for this many intervals (0: never).") var staleAfterPolls = 3
+        @Option(help: "Raise a health event when no new findings arrive for this many seconds (0: never).") var quietAfter = 0
 
         func run() async throws {
             try await reportingErrors {
@@ -43,11 +45,13 @@ struct ConnectorCommand: AsyncParsableCommand {
                 guard let field = AlertTimeField(rawValue: timeField) else {
                     throw ConfigErrors([ConfigError(field: "timeField", "use updated, opened or status_updated")])
                 }
-                let config = ConnectorConfig(
+                var config = ConnectorConfig(
                     name: name, type: connectorType, apiURL: url, accessKeyID: keyId, secretKey: try readSecret(file: secretFile),
                     intervalSeconds: interval, statuses: status, lookbackSeconds: lookback, pageSize: pageSize,
                     alertPath: alertPath, timeField: field, includeAcknowledged: includeAcknowledged,
                     includeIncidents: includeIncidents, computeURL: computeUrl)
+                config.staleAfterPolls = staleAfterPolls
+                config.quietAfterSeconds = quietAfter
                 let app = try await db.open()
                 for warning in try await app.connectors.add(config) { printError("warning: \(warning)") }
                 print("Connector \(name) added. Test it with: prisma-relay connector test \(name)")
@@ -124,6 +128,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                 let app = try await db.open()
                 let config = try await app.connectors.get(name)
                 let state = try await app.connectors.state(of: name)
+                let silence = Silence.findings(config, state, now: app.clock()).map(\.sentence).joined(separator: "; ")
                 if json {
                     print(config.publicJSON(state: state).prettyJSONString())
                     return
@@ -142,6 +147,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                     Collected up to:  \(displayTime(state.cursor))
                     Last error:       \(state.lastError ?? "none")
                     Rejected:         \(state.rejectedFindings == 0 ? "none" : "\(state.rejectedFindings) findings Prisma sent could not be read: prisma-relay connector rejected \(config.name)")
+                    Silent:           \(silence.isEmpty ? "no" : silence)
                     """)
             }
         }

@@ -108,7 +108,7 @@ public struct RelayApp: Sendable {
         let grace = Duration.seconds(delivery.shutdownGraceSeconds)
         return [
             ReplicaHeartbeat(app: self), PollScheduler(app: self, grace: grace),
-            DeliveryService(engine: deliveryEngine, store: store, grace: grace),
+            DeliveryService(engine: deliveryEngine, store: store, grace: grace), SilenceWatch(app: self),
         ] + (configurationFile.map { [ConfigurationReloader(app: self, path: $0)] } ?? [])
     }
 

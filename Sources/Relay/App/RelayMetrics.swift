@@ -75,6 +75,15 @@ public struct RelayMetrics: Sendable {
     }
 
     /// Records how many events wait for an integration.
+    /// 1 while a connector is silent in the way `condition` says (no successful poll, no new events), else 0.
+    func silent(connector: String, condition: String, _ silent: Bool) {
+        Gauge(
+            label: "prisma_relay_connector_silent", dimensions: labels([("connector", connector), ("condition", condition)]),
+            factory: factory
+        )
+        .record(silent ? 1 : 0)
+    }
+
     func queueDepth(integration: String, depth: Int) {
         Gauge(label: "prisma_relay_queue_depth", dimensions: labels([("integration", integration)]), factory: factory).record(depth)
     }

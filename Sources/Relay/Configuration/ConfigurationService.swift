@@ -67,7 +67,8 @@ public struct ConfigurationService: Sendable {
     static let topKeys = ["connectors", "integrations", "rules"]
     static let connectorKeys = [
         "name", "type", "apiURL", "accessKeyID", "secretKey", "intervalSeconds", "statuses", "lookbackSeconds", "overlapSeconds",
-        "pageSize", "alertPath", "timeField", "includeAcknowledged", "includeIncidents", "computeURL", "enabled",
+        "pageSize", "alertPath", "timeField", "includeAcknowledged", "includeIncidents", "computeURL", "enabled", "staleAfterPolls",
+        "quietAfterSeconds",
     ]
     static let integrationKeys = ["name", "integrationType", "description", "enabled", "integrationConfig"]
     static let ruleKeys = ["name", "description", "enabled", "filters", "notifyOn", "integrations", "raiseSeverityTo"]

@@ -10,6 +10,7 @@ extension ConnectorConfig {
             "overlapSeconds": .int(overlapSeconds), "pageSize": .int(pageSize), "alertPath": .string(alertPath),
             "timeField": .string(timeField.rawValue), "includeAcknowledged": .bool(includeAcknowledged),
             "includeIncidents": .bool(includeIncidents), "computeURL": .optional(computeURL), "enabled": .bool(enabled),
+            "staleAfterPolls": .int(staleAfterPolls), "quietAfterSeconds": .int(quietAfterSeconds),
         ]
         object["status"] = .string(state.status.rawValue)
         object["lastPollAt"] = .optional(state.lastPollAt.map(Timestamp.rfc3339(epochMilliseconds:)))
@@ -100,7 +101,10 @@ extension ConnectorConfig {
                     ))
             }
         }
+        var settled = config
+        settled.staleAfterPolls = number("staleAfterPolls") ?? base?.staleAfterPolls ?? 3
+        settled.quietAfterSeconds = number("quietAfterSeconds") ?? base?.quietAfterSeconds ?? 0
         guard errors.isEmpty else { throw ConfigErrors(errors) }
-        self = config
+        self = settled
     }
 }

@@ -41,6 +41,15 @@ extension ConnectorConfig {
         if !(1...AlertQuery.maxLimit).contains(pageSize) {
             errors.append(ConfigError(field: "pageSize", "must be between 1 and 10000, Prisma's largest page (got \(pageSize))"))
         }
+        if !(0...1_000).contains(staleAfterPolls) {
+            errors.append(
+                ConfigError(field: "staleAfterPolls", "must be between 0 (never) and 1000 poll intervals (got \(staleAfterPolls))"))
+        }
+        if !(0...(30 * 86_400)).contains(quietAfterSeconds) {
+            errors.append(
+                ConfigError(
+                    field: "quietAfterSeconds", "must be between 0 (never) and 2592000 seconds (30 days) (got \(quietAfterSeconds))"))
+        }
         if !Self.alertPaths.contains(alertPath) {
             errors.append(
                 ConfigError(field: "alertPath", "must be one of \(Self.alertPaths.joined(separator: ", ")) (got \"\(alertPath)\")"))

@@ -37,6 +37,10 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
     public var computeURL: String?
     /// Disabled connectors are not polled.
     public var enabled: Bool
+    /// Raise a health event when no poll has succeeded for this many poll intervals (default 3; 0: never).
+    public var staleAfterPolls: Int = 3
+    /// Raise a health event when no poll has added an event for this many seconds (default 0: never).
+    public var quietAfterSeconds: Int = 0
 
     /// Every status Prisma gives an alert.
     public static let allStatuses = ["open", "resolved", "dismissed", "snoozed", "pending_resolution"]
@@ -69,6 +73,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
+        case staleAfterPolls, quietAfterSeconds
         case name, type, apiURL, accessKeyID, intervalSeconds, statuses, lookbackSeconds, overlapSeconds, pageSize
         case alertPath, timeField, includeAcknowledged, includeIncidents, computeURL, enabled
     }
@@ -91,6 +96,8 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
             includeIncidents: try c.decodeIfPresent(Bool.self, forKey: .includeIncidents) ?? false,
             computeURL: try c.decodeIfPresent(String.self, forKey: .computeURL),
             enabled: try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true)
+        staleAfterPolls = try c.decodeIfPresent(Int.self, forKey: .staleAfterPolls) ?? 3
+        quietAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .quietAfterSeconds) ?? 0
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -110,5 +117,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
         try c.encode(includeIncidents, forKey: .includeIncidents)
         try c.encodeIfPresent(computeURL, forKey: .computeURL)
         try c.encode(enabled, forKey: .enabled)
+        try c.encode(staleAfterPolls, forKey: .staleAfterPolls)
+        try c.encode(quietAfterSeconds, forKey: .quietAfterSeconds)
     }
 }

@@ -30,11 +30,18 @@ public struct ConnectorState: Sendable, Equatable {
     /// What a poll in progress waits for ("rate limited by Prisma Cloud, retrying until 10:42:05 UTC"); cleared when
     /// the poll ends.
     public var waiting: String?
+    /// When a poll last added events, epoch ms.
+    public var lastAddedAt: Int64?
+    /// When the connector was added, epoch ms.
+    public var createdAt: Int64?
 
     public init(
         status: Status = .pending, lastPollAt: Int64? = nil, lastSuccessAt: Int64? = nil, lastEventsAdded: Int = 0,
-        totalEvents: Int = 0, lastError: String? = nil, cursor: Int64? = nil, rejectedFindings: Int = 0, waiting: String? = nil
+        totalEvents: Int = 0, lastError: String? = nil, cursor: Int64? = nil, rejectedFindings: Int = 0, waiting: String? = nil,
+        lastAddedAt: Int64? = nil, createdAt: Int64? = nil
     ) {
+        self.lastAddedAt = lastAddedAt
+        self.createdAt = createdAt
         self.waiting = waiting
         self.status = status
         self.lastPollAt = lastPollAt

@@ -4,4 +4,6 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     case alert
     /// A Compute runtime incident.
     case incident
+    /// The relay's own: a connector that stopped collecting (no successful poll, or no new events, for too long).
+    case health
 }

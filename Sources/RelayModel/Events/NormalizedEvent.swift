@@ -106,7 +106,8 @@ extension NormalizedEvent {
     public var updatedMillis: Int64 {
         switch kind {
         case .alert: Int64(version) ?? 0
-        case .incident: lastSeen.flatMap { Timestamp.epochMilliseconds(rfc3339: $0) } ?? 0
+        // The relay's health events order by when they were raised or resolved.
+        case .incident, .health: lastSeen.flatMap { Timestamp.epochMilliseconds(rfc3339: $0) } ?? 0
         }
     }
 }

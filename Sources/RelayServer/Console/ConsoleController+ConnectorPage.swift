@@ -36,6 +36,8 @@ extension ConsoleController {
         page["badge"] = ConsoleFormat.badge(state.status)
         page["sentence"] = Self.connectorSentence(config, state, now: now)
         page["lastError"] = ConsoleFormat.present(ConsoleFormat.error(state.lastError))
+        // Silence, as the health events that rules route say it.
+        page["silence"] = Silence.findings(config, state, now: now).map(\.sentence)
         page["waiting"] = ConsoleFormat.present(state.waiting)
         page["lastPoll"] = ConsoleFormat.when(state.lastPollAt, now: now)
         page["lastAdded"] = state.lastEventsAdded

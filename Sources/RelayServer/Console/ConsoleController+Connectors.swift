@@ -73,6 +73,7 @@ extension ConsoleController {
             ("includeIncidents", config.includeIncidents ? "true" : ""), ("includeAcknowledged", config.includeAcknowledged ? "true" : ""),
             ("lookbackSeconds", String(config.lookbackSeconds)), ("overlapSeconds", String(config.overlapSeconds)),
             ("pageSize", String(config.pageSize)), ("alertPath", config.alertPath), ("timeField", config.timeField.rawValue),
+            ("staleAfterPolls", String(config.staleAfterPolls)), ("quietAfterSeconds", String(config.quietAfterSeconds)),
         ] {
             values = values.setting(key, value)
         }
@@ -87,7 +88,8 @@ extension ConsoleController {
         for (key, value) in [
             ("type", type), ("intervalSeconds", String(defaults.intervalSeconds)), ("lookbackSeconds", String(defaults.lookbackSeconds)),
             ("overlapSeconds", String(defaults.overlapSeconds)), ("pageSize", String(defaults.pageSize)), ("alertPath", defaults.alertPath),
-            ("timeField", defaults.timeField.rawValue),
+            ("timeField", defaults.timeField.rawValue), ("staleAfterPolls", String(defaults.staleAfterPolls)),
+            ("quietAfterSeconds", String(defaults.quietAfterSeconds)),
         ] {
             values.set(key, value)
         }
@@ -195,6 +197,12 @@ extension ConsoleController {
             help: "Each poll starts this long before the last one ended, so findings indexed late are not missed: 0 to 86400",
             folded: true)
         input("pageSize", "Page size", type: "number", help: "Findings per request: 1 to 10000", folded: true)
+        input(
+            "staleAfterPolls", "Alert after failed poll intervals", type: "number",
+            help: "A health event when no poll has succeeded for this many intervals: 0 (never) to 1000", folded: true)
+        input(
+            "quietAfterSeconds", "Alert when quiet for (seconds)", type: "number",
+            help: "A health event when no new findings arrive for this long: 0 (never) to 2592000", folded: true)
         if !compute {
             select(
                 "alertPath", "Alert list endpoint", ConnectorConfig.alertPaths.map { ($0, $0) },
@@ -223,7 +231,7 @@ extension ConsoleController {
         ]
         if base == nil { json["name"] = .string(form["name"] ?? "") }
         if let secret { json["secretKey"] = .string(secret) }
-        for key in ["intervalSeconds", "lookbackSeconds", "overlapSeconds", "pageSize"] {
+        for key in ["intervalSeconds", "lookbackSeconds", "overlapSeconds", "pageSize", "staleAfterPolls", "quietAfterSeconds"] {
             if let value = form[key] { json[key] = Int64(value).map { .int($0) } ?? .string(value) }
         }
         if type == "compute" {

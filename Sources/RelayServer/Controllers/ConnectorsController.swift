@@ -102,6 +102,14 @@ struct ConnectorsController {
             return JSONResponse.empty()
         }
         if !warnings.isEmpty { object["warnings"] = .array(warnings.map(JSONValue.string)) }
+        let state = try await app.connectors.state(of: name)
+        object["silence"] = .array(
+            Silence.findings(config, state, now: app.clock()).map {
+                .object([
+                    "condition": .string($0.condition.rawValue), "since": .string(Timestamp.rfc3339(epochMilliseconds: $0.since)),
+                    "message": .string($0.sentence),
+                ])
+            })
         return JSONResponse.ok(.object(object), status: status)
     }
 

@@ -232,6 +232,13 @@ enum PostgresMigrations {
             CREATE INDEX delivery_failure_integration ON delivery_failure(integration_id, seq);
             """
         ),
+        (
+            6, "last-added",
+            """
+            -- When a poll last added events: a connector quiet for longer than its operator allows raises a health event.
+            ALTER TABLE connector_state ADD COLUMN last_added_at BIGINT
+            """
+        ),
     ]
 
     static var latest: Int { all.map(\.version).max() ?? 0 }

@@ -83,7 +83,8 @@ extension PostgresStore {
                     try await connection.rows(
                         """
                         UPDATE connector_state SET last_poll_at = \(time), last_success_at = \(time),
-                            last_events_added = \(Int64(record.added)), last_error = NULL, waiting = NULL
+                            last_events_added = \(Int64(record.added)), last_error = NULL, waiting = NULL,
+                            last_added_at = CASE WHEN \(Int64(record.added)) > 0 THEN \(time) ELSE last_added_at END
                         WHERE connector = \(name) RETURNING 1 AS changed
                         """, logger: logger)
                 } else {
@@ -142,8 +143,8 @@ extension PostgresStore {
         guard
             let row = try await rows(
                 """
-                SELECT s.cursor, s.last_poll_at, s.last_success_at, s.last_events_added, s.last_error, s.waiting,
-                       (c.config::jsonb ->> 'enabled')::boolean AS enabled,
+                SELECT s.cursor, s.last_poll_at, s.last_success_at, s.last_events_added, s.last_error, s.waiting, s.last_added_at,
+                       c.created_at, (c.config::jsonb ->> 'enabled')::boolean AS enabled,
                        (SELECT COUNT(*) FROM event e WHERE e.connector = s.connector) AS total,
                        (SELECT COUNT(*) FROM rejected_finding r WHERE r.connector = s.connector) AS rejected
                 FROM connector_state s JOIN connector c ON c.name = s.connector WHERE s.connector = \(connector)
@@ -158,7 +159,7 @@ extension PostgresStore {
             status: status, lastPollAt: lastPoll, lastSuccessAt: try row.get("last_success_at"),
             lastEventsAdded: Int(try row.get("last_events_added", as: Int64.self)), totalEvents: Int(try row.get("total", as: Int64.self)),
             lastError: lastError, cursor: try row.get("cursor"), rejectedFindings: Int(try row.get("rejected", as: Int64.self)),
-            waiting: try row.get("waiting"))
+            waiting: try row.get("waiting"), lastAddedAt: try row.get("last_added_at"), createdAt: try row.get("created_at"))
     }
 
     // MARK: Rejected findings

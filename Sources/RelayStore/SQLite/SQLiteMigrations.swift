@@ -267,6 +267,10 @@ enum SQLiteMigrations {
                     CREATE INDEX delivery_failure_integration ON delivery_failure(integration_id, seq);
                     """)
         }
+        migrator.registerMigration("v15-last-added") { db in
+            // When a poll last added events: a connector quiet for longer than its operator allows raises a health event.
+            try db.execute(sql: "ALTER TABLE connector_state ADD COLUMN last_added_at INTEGER")
+        }
         return migrator
     }
 }

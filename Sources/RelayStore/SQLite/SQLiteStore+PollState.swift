@@ -13,10 +13,10 @@ extension SQLiteStore {
                     sql:
                         """
                             UPDATE connector_state SET last_poll_at = ?, last_success_at = ?, last_events_added = ?, last_error = NULL,
-                                waiting = NULL
+                                waiting = NULL, last_added_at = CASE WHEN ? > 0 THEN ? ELSE last_added_at END
                             WHERE connector = ?
                         """,
-                    arguments: [record.finishedAt, record.finishedAt, record.added, record.connector])
+                    arguments: [record.finishedAt, record.finishedAt, record.added, record.added, record.finishedAt, record.connector])
             } else {
                 try db.execute(
                     sql: "UPDATE connector_state SET last_poll_at = ?, last_error = ?, waiting = NULL WHERE connector = ?",
@@ -79,7 +79,7 @@ extension SQLiteStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT s.*, json_extract(c.config, '$.enabled') AS enabled,
+                        SELECT s.*, json_extract(c.config, '$.enabled') AS enabled, c.created_at,
                                (SELECT COUNT(*) FROM event e WHERE e.connector = s.connector) AS total,
                                (SELECT COUNT(*) FROM rejected_finding r WHERE r.connector = s.connector) AS rejected
                         FROM connector_state s JOIN connector c ON c.name = s.connector WHERE s.connector = ?
@@ -93,7 +93,8 @@ extension SQLiteStore {
             return ConnectorState(
                 status: status, lastPollAt: lastPoll, lastSuccessAt: row["last_success_at"],
                 lastEventsAdded: row["last_events_added"], totalEvents: row["total"], lastError: lastError,
-                cursor: row["cursor"], rejectedFindings: row["rejected"], waiting: row["waiting"])
+                cursor: row["cursor"], rejectedFindings: row["rejected"], waiting: row["waiting"], lastAddedAt: row["last_added_at"],
+                createdAt: row["created_at"])
         }
     }
 }

@@ -1,0 +1,64 @@
+import Foundation
+import Logging
+import RelayModel
+import RelayStore
+import ServiceLifecycle
+
+/// Silence is an alert: every minute, each connector that has gone silent (`Silence`) raises a health event that rules
+/// route like any other, and resolves it when it collects again. Committed like a poll's events, so replicas doing the
+/// same at once store it once.
+struct SilenceWatch: Service {
+    let app: RelayApp
+    var interval: Duration = .seconds(60)
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            do {
+                try await app.checkSilence()
+            } catch {
+                app.logger.warning("silence check failed", metadata: ["error": .string("\(error)")])
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                break
+            }
+        }
+    }
+}
+
+extension RelayApp {
+    /// Raises a health event for each connector that has gone silent, resolves the ones that collect again; returns
+    /// the events written.
+    @discardableResult
+    public func checkSilence() async throws -> [NormalizedEvent] {
+        let now = clock()
+        var written: [NormalizedEvent] = []
+        for config in try await store.connectors() {
+            let findings = Silence.findings(config, try await store.state(of: config.name), now: now)
+            for condition in Silence.Condition.allCases {
+                let nativeID = Silence.nativeID(config.name, condition)
+                let latest = try await store.eventPage(EventQuery(connector: config.name, kind: .health, text: nativeID, limit: 1))
+                    .events.first { $0.nativeID == nativeID }
+                let finding = findings.first { $0.condition == condition }
+                metrics.silent(connector: config.name, condition: condition.rawValue, finding != nil)
+                var event: NormalizedEvent?
+                if let finding {
+                    if latest?.status != "open" || latest?.version != String(finding.since) {
+                        event = Silence.event(
+                            config, condition: condition, since: finding.since, sentence: finding.sentence, observedAt: now)
+                        logger.warning(
+                            "connector silent", metadata: ["connector": .string(config.name), "condition": .string(condition.rawValue)])
+                    }
+                } else if let latest, latest.status == "open", let since = Int64(latest.version) {
+                    event = Silence.event(
+                        config, condition: condition, since: since, sentence: latest.description ?? latest.title, resolvedAt: now,
+                        observedAt: now)
+                }
+                guard let event else { continue }
+                if try await store.commit(events: [event], connector: config.name, cursor: nil) > 0 { written.append(event) }
+            }
+        }
+        return written
+    }
+}
