@@ -24,11 +24,24 @@ struct SilenceTests {
         let ok = ConnectorState(
             status: .active, lastPollAt: Self.added + 600_000, lastSuccessAt: Self.added + 600_000, createdAt: Self.added)
         #expect(Silence.findings(Self.config(), ok, now: Self.added + 600_000 + 15 * 60_000).isEmpty)
-        let stale = Silence.findings(Self.config(), ok, now: Self.added + 600_000 + 15 * 60_000 + 1)
-        #expect(stale.map(\.condition) == [.stale] && stale[0].since == Self.added + 600_000)
-        #expect(stale[0].sentence == "Connector prod has not polled successfully for 3 intervals (the last one succeeded 15 min ago)")
+        // Past three intervals with no poll ended since: a long poll of a backlog, not silence until even it would have ended.
+        #expect(Silence.findings(Self.config(), ok, now: Self.added + 600_000 + 15 * 60_000 + 1).isEmpty)
+        let hung = Silence.findings(Self.config(), ok, now: Self.added + 600_000 + 30 * 60_000 + 1)
+        #expect(hung.map(\.condition) == [.stale] && hung[0].since == Self.added + 600_000)
+        #expect(hung[0].sentence == "Connector prod has not polled successfully for 3 intervals (the last one succeeded 30 min ago)")
+        // A poll that failed since: silence as soon as three intervals have passed.
+        var failed = ok
+        failed.lastPollAt = Self.added + 900_000
+        failed.lastError = "Nothing is listening at 127.0.0.1:1 (connection refused): check the API URL"
+        let stale = Silence.findings(Self.config(), failed, now: Self.added + 600_000 + 15 * 60_000 + 1)
+        #expect(stale.map(\.condition) == [.stale])
+        #expect(
+            stale[0].sentence.hasSuffix(
+                "(the last one succeeded 15 min ago); the last error: Nothing is listening at 127.0.0.1:1 (connection refused): check the API URL"
+            ))
 
         var failing = ConnectorState(status: .error, lastPollAt: Self.added + 60_000, createdAt: Self.added)
+        // Never succeeded, and a poll failed: since it was added.
         failing.lastError = "Prisma Cloud refused the access key (HTTP 401): check the key. Detail: POST /login answered 401"
         let never = Silence.findings(Self.config(stale: 1), failing, now: Self.added + 301_000)
         #expect(never.first?.since == Self.added)

@@ -17,7 +17,13 @@ public enum Silence {
         public var sentence: String
     }
 
-    /// The conditions that hold for a connector at `now`. A disabled connector is silent on purpose: none.
+    /// A poll may run this long before it is given up (`RelayApp.maxPollSeconds`' default): a long poll of a large
+    /// backlog is not silence until it has run past it.
+    public static let longestPollMillis: Int64 = 900_000
+
+    /// The conditions that hold for a connector at `now`. A disabled connector is silent on purpose: none. No
+    /// successful poll for N intervals is silence once a poll has failed since (the tenant stopped answering, the key
+    /// was revoked), or once even the longest poll would have ended (polls that hang or never start).
     public static func findings(_ config: ConnectorConfig, _ state: ConnectorState, now: Int64) -> [Finding] {
         guard config.enabled, let start = state.createdAt else { return [] }
         var findings: [Finding] = []
@@ -25,7 +31,8 @@ public enum Silence {
         if config.staleAfterPolls > 0 {
             let since = state.lastSuccessAt ?? start
             let allowed = Int64(config.staleAfterPolls) * interval
-            if now - since > allowed {
+            let failedSince = state.lastError != nil && (state.lastPollAt ?? 0) > since
+            if now - since > allowed, failedSince || now - since > allowed + longestPollMillis {
                 let last =
                     state.lastSuccessAt == nil
                     ? "no poll has succeeded since it was added" : "the last one succeeded \(words(now - since)) ago"
