@@ -35,7 +35,7 @@ public enum Silence {
             if now - since > allowed, failedSince || now - since > allowed + longestPollMillis {
                 let last =
                     state.lastSuccessAt == nil
-                    ? "no poll has succeeded since it was added" : "the last one succeeded \(words(now - since)) ago"
+                    ? "no poll has succeeded since it was added" : "the last one succeeded \(Elapsed.words(now - since)) ago"
                 let why = state.lastError.map { "; the last error: \(ErrorSentence.split($0).sentence)" } ?? ""
                 findings.append(
                     Finding(
@@ -52,7 +52,7 @@ public enum Silence {
                     Finding(
                         condition: .quiet, since: since,
                         sentence:
-                            "Connector \(config.name) has collected no new \(findingsWord) for \(words(now - since)) (more than the \(words(Int64(config.quietAfterSeconds) * 1000)) allowed)"
+                            "Connector \(config.name) has collected no new \(findingsWord) for \(Elapsed.words(now - since)) (more than the \(Elapsed.words(Int64(config.quietAfterSeconds) * 1000)) allowed)"
                     ))
             }
         }
@@ -88,14 +88,5 @@ public enum Silence {
                 "connector": .string(config.name), "condition": .string(condition.rawValue), "status": .string(status),
                 "since": .string(Timestamp.rfc3339(epochMilliseconds: since)), "description": .string(sentence),
             ]))
-    }
-
-    /// `45 s`, `12 min`, `3 h`, `2 d`.
-    static func words(_ millis: Int64) -> String {
-        let seconds = max(0, millis / 1000)
-        if seconds < 120 { return "\(seconds) s" }
-        if seconds < 7200 { return "\(seconds / 60) min" }
-        if seconds < 172_800 { return "\(seconds / 3600) h" }
-        return "\(seconds / 86_400) d"
     }
 }

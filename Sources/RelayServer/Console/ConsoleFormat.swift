@@ -11,13 +11,7 @@ enum ConsoleFormat {
     }
 
     /// `45 s`, `12 min`, `3 h`, `2 d`.
-    static func age(_ millis: Int64) -> String {
-        let seconds = max(0, millis / 1000)
-        if seconds < 120 { return "\(seconds) s" }
-        if seconds < 7200 { return "\(seconds / 60) min" }
-        if seconds < 172_800 { return "\(seconds / 3600) h" }
-        return "\(seconds / 86_400) d"
-    }
+    static func age(_ millis: Int64) -> String { Elapsed.words(millis) }
 
     /// A time as every table shows it: relative ("3 min ago") with the absolute time on hover, for `<time>`.
     static func when(_ millis: Int64?, now: Int64) -> [String: Any] {
