@@ -18,6 +18,16 @@ enum BarChart {
         var hours: Int { self == .day ? 24 : 168 }
         var words: String { self == .day ? "last 24 hours" : "last 7 days" }
 
+        /// The links that switch a page's charts between the spans, this one marked current.
+        func tabs(_ path: String) -> [[String: Any]] {
+            [Span.day, .week].map {
+                [
+                    "label": $0.words.prefix(1).uppercased() + $0.words.dropFirst(), "href": "\(path)?span=\($0.rawValue)",
+                    "current": $0 == self,
+                ]
+            }
+        }
+
         /// The hours ending with the one that holds `now`.
         func slots(now: Int64) -> [Int64] {
             let last = now - now % 3_600_000

@@ -47,9 +47,7 @@ extension ConsoleController {
         page["toggleAction"] = config.enabled ? "disable" : "enable"
         page["toggleLabel"] = config.enabled ? "Disable" : "Enable"
         page["eventsHref"] = "/console/events?connector=\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name)"
-        page["spans"] = [BarChart.Span.day, .week].map {
-            ["label": $0.words.prefix(1).uppercased() + $0.words.dropFirst(), "href": "\(path)?span=\($0.rawValue)", "current": $0 == span]
-        }
+        page["spans"] = span.tabs(path)
         page["eventsChart"] = BarChart.events(try await app.events.hourlyCounts(since: since, connector: name), span: span, now: now)
         page["eventsLegend"] = BarChart.legend(BarChart.severities.map { ($0.0.rawValue, $0.1) })
         page["pollsChart"] = BarChart.polls(try await app.connectors.pollHours(name, since: since), span: span, now: now)

@@ -53,9 +53,7 @@ extension ConsoleController {
         page["lastDelivery"] = ConsoleFormat.when(health.lastDeliveryAt, now: now)
         page["toggleAction"] = integration.enabled ? "disable" : "enable"
         page["toggleLabel"] = integration.enabled ? "Disable" : "Enable"
-        page["spans"] = [BarChart.Span.day, .week].map {
-            ["label": $0.words.prefix(1).uppercased() + $0.words.dropFirst(), "href": "\(path)?span=\($0.rawValue)", "current": $0 == span]
-        }
+        page["spans"] = span.tabs(path)
         let hours = try await app.deliveries.hours(of: id, since: span.slots(now: now)[0])
         page["chart"] = BarChart.deliveries(hours, span: span, now: now)
         page["legend"] = BarChart.legend([("delivered", BarChart.ok), ("retried", BarChart.warn), ("dead", BarChart.bad)])
