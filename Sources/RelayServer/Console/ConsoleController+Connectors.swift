@@ -173,7 +173,7 @@ extension ConsoleController {
             input("accessKeyID", "Access key ID", help: "Settings > Access Control > Access Keys: a key that may read alerts")
             input("secretKey", "Secret key", type: "password", help: existing == nil ? nil : "Leave the mask to keep the stored secret.")
         }
-        input("intervalSeconds", "Poll interval (seconds)", type: "number", help: "How often to collect: 60 to 86400")
+        input("intervalSeconds", "Poll interval (seconds)", type: "number", help: "How often to collect: 10 to 86400")
         if compute {
             checkbox("includeAcknowledged", "Also collect acknowledged (archived) incidents", folded: true)
         } else {
