@@ -84,6 +84,11 @@ public struct RelayMetrics: Sendable {
         .record(silent ? 1 : 0)
     }
 
+    /// A heartbeat queued for an integration.
+    func heartbeat(integration: String) {
+        Counter(label: "prisma_relay_heartbeats_total", dimensions: labels([("integration", integration)]), factory: factory).increment()
+    }
+
     func queueDepth(integration: String, depth: Int) {
         Gauge(label: "prisma_relay_queue_depth", dimensions: labels([("integration", integration)]), factory: factory).record(depth)
     }

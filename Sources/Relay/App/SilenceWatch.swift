@@ -5,8 +5,8 @@ import RelayStore
 import ServiceLifecycle
 
 /// Silence is an alert: every minute, each connector that has gone silent (`Silence`) raises a health event that rules
-/// route like any other, and resolves it when it collects again. Committed like a poll's events, so replicas doing the
-/// same at once store it once.
+/// route like any other, and resolves it when it collects again; each integration with a heartbeat gets one when its
+/// interval comes. Committed like a poll's events, so replicas doing the same at once store it once.
 struct SilenceWatch: Service {
     let app: RelayApp
     var interval: Duration = .seconds(60)
@@ -15,8 +15,9 @@ struct SilenceWatch: Service {
         while !Task.isShuttingDownGracefully {
             do {
                 try await app.checkSilence()
+                try await app.sendHeartbeats()
             } catch {
-                app.logger.warning("silence check failed", metadata: ["error": .string("\(error)")])
+                app.logger.warning("health check failed", metadata: ["error": .string("\(error)")])
             }
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
@@ -60,5 +61,27 @@ extension RelayApp {
             }
         }
         return written
+    }
+}
+
+extension RelayApp {
+    /// Queues a heartbeat for each enabled integration whose interval has come (once per interval, however many
+    /// replicas ask); returns the integrations queued for.
+    @discardableResult
+    public func sendHeartbeats() async throws -> [String] {
+        let now = clock()
+        var queued: [String] = []
+        for integration in try await store.integrations() where integration.enabled {
+            guard let minutes = Heartbeat.minutes(integration) else { continue }
+            let event = Heartbeat.event(for: integration, minutes: minutes, now: now)
+            _ = try await store.commit(events: [event], connector: Heartbeat.connector, cursor: nil)
+            // Rules never route a heartbeat: it is queued for its integration alone, once.
+            let row = OutboxRow(eventID: event.id, integrationID: integration.id, alertKey: AlertKey.of(event), queuedAt: now)
+            if try await store.queueBackfill([row], apply: true) > 0 {
+                queued.append(integration.name)
+                metrics.heartbeat(integration: integration.name)
+            }
+        }
+        return queued
     }
 }

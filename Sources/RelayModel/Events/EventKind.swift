@@ -6,4 +6,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     case incident
     /// The relay's own: a connector that stopped collecting (no successful poll, or no new events, for too long).
     case health
+    /// The relay's own: a sign of life sent to one integration at its interval, so that its side can alarm when they
+    /// stop. Never routed by rules.
+    case heartbeat
 }

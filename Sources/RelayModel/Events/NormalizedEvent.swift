@@ -107,7 +107,7 @@ extension NormalizedEvent {
         switch kind {
         case .alert: Int64(version) ?? 0
         // The relay's health events order by when they were raised or resolved.
-        case .incident, .health: lastSeen.flatMap { Timestamp.epochMilliseconds(rfc3339: $0) } ?? 0
+        case .incident, .health, .heartbeat: lastSeen.flatMap { Timestamp.epochMilliseconds(rfc3339: $0) } ?? 0
         }
     }
 }

@@ -34,6 +34,15 @@ public struct IntegrationSchema: Sendable {
         help: "Requests in flight to this destination at most, across every replica (relay setting); when unset, each "
             + "replica sends up to its delivery concurrency")
 
+    /// The relay setting of the types that carry whole events: a heartbeat event sent at this interval, so that the
+    /// receiving side can alarm when they stop.
+    public static let heartbeatKey = "heartbeatMinutes"
+    public static let heartbeatField = IntegrationField(
+        heartbeatKey, .count(1...1_440), label: "Heartbeat every (minutes)",
+        help:
+            "Sends a heartbeat event (kind: heartbeat) this often, so the receiving side can alarm when they stop (relay setting); unset: none"
+    )
+
     /// The field named `key`.
     public func field(_ key: String) -> IntegrationField? { fields.first { $0.key == key } }
 

@@ -7,7 +7,8 @@ extension AlertRule {
     /// Whether the rule sends `event`: enabled, notifying on the event's status, and every filter met — but the
     /// enrichment conditions, which are checked as the event is delivered (`enrichmentHolds`).
     public func matches(_ event: NormalizedEvent) -> Bool {
-        guard enabled, notifies(on: event.status) else { return false }
+        // A heartbeat goes to the one integration it is for, never by rules.
+        guard enabled, event.kind != .heartbeat, notifies(on: event.status) else { return false }
         let raw = event.rawEvent
         let labels = raw["policy"]?["labels"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let standards = raw["policy"]?["complianceMetadata"]?.arrayValue?.compactMap { $0["standardName"]?.stringValue } ?? []

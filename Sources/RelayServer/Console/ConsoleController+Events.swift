@@ -69,7 +69,7 @@ extension ConsoleController {
             }
         page["selects"] = [
             select("connector", "Connector", try await app.connectors.names()),
-            select("kind", "Kind", ["alert", "incident"]),
+            select("kind", "Kind", EventKind.allCases.map(\.rawValue)),
             select("severity", "Severity", [Severity.high, .medium, .low, .info].map(\.rawValue)),
             select("module", "Module", Module.allCases.map(\.rawValue)),
             select("status", "Status", ["open", "resolved", "dismissed", "snoozed", "pending_resolution"]),

@@ -45,6 +45,10 @@ extension ConsoleController {
         page["badge"] = integration.enabled ? ConsoleFormat.badge(health.status) : "off"
         page["sentence"] = Self.integrationSentence(integration, health, now: now)
         page["reason"] = ConsoleFormat.present(health.status == .green ? nil : ConsoleFormat.error(health.message))
+        page["heartbeat"] = ConsoleFormat.present(
+            Heartbeat.minutes(integration).map {
+                "A heartbeat (kind: heartbeat) goes out every \($0) min, so the receiving side can alarm when they stop."
+            })
         page["tone"] = health.status == .red ? "bad" : "warn"
         page["queued"] = health.queueDepth
         page["oldest"] = health.oldestPendingAt.map { ConsoleFormat.age(now - $0) } ?? "—"

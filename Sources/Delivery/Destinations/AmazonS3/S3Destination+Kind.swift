@@ -34,6 +34,7 @@ extension S3Destination {
                 IntegrationField(
                     "rollUpInterval", .interval(IntegrationSchema.rollUpIntervals), label: "Roll-up interval", defaultValue: .int(60),
                     help: "Minutes of alerts per object: 15, 30, 60 or 180"),
+                IntegrationSchema.heartbeatField,
             ]),
         make: { integration, context in
             S3Destination(integrationID: integration.id, config: integration.config, aws: context.aws)

@@ -36,6 +36,7 @@ extension SQSDestination {
                 IntegrationField("secretKey", secret: true, help: "Secret key of that access key"),
                 IntegrationField("roleArn", help: "IAM role to assume for the queue", check: FieldRule.roleARN),
                 IntegrationField("externalId", help: "External ID of that role (a UUID)", check: FieldRule.uuid),
+                IntegrationSchema.heartbeatField,
             ], sentTo: ["queueUrl"],
             crossCheck: { config in
                 var errors: [ConfigError] = []

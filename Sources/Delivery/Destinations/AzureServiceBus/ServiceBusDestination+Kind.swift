@@ -30,6 +30,7 @@ extension ServiceBusDestination {
                     return parts.isSuperset(of: ["Endpoint", "SharedAccessKeyName", "SharedAccessKey"])
                         ? nil : "must hold Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…"
                 },
+                IntegrationSchema.heartbeatField,
             ], immutableKeys: ["accountId", "connectionString"], sentTo: ["queueUrl"],
             crossCheck: { config in
                 switch (IntegrationSchema.present(config, "accountId"), IntegrationSchema.present(config, "connectionString")) {

@@ -39,6 +39,7 @@ extension SnowflakeDestination {
                 IntegrationField(
                     "rollUpInterval", .interval(IntegrationSchema.rollUpIntervals), label: "Roll-up interval", defaultValue: .int(60),
                     help: "Minutes of alerts per file: 15, 30, 60 or 180"),
+                IntegrationSchema.heartbeatField,
             ], sentTo: ["username", "hostUrl"],
             crossCheck: { config in
                 IntegrationSchema.present(config, "username") || IntegrationSchema.present(config, "hostUrl")

@@ -24,6 +24,7 @@ extension SplunkHECDestination {
                     "url", required: true, help: "HTTP Event Collector URL, e.g. https://splunk.example.com:8088", check: FieldRule.httpURL),
                 IntegrationField("authToken", required: true, secret: true, help: "HEC token"),
                 IntegrationField("sourceType", defaultValue: .string("_json"), help: "Splunk source type"),
+                IntegrationSchema.heartbeatField,
             ], sentTo: ["url"]),
         make: { integration, context in
             SplunkHECDestination(config: integration.config)

@@ -44,6 +44,7 @@ extension WebhookDestination {
                 IntegrationField(
                     "batchSize", .count(1...100), defaultValue: .int(1),
                     help: "Events per POST (relay setting): 1 sends one JSON object; more sends a JSON array of up to that many"),
+                IntegrationSchema.heartbeatField,
             ], sentTo: ["url"],
             crossCheck: { config in
                 config["isCustomPayloadEnabled"]?.boolValue == true && !IntegrationSchema.present(config, "customPayloads")
