@@ -39,8 +39,7 @@ extension RelayApp {
             let findings = Silence.findings(config, try await store.state(of: config.name), now: now)
             for condition in Silence.Condition.allCases {
                 let nativeID = Silence.nativeID(config.name, condition)
-                let latest = try await store.eventPage(EventQuery(connector: config.name, kind: .health, text: nativeID, limit: 1))
-                    .events.first { $0.nativeID == nativeID }
+                let latest = try await store.events(EventQuery(connector: config.name, kind: .health, nativeID: nativeID, limit: 1)).first
                 let finding = findings.first { $0.condition == condition }
                 metrics.silent(connector: config.name, condition: condition.rawValue, finding != nil)
                 var event: NormalizedEvent?
@@ -75,6 +74,8 @@ extension RelayApp {
             guard let minutes = Heartbeat.minutes(integration) else { continue }
             let event = Heartbeat.event(for: integration, minutes: minutes, now: now)
             _ = try await store.commit(events: [event], connector: Heartbeat.connector, cursor: nil)
+            // Queued already (by this process a minute ago, or another replica): nothing to do, and no lock taken for it.
+            if try await store.deliveries(eventIDs: [event.id])[event.id]?.isEmpty == false { continue }
             // Rules never route a heartbeat: it is queued for its integration alone, once.
             let row = OutboxRow(eventID: event.id, integrationID: integration.id, alertKey: AlertKey.of(event), queuedAt: now)
             if try await store.queueBackfill([row], apply: true) > 0 {

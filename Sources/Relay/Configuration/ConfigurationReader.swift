@@ -8,11 +8,14 @@ extension ConfigurationService {
     struct Reader {
         let document: ConfigurationDocument
         let references: References
+        /// When the file is read: what an integration it adds or changes is stamped with.
+        let now: Int64
         var problems: [ConfigurationFileError.Problem] = []
 
-        init(document: ConfigurationDocument, references: References) {
+        init(document: ConfigurationDocument, references: References, now: Int64) {
             self.document = document
             self.references = references
+            self.now = now
         }
 
         mutating func problem(_ path: String, _ message: String) {
@@ -158,7 +161,7 @@ extension ConfigurationService {
                                 }
                                 return .object(object)
                             })
-                    } else if field?.secret == true || field?.urlIsSecret == true {
+                    } else if field?.holdsSecret == true {
                         config[member.key] = resolve(member.value, path: at, secret: true)
                     } else {
                         config[member.key] = resolveAll(member.value, path: at)
@@ -174,8 +177,8 @@ extension ConfigurationService {
                 }
                 return Integration(
                     id: existing?.id ?? UUID().uuidString.lowercased(), name: name, description: item["description"]?.stringValue ?? "",
-                    type: type, config: validated, enabled: item["enabled"]?.boolValue ?? true, createdBy: "apply",
-                    createdTs: existing?.createdTs ?? 0, lastModifiedBy: "apply", lastModifiedTs: existing?.lastModifiedTs ?? 0)
+                    type: type, config: validated, enabled: item["enabled"]?.boolValue ?? true, createdBy: existing?.createdBy ?? "apply",
+                    createdTs: existing?.createdTs ?? now, lastModifiedBy: "apply", lastModifiedTs: now)
             }
         }
 

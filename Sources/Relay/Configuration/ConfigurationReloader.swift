@@ -41,7 +41,8 @@ extension RelayApp {
         } catch {
             logger.error(
                 "configuration not applied: nothing changed",
-                metadata: ["file": .string(path), "reason": .string(reason), "error": .string("\(error)")])
+                // A URL a problem quotes is logged without any credentials it carries.
+                metadata: ["file": .string(path), "reason": .string(reason), "error": .string(URLRedaction.redactURLs(in: "\(error)"))])
             return error
         }
     }

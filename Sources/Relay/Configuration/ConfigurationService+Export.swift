@@ -36,7 +36,7 @@ extension ConfigurationService {
                             object["value"] = reference(integration.name, "header_" + (header["key"]?.stringValue ?? ""))
                             return .object(object)
                         })
-                } else if field?.secret == true || field?.urlIsSecret == true, member.value.stringValue?.isEmpty == false {
+                } else if field?.holdsSecret == true, member.value.stringValue?.isEmpty == false {
                     config[member.key] = reference(integration.name, member.key)
                 } else {
                     config[member.key] = member.value

@@ -76,7 +76,7 @@ public struct ConfigurationService: Sendable {
     /// Checks `document` whole and compares it with what is stored. With `prune`, what the file does not name is
     /// removed. Throws `ConfigurationFileError` naming every problem with its line and field; nothing is changed.
     public func plan(_ document: ConfigurationDocument, references: References = .process, prune: Bool = false) async throws -> Plan {
-        var reader = Reader(document: document, references: references)
+        var reader = Reader(document: document, references: references, now: app.clock())
         let root = document.root
         guard root.objectValue != nil else {
             throw ConfigurationFileError(
@@ -163,11 +163,8 @@ public struct ConfigurationService: Sendable {
                 }
             }
             guard !details.isEmpty else { continue }
-            var updated = integration
-            updated.createdBy = stored.createdBy
-            updated.createdTs = stored.createdTs
             entries.append(.init(action: .change, what: "integration \(integration.name)", details: details))
-            putIntegrations.append(.updateIntegration(updated))
+            putIntegrations.append(.updateIntegration(integration))
         }
 
         let storedRules = try await app.store.rules()

@@ -7,6 +7,9 @@ public struct EventQuery: Sendable, Equatable {
     public var status: String?
     /// Words the event's JSON must contain (title, policy, resource, raw event…), case-insensitively.
     public var text: String?
+    /// Only the versions of one alert or incident: its id in Prisma (with `connector` and `kind`, read through the
+    /// unique index).
+    public var nativeID: String?
     /// Only events whose alert Prisma changed at or after this time (epoch ms).
     public var updatedSince: Int64?
     /// Only events in this state of delivery (to one integration, or to any).
@@ -17,8 +20,10 @@ public struct EventQuery: Sendable, Equatable {
 
     public init(
         connector: String? = nil, severity: Severity? = nil, kind: EventKind? = nil, module: Module? = nil, status: String? = nil,
-        text: String? = nil, updatedSince: Int64? = nil, delivery: DeliveryFilter? = nil, after: EventCursor? = nil, limit: Int = 100
+        text: String? = nil, nativeID: String? = nil, updatedSince: Int64? = nil, delivery: DeliveryFilter? = nil,
+        after: EventCursor? = nil, limit: Int = 100
     ) {
+        self.nativeID = nativeID
         self.delivery = delivery
         self.connector = connector
         self.severity = severity

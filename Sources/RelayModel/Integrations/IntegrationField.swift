@@ -33,6 +33,8 @@ public struct IntegrationField: Sendable {
     public var secret: Bool
     /// A URL that is itself the credential (Slack's webhook): responses show it with its token part masked.
     public var urlIsSecret: Bool
+    /// Whether the value is a credential, written out nowhere: a secret, or a URL that is one.
+    public var holdsSecret: Bool { secret || urlIsSecret }
     /// What people see next to the field.
     public var help: String
     /// The value's rule: nil when it is fine, else what is wrong and how to fix it.

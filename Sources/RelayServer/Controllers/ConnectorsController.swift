@@ -118,11 +118,7 @@ struct ConnectorsController {
         do {
             return try await work()
         } catch let errors as ConfigErrors {
-            return JSONResponse.ok(
-                .object([
-                    "error": .string(errors.description),
-                    "fields": .array(errors.errors.map { .object(["field": .string($0.field), "message": .string($0.message)]) }),
-                ]), status: .badRequest)
+            return JSONResponse.invalid(errors)
         } catch let error as StoreError {
             switch error {
             case .unknownConnector: return JSONResponse.ok(.object(["error": .string(error.description)]), status: .notFound)

@@ -13,12 +13,8 @@ struct EventsController {
             let query: EventQuery
             do {
                 query = try EventQuery { request.uri.queryParameters.get($0) }
-            } catch let error as ConfigErrors {
-                return JSONResponse.ok(
-                    .object([
-                        "error": .string("The event query is not valid: \(error.description)"),
-                        "fields": .array(error.errors.map { .object(["field": .string($0.field), "message": .string($0.message)]) }),
-                    ]), status: .badRequest)
+            } catch let errors as ConfigErrors {
+                return JSONResponse.invalid(errors, lead: "The event query is not valid")
             }
             let page = try await events.page(query)
             return JSONResponse.ok(

@@ -40,6 +40,15 @@ enum JSONResponse {
             ]), status: status)
     }
 
+    /// The relay's own APIs' refusal of bad input: 400 with the problems in words, then field by field.
+    static func invalid(_ errors: ConfigErrors, lead: String? = nil) -> Response {
+        ok(
+            .object([
+                "error": .string((lead.map { $0 + ": " } ?? "") + errors.description),
+                "fields": .array(errors.errors.map { .object(["field": .string($0.field), "message": .string($0.message)]) }),
+            ]), status: .badRequest)
+    }
+
     /// The request body as JSON, or nil when it is not JSON.
     static func body(_ request: Request, limit: Int = 1 << 20) async throws -> JSONValue? {
         var request = request

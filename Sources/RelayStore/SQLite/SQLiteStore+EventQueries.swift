@@ -38,7 +38,7 @@ extension SQLiteStore {
         var values: [any DatabaseValueConvertible & Sendable] = []
         for (column, value) in [
             ("connector", query.connector), ("severity", query.severity?.rawValue), ("kind", query.kind?.rawValue),
-            ("module", query.module?.rawValue), ("status", query.status),
+            ("module", query.module?.rawValue), ("status", query.status), ("native_id", query.nativeID),
         ] {
             if let value {
                 conditions.append("\(column) = ?")

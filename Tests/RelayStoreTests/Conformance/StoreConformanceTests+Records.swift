@@ -99,6 +99,7 @@ extension StoreConformanceTests {
         #expect(try await reopened.events(EventQuery(text: "p-3")).map(\.nativeID) == ["P-3"])
         #expect(try await reopened.events(EventQuery(text: "%")).isEmpty)
         #expect(try await reopened.events(EventQuery(connector: "other")).isEmpty)
+        #expect(try await reopened.events(EventQuery(connector: "prod", kind: .alert, nativeID: "P-3")).map(\.nativeID) == ["P-3"])
         let summary = try await reopened.eventSummary(connector: nil)
         #expect(summary == EventSummary(total: 3, bySeverity: [.high: 2, .low: 1], byModule: [.cspm: 3]))
         #expect(try await reopened.eventSummary(connector: "other").total == 0)
