@@ -56,19 +56,22 @@ struct ServeCommand: AsyncParsableCommand {
             case "json": LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
             default: throw ValidationError("--log-format takes text or json, not \(logFormat)")
             }
+            // The file's settings sit under the environment, which sits under the options.
+            let fileSettings = try config.map { try ConfigurationService.settings(of: ConfigurationDocument.read(path: $0)) } ?? [:]
+            let environment = ConfigurationSettings.environment(ProcessInfo.processInfo.environment, under: fileSettings)
             let delivery = try DeliverySettings.parse(
                 maxAttempts: deliveryMaxAttempts, maxAge: deliveryMaxAge, concurrency: deliveryConcurrency, shutdownGrace: shutdownGrace,
-                environment: ProcessInfo.processInfo.environment)
-            let outbound = try OutboundPolicy.from(
-                environment: ProcessInfo.processInfo.environment, allow: outboundAllow, deny: outboundDeny)
+                environment: environment)
+            let outbound = try OutboundPolicy.from(environment: environment, allow: outboundAllow, deny: outboundDeny)
             var logger = Logger(label: "prisma-relay")
             logger.logLevel = .info
             let registry = PrometheusCollectorRegistry()
-            let leaseSeconds = try Poller.leaseSeconds(environment: ProcessInfo.processInfo.environment)
+            let leaseSeconds = try Poller.leaseSeconds(environment: environment)
             var app = try await RelayApp.open(
                 database: db.path, migrate: !noMigrate, delivery: delivery, outbound: outbound, logger: logger,
                 metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
             app.connectorLeaseSeconds = leaseSeconds
+            app.configurationSettings = fileSettings
             if let config {
                 // A file that does not check out stops the start: the relay never runs half of what it was given.
                 if let error = await app.applyConfigurationFile(config, reason: "start") { throw error }

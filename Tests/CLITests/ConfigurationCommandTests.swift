@@ -88,6 +88,14 @@ struct ConfigurationCommandTests {
         let refused = try await cli.run(["serve", "--port", "0", "--config", path.path], environment: environment)
         #expect(refused.status == 1 && refused.stderr.contains("relay.yaml:8: integrations[0].integrationType"), "\(refused.stderr)")
 
+        // A setting out of range stops the start too, named by its line.
+        try Data(("settings: {deliveryConcurrency: 500}\n" + Self.file).utf8).write(to: path)
+        let badSetting = try await cli.run(["serve", "--port", "0", "--config", path.path], environment: environment)
+        #expect(
+            badSetting.status == 1
+                && badSetting.stderr.contains("relay.yaml:1: settings.deliveryConcurrency: must be a whole number from 1 to 64"),
+            "\(badSetting.stderr)")
+
         try Data(Self.file.utf8).write(to: path)
         let serve = try BackgroundCLI(
             ["serve", "--port", "0", "--config", path.path, "--log-format", "json"], in: cli, environment: environment)
@@ -95,12 +103,15 @@ struct ConfigurationCommandTests {
         #expect(try await cli.run(["connector", "list", "--json"]).stdout.contains(#""intervalSeconds": 300"#))
 
         try Data(
-            Self.file.replacingOccurrences(
-                of: "secretKey: ${env:PROD_SECRET}", with: "secretKey: ${env:PROD_SECRET}\n    intervalSeconds: 900"
-            ).utf8
+            ("settings: {deliveryConcurrency: 8}\n"
+                + Self.file.replacingOccurrences(
+                    of: "secretKey: ${env:PROD_SECRET}", with: "secretKey: ${env:PROD_SECRET}\n    intervalSeconds: 900")).utf8
         )
         .write(to: path)
         _ = kill(serve.process.processIdentifier, SIGHUP)
+        // The settings a process started with stay until it restarts, and it says so.
+        let warned = try await serve.waitFor("take effect when the relay restarts")
+        #expect(warned.contains("deliveryConcurrency"), "\(warned)")
         var listed = ""
         for _ in 0..<100 {
             listed = try await cli.run(["connector", "list", "--json"]).stdout

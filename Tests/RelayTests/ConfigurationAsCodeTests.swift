@@ -155,6 +155,51 @@ struct ConfigurationAsCodeTests {
         #expect(throws: ConfigurationFileError.self) { try ConfigurationDocument(text: "connectors: [\n  - name: x", file: "relay.yaml") }
     }
 
+    @Test("settings read as the environment variables they stand for, lists joined, each checked as the variable is")
+    func settings() async throws {
+        let text = """
+            settings:
+              deliveryMaxAttempts: 12
+              deliveryMaxAge: 36h
+              outboundAllow: [10.1.0.0/16, "${env:HOOK_HOST}"]
+              connectorLease: 45s
+            """
+        let references = ConfigurationService.References(environment: ["HOOK_HOST": "hooks.internal"], readFile: { _ in nil })
+        let document = try ConfigurationDocument(text: text, file: "relay.yaml")
+        let settings = try ConfigurationService.settings(of: document, references: references)
+        #expect(
+            settings == [
+                "PRISMA_RELAY_DELIVERY_MAX_ATTEMPTS": "12", "PRISMA_RELAY_DELIVERY_MAX_AGE": "36h",
+                "PRISMA_RELAY_OUTBOUND_ALLOW": "10.1.0.0/16,hooks.internal", "PRISMA_RELAY_CONNECTOR_LEASE": "45s",
+            ])
+        // The plan carries them and says who reads them; the store is not touched.
+        let plan = try await Self.plan(try Self.app(), text, references: references)
+        #expect(plan.settings == settings && plan.isEmpty)
+        #expect(plan.description.hasPrefix("Settings: 4 read by serve --config when it starts"), "\(plan.description)")
+        // What the environment sets stays over the file.
+        let merged = ConfigurationSettings.environment(["PRISMA_RELAY_DELIVERY_MAX_ATTEMPTS": "3", "HOME": "/root"], under: settings)
+        #expect(merged["PRISMA_RELAY_DELIVERY_MAX_ATTEMPTS"] == "3" && merged["PRISMA_RELAY_DELIVERY_MAX_AGE"] == "36h")
+        #expect(try DeliverySettings.parse(maxAttempts: nil, maxAge: nil, concurrency: nil, environment: merged).maxAgeSeconds == 36 * 3600)
+
+        let bad = """
+            settings:
+              deliveryMaxAttempts: 0
+              outboundDeny: [private, not-a-range!]
+              retries: 3
+              deliveryConcurrency: {many: true}
+            """
+        let refused = #expect(throws: ConfigurationFileError.self) {
+            try ConfigurationService.settings(of: ConfigurationDocument(text: bad, file: "relay.yaml"), references: references)
+        }
+        #expect(
+            refused?.description.split(separator: "\n").map(String.init).sorted() == [
+                "relay.yaml:2: settings.deliveryMaxAttempts: must be a whole number from 1 to 1000, not \"0\"",
+                "relay.yaml:3: settings.outboundDeny: \"not-a-range!\" is neither an address range such as 10.0.0.0/8 nor the word private",
+                "relay.yaml:4: settings.retries: is not a key here: use deliveryMaxAttempts, deliveryMaxAge, deliveryConcurrency, deliveryClaimLease, enrichmentHoldBack, shutdownGrace, connectorLease, outboundAllow, outboundDeny",
+                "relay.yaml:5: settings.deliveryConcurrency: must be a value such as 8, 24h or 10.0.0.0/8, or a list of them",
+            ], "\(String(describing: refused))")
+    }
+
     @Test("export writes the stored configuration with secrets as references; applying it back changes nothing")
     func exportRoundTrip() async throws {
         let app = try Self.app()

@@ -31,6 +31,8 @@ public struct RelayApp: Sendable {
     public var maxPollSeconds: Int64 = 900
     /// The configuration file `serve --config` applied at start, applied again on each SIGHUP.
     public var configurationFile: String?
+    /// The settings it started with (`settings:`, as environment variables): a SIGHUP cannot change them.
+    public var configurationSettings: [String: String] = [:]
     /// How long a connector's lease lasts unless its poll renews it.
     public var connectorLeaseSeconds: Int64 = Poller.leaseSeconds
     /// Whether calls to Prisma keep to its documented request rate per access key, in a budget kept in the store so

@@ -31,6 +31,12 @@ extension RelayApp {
         do {
             let plan = try await configuration.plan(try ConfigurationDocument.read(path: path))
             try await configuration.apply(plan)
+            let changed = ConfigurationSettings.keys.filter { plan.settings[$0.variable] != configurationSettings[$0.variable] }
+            if !changed.isEmpty {
+                logger.warning(
+                    "settings changed in the configuration file take effect when the relay restarts",
+                    metadata: ["file": .string(path), "settings": .array(changed.map { .string($0.key) })])
+            }
             logger.info(
                 "configuration applied",
                 metadata: [

@@ -3,8 +3,8 @@ import Foundation
 import RelayModel
 import RelayStore
 
-/// Configuration as code (`prisma-relay apply`, `prisma-relay export`): a file declaring connectors, integrations (with
-/// Prisma's own `integrationConfig` keys) and alert rules is checked whole, compared with what is stored — a plan of
+/// Configuration as code (`prisma-relay apply`, `prisma-relay export`): a file declaring the relay's settings,
+/// connectors, integrations (with Prisma's own `integrationConfig` keys) and alert rules is checked whole, compared with what is stored — a plan of
 /// what is added, changed and removed, secrets said to be changed or unchanged, never shown — and applied in one
 /// transaction. Secrets are never in the file: `${env:NAME}` and `${file:/path}` stand for them.
 public struct ConfigurationService: Sendable {
@@ -26,14 +26,23 @@ public struct ConfigurationService: Sendable {
         }
 
         public var entries: [Entry]
+        /// The file's `settings:`, as the environment variables they stand for: `serve --config` starts with them.
+        public var settings: [String: String] = [:]
         /// The store's steps, in an order that meets references (integrations before the rules that name them).
         public var changes: [ConfigurationChange]
 
         public var isEmpty: Bool { changes.isEmpty }
 
         public var description: String {
-            guard !entries.isEmpty else { return "No changes: the relay already runs this configuration." }
             var lines: [String] = []
+            if !settings.isEmpty {
+                lines.append(
+                    "Settings: \(settings.count) read by serve --config when it starts (options and environment variables take precedence); apply does not store them."
+                )
+            }
+            guard !entries.isEmpty else {
+                return (lines + ["No changes: the relay already runs this configuration."]).joined(separator: "\n")
+            }
             for entry in entries {
                 lines.append("\(entry.action.rawValue) \(entry.what)")
                 lines += entry.details.map { "    \($0)" }
@@ -64,7 +73,7 @@ public struct ConfigurationService: Sendable {
         }
     }
 
-    static let topKeys = ["connectors", "integrations", "rules"]
+    static let topKeys = ["settings", "connectors", "integrations", "rules"]
     static let connectorKeys = [
         "name", "type", "apiURL", "accessKeyID", "secretKey", "intervalSeconds", "statuses", "lookbackSeconds", "overlapSeconds",
         "pageSize", "alertPath", "timeField", "includeAcknowledged", "includeIncidents", "computeURL", "enabled", "staleAfterPolls",
@@ -83,6 +92,7 @@ public struct ConfigurationService: Sendable {
                 file: document.file, [document.problem("", "must be a mapping with connectors, integrations and rules")])
         }
         reader.refuseUnknown(root, path: "", allowed: Self.topKeys)
+        let settings = reader.settings(root["settings"])
         let connectors = reader.connectors(root["connectors"])
         let storedIntegrations = try await app.store.integrations()
         let integrations = reader.integrations(root["integrations"], stored: storedIntegrations, schemas: app.integrations)
@@ -99,7 +109,20 @@ public struct ConfigurationService: Sendable {
         let storedRules = try await app.store.rules()
         let rules = reader.rules(root["rules"], stored: storedRules, integrations: ids)
         guard reader.problems.isEmpty else { throw ConfigurationFileError(file: document.file, reader.problems) }
-        return try await compare(connectors: connectors, integrations: integrations, rules: rules, prune: prune)
+        var plan = try await compare(connectors: connectors, integrations: integrations, rules: rules, prune: prune)
+        plan.settings = settings
+        return plan
+    }
+
+    /// The `settings:` of `document` as the environment variables they stand for, each checked; `serve --config`
+    /// reads them before it starts anything.
+    public static func settings(of document: ConfigurationDocument, references: References = .process) throws(ConfigurationFileError)
+        -> [String: String]
+    {
+        var reader = Reader(document: document, references: references, now: 0)
+        let settings = reader.settings(document.root["settings"])
+        guard reader.problems.isEmpty else { throw ConfigurationFileError(file: document.file, reader.problems) }
+        return settings
     }
 
     /// Applies a plan in one transaction.
