@@ -35,6 +35,7 @@ let package = Package(
                 "RelayModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(
@@ -75,7 +76,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "RelayModel", "RelayStore", "Delivery", "RelayHTTP", "HTTPServing",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -194,6 +195,7 @@ let package = Package(
             name: "RelayTests",
             dependencies: [
                 "Relay", "PrismaSim", "HTTPServing", "RelayStore", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

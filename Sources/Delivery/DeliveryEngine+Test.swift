@@ -1,4 +1,5 @@
 import Foundation
+import RelayHTTP
 import RelayModel
 import RelayStore
 
@@ -35,6 +36,7 @@ extension DeliveryEngine {
     public func test(_ integration: Integration) async throws -> TestResult? {
         guard let kind = registry.kind(of: integration.type) else { return nil }
         var outcomes: [DeliveryOutcome] = []
+        let http = self.http.routed(OutboundRoute(integrationConfig: integration.config))
         // The answer is reported by its status and a classified reason, never by what the remote body says.
         if let source = enrichmentSource(for: integration) {
             outcomes = [await RemoteDetail.whileTesting { await source.probe(over: http) }]

@@ -197,6 +197,7 @@ public struct DeliveryEngine: Sendable {
             item.event = destination.fitted(item.event)
             return item
         }
+        let http = self.http.routed(OutboundRoute(integrationConfig: integration.config))
         var batches: [[QueuedDelivery]] = []
         var start = 0
         for size in destination.split(due) where size > 0 && start < due.count {

@@ -106,12 +106,15 @@ public struct SendFailure: Error, CustomStringConvertible {
     /// refused or ignored it, so that Test cannot map which addresses and ports answer.
     public var description: String {
         if let refusal = error as? OutboundRefusal { return refusal.description }
-        if RemoteDetail.isTesting && NetworkFailure.isConnectionFailure(error) {
+        let failure = NetworkFailure.classify(error)
+        // What a proxy did is about the proxy, which the operator chose: said as it is.
+        if case .proxy = failure {
+        } else if RemoteDetail.isTesting && NetworkFailure.isConnectionFailure(error) {
             return ErrorSentence(
                 "No connection could be made to the address and port of \(URLRedaction.redact(url)): check the integration's URL and that the host is reachable from this machine"
             ).description
         }
-        return Explain.transport(NetworkFailure.classify(error), url: url, check: "check the integration's URL").description
+        return Explain.transport(failure, url: url, check: "check the integration's URL").description
     }
 }
 

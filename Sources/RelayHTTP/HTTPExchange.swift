@@ -24,13 +24,28 @@ public struct HTTPExchange: Sendable {
     public var maxBodyBytes: Int
     /// Which addresses requests may reach.
     public var policy: OutboundPolicy
+    /// The process's proxies and CA file.
+    public var network: NetworkSettings
+    /// The way out of the connector or integration this exchange is for (the process's alone by default).
+    public var route: OutboundRoute = .standard
     let connections: PinnedClients
 
-    public init(policy: OutboundPolicy = .standard, timeout: TimeAmount = .seconds(60), maxBodyBytes: Int = 512 << 20) {
+    public init(
+        policy: OutboundPolicy = .standard, network: NetworkSettings = .none, timeout: TimeAmount = .seconds(60),
+        maxBodyBytes: Int = 512 << 20
+    ) {
         self.policy = policy
+        self.network = network
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
         self.connections = PinnedClients.shared
+    }
+
+    /// This exchange for a connector or an integration that goes its own way out.
+    public func routed(_ route: OutboundRoute) -> HTTPExchange {
+        var copy = self
+        copy.route = route
+        return copy
     }
 
     /// Sends one request; throws only when no answer arrived (connection, TLS or timeout failures, or an
@@ -39,7 +54,7 @@ public struct HTTPExchange: Sendable {
         _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
         contentType: String? = "application/json"
     ) async throws -> HTTPAnswer {
-        let client = try await connections.client(for: url, policy: policy)
+        let (client, proxy) = try await connections.client(for: url, policy: policy, route: route, network: network)
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers where !Self.isReserved(name) { request.headers.add(name: name, value: value) }
@@ -47,9 +62,15 @@ public struct HTTPExchange: Sendable {
             if let contentType { request.headers.replaceOrAdd(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await client.execute(request, timeout: timeout)
-        let buffer = try await response.body.collect(upTo: maxBodyBytes)
-        return HTTPAnswer(status: Int(response.status.code), headers: response.headers, body: Array(buffer.readableBytesView))
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let buffer = try await response.body.collect(upTo: maxBodyBytes)
+            return HTTPAnswer(status: Int(response.status.code), headers: response.headers, body: Array(buffer.readableBytesView))
+        } catch {
+            // Through a proxy, a failure to reach the proxy or to open its tunnel is the proxy's, and said so.
+            guard let proxy, let trouble = ProxyFailure.trouble(error) else { throw error }
+            throw ProxyFailure(trouble: trouble, proxy: proxy.description)
+        }
     }
 
     /// This exchange with the host of `url` allowed whatever the policy says: for the relay's own credential

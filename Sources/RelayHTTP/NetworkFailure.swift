@@ -10,8 +10,8 @@ public enum NetworkFailure {
     /// or the policy.
     public static func isConnectionFailure(_ error: any Error) -> Bool {
         switch classify(error) {
-        case .refused, .timedOut, .noAnswer, .reset, .closed, .noRoute: return true
-        case .dns, .tls, .other: return false
+        case .refused, .timedOut, .noAnswer, .reset, .closed, .noRoute, .proxy: return true
+        case .dns, .tls, .untrustedCertificate, .other: return false
         }
     }
 
@@ -20,6 +20,8 @@ public enum NetworkFailure {
         switch error {
         case let refusal as OutboundRefusal: return .other(refusal.description)
         case is ResolutionFailure: return .dns
+        case let failure as ProxyFailure: return .proxy(failure.trouble, proxy: failure.proxy)
+        case let failure as TLSSetupFailure: return .tls(failure.description)
         case let error as HTTPClientError:
             if error == .connectTimeout { return .timedOut }
             if error == .readTimeout || error == .deadlineExceeded { return .noAnswer }
@@ -43,6 +45,9 @@ public enum NetworkFailure {
             return .other("the connection failed (\(error))")
         default:
             let text = String(describing: error)
+            if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("unable to get local issuer") {
+                return .untrustedCertificate(text)
+            }
             if text.contains("NIOSSL") || text.contains("handshake") || text.contains("certificate") || text.contains("TLS") {
                 return .tls(text)
             }
@@ -54,5 +59,28 @@ public enum NetworkFailure {
     public static func words(_ error: any Error) -> String {
         if let failure = error as? ResolutionFailure { return failure.description }
         return classify(error).words
+    }
+}
+
+/// A request through a proxy that the proxy failed: it could not be reached, refused the tunnel, or wants credentials.
+public struct ProxyFailure: Error, Sendable, CustomStringConvertible {
+    public var trouble: ProxyTrouble
+    /// The proxy, without credentials.
+    public var proxy: String
+
+    public var description: String { TransportFailure.proxy(trouble, proxy: proxy).words }
+
+    /// The proxy's part in `error`, when it is the proxy's.
+    static func trouble(_ error: any Error) -> ProxyTrouble? {
+        if let error = error as? HTTPClientError {
+            if error == .proxyAuthenticationRequired { return .authenticationRequired }
+            if error == .invalidProxyResponse { return .refused }
+            if error == .httpProxyHandshakeTimeout { return .timedOut }
+        }
+        // The connection AsyncHTTPClient opens through a proxy is to the proxy.
+        switch NetworkFailure.classify(error) {
+        case .refused, .timedOut, .noRoute, .dns: return .unreachable(NetworkFailure.classify(error).words)
+        default: return nil
+        }
     }
 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import RelayModel
 import Synchronization
 
@@ -11,23 +12,33 @@ import Synchronization
     import Darwin
 #endif
 
-/// The HTTP clients requests go out on. A URL naming an address uses one shared client; a URL naming a host is
-/// resolved here, every address checked against the policy, and sent on a client whose DNS is pinned to the
-/// address checked (TLS still verifies the host's name), kept for reuse.
+/// The HTTP clients requests go out on, one per way out: the address connected to (a host name is resolved here,
+/// every address checked against the policy, and the client's DNS pinned to the address checked — TLS still verifies
+/// the host's name), the proxy, and the TLS trust and identity. Kept for reuse.
 final class PinnedClients: Sendable {
     static let shared = PinnedClients()
 
-    /// For URLs that name an address.
-    let literal: HTTPClient
-    private let pinned = Mutex<[String: HTTPClient]>([:])
-    /// More pinned clients than this and the oldest is shut down.
-    static let capacity = 128
+    /// How a client connects: what a client is kept by.
+    struct Way: Hashable {
+        /// The host's name pinned to the address checked; none for a URL naming an address, or through a proxy.
+        var pin: [String: String] = [:]
+        var proxy: ProxyServer?
+        /// The process's CA file, then the route's PEM certificates, trusted besides the system's.
+        var caFile: String?
+        var caCertificates: String?
+        var clientCertificate: String?
+        var clientKey: String?
 
-    init() { literal = Self.makeClient(dnsOverride: [:]) }
+        var tls: Bool { caFile != nil || caCertificates != nil || clientCertificate != nil }
+    }
+
+    private let clients = Mutex<[Way: HTTPClient]>([:])
+    /// More clients than this and the oldest is shut down.
+    static let capacity = 128
 
     /// A failed connection fails the request at once instead of being retried inside the pool until the deadline,
     /// so the relay's one `RetryPolicy` decides about every retry; redirects are never followed.
-    static func makeClient(dnsOverride: [String: String]) -> HTTPClient {
+    static func makeClient(_ way: Way) throws -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -35,37 +46,79 @@ final class PinnedClients: Sendable {
         // delivery concurrency above 8) would queue behind them. The engine's concurrency and caps decide instead.
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         configuration.redirectConfiguration = .disallow
-        configuration.dnsOverride = dnsOverride
+        configuration.dnsOverride = way.pin
+        if let proxy = way.proxy {
+            configuration.proxy = .server(
+                host: proxy.host, port: proxy.port,
+                authorization: proxy.username.map { .basic(username: $0, password: proxy.password ?? "") })
+        }
+        if way.tls { configuration.tlsConfiguration = try TLSSettings.configuration(way) }
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
-    /// The client to send a request for `url` on, once the policy allows where it goes.
-    func client(for url: String, policy: OutboundPolicy) async throws -> HTTPClient {
-        guard let host = Self.host(of: url) else { return literal }  // AsyncHTTPClient reports a malformed URL itself.
+    /// The client to send a request for `url` on, once the policy allows where it goes, and the proxy it goes
+    /// through. Through a proxy, the target is still checked: its address when the URL names one, or every address
+    /// its name resolves to here (a name this machine cannot resolve is left to the proxy, whose rules then decide).
+    /// A proxy the route names (not the operator's environment) is itself checked like a target.
+    func client(for url: String, policy: OutboundPolicy, route: OutboundRoute, network: NetworkSettings) async throws -> (
+        HTTPClient, ProxyServer?
+    ) {
+        var way = Way(
+            caFile: network.caFile, caCertificates: route.caCertificates, clientCertificate: route.clientCertificate,
+            clientKey: route.clientKey)
+        guard let host = Self.host(of: url) else { return (try client(way), nil) }  // AsyncHTTPClient reports a malformed URL.
+        let scheme = url.prefix(while: { $0 != ":" }).lowercased()
+        switch route.proxy {
+        case .direct: way.proxy = nil
+        case .environment: way.proxy = network.proxies.proxy(scheme: scheme, host: host)
+        case .server(var server):
+            // Connected to by the address checked: the proxy needs no name (nothing is verified against it).
+            server.host = try await checkedAddress(of: server.host, policy: policy).description
+            way.proxy = server
+        }
         if let address = IPAddress(host) {
-            if let reason = policy.refusal(host: host, address: address) {
-                throw OutboundRefusal(host: host, address: address.description, reason: reason)
-            }
-            return literal
+            try check(host: host, address: address, policy: policy)
+        } else if way.proxy != nil {
+            for address in (try? await Self.resolve(host)) ?? [] { try check(host: host, address: address, policy: policy) }
+        } else {
+            way.pin = [host: try await checkedAddress(of: host, policy: policy).description]
+        }
+        return (try client(way), way.proxy)
+    }
+
+    func check(host: String, address: IPAddress, policy: OutboundPolicy) throws {
+        if let reason = policy.refusal(host: host, address: address) {
+            throw OutboundRefusal(host: host, address: address.description, reason: reason)
+        }
+    }
+
+    /// The first address `host` names or resolves to, once every one of them is allowed.
+    func checkedAddress(of host: String, policy: OutboundPolicy) async throws -> IPAddress {
+        if let address = IPAddress(host) {
+            try check(host: host, address: address, policy: policy)
+            return address
         }
         let addresses = try await Self.resolve(host)
         guard let first = addresses.first else { throw ResolutionFailure(host: host) }
-        for address in addresses {
-            if let reason = policy.refusal(host: host, address: address) {
-                throw OutboundRefusal(host: host, address: address.description, reason: reason)
+        for address in addresses { try check(host: host, address: address, policy: policy) }
+        return first
+    }
+
+    func client(_ way: Way) throws -> HTTPClient {
+        let made: HTTPClient? = clients.withLock { $0[way] }
+        if let made { return made }
+        let client = try Self.makeClient(way)
+        let (kept, extra): (HTTPClient, [HTTPClient]) = clients.withLock { clients in
+            if let existing = clients[way] { return (existing, [client]) }
+            var evicted: [HTTPClient] = []
+            if clients.count >= Self.capacity, let victim = clients.keys.first, let old = clients.removeValue(forKey: victim) {
+                evicted.append(old)
             }
+            clients[way] = client
+            return (client, evicted)
         }
-        let key = "\(host.lowercased())=\(first)"
-        let (client, evicted): (HTTPClient, HTTPClient?) = pinned.withLock { clients in
-            if let existing = clients[key] { return (existing, nil) }
-            let made = Self.makeClient(dnsOverride: [host: first.description])
-            var evicted: HTTPClient?
-            if clients.count >= Self.capacity, let victim = clients.keys.first { evicted = clients.removeValue(forKey: victim) }
-            clients[key] = made
-            return (made, evicted)
-        }
-        if let evicted { Task { try? await evicted.shutdown() } }
-        return client
+        for unused in extra { Task { try? await unused.shutdown() } }
+        return kept
     }
 
     /// The host of an http(s) URL, brackets of an IPv6 literal removed.

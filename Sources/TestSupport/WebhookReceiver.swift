@@ -3,6 +3,7 @@ import HTTPServing
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOSSL
 import RelayModel
 
 /// A strict receiver of the generic webhook contract, for tests: it demands `Authorization: Bearer <token>`, a JSON
@@ -77,8 +78,8 @@ public actor WebhookReceiver {
         return (200, [], #"{"ok":true}"#)
     }
 
-    /// Serves the receiver at `/hook` on loopback.
-    public func serve() async throws -> HTTPServerHandle {
+    /// Serves the receiver at `/hook` on loopback (over HTTPS with `tls`).
+    public func serve(tls: TLSConfiguration? = nil) async throws -> HTTPServerHandle {
         let router = Router()
         router.post("hook") { [self] request, _ in
             var headers: [String: String] = [:]
@@ -92,6 +93,6 @@ public actor WebhookReceiver {
             for (name, value) in extra { fields[HTTPField.Name(name)!] = value }
             return Response(status: .init(code: status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
-        return try await HTTPServerHandle.start(router: router)
+        return try await HTTPServerHandle.start(router: router, tls: tls)
     }
 }

@@ -36,6 +36,10 @@ struct ConnectorCommand: AsyncParsableCommand {
         var computeUrl: String?
         @Option(help: "Raise a health event when no poll has succeeded for this many intervals (0: never).") var staleAfterPolls = 3
         @Option(help: "Raise a health event when no new findings arrive for this many seconds (0: never).") var quietAfter = 0
+        @Option(help: "A proxy for this connector alone (http://host:port), or direct; default: HTTPS_PROXY and NO_PROXY decide.")
+        var proxy: String?
+        @Option(help: "A PEM file of CA certificates trusted for this tenant besides the system's (self-hosted console, TLS inspection).")
+        var caFile: String?
 
         func run() async throws {
             try await reportingErrors {
@@ -52,6 +56,14 @@ struct ConnectorCommand: AsyncParsableCommand {
                     includeIncidents: includeIncidents, computeURL: computeUrl)
                 config.staleAfterPolls = staleAfterPolls
                 config.quietAfterSeconds = quietAfter
+                config.proxy = proxy
+                if let caFile {
+                    guard let data = FileManager.default.contents(atPath: caFile) else {
+                        throw ConfigErrors([ConfigError(field: "--ca-file", "\(caFile) cannot be read: check the path and its permissions")]
+                        )
+                    }
+                    config.caCertificates = String(decoding: data, as: UTF8.self)
+                }
                 let app = try await db.open()
                 for warning in try await app.connectors.add(config) { printError("warning: \(warning)") }
                 print("Connector \(name) added. Test it with: prisma-relay connector test \(name)")

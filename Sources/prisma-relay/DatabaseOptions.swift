@@ -21,7 +21,7 @@ struct DatabaseOptions: ParsableArguments {
         let delivery = try DeliverySettings.parse(maxAttempts: nil, maxAge: nil, concurrency: nil, environment: environment)
         return try await RelayApp.open(
             database: path, migrate: migrate, checked: checked, delivery: delivery,
-            outbound: try OutboundPolicy.from(environment: environment),
+            outbound: try OutboundPolicy.from(environment: environment), network: try NetworkSettings.from(environment: environment),
             logger: .init(label: "prisma-relay", factory: { _ in CLILogHandler() }))
     }
 }

@@ -63,12 +63,13 @@ struct ServeCommand: AsyncParsableCommand {
                 maxAttempts: deliveryMaxAttempts, maxAge: deliveryMaxAge, concurrency: deliveryConcurrency, shutdownGrace: shutdownGrace,
                 environment: environment)
             let outbound = try OutboundPolicy.from(environment: environment, allow: outboundAllow, deny: outboundDeny)
+            let network = try NetworkSettings.from(environment: environment)
             var logger = Logger(label: "prisma-relay")
             logger.logLevel = .info
             let registry = PrometheusCollectorRegistry()
             let leaseSeconds = try Poller.leaseSeconds(environment: environment)
             var app = try await RelayApp.open(
-                database: db.path, migrate: !noMigrate, delivery: delivery, outbound: outbound, logger: logger,
+                database: db.path, migrate: !noMigrate, delivery: delivery, outbound: outbound, network: network, logger: logger,
                 metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
             app.connectorLeaseSeconds = leaseSeconds
             app.configurationSettings = fileSettings

@@ -26,6 +26,22 @@ struct ExplainTests {
                 "The host name 127.0.0.1 could not be resolved (DNS): check the API URL for spelling, and this machine's DNS settings. Detail: could not reach http://127.0.0.1:35523/api?token=********: the host name could not be resolved"
             ),
             (
+                .untrustedCertificate("CERTIFICATE_VERIFY_FAILED"),
+                "127.0.0.1:35523 presented a certificate the relay does not trust (TLS): if a TLS-inspecting proxy or a private CA signs it, give that CA — PRISMA_RELAY_CA_FILE for every request, or caCertificates on this connector or integration; otherwise check the API URL. Detail: could not reach http://127.0.0.1:35523/api?token=********: the server's certificate is not trusted (CERTIFICATE_VERIFY_FAILED)"
+            ),
+            (
+                .proxy(.authenticationRequired, proxy: "http://proxy.corp:3128"),
+                "The proxy http://proxy.corp:3128 requires authentication (HTTP 407): give the proxy's user and password (proxyUsername and proxyPassword, or http://user:password@host:port in HTTPS_PROXY), or check the ones given. Detail: could not reach http://127.0.0.1:35523/api?token=********: through the proxy http://proxy.corp:3128: the proxy requires authentication (HTTP 407)"
+            ),
+            (
+                .proxy(.refused, proxy: "http://proxy.corp:3128"),
+                "The proxy http://proxy.corp:3128 refused to connect to 127.0.0.1:35523: its rules do not allow this destination or port; ask for it to be allowed, or list the host in NO_PROXY if it is reachable directly. Detail: could not reach http://127.0.0.1:35523/api?token=********: through the proxy http://proxy.corp:3128: the proxy refused to open a tunnel to the destination"
+            ),
+            (
+                .proxy(.unreachable("connection refused"), proxy: "http://proxy.corp:3128"),
+                "The proxy http://proxy.corp:3128 could not be reached: check the proxy setting (or HTTPS_PROXY / HTTP_PROXY) and that the proxy runs; a host the proxy must not handle goes in NO_PROXY. Detail: could not reach http://127.0.0.1:35523/api?token=********: through the proxy http://proxy.corp:3128: the proxy could not be reached (connection refused)"
+            ),
+            (
                 .tls("handshake failed: certificate verify failed"),
                 "The secure connection to 127.0.0.1:35523 failed (TLS): check the API URL — https on the right port — and that the server's certificate is valid for 127.0.0.1 and trusted by this machine. Detail: could not reach http://127.0.0.1:35523/api?token=********: handshake failed: certificate verify failed"
             ),

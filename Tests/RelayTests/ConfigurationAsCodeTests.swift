@@ -195,7 +195,7 @@ struct ConfigurationAsCodeTests {
             refused?.description.split(separator: "\n").map(String.init).sorted() == [
                 "relay.yaml:2: settings.deliveryMaxAttempts: must be a whole number from 1 to 1000, not \"0\"",
                 "relay.yaml:3: settings.outboundDeny: \"not-a-range!\" is neither an address range such as 10.0.0.0/8 nor the word private",
-                "relay.yaml:4: settings.retries: is not a key here: use deliveryMaxAttempts, deliveryMaxAge, deliveryConcurrency, deliveryClaimLease, enrichmentHoldBack, shutdownGrace, connectorLease, outboundAllow, outboundDeny",
+                "relay.yaml:4: settings.retries: is not a key here: use deliveryMaxAttempts, deliveryMaxAge, deliveryConcurrency, deliveryClaimLease, enrichmentHoldBack, shutdownGrace, connectorLease, outboundAllow, outboundDeny, httpsProxy, httpProxy, noProxy, caFile",
                 "relay.yaml:5: settings.deliveryConcurrency: must be a value such as 8, 24h or 10.0.0.0/8, or a list of them",
             ], "\(String(describing: refused))")
     }

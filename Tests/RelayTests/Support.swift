@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServing
 import Logging
+import NIOSSL
 import PrismaSim
 import Relay
 import RelayModel
@@ -14,19 +15,20 @@ struct Rig {
     let clock: ManualClock
 
     static func start(
-        faults: SimFaults = SimFaults(), computeIssuesTokens: Bool = true, store: ((SQLiteStore) -> any RelayStore)? = nil
+        faults: SimFaults = SimFaults(), computeIssuesTokens: Bool = true, store: ((SQLiteStore) -> any RelayStore)? = nil,
+        network: NetworkSettings = .none, tls: TLSConfiguration? = nil
     ) async throws -> Rig {
         let clock = ManualClock(1_763_800_000_000)
         let simulator = PrismaSimulator(
             configuration: .init(
                 seed: 3, rateLimitPerSecond: nil, clock: { clock.now }, computeIssuesTokens: computeIssuesTokens))
         await simulator.setFaults(faults)
-        let server = try await simulator.serve()
+        let server = try await simulator.serve(tls: tls)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let sqlite = try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path)
         let app = RelayApp(
-            store: store?(sqlite) ?? sqlite, clock: { clock.now }, sleep: { _ in }, outbound: .allowingLoopback,
+            store: store?(sqlite) ?? sqlite, clock: { clock.now }, sleep: { _ in }, outbound: .allowingLoopback, network: network,
             logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         return Rig(simulator: simulator, server: server, app: app, clock: clock)
     }

@@ -188,10 +188,11 @@ public actor Enricher {
 
     /// Looks `keys` up in a task of their own, a few at a time; each answer goes to the cache as it comes.
     func startLookups(_ keys: [EnrichmentKey], of id: String) -> Task<Void, Never> {
-        guard let source = active[id]?.source else { return Task {} }
-        active[id]?.pending.formUnion(keys)
+        guard let active = active[id] else { return Task {} }
+        let source = active.source
+        self.active[id]?.pending.formUnion(keys)
         let width = settings.concurrency
-        let http = self.http
+        let http = self.http.routed(OutboundRoute(integrationConfig: active.integration.config))
         return Task {
             await withTaskGroup(of: Void.self) { group in
                 var next = 0

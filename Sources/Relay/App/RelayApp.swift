@@ -44,7 +44,7 @@ public struct RelayApp: Sendable {
         store: any RelayStore, clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock, retry: RetryPolicy = RetryPolicy(),
         delivery: DeliverySettings = DeliverySettings(),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        outbound: OutboundPolicy = .standard, destinations: DestinationRegistry = .standard,
+        outbound: OutboundPolicy = .standard, network: NetworkSettings = .none, destinations: DestinationRegistry = .standard,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger = Logger(label: "prisma-relay"), metrics: RelayMetrics = RelayMetrics()
     ) {
@@ -54,7 +54,7 @@ public struct RelayApp: Sendable {
         self.clock = clock
         self.retry = retry
         self.delivery = delivery
-        self.http = HTTPExchange(policy: outbound)
+        self.http = HTTPExchange(policy: outbound, network: network)
         self.sleep = sleep
         self.logger = logger
         self.deliveryEngine = DeliveryEngine(
@@ -71,12 +71,13 @@ public struct RelayApp: Sendable {
     /// `environment`.
     public static func open(
         database: String, migrate: Bool = true, checked: Bool = true, delivery: DeliverySettings = DeliverySettings(),
-        outbound: OutboundPolicy = .standard, environment: [String: String] = ProcessInfo.processInfo.environment,
-        logger: Logger = Logger(label: "prisma-relay"), metrics: RelayMetrics = RelayMetrics()
+        outbound: OutboundPolicy = .standard, network: NetworkSettings = .none,
+        environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger = Logger(label: "prisma-relay"),
+        metrics: RelayMetrics = RelayMetrics()
     ) async throws -> RelayApp {
         RelayApp(
             store: try await StoreLocation.open(database, migrate: migrate, checked: checked), delivery: delivery, outbound: outbound,
-            environment: environment, logger: logger, metrics: metrics)
+            network: network, environment: environment, logger: logger, metrics: metrics)
     }
 
     /// The names of the integration types this build knows (for help texts).
@@ -137,7 +138,7 @@ public struct RelayApp: Sendable {
         willWait: @escaping @Sendable (String, Duration) async throws -> Void = { _, _ in }
     ) -> any FindingSource {
         let environment = ClientEnvironment(
-            http: http, retry: retry ?? self.retry, sleep: sleep, logger: logger,
+            http: http.routed(config.route), retry: retry ?? self.retry, sleep: sleep, logger: logger,
             observeStatus: { [metrics] status in metrics.prismaAnswered(connector: config.name, status: status) }, willWait: willWait,
             pace: { [store, clock, sharesPrismaRate] budget in
                 guard sharesPrismaRate else { return .zero }

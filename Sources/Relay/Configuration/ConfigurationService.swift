@@ -77,7 +77,7 @@ public struct ConfigurationService: Sendable {
     static let connectorKeys = [
         "name", "type", "apiURL", "accessKeyID", "secretKey", "intervalSeconds", "statuses", "lookbackSeconds", "overlapSeconds",
         "pageSize", "alertPath", "timeField", "includeAcknowledged", "includeIncidents", "computeURL", "enabled", "staleAfterPolls",
-        "quietAfterSeconds",
+        "quietAfterSeconds", "proxy", "caCertificates",
     ]
     static let integrationKeys = ["name", "integrationType", "description", "enabled", "integrationConfig"]
     static let ruleKeys = ["name", "description", "enabled", "filters", "notifyOn", "integrations", "raiseSeverityTo"]

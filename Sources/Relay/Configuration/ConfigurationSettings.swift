@@ -16,6 +16,10 @@ public enum ConfigurationSettings {
         ("connectorLease", Poller.leaseEnvironmentKey),
         ("outboundAllow", OutboundPolicy.environmentKeys.allow),
         ("outboundDeny", OutboundPolicy.environmentKeys.deny),
+        ("httpsProxy", "HTTPS_PROXY"),
+        ("httpProxy", "HTTP_PROXY"),
+        ("noProxy", "NO_PROXY"),
+        ("caFile", NetworkSettings.caFileKey),
     ]
 
     /// `environment` with the file's settings under it: what is set in the environment stays.
@@ -31,6 +35,7 @@ public enum ConfigurationSettings {
         }
         do { _ = try OutboundPolicy.from(environment: environment) } catch { errors += error.errors }
         do { _ = try Poller.leaseSeconds(environment: environment) } catch { errors += error.errors }
+        do { _ = try NetworkSettings.from(environment: environment) } catch { errors += error.errors }
         return errors
     }
 }

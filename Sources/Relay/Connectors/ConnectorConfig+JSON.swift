@@ -1,3 +1,4 @@
+import Foundation
 import RelayModel
 
 extension ConnectorConfig {
@@ -10,7 +11,8 @@ extension ConnectorConfig {
             "overlapSeconds": .int(overlapSeconds), "pageSize": .int(pageSize), "alertPath": .string(alertPath),
             "timeField": .string(timeField.rawValue), "includeAcknowledged": .bool(includeAcknowledged),
             "includeIncidents": .bool(includeIncidents), "computeURL": .optional(computeURL), "enabled": .bool(enabled),
-            "staleAfterPolls": .int(staleAfterPolls), "quietAfterSeconds": .int(quietAfterSeconds),
+            "staleAfterPolls": .int(staleAfterPolls), "quietAfterSeconds": .int(quietAfterSeconds), "proxy": .optional(proxy),
+            "caCertificates": .optional(caCertificates),
         ]
         object["status"] = .string(state.status.rawValue)
         object["lastPollAt"] = .optional(state.lastPollAt.map(Timestamp.rfc3339(epochMilliseconds:)))
@@ -36,6 +38,16 @@ extension ConnectorConfig {
                 return nil
             }
             return string
+        }
+        /// A text that may be cleared: "" when sent as null or empty, nil when not sent.
+        func optionalText(_ key: String) -> String? {
+            guard let value = json[key] else { return nil }
+            if value == .null { return "" }
+            guard let string = value.stringValue else {
+                errors.append(ConfigError(field: key, "must be a string (empty or null to clear it)"))
+                return nil
+            }
+            return string.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         func number(_ key: String) -> Int? {
             guard let value = json[key], value != .null else { return nil }
@@ -91,8 +103,13 @@ extension ConnectorConfig {
             computeURL: text("computeURL") ?? base?.computeURL, enabled: flag("enabled") ?? base?.enabled ?? true)
         // The stored secret is only ever sent where it was given: moving the connector needs the secret again.
         if let base, sentSecret == nil || sentSecret == Secret.mask {
-            let moved = [("apiURL", config.apiURL != base.apiURL), ("computeURL", (config.computeURL ?? "") != (base.computeURL ?? ""))]
-                .filter(\.1).map(\.0)
+            // So does changing who could read it on the way: the proxy, or the CAs trusted to vouch for the tenant.
+            let moved = [
+                ("apiURL", config.apiURL != base.apiURL), ("computeURL", (config.computeURL ?? "") != (base.computeURL ?? "")),
+                ("proxy", (optionalText("proxy") ?? base.proxy ?? "") != (base.proxy ?? "")),
+                ("caCertificates", (optionalText("caCertificates") ?? base.caCertificates ?? "") != (base.caCertificates ?? "")),
+            ]
+            .filter(\.1).map(\.0)
             if !moved.isEmpty {
                 errors.append(
                     ConfigError(
@@ -104,6 +121,9 @@ extension ConnectorConfig {
         var settled = config
         settled.staleAfterPolls = number("staleAfterPolls") ?? base?.staleAfterPolls ?? 3
         settled.quietAfterSeconds = number("quietAfterSeconds") ?? base?.quietAfterSeconds ?? 0
+        // An empty text clears it.
+        settled.proxy = optionalText("proxy").map { $0.isEmpty ? nil : $0 } ?? base?.proxy
+        settled.caCertificates = optionalText("caCertificates").map { $0.isEmpty ? nil : $0 } ?? base?.caCertificates
         guard errors.isEmpty else { throw ConfigErrors(errors) }
         self = settled
     }

@@ -50,6 +50,10 @@ extension ConnectorConfig {
                 ConfigError(
                     field: "quietAfterSeconds", "must be between 0 (never) and 2592000 seconds (30 days) (got \(quietAfterSeconds))"))
         }
+        if let proxy, let problem = OutboundRoute.proxyRule(proxy) { errors.append(ConfigError(field: "proxy", problem)) }
+        if let caCertificates, let problem = OutboundRoute.certificatesRule(caCertificates) {
+            errors.append(ConfigError(field: "caCertificates", problem))
+        }
         if !Self.alertPaths.contains(alertPath) {
             errors.append(
                 ConfigError(field: "alertPath", "must be one of \(Self.alertPaths.joined(separator: ", ")) (got \"\(alertPath)\")"))

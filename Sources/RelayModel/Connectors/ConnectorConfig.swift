@@ -41,6 +41,17 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
     public var staleAfterPolls: Int = 3
     /// Raise a health event when no poll has added an event for this many seconds (default 0: never).
     public var quietAfterSeconds: Int = 0
+    /// The proxy its requests go through (`http://host:port`), or `direct`; unset: the environment's
+    /// (`HTTPS_PROXY`, `NO_PROXY`).
+    public var proxy: String?
+    /// PEM CA certificates trusted for this tenant besides the system's and `PRISMA_RELAY_CA_FILE` (a self-hosted
+    /// Compute console, a TLS-inspecting proxy).
+    public var caCertificates: String?
+
+    /// How its requests leave.
+    public var route: OutboundRoute {
+        OutboundRoute(proxy: OutboundRoute.proxy(proxy, username: nil, password: nil), caCertificates: caCertificates)
+    }
 
     /// Every status Prisma gives an alert.
     public static let allStatuses = ["open", "resolved", "dismissed", "snoozed", "pending_resolution"]
@@ -73,7 +84,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case staleAfterPolls, quietAfterSeconds
+        case staleAfterPolls, quietAfterSeconds, proxy, caCertificates
         case name, type, apiURL, accessKeyID, intervalSeconds, statuses, lookbackSeconds, overlapSeconds, pageSize
         case alertPath, timeField, includeAcknowledged, includeIncidents, computeURL, enabled
     }
@@ -98,6 +109,8 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
             enabled: try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true)
         staleAfterPolls = try c.decodeIfPresent(Int.self, forKey: .staleAfterPolls) ?? 3
         quietAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .quietAfterSeconds) ?? 0
+        proxy = try c.decodeIfPresent(String.self, forKey: .proxy)
+        caCertificates = try c.decodeIfPresent(String.self, forKey: .caCertificates)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -119,5 +132,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
         try c.encode(enabled, forKey: .enabled)
         try c.encode(staleAfterPolls, forKey: .staleAfterPolls)
         try c.encode(quietAfterSeconds, forKey: .quietAfterSeconds)
+        try c.encodeIfPresent(proxy, forKey: .proxy)
+        try c.encodeIfPresent(caCertificates, forKey: .caCertificates)
     }
 }

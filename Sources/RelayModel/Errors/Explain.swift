@@ -29,6 +29,26 @@ public enum Explain {
             return ErrorSentence(
                 "The secure connection to \(place) failed (TLS): \(check) — https on the right port — and that the server's certificate is valid for \(host(url)) and trusted by this machine",
                 detail: detail)
+        case .untrustedCertificate:
+            return ErrorSentence(
+                "\(place) presented a certificate the relay does not trust (TLS): if a TLS-inspecting proxy or a private CA signs it, give that CA — PRISMA_RELAY_CA_FILE for every request, or caCertificates on this connector or integration; otherwise \(check)",
+                detail: detail)
+        case .proxy(.unreachable, let proxy):
+            return ErrorSentence(
+                "The proxy \(proxy) could not be reached: check the proxy setting (or HTTPS_PROXY / HTTP_PROXY) and that the proxy runs; a host the proxy must not handle goes in NO_PROXY",
+                detail: detail)
+        case .proxy(.refused, let proxy):
+            return ErrorSentence(
+                "The proxy \(proxy) refused to connect to \(place): its rules do not allow this destination or port; ask for it to be allowed, or list the host in NO_PROXY if it is reachable directly",
+                detail: detail)
+        case .proxy(.authenticationRequired, let proxy):
+            return ErrorSentence(
+                "The proxy \(proxy) requires authentication (HTTP 407): give the proxy's user and password (proxyUsername and proxyPassword, or http://user:password@host:port in HTTPS_PROXY), or check the ones given",
+                detail: detail)
+        case .proxy(.timedOut, let proxy):
+            return ErrorSentence(
+                "The proxy \(proxy) did not answer in time when asked to connect to \(place): the proxy may be overloaded or unable to reach it; the relay tries again",
+                detail: detail)
         case .reset:
             return ErrorSentence(
                 "\(place) cut the connection (connection reset): \(check) and that its port serves HTTP(S); a proxy or firewall may be cutting it",

@@ -35,6 +35,8 @@ public struct IntegrationField: Sendable {
     public var urlIsSecret: Bool
     /// Whether the value is a credential, written out nowhere: a secret, or a URL that is one.
     public var holdsSecret: Bool { secret || urlIsSecret }
+    /// Text of several lines (PEM certificates): a form draws a text area.
+    public var multiline: Bool
     /// What people see next to the field.
     public var help: String
     /// The value's rule: nil when it is fine, else what is wrong and how to fix it.
@@ -42,8 +44,10 @@ public struct IntegrationField: Sendable {
 
     public init(
         _ key: String, _ kind: Kind = .string, label: String? = nil, required: Bool = false, defaultValue: JSONValue? = nil,
-        secret: Bool = false, urlIsSecret: Bool = false, help: String, check: (@Sendable (String) -> String?)? = nil
+        secret: Bool = false, urlIsSecret: Bool = false, multiline: Bool = false, help: String,
+        check: (@Sendable (String) -> String?)? = nil
     ) {
+        self.multiline = multiline
         self.urlIsSecret = urlIsSecret
         self.key = key
         self.label = label ?? Self.words(key)

@@ -21,10 +21,53 @@ public struct IntegrationSchema: Sendable {
     ) {
         self.type = type
         self.displayName = displayName
-        self.fields = fields + [Self.maxInFlightField]
+        self.fields = fields + [Self.maxInFlightField] + Self.networkFields
         self.immutableKeys = immutableKeys
-        self.destinationKeys = destinationKeys
-        self.crossCheck = crossCheck
+        // Who may read what is sent on the way — the proxy, the CAs trusted to vouch for the far end — is part of
+        // where it goes.
+        self.destinationKeys = destinationKeys + [Self.proxyKey, Self.caCertificatesKey]
+        self.crossCheck = { config in crossCheck(config) + Self.networkCheck(config) }
+    }
+
+    /// The relay settings every type has for its way out: its own proxy (or `direct`), the CAs trusted for the far
+    /// end besides the system's, and a client certificate for mTLS.
+    public static let proxyKey = "proxy"
+    public static let caCertificatesKey = "caCertificates"
+    static let networkFields = [
+        IntegrationField(
+            proxyKey, label: "Proxy",
+            help:
+                "http://host:port of a proxy for this destination alone, or direct to bypass the environment's (relay setting); unset: HTTPS_PROXY and NO_PROXY decide",
+            check: OutboundRoute.proxyRule),
+        IntegrationField("proxyUsername", label: "Proxy user name", help: "The proxy's user, when it asks for one (relay setting)"),
+        IntegrationField("proxyPassword", label: "Proxy password", secret: true, help: "That user's password (relay setting)"),
+        IntegrationField(
+            caCertificatesKey, label: "CA certificates", multiline: true,
+            help:
+                "PEM certificates trusted for this destination besides the system's: a private CA, or a TLS-inspecting proxy's (relay setting)",
+            check: OutboundRoute.certificatesRule),
+        IntegrationField(
+            "clientCertificate", label: "Client certificate", multiline: true,
+            help: "PEM certificate chain presented when the destination requires mutual TLS (relay setting)",
+            check: OutboundRoute.certificatesRule),
+        IntegrationField(
+            "clientKey", label: "Client key", secret: true, multiline: true,
+            help: "The client certificate's PEM private key (relay setting)",
+            check: OutboundRoute.privateKeyRule),
+    ]
+
+    static func networkCheck(_ config: JSONObject) -> [ConfigError] {
+        var errors: [ConfigError] = []
+        if present(config, "clientCertificate") != present(config, "clientKey") {
+            errors.append(ConfigError(field: path("clientKey"), "and clientCertificate go together: give both, or neither"))
+        }
+        if present(config, "proxyPassword"), !present(config, "proxyUsername") {
+            errors.append(ConfigError(field: path("proxyUsername"), "is required with proxyPassword"))
+        }
+        if present(config, "proxyUsername"), config[proxyKey]?.stringValue.map({ $0.lowercased() == OutboundRoute.directWord }) ?? true {
+            errors.append(ConfigError(field: path(proxyKey), "is required with proxyUsername: the proxy the user name is for"))
+        }
+        return errors
     }
 
     /// The relay setting every type has: a cap on the requests in flight to the destination, across every replica.

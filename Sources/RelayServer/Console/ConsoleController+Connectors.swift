@@ -74,6 +74,7 @@ extension ConsoleController {
             ("lookbackSeconds", String(config.lookbackSeconds)), ("overlapSeconds", String(config.overlapSeconds)),
             ("pageSize", String(config.pageSize)), ("alertPath", config.alertPath), ("timeField", config.timeField.rawValue),
             ("staleAfterPolls", String(config.staleAfterPolls)), ("quietAfterSeconds", String(config.quietAfterSeconds)),
+            ("proxy", config.proxy ?? ""), ("caCertificates", config.caCertificates ?? ""),
         ] {
             values = values.setting(key, value)
         }
@@ -203,6 +204,16 @@ extension ConsoleController {
         input(
             "quietAfterSeconds", "Alert when quiet for (seconds)", type: "number",
             help: "A health event when no new findings arrive for this long: 0 (never) to 2592000", folded: true)
+        input(
+            "proxy", "Proxy (optional)", required: false,
+            help: "http://host:port of a proxy for this tenant alone, or direct; empty: HTTPS_PROXY and NO_PROXY decide", folded: true)
+        add(
+            [
+                "name": "caCertificates", "label": "CA certificates (optional)", "isTextarea": true,
+                "value": values["caCertificates"] ?? "",
+                "help":
+                    "PEM certificates trusted for this tenant besides the system's: a self-hosted console's CA, or a TLS-inspecting proxy's",
+            ], folded: true)
         if !compute {
             select(
                 "alertPath", "Alert list endpoint", ConnectorConfig.alertPaths.map { ($0, $0) },
@@ -230,6 +241,8 @@ extension ConsoleController {
             "type": .string(type), "apiURL": .string(form["apiURL"] ?? ""), "accessKeyID": .string(form["accessKeyID"] ?? ""),
         ]
         if base == nil { json["name"] = .string(form["name"] ?? "") }
+        // Empty clears them.
+        for key in ["proxy", "caCertificates"] { if let value = form[key] { json[key] = .string(value) } }
         if let secret { json["secretKey"] = .string(secret) }
         for key in ["intervalSeconds", "lookbackSeconds", "overlapSeconds", "pageSize", "staleAfterPolls", "quietAfterSeconds"] {
             if let value = form[key] { json[key] = Int64(value).map { .int($0) } ?? .string(value) }

@@ -37,7 +37,8 @@ enum IntegrationForm {
                 out["isTextarea"] = true
                 out["value"] = typed?.values[name]?.first ?? stored.map { $0.prettyJSONString() } ?? ""
             case .string:
-                out["isInput"] = true
+                // PEM text keeps its lines in a text area; a secret one shows the mask, as a password field does.
+                out[field.multiline ? "isTextarea" : "isInput"] = true
                 out["inputType"] = field.secret ? "password" : "text"
                 // A typed secret is never sent back: what was stored shows as the mask, a new one must be typed again.
                 if field.secret, drafted.contains(field.key), typed?[name] == Secret.mask {

@@ -1,0 +1,91 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A real HTTP proxy for tests: Debian's `tinyproxy` on a free loopback port, with its own configuration and log.
+/// Optionally it asks for Basic credentials, or opens tunnels (`CONNECT`) only to some ports. Its log tells every
+/// request it handled.
+public final class TinyProxy: Sendable {
+    public let port: Int
+    let process: Process
+    let log: URL
+
+    /// `http://127.0.0.1:<port>`.
+    public var url: String { "http://127.0.0.1:\(port)" }
+
+    public init(credentials: (user: String, password: String)? = nil, connectPorts: [Int] = []) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-proxy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        port = try Self.freePort()
+        log = directory.appendingPathComponent("tinyproxy.log")
+        var lines = [
+            "Port \(port)", "Listen 127.0.0.1", "Timeout 30", "LogFile \"\(log.path)\"", "LogLevel Connect", "MaxClients 64",
+            "Allow 127.0.0.1",
+        ]
+        if let credentials { lines.append("BasicAuth \(credentials.user) \(credentials.password)") }
+        // With no ConnectPort line, tinyproxy tunnels to every port.
+        lines += connectPorts.map { "ConnectPort \($0)" }
+        let configuration = directory.appendingPathComponent("tinyproxy.conf")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: configuration)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tinyproxy", "-d", "-c", configuration.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<100 {
+            if Self.accepts(port) { return }
+            usleep(50_000)
+        }
+        process.terminate()
+        throw TestCAError(description: "tinyproxy did not start on port \(port): is Debian's tinyproxy package installed?")
+    }
+
+    /// What it was asked for, in order: `CONNECT 127.0.0.1:8443` for a tunnel, `GET http://…` for a plain request.
+    public func requests() -> [String] {
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            guard let range = line.range(of: "): ", options: .backwards), line.contains("Request (") else { return nil }
+            return String(line[range.upperBound...]).replacingOccurrences(of: " HTTP/1.1", with: "")
+        }
+    }
+
+    /// Kills the proxy and every tunnel it holds open: whatever still tries to go through it finds nothing listening.
+    public func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        // Not waitUntilExit: it spins the run loop of a thread that may never see the exit.
+        for _ in 0..<200 where process.isRunning { usleep(25_000) }
+    }
+
+    deinit { stop() }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw TestCAError(description: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func accepts(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
