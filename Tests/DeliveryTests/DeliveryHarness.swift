@@ -18,13 +18,15 @@ struct DeliveryHarness {
 
     static func start(
         token: String = "hook-token", retry: RetryPolicy = RetryPolicy(),
-        settings: DeliverySettings = DeliverySettings(maxAttempts: 4, concurrency: 1)
+        settings: DeliverySettings = DeliverySettings(maxAttempts: 4, concurrency: 1), extra: JSONObject = [:]
     ) async throws -> DeliveryHarness {
         let receiver = WebhookReceiver(token: "hook-token")
         let server = try await receiver.serve()
+        var config: JSONObject = ["url": .string(server.url + "/hook"), "authToken": .string(token)]
+        for member in extra { config[member.key] = member.value }
         // One request at a time by default, so scripted failures hit a known event.
         let rig = try await DeliveryRig.start(
-            .webhook, config: .object(["url": .string(server.url + "/hook"), "authToken": .string(token)]), id: "hook",
+            .webhook, config: .object(config), id: "hook",
             settings: settings, retry: retry)
         return DeliveryHarness(rig: rig, receiver: receiver, server: server)
     }

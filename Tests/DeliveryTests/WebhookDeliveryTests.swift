@@ -23,6 +23,24 @@ struct WebhookDeliveryTests {
         #expect(try await h.store.integrationHealth(id: "hook").queueDepth == 0)
     }
 
+    @Test("format prisma posts Prisma's own notification, an array of alerts; format ocsf posts a Detection Finding")
+    func formats() async throws {
+        let prisma = try await DeliveryHarness.start(extra: ["format": .string("prisma")])
+        defer { Task { await prisma.stop() } }
+        try await prisma.ingest([("P-1", 1, "open")])
+        #expect(try await prisma.engine.deliverDue(prisma.integration) == 1)
+        let body = try #require(await prisma.receiver.received.first?.body)
+        #expect(body.arrayValue?.count == 1 && body.arrayValue?.first?["alertId"] == .string("P-1"), "\(body)")
+        #expect(body.arrayValue?.first?["alertStatus"] == .string("open"))
+
+        let ocsf = try await DeliveryHarness.start(extra: ["format": .string("ocsf")])
+        defer { Task { await ocsf.stop() } }
+        try await ocsf.ingest([("P-2", 1, "open")])
+        #expect(try await ocsf.engine.deliverDue(ocsf.integration) == 1)
+        let finding = try #require(await ocsf.receiver.received.first?.body)
+        #expect(finding["class_uid"] == .int(2004) && finding["finding_info"]?["uid"] == .string("P-2"), "\(finding)")
+    }
+
     @Test("retries on 503 then delivers, honouring Retry-After")
     func retriesOn503() async throws {
         let h = try await DeliveryHarness.start()

@@ -3,6 +3,8 @@ import RelayModel
 extension S3Destination {
     /// The validated `integrationConfig`, decoded once.
     public struct Config: Sendable {
+        /// The shape events are sent in.
+        public var format: EventFormat
         /// `s3://bucket/prefix/`.
         public var s3Uri: String
         public var region: String?
@@ -12,6 +14,7 @@ extension S3Destination {
         public var rollUpMinutes: Int
 
         public init(_ config: JSONObject) {
+            format = EventFormat(integrationConfig: config)
             s3Uri = config["s3Uri"]?.stringValue ?? ""
             region = config["region"]?.stringValue
             roleArn = config["roleArn"]?.stringValue
@@ -34,7 +37,7 @@ extension S3Destination {
                 IntegrationField(
                     "rollUpInterval", .interval(IntegrationSchema.rollUpIntervals), label: "Roll-up interval", defaultValue: .int(60),
                     help: "Minutes of alerts per object: 15, 30, 60 or 180"),
-                IntegrationSchema.heartbeatField,
+                IntegrationSchema.heartbeatField, EventFormat.field,
             ]),
         make: { integration, context in
             S3Destination(integrationID: integration.id, config: integration.config, aws: context.aws)

@@ -70,7 +70,7 @@ public struct S3Destination: Destination {
             prefix: location.prefix, integrationID: integrationID, windowStart: rollUp.windowStart(first.createdAt), part: first.seq)
         var lines = ByteBuffer()
         for item in batch {
-            lines.writeBytes(item.event.jsonValue.jsonBytes())
+            lines.writeBytes(config.format.render(item.event).jsonBytes())
             lines.writeInteger(UInt8(ascii: "\n"))
         }
         return (key, Array(try lines.compress(with: .gzip()).readableBytesView))

@@ -4,6 +4,8 @@ extension SQSDestination {
     /// The validated `integrationConfig`, decoded once. Keys and role are used only with `moreInfo`; otherwise the
     /// relay's own AWS identity sends.
     public struct Config: Sendable {
+        /// The shape events are sent in.
+        public var format: EventFormat
         public var queueUrl: String
         public var accessKey: String?
         public var secretKey: String?
@@ -11,6 +13,7 @@ extension SQSDestination {
         public var externalId: String?
 
         public init(_ config: JSONObject) {
+            format = EventFormat(integrationConfig: config)
             queueUrl = config["queueUrl"]?.stringValue ?? ""
             let explicit = config["moreInfo"]?.boolValue == true
             func value(_ key: String) -> String? { explicit ? config[key]?.stringValue : nil }
@@ -36,7 +39,7 @@ extension SQSDestination {
                 IntegrationField("secretKey", secret: true, help: "Secret key of that access key"),
                 IntegrationField("roleArn", help: "IAM role to assume for the queue", check: FieldRule.roleARN),
                 IntegrationField("externalId", help: "External ID of that role (a UUID)", check: FieldRule.uuid),
-                IntegrationSchema.heartbeatField,
+                IntegrationSchema.heartbeatField, EventFormat.field,
             ], sentTo: ["queueUrl"],
             crossCheck: { config in
                 var errors: [ConfigError] = []

@@ -26,11 +26,11 @@ public struct SQSDestination: Destination {
 
     /// A message stays under 256 KiB, the limit consumers written before SQS took 1 MiB still assume.
     public func fitted(_ event: NormalizedEvent) -> NormalizedEvent {
-        EventFit.fit(event, limit: 250_000) { $0.jsonValue.jsonBytes().count }
+        EventFit.fit(event, limit: 250_000) { config.format.render($0).jsonBytes().count }
     }
 
     public func split(_ due: [QueuedDelivery]) -> [Int] {
-        split(due, maxBytes: Self.maxBatchBytes) { $0.jsonValue.jsonBytes().count }
+        split(due, maxBytes: Self.maxBatchBytes) { config.format.render($0).jsonBytes().count }
     }
 
     var queueURL: String { config.queueUrl }
@@ -66,7 +66,7 @@ public struct SQSDestination: Destination {
         let fifo = queueURL.hasSuffix(".fifo")
         let entries: [JSONValue] = batch.enumerated().map { index, event in
             var entry: JSONObject = [
-                "Id": .string("e\(index)"), "MessageBody": .string(event.jsonValue.jsonString()),
+                "Id": .string("e\(index)"), "MessageBody": .string(config.format.render(event).jsonString()),
                 "MessageAttributes": .object([
                     "severity": .object(["DataType": .string("String"), "StringValue": .string(event.severity.rawValue)]),
                     "status": .object(["DataType": .string("String"), "StringValue": .string(event.status)]),

@@ -4,10 +4,13 @@ extension ServiceBusDestination {
     /// The validated `integrationConfig`, decoded once. Without a connection string, the relay's Azure service
     /// principal sends (the `accountId` variant).
     public struct Config: Sendable {
+        /// The shape events are sent in.
+        public var format: EventFormat
         public var queueUrl: String
         public var connectionString: String?
 
         public init(_ config: JSONObject) {
+            format = EventFormat(integrationConfig: config)
             queueUrl = config["queueUrl"]?.stringValue ?? ""
             connectionString = config["connectionString"]?.stringValue
         }
@@ -30,7 +33,7 @@ extension ServiceBusDestination {
                     return parts.isSuperset(of: ["Endpoint", "SharedAccessKeyName", "SharedAccessKey"])
                         ? nil : "must hold Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…"
                 },
-                IntegrationSchema.heartbeatField,
+                IntegrationSchema.heartbeatField, EventFormat.field,
             ], immutableKeys: ["accountId", "connectionString"], sentTo: ["queueUrl"],
             crossCheck: { config in
                 switch (IntegrationSchema.present(config, "accountId"), IntegrationSchema.present(config, "connectionString")) {

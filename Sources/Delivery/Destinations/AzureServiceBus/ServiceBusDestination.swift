@@ -29,11 +29,11 @@ public struct ServiceBusDestination: Destination {
 
     /// A message fits a batch, and so the 256 KB a Standard tier queue takes.
     public func fitted(_ event: NormalizedEvent) -> NormalizedEvent {
-        EventFit.fit(event, limit: Self.maxBatchBytes - 1_000) { $0.jsonValue.jsonBytes().count + 200 }
+        EventFit.fit(event, limit: Self.maxBatchBytes - 1_000) { config.format.render($0).jsonBytes().count + 200 }
     }
 
     public func split(_ due: [QueuedDelivery]) -> [Int] {
-        split(due, maxBytes: Self.maxBatchBytes, separator: 1) { $0.jsonValue.jsonBytes().count + 200 }
+        split(due, maxBytes: Self.maxBatchBytes, separator: 1) { config.format.render($0).jsonBytes().count + 200 }
     }
 
     /// `{queueUrl}` without a trailing slash.
@@ -47,7 +47,7 @@ public struct ServiceBusDestination: Destination {
     public func request(for batch: [NormalizedEvent], authorization: String) -> DestinationRequest {
         let messages: [JSONValue] = batch.map { event in
             .object([
-                "Body": .string(event.jsonValue.jsonString()),
+                "Body": .string(config.format.render(event).jsonString()),
                 "BrokerProperties": .object([
                     "MessageId": .string(event.id), "Label": .string(String(event.title.prefix(128))),
                     "ContentType": .string("application/json"),

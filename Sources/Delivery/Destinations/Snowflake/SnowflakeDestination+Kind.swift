@@ -3,6 +3,8 @@ import RelayModel
 extension SnowflakeDestination {
     /// The validated `integrationConfig`, decoded once.
     public struct Config: Sendable {
+        /// The shape events are sent in.
+        public var format: EventFormat
         public var pipename: String
         /// The user as `ACCOUNT.USER` (`username`), or as seed 003 names the key (`hostUrl`).
         public var username: String?
@@ -13,6 +15,7 @@ extension SnowflakeDestination {
         public var rollUpMinutes: Int
 
         public init(_ config: JSONObject) {
+            format = EventFormat(integrationConfig: config)
             pipename = config["pipename"]?.stringValue ?? ""
             username = config["username"]?.stringValue
             hostUrl = config["hostUrl"]?.stringValue
@@ -39,7 +42,7 @@ extension SnowflakeDestination {
                 IntegrationField(
                     "rollUpInterval", .interval(IntegrationSchema.rollUpIntervals), label: "Roll-up interval", defaultValue: .int(60),
                     help: "Minutes of alerts per file: 15, 30, 60 or 180"),
-                IntegrationSchema.heartbeatField,
+                IntegrationSchema.heartbeatField, EventFormat.field,
             ], sentTo: ["username", "hostUrl"],
             crossCheck: { config in
                 IntegrationSchema.present(config, "username") || IntegrationSchema.present(config, "hostUrl")

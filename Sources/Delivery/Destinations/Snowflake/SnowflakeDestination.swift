@@ -20,6 +20,7 @@ public struct SnowflakeDestination: Destination {
         self.config = Config(config)
         var stageConfig = S3Destination.Config(staging.config)
         stageConfig.rollUpMinutes = self.config.rollUpMinutes
+        stageConfig.format = self.config.format
         stage = S3Destination(integrationID: integrationID, config: stageConfig, aws: aws)
         self.clock = clock
     }

@@ -54,7 +54,7 @@ public struct SplunkHECDestination: HTTPDestination {
         let envelope: JSONValue = .object([
             "time": .number("\(millis / 1000).\(String(format: "%03d", Int(millis % 1000)))"), "host": .string("prisma-relay"),
             "source": .string("prisma_cloud"), "sourcetype": .string(config.sourceType),
-            "event": event.jsonValue,
+            "event": config.format.render(event),
         ])
         return envelope.jsonBytes()
     }

@@ -3,6 +3,8 @@ import RelayModel
 extension WebhookDestination {
     /// The validated `integrationConfig`, decoded once.
     public struct Config: Sendable {
+        /// The shape events are sent in.
+        public var format: EventFormat
         public var url: String
         public var authToken: String
         /// Extra headers, in order.
@@ -13,6 +15,7 @@ extension WebhookDestination {
         public var batchSize: Int
 
         public init(_ config: JSONObject) {
+            format = EventFormat(integrationConfig: config)
             url = config["url"]?.stringValue ?? ""
             authToken = config["authToken"]?.stringValue ?? ""
             headers = (config["headers"]?.arrayValue ?? []).compactMap { header in
@@ -44,7 +47,7 @@ extension WebhookDestination {
                 IntegrationField(
                     "batchSize", .count(1...100), defaultValue: .int(1),
                     help: "Events per POST (relay setting): 1 sends one JSON object; more sends a JSON array of up to that many"),
-                IntegrationSchema.heartbeatField,
+                IntegrationSchema.heartbeatField, EventFormat.field,
             ], sentTo: ["url"],
             crossCheck: { config in
                 config["isCustomPayloadEnabled"]?.boolValue == true && !IntegrationSchema.present(config, "customPayloads")

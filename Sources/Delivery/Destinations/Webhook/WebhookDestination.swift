@@ -19,14 +19,15 @@ public struct WebhookDestination: HTTPDestination {
     public func request(for batch: [NormalizedEvent]) throws -> DestinationRequest {
         guard let event = batch.first else { throw DestinationError.missing("an event") }
         let url = config.url
-        let asArray = maxBatch > 1
+        // Prisma's own notification is always an array.
+        let asArray = maxBatch > 1 || config.format == .prisma
         let key = asArray ? "batch_" + EventID.digest(batch.map(\.id)) : event.id
         var headers: [(String, String)] = [("Content-Type", "application/json"), ("Idempotency-Key", key)]
         if !config.authToken.isEmpty { headers.append(("Authorization", "Bearer \(config.authToken)")) }
         headers += config.headers
         let template = config.customPayload
         func encode(_ event: NormalizedEvent) -> [UInt8] {
-            template.map { Array(CustomPayload.render($0, event: event).utf8) } ?? event.jsonValue.jsonBytes()
+            template.map { Array(CustomPayload.render($0, event: event).utf8) } ?? config.format.render(event).jsonBytes()
         }
         guard asArray else { return DestinationRequest(url: url, headers: headers, body: encode(event)) }
         var body: [UInt8] = [UInt8(ascii: "[")]
