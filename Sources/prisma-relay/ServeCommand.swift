@@ -92,6 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
             ) { [host, app] channel in
                 print("PrismaRelay serving on \(scheme)://\(host):\(channel.localAddress?.port ?? 0) (database \(app.storeLocation))")
                 fflush(nil)
+                ServiceNotify.ready()
             }
             try await application.runService()
         }
