@@ -38,6 +38,8 @@ struct ConnectorCommand: AsyncParsableCommand {
         @Option(help: "Raise a health event when no new findings arrive for this many seconds (0: never).") var quietAfter = 0
         @Option(help: "A proxy for this connector alone (http://host:port), or direct; default: HTTPS_PROXY and NO_PROXY decide.")
         var proxy: String?
+        @Option(help: "The proxy's user, when it asks for one; its password comes from PRISMA_RELAY_PROXY_PASSWORD.")
+        var proxyUsername: String?
         @Option(help: "A PEM file of CA certificates trusted for this tenant besides the system's (self-hosted console, TLS inspection).")
         var caFile: String?
 
@@ -57,6 +59,8 @@ struct ConnectorCommand: AsyncParsableCommand {
                 config.staleAfterPolls = staleAfterPolls
                 config.quietAfterSeconds = quietAfter
                 config.proxy = proxy
+                config.proxyUsername = proxyUsername
+                config.proxyPassword = ProcessInfo.processInfo.environment["PRISMA_RELAY_PROXY_PASSWORD"].map(Secret.init)
                 if let caFile {
                     guard let data = FileManager.default.contents(atPath: caFile) else {
                         throw ConfigErrors([ConfigError(field: "--ca-file", "\(caFile) cannot be read: check the path and its permissions")]

@@ -15,15 +15,22 @@ struct KeyRotationTests {
     func rotates() async throws {
         let path = try temporaryDatabase()
         let store = try SQLiteStore(path: path)
+        var proxied = prod
+        proxied.name = "proxied"
+        proxied.proxy = "http://proxy.corp:3128"
+        proxied.proxyUsername = "relay"
+        proxied.proxyPassword = Secret("proxy-password")
         try await store.addConnector(prod)
+        try await store.addConnector(proxied)
         try await store.addIntegration(integration)
         let oldKey = try #require(FileManager.default.contents(atPath: path + ".key"))
-        #expect(try await SQLiteStore.rotateKey(path: path, environment: [:]) == 2)
+        #expect(try await SQLiteStore.rotateKey(path: path, environment: [:]) == 3)
         let newKey = try #require(FileManager.default.contents(atPath: path + ".key"))
         #expect(newKey != oldKey)
         #expect(!FileManager.default.fileExists(atPath: path + ".key.next"))
         let reopened = try SQLiteStore(path: path)
         #expect(try await reopened.connector(named: "prod")?.secretKey.reveal() == "the-secret-value")
+        #expect(try await reopened.connector(named: "proxied")?.proxyPassword == Secret("proxy-password"))
         #expect(try await reopened.integration(id: "int-1")?.config["authToken"] == .string("HEC-TOKEN"))
         let old = SecretBox(
             key: SymmetricKey(

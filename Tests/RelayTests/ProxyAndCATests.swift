@@ -90,6 +90,26 @@ struct ProxyAndCATests {
         config.proxy = guarded.url
         let refused = await rig.app.connectors.test(config: config)
         #expect(refused.message.hasPrefix("The proxy \(guarded.url) requires authentication (HTTP 407)"), "\(refused.message)")
+        // With its user and password the connector polls through it; the password is stored sealed, shown masked, and
+        // kept only while the proxy stays the same.
+        config.proxyUsername = "relay"
+        config.proxyPassword = Secret("proxy-pass")
+        try await rig.app.connectors.add(config)
+        await rig.simulator.addRecentAlerts(5, hours: 1)
+        let polled = try await rig.app.connectors.poll("prod")
+        #expect(polled.error == nil && polled.added > 0, "\(String(describing: polled.error))")
+        #expect(guarded.requests().contains("CONNECT 127.0.0.1:\(rig.server.port)"))
+        let connector = try #require(try await rig.app.connectors.find("prod"))
+        #expect(connector.proxyPassword == Secret("proxy-pass"))
+        let listed = connector.publicJSON(state: ConnectorState())
+        #expect(listed["proxyPassword"] == .string(Secret.mask) && listed["proxyUsername"] == .string("relay"))
+        let kept = try ConnectorConfig(
+            json: .object(["proxyPassword": .string(Secret.mask), "intervalSeconds": .int(600)]), base: connector)
+        #expect(kept.proxyPassword == Secret("proxy-pass"))
+        #expect(throws: ConfigErrors.self) {
+            try ConnectorConfig(
+                json: .object(["proxy": .string("http://elsewhere.example:3128"), "secretKey": .string("given-again")]), base: connector)
+        }
 
         let noCredentials = try await rig.app.integrations.test(
             Self.webhook("h", url: hook.url + "/hook", extra: ["proxy": .string(guarded.url)]))

@@ -110,6 +110,9 @@ extension ConfigurationService {
                     return nil
                 }
                 object["secretKey"] = resolve(item["secretKey"] ?? .null, path: "\(path).secretKey", secret: true)
+                if let password = item["proxyPassword"] {
+                    object["proxyPassword"] = resolve(password, path: "\(path).proxyPassword", secret: true)
+                }
                 switch Result(catching: { () throws(ConfigErrors) in try ConnectorConfig(json: .object(object)).validated() }) {
                 case .success(let config): return config
                 case .failure(let errors):

@@ -17,6 +17,7 @@ extension ConfigurationService {
         for config in try await app.store.connectors() {
             var object = Self.json(config)
             object["secretKey"] = reference(config.name, "secret_key")
+            if config.proxyPassword != nil { object["proxyPassword"] = reference(config.name, "proxy_password") }
             // In the order people write them, not the sorted one.
             var ordered = JSONObject()
             for key in Self.connectorKeys { if let value = object[key], value != .null { ordered[key] = value } }

@@ -77,7 +77,7 @@ public struct ConfigurationService: Sendable {
     static let connectorKeys = [
         "name", "type", "apiURL", "accessKeyID", "secretKey", "intervalSeconds", "statuses", "lookbackSeconds", "overlapSeconds",
         "pageSize", "alertPath", "timeField", "includeAcknowledged", "includeIncidents", "computeURL", "enabled", "staleAfterPolls",
-        "quietAfterSeconds", "proxy", "caCertificates",
+        "quietAfterSeconds", "proxy", "caCertificates", "proxyUsername", "proxyPassword",
     ]
     static let integrationKeys = ["name", "integrationType", "description", "enabled", "integrationConfig"]
     static let ruleKeys = ["name", "description", "enabled", "filters", "notifyOn", "integrations", "raiseSeverityTo"]
@@ -150,6 +150,7 @@ public struct ConfigurationService: Sendable {
             }
             var details = Self.differences(Self.json(stored), Self.json(config))
             if stored.secretKey != config.secretKey { details.append("secretKey: changed") }
+            if stored.proxyPassword != config.proxyPassword { details.append("proxyPassword: changed") }
             guard !details.isEmpty else { continue }
             entries.append(.init(action: .change, what: "connector \(config.name)", details: details))
             putConnectors.append(.updateConnector(config))

@@ -12,7 +12,8 @@ extension ConnectorConfig {
             "timeField": .string(timeField.rawValue), "includeAcknowledged": .bool(includeAcknowledged),
             "includeIncidents": .bool(includeIncidents), "computeURL": .optional(computeURL), "enabled": .bool(enabled),
             "staleAfterPolls": .int(staleAfterPolls), "quietAfterSeconds": .int(quietAfterSeconds), "proxy": .optional(proxy),
-            "caCertificates": .optional(caCertificates),
+            "caCertificates": .optional(caCertificates), "proxyUsername": .optional(proxyUsername),
+            "proxyPassword": proxyPassword == nil ? .null : .string(Secret.mask),
         ]
         object["status"] = .string(state.status.rawValue)
         object["lastPollAt"] = .optional(state.lastPollAt.map(Timestamp.rfc3339(epochMilliseconds:)))
@@ -124,6 +125,22 @@ extension ConnectorConfig {
         // An empty text clears it.
         settled.proxy = optionalText("proxy").map { $0.isEmpty ? nil : $0 } ?? base?.proxy
         settled.caCertificates = optionalText("caCertificates").map { $0.isEmpty ? nil : $0 } ?? base?.caCertificates
+        settled.proxyUsername = optionalText("proxyUsername").map { $0.isEmpty ? nil : $0 } ?? base?.proxyUsername
+        // The proxy's password as the secret key: the mask, or nothing, keeps the stored one; empty or null clears it.
+        switch json["proxyPassword"] {
+        case nil, .string(Secret.mask)?:
+            settled.proxyPassword = base?.proxyPassword
+            if let base, base.proxyPassword != nil, (settled.proxy ?? "") != (base.proxy ?? "") {
+                errors.append(
+                    ConfigError(
+                        field: "proxyPassword",
+                        "give the proxy's password again: the proxy changed, and a stored password is only ever sent to the proxy it was given for"
+                    ))
+            }
+        case .null?, .string("")?: settled.proxyPassword = nil
+        case .string(let password)?: settled.proxyPassword = Secret(password)
+        default: errors.append(ConfigError(field: "proxyPassword", "must be a string"))
+        }
         guard errors.isEmpty else { throw ConfigErrors(errors) }
         self = settled
     }

@@ -47,10 +47,15 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
     /// PEM CA certificates trusted for this tenant besides the system's and `PRISMA_RELAY_CA_FILE` (a self-hosted
     /// Compute console, a TLS-inspecting proxy).
     public var caCertificates: String?
+    /// The proxy's user, when it asks for one.
+    public var proxyUsername: String?
+    /// That user's password: like `secretKey`, never encoded; the store seals it with the secret key.
+    public var proxyPassword: Secret?
 
     /// How its requests leave.
     public var route: OutboundRoute {
-        OutboundRoute(proxy: OutboundRoute.proxy(proxy, username: nil, password: nil), caCertificates: caCertificates)
+        OutboundRoute(
+            proxy: OutboundRoute.proxy(proxy, username: proxyUsername, password: proxyPassword?.reveal()), caCertificates: caCertificates)
     }
 
     /// Every status Prisma gives an alert.
@@ -84,7 +89,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case staleAfterPolls, quietAfterSeconds, proxy, caCertificates
+        case staleAfterPolls, quietAfterSeconds, proxy, caCertificates, proxyUsername
         case name, type, apiURL, accessKeyID, intervalSeconds, statuses, lookbackSeconds, overlapSeconds, pageSize
         case alertPath, timeField, includeAcknowledged, includeIncidents, computeURL, enabled
     }
@@ -111,6 +116,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
         quietAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .quietAfterSeconds) ?? 0
         proxy = try c.decodeIfPresent(String.self, forKey: .proxy)
         caCertificates = try c.decodeIfPresent(String.self, forKey: .caCertificates)
+        proxyUsername = try c.decodeIfPresent(String.self, forKey: .proxyUsername)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -134,5 +140,6 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
         try c.encode(quietAfterSeconds, forKey: .quietAfterSeconds)
         try c.encodeIfPresent(proxy, forKey: .proxy)
         try c.encodeIfPresent(caCertificates, forKey: .caCertificates)
+        try c.encodeIfPresent(proxyUsername, forKey: .proxyUsername)
     }
 }

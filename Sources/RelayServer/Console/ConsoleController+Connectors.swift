@@ -74,7 +74,8 @@ extension ConsoleController {
             ("lookbackSeconds", String(config.lookbackSeconds)), ("overlapSeconds", String(config.overlapSeconds)),
             ("pageSize", String(config.pageSize)), ("alertPath", config.alertPath), ("timeField", config.timeField.rawValue),
             ("staleAfterPolls", String(config.staleAfterPolls)), ("quietAfterSeconds", String(config.quietAfterSeconds)),
-            ("proxy", config.proxy ?? ""), ("caCertificates", config.caCertificates ?? ""),
+            ("proxy", config.proxy ?? ""), ("caCertificates", config.caCertificates ?? ""), ("proxyUsername", config.proxyUsername ?? ""),
+            ("proxyPassword", config.proxyPassword == nil ? "" : Secret.mask),
         ] {
             values = values.setting(key, value)
         }
@@ -207,6 +208,10 @@ extension ConsoleController {
         input(
             "proxy", "Proxy (optional)", required: false,
             help: "http://host:port of a proxy for this tenant alone, or direct; empty: HTTPS_PROXY and NO_PROXY decide", folded: true)
+        input("proxyUsername", "Proxy user name (optional)", required: false, help: "When the proxy asks for one", folded: true)
+        input(
+            "proxyPassword", "Proxy password (optional)", type: "password", required: false,
+            help: "Kept sealed like the secret key; leave the mask to keep the stored one", folded: true)
         add(
             [
                 "name": "caCertificates", "label": "CA certificates (optional)", "isTextarea": true,
@@ -242,7 +247,7 @@ extension ConsoleController {
         ]
         if base == nil { json["name"] = .string(form["name"] ?? "") }
         // Empty clears them.
-        for key in ["proxy", "caCertificates"] { if let value = form[key] { json[key] = .string(value) } }
+        for key in ["proxy", "caCertificates", "proxyUsername", "proxyPassword"] { if let value = form[key] { json[key] = .string(value) } }
         if let secret { json["secretKey"] = .string(secret) }
         for key in ["intervalSeconds", "lookbackSeconds", "overlapSeconds", "pageSize", "staleAfterPolls", "quietAfterSeconds"] {
             if let value = form[key] { json[key] = Int64(value).map { .int($0) } ?? .string(value) }
@@ -267,7 +272,10 @@ extension ConsoleController {
     }
 
     /// What the form shows again: everything typed, the secret as the mask (kept server-side for Save).
+    /// A typed proxy password is not shown again either: it is typed again.
     func redisplay(_ form: FormData, _ context: RelayRequestContext, existing: String?) async -> FormData {
+        var form = form
+        if let typed = form["proxyPassword"], typed != Secret.mask { form = form.setting("proxyPassword", "") }
         guard let secret = form["secretKey"], secret != Secret.mask, let session = context.session else { return form }
         try? await sessions.keepDraftSecret(session.id, form: existing ?? "new", secret)
         return form.setting("secretKey", Secret.mask)

@@ -9,7 +9,7 @@ extension PostgresStore {
 
     func addConnector(_ connection: PostgresConnection, _ config: ConnectorConfig) async throws {
         let settings = String(decoding: try Self.encoder.encode(config), as: UTF8.self)
-        let secret = try box.seal(config.secretKey.reveal(), context: config.name)
+        let secret = try box.seal(ConnectorSecrets.pack(config), context: config.name)
         let now = clock()
         let added = try await connection.rows(
             """
@@ -27,7 +27,7 @@ extension PostgresStore {
 
     func updateConnector(_ connection: PostgresConnection, _ config: ConnectorConfig) async throws {
         let settings = String(decoding: try Self.encoder.encode(config), as: UTF8.self)
-        let secret = try box.seal(config.secretKey.reveal(), context: config.name)
+        let secret = try box.seal(ConnectorSecrets.pack(config), context: config.name)
         let now = clock()
         let changed = try await connection.rows(
             """
@@ -67,7 +67,7 @@ extension PostgresStore {
         guard let secret = box.open(try row.get("secret", as: Data.self), context: name) else {
             throw StoreError.secretUnreadable(connector: name)
         }
-        config.secretKey = Secret(secret)
+        ConnectorSecrets.unpack(secret, into: &config)
         return config
     }
 

@@ -9,7 +9,7 @@ extension SQLiteStore {
 
     func addConnector(_ db: Database, _ config: ConnectorConfig) throws {
         let settings = String(decoding: try Self.encoder.encode(config), as: UTF8.self)
-        let secret = try box.seal(config.secretKey.reveal(), context: config.name)
+        let secret = try box.seal(ConnectorSecrets.pack(config), context: config.name)
         let now = clock()
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM connector WHERE name = ?", arguments: [config.name]) == true {
             throw StoreError.connectorExists(config.name)
@@ -26,7 +26,7 @@ extension SQLiteStore {
 
     func updateConnector(_ db: Database, _ config: ConnectorConfig) throws {
         let settings = String(decoding: try Self.encoder.encode(config), as: UTF8.self)
-        let secret = try box.seal(config.secretKey.reveal(), context: config.name)
+        let secret = try box.seal(ConnectorSecrets.pack(config), context: config.name)
         let now = clock()
         try db.execute(
             sql: "UPDATE connector SET type = ?, config = ?, secret = ?, updated_at = ? WHERE name = ?",
@@ -65,7 +65,7 @@ extension SQLiteStore {
             throw StoreError.corrupt("connector \(name): \(error)")
         }
         guard let secret = box.open(row["secret"], context: name) else { throw StoreError.secretUnreadable(connector: name) }
-        config.secretKey = Secret(secret)
+        ConnectorSecrets.unpack(secret, into: &config)
         return config
     }
 }

@@ -311,6 +311,26 @@ struct StoreConformanceTests {
     }
 
     @Test(
+        "a connector's proxy password is sealed with its secret key, comes back with it, and goes when cleared",
+        arguments: StoreUnderTest.all)
+    func proxyPasswordSealed(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        var config = Self.connector
+        config.proxy = "http://proxy.corp:3128"
+        config.proxyUsername = "relay"
+        config.proxyPassword = Secret("PROXY-PASSWORD")
+        try await store.updateConnector(config)
+        let stored = try #require(try await store.connector(named: "prod"))
+        #expect(stored.proxyPassword == Secret("PROXY-PASSWORD") && stored.secretKey.reveal() == "CONNECTOR-SECRET-KEY")
+        #expect(stored.proxyUsername == "relay" && stored.proxy == "http://proxy.corp:3128")
+        for bytes in try await kind.bytesAtRest(store) { #expect(bytes.range(of: Data("PROXY-PASSWORD".utf8)) == nil) }
+        config.proxyPassword = nil
+        try await store.updateConnector(config)
+        let cleared = try #require(try await store.connector(named: "prod"))
+        #expect(cleared.proxyPassword == nil && cleared.secretKey.reveal() == "CONNECTOR-SECRET-KEY")
+    }
+
+    @Test(
         "console sessions are found by id, keep their drafts sealed, and end by id, by key or when they lapse",
         arguments: StoreUnderTest.all)
     func consoleSessions(_ kind: StoreUnderTest) async throws {
