@@ -35,7 +35,7 @@ struct ExplainTests {
             ),
             (
                 .proxy(.refused, proxy: "http://proxy.corp:3128"),
-                "The proxy http://proxy.corp:3128 refused to connect to 127.0.0.1:35523: its rules do not allow this destination or port; ask for it to be allowed, or list the host in NO_PROXY if it is reachable directly. Detail: could not reach http://127.0.0.1:35523/api?token=********: through the proxy http://proxy.corp:3128: the proxy refused to open a tunnel to the destination"
+                "The proxy http://proxy.corp:3128 refused to connect to 127.0.0.1:35523: its rules do not allow this destination or port, or it could not reach it; check the URL, ask for the destination to be allowed, or list the host in NO_PROXY if it is reachable directly. Detail: could not reach http://127.0.0.1:35523/api?token=********: through the proxy http://proxy.corp:3128: the proxy refused to open a tunnel to the destination"
             ),
             (
                 .proxy(.unreachable("connection refused"), proxy: "http://proxy.corp:3128"),

@@ -39,7 +39,7 @@ public enum Explain {
                 detail: detail)
         case .proxy(.refused, let proxy):
             return ErrorSentence(
-                "The proxy \(proxy) refused to connect to \(place): its rules do not allow this destination or port; ask for it to be allowed, or list the host in NO_PROXY if it is reachable directly",
+                "The proxy \(proxy) refused to connect to \(place): its rules do not allow this destination or port, or it could not reach it; check the URL, ask for the destination to be allowed, or list the host in NO_PROXY if it is reachable directly",
                 detail: detail)
         case .proxy(.authenticationRequired, let proxy):
             return ErrorSentence(
