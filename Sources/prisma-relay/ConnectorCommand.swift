@@ -32,6 +32,8 @@ struct ConnectorCommand: AsyncParsableCommand {
         @Option(help: "Window on which timestamp: updated, opened or status_updated.") var timeField = "updated"
         @Flag(help: "compute: also collect acknowledged (archived) incidents.") var includeAcknowledged = false
         @Flag(help: "cspm: also collect the tenant's Compute runtime incidents with the same key.") var includeIncidents = false
+        @Flag(help: "cspm: also collect the tenant's audit log (the key's role must be allowed to view audit logs).")
+        var includeAuditLogs = false
         @Option(help: "cspm with --include-incidents: the Compute console path (default: asked of the CSPM API).")
         var computeUrl: String?
         @Option(help: "Raise a health event when no poll has succeeded for this many intervals (0: never).") var staleAfterPolls = 3
@@ -59,6 +61,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                 config.staleAfterPolls = staleAfterPolls
                 config.quietAfterSeconds = quietAfter
                 config.proxy = proxy
+                config.includeAuditLogs = includeAuditLogs
                 config.proxyUsername = proxyUsername
                 config.proxyPassword = ProcessInfo.processInfo.environment["PRISMA_RELAY_PROXY_PASSWORD"].map(Secret.init)
                 if let caFile {

@@ -13,6 +13,7 @@ struct EventsCommand: AsyncParsableCommand {
         @Option(help: "How many events.") var limit = 20
         @Option(help: "Only this severity: high, medium, low, info.") var severity: String?
         @Option(help: "Only this connector.") var connector: String?
+        @Option(help: "Only this kind: alert, incident, audit or health.") var kind: String?
 
         func run() async throws {
             try await reportingErrors {
@@ -24,7 +25,14 @@ struct EventsCommand: AsyncParsableCommand {
                     band = parsed
                 }
                 guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
-                let events = try await db.open().events.list(EventQuery(connector: connector, severity: band, limit: limit))
+                let kinds = EventKind.allCases.filter { $0 != .heartbeat }
+                let wanted = try kind.map { name in
+                    guard let parsed = EventKind(rawValue: name.lowercased()), kinds.contains(parsed) else {
+                        throw ValidationError("--kind must be \(kinds.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return parsed
+                }
+                let events = try await db.open().events.list(EventQuery(connector: connector, severity: band, kind: wanted, limit: limit))
                 if json {
                     print(JSONValue.array(events.map(\.jsonValue)).prettyJSONString())
                     return

@@ -90,6 +90,31 @@ public actor CSPMClient: AuthenticatingClient {
         }
     }
 
+    /// Fetches one page of the tenant's audit log for `window` (epoch ms). Prisma answers 403 unless the key's role
+    /// may view audit logs (System Admin, or a permission group granting it).
+    public func fetchAuditLogPage(window: ClosedRange<Int64>, token: String?) async throws -> AuditLogPage {
+        let body = AuditLogPage.request(window: window, token: token).jsonBytes()
+        let url = credentials.apiURL + "/audit/api/v1/log"
+        let label = "POST /audit/api/v1/log"
+        return try await perform(path: label, authenticated: true) { answer in
+            switch answer.status {
+            case 200:
+                return Self.readJSON(answer, path: label) { json in try AuditLogPage(json: json, byteCount: answer.body.count) }
+            case 403:
+                throw PrismaClientError.forbidden(path: label)
+            default:
+                return .unexpected(answer)
+            }
+        } send: { [http = environment.http] token in
+            try await http.send(.POST, url, headers: [("x-redlock-auth", token ?? "")], body: body)
+        }
+    }
+
+    /// Every page of the tenant's audit log for `window`.
+    public nonisolated func auditLogPages(window: ClosedRange<Int64>) -> AuditLogPages {
+        AuditLogPages(client: self, window: window)
+    }
+
     /// The tenant's Compute console path, from `GET /meta_info` (`twistlockUrl`).
     public func computeConsoleURL() async throws -> String {
         let url = credentials.apiURL + "/meta_info"

@@ -57,6 +57,9 @@ public actor PrismaSimulator {
     var incidents: [SimIncident] = []
     var incidentIndex: [String: Int] = [:]
     var incidentGenerator: IncidentGenerator
+    /// The tenant's audit log, oldest first.
+    var auditLog: [JSONValue] = []
+    var auditGenerator: AuditLogGenerator
     var random: SimRandom
     var contexts: [String: PageContext] = [:]
     var pagesByToken: [String: Int] = [:]
@@ -86,6 +89,7 @@ public actor PrismaSimulator {
         jwt = SimJWT(key: SymmetricKey(data: (0..<32).map { _ in UInt8(truncatingIfNeeded: random.next()) }))
         generator = AlertGenerator(seed: configuration.seed)
         incidentGenerator = IncidentGenerator(seed: configuration.seed)
+        auditGenerator = AuditLogGenerator(seed: configuration.seed)
         self.random = random
         if let rate = configuration.rateLimitPerSecond {
             limiter = RateLimiter(rate: rate, burst: configuration.rateLimitBurst)

@@ -23,6 +23,9 @@ public enum SimRouter {
         router.get("v2/alert") { request, context in
             try await logged(simulator, request) { await simulator.listAlerts(try await simRequest(request, context), method: "GET") }
         }
+        router.post("audit/api/v1/log") { request, context in
+            try await logged(simulator, request) { await simulator.listAuditLogs(try await simRequest(request, context)) }
+        }
         router.get("meta_info") { request, context in
             try await logged(simulator, request) { await simulator.metaInfo(try await simRequest(request, context)) }
         }

@@ -76,7 +76,8 @@ public struct ConfigurationService: Sendable {
     static let topKeys = ["settings", "connectors", "integrations", "rules"]
     static let connectorKeys = [
         "name", "type", "apiURL", "accessKeyID", "secretKey", "intervalSeconds", "statuses", "lookbackSeconds", "overlapSeconds",
-        "pageSize", "alertPath", "timeField", "includeAcknowledged", "includeIncidents", "computeURL", "enabled", "staleAfterPolls",
+        "pageSize", "alertPath", "timeField", "includeAcknowledged", "includeIncidents", "includeAuditLogs", "computeURL", "enabled",
+        "staleAfterPolls",
         "quietAfterSeconds", "proxy", "caCertificates", "proxyUsername", "proxyPassword",
     ]
     static let integrationKeys = ["name", "integrationType", "description", "enabled", "integrationConfig"]

@@ -1,7 +1,8 @@
 import PrismaAPI
 import RelayModel
 
-/// CSPM alerts: `POST /login`, then every page of the alert list for the window.
+/// CSPM alerts: `POST /login`, then every page of the alert list for the window; with `includeAuditLogs`, every
+/// page of the tenant's audit log for the same window.
 /// With `includeIncidents`, the tenant's Compute incidents follow, through the console `/meta_info` names (or
 /// `computeURL`), authenticated with the same key's JWT.
 public struct CSPMSource: FindingSource {
@@ -46,6 +47,20 @@ public struct CSPMSource: FindingSource {
                 normalizeAll(alerts.items, bytes: alerts.byteCount) { alert throws(NormalizationError) in
                     try AlertNormalizer.normalize(alert, connector: config.name, observedAt: observed, console: prismaConsole)
                 })
+        }
+        if config.includeAuditLogs {
+            // Records alike in every field are counted across the window's pages, so each keeps its own identity.
+            var occurrences: [String: Int] = [:]
+            for try await records in client.auditLogPages(window: window) {
+                let observed = observedAt()
+                try await page(
+                    normalizeAll(records.items, bytes: records.byteCount) { record throws(NormalizationError) in
+                        let digest = AuditNormalizer.digest(record)
+                        occurrences[digest, default: 0] += 1
+                        return try AuditNormalizer.normalize(
+                            record, connector: config.name, observedAt: observed, occurrence: occurrences[digest] ?? 1)
+                    })
+            }
         }
         guard config.includeIncidents else { return }
         let console: String

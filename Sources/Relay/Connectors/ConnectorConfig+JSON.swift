@@ -10,7 +10,8 @@ extension ConnectorConfig {
             "statuses": .array(statuses.map(JSONValue.string)), "lookbackSeconds": .int(lookbackSeconds),
             "overlapSeconds": .int(overlapSeconds), "pageSize": .int(pageSize), "alertPath": .string(alertPath),
             "timeField": .string(timeField.rawValue), "includeAcknowledged": .bool(includeAcknowledged),
-            "includeIncidents": .bool(includeIncidents), "computeURL": .optional(computeURL), "enabled": .bool(enabled),
+            "includeIncidents": .bool(includeIncidents), "includeAuditLogs": .bool(includeAuditLogs), "computeURL": .optional(computeURL),
+            "enabled": .bool(enabled),
             "staleAfterPolls": .int(staleAfterPolls), "quietAfterSeconds": .int(quietAfterSeconds), "proxy": .optional(proxy),
             "caCertificates": .optional(caCertificates), "proxyUsername": .optional(proxyUsername),
             "proxyPassword": proxyPassword == nil ? .null : .string(Secret.mask),
@@ -125,6 +126,7 @@ extension ConnectorConfig {
         // An empty text clears it.
         settled.proxy = optionalText("proxy").map { $0.isEmpty ? nil : $0 } ?? base?.proxy
         settled.caCertificates = optionalText("caCertificates").map { $0.isEmpty ? nil : $0 } ?? base?.caCertificates
+        settled.includeAuditLogs = flag("includeAuditLogs") ?? base?.includeAuditLogs ?? false
         settled.proxyUsername = optionalText("proxyUsername").map { $0.isEmpty ? nil : $0 } ?? base?.proxyUsername
         // The proxy's password as the secret key: the mask, or nothing, keeps the stored one; empty or null clears it.
         switch json["proxyPassword"] {

@@ -16,6 +16,9 @@ extension ConnectorConfig {
         case .success(let url): config.apiURL = url
         case .failure(let error): errors.append(error)
         }
+        if includeAuditLogs, type == .compute {
+            errors.append(ConfigError(field: "includeAuditLogs", "is for CSPM connectors: the audit log is the Prisma Cloud tenant's"))
+        }
         if let computeURL, type == .cspm {
             switch Self.checkConsolePath(computeURL) {
             case .success(let url): config.computeURL = url

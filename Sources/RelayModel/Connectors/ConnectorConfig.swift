@@ -33,6 +33,9 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
     public var includeAcknowledged: Bool
     /// CSPM: also collect the tenant's Compute runtime incidents with the same access key.
     public var includeIncidents: Bool
+    /// CSPM: also collect the tenant's audit log (who did what in Prisma Cloud) as `kind: audit` events; the key's
+    /// role must be allowed to view audit logs.
+    public var includeAuditLogs: Bool = false
     /// CSPM with incidents: the Compute console path; when nil it is asked of the CSPM API (`/meta_info`).
     public var computeURL: String?
     /// Disabled connectors are not polled.
@@ -89,7 +92,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case staleAfterPolls, quietAfterSeconds, proxy, caCertificates, proxyUsername
+        case staleAfterPolls, quietAfterSeconds, proxy, caCertificates, proxyUsername, includeAuditLogs
         case name, type, apiURL, accessKeyID, intervalSeconds, statuses, lookbackSeconds, overlapSeconds, pageSize
         case alertPath, timeField, includeAcknowledged, includeIncidents, computeURL, enabled
     }
@@ -117,6 +120,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
         proxy = try c.decodeIfPresent(String.self, forKey: .proxy)
         caCertificates = try c.decodeIfPresent(String.self, forKey: .caCertificates)
         proxyUsername = try c.decodeIfPresent(String.self, forKey: .proxyUsername)
+        includeAuditLogs = try c.decodeIfPresent(Bool.self, forKey: .includeAuditLogs) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -141,5 +145,6 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
         try c.encodeIfPresent(proxy, forKey: .proxy)
         try c.encodeIfPresent(caCertificates, forKey: .caCertificates)
         try c.encodeIfPresent(proxyUsername, forKey: .proxyUsername)
+        try c.encode(includeAuditLogs, forKey: .includeAuditLogs)
     }
 }

@@ -30,6 +30,12 @@ extension NormalizedEvent {
         object["raw_event"] = rawEvent
         if !truncated.isEmpty { object["truncated"] = .array(truncated.map(JSONValue.string)) }
         if !enrichment.members.isEmpty { object["enrichment"] = .object(enrichment) }
+        if let audit {
+            object["audit"] = .object([
+                "user": .optional(audit.user), "ip_address": .optional(audit.ipAddress), "access_key": .bool(audit.accessKey),
+                "action": .string(audit.action), "result": .string(audit.result), "type": .string(audit.type),
+            ])
+        }
         return .object(object)
     }
 
@@ -61,6 +67,12 @@ extension NormalizedEvent {
             observedAt: try required("observed_at"), rawEvent: json["raw_event"] ?? .null, link: json["link"]?.stringValue)
         truncated = json["truncated"]?.arrayValue?.compactMap(\.stringValue) ?? []
         enrichment = json["enrichment"]?.objectValue ?? [:]
+        audit = json["audit"]?.objectValue.map { object in
+            Audit(
+                user: object["user"]?.stringValue, ipAddress: object["ip_address"]?.stringValue,
+                accessKey: object["access_key"]?.boolValue ?? false, action: object["action"]?.stringValue ?? "",
+                result: object["result"]?.stringValue ?? "", type: object["type"]?.stringValue ?? "")
+        }
     }
 }
 

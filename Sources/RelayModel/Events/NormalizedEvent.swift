@@ -35,6 +35,30 @@ public struct NormalizedEvent: Sendable, Equatable {
         }
     }
 
+    /// What an audit record says (`kind: audit`): who acted, from where, what they did and how it ended.
+    public struct Audit: Sendable, Equatable {
+        /// The user (an e-mail address, or an access key's name).
+        public var user: String?
+        public var ipAddress: String?
+        /// Whether the action was taken with an access key rather than in the console.
+        public var accessKey: Bool
+        /// Prisma's action type, upper case: CREATE, READ, UPDATE, DELETE, LOGIN, TEST.
+        public var action: String
+        /// `success`, `failure`, or Prisma's own word when it is neither.
+        public var result: String
+        /// Which audit log the record is from: `cspm` (the tenant's administration log).
+        public var type: String
+
+        public init(user: String?, ipAddress: String?, accessKey: Bool, action: String, result: String, type: String) {
+            self.user = user
+            self.ipAddress = ipAddress
+            self.accessKey = accessKey
+            self.action = action
+            self.result = result
+            self.type = type
+        }
+    }
+
     /// Stable id derived from connector, kind, native id and version (see `EventID`).
     public var id: String
     /// Always `prisma_cloud`.
@@ -71,6 +95,8 @@ public struct NormalizedEvent: Sendable, Equatable {
     /// (`okta`, `qualys`, `tenable`), each with an `error` when the source could not say in time; added as the event is
     /// delivered, never changing the fields above.
     public var enrichment: JSONObject = [:]
+    /// For `kind: audit`: the record's actor, action and result.
+    public var audit: Audit?
 
     public init(
         id: String, source: String = "prisma_cloud", kind: EventKind, connector: String, nativeID: String,
@@ -105,7 +131,8 @@ extension NormalizedEvent {
     /// (its `lastUpdated`), or an incident's time.
     public var updatedMillis: Int64 {
         switch kind {
-        case .alert: Int64(version) ?? 0
+        // An audit record's version is its timestamp.
+        case .alert, .audit: Int64(version) ?? 0
         // The relay's health events order by when they were raised or resolved.
         case .incident, .health, .heartbeat: lastSeen.flatMap { Timestamp.epochMilliseconds(rfc3339: $0) } ?? 0
         }

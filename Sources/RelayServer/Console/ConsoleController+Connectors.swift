@@ -70,7 +70,8 @@ extension ConsoleController {
         for (key, value) in [
             ("name", config.name), ("type", config.type.rawValue), ("apiURL", config.apiURL), ("accessKeyID", config.accessKeyID),
             ("secretKey", Secret.mask), ("intervalSeconds", String(config.intervalSeconds)), ("computeURL", config.computeURL ?? ""),
-            ("includeIncidents", config.includeIncidents ? "true" : ""), ("includeAcknowledged", config.includeAcknowledged ? "true" : ""),
+            ("includeIncidents", config.includeIncidents ? "true" : ""), ("includeAuditLogs", config.includeAuditLogs ? "true" : ""),
+            ("includeAcknowledged", config.includeAcknowledged ? "true" : ""),
             ("lookbackSeconds", String(config.lookbackSeconds)), ("overlapSeconds", String(config.overlapSeconds)),
             ("pageSize", String(config.pageSize)), ("alertPath", config.alertPath), ("timeField", config.timeField.rawValue),
             ("staleAfterPolls", String(config.staleAfterPolls)), ("quietAfterSeconds", String(config.quietAfterSeconds)),
@@ -180,6 +181,7 @@ extension ConsoleController {
             checkbox("includeAcknowledged", "Also collect acknowledged (archived) incidents", folded: true)
         } else {
             checkbox("includeIncidents", "Also collect the tenant's Compute runtime incidents, with the same key")
+            checkbox("includeAuditLogs", "Also collect the tenant's audit log (who did what in Prisma Cloud)")
             input(
                 "computeURL", "Compute console path (optional)", type: "url", required: false,
                 help: "Where to collect Compute incidents; found through the tenant's /meta_info when empty", folded: true)
@@ -256,6 +258,7 @@ extension ConsoleController {
             json["includeAcknowledged"] = .bool(form.checked("includeAcknowledged"))
         } else {
             json["includeIncidents"] = .bool(form.checked("includeIncidents"))
+            json["includeAuditLogs"] = .bool(form.checked("includeAuditLogs"))
             // Unticking every status is an error to show; a form without the choices keeps what is stored.
             if form["statuses.shown"] != nil { json["statuses"] = .array(form.all("statuses").map(JSONValue.string)) }
             for key in ["alertPath", "timeField"] { if let value = form[key] { json[key] = .string(value) } }
