@@ -22,6 +22,10 @@ struct RuleCommand: AsyncParsableCommand {
         @Option(help: "Transition that notifies: open, resolved, dismissed, snoozed (repeatable; default open).") var notifyOn: [String] = [
             "open"
         ]
+        @Option(help: "Kind of event to match: alert, incident, audit, health (repeatable; default all but audit).") var kind: [String] = []
+        @Option(help: "Audit records: action to match, e.g. LOGIN, DELETE (repeatable; with --kind audit).") var auditAction: [String] = []
+        @Option(help: "Audit records: user to match (repeatable; with --kind audit).") var auditUser: [String] = []
+        @Option(help: "Audit records: result to match, success or failure (repeatable; with --kind audit).") var auditResult: [String] = []
         @Option(help: "What the event's enrichment must show: \(EnrichmentCondition.names) (repeatable).") var enrichment: [String] = []
         @Option(help: "When the enrichment shows it, send the event at least this severe: high, medium, low, info.")
         var raiseSeverityTo: String?
@@ -31,7 +35,8 @@ struct RuleCommand: AsyncParsableCommand {
             "filters.severities": "severity", "filters.modules": "module", "filters.policyTypes": "policy-type",
             "filters.cloudTypes": "cloud",
             "filters.connectors": "connector", "notifyOn": "notify-on", "integrationIDs": "integration",
-            "filters.enrichment": "enrichment", "raiseSeverityTo": "raise-severity-to",
+            "filters.enrichment": "enrichment", "raiseSeverityTo": "raise-severity-to", "filters.kinds": "kind",
+            "filters.auditActions": "audit-action", "filters.auditUsers": "audit-user", "filters.auditResults": "audit-result",
         ]
 
         func run() async throws {
@@ -40,7 +45,8 @@ struct RuleCommand: AsyncParsableCommand {
                     name: name,
                     filters: [
                         "severities": severity, "modules": module, "policyTypes": policyType, "cloudTypes": cloud, "connectors": connector,
-                        "enrichment": enrichment,
+                        "enrichment": enrichment, "kinds": kind, "auditActions": auditAction, "auditUsers": auditUser,
+                        "auditResults": auditResult,
                     ],
                     notifyOn: notifyOn, integrationIDs: integrations, raiseSeverityTo: raiseSeverityTo)
                 let rule: AlertRule

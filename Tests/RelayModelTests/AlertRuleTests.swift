@@ -26,6 +26,41 @@ struct AlertRuleTests {
         #expect(!rule().matches(try alert(status: "dismissed")))
     }
 
+    func audit(action: String, result: String, user: String = "alice@example.com") throws -> NormalizedEvent {
+        try AuditNormalizer.normalize(
+            .object([
+                "timestamp": .int(1), "user": .string(user), "actionType": .string(action), "result": .string(result),
+                "resourceType": .string("Login"), "resourceName": .string(user),
+            ]), connector: "prod", observedAt: 0)
+    }
+
+    @Test("audit records go only where a rule names their kind, whatever it notifies on, filtered by action, user and result")
+    func auditRecords() throws {
+        let failedLogin = try audit(action: "LOGIN", result: "Failed")
+        #expect(!rule().matches(failedLogin), "a rule that names no kind never sends audit records")
+        #expect(!rule { $0.severities = [.medium] }.matches(failedLogin), "not even when its other filters fit")
+        #expect(rule { $0.kinds = [.audit] }.matches(failedLogin))
+        #expect(!rule { $0.kinds = [.audit] }.matches(try alert()), "naming audit alone leaves alerts out")
+        let failures = rule {
+            $0.kinds = [.audit]
+            $0.auditResults = ["failure"]
+            $0.auditActions = ["login"]
+        }
+        #expect(failures.matches(failedLogin))
+        #expect(!failures.matches(try audit(action: "LOGIN", result: "Successful")))
+        #expect(!failures.matches(try audit(action: "DELETE", result: "Failed")))
+        #expect(
+            rule {
+                $0.kinds = [.audit]
+                $0.auditUsers = ["ALICE@example.com"]
+            }.matches(failedLogin))
+        #expect(
+            !rule {
+                $0.kinds = [.audit]
+                $0.auditUsers = ["bob@example.com"]
+            }.matches(failedLogin))
+    }
+
     @Test(
         "each filter matches its field, case-insensitively",
         arguments: [

@@ -1,8 +1,10 @@
 import Foundation
+import HTTPServing
 import PrismaSim
 import Relay
 import RelayModel
 import RelayStore
+import TestSupport
 import Testing
 
 @Suite("CSPM audit logs collected by a connector")
@@ -34,6 +36,40 @@ struct AuditLogPollTests {
         await rig.simulator.addAuditRecords(5, hours: 0)
         rig.clock.advance(seconds: 1)
         #expect(try await rig.app.connectors.poll("prod").added == 5)
+    }
+
+    @Test("a rule that names audit records and a result routes only those to its integration; audit filters alone are refused")
+    func routed() async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        let receiver = WebhookReceiver(token: "tok")
+        let hook = try await receiver.serve()
+        defer { Task { await hook.stop() } }
+        await rig.simulator.addRecentAlerts(10, hours: 1)
+        let records = await rig.simulator.addAuditRecords(200, hours: 1)
+        var config = rig.config()
+        config.includeAuditLogs = true
+        try await rig.app.connectors.add(config)
+        let integration = try await rig.app.integrations.create(
+            .init(
+                json: .object([
+                    "name": .string("soc"), "integrationType": .string("webhook"),
+                    "integrationConfig": .object(["url": .string(hook.url + "/hook"), "authToken": .string("tok")]),
+                ])), by: "test")
+        await #expect(throws: ConfigErrors.self) {
+            _ = try await rig.app.rules.create(
+                RuleService.Draft(name: "no kind", filters: ["auditResults": ["failure"]], integrationIDs: [integration.id]))
+        }
+        _ = try await rig.app.rules.create(
+            RuleService.Draft(
+                name: "failed audit", filters: ["kinds": ["audit"], "auditResults": ["failure"]], integrationIDs: [integration.id]))
+        #expect(try await rig.app.connectors.poll("prod").error == nil)
+        rig.clock.advance(milliseconds: max(0, Int64(Date().timeIntervalSince1970 * 1000) - rig.clock.now + 1_000))
+        while try await rig.app.integrations.deliverDue(integration) > 0 {}
+        let failed = records.filter { ["failed", "fail"].contains($0["result"]?.stringValue?.lowercased() ?? "") }
+        let delivered = await receiver.received.map(\.body)
+        #expect(!failed.isEmpty && delivered.count == failed.count, "\(delivered.count) of \(failed.count)")
+        #expect(delivered.allSatisfy { $0["kind"] == .string("audit") && $0["audit"]?["result"] == .string("failure") })
     }
 
     @Test("the audit log is a CSPM connector's: a Compute connector asking for it is refused by name")

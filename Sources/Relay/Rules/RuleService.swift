@@ -118,13 +118,27 @@ public struct RuleService: Sendable {
             case "complianceStandards": filters.complianceStandards = values
             case "connectors": filters.connectors = values
             case "enrichment": filters.enrichment = read({ EnrichmentCondition(rawValue: $0.lowercased()) }, EnrichmentCondition.names)
+            case "kinds":
+                filters.kinds = read(
+                    { EventKind(rawValue: $0.lowercased()).flatMap { $0 == .heartbeat ? nil : $0 } }, "alert, incident, audit or health")
+            case "auditActions": filters.auditActions = values
+            case "auditUsers": filters.auditUsers = values
+            case "auditResults":
+                filters.auditResults = read(
+                    { ["success", "failure"].contains($0.lowercased()) ? $0.lowercased() : nil }, "success or failure")
             default:
                 errors.append(
                     ConfigError(
                         field: "filters.\(key)",
-                        "is not a filter: use severities, originalSeverities, modules, policyTypes, policyNames, policyLabels, cloudTypes, accountIDs, regions, complianceStandards, connectors or enrichment"
+                        "is not a filter: use severities, originalSeverities, modules, policyTypes, policyNames, policyLabels, cloudTypes, accountIDs, regions, complianceStandards, connectors, enrichment, kinds, auditActions, auditUsers or auditResults"
                     ))
             }
+        }
+        for (key, given) in [
+            ("auditActions", filters.auditActions), ("auditUsers", filters.auditUsers), ("auditResults", filters.auditResults),
+        ]
+        where !given.isEmpty && !filters.kinds.contains(.audit) {
+            errors.append(ConfigError(field: "filters.\(key)", "only matches audit records: add audit to filters.kinds"))
         }
         let notifyOn = Set(draft.notifyOn.map { $0.lowercased() })
         for unknown in notifyOn.subtracting(transitions).sorted() {

@@ -7,8 +7,12 @@ extension AlertRule {
     /// Whether the rule sends `event`: enabled, notifying on the event's status, and every filter met — but the
     /// enrichment conditions, which are checked as the event is delivered (`enrichmentHolds`).
     public func matches(_ event: NormalizedEvent) -> Bool {
-        // A heartbeat goes to the one integration it is for, never by rules.
-        guard enabled, event.kind != .heartbeat, notifies(on: event.status) else { return false }
+        // A heartbeat goes to the one integration it is for, never by rules; an audit record only where a rule names
+        // its kind (so no pager rings for a log-in unless asked to).
+        guard enabled, event.kind != .heartbeat, (filters.kinds.isEmpty ? Self.defaultKinds : filters.kinds).contains(event.kind)
+        else { return false }
+        // An audit record is one moment, not a life of transitions: whatever the rule notifies on, it is sent.
+        guard event.kind == .audit || notifies(on: event.status) else { return false }
         let raw = event.rawEvent
         let labels = raw["policy"]?["labels"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let standards = raw["policy"]?["complianceMetadata"]?.arrayValue?.compactMap { $0["standardName"]?.stringValue } ?? []
@@ -23,7 +27,13 @@ extension AlertRule {
             && Self.any(filters.regions, event.resource.region.map { [$0] } ?? [])
             && Self.any(filters.complianceStandards, standards)
             && Self.any(filters.connectors, [event.connector])
+            && Self.any(filters.auditActions, event.audit.map { [$0.action] } ?? [])
+            && Self.any(filters.auditUsers, event.audit?.user.map { [$0] } ?? [])
+            && Self.any(filters.auditResults, event.audit.map { [$0.result] } ?? [])
     }
+
+    /// The kinds a rule that names none matches.
+    static let defaultKinds: [EventKind] = [.alert, .incident, .health]
 
     /// Whether the rule notifies on a status: open, resolved, dismissed, snoozed. A pending resolution is not a
     /// transition anyone is notified of.

@@ -19,12 +19,18 @@ public struct AlertRule: Sendable, Equatable, Codable {
         public var connectors: [String] = []
         /// What the event's enrichment must show (one of them): checked as the event is delivered.
         public var enrichment: [EnrichmentCondition] = []
+        /// The kinds of event: empty means alerts, incidents and health events — audit records only when named.
+        public var kinds: [EventKind] = []
+        /// An audit record's action (LOGIN, CREATE, READ, UPDATE, DELETE), user and result (success, failure).
+        public var auditActions: [String] = []
+        public var auditUsers: [String] = []
+        public var auditResults: [String] = []
 
         public init() {}
 
         enum CodingKeys: String, CodingKey {
             case severities, originalSeverities, modules, policyTypes, policyNames, policyLabels, cloudTypes, accountIDs
-            case regions, complianceStandards, connectors, enrichment
+            case regions, complianceStandards, connectors, enrichment, kinds, auditActions, auditUsers, auditResults
         }
 
         /// Every list is optional in JSON; a missing one matches anything.
@@ -42,6 +48,10 @@ public struct AlertRule: Sendable, Equatable, Codable {
             complianceStandards = try c.decodeIfPresent([String].self, forKey: .complianceStandards) ?? []
             connectors = try c.decodeIfPresent([String].self, forKey: .connectors) ?? []
             enrichment = try c.decodeIfPresent([EnrichmentCondition].self, forKey: .enrichment) ?? []
+            kinds = try c.decodeIfPresent([EventKind].self, forKey: .kinds) ?? []
+            auditActions = try c.decodeIfPresent([String].self, forKey: .auditActions) ?? []
+            auditUsers = try c.decodeIfPresent([String].self, forKey: .auditUsers) ?? []
+            auditResults = try c.decodeIfPresent([String].self, forKey: .auditResults) ?? []
         }
     }
 
