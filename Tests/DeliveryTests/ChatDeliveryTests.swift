@@ -32,6 +32,32 @@ struct ChatDeliveryTests {
                 + "  ·  <https://console.example.com/b-1|Open the resource>")
     }
 
+    @Test("Slack reads an audit record as an audit line: who did what, from where, and how it ended")
+    func slackAuditLine() async throws {
+        let receiver = SlackReceiver(path: Self.slackPath)
+        let server = try await receiver.serve()
+        defer { Task { await server.stop() } }
+        let rig = try await DeliveryRig.start(
+            .slack, config: .object(["webhookUrl": .string("https://hooks.slack.com" + Self.slackPath)]),
+            environment: ["PRISMA_RELAY_SLACK_URL": server.url])
+        var filters = AlertRule.Filters()
+        filters.kinds = [.audit]
+        try await rig.store.addRule(AlertRule(id: "audits", name: "audits", filters: filters, integrationIDs: [rig.integration.id]))
+        let record: JSONValue = .object([
+            "timestamp": .int(1_693_819_702_240), "user": .string("john.user@example.com"), "ipAddress": .string("81.2.69.142"),
+            "actionType": .string("LOGIN"), "resourceType": .string("Login"), "resourceName": .string("john.user@example.com"),
+            "action": .string("'john.user@example.com' logged in via access key."), "result": .string("fail"),
+        ])
+        let event = try AuditNormalizer.normalize(record, connector: "prod", observedAt: rig.clock.now)
+        _ = try await rig.store.commit(events: [event], connector: "prod", cursor: nil)
+        try await rig.drain(rounds: 1)
+        let message = try #require(await receiver.messages.first)
+        #expect(message["text"] == .string("[AUDIT] 'john.user@example.com' logged in via access key. (failed)"))
+        let fields = message["blocks"]?.arrayValue?[1]["fields"]?.arrayValue?.compactMap { $0["text"]?.stringValue } ?? []
+        #expect(fields.contains("*User*\njohn.user@example.com (access key)") && fields.contains("*From*\n81.2.69.142"), "\(fields)")
+        #expect(fields.contains("*Result*\nfailure") && !fields.contains { $0.hasPrefix("*Severity*") })
+    }
+
     @Test("Slack: 429 rate_limited is retried after Retry-After; 400 invalid_payload is dead-lettered")
     func slackErrors() async throws {
         let receiver = SlackReceiver(path: Self.slackPath)
