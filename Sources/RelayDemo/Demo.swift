@@ -30,11 +30,12 @@ public struct Demo: Sendable {
         let simulator = PrismaSimulator(configuration: .init(seed: seed))
         await simulator.addRecentAlerts(alerts)
         await simulator.addRecentIncidents(max(1, alerts / 10))
+        await simulator.addAuditRecords(max(1, alerts / 10))
         let server = try await simulator.serve()
         defer { Task { await server.stop() } }
         let console = server.url + "/" + (simulator.computeTenant ?? "")
         say(
-            "Simulated Prisma Cloud tenant at \(server.url) with \(alerts) alerts and \(max(1, alerts / 10)) Compute incidents over the last 24 hours"
+            "Simulated Prisma Cloud tenant at \(server.url) with \(alerts) alerts, \(max(1, alerts / 10)) Compute incidents and \(max(1, alerts / 10)) audit log records over the last 24 hours"
         )
 
         // The organisation's Okta and Tenable, which know the people and hosts the tenant's alerts name.
@@ -54,10 +55,12 @@ public struct Demo: Sendable {
             database: database, outbound: .allowingLoopback, environment: environment,
             logger: .init(label: "prisma-relay.demo", factory: { _ in SwiftLogNoOpLogHandler() }))
         let key = (id: simulator.user.accessKeyID, secret: Secret(simulator.user.secretKey))
+        var cspm = ConnectorConfig(
+            name: "demo-cspm", apiURL: server.url, accessKeyID: key.id, secretKey: key.secret, intervalSeconds: max(10, intervalSeconds),
+            pageSize: 500)
+        cspm.includeAuditLogs = true
         let connectors = [
-            ConnectorConfig(
-                name: "demo-cspm", apiURL: server.url, accessKeyID: key.id, secretKey: key.secret,
-                intervalSeconds: max(10, intervalSeconds), pageSize: 500),
+            cspm,
             ConnectorConfig(
                 name: "demo-compute", type: .compute, apiURL: console, accessKeyID: key.id, secretKey: key.secret,
                 intervalSeconds: max(10, intervalSeconds)),
@@ -82,7 +85,7 @@ public struct Demo: Sendable {
             for config in connectors {
                 let report = try await app.connectors.poll(config.name)
                 let state = try await app.connectors.state(of: config.name)
-                let what = config.type == .cspm ? "alerts" : "incidents"
+                let what = config.type == .compute ? "incidents" : config.includeAuditLogs ? "alerts and audit records" : "alerts"
                 if let error = report.error {
                     say("poll \(round) \(config.name): failed: \(error)")
                 } else {
@@ -109,11 +112,13 @@ public struct Demo: Sendable {
             let recent = app.clock() - Int64(intervalSeconds) * 1000
             await simulator.addAlerts(max(1, alerts / 50), start: recent, spread: Int64(intervalSeconds) * 1000)
             await simulator.addIncidents(max(1, alerts / 200), start: recent, spread: Int64(intervalSeconds) * 1000)
+            await simulator.addAuditRecords(max(1, alerts / 100), hours: 0)
             await simulator.transition(max(1, alerts / 100), to: "resolved")
             round += 1
         }
         let summary = try await app.events.summary()
-        say(Self.describe(summary, database: database))
+        let audits = try await app.events.list(EventQuery(kind: .audit, limit: 1_000_000))
+        say(Self.describe(summary, audits: audits, database: database))
     }
 
     /// A webhook integration on the demo's sink and a rule sending it high-severity events.
@@ -176,13 +181,15 @@ public struct Demo: Sendable {
         return "enriched: \"\(event["title"]?.stringValue ?? "?")\" — " + parts.joined(separator: "; ")
     }
 
-    static func describe(_ summary: EventSummary, database: String) -> String {
+    static func describe(_ summary: EventSummary, audits: [NormalizedEvent], database: String) -> String {
+        let failedLogins = audits.filter { $0.audit?.action == "LOGIN" && $0.audit?.result == "failure" }.count
         let severities = Severity.allCases.reversed().map { "\($0.rawValue) \(summary.bySeverity[$0] ?? 0)" }
         let modules = Module.allCases.map { "\($0.rawValue) \(summary.byModule[$0] ?? 0)" }
         return """
             \(summary.total) events stored
               by severity: \(severities.joined(separator: ", "))
               by module:   \(modules.joined(separator: ", "))
+              audit log:   \(audits.count) records; failed log-ins: \(failedLogins)
             Data: \(database) (secrets encrypted with \(database).key)
             Next: prisma-relay events list --database \(database) --limit 5
             """

@@ -11,14 +11,14 @@ import Testing
 @Suite("prisma-relay command line")
 struct CLITests {
     @Test(
-        "demo --once needs no setup, exits 0, collects alerts and incidents, shows an event enriched by Okta and Tenable, and says what it stored and where"
+        "demo --once needs no setup, exits 0, collects alerts, incidents and the audit log, shows an event enriched by Okta and Tenable, and says what it stored and where"
     )
     func demoOnce() async throws {
         let cli = try CLI()
         let result = try await cli.run(["demo", "--once", "--alerts", "300"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("poll 1 demo-cspm:"))
-        #expect(result.stdout.contains("alerts fetched"))
+        #expect(result.stdout.contains("alerts and audit records fetched"))
         #expect(result.stdout.contains("poll 1 demo-compute: 1 pages, 30 incidents fetched, 30 new events"))
         #expect(result.stdout.contains("status Active"))
         let deliveries = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("deliveries 1:") })
@@ -32,6 +32,8 @@ struct CLITests {
         #expect(enriched.contains("; Tenable: 10.0.1.") && enriched.contains("1 critical, top: OpenSSL advisory"))
         #expect(result.stdout.contains("by severity: high"))
         #expect(result.stdout.contains("by module:   CSPM"))
+        let audit = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("  audit log:   ") })
+        #expect(audit.hasPrefix("  audit log:   30 records; failed log-ins: "), "\(audit)")
         #expect(result.stdout.contains("Data: prisma-relay-demo/prisma-relay.sqlite"))
     }
 
