@@ -60,6 +60,30 @@ struct EventsAPITests {
         }
     }
 
+    @Test("audit records are listed by kind, each with its actor, action and result")
+    func auditRecords() async throws {
+        let api = try await APIHarness(clock: { Self.now })
+        let store = api.app.store
+        try await store.addConnector(
+            ConnectorConfig(name: "prod", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
+        let record: JSONValue = .object([
+            "timestamp": .int(Self.now - 60_000), "user": .string("ops@example.com"), "ipAddress": .string("203.0.113.24"),
+            "actionType": .string("DELETE"), "resourceType": .string("Integration"), "resourceName": .string("soc-splunk"),
+            "action": .string("'ops@example.com' deleted integration 'soc-splunk'."), "result": .string("Successful"),
+        ])
+        _ = try await store.commit(
+            events: [try Self.event("P-1", ago: 120_000), try AuditNormalizer.normalize(record, connector: "prod", observedAt: Self.now)],
+            connector: "prod", cursor: nil)
+        try await api.run { client in
+            let audits = try await client.call(.get, "/api/v1/events?kind=audit", api.bearer)
+            #expect(audits.json?["totalRows"] == .int(1), "\(audits.text)")
+            let item = try #require(audits.json?["items"]?.arrayValue?.first)
+            #expect(item["kind"] == .string("audit") && item["severity"] == .string("low"), "a deletion is low")
+            #expect(item["audit"]?["user"] == .string("ops@example.com") && item["audit"]?["action"] == .string("DELETE"))
+            #expect(item["audit"]?["result"] == .string("success") && item["resource"]?["name"] == .string("soc-splunk"))
+        }
+    }
+
     @Test("a connector's polls and an integration's deliveries by the hour are served as the console charts them")
     func history() async throws {
         let api = try await APIHarness(clock: { Self.now })

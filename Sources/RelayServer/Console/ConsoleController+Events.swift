@@ -91,15 +91,23 @@ extension ConsoleController {
         page["module"] = event.module.rawValue
         page["nativeID"] = event.nativeID
         if let link = event.link { page["link"] = link }
-        let facts: [(String, String?)] = [
-            ("Event id", event.id), ("Kind", event.kind.rawValue), ("Connector", event.connector), ("Native id", event.nativeID),
-            ("Version", event.version), ("Severity", event.severity.rawValue), ("Original severity", event.originalSeverity),
-            ("Module", event.module.rawValue), ("Description", event.description), ("Policy", event.policy?.name),
-            ("Policy id", event.policy?.id), ("Policy type", event.policy?.type), ("Resource", event.resource.name),
-            ("Resource id", event.resource.id), ("Resource type", event.resource.type), ("Cloud", event.resource.cloud),
-            ("Account", event.resource.accountID), ("Region", event.resource.region), ("First seen", event.firstSeen),
-            ("Last seen", event.lastSeen), ("Observed", event.observedAt),
-        ]
+        let facts: [(String, String?)] =
+            [
+                ("Event id", event.id), ("Kind", event.kind.rawValue), ("Connector", event.connector), ("Native id", event.nativeID),
+                ("Version", event.version), ("Severity", event.severity.rawValue), ("Original severity", event.originalSeverity),
+                ("Module", event.module.rawValue), ("Description", event.description), ("Policy", event.policy?.name),
+                ("Policy id", event.policy?.id), ("Policy type", event.policy?.type), ("Resource", event.resource.name),
+                ("Resource id", event.resource.id), ("Resource type", event.resource.type), ("Cloud", event.resource.cloud),
+                ("Account", event.resource.accountID), ("Region", event.resource.region), ("First seen", event.firstSeen),
+                ("Last seen", event.lastSeen), ("Observed", event.observedAt),
+            ]
+            // An audit record's actor, action and result.
+            + (event.audit.map { audit in
+                [
+                    ("User", audit.user), ("IP address", audit.ipAddress), ("With an access key", audit.accessKey ? "yes" : "no"),
+                    ("Action", audit.action), ("Result", audit.result), ("Audit log", audit.type),
+                ]
+            } ?? [])
         page["facts"] = facts.compactMap { label, value -> [String: Any]? in
             guard let value else { return nil }
             // A time reads as the tables' do: relative, the absolute time on hover.
