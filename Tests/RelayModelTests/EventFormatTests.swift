@@ -72,6 +72,37 @@ struct EventFormatTests {
         #expect(unknown.status == 1 && unknown.output.contains("colour is not an OCSF Detection Finding field"), "\(unknown.output)")
     }
 
+    @Test("an audit record as OCSF is a valid API Activity: the action as the activity, the user as the actor, the address as the source")
+    func ocsfAudit() throws {
+        let records: [JSONValue] = [
+            .object([
+                "timestamp": .int(1_693_819_702_240), "user": .string("john.user@example.com"), "ipAddress": .string("81.2.69.142"),
+                "actionType": .string("LOGIN"), "resourceType": .string("Login"), "resourceName": .string("john.user@example.com"),
+                "action": .string("'john.user@example.com' logged in via access key."), "result": .string("fail"),
+            ]),
+            .object([
+                "timestamp": .int(1_693_819_800_000), "user": .string("Prisma Cloud System"),
+                "ipAddress": .string("Prisma Public Cloud Internal IP"), "actionType": .string("DELETE"),
+                "resourceType": .string("Integration"), "resourceName": .string("soc-splunk"), "result": .string("Successful"),
+            ]),
+        ]
+        let rendered = try records.map { EventFormat.ocsf.render(try AuditNormalizer.normalize($0, connector: "prod", observedAt: 0)) }
+        let result = try Self.validate("ocsf", rendered)
+        #expect(result.status == 0 && result.output.hasPrefix("2 valid ocsf"), "\(result.output)")
+        #expect(rendered[0]["class_uid"] == .int(6003) && rendered[0]["activity_id"] == .int(99) && rendered[0]["status_id"] == .int(2))
+        #expect(rendered[0]["actor"]?["user"]?["email_addr"] == .string("john.user@example.com"))
+        #expect(rendered[0]["src_endpoint"] == .object(["ip": .string("81.2.69.142")]))
+        #expect(
+            rendered[1]["type_uid"] == .int(600_304) && rendered[1]["src_endpoint"]?["name"] == .string("Prisma Public Cloud Internal IP"))
+        // The schema is closed: what API Activity does not have is refused.
+        var broken = rendered[0].objectValue ?? [:]
+        broken["finding_info"] = .object(["uid": .string("x")])
+        let refused = try Self.validate("ocsf", [.object(broken)])
+        #expect(refused.status == 1 && refused.output.contains("finding_info"), "\(refused.output)")
+        // In Prisma's format an audit record is the record itself, as Prisma forwards its audit log.
+        #expect(EventFormat.prisma.render(try AuditNormalizer.normalize(records[0], connector: "prod", observedAt: 0)) == records[0])
+    }
+
     @Test("every event in Prisma's format matches Prisma's webhook notification schema, a CSPM alert's keys taken from the alert")
     func prisma() throws {
         let events = try Self.events()

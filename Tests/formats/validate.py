@@ -1,6 +1,8 @@
 """Validates events the relay rendered, one JSON document per line: `ocsf` against OCSF's Detection Finding (the
-py-ocsf-models package, with nothing dropped as unknown and the class arithmetic checked), `prisma` against the
-schema of Prisma Cloud's webhook notification (jsonschema). Prints what it checked; exits 1 naming each problem."""
+py-ocsf-models package, with nothing dropped as unknown and the class arithmetic checked) or, for class 6003, against
+a closed JSON Schema of OCSF's API Activity written from OCSF's own definitions (py-ocsf-models has no model of it);
+`prisma` against the schema of Prisma Cloud's webhook notification (jsonschema). Prints what it checked; exits 1
+naming each problem."""
 import json
 import pathlib
 import sys
@@ -23,7 +25,16 @@ def dropped(given, kept, path=""):
             yield from dropped(a, b, f"{path}[{index}]")
 
 
+HERE = pathlib.Path(__file__).parent
+
+
 def check_ocsf(event):
+    if event.get("class_uid") == 6003:
+        validator = jsonschema.Draft202012Validator(json.loads((HERE / "ocsf-api-activity.schema.json").read_text()))
+        problems = [f"{'/'.join(map(str, e.path))}: {e.message}" for e in validator.iter_errors(event)]
+        if event.get("type_uid") != 600300 + event.get("activity_id", -1):
+            problems.append("type_uid is not class_uid * 100 + activity_id")
+        return problems
     model = DetectionFinding.model_validate(event)
     problems = [f"{key} is not an OCSF Detection Finding field" for key in dropped(event, model.model_dump(mode="json"))]
     if event["class_uid"] != 2004 or event["category_uid"] != 2:
@@ -46,7 +57,7 @@ def main():
             except Exception as error:  # pydantic's ValidationError names every field
                 problems.append(f"event {index}: {error}")
     else:
-        schema = json.loads((pathlib.Path(__file__).parent / "prisma-notification.schema.json").read_text())
+        schema = json.loads((HERE / "prisma-notification.schema.json").read_text())
         validator = jsonschema.Draft202012Validator(schema)
         for index, body in enumerate(events):
             problems += [f"body {index}: {'/'.join(map(str, e.path))}: {e.message}" for e in validator.iter_errors(body)]

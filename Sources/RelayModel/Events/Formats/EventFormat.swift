@@ -1,5 +1,5 @@
 /// The shape a destination that carries whole events sends them in (`format` in its `integrationConfig`): the relay's
-/// own normalized event, an OCSF Detection Finding, or the JSON Prisma Cloud's own webhook notification sends, so
+/// own normalized event, OCSF (a Detection Finding; an API Activity for an audit record), or the JSON Prisma Cloud's own webhook notification sends, so
 /// parsers written for either keep working. A heartbeat is the relay's own whatever the format: it has no
 /// counterpart in the other two.
 public enum EventFormat: String, Sendable, CaseIterable {
@@ -12,8 +12,9 @@ public enum EventFormat: String, Sendable, CaseIterable {
         guard event.kind != .heartbeat else { return event.jsonValue }
         switch self {
         case .relay: return event.jsonValue
-        case .ocsf: return OCSFDetectionFinding.render(event)
-        case .prisma: return PrismaNotification.render(event)
+        case .ocsf: return event.kind == .audit ? OCSFAPIActivity.render(event) : OCSFDetectionFinding.render(event)
+        // Prisma forwards its audit log as the records themselves.
+        case .prisma: return event.kind == .audit ? event.rawEvent : PrismaNotification.render(event)
         }
     }
 
@@ -28,7 +29,7 @@ public enum EventFormat: String, Sendable, CaseIterable {
     public static let field = IntegrationField(
         key, label: "Event format", defaultValue: .string(EventFormat.relay.rawValue),
         help:
-            "relay: the relay's normalized event; ocsf: an OCSF 1.5 Detection Finding; prisma: the JSON Prisma Cloud's own webhook notification sends (relay setting)",
+            "relay: the relay's normalized event; ocsf: an OCSF 1.5 Detection Finding (API Activity for audit records); prisma: the JSON Prisma Cloud's own webhook notification sends (relay setting)",
         check: { text in
             EventFormat(rawValue: text) == nil ? "must be relay, ocsf or prisma" : nil
         })
