@@ -39,6 +39,10 @@ public enum PrismaClientError: Error, Sendable, Equatable, CustomStringConvertib
             return ErrorSentence(
                 "The access key can log in to several tenants (\(tenants.joined(separator: ", "))): use an access key created in the tenant to collect from",
                 detail: "POST /login answered with a tenant list")
+        case .forbidden(let path) where path.contains("/audit/"):
+            return ErrorSentence(
+                "Prisma Cloud refused to show the tenant's audit log (HTTP 403): the access key's role may not view audit logs; use a System Admin's key, or give the role's permission group the audit logs permission, or turn includeAuditLogs off",
+                detail: "\(path) answered HTTP 403")
         case .forbidden(let path):
             return Explain.prisma(status: 403, request: path, reason: nil, login: false)
         case .tokenRefused(let path, let reason):

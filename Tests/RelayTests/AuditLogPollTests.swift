@@ -72,6 +72,25 @@ struct AuditLogPollTests {
         #expect(delivered.allSatisfy { $0["kind"] == .string("audit") && $0["audit"]?["result"] == .string("failure") })
     }
 
+    @Test("a key whose role may not view audit logs: the poll fails saying so, and the cursor waits until it is fixed")
+    func forbidden() async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        var user = SimUser(accessKeyID: "no-audit", secretKey: "pw", tenants: rig.simulator.user.tenants)
+        user.canViewAuditLogs = false
+        await rig.simulator.addUser(user)
+        await rig.simulator.addAuditRecords(10, hours: 1)
+        var config = rig.config(secret: "pw", keyID: "no-audit")
+        config.includeAuditLogs = true
+        try await rig.app.connectors.add(config)
+        let report = try await rig.app.connectors.poll("prod")
+        #expect(
+            report.error?.hasPrefix(
+                "Prisma Cloud refused to show the tenant's audit log (HTTP 403): the access key's role may not view audit logs")
+                == true, "\(String(describing: report.error))")
+        #expect(try await rig.app.connectors.state(of: "prod").cursor == nil)
+    }
+
     @Test("the audit log is a CSPM connector's: a Compute connector asking for it is refused by name")
     func computeRefused() {
         var config = ConnectorConfig(

@@ -22,7 +22,7 @@ extension PrismaSimulator {
         case .denied(let response): return finish(response)
         case .valid(let valid): claims = valid
         }
-        guard users[claims.user]?.canViewAlerts == true else {
+        guard users[claims.user]?.canViewAuditLogs == true else {
             return finish(Self.auditError(403, "Forbidden", "not allowed to view audit logs"))
         }
         var rateHeaders: [(String, String)] = []

@@ -14,6 +14,8 @@ public struct SimUser: Sendable, Equatable {
     public var secretKey: String
     /// Whether the key's role has Alerts: View; without it the alert list answers 403.
     public var canViewAlerts: Bool
+    /// Whether the key's role may view audit logs (System Admin, or a permission group granting it).
+    public var canViewAuditLogs: Bool = true
     /// More than one tenant makes `/login` ask for `prismaId` or `customerName`.
     public var tenants: [Tenant]
 
