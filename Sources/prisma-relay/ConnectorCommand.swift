@@ -34,6 +34,8 @@ struct ConnectorCommand: AsyncParsableCommand {
         @Flag(help: "cspm: also collect the tenant's Compute runtime incidents with the same key.") var includeIncidents = false
         @Flag(help: "cspm: also collect the tenant's audit log (the key's role must be allowed to view audit logs).")
         var includeAuditLogs = false
+        @Option(help: "compute: a runtime audit stream to collect too: container, host, serverless, waas (repeatable).")
+        var runtimeAudits: [String] = []
         @Option(help: "cspm with --include-incidents: the Compute console path (default: asked of the CSPM API).")
         var computeUrl: String?
         @Option(help: "Raise a health event when no poll has succeeded for this many intervals (0: never).") var staleAfterPolls = 3
@@ -62,6 +64,16 @@ struct ConnectorCommand: AsyncParsableCommand {
                 config.quietAfterSeconds = quietAfter
                 config.proxy = proxy
                 config.includeAuditLogs = includeAuditLogs
+                config.runtimeAudits = try runtimeAudits.map { name in
+                    guard let stream = ComputeAuditStream(rawValue: name.lowercased()) else {
+                        throw ConfigErrors([
+                            ConfigError(
+                                field: "--runtime-audits",
+                                "\(name) is not \(ComputeAuditStream.allCases.map(\.rawValue).joined(separator: ", "))")
+                        ])
+                    }
+                    return stream
+                }
                 config.proxyUsername = proxyUsername
                 config.proxyPassword = ProcessInfo.processInfo.environment["PRISMA_RELAY_PROXY_PASSWORD"].map(Secret.init)
                 if let caFile {

@@ -91,6 +91,27 @@ struct AuditLogPollTests {
         #expect(try await rig.app.connectors.state(of: "prod").cursor == nil)
     }
 
+    @Test("a Compute connector collects the runtime audit streams it names, page by page, once; an empty stream is fine")
+    func runtimeAudits() async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        await rig.simulator.addRecentIncidents(5, hours: 1)
+        let containers = await rig.simulator.addRuntimeAudits(.container, 120, hours: 1)
+        let firewall = await rig.simulator.addRuntimeAudits(.waas, 30, hours: 1)
+        await rig.simulator.addRuntimeAudits(.serverless, 10, hours: 1)
+        var config = rig.computeConfig()
+        config.runtimeAudits = [.container, .host, .waas]
+        try await rig.app.connectors.add(config)
+        let report = try await rig.app.connectors.poll("compute")
+        #expect(report.error == nil, "\(String(describing: report.error))")
+        let audits = try await rig.app.store.events(EventQuery(connector: "compute", kind: .audit, limit: 10_000))
+        #expect(audits.count == containers.count + firewall.count, "serverless was not asked for; host has none")
+        #expect(Set(audits.compactMap { $0.audit?.type }) == ["container", "waas"] && audits.allSatisfy { $0.module == .cwpp })
+        #expect(try await rig.app.store.events(EventQuery(connector: "compute", kind: .incident, limit: 100)).count == 5)
+        rig.clock.advance(seconds: 300)
+        #expect(try await rig.app.connectors.poll("compute").added == 0)
+    }
+
     @Test("the audit log is a CSPM connector's: a Compute connector asking for it is refused by name")
     func computeRefused() {
         var config = ConnectorConfig(

@@ -91,26 +91,37 @@ public actor ComputeClient: AuthenticatingClient {
 
     /// One page of incidents whose `time` is within `from...to` (epoch ms), oldest first.
     public func fetchIncidents(offset: Int, from: Int64, to: Int64, acknowledged: Bool) async throws -> Page {
-        let query = [
-            "offset=\(offset)", "limit=\(Self.pageLimit)", "sort=time", "reverse=false",
-            "from=\(Timestamp.rfc3339(epochMilliseconds: from))", "to=\(Timestamp.rfc3339(epochMilliseconds: to))",
-            "acknowledged=\(acknowledged)",
-        ].joined(separator: "&")
-        let url = credentials.consoleURL + "/api/v1/audits/incidents?" + query
-        let label = "GET /api/v1/audits/incidents"
+        try await fetchList(
+            path: "/api/v1/audits/incidents", offset: offset, from: from, to: to, extra: ["acknowledged=\(acknowledged)"],
+            permission: "Monitor > Runtime incidents")
+    }
+
+    /// One page of a runtime audit stream of the window.
+    public func fetchAudits(_ stream: ComputeAuditStream, offset: Int, from: Int64, to: Int64) async throws -> Page {
+        try await fetchList(path: stream.path, offset: offset, from: from, to: to, extra: [], permission: stream.permission)
+    }
+
+    /// One page of a Compute list route over a window, oldest first, by offset. An empty list may come as `null`.
+    func fetchList(path: String, offset: Int, from: Int64, to: Int64, extra: [String], permission: String) async throws -> Page {
+        let query =
+            [
+                "offset=\(offset)", "limit=\(Self.pageLimit)", "sort=time", "reverse=false",
+                "from=\(Timestamp.rfc3339(epochMilliseconds: from))", "to=\(Timestamp.rfc3339(epochMilliseconds: to))",
+            ] + extra
+        let url = credentials.consoleURL + path + "?" + query.joined(separator: "&")
+        let label = "GET \(path)"
         return try await perform(path: label, authenticated: true) { answer in
             switch answer.status {
             case 200:
                 return Self.readJSON(answer, path: label) { json in
-                    guard let items = json.arrayValue else {
-                        throw PrismaClientError.malformedJSON(path: label, detail: "expected a JSON array of incidents")
+                    guard let items = json == .null ? [] : json.arrayValue else {
+                        throw PrismaClientError.malformedJSON(path: label, detail: "expected a JSON array")
                     }
                     return Page(
                         incidents: items, totalCount: answer.header("Total-Count").flatMap { Int($0) }, byteCount: answer.body.count)
                 }
             case 403:
-                throw PrismaClientError.rejected(
-                    path: label, status: 403, reason: "the role lacks the Monitor > Runtime incidents permission")
+                throw PrismaClientError.rejected(path: label, status: 403, reason: "the role lacks the \(permission) permission")
             default:
                 return .unexpected(answer)
             }
@@ -121,6 +132,15 @@ public actor ComputeClient: AuthenticatingClient {
 
     /// Every incident of the window, page by page.
     public nonisolated func incidentPages(from: Int64, to: Int64, acknowledged: Bool) -> IncidentPages {
-        IncidentPages(client: self, from: from, to: to, acknowledged: acknowledged)
+        IncidentPages(client: self, from: from, to: to) { client, offset in
+            try await client.fetchIncidents(offset: offset, from: from, to: to, acknowledged: acknowledged)
+        }
+    }
+
+    /// Every record of a runtime audit stream in the window, page by page.
+    public nonisolated func auditPages(_ stream: ComputeAuditStream, from: Int64, to: Int64) -> IncidentPages {
+        IncidentPages(client: self, from: from, to: to) { client, offset in
+            try await client.fetchAudits(stream, offset: offset, from: from, to: to)
+        }
     }
 }

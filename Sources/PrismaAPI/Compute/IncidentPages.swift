@@ -1,11 +1,12 @@
-/// The incident pages of one window, fetched lazily by offset. Iteration ends with a short page or once
-/// `Total-Count` incidents have arrived, so it cannot loop.
+/// The pages of one Compute list over a window (incidents, or a runtime audit stream), fetched lazily by offset.
+/// Iteration ends with a short page or once `Total-Count` items have arrived, so it cannot loop.
 public struct IncidentPages: AsyncSequence, Sendable {
     public typealias Element = ComputeClient.Page
     let client: ComputeClient
     let from: Int64
     let to: Int64
-    let acknowledged: Bool
+    /// Fetches the page at an offset.
+    let fetch: @Sendable (ComputeClient, Int) async throws -> ComputeClient.Page
 
     public func makeAsyncIterator() -> Iterator { Iterator(pages: self) }
 
@@ -17,8 +18,7 @@ public struct IncidentPages: AsyncSequence, Sendable {
 
         public mutating func next() async throws -> ComputeClient.Page? {
             guard !finished else { return nil }
-            let page = try await pages.client.fetchIncidents(
-                offset: offset, from: pages.from, to: pages.to, acknowledged: pages.acknowledged)
+            let page = try await pages.fetch(pages.client, offset)
             offset += page.incidents.count
             finished = page.incidents.count < ComputeClient.pageLimit || offset >= (page.totalCount ?? .max)
             return page

@@ -60,6 +60,9 @@ public actor PrismaSimulator {
     /// The tenant's audit log, oldest first.
     var auditLog: [JSONValue] = []
     var auditGenerator: AuditLogGenerator
+    /// The console's runtime audits, by stream, oldest first.
+    var runtimeAudits: [ComputeAuditStream: [JSONValue]] = [:]
+    var runtimeAuditGenerator: RuntimeAuditGenerator
     var random: SimRandom
     var contexts: [String: PageContext] = [:]
     var pagesByToken: [String: Int] = [:]
@@ -90,6 +93,7 @@ public actor PrismaSimulator {
         generator = AlertGenerator(seed: configuration.seed)
         incidentGenerator = IncidentGenerator(seed: configuration.seed)
         auditGenerator = AuditLogGenerator(seed: configuration.seed)
+        runtimeAuditGenerator = RuntimeAuditGenerator(seed: configuration.seed)
         self.random = random
         if let rate = configuration.rateLimitPerSecond {
             limiter = RateLimiter(rate: rate, burst: configuration.rateLimitBurst)

@@ -76,7 +76,8 @@ public struct ConfigurationService: Sendable {
     static let topKeys = ["settings", "connectors", "integrations", "rules"]
     static let connectorKeys = [
         "name", "type", "apiURL", "accessKeyID", "secretKey", "intervalSeconds", "statuses", "lookbackSeconds", "overlapSeconds",
-        "pageSize", "alertPath", "timeField", "includeAcknowledged", "includeIncidents", "includeAuditLogs", "computeURL", "enabled",
+        "pageSize", "alertPath", "timeField", "includeAcknowledged", "includeIncidents", "includeAuditLogs", "runtimeAudits", "computeURL",
+        "enabled",
         "staleAfterPolls",
         "quietAfterSeconds", "proxy", "caCertificates", "proxyUsername", "proxyPassword",
     ]

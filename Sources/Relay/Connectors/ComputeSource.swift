@@ -1,7 +1,8 @@
 import PrismaAPI
 import RelayModel
 
-/// Compute runtime incidents: authenticate, then page the window by offset. Read-only: nothing is acknowledged.
+/// Compute runtime incidents: authenticate, then page the window by offset; then each runtime audit stream the
+/// connector collects (`runtimeAudits`), the same way. Read-only: nothing is acknowledged.
 public struct ComputeSource: FindingSource {
     let config: ConnectorConfig
     let client: ComputeClient
@@ -31,6 +32,16 @@ public struct ComputeSource: FindingSource {
                 try await page(
                     normalizeAll(incidents.incidents, bytes: incidents.byteCount) { incident throws(NormalizationError) in
                         try IncidentNormalizer.normalize(incident, connector: config.name, observedAt: observed)
+                    })
+            }
+        }
+        guard config.type == .compute else { return }
+        for stream in config.runtimeAudits {
+            for try await audits in client.auditPages(stream, from: window.lowerBound, to: window.upperBound) {
+                let observed = observedAt()
+                try await page(
+                    normalizeAll(audits.incidents, bytes: audits.byteCount) { audit throws(NormalizationError) in
+                        try RuntimeAuditNormalizer.normalize(audit, stream: stream, connector: config.name, observedAt: observed)
                     })
             }
         }

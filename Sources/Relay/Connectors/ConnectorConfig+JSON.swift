@@ -10,7 +10,8 @@ extension ConnectorConfig {
             "statuses": .array(statuses.map(JSONValue.string)), "lookbackSeconds": .int(lookbackSeconds),
             "overlapSeconds": .int(overlapSeconds), "pageSize": .int(pageSize), "alertPath": .string(alertPath),
             "timeField": .string(timeField.rawValue), "includeAcknowledged": .bool(includeAcknowledged),
-            "includeIncidents": .bool(includeIncidents), "includeAuditLogs": .bool(includeAuditLogs), "computeURL": .optional(computeURL),
+            "includeIncidents": .bool(includeIncidents), "includeAuditLogs": .bool(includeAuditLogs),
+            "runtimeAudits": .array(runtimeAudits.map { .string($0.rawValue) }), "computeURL": .optional(computeURL),
             "enabled": .bool(enabled),
             "staleAfterPolls": .int(staleAfterPolls), "quietAfterSeconds": .int(quietAfterSeconds), "proxy": .optional(proxy),
             "caCertificates": .optional(caCertificates), "proxyUsername": .optional(proxyUsername),
@@ -127,6 +128,20 @@ extension ConnectorConfig {
         settled.proxy = optionalText("proxy").map { $0.isEmpty ? nil : $0 } ?? base?.proxy
         settled.caCertificates = optionalText("caCertificates").map { $0.isEmpty ? nil : $0 } ?? base?.caCertificates
         settled.includeAuditLogs = flag("includeAuditLogs") ?? base?.includeAuditLogs ?? false
+        settled.runtimeAudits = base?.runtimeAudits ?? []
+        if let value = json["runtimeAudits"], value != .null {
+            let names = value.arrayValue?.compactMap(\.stringValue) ?? []
+            let streams = names.compactMap { ComputeAuditStream(rawValue: $0.lowercased()) }
+            if value.arrayValue == nil || streams.count != names.count || names.count != value.arrayValue?.count {
+                errors.append(
+                    ConfigError(
+                        field: "runtimeAudits",
+                        "must be a list of \(ComputeAuditStream.allCases.map(\.rawValue).joined(separator: ", ")) (got \(value.jsonString()))"
+                    ))
+            } else {
+                settled.runtimeAudits = streams
+            }
+        }
         settled.proxyUsername = optionalText("proxyUsername").map { $0.isEmpty ? nil : $0 } ?? base?.proxyUsername
         // The proxy's password as the secret key: the mask, or nothing, keeps the stored one; empty or null clears it.
         switch json["proxyPassword"] {

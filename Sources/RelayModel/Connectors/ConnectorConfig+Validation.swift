@@ -16,6 +16,9 @@ extension ConnectorConfig {
         case .success(let url): config.apiURL = url
         case .failure(let error): errors.append(error)
         }
+        if !runtimeAudits.isEmpty, type != .compute {
+            errors.append(ConfigError(field: "runtimeAudits", "are a Compute connector's: the runtime audits are the Compute console's"))
+        }
         if includeAuditLogs, type == .compute {
             errors.append(ConfigError(field: "includeAuditLogs", "is for CSPM connectors: the audit log is the Prisma Cloud tenant's"))
         }

@@ -36,6 +36,8 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
     /// CSPM: also collect the tenant's audit log (who did what in Prisma Cloud) as `kind: audit` events; the key's
     /// role must be allowed to view audit logs.
     public var includeAuditLogs: Bool = false
+    /// Compute: the runtime audit streams collected besides incidents, each as `kind: audit` events.
+    public var runtimeAudits: [ComputeAuditStream] = []
     /// CSPM with incidents: the Compute console path; when nil it is asked of the CSPM API (`/meta_info`).
     public var computeURL: String?
     /// Disabled connectors are not polled.
@@ -92,7 +94,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case staleAfterPolls, quietAfterSeconds, proxy, caCertificates, proxyUsername, includeAuditLogs
+        case staleAfterPolls, quietAfterSeconds, proxy, caCertificates, proxyUsername, includeAuditLogs, runtimeAudits
         case name, type, apiURL, accessKeyID, intervalSeconds, statuses, lookbackSeconds, overlapSeconds, pageSize
         case alertPath, timeField, includeAcknowledged, includeIncidents, computeURL, enabled
     }
@@ -121,6 +123,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
         caCertificates = try c.decodeIfPresent(String.self, forKey: .caCertificates)
         proxyUsername = try c.decodeIfPresent(String.self, forKey: .proxyUsername)
         includeAuditLogs = try c.decodeIfPresent(Bool.self, forKey: .includeAuditLogs) ?? false
+        runtimeAudits = try c.decodeIfPresent([ComputeAuditStream].self, forKey: .runtimeAudits) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -146,5 +149,6 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
         try c.encodeIfPresent(caCertificates, forKey: .caCertificates)
         try c.encodeIfPresent(proxyUsername, forKey: .proxyUsername)
         try c.encode(includeAuditLogs, forKey: .includeAuditLogs)
+        try c.encode(runtimeAudits, forKey: .runtimeAudits)
     }
 }
