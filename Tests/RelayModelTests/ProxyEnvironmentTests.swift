@@ -27,6 +27,8 @@ struct ProxyEnvironmentTests {
         ] {
             #expect(proxies.bypasses(host), "\(host)")
         }
+        // The instance metadata service is this machine's: never through a proxy.
+        #expect(proxies.bypasses("169.254.169.254") && proxies.bypasses("[fd00:ec2::254]"))
         for host in ["corp", "notinternal.corp", "11.0.0.1", "192.168.1.6", "api2.prismacloud.io"] {
             #expect(!proxies.bypasses(host), "\(host)")
         }

@@ -68,42 +68,34 @@ public actor CSPMClient: AuthenticatingClient {
 
     /// Fetches one page of alerts from `path` (`/v2/alert` or `/alert/v1/alert`).
     public func fetchAlertPage(_ query: AlertQuery, path: String) async throws -> AlertPage {
-        let body = query.jsonValue.jsonBytes()
-        let url = credentials.apiURL + path
-        let label = "POST \(path)"
         let budget = RateBudget.alertList(apiURL: credentials.apiURL, accessKeyID: credentials.accessKeyID)
-        return try await perform(path: label, authenticated: true, budget: budget) { answer in
-            switch answer.status {
-            case 200:
-                return Self.readJSON(answer, path: label) { json in
-                    var page = try AlertPage(json: json)
-                    page.byteCount = answer.body.count
-                    return page
-                }
-            case 403:
-                throw PrismaClientError.forbidden(path: label)
-            default:
-                return .unexpected(answer)
-            }
-        } send: { [http = environment.http] token in
-            try await http.send(.POST, url, headers: [("x-redlock-auth", token ?? "")], body: body)
+        return try await post(path, body: query.jsonValue.jsonBytes(), budget: budget) { json, bytes in
+            var page = try AlertPage(json: json)
+            page.byteCount = bytes
+            return page
         }
     }
 
     /// Fetches one page of the tenant's audit log for `window` (epoch ms). Prisma answers 403 unless the key's role
     /// may view audit logs (System Admin, or a permission group granting it).
     public func fetchAuditLogPage(window: ClosedRange<Int64>, token: String?) async throws -> AuditLogPage {
-        let body = AuditLogPage.request(window: window, token: token).jsonBytes()
-        let url = credentials.apiURL + "/audit/api/v1/log"
-        let label = "POST /audit/api/v1/log"
-        return try await perform(path: label, authenticated: true) { answer in
+        try await post("/audit/api/v1/log", body: AuditLogPage.request(window: window, token: token).jsonBytes()) { json, bytes in
+            try AuditLogPage(json: json, byteCount: bytes)
+        }
+    }
+
+    /// POSTs `body` to `path` with the session's token and reads a 200's JSON (and its size) with `read`; a 403 is the
+    /// role's refusal, anything else the retry loop's to judge.
+    func post<T: Sendable>(
+        _ path: String, body: [UInt8], budget: RateBudget? = nil, read: @escaping (JSONValue, Int) throws -> T
+    ) async throws -> T {
+        let url = credentials.apiURL + path
+        let label = "POST \(path)"
+        return try await perform(path: label, authenticated: true, budget: budget) { answer in
             switch answer.status {
-            case 200:
-                return Self.readJSON(answer, path: label) { json in try AuditLogPage(json: json, byteCount: answer.body.count) }
-            case 403:
-                throw PrismaClientError.forbidden(path: label)
-            default:
-                return .unexpected(answer)
+            case 200: return Self.readJSON(answer, path: label) { json in try read(json, answer.body.count) }
+            case 403: throw PrismaClientError.forbidden(path: label)
+            default: return .unexpected(answer)
             }
         } send: { [http = environment.http] token in
             try await http.send(.POST, url, headers: [("x-redlock-auth", token ?? "")], body: body)

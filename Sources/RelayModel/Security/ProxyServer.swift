@@ -74,6 +74,8 @@ public struct ProxyEnvironment: Sendable, Equatable {
 
     public static let none = ProxyEnvironment()
 
+    static let linkLocal = ["169.254.0.0/16", "fe80::/10", "fd00:ec2::254"].compactMap(IPRange.init)
+
     /// The variables read, each pair in the order it is looked up.
     public static let keys = (
         https: ["https_proxy", "HTTPS_PROXY"], http: ["http_proxy", "HTTP_PROXY"], noProxy: ["no_proxy", "NO_PROXY"]
@@ -106,10 +108,12 @@ public struct ProxyEnvironment: Sendable, Equatable {
         return bypasses(host) ? nil : server
     }
 
-    /// Whether `no_proxy` sends `host` direct.
+    /// Whether `no_proxy` sends `host` direct. A link-local address — where cloud instance metadata answers, which
+    /// no proxy can reach for this machine — always goes direct.
     public func bypasses(_ host: String) -> Bool {
         let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]."))
         let address = IPAddress(host)
+        if let address, Self.linkLocal.contains(where: { $0.contains(address) }) { return true }
         for entry in noProxy {
             if entry == "*" { return true }
             if let address, let range = IPRange(entry), range.contains(address) { return true }
