@@ -81,6 +81,7 @@ extension ConsoleController {
             values = values.setting(key, value)
         }
         values = values.setting("statuses", config.statuses)
+        values = values.setting("runtimeAudits", config.runtimeAudits.map(\.rawValue))
         return await connectorForm(context, values: values, existing: name)
     }
 
@@ -178,6 +179,14 @@ extension ConsoleController {
         }
         input("intervalSeconds", "Poll interval (seconds)", type: "number", help: "How often to collect: 10 to 86400")
         if compute {
+            add(
+                [
+                    "name": "runtimeAudits", "label": "Runtime audits to collect too", "isChoices": true,
+                    "choices": [
+                        ("container", "Container runtime"), ("host", "Host runtime"), ("serverless", "Serverless runtime"),
+                        ("waas", "WAAS (containers)"),
+                    ].map { ["value": $0.0, "label": $0.1, "checked": values.all("runtimeAudits").contains($0.0)] },
+                ], folded: false)
             checkbox("includeAcknowledged", "Also collect acknowledged (archived) incidents", folded: true)
         } else {
             checkbox("includeIncidents", "Also collect the tenant's Compute runtime incidents, with the same key")
@@ -256,6 +265,7 @@ extension ConsoleController {
         }
         if type == "compute" {
             json["includeAcknowledged"] = .bool(form.checked("includeAcknowledged"))
+            if form["runtimeAudits.shown"] != nil { json["runtimeAudits"] = .array(form.all("runtimeAudits").map(JSONValue.string)) }
         } else {
             json["includeIncidents"] = .bool(form.checked("includeIncidents"))
             json["includeAuditLogs"] = .bool(form.checked("includeAuditLogs"))

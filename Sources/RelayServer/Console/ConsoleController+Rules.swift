@@ -67,7 +67,8 @@ extension ConsoleController {
             let parts: [(String, [String])] = [
                 ("severity", f.severities.map(\.rawValue)), ("module", f.modules.map(\.rawValue)), ("policy type", f.policyTypes),
                 ("cloud", f.cloudTypes), ("account", f.accountIDs), ("region", f.regions), ("policy", f.policyNames),
-                ("connector", f.connectors), ("enrichment shows", f.enrichment.map(\.rawValue)),
+                ("connector", f.connectors), ("enrichment shows", f.enrichment.map(\.rawValue)), ("kind", f.kinds.map(\.rawValue)),
+                ("audit action", f.auditActions), ("audit user", f.auditUsers), ("audit result", f.auditResults),
             ]
             let filters = parts.filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }.joined(separator: "; ")
             let transitions = [
@@ -104,7 +105,7 @@ extension ConsoleController {
                 "name": name, "label": label, "isInput": true, "inputType": "text", "help": help,
                 "value": typed?.values[name]?.first ?? stored.joined(separator: ", "),
             ]
-            if let error = errors[name] { field["error"] = error }
+            if let error = errors[name] ?? errors["filters.\(name)"] { field["error"] = error }
             return field
         }
         var nameField: [String: Any] = [
@@ -118,6 +119,9 @@ extension ConsoleController {
             text("accountIDs", "Cloud accounts", f.accountIDs, help: "Comma-separated account IDs"),
             text("regions", "Regions", f.regions, help: "Comma-separated, e.g. us-east-1"),
             text("policyNames", "Policies", f.policyNames, help: "Comma-separated policy names"),
+            text("auditActions", "Audit actions", f.auditActions, help: "Audit records only: comma-separated, e.g. LOGIN, DELETE"),
+            text("auditUsers", "Audit users", f.auditUsers, help: "Audit records only: comma-separated user names"),
+            text("auditResults", "Audit results", f.auditResults, help: "Audit records only: success, failure"),
             text(
                 "raiseSeverityTo", "Raise severity to", rule?.raiseSeverityTo.map { [$0.rawValue] } ?? [],
                 help: "high, medium, low or info: when the enrichment shows one of the ticked conditions (optional)"),
@@ -152,6 +156,10 @@ extension ConsoleController {
             group(
                 "Severity", "severities", [Severity.high, .medium, .low, .info].map { ($0.rawValue, $0.rawValue.capitalized) },
                 f.severities.map(\.rawValue)),
+            group(
+                "Kinds of event (none ticked: alerts, incidents and health events; audit records only when ticked)", "kinds",
+                [("alert", "Alerts"), ("incident", "Compute incidents"), ("audit", "Audit records"), ("health", "Relay health")],
+                f.kinds.map(\.rawValue), error: errors["filters.kinds"]),
             group("Module", "modules", Module.allCases.map { ($0.rawValue, $0.rawValue) }, f.modules.map(\.rawValue)),
             group("Policy type", "policyTypes", Self.policyTypes.map { ($0, $0) }, f.policyTypes),
             group("Connectors", "connectors", try await app.connectors.names().map { ($0, $0) }, f.connectors),
@@ -170,6 +178,7 @@ extension ConsoleController {
         }
         let filterNames = [
             "severities", "modules", "policyTypes", "cloudTypes", "accountIDs", "regions", "policyNames", "connectors", "enrichment",
+            "kinds", "auditActions", "auditUsers", "auditResults",
         ]
         let draft = RuleService.Draft(
             name: form["name"] ?? "", enabled: form.checked("enabled"),
