@@ -34,14 +34,29 @@ struct ProxyEnvironmentTests {
         }
         #expect(
             try ProxyEnvironment.from(environment: ["HTTPS_PROXY": "http://p:1", "no_proxy": "*"]).proxy(scheme: "https", host: "x") == nil)
+        // An address entry is an address: `::1` (as the test command sets it) sends ::1 direct, not hosts ending in `.1`.
+        let loopback = try ProxyEnvironment.from(environment: ["HTTPS_PROXY": "http://p:1", "NO_PROXY": "localhost,127.0.0.0/8,::1"])
+        #expect(loopback.bypasses("::1") && loopback.bypasses("[::1]") && loopback.bypasses("127.0.0.1") && loopback.bypasses("localhost"))
+        #expect(!loopback.bypasses("10.0.0.1") && !loopback.bypasses("192.168.1.1") && !loopback.bypasses("host.1"))
     }
 
     @Test("a proxy that cannot be used is refused by its variable's name, in words")
-    func refused() {
+    func refused() throws {
         #expect(throws: ConfigErrors([ConfigError(field: "HTTPS_PROXY", "must name the proxy's port, e.g. http://proxy.corp:3128")])) {
             try ProxyEnvironment.from(environment: ["HTTPS_PROXY": "http://proxy.corp"])
         }
-        #expect(throws: ConfigErrors.self) { try ProxyEnvironment.from(environment: ["https_proxy": "https://proxy.corp:3128"]) }
+        #expect(
+            throws: ConfigErrors([
+                ConfigError(
+                    field: "https_proxy",
+                    "must start with http://: the relay talks to the proxy in plain HTTP and tunnels HTTPS through it with CONNECT (https://… proxies are not supported)"
+                )
+            ])
+        ) { try ProxyEnvironment.from(environment: ["https_proxy": "https://proxy.corp:3128"]) }
+        // A password holding a percent sign, written percent-encoded in the URL, is the password as meant.
+        #expect(
+            try ProxyEnvironment.from(environment: ["HTTPS_PROXY": "http://relay:50%2525off@proxy.corp:3128"]).https?.password == "50%25off"
+        )
     }
 
     @Test("a stored proxy setting: a URL without credentials, or direct; credentials come apart and are added to the route")

@@ -30,7 +30,7 @@ public struct ProxyServer: Sendable, Hashable, CustomStringConvertible {
             return .failure(
                 ConfigError(
                     field: "proxy",
-                    "must start with http://: the relay talks to the proxy in plain HTTP and tunnels HTTPS through it with CONNECT (\(components.scheme ?? "")):// proxies are not supported)"
+                    "must start with http://: the relay talks to the proxy in plain HTTP and tunnels HTTPS through it with CONNECT (\(components.scheme ?? "?")://… proxies are not supported)"
                 ))
         }
         guard let port = components.port else {
@@ -48,8 +48,8 @@ public struct ProxyServer: Sendable, Hashable, CustomStringConvertible {
         return .success(
             ProxyServer(
                 host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: port,
-                username: components.user?.removingPercentEncoding,
-                password: components.password?.removingPercentEncoding))
+                // `user` and `password` come decoded already: decoding again would change a password holding "%".
+                username: components.user, password: components.password))
     }
 
     public var description: String {
@@ -116,10 +116,14 @@ public struct ProxyEnvironment: Sendable, Equatable {
         if let address, Self.linkLocal.contains(where: { $0.contains(address) }) { return true }
         for entry in noProxy {
             if entry == "*" { return true }
-            if let address, let range = IPRange(entry), range.contains(address) { return true }
-            // `host:port` entries name the host.
-            var name = entry.hasPrefix("[") ? entry : String(entry.split(separator: ":").first ?? "")
-            name = name.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            // An address or a range matches addresses only (`::1` must not read as a name ending in `1`).
+            if let range = IPRange(entry.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))) {
+                if let address, range.contains(address) { return true }
+                continue
+            }
+            // A name matches itself and its subdomains; `host:port` entries name the host.
+            guard address == nil else { continue }
+            var name = String(entry.split(separator: ":").first ?? "")
             if name.hasPrefix(".") { name.removeFirst() }
             guard !name.isEmpty else { continue }
             if host == name || host.hasSuffix("." + name) { return true }
