@@ -106,9 +106,26 @@ struct ProxyAndCATests {
         let kept = try ConnectorConfig(
             json: .object(["proxyPassword": .string(Secret.mask), "intervalSeconds": .int(600)]), base: connector)
         #expect(kept.proxyPassword == Secret("proxy-pass"))
-        #expect(throws: ConfigErrors.self) {
+        // Moving the proxy needs its password again; moving the proxy or the trusted CAs needs the secret key again.
+        #expect(
+            throws: ConfigErrors([
+                ConfigError(
+                    field: "proxyPassword",
+                    "give the proxy's password again: the proxy changed, and a stored password is only ever sent to the proxy it was given for"
+                )
+            ])
+        ) {
             try ConnectorConfig(
                 json: .object(["proxy": .string("http://elsewhere.example:3128"), "secretKey": .string("given-again")]), base: connector)
+        }
+        #expect(
+            throws: ConfigErrors([
+                ConfigError(
+                    field: "secretKey",
+                    "give the secret key again: caCertificates changed, and a stored secret is only ever sent where it was first given")
+            ])
+        ) {
+            try ConnectorConfig(json: .object(["caCertificates": .string("-----BEGIN CERTIFICATE-----x")]), base: connector)
         }
 
         let noCredentials = try await rig.app.integrations.test(

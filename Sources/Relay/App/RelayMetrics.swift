@@ -74,7 +74,6 @@ public struct RelayMetrics: Sendable {
         Counter(label: "prisma_relay_auth_failures_total", dimensions: labels([("reason", reason)]), factory: factory).increment()
     }
 
-    /// Records how many events wait for an integration.
     /// 1 while a connector is silent in the way `condition` says (no successful poll, no new events), else 0.
     func silent(connector: String, condition: String, _ silent: Bool) {
         Gauge(
@@ -89,6 +88,7 @@ public struct RelayMetrics: Sendable {
         Counter(label: "prisma_relay_heartbeats_total", dimensions: labels([("integration", integration)]), factory: factory).increment()
     }
 
+    /// Records how many events wait for an integration.
     func queueDepth(integration: String, depth: Int) {
         Gauge(label: "prisma_relay_queue_depth", dimensions: labels([("integration", integration)]), factory: factory).record(depth)
     }

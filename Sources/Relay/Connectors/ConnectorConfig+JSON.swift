@@ -104,29 +104,13 @@ extension ConnectorConfig {
             timeField: timeField, includeAcknowledged: flag("includeAcknowledged") ?? base?.includeAcknowledged ?? false,
             includeIncidents: flag("includeIncidents") ?? base?.includeIncidents ?? false,
             computeURL: text("computeURL") ?? base?.computeURL, enabled: flag("enabled") ?? base?.enabled ?? true)
-        // The stored secret is only ever sent where it was given: moving the connector needs the secret again.
-        if let base, sentSecret == nil || sentSecret == Secret.mask {
-            // So does changing who could read it on the way: the proxy, or the CAs trusted to vouch for the tenant.
-            let moved = [
-                ("apiURL", config.apiURL != base.apiURL), ("computeURL", (config.computeURL ?? "") != (base.computeURL ?? "")),
-                ("proxy", (optionalText("proxy") ?? base.proxy ?? "") != (base.proxy ?? "")),
-                ("caCertificates", (optionalText("caCertificates") ?? base.caCertificates ?? "") != (base.caCertificates ?? "")),
-            ]
-            .filter(\.1).map(\.0)
-            if !moved.isEmpty {
-                errors.append(
-                    ConfigError(
-                        field: "secretKey",
-                        "give the secret key again: \(moved.joined(separator: " and ")) changed, and a stored secret is only ever sent where it was first given"
-                    ))
-            }
-        }
         var settled = config
         settled.staleAfterPolls = number("staleAfterPolls") ?? base?.staleAfterPolls ?? 3
         settled.quietAfterSeconds = number("quietAfterSeconds") ?? base?.quietAfterSeconds ?? 0
         // An empty text clears it.
         settled.proxy = optionalText("proxy").map { $0.isEmpty ? nil : $0 } ?? base?.proxy
         settled.caCertificates = optionalText("caCertificates").map { $0.isEmpty ? nil : $0 } ?? base?.caCertificates
+        settled.proxyUsername = optionalText("proxyUsername").map { $0.isEmpty ? nil : $0 } ?? base?.proxyUsername
         settled.includeAuditLogs = flag("includeAuditLogs") ?? base?.includeAuditLogs ?? false
         settled.runtimeAudits = base?.runtimeAudits ?? []
         if let value = json["runtimeAudits"], value != .null {
@@ -142,21 +126,38 @@ extension ConnectorConfig {
                 settled.runtimeAudits = streams
             }
         }
-        settled.proxyUsername = optionalText("proxyUsername").map { $0.isEmpty ? nil : $0 } ?? base?.proxyUsername
         // The proxy's password as the secret key: the mask, or nothing, keeps the stored one; empty or null clears it.
+        let keepsPassword: Bool
         switch json["proxyPassword"] {
-        case nil, .string(Secret.mask)?:
-            settled.proxyPassword = base?.proxyPassword
-            if let base, base.proxyPassword != nil, (settled.proxy ?? "") != (base.proxy ?? "") {
+        case nil, .string(Secret.mask)?: (settled.proxyPassword, keepsPassword) = (base?.proxyPassword, true)
+        case .null?, .string("")?: (settled.proxyPassword, keepsPassword) = (nil, false)
+        case .string(let password)?: (settled.proxyPassword, keepsPassword) = (Secret(password), false)
+        default:
+            errors.append(ConfigError(field: "proxyPassword", "must be a string"))
+            keepsPassword = false
+        }
+        // A stored secret is only ever sent where it was given: moving the connector needs it again. So does changing
+        // who could read it on the way: the proxy, or the CAs trusted to vouch for the tenant.
+        if let base {
+            let moved = [
+                ("apiURL", settled.apiURL != base.apiURL), ("computeURL", (settled.computeURL ?? "") != (base.computeURL ?? "")),
+                ("proxy", settled.proxy != base.proxy), ("caCertificates", settled.caCertificates != base.caCertificates),
+            ]
+            .filter(\.1).map(\.0)
+            if !moved.isEmpty, sentSecret == nil || sentSecret == Secret.mask {
+                errors.append(
+                    ConfigError(
+                        field: "secretKey",
+                        "give the secret key again: \(moved.joined(separator: " and ")) changed, and a stored secret is only ever sent where it was first given"
+                    ))
+            }
+            if keepsPassword, base.proxyPassword != nil, settled.proxy != base.proxy {
                 errors.append(
                     ConfigError(
                         field: "proxyPassword",
                         "give the proxy's password again: the proxy changed, and a stored password is only ever sent to the proxy it was given for"
                     ))
             }
-        case .null?, .string("")?: settled.proxyPassword = nil
-        case .string(let password)?: settled.proxyPassword = Secret(password)
-        default: errors.append(ConfigError(field: "proxyPassword", "must be a string"))
         }
         guard errors.isEmpty else { throw ConfigErrors(errors) }
         self = settled

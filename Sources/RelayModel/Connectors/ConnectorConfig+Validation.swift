@@ -57,12 +57,7 @@ extension ConnectorConfig {
                     field: "quietAfterSeconds", "must be between 0 (never) and 2592000 seconds (30 days) (got \(quietAfterSeconds))"))
         }
         if let proxy, let problem = OutboundRoute.proxyRule(proxy) { errors.append(ConfigError(field: "proxy", problem)) }
-        if proxyPassword != nil, proxyUsername?.isEmpty ?? true {
-            errors.append(ConfigError(field: "proxyUsername", "is required with proxyPassword"))
-        }
-        if proxyUsername != nil, proxy == nil || proxy?.lowercased() == OutboundRoute.directWord {
-            errors.append(ConfigError(field: "proxy", "is required with proxyUsername: the proxy the user name is for"))
-        }
+        errors += OutboundRoute.credentialProblems(proxy: proxy, username: proxyUsername, hasPassword: proxyPassword != nil)
         if let caCertificates, let problem = OutboundRoute.certificatesRule(caCertificates) {
             errors.append(ConfigError(field: "caCertificates", problem))
         }

@@ -61,13 +61,10 @@ public struct IntegrationSchema: Sendable {
         if present(config, "clientCertificate") != present(config, "clientKey") {
             errors.append(ConfigError(field: path("clientKey"), "and clientCertificate go together: give both, or neither"))
         }
-        if present(config, "proxyPassword"), !present(config, "proxyUsername") {
-            errors.append(ConfigError(field: path("proxyUsername"), "is required with proxyPassword"))
-        }
-        if present(config, "proxyUsername"), config[proxyKey]?.stringValue.map({ $0.lowercased() == OutboundRoute.directWord }) ?? true {
-            errors.append(ConfigError(field: path(proxyKey), "is required with proxyUsername: the proxy the user name is for"))
-        }
-        return errors
+        let credentials = OutboundRoute.credentialProblems(
+            proxy: config[proxyKey]?.stringValue, username: config["proxyUsername"]?.stringValue,
+            hasPassword: present(config, "proxyPassword"))
+        return errors + credentials.map { ConfigError(field: path($0.field), $0.message) }
     }
 
     /// The relay setting every type has: a cap on the requests in flight to the destination, across every replica.

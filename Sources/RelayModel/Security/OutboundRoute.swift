@@ -59,6 +59,18 @@ public struct OutboundRoute: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// What is wrong with a proxy's credentials as given (fields named `proxy`, `proxyUsername`): a password needs its
+    /// user, and a user the proxy it is for. One rule for connectors and integrations.
+    public static func credentialProblems(proxy: String?, username: String?, hasPassword: Bool) -> [ConfigError] {
+        var errors: [ConfigError] = []
+        let user = !(username ?? "").isEmpty
+        if hasPassword, !user { errors.append(ConfigError(field: "proxyUsername", "is required with proxyPassword")) }
+        if user, (proxy ?? "").isEmpty || proxy?.lowercased() == directWord {
+            errors.append(ConfigError(field: "proxy", "is required with proxyUsername: the proxy the user name is for"))
+        }
+        return errors
+    }
+
     /// The rule PEM certificate text meets (whether each parses is learnt when the first request is made).
     public static let certificatesRule: @Sendable (String) -> String? = { text in
         text.contains("-----BEGIN CERTIFICATE-----")
