@@ -103,6 +103,22 @@ struct EventFormatTests {
         #expect(EventFormat.prisma.render(try AuditNormalizer.normalize(records[0], connector: "prod", observedAt: 0)) == records[0])
     }
 
+    @Test("a Compute runtime audit as OCSF is a valid Detection Finding, created once; in Prisma's format it is the audit itself")
+    func ocsfRuntimeAudit() throws {
+        let raw: JSONValue = .object([
+            "_id": .string("636a952a5a293a6ea06cbb87"), "time": .string("2022-11-08T17:43:06.68Z"), "hostname": .string("node-1"),
+            "containerName": .string("/nginx"), "attackType": .string("cryptoMinerProcess"), "effect": .string("block"),
+            "severity": .string("high"), "ruleName": .string("default"), "provider": .string("aws"), "accountID": .string("123456789012"),
+            "msg": .string("/tmp/xmrig launched"), "count": .int(1),
+        ])
+        let event = try RuntimeAuditNormalizer.normalize(raw, stream: .container, connector: "cwpp", observedAt: 0)
+        let rendered = EventFormat.ocsf.render(event)
+        let result = try Self.validate("ocsf", [rendered])
+        #expect(result.status == 0 && result.output.hasPrefix("1 valid ocsf"), "\(result.output)")
+        #expect(rendered["class_uid"] == .int(2004) && rendered["type_uid"] == .int(200_401) && rendered["severity_id"] == .int(4))
+        #expect(EventFormat.prisma.render(event) == raw)
+    }
+
     @Test("every event in Prisma's format matches Prisma's webhook notification schema, a CSPM alert's keys taken from the alert")
     func prisma() throws {
         let events = try Self.events()

@@ -40,7 +40,8 @@ public enum AuditNormalizer {
             firstSeen: time, lastSeen: time, observedAt: Timestamp.rfc3339(epochMilliseconds: observedAt), rawEvent: record)
         event.audit = NormalizedEvent.Audit(
             user: text("user"), ipAddress: text("ipAddress"),
-            accessKey: text("action")?.lowercased().contains("access key") == true, action: action, result: result, type: "cspm")
+            accessKey: text("action")?.lowercased().contains("access key") == true, action: action, result: result,
+            type: NormalizedEvent.Audit.tenantLog)
         return event
     }
 

@@ -46,8 +46,14 @@ public struct NormalizedEvent: Sendable, Equatable {
         public var action: String
         /// `success`, `failure`, or Prisma's own word when it is neither.
         public var result: String
-        /// Which audit log the record is from: `cspm` (the tenant's administration log).
+        /// Which audit log the record is from: `cspm` (the tenant's administration log), or a Compute runtime stream
+        /// (`ComputeAuditStream`: `container`, `host`, `serverless`, `waas`).
         public var type: String
+
+        /// The `type` of the tenant's administration log.
+        public static let tenantLog = "cspm"
+        /// Whether the record is of someone's action on the tenant (an API call), not a detection on a workload.
+        public var isTenantActivity: Bool { type == Self.tenantLog }
 
         public init(user: String?, ipAddress: String?, accessKey: Bool, action: String, result: String, type: String) {
             self.user = user

@@ -1,7 +1,7 @@
 /// The shape a destination that carries whole events sends them in (`format` in its `integrationConfig`): the relay's
-/// own normalized event, OCSF (a Detection Finding; an API Activity for an audit record), or the JSON Prisma Cloud's own webhook notification sends, so
-/// parsers written for either keep working. A heartbeat is the relay's own whatever the format: it has no
-/// counterpart in the other two.
+/// own normalized event, OCSF (a Detection Finding — a runtime audit is one too —, or an API Activity for a record of
+/// the tenant's audit log), or the JSON Prisma Cloud's own webhook notification sends, so parsers written for either
+/// keep working. A heartbeat is the relay's own whatever the format: it has no counterpart in the other two.
 public enum EventFormat: String, Sendable, CaseIterable {
     case relay
     case ocsf
@@ -12,8 +12,9 @@ public enum EventFormat: String, Sendable, CaseIterable {
         guard event.kind != .heartbeat else { return event.jsonValue }
         switch self {
         case .relay: return event.jsonValue
-        case .ocsf: return event.kind == .audit ? OCSFAPIActivity.render(event) : OCSFDetectionFinding.render(event)
-        // Prisma forwards its audit log as the records themselves.
+        case .ocsf:
+            return event.audit?.isTenantActivity == true ? OCSFAPIActivity.render(event) : OCSFDetectionFinding.render(event)
+        // Prisma forwards its audit log, and Compute its audits, as the records themselves.
         case .prisma: return event.kind == .audit ? event.rawEvent : PrismaNotification.render(event)
         }
     }

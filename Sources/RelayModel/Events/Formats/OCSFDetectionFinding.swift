@@ -7,7 +7,8 @@ public enum OCSFDetectionFinding {
     public static let classUID: Int64 = 2004
 
     public static func render(_ event: NormalizedEvent) -> JSONValue {
-        let activity = Self.activity(event.status)
+        // A runtime audit is one detection, made once.
+        let activity = event.kind == .audit ? (id: Int64(1), name: "Create") : Self.activity(event.status)
         let (statusID, statusName) = Self.status(event.status)
         let severity = Self.severity(event)
         var object: JSONObject = [
