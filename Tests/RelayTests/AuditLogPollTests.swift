@@ -72,6 +72,21 @@ struct AuditLogPollTests {
         #expect(delivered.allSatisfy { $0["kind"] == .string("audit") && $0["audit"]?["result"] == .string("failure") })
     }
 
+    @Test("a window that matches too many records for Prisma (413) is read in halves: every record is stored once")
+    func windowTooLarge() async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        await rig.simulator.setAuditLogMatchLimit(300)
+        let records = await rig.simulator.addAuditRecords(1_000, hours: 6)
+        var config = rig.config()
+        config.includeAuditLogs = true
+        try await rig.app.connectors.add(config)
+        let report = try await rig.app.connectors.poll("prod")
+        #expect(report.error == nil, "\(String(describing: report.error))")
+        let audits = try await rig.app.store.events(EventQuery(connector: "prod", kind: .audit, limit: 10_000))
+        #expect(audits.count == records.count && Set(audits.map(\.rawEvent)) == Set(records))
+    }
+
     @Test("a key whose role may not view audit logs: the poll fails saying so, and the cursor waits until it is fixed")
     func forbidden() async throws {
         let rig = try await Rig.start()

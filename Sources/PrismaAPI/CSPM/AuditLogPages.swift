@@ -1,7 +1,9 @@
 import RelayModel
 
 /// The pages of the tenant's audit log over a window (`POST /audit/api/v1/log`: an absolute time range, 500 records a
-/// page, `nextPageToken` resent with the same body), fetched lazily. Iteration ends after a page without a token, an
+/// page, `nextPageToken` resent with the same body), fetched lazily. When Prisma finds too many records for one query
+/// (413, "reduce the time range") the window is read in halves, oldest first, down to single milliseconds, so a long
+/// first look-back or a busy tenant loses nothing. Iteration ends after the last window's page without a token, an
 /// empty page, or a token seen before.
 public struct AuditLogPages: AsyncSequence, Sendable {
     public typealias Element = AuditLogPage
@@ -12,21 +14,37 @@ public struct AuditLogPages: AsyncSequence, Sendable {
 
     public struct Iterator: AsyncIteratorProtocol {
         let pages: AuditLogPages
+        /// The windows still to read, oldest first; the first is the one being paged.
+        var windows: [ClosedRange<Int64>]
         var nextToken: String?
-        var finished = false
         var seenTokens = Set<String>()
 
-        init(pages: AuditLogPages) { self.pages = pages }
+        init(pages: AuditLogPages) {
+            self.pages = pages
+            windows = [pages.window]
+        }
 
         public mutating func next() async throws -> AuditLogPage? {
-            guard !finished else { return nil }
-            let page = try await pages.client.fetchAuditLogPage(window: pages.window, token: nextToken)
-            if let token = page.nextPageToken, !page.items.isEmpty, seenTokens.insert(token).inserted {
-                nextToken = token
-            } else {
-                finished = true
+            while let window = windows.first {
+                let page: AuditLogPage
+                do {
+                    page = try await pages.client.fetchAuditLogPage(window: window, token: nextToken)
+                } catch PrismaClientError.rejected(path: _, status: 413, reason: _)
+                    where nextToken == nil && window.upperBound > window.lowerBound
+                {
+                    let middle = window.lowerBound + (window.upperBound - window.lowerBound) / 2
+                    windows.replaceSubrange(0...0, with: [window.lowerBound...middle, (middle + 1)...window.upperBound])
+                    continue
+                }
+                if let token = page.nextPageToken, !page.items.isEmpty, seenTokens.insert(token).inserted {
+                    nextToken = token
+                } else {
+                    windows.removeFirst()
+                    nextToken = nil
+                }
+                return page
             }
-            return page
+            return nil
         }
     }
 }

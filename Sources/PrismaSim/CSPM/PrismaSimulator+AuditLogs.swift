@@ -4,6 +4,9 @@ import RelayModel
 /// The tenant's audit log (`POST /audit/api/v1/log`): an absolute or relative time range, 100 to 500 records a page
 /// with `nextPageToken`, errors as the audit service writes them, and the alert list's rate limits and faults.
 extension PrismaSimulator {
+    /// How many records one query may match before the audit log answers 413 (Prisma's limit is not published).
+    public func setAuditLogMatchLimit(_ limit: Int) { auditLogMatchLimit = limit }
+
     /// Adds `count` audit records spread over the `hours` before now.
     @discardableResult
     public func addAuditRecords(_ count: Int, hours: Int = 24) -> [JSONValue] {
@@ -49,6 +52,11 @@ extension PrismaSimulator {
             offset = decoded.1
         }
         let matched = auditLog.filter { range.contains($0["timestamp"]?.int64Value ?? -1) }
+        // Prisma refuses a query that matches too many records, whatever the page size (the key its GET form
+        // documents; the body as the audit service writes its errors).
+        if matched.count > auditLogMatchLimit {
+            return finish(Self.auditError(413, "PayloadTooLarge", "too_many_matching_results_reduce_time_range"))
+        }
         let end = min(matched.count, offset + Int(limit))
         var answer: JSONObject = ["value": .array(offset < end ? Array(matched[offset..<end]) : [])]
         if end < matched.count { answer["nextPageToken"] = .string(Self.encodePageToken("audit", end)) }

@@ -60,6 +60,7 @@ public actor PrismaSimulator {
     /// The tenant's audit log, oldest first.
     var auditLog: [JSONValue] = []
     var auditGenerator: AuditLogGenerator
+    var auditLogMatchLimit = 100_000
     /// The console's runtime audits, by stream, oldest first.
     var runtimeAudits: [ComputeAuditStream: [JSONValue]] = [:]
     var runtimeAuditGenerator: RuntimeAuditGenerator
