@@ -50,12 +50,7 @@ struct AuditLogPollTests {
         var config = rig.config()
         config.includeAuditLogs = true
         try await rig.app.connectors.add(config)
-        let integration = try await rig.app.integrations.create(
-            .init(
-                json: .object([
-                    "name": .string("soc"), "integrationType": .string("webhook"),
-                    "integrationConfig": .object(["url": .string(hook.url + "/hook"), "authToken": .string("tok")]),
-                ])), by: "test")
+        let integration = try await rig.app.integrations.create(.webhook("soc", url: hook.url + "/hook"), by: "test")
         await #expect(throws: ConfigErrors.self) {
             _ = try await rig.app.rules.create(
                 RuleService.Draft(name: "no kind", filters: ["auditResults": ["failure"]], integrationIDs: [integration.id]))

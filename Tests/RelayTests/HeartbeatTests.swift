@@ -36,11 +36,8 @@ struct HeartbeatTests {
         let server = try await receiver.serve()
         defer { Task { await server.stop() } }
         func webhook(_ name: String, heartbeat: Int?) async throws -> Integration {
-            var config: JSONObject = ["url": .string(server.url + "/hook"), "authToken": .string("tok")]
-            if let heartbeat { config["heartbeatMinutes"] = .int(Int64(heartbeat)) }
-            return try await app.integrations.create(
-                .init(json: .object(["name": .string(name), "integrationType": .string("webhook"), "integrationConfig": .object(config)])),
-                by: "test")
+            let extra: JSONObject = heartbeat.map { ["heartbeatMinutes": .int(Int64($0))] } ?? [:]
+            return try await app.integrations.create(.webhook(name, url: server.url + "/hook", extra: extra), by: "test")
         }
         let watched = try await webhook("watched", heartbeat: 5)
         let other = try await webhook("other", heartbeat: nil)

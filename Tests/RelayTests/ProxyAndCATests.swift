@@ -9,13 +9,6 @@ import Testing
 
 @Suite("Proxies and private CAs: through a real proxy, with a test CA", .serialized)
 struct ProxyAndCATests {
-    static func webhook(_ name: String, url: String, extra: JSONObject = [:]) -> IntegrationService.Draft {
-        var config: JSONObject = ["url": .string(url), "authToken": .string("tok")]
-        for member in extra { config[member.key] = member.value }
-        return .init(
-            json: .object(["name": .string(name), "integrationType": .string("webhook"), "integrationConfig": .object(config)]))
-    }
-
     /// The store queues by the wall clock; the engine claims by the rig's.
     static func catchUp(_ rig: Rig) {
         rig.clock.advance(milliseconds: max(0, Int64(Date().timeIntervalSince1970 * 1000) - rig.clock.now + 1_000))
@@ -41,8 +34,8 @@ struct ProxyAndCATests {
         var config = rig.config(statuses: ["open"])
         config.apiURL = named(config.apiURL)
         try await rig.app.connectors.add(config)
-        let proxied = try await rig.app.integrations.create(Self.webhook("via-proxy", url: named(hook.url) + "/hook"), by: "test")
-        let direct = try await rig.app.integrations.create(Self.webhook("direct", url: hook.url + "/hook"), by: "test")
+        let proxied = try await rig.app.integrations.create(.webhook("via-proxy", url: named(hook.url) + "/hook"), by: "test")
+        let direct = try await rig.app.integrations.create(.webhook("direct", url: hook.url + "/hook"), by: "test")
         _ = try await rig.app.rules.create(RuleService.Draft(name: "all", integrationIDs: [proxied.id]))
         let report = try await rig.app.connectors.poll("prod")
         #expect(report.error == nil && report.added > 0, "\(String(describing: report.error))")
@@ -129,12 +122,12 @@ struct ProxyAndCATests {
         }
 
         let noCredentials = try await rig.app.integrations.test(
-            Self.webhook("h", url: hook.url + "/hook", extra: ["proxy": .string(guarded.url)]))
+            .webhook("h", url: hook.url + "/hook", extra: ["proxy": .string(guarded.url)]))
         #expect(
             !noCredentials.success && noCredentials.description.contains("requires authentication (HTTP 407)"),
             "\(noCredentials.description)")
         let withCredentials = try await rig.app.integrations.create(
-            Self.webhook(
+            .webhook(
                 "h", url: hook.url + "/hook",
                 extra: ["proxy": .string(guarded.url), "proxyUsername": .string("relay"), "proxyPassword": .string("proxy-pass")]),
             by: "test")
@@ -146,18 +139,18 @@ struct ProxyAndCATests {
         let shown = try rig.app.integrations.schema(of: .webhook).masked(stored.config)
         #expect(shown["proxyPassword"] == .string(Secret.mask) && shown["proxy"] == .string(guarded.url))
 
-        let tunnelRefused = try await rig.app.integrations.test(Self.webhook("s", url: hook.url + "/hook"))
+        let tunnelRefused = try await rig.app.integrations.test(.webhook("s", url: hook.url + "/hook"))
         #expect(
             tunnelRefused.description.hasPrefix("The proxy \(strict.url) refused to connect to 127.0.0.1:\(hook.port)"),
             "\(tunnelRefused.description)")
-        let direct = try await rig.app.integrations.test(Self.webhook("s", url: hook.url + "/hook", extra: ["proxy": .string("direct")]))
+        let direct = try await rig.app.integrations.test(.webhook("s", url: hook.url + "/hook", extra: ["proxy": .string("direct")]))
         #expect(direct.success, "\(direct.description)")
         #expect(strict.requests() == ["CONNECT 127.0.0.1:\(hook.port)"])
 
         // A proxy URL with a password in it is refused: the password goes where it is sealed.
         await #expect(throws: IntegrationError.self) {
             _ = try await rig.app.integrations.create(
-                Self.webhook("x", url: hook.url + "/hook", extra: ["proxy": .string("http://u:p@127.0.0.1:3128")]), by: "test")
+                .webhook("x", url: hook.url + "/hook", extra: ["proxy": .string("http://u:p@127.0.0.1:3128")]), by: "test")
         }
     }
 
@@ -189,12 +182,12 @@ struct ProxyAndCATests {
         let hook = try await receiver.serve(tls: try ca.serverTLS(requireClientCertificate: true))
         defer { Task { await hook.stop() } }
         let url = hook.url + "/hook"
-        let withoutCA = try await rig.app.integrations.test(Self.webhook("m", url: url))
+        let withoutCA = try await rig.app.integrations.test(.webhook("m", url: url))
         #expect(withoutCA.description.contains("does not trust"), "\(withoutCA.description)")
-        let withoutClient = try await rig.app.integrations.test(Self.webhook("m", url: url, extra: ["caCertificates": .string(ca.caPEM)]))
+        let withoutClient = try await rig.app.integrations.test(.webhook("m", url: url, extra: ["caCertificates": .string(ca.caPEM)]))
         #expect(!withoutClient.success, "\(withoutClient.description)")
         let mutual = try await rig.app.integrations.test(
-            Self.webhook(
+            .webhook(
                 "m", url: url,
                 extra: [
                     "caCertificates": .string(ca.caPEM), "clientCertificate": .string(ca.clientCertificatePEM),

@@ -83,12 +83,7 @@ struct SilenceTests {
         let receiver = WebhookReceiver(token: "tok")
         let hook = try await receiver.serve()
         defer { Task { await hook.stop() } }
-        let integration = try await rig.app.integrations.create(
-            .init(
-                json: .object([
-                    "name": .string("soc"), "integrationType": .string("webhook"),
-                    "integrationConfig": .object(["url": .string(hook.url + "/hook"), "authToken": .string("tok")]),
-                ])), by: "test")
+        let integration = try await rig.app.integrations.create(.webhook("soc", url: hook.url + "/hook"), by: "test")
         _ = try await rig.app.rules.create(
             RuleService.Draft(name: "pipe health", notifyOn: ["open", "resolved"], integrationIDs: [integration.id]))
         #expect(try await rig.app.checkSilence().isEmpty)

@@ -55,3 +55,12 @@ struct Rig {
 
     func stop() async { await server.stop() }
 }
+
+extension IntegrationService.Draft {
+    /// A webhook integration on a test receiver (`WebhookReceiver(token: "tok")`), with more config keys when given.
+    static func webhook(_ name: String, url: String, extra: JSONObject = [:]) -> IntegrationService.Draft {
+        var config: JSONObject = ["url": .string(url), "authToken": .string("tok")]
+        for member in extra { config[member.key] = member.value }
+        return .init(json: .object(["name": .string(name), "integrationType": .string("webhook"), "integrationConfig": .object(config)]))
+    }
+}
