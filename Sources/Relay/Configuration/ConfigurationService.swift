@@ -4,9 +4,10 @@ import RelayModel
 import RelayStore
 
 /// Configuration as code (`prisma-relay apply`, `prisma-relay export`): a file declaring the relay's settings,
-/// connectors, integrations (with Prisma's own `integrationConfig` keys) and alert rules is checked whole, compared with what is stored — a plan of
-/// what is added, changed and removed, secrets said to be changed or unchanged, never shown — and applied in one
-/// transaction. Secrets are never in the file: `${env:NAME}` and `${file:/path}` stand for them.
+/// connectors, integrations (with Prisma's own `integrationConfig` keys) and alert rules is checked whole, compared
+/// with what is stored — a plan of what is added, changed and removed, secrets said to be changed or unchanged, never
+/// shown — and applied in one transaction. Secrets are never in the file: `${env:NAME}` and `${file:/path}` stand
+/// for them.
 public struct ConfigurationService: Sendable {
     let app: RelayApp
 
