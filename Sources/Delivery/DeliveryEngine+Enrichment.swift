@@ -2,17 +2,25 @@ import RelayModel
 import RelayStore
 
 extension DeliveryEngine {
-    /// Claimed rows made ready to send: enriched by the `Enricher`, then decided by the rules that look at enrichment
-    /// (sent, perhaps more severe, or filtered with why). Rows held for their lookups and rows filtered come back as
-    /// records to store at once.
-    func enrichAndRoute(_ claimed: [QueuedDelivery], for integration: Integration) async throws -> (
+    /// The rules routing to `integration` that look at enrichment (filter on it or raise the severity), or none
+    /// when no rule does.
+    func enrichmentRules(for integration: Integration) async throws -> [AlertRule] {
+        let rules = try await store.rules().filter { $0.integrationIDs.contains(integration.id) }
+        return rules.contains(where: { !$0.filters.enrichment.isEmpty || $0.raiseSeverityTo != nil }) ? rules : []
+    }
+
+    /// Claimed rows made ready to send: enriched by the `Enricher`, then decided by `rules` (those of
+    /// `enrichmentRules`: sent, perhaps more severe, or filtered with why). Rows held for their lookups and rows
+    /// filtered come back as records to store at once. Lookups are waited for at most the enricher's round wait
+    /// after `roundBegan`.
+    func enrichAndRoute(
+        _ claimed: [QueuedDelivery], for integration: Integration, rules: [AlertRule], roundBegan: ContinuousClock.Instant
+    ) async throws -> (
         ready: [QueuedDelivery], settled: [DeliveryRecord]
     ) {
-        var rules = try await store.rules().filter { $0.integrationIDs.contains(integration.id) }
-        if !rules.contains(where: { !$0.filters.enrichment.isEmpty || $0.raiseSeverityTo != nil }) { rules = [] }
         var ready: [QueuedDelivery] = []
         var settled: [DeliveryRecord] = []
-        for prepared in try await enricher.prepare(claimed) {
+        for prepared in try await enricher.prepare(claimed, roundBegan: roundBegan) {
             switch prepared {
             case .held(let item, let until):
                 settled.append(DeliveryRecord(seq: item.seq, result: .held(until: until)))

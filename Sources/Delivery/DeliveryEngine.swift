@@ -175,6 +175,10 @@ public struct DeliveryEngine: Sendable {
 
     /// Sends claimed rows in batches, `sending.slots` at a time, renewing the claims while it goes; returns the rows
     /// handled and how many of them the store recorded.
+    ///
+    /// Rows are made ready (enriched, routed, fitted, cut into batches) a chunk at a time, one chunk after another,
+    /// while the batches of the chunks before are in flight: the first request goes out after one chunk's
+    /// enrichment, not the whole round's.
     func send(
         _ claimed: [QueuedDelivery], to destination: any Destination, as sending: Sending, health start: IntegrationHealth,
         claimedUntil: Int64
@@ -185,43 +189,45 @@ public struct DeliveryEngine: Sendable {
         var claimedUntil = claimedUntil
         let lease = sending.lease
         var handled = 0
-        // Events wait for their enrichment (at most the hold-back), then are fitted to what the destination accepts
-        // before batches are cut.
-        let (ready, early) = try await enrichAndRoute(claimed, for: integration)
-        if !early.isEmpty {
-            settled += try await store.recordDeliveries(early, integrationID: integration.id, owner: workerID, at: clock())
-            handled += early.count
-        }
-        let due = ready.map {
-            var item = $0
-            item.event = destination.fitted(item.event)
-            return item
-        }
-        let http = self.http.routed(OutboundRoute(integrationConfig: integration.config))
-        var batches: [[QueuedDelivery]] = []
-        var start = 0
-        for size in destination.split(due) where size > 0 && start < due.count {
-            batches.append(Array(due[start..<min(due.count, start + size)]))
-            start += size
-        }
+        let rules = try await enrichmentRules(for: integration)
+        let began = ContinuousClock.now
+        let size = max(destination.maxBatch, Self.chunk)
+        var chunks = stride(from: 0, to: claimed.count, by: size).map { Array(claimed[$0..<min(claimed.count, $0 + size)]) }
         // While down, one batch is the probe.
-        if health.downSince != nil { batches = Array(batches.prefix(1)) }
+        let probing = health.downSince != nil
+        if probing { chunks = Array(chunks.prefix(1)) }
+        let http = self.http.routed(OutboundRoute(integrationConfig: integration.config))
         // Batches hold different alerts (a later event of an alert is not claimable while an earlier one is pending),
         // so up to `slots` of them are in flight at once, in any order: each slot is refilled as soon as its batch's
         // answer is recorded, and no batch waits for a slower one's answer.
-        return try await withThrowingTaskGroup(of: (Int, BatchOutcome).self) { group in
+        return try await withThrowingTaskGroup(of: RoundStep.self) { group in
+            var batches: [[QueuedDelivery]] = []
             var next = 0
+            var nextChunk = 0
             var inFlight: [Int: [QueuedDelivery]] = [:]
             // Rows whose claim ran out before it was renewed: another worker may be sending them, so they are left alone.
             var lost = Set<Int64>()
             // Set once the round must end: what is in flight is still answered and recorded.
             var stopping = false
+            func prepareNextChunk() {
+                guard !stopping, nextChunk < chunks.count else { return }
+                let chunk = chunks[nextChunk]
+                nextChunk += 1
+                group.addTask {
+                    let (batches, early) = try await self.prepare(
+                        chunk, for: destination, integration: integration, rules: rules, roundBegan: began)
+                    return .prepared(batches: batches, early: early)
+                }
+            }
+            prepareNextChunk()
             while true {
                 while !stopping, inFlight.count < sending.slots, next < batches.count {
-                    // Past half the lease, every row in flight or still to send is claimed again.
+                    // Past half the lease, every row in flight, prepared or still to prepare is claimed again.
                     if clock() > claimedUntil - lease / 2 {
                         let now = clock()
-                        let remaining = (inFlight.values.flatMap { $0 } + batches[next...].flatMap { $0 }).map(\.seq)
+                        var remaining = inFlight.values.flatMap { $0.map(\.seq) }
+                        remaining += batches[next...].flatMap { $0.map(\.seq) }
+                        remaining += chunks[max(0, nextChunk - 1)...].flatMap { $0.map(\.seq) }
                         let held = try await store.renewClaims(remaining, owner: workerID, now: now, until: now + lease)
                         lost.formUnion(Set(remaining).subtracting(held))
                         claimedUntil = now + lease
@@ -239,11 +245,28 @@ public struct DeliveryEngine: Sendable {
                     let batch = batches[next].filter { !lost.contains($0.seq) }
                     let index = next
                     next += 1
+                    if probing { stopping = true }
                     guard !batch.isEmpty else { continue }
                     inFlight[index] = batch
-                    group.addTask { (index, await destination.deliver(batch, over: http)) }
+                    group.addTask { .sent(index, await destination.deliver(batch, over: http)) }
                 }
-                guard let (index, answer) = try await group.next(), let batch = inFlight.removeValue(forKey: index) else { break }
+                guard let step = try await group.next() else { break }
+                let index: Int
+                let answer: BatchOutcome
+                switch step {
+                case .prepared(let ready, let early):
+                    if !early.isEmpty {
+                        settled += try await store.recordDeliveries(early, integrationID: integration.id, owner: workerID, at: clock())
+                        handled += early.count
+                    }
+                    batches += ready
+                    prepareNextChunk()
+                    continue
+                case .sent(let sent, let outcome):
+                    index = sent
+                    answer = outcome
+                }
+                guard let batch = inFlight.removeValue(forKey: index) else { continue }
                 let outcomes: [DeliveryOutcome]
                 switch answer {
                 case .all(let outcome): outcomes = Array(repeating: outcome, count: batch.count)
@@ -274,6 +297,36 @@ public struct DeliveryEngine: Sendable {
             }
             return (handled, settled)
         }
+    }
+
+    /// Rows made ready a chunk at a time: at least this many, or a destination's whole batch.
+    static let chunk = 100
+
+    /// What a round's task group yields: a chunk made ready, or a batch's answer.
+    enum RoundStep: Sendable {
+        case prepared(batches: [[QueuedDelivery]], early: [DeliveryRecord])
+        case sent(Int, BatchOutcome)
+    }
+
+    /// A chunk of claimed rows enriched and routed, each event fitted to what the destination accepts, cut into
+    /// batches; rows held for their lookups or filtered come back as records to store at once.
+    func prepare(
+        _ chunk: [QueuedDelivery], for destination: any Destination, integration: Integration, rules: [AlertRule],
+        roundBegan: ContinuousClock.Instant
+    ) async throws -> (batches: [[QueuedDelivery]], early: [DeliveryRecord]) {
+        let (ready, early) = try await enrichAndRoute(chunk, for: integration, rules: rules, roundBegan: roundBegan)
+        let due = ready.map {
+            var item = $0
+            item.event = destination.fitted(item.event)
+            return item
+        }
+        var batches: [[QueuedDelivery]] = []
+        var start = 0
+        for size in destination.split(due) where size > 0 && start < due.count {
+            batches.append(Array(due[start..<min(due.count, start + size)]))
+            start += size
+        }
+        return (batches, early)
     }
 
     /// Stores a batch's outcomes in one transaction and returns the integration's health after them: down (and when

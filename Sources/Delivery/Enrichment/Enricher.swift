@@ -80,8 +80,9 @@ public actor Enricher {
         var problems: [[String]] = []
     }
 
-    /// `rows` enriched, or held while their lookups are unanswered.
-    public func prepare(_ rows: [QueuedDelivery]) async throws -> [Prepared] {
+    /// `rows` enriched, or held while their lookups are unanswered. A round that prepares its rows in chunks passes
+    /// when it began: its lookups are waited for `roundWait` in all, not in every chunk.
+    public func prepare(_ rows: [QueuedDelivery], roundBegan: ContinuousClock.Instant = .now) async throws -> [Prepared] {
         try await refresh()
         guard !active.isEmpty, !rows.isEmpty else { return rows.map(Prepared.ready) }
         let subjects = rows.map { EnrichmentSubjects($0.event) }
@@ -99,7 +100,7 @@ public actor Enricher {
             }
             if !missing.isEmpty { lookups.append(startLookups(missing, of: id)) }
         }
-        await Self.wait(for: lookups, atMost: settings.roundWait)
+        await Self.wait(for: lookups, atMost: max(.zero, roundBegan + settings.roundWait - .now))
         let later = clock()
         // The sources of each type, in a stable order.
         let byType = Dictionary(grouping: ids.compactMap { id in active[id].map { (id, $0) } }, by: { $0.1.integration.type.rawValue })
