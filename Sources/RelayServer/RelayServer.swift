@@ -32,7 +32,7 @@ public enum RelayServer {
         AlertRulesController(rules: app.rules).addRoutes(to: router)
         ConnectorsController(app: app).addRoutes(to: router)
         DeliveriesController(deliveries: app.deliveries).addRoutes(to: router)
-        EventsController(events: app.events).addRoutes(to: router)
+        EventsController(events: app.events, actions: app.actions).addRoutes(to: router)
         ReplicasController(app: app).addRoutes(to: router)
         APIKeysController(keys: app.apiKeys).addRoutes(to: router)
         ConsoleController(

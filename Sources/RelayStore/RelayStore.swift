@@ -40,6 +40,10 @@ public protocol RelayStore: Sendable {
     /// Records a finished poll: the connector's status (its error, or success with the events it added) and its
     /// history, which keeps a week and a day of polls and always the last `PollRecord.keptAtLeast`.
     func recordPoll(_ record: PollRecord) async throws
+    /// Keeps an action taken on a finding in Prisma Cloud (URLs in its detail redacted); returns it with its id.
+    func recordAction(_ record: ActionRecord) async throws -> ActionRecord
+    /// The actions taken on a finding (connector and native id), newest first.
+    func actions(connector: String, nativeID: String) async throws -> [ActionRecord]
     /// A connector's last polls, newest first.
     func polls(connector: String, limit: Int) async throws -> [PollRecord]
     /// A connector's polls that ended since `since` (epoch ms), counted by hour and outcome.

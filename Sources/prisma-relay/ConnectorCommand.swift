@@ -34,6 +34,8 @@ struct ConnectorCommand: AsyncParsableCommand {
         @Flag(help: "cspm: also collect the tenant's Compute runtime incidents with the same key.") var includeIncidents = false
         @Flag(help: "cspm: also collect the tenant's audit log (the key's role must be allowed to view audit logs).")
         var includeAuditLogs = false
+        @Flag(help: "Let analysts dismiss, snooze and reopen its alerts (or acknowledge its incidents) in Prisma Cloud.")
+        var allowActions = false
         @Option(help: "compute: a runtime audit stream to collect too: container, host, serverless, waas (repeatable).")
         var runtimeAudits: [String] = []
         @Option(help: "cspm with --include-incidents: the Compute console path (default: asked of the CSPM API).")
@@ -64,6 +66,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                 config.quietAfterSeconds = quietAfter
                 config.proxy = proxy
                 config.includeAuditLogs = includeAuditLogs
+                config.allowActions = allowActions
                 config.runtimeAudits = try runtimeAudits.map { name in
                     guard let stream = ComputeAuditStream(rawValue: name.lowercased()) else {
                         throw ConfigErrors([

@@ -10,6 +10,6 @@ struct PrismaRelayCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, SimCommand.self, ConnectorCommand.self, EventsCommand.self, SecretsCommand.self, ServeCommand.self,
             TokenCommand.self, IntegrationCommand.self, RuleCommand.self, DatabaseCommand.self, ReplicasCommand.self, ApplyCommand.self,
-            ExportCommand.self,
+            ExportCommand.self, AlertCommand.self,
         ])
 }

@@ -168,6 +168,10 @@ final class CrashAfterCommits: @unchecked Sendable {
             try await base.rejectedFindings(connector: connector)
         }
         func recordPoll(_ record: PollRecord) async throws { try await base.recordPoll(record) }
+        func recordAction(_ record: ActionRecord) async throws -> ActionRecord { try await base.recordAction(record) }
+        func actions(connector: String, nativeID: String) async throws -> [ActionRecord] {
+            try await base.actions(connector: connector, nativeID: nativeID)
+        }
         func polls(connector: String, limit: Int) async throws -> [PollRecord] { try await base.polls(connector: connector, limit: limit) }
         func pollHours(connector: String, since: Int64) async throws -> [PollHour] {
             try await base.pollHours(connector: connector, since: since)

@@ -1,4 +1,5 @@
 import Foundation
+import PrismaAPI
 import PrismaSim
 import RelayModel
 import RelayStore
@@ -19,6 +20,10 @@ struct FixedPageSource: FindingSource {
     }
 
     func probe(now: Int64) async throws {}
+
+    func act(_ action: AlertAction, on event: NormalizedEvent) async throws -> ActionAnswer {
+        ActionAnswer(.refused, "a fixed page takes no actions", statusCode: nil)
+    }
 }
 
 @Suite("Rejected findings")

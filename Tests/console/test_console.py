@@ -70,6 +70,58 @@ class HookReceiver(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class PagerDutyReceiver(http.server.BaseHTTPRequestHandler):
+    """PagerDuty's Events API v2 as documented: POST /v2/enqueue with a JSON event whose routing_key is a 32-character
+    integration key; trigger needs a payload with summary, source and severity (critical, error, warning, info);
+    acknowledge and resolve need a dedup_key. A valid event is 202 with its dedup_key, anything else 400 with the
+    errors, as PagerDuty answers."""
+
+    ROUTING_KEY = "a" * 32
+    # Per dedup key, the event actions received, in order.
+    events = {}
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        errors = []
+        try:
+            event = json.loads(body)
+        except ValueError:
+            event, errors = {}, ["Event object is not valid JSON"]
+        if self.path != "/v2/enqueue":
+            errors.append("unknown path " + self.path)
+        if "application/json" not in (self.headers.get("Content-Type") or ""):
+            errors.append("Content-Type must be application/json")
+        if event.get("routing_key") != PagerDutyReceiver.ROUTING_KEY:
+            errors.append("'routing_key' is invalid")
+        action = event.get("event_action")
+        if action not in ("trigger", "acknowledge", "resolve"):
+            errors.append("'event_action' is invalid")
+        if action == "trigger":
+            payload = event.get("payload") or {}
+            for name in ("summary", "source", "severity"):
+                if not payload.get(name):
+                    errors.append("'payload.%s' is missing or blank" % name)
+            if payload.get("severity") not in ("critical", "error", "warning", "info"):
+                errors.append("'payload.severity' is invalid")
+        elif not event.get("dedup_key"):
+            errors.append("'dedup_key' is missing or blank")
+        if errors:
+            answer, status = {"status": "invalid event", "message": "Event object is invalid", "errors": errors}, 400
+        else:
+            key = event.get("dedup_key") or "generated-%d" % len(PagerDutyReceiver.events)
+            PagerDutyReceiver.events.setdefault(key, []).append(action)
+            answer, status = {"status": "success", "message": "Event processed", "dedup_key": key}, 202
+        data = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="module")
 def relay():
     workdir = tempfile.mkdtemp(prefix="prisma-relay-console-")
@@ -85,10 +137,14 @@ def relay():
     sim_secret = re.search(r"Secret key: (\S+)", sim_lines[1]).group(1)
     hook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HookReceiver)
     threading.Thread(target=hook.serve_forever, daemon=True).start()
+    pager = http.server.ThreadingHTTPServer(("127.0.0.1", 0), PagerDutyReceiver)
+    threading.Thread(target=pager.serve_forever, daemon=True).start()
+    env["PRISMA_RELAY_PAGERDUTY_URL"] = "http://127.0.0.1:%d/v2/enqueue" % pager.server_address[1]
     server, found, _ = start(["serve", "--port", "0"], env, r"serving on (http://127\.0\.0\.1:\d+)")
     yield {"url": found.group(1), "key_id": key_id, "secret": secret, "sim_url": sim_url, "sim_key": sim_key,
-           "sim_secret": sim_secret, "hook_url": "http://127.0.0.1:%d/hook" % hook.server_address[1]}
+           "sim_secret": sim_secret, "hook_url": "http://127.0.0.1:%d/hook" % hook.server_address[1], "env": env}
     hook.shutdown()
+    pager.shutdown()
     server.terminate()
     sim.terminate()
     assert server.wait(timeout=30) == 0
@@ -452,3 +508,62 @@ def test_a_form_without_a_valid_csrf_token_is_refused(relay, browser):
             urllib.request.urlopen(request)
         assert refused.value.code == 403
         assert "CSRF" in refused.value.read().decode()
+
+
+def wait_until(condition, seconds=60, what="the condition"):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def api(relay, path):
+    request = urllib.request.Request(relay["url"] + path, headers={"Authorization": "Bearer %s:%s" % (relay["key_id"], relay["secret"])})
+    with urllib.request.urlopen(request) as answer:
+        return json.loads(answer.read())
+
+
+def test_an_analyst_dismisses_an_alert_in_the_console_and_pagerduty_resolves_its_incident(relay, browser):
+    env = dict(relay["env"], PRISMA_RELAY_SECRET=relay["sim_secret"])
+    cli = lambda *args: subprocess.run([BIN, *args], env=env, check=True, capture_output=True, text=True).stdout
+    cli("connector", "add", "--name", "acting", "--url", relay["sim_url"], "--key-id", relay["sim_key"], "--status", "all",
+        "--interval", "3600", "--allow-actions")
+    config = os.path.join(tempfile.mkdtemp(prefix="prisma-relay-pd-"), "pd.json")
+    with open(config, "w") as file:
+        json.dump({"integrationKey": PagerDutyReceiver.ROUTING_KEY}, file)
+    pd = cli("integration", "add", "--name", "soc-pager", "--type", "pager_duty", "--config-file", config).split()[-1]
+    cli("rule", "add", "--name", "page-on-acting", "--integration", pd, "--connector", "acting", "--notify-on", "open",
+        "--notify-on", "dismissed")
+    # serve polls the new connector and pages for its open alerts.
+    wait_until(lambda: any(key.startswith("acting/") for key in PagerDutyReceiver.events), what="PagerDuty's first trigger")
+    event = wait_until(lambda: next((e for e in api(relay, "/api/v1/events?connector=acting&status=open&limit=50")["items"]
+                                     if PagerDutyReceiver.events.get("acting/" + e["native_id"]) == ["trigger"]), None),
+                       what="an open alert paged")
+    alert = event["native_id"]
+
+    sign_in(browser, relay)
+    browser.get(relay["url"] + "/console/events/" + urllib.parse.quote(event["id"], safe=""))
+    assert browser.find_element(By.ID, "actions")
+    fill(browser, {"note": "Accepted risk: lab account"})
+    shot(browser, "event-actions")
+    click(browser, By.XPATH, "//section[@id='actions']//button[text()='Dismiss']")
+    flash = browser.find_element(By.CSS_SELECTOR, ".flash").text
+    assert flash.startswith("Done: Prisma Cloud accepted the dismiss of " + alert), flash
+    row = browser.find_element(By.CSS_SELECTOR, "#action-log tbody tr").text
+    assert "dismiss" in row and "done" in row and "console user" in row, row
+    # Dismissed in Prisma before the next poll says so: the page offers to reopen it.
+    assert browser.find_elements(By.XPATH, "//section[@id='actions']//button[text()='Reopen']")
+    shot(browser, "event-actions-done")
+    phone(browser, "event-actions-done")
+
+    # The next poll stores the dismissed version; PagerDuty's incident for the alert is resolved.
+    browser.get(relay["url"] + "/console/connectors/acting")
+    click(browser, By.XPATH, "//button[text()='Poll now']")
+    assert "Polled acting" in browser.find_element(By.CSS_SELECTOR, ".flash").text
+    wait_until(lambda: PagerDutyReceiver.events.get("acting/" + alert) == ["trigger", "resolve"], what="the resolve of " + alert)
+    dismissed = [e for e in api(relay, "/api/v1/events?connector=acting&status=dismissed&limit=500")["items"] if e["native_id"] == alert]
+    assert len(dismissed) == 1, dismissed
+    assert api(relay, "/api/v1/events/" + urllib.parse.quote(dismissed[0]["id"], safe=""))["actions"][0]["note"] == "Accepted risk: lab account"

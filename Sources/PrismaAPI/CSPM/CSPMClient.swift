@@ -102,6 +102,19 @@ public actor CSPMClient: AuthenticatingClient {
         }
     }
 
+    /// Sends a change of alerts' status (dismiss, snooze, reopen) and reads Prisma's answer in words; 429 and 5xx are
+    /// retried as every call's are.
+    public func changeStatus(_ change: AlertStatusChange) async throws -> ActionAnswer {
+        let url = credentials.apiURL + change.path
+        let body = change.body.jsonBytes()
+        return try await perform(path: "POST \(change.path)", authenticated: true) { answer in
+            guard let read = change.answer(status: answer.status, reason: answer.redlockReason) else { return .unexpected(answer) }
+            return .done(read)
+        } send: { [http = environment.http] token in
+            try await http.send(.POST, url, headers: [("x-redlock-auth", token ?? "")], body: body)
+        }
+    }
+
     /// Every page of the tenant's audit log for `window`.
     public nonisolated func auditLogPages(window: ClosedRange<Int64>) -> AuditLogPages {
         AuditLogPages(client: self, window: window)

@@ -130,6 +130,39 @@ public actor ComputeClient: AuthenticatingClient {
         }
     }
 
+    /// Archives an incident (`acknowledged: true`) or brings it back: `PATCH /api/v1/audits/incidents/acknowledge/{id}`.
+    /// The console answers 200 with no body, and the same either way when the incident already was so.
+    public func setAcknowledged(_ acknowledged: Bool, incident id: String) async throws -> ActionAnswer {
+        let (path, body) = Self.acknowledgement(acknowledged, incident: id)
+        let url = credentials.consoleURL + path
+        let word = acknowledged ? "acknowledged" : "unacknowledged"
+        return try await perform(path: "PATCH \(path)", authenticated: true) { answer in
+            let reason = (try? JSONValue.parse(answer.body))?["err"]?.stringValue.map { ": \($0)" } ?? ""
+            switch answer.status {
+            case 200...299: return .done(ActionAnswer(.done, "the Compute console \(word) incident \(id)", statusCode: answer.status))
+            case 403:
+                return .done(
+                    ActionAnswer(
+                        .refused, "the Compute console refused: the role lacks the Monitor > Runtime incidents write permission (HTTP 403)",
+                        statusCode: 403))
+            case 400, 404:
+                return .done(
+                    ActionAnswer(.refused, "the Compute console refused (HTTP \(answer.status)\(reason))", statusCode: answer.status))
+            default: return .unexpected(answer)
+            }
+        } send: { [http = environment.http] header in
+            try await http.send(.PATCH, url, headers: [("Authorization", header ?? "")], body: body)
+        }
+    }
+
+    /// The path (under the console path) and body of an acknowledgement; only `acknowledged` is read by the console.
+    public static func acknowledgement(_ acknowledged: Bool, incident id: String) -> (path: String, body: [UInt8]) {
+        (
+            "/api/v1/audits/incidents/acknowledge/" + (id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? id),
+            JSONValue.object(["acknowledged": .bool(acknowledged)]).jsonBytes()
+        )
+    }
+
     /// Every incident of the window, page by page.
     public nonisolated func incidentPages(from: Int64, to: Int64, acknowledged: Bool) -> IncidentPages {
         IncidentPages(client: self, from: from, to: to) { client, offset in

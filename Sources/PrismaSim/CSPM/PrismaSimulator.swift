@@ -61,6 +61,8 @@ public actor PrismaSimulator {
     var auditLog: [JSONValue] = []
     var auditGenerator: AuditLogGenerator
     var auditLogMatchLimit = 100_000
+    /// Whether the tenant requires a dismissal note.
+    var requiresDismissalNote = false
     /// The console's runtime audits, by stream, oldest first.
     var runtimeAudits: [ComputeAuditStream: [JSONValue]] = [:]
     var runtimeAuditGenerator: RuntimeAuditGenerator

@@ -25,6 +25,14 @@ struct SimAlert: Sendable {
     var reason: String
     /// Newest first, as Prisma lists it.
     var history: [Change]
+    /// A dismissal or snooze by an action (`POST /alert/dismiss`): its note, who, and until when.
+    struct Dismissal: Sendable {
+        var note: String
+        var by: String
+        var until: Int64?
+    }
+
+    var dismissal: Dismissal?
 
     var id: String { "P-\(number)" }
     var policyModel: SimPolicy { PolicyCatalog.all[policy] }
@@ -131,10 +139,10 @@ struct SimAlert: Sendable {
             ])
         }
         if status == "dismissed" || status == "snoozed" {
-            alert["dismissalNote"] = .string("Accepted risk: tracked in change ticket")
-            alert["dismissedBy"] = .string("secops@example.com")
+            alert["dismissalNote"] = .string(dismissal?.note ?? "Accepted risk: tracked in change ticket")
+            alert["dismissedBy"] = .string(dismissal?.by ?? "secops@example.com")
         }
-        if status == "snoozed" { alert["dismissalUntilTs"] = .int(lastUpdated + 7 * 86_400_000) }
+        if status == "snoozed" { alert["dismissalUntilTs"] = .int(dismissal?.until ?? (lastUpdated + 7 * 86_400_000)) }
         return .object(alert)
     }
 }

@@ -16,6 +16,9 @@ public struct SimUser: Sendable, Equatable {
     public var canViewAlerts: Bool
     /// Whether the key's role may view audit logs (System Admin, or a permission group granting it).
     public var canViewAuditLogs: Bool = true
+    /// Whether the key's role may dismiss, snooze and reopen alerts (System Admin, Account Group Admin, Account and
+    /// Cloud Provisioning Admin, without "Restrict alert dismissal"); without it those calls answer 403.
+    public var canDismissAlerts: Bool = true
     /// More than one tenant makes `/login` ask for `prismaId` or `customerName`.
     public var tenants: [Tenant]
 

@@ -23,6 +23,17 @@ public enum SimRouter {
         router.get("v2/alert") { request, context in
             try await logged(simulator, request) { await simulator.listAlerts(try await simRequest(request, context), method: "GET") }
         }
+        router.post("alert/dismiss") { request, context in
+            try await logged(simulator, request) {
+                await simulator.changeAlertStatus(try await simRequest(request, context), reopen: false)
+            }
+        }
+        router.post("alert/reopen") { request, context in
+            try await logged(simulator, request) { await simulator.changeAlertStatus(try await simRequest(request, context), reopen: true) }
+        }
+        router.get("alert/dismiss/require_dismissal_note") { request, context in
+            try await logged(simulator, request) { await simulator.dismissalNotePolicy(try await simRequest(request, context)) }
+        }
         router.post("audit/api/v1/log") { request, context in
             try await logged(simulator, request) { await simulator.listAuditLogs(try await simRequest(request, context)) }
         }

@@ -125,6 +125,8 @@ public struct RelayApp: Sendable {
     public var deliveries: DeliveryStatusService { DeliveryStatusService(store: store, clock: clock) }
     /// Stored events: queries, summaries and what became of their deliveries.
     public var events: EventService { EventService(store: store) }
+    /// Actions on findings in Prisma Cloud, and the record of those taken.
+    public var actions: ActionService { ActionService(app: self) }
     /// Configuration as code: a file's plan, applied in one transaction, and the stored configuration as a file.
     public var configuration: ConfigurationService { ConfigurationService(app: self) }
     /// The console's sessions.

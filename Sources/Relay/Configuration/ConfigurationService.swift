@@ -78,8 +78,7 @@ public struct ConfigurationService: Sendable {
     static let connectorKeys = [
         "name", "type", "apiURL", "accessKeyID", "secretKey", "intervalSeconds", "statuses", "lookbackSeconds", "overlapSeconds",
         "pageSize", "alertPath", "timeField", "includeAcknowledged", "includeIncidents", "includeAuditLogs", "runtimeAudits", "computeURL",
-        "enabled",
-        "staleAfterPolls",
+        "enabled", "allowActions", "staleAfterPolls",
         "quietAfterSeconds", "proxy", "caCertificates", "proxyUsername", "proxyPassword",
     ]
     static let integrationKeys = ["name", "integrationType", "description", "enabled", "integrationConfig"]

@@ -63,13 +63,23 @@ public struct CSPMSource: FindingSource {
             }
         }
         guard config.includeIncidents else { return }
+        try await ComputeSource.collect(client: try await compute(), config: config, window: window, observedAt: observedAt, page: page)
+    }
+
+    /// The client of the tenant's Compute console (`computeURL`, or the one `/meta_info` names), authenticated with the
+    /// same key's JWT.
+    func compute() async throws -> ComputeClient {
         let console: String
         if let given = config.computeURL { console = given } else { console = try await client.computeConsoleURL() }
-        let compute = computeClient(
+        return computeClient(
             ComputeClient.Credentials(
                 consoleURL: console, username: config.accessKeyID, password: config.secretKey,
                 prismaToken: { [client] in try await client.currentToken() }))
-        try await ComputeSource.collect(client: compute, config: config, window: window, observedAt: observedAt, page: page)
+    }
+
+    public func act(_ action: AlertAction, on event: NormalizedEvent) async throws -> ActionAnswer {
+        if let change = AlertStatusChange(action, alertIDs: [event.nativeID]) { return try await client.changeStatus(change) }
+        return try await compute().setAcknowledged(action == .acknowledge, incident: event.nativeID)
     }
 
     public func probe(now: Int64) async throws {

@@ -2,7 +2,7 @@ import PrismaAPI
 import RelayModel
 
 /// Compute runtime incidents: authenticate, then page the window by offset; then each runtime audit stream the
-/// connector collects (`runtimeAudits`), the same way. Read-only: nothing is acknowledged.
+/// connector collects (`runtimeAudits`), the same way. Incidents are acknowledged only when an analyst asks (`act`).
 public struct ComputeSource: FindingSource {
     let config: ConnectorConfig
     let client: ComputeClient
@@ -50,5 +50,9 @@ public struct ComputeSource: FindingSource {
     public func probe(now: Int64) async throws {
         try await client.login()
         _ = try await client.fetchIncidents(offset: 0, from: now - 3_600_000, to: now, acknowledged: false)
+    }
+
+    public func act(_ action: AlertAction, on event: NormalizedEvent) async throws -> ActionAnswer {
+        try await client.setAcknowledged(action == .acknowledge, incident: event.nativeID)
     }
 }

@@ -12,7 +12,7 @@ extension ConnectorConfig {
             "timeField": .string(timeField.rawValue), "includeAcknowledged": .bool(includeAcknowledged),
             "includeIncidents": .bool(includeIncidents), "includeAuditLogs": .bool(includeAuditLogs),
             "runtimeAudits": .array(runtimeAudits.map { .string($0.rawValue) }), "computeURL": .optional(computeURL),
-            "enabled": .bool(enabled),
+            "enabled": .bool(enabled), "allowActions": .bool(allowActions),
             "staleAfterPolls": .int(staleAfterPolls), "quietAfterSeconds": .int(quietAfterSeconds), "proxy": .optional(proxy),
             "caCertificates": .optional(caCertificates), "proxyUsername": .optional(proxyUsername),
             "proxyPassword": proxyPassword == nil ? .null : .string(Secret.mask),
@@ -112,6 +112,7 @@ extension ConnectorConfig {
         settled.caCertificates = optionalText("caCertificates").map { $0.isEmpty ? nil : $0 } ?? base?.caCertificates
         settled.proxyUsername = optionalText("proxyUsername").map { $0.isEmpty ? nil : $0 } ?? base?.proxyUsername
         settled.includeAuditLogs = flag("includeAuditLogs") ?? base?.includeAuditLogs ?? false
+        settled.allowActions = flag("allowActions") ?? base?.allowActions ?? false
         settled.runtimeAudits = base?.runtimeAudits ?? []
         if let value = json["runtimeAudits"], value != .null {
             let names = value.arrayValue?.compactMap(\.stringValue) ?? []

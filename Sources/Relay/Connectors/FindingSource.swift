@@ -1,3 +1,4 @@
+import PrismaAPI
 import RelayModel
 
 /// Where a connector's findings come from: a CSPM alert list or a Compute console. The poller owns windows,
@@ -10,6 +11,9 @@ public protocol FindingSource: Sendable {
 
     /// Proves the configuration works: logs in and reads from the last hour, as a poll would.
     func probe(now: Int64) async throws
+
+    /// Sends `action` on the finding of `event` to Prisma Cloud and reads the answer.
+    func act(_ action: AlertAction, on event: NormalizedEvent) async throws -> ActionAnswer
 }
 
 /// One page of findings, normalized.

@@ -38,6 +38,9 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
     public var includeAuditLogs: Bool = false
     /// Compute: the runtime audit streams collected besides incidents, each as `kind: audit` events.
     public var runtimeAudits: [ComputeAuditStream] = []
+    /// Whether analysts may act on its findings in Prisma Cloud through the relay (dismiss, snooze, reopen,
+    /// acknowledge). Off by default: the relay only reads unless told.
+    public var allowActions = false
     /// CSPM with incidents: the Compute console path; when nil it is asked of the CSPM API (`/meta_info`).
     public var computeURL: String?
     /// Disabled connectors are not polled.
@@ -94,7 +97,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case staleAfterPolls, quietAfterSeconds, proxy, caCertificates, proxyUsername, includeAuditLogs, runtimeAudits
+        case staleAfterPolls, quietAfterSeconds, proxy, caCertificates, proxyUsername, includeAuditLogs, runtimeAudits, allowActions
         case name, type, apiURL, accessKeyID, intervalSeconds, statuses, lookbackSeconds, overlapSeconds, pageSize
         case alertPath, timeField, includeAcknowledged, includeIncidents, computeURL, enabled
     }
@@ -124,6 +127,7 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
         proxyUsername = try c.decodeIfPresent(String.self, forKey: .proxyUsername)
         includeAuditLogs = try c.decodeIfPresent(Bool.self, forKey: .includeAuditLogs) ?? false
         runtimeAudits = try c.decodeIfPresent([ComputeAuditStream].self, forKey: .runtimeAudits) ?? []
+        allowActions = try c.decodeIfPresent(Bool.self, forKey: .allowActions) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -150,5 +154,6 @@ public struct ConnectorConfig: Sendable, Equatable, Codable {
         try c.encodeIfPresent(proxyUsername, forKey: .proxyUsername)
         try c.encode(includeAuditLogs, forKey: .includeAuditLogs)
         try c.encode(runtimeAudits, forKey: .runtimeAudits)
+        try c.encode(allowActions, forKey: .allowActions)
     }
 }

@@ -71,6 +71,7 @@ extension ConsoleController {
             ("name", config.name), ("type", config.type.rawValue), ("apiURL", config.apiURL), ("accessKeyID", config.accessKeyID),
             ("secretKey", Secret.mask), ("intervalSeconds", String(config.intervalSeconds)), ("computeURL", config.computeURL ?? ""),
             ("includeIncidents", config.includeIncidents ? "true" : ""), ("includeAuditLogs", config.includeAuditLogs ? "true" : ""),
+            ("allowActions", config.allowActions ? "true" : ""),
             ("includeAcknowledged", config.includeAcknowledged ? "true" : ""),
             ("lookbackSeconds", String(config.lookbackSeconds)), ("overlapSeconds", String(config.overlapSeconds)),
             ("pageSize", String(config.pageSize)), ("alertPath", config.alertPath), ("timeField", config.timeField.rawValue),
@@ -178,6 +179,7 @@ extension ConsoleController {
             input("secretKey", "Secret key", type: "password", help: existing == nil ? nil : "Leave the mask to keep the stored secret.")
         }
         input("intervalSeconds", "Poll interval (seconds)", type: "number", help: "How often to collect: 10 to 86400")
+        checkbox("allowActions", "Let analysts act on its findings in Prisma Cloud (dismiss, snooze, reopen, acknowledge)")
         if compute {
             add(
                 [
@@ -260,6 +262,7 @@ extension ConsoleController {
         // Empty clears them.
         for key in ["proxy", "caCertificates", "proxyUsername", "proxyPassword"] { if let value = form[key] { json[key] = .string(value) } }
         if let secret { json["secretKey"] = .string(secret) }
+        json["allowActions"] = .bool(form.checked("allowActions"))
         for key in ["intervalSeconds", "lookbackSeconds", "overlapSeconds", "pageSize", "staleAfterPolls", "quietAfterSeconds"] {
             if let value = form[key] { json[key] = Int64(value).map { .int($0) } ?? .string(value) }
         }

@@ -7,6 +7,7 @@ extension ConsoleController {
     func addEventRoutes(to console: RouterGroup<RelayRequestContext>) {
         console.get("events") { request, context in try await eventList(request, context) }
         console.get("events/:id") { _, context in try await eventDetail(context) }
+        console.post("events/:id/actions") { _, context in try await actOnEvent(context) }
     }
 
     func eventList(_ request: Request, _ context: RelayRequestContext) async throws -> Response {
@@ -90,6 +91,7 @@ extension ConsoleController {
         page["status"] = event.status
         page["module"] = event.module.rawValue
         page["nativeID"] = event.nativeID
+        page["eventID"] = ConsoleFormat.segment(event.id)
         if let link = event.link { page["link"] = link }
         let facts: [(String, String?)] =
             [
@@ -134,7 +136,57 @@ extension ConsoleController {
             ]
         }
         page["hasDeliveries"] = !deliveries.isEmpty
+        try await addActions(of: event, to: &page, now: now)
         return renderer.page("event", page)
+    }
+
+    /// The event page's actions in Prisma Cloud: the buttons its kind allows (when its connector allows actions) and
+    /// the actions taken, newest first.
+    func addActions(of event: NormalizedEvent, to page: inout [String: Any], now: Int64) async throws {
+        guard event.kind == .alert || event.kind == .incident else { return }
+        page["actionable"] = true
+        let connector = try await app.connectors.find(event.connector)
+        page["actionsAllowed"] = connector?.allowActions ?? false
+        page["connectorPath"] = "/console/connectors/\(ConsoleFormat.segment(event.connector))"
+        page["connector"] = event.connector
+        page["isAlert"] = event.kind == .alert
+        let records = try await app.actions.actions(of: event)
+        // Dismissed in Prisma, by its status or by the last action taken here (before the next poll brings it).
+        let last = records.first.flatMap { $0.succeeded ? $0.action : nil }
+        page["canReopen"] = ["dismissed", "snoozed"].contains(event.status) || ["dismiss", "snooze"].contains(last ?? "")
+        page["actions"] = records.map { record -> [String: Any] in
+            [
+                "action": record.action, "actor": record.actor, "note": record.note ?? "", "duration": record.duration ?? "",
+                "outcome": record.outcome.rawValue.replacingOccurrences(of: "_", with: " "),
+                "badge": record.succeeded ? "ok" : "bad", "detail": record.detail,
+                "when": ConsoleFormat.when(record.requestedAt, now: now),
+            ]
+        }
+        page["hasActions"] = !records.isEmpty
+    }
+
+    /// `POST /console/events/{id}/actions`: one action on the event's finding, with Prisma's answer as the flash.
+    func actOnEvent(_ context: RelayRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let back = "/console/events/\(ConsoleFormat.segment(id))"
+        let form = context.form ?? FormData("")
+        let actor = "console user \(context.session?.keyName ?? "unknown")"
+        let action: AlertAction
+        switch Result(catching: { () throws(ConfigErrors) in
+            // The form's one duration choice is read only by its Snooze button.
+            try AlertAction(
+                action: form["action"], note: form["note"], duration: form["action"] == "snooze" ? form["duration"] : nil, actor: actor)
+        }) {
+        case .success(let parsed): action = parsed
+        case .failure(let errors): return await done(context, back, "The action was not sent: \(errors)", ok: false)
+        }
+        do {
+            let record = try await app.actions.act(on: id, action, by: actor)
+            let lead = record.outcome == .done ? "Done" : record.outcome == .alreadyDone ? "Already done" : "Not done"
+            return await done(context, back, "\(lead): \(record.detail).", ok: record.succeeded)
+        } catch let refusal as ActionService.Refusal {
+            return await done(context, back, refusal.description, ok: false)
+        }
     }
 
     /// What Prisma Cloud says to do about the alert, from its policy as received: the recommendation, and the

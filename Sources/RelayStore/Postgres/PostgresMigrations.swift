@@ -239,6 +239,28 @@ enum PostgresMigrations {
             ALTER TABLE connector_state ADD COLUMN last_added_at BIGINT
             """
         ),
+        (
+            7, "alert-actions",
+            """
+            -- Actions taken on findings in Prisma Cloud through the relay, each with Prisma's answer.
+            CREATE TABLE alert_action (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                connector TEXT NOT NULL,
+                native_id TEXT NOT NULL,
+                event_id TEXT NOT NULL,
+                action TEXT NOT NULL,
+                note TEXT,
+                duration TEXT,
+                actor TEXT NOT NULL,
+                origin TEXT,
+                requested_at BIGINT NOT NULL,
+                outcome TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                status_code BIGINT
+            );
+            CREATE INDEX alert_action_finding ON alert_action(connector, native_id, seq);
+            """
+        ),
     ]
 
     static var latest: Int { all.map(\.version).max() ?? 0 }

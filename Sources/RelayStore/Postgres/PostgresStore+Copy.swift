@@ -33,6 +33,7 @@ extension PostgresStore {
         .init(name: "poll_history", dropped: ["seq"]),
         .init(name: "delivery_hour"),
         .init(name: "delivery_failure", dropped: ["seq"]),
+        .init(name: "alert_action", dropped: ["seq"]),
     ]
 
     /// What a copy did to one table.

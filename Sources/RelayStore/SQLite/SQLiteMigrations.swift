@@ -271,6 +271,28 @@ enum SQLiteMigrations {
             // When a poll last added events: a connector quiet for longer than its operator allows raises a health event.
             try db.execute(sql: "ALTER TABLE connector_state ADD COLUMN last_added_at INTEGER")
         }
+        migrator.registerMigration("v16-alert-actions") { db in
+            // Actions taken on findings in Prisma Cloud through the relay, each with Prisma's answer.
+            try db.execute(
+                sql: """
+                    CREATE TABLE alert_action (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        connector TEXT NOT NULL,
+                        native_id TEXT NOT NULL,
+                        event_id TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        note TEXT,
+                        duration TEXT,
+                        actor TEXT NOT NULL,
+                        origin TEXT,
+                        requested_at INTEGER NOT NULL,
+                        outcome TEXT NOT NULL,
+                        detail TEXT NOT NULL,
+                        status_code INTEGER
+                    );
+                    CREATE INDEX alert_action_finding ON alert_action(connector, native_id, seq);
+                    """)
+        }
         return migrator
     }
 }
