@@ -21,7 +21,7 @@ extension PrismaSimulator {
         case .valid(let valid): claims = valid
         }
         guard users[claims.user]?.canDismissAlerts == true else { return finish(.redlockError(403, "permission_error")) }
-        if let fault = takeFault(rateHeaders: []) { return finish(fault) }
+        if let fault = takeFault(reopen ? "alert.reopen" : "alert.dismiss", rateHeaders: []) { return finish(fault) }
         guard let body = try? JSONValue.parse(request.body), body.objectValue != nil else {
             return finish(.redlockError(400, "invalid_parameter_value", subject: "body"))
         }

@@ -28,7 +28,7 @@ extension PrismaSimulator {
             rateHeaders = limiter.headers(remaining: remaining)
             if !granted { return finish(SimResponse(status: 429, headers: rateHeaders, body: [])) }
         }
-        if let fault = takeFault(rateHeaders: rateHeaders) { return finish(fault) }
+        if let fault = takeFault("alerts", rateHeaders: rateHeaders) { return finish(fault) }
 
         let query: AlertQuery
         do {
@@ -67,7 +67,9 @@ extension PrismaSimulator {
         return finish(response)
     }
 
-    func takeFault(rateHeaders: [(String, String)]) -> SimResponse? {
+    /// The next counted fault, when one is due on `route`.
+    func takeFault(_ route: String, rateHeaders: [(String, String)]) -> SimResponse? {
+        if let routes = faults.routes, !routes.contains(route) { return nil }
         if faults.serverErrors > 0 {
             faults.serverErrors -= 1
             return SimResponse(status: 503, headers: [("Retry-After", "1")], body: [])

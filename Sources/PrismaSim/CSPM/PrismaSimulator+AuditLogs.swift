@@ -35,7 +35,7 @@ extension PrismaSimulator {
             rateHeaders = limiter.headers(remaining: remaining)
             if !granted { return finish(Self.auditError(429, "TooManyRequests", "rate limit exceeded")) }
         }
-        if let fault = takeFault(rateHeaders: rateHeaders) { return finish(fault) }
+        if let fault = takeFault("audit", rateHeaders: rateHeaders) { return finish(fault) }
         guard let body = try? JSONValue.parse(request.body), body.objectValue != nil else {
             return finish(Self.auditError(400, "BadRequest", "the body must be a JSON object"))
         }

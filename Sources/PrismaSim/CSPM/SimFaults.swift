@@ -15,10 +15,13 @@ public struct SimFaults: Sendable, Equatable {
     public var expireTokenAfterPages: Int?
     /// The last page keeps a `nextPageToken`, which leads to empty pages that keep one too.
     public var trailingEmptyPage = false
+    /// The routes the counted faults apply to, by their counter's name (`alerts`, `audit`,
+    /// `compute.incidents`, `compute.audits`, `alert.dismiss`, `alert.reopen`); nil for every route.
+    public var routes: Set<String>?
 
     public init(
         serverErrors: Int = 0, rateLimited: Int = 0, malformedJSON: Int = 0, htmlErrorPage: Int = 0,
-        slowResponseMillis: Int = 0, expireTokenAfterPages: Int? = nil, trailingEmptyPage: Bool = false
+        slowResponseMillis: Int = 0, expireTokenAfterPages: Int? = nil, trailingEmptyPage: Bool = false, routes: Set<String>? = nil
     ) {
         self.serverErrors = serverErrors
         self.rateLimited = rateLimited
@@ -27,6 +30,7 @@ public struct SimFaults: Sendable, Equatable {
         self.slowResponseMillis = slowResponseMillis
         self.expireTokenAfterPages = expireTokenAfterPages
         self.trailingEmptyPage = trailingEmptyPage
+        self.routes = routes
     }
 
     /// Parses `--fault` values: `503:N`, `429:N`, `malformed:N`, `html:N`, `slow:MS`, `expire:PAGES`, `trailing-empty`.

@@ -69,7 +69,7 @@ extension PrismaSimulator {
         count("compute.incidents")
         if let wrong = checkTenant(tenant, authenticating: false) { return finish(wrong) }
         guard computeUser(request) != nil else { return finish(Self.computeError(401, "unauthorized")) }
-        if let fault = takeFault(rateHeaders: []) { return finish(fault) }
+        if let fault = takeFault("compute.incidents", rateHeaders: []) { return finish(fault) }
         var filters: [String: Set<String>] = [:]
         var offset = 0
         var limit = Self.incidentPageLimit

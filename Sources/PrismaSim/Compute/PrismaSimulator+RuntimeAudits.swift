@@ -19,7 +19,7 @@ extension PrismaSimulator {
         count("compute.audits")
         if let wrong = checkTenant(tenant, authenticating: false) { return finish(wrong) }
         guard computeUser(request) != nil else { return finish(Self.computeError(401, "unauthorized")) }
-        if let fault = takeFault(rateHeaders: []) { return finish(fault) }
+        if let fault = takeFault("compute.audits", rateHeaders: []) { return finish(fault) }
         var offset = 0
         var limit = Self.incidentPageLimit
         var from: Int64?
