@@ -309,12 +309,17 @@ public struct DeliveryEngine: Sendable {
     }
 
     /// A chunk of claimed rows enriched and routed, each event fitted to what the destination accepts, cut into
-    /// batches; rows held for their lookups or filtered come back as records to store at once.
+    /// batches; rows held for their lookups, filtered, or the integration's own news (`echoes`) come back as records
+    /// to store at once.
     func prepare(
         _ chunk: [QueuedDelivery], for destination: any Destination, integration: Integration, rules: [AlertRule],
         roundBegan: ContinuousClock.Instant
     ) async throws -> (batches: [[QueuedDelivery]], early: [DeliveryRecord]) {
-        let (ready, early) = try await enrichAndRoute(chunk, for: integration, rules: rules, roundBegan: roundBegan)
+        let echoes = try await echoes(in: chunk, for: integration)
+        let echoed = Set(echoes.map(\.seq))
+        let (ready, routed) = try await enrichAndRoute(
+            echoed.isEmpty ? chunk : chunk.filter { !echoed.contains($0.seq) }, for: integration, rules: rules, roundBegan: roundBegan)
+        let early = echoes + routed
         let due = ready.map {
             var item = $0
             item.event = destination.fitted(item.event)

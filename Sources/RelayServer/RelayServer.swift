@@ -33,6 +33,7 @@ public enum RelayServer {
         ConnectorsController(app: app).addRoutes(to: router)
         DeliveriesController(deliveries: app.deliveries).addRoutes(to: router)
         EventsController(events: app.events, actions: app.actions).addRoutes(to: router)
+        InboundController(actions: app.actions).addRoutes(to: router)
         ReplicasController(app: app).addRoutes(to: router)
         APIKeysController(keys: app.apiKeys).addRoutes(to: router)
         ConsoleController(

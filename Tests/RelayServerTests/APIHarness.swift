@@ -26,7 +26,8 @@ struct APIHarness: Sendable {
 
     init(
         outbound: OutboundPolicy = .allowingLoopback, destinations: DestinationRegistry = .standard, logs: CapturedLogs? = nil,
-        clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock, database: String? = nil
+        clock: @escaping @Sendable () -> Int64 = RelayApp.wallClock, database: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws {
         scratch = try ScratchDirectory(prefix: "relay-api")
         // A given database is another process's: the relay restarted on it.
@@ -34,7 +35,7 @@ struct APIHarness: Sendable {
         app = RelayApp(
             store: try SQLiteStore(path: databasePath), clock: clock, sleep: { _ in },
             outbound: outbound,
-            destinations: destinations,
+            destinations: destinations, environment: environment,
             logger: logs.map { sink in Logger(label: "test", factory: { _ in CapturedLogs.Handler(sink: sink) }) } ?? Logger(label: "test"),
             metrics: RelayMetrics(factory: PrometheusMetricsFactory(registry: registry)))
         let (key, secret) = APIKeyService.newKey(name: "tests-" + UUID().uuidString.prefix(8).lowercased(), now: 0)

@@ -4,14 +4,19 @@ import RelayModel
 
 /// Lets a request through only with a credential of a live key: `Authorization: Bearer KEYID:SECRET` or a JWT
 /// from `/login` in `x-redlock-auth`. `/healthz`, `/readyz` and `/login` need none; the console (`/console…`) has its own
-/// sign-in. A read-only key may only read (GET and HEAD).
+/// sign-in, and destinations calling back (`/api/v1/inbound/…`) sign their calls. A read-only key may only read (GET and
+/// HEAD).
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = RelayRequestContext
     let authenticator: APIAuthenticator
     static let open: Set<String> = ["/healthz", "/readyz", "/login"]
+    static let inbound = "/api/v1/inbound/"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !Self.open.contains(request.uri.path), !request.uri.path.hasPrefix("/console") else {
+        // Destinations calling back (two-way sync) hold no API key: their calls are signed instead.
+        guard !Self.open.contains(request.uri.path), !request.uri.path.hasPrefix("/console"),
+            !request.uri.path.hasPrefix(Self.inbound)
+        else {
             return try await next(request, context)
         }
         var context = context

@@ -11,7 +11,8 @@ extension PagerDutyDestination {
         }
     }
 
-    /// `pager_duty`: one Events API v2 incident per alert, resolved with it. `PRISMA_RELAY_PAGERDUTY_URL` redirects the enqueue URL.
+    /// `pager_duty`: one Events API v2 incident per alert, resolved with it; with `webhookSecret`, an incident resolved
+    /// in PagerDuty dismisses its alert (`PagerDutyWebhook`). `PRISMA_RELAY_PAGERDUTY_URL` redirects the enqueue URL.
     public static let kind = DestinationKind(
         schema: IntegrationSchema(
             .pagerDuty, "PagerDuty",
@@ -23,6 +24,12 @@ extension PagerDutyDestination {
                         ? nil : "must be the 32-character Events API v2 integration key"
                 },
                 IntegrationField("authToken", secret: true, help: "REST API token (optional)"),
+                IntegrationField(
+                    "webhookSecret", label: "Webhook signing secret", secret: true,
+                    help:
+                        "Two-way sync (optional): the secret of a PagerDuty v3 webhook subscription that sends incident.resolved to "
+                        + "/api/v1/inbound/pagerduty/<integration id>; an incident resolved in PagerDuty dismisses its alert in "
+                        + "Prisma Cloud"),
             ]),
         // A test trigger is resolved at once, so no one is paged for it.
         testEvents: { open in

@@ -1,0 +1,27 @@
+import RelayModel
+import RelayStore
+
+extension DeliveryEngine {
+    /// Whether `integration` tells the relay of its own changes (two-way sync), so that some of what it would be sent
+    /// is its own news coming back.
+    static func syncsBack(_ integration: Integration) -> Bool {
+        integration.config["webhookSecret"]?.stringValue.map { !$0.isEmpty } ?? false
+    }
+
+    /// The rows of `chunk` that would tell `integration` what it said itself: a dismissed alert whose last action
+    /// was a dismissal this integration asked for (an incident it resolved). They are settled as filtered, with why,
+    /// so a change never goes round in a loop.
+    func echoes(in chunk: [QueuedDelivery], for integration: Integration) async throws -> [DeliveryRecord] {
+        guard Self.syncsBack(integration) else { return [] }
+        var records: [DeliveryRecord] = []
+        for item in chunk where item.event.kind == .alert && item.event.status == "dismissed" {
+            let last = try await store.actions(connector: item.event.connector, nativeID: item.event.nativeID).first { $0.succeeded }
+            guard let last, last.action == "dismiss", last.origin == integration.id else { continue }
+            records.append(
+                DeliveryRecord(
+                    seq: item.seq,
+                    result: .filtered(reason: "dismissed because \(integration.name) resolved it: not sent back to it as news")))
+        }
+        return records
+    }
+}
