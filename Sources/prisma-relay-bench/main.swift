@@ -21,13 +21,13 @@ if arguments.count >= 3, arguments[1] == "replicas", let replicas = Int(argument
     print(try await replicasBench(replicas: replicas, cap: cap == 0 ? nil : cap, events: count))
     exit(0)
 }
-guard arguments.count >= 4, ["floor", "ingest", "postgres"].contains(arguments[1]),
+guard arguments.count >= 4, ["floor", "ingest", "postgres", "audit-floor", "audit"].contains(arguments[1]),
     let secret = ProcessInfo.processInfo.environment["PRISMA_RELAY_SECRET"]
 else {
     FileHandle.standardError.write(
         Data(
             """
-            usage: PRISMA_RELAY_SECRET=… prisma-relay-bench floor|ingest|postgres URL KEY_ID [PAGE_SIZE]
+            usage: PRISMA_RELAY_SECRET=… prisma-relay-bench floor|ingest|postgres|audit-floor|audit URL KEY_ID [PAGE_SIZE]
                    prisma-relay-bench deliver|enriched [N]
                    PRISMA_RELAY_TEST_POSTGRES_URL=… prisma-relay-bench replicas N [CAP]
 
@@ -57,15 +57,26 @@ let database =
 var app = try await RelayApp.open(database: database, outbound: .allowingLoopback)
 // The simulator measured against has no rate limit: the relay's own speed is measured, not Prisma's budget.
 app.sharesPrismaRate = false
-let config = try ConnectorConfig(
+var config = try ConnectorConfig(
     name: "bench", apiURL: url, accessKeyID: keyID, secretKey: Secret(secret), statuses: ["all"],
     lookbackSeconds: 7 * 86_400, pageSize: pageSize
 ).validated()
+// `audit` polls a connector that collects its tenant's audit log (the simulator serves no alerts).
+config.includeAuditLogs = mode == "audit"
 
 let started = ContinuousClock.now
 var alerts = 0
 var bytes = 0
-if mode == "floor" {
+if mode == "audit-floor" {
+    // The audit log's pages, parsed to find the next token, then discarded.
+    let client = CSPMClient(
+        credentials: .init(apiURL: url, accessKeyID: keyID, secretKey: Secret(secret)), environment: ClientEnvironment(http: app.http))
+    try await client.login()
+    for try await page in client.auditLogPages(window: Poller.window(cursor: nil, now: app.clock(), config: config)) {
+        alerts += page.items.count
+        bytes += page.byteCount
+    }
+} else if mode == "floor" {
     // The same login and pages, parsed to find the next token, then discarded: no normalizing, no storing.
     let client = CSPMClient(
         credentials: .init(apiURL: url, accessKeyID: keyID, secretKey: Secret(secret)), environment: ClientEnvironment(http: app.http))

@@ -20,6 +20,9 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Alerts opened over the last 24 hours.")
     var alerts = 1_000
 
+    @Option(help: "Audit log records over the last 24 hours.")
+    var auditRecords = 0
+
     @Option(help: "Seed for credentials and alerts.")
     var seed: UInt64 = 1
 
@@ -49,11 +52,12 @@ struct SimCommand: AsyncParsableCommand {
                     seed: seed, tokenLifetimeSeconds: tokenLifetime, rateLimitPerSecond: rateLimit > 0 ? rateLimit : nil,
                     rateLimitBurst: burst))
             await simulator.addRecentAlerts(alerts)
+            if auditRecords > 0 { await simulator.addAuditRecords(auditRecords) }
             await simulator.setFaults(plan)
             let server = try await simulator.serve(host: host, port: port, tls: tls)
             print(
                 """
-                Simulated Prisma Cloud API at \(server.url) with \(alerts) alerts
+                Simulated Prisma Cloud API at \(server.url) with \(alerts) alerts\(auditRecords > 0 ? " and \(auditRecords) audit records" : "")
                 Access key ID: \(simulator.user.accessKeyID)
                 Secret key: \(simulator.user.secretKey)
                 Try: PRISMA_RELAY_SECRET='\(simulator.user.secretKey)' prisma-relay connector add --name sim --type cspm --url \(server.url) --key-id \(simulator.user.accessKeyID)
