@@ -36,7 +36,11 @@ struct ConnectorCommand: AsyncParsableCommand {
         var includeAuditLogs = false
         @Flag(help: "Let analysts dismiss, snooze and reopen its alerts (or acknowledge its incidents) in Prisma Cloud.")
         var allowActions = false
-        @Option(help: "compute: a runtime audit stream to collect too: container, host, serverless, waas (repeatable).")
+        @Option(
+            help: ArgumentHelp(
+                "compute: an audit stream to collect too (repeatable): \(ComputeAuditStream.allCases.map(\.rawValue).joined(separator: ", "))."
+            )
+        )
         var runtimeAudits: [String] = []
         @Option(help: "cspm with --include-incidents: the Compute console path (default: asked of the CSPM API).")
         var computeUrl: String?

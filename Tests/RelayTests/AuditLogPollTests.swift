@@ -101,11 +101,20 @@ struct AuditLogPollTests {
         #expect(try await rig.app.connectors.state(of: "prod").cursor == nil)
     }
 
-    @Test("a Compute connector collects the runtime audit streams it names, page by page, once; an empty stream is fine")
+    @Test(
+        "a Compute connector collects the audit streams it names, page by page, once; an empty stream is fine; each runtime audit of an incident carries the incident's id"
+    )
     func runtimeAudits() async throws {
         let rig = try await Rig.start()
         defer { Task { await rig.stop() } }
-        await rig.simulator.addRecentIncidents(5, hours: 1)
+        // An incident is made of runtime audits, which its workload's runtime route lists too.
+        var linked: [String: String] = [:]
+        for id in await rig.simulator.addRecentIncidents(20, hours: 1) {
+            let incident = try #require(await rig.simulator.incident(id))
+            guard ["container", "fargate", "host"].contains(incident["type"]?.stringValue ?? "") else { continue }
+            for audit in incident["audits"]?.arrayValue ?? [] { linked[try #require(audit["_id"]?.stringValue)] = id }
+        }
+        #expect(!linked.isEmpty)
         let containers = await rig.simulator.addRuntimeAudits(.container, 120, hours: 1)
         let firewall = await rig.simulator.addRuntimeAudits(.waas, 30, hours: 1)
         await rig.simulator.addRuntimeAudits(.serverless, 10, hours: 1)
@@ -115,9 +124,37 @@ struct AuditLogPollTests {
         let report = try await rig.app.connectors.poll("compute")
         #expect(report.error == nil, "\(String(describing: report.error))")
         let audits = try await rig.app.store.events(EventQuery(connector: "compute", kind: .audit, limit: 10_000))
-        #expect(audits.count == containers.count + firewall.count, "serverless was not asked for; host has none")
-        #expect(Set(audits.compactMap { $0.audit?.type }) == ["container", "waas"] && audits.allSatisfy { $0.module == .cwpp })
-        #expect(try await rig.app.store.events(EventQuery(connector: "compute", kind: .incident, limit: 100)).count == 5)
+        #expect(audits.count == containers.count + firewall.count + linked.count, "serverless was not asked for")
+        #expect(
+            Set(audits.compactMap { $0.audit?.type }).isSubset(of: ["container", "host", "waas"])
+                && audits.allSatisfy { $0.module == .cwpp })
+        // Linked exactly: each incident's audits carry its id, every other audit none.
+        var found: [String: String] = [:]
+        for event in audits {
+            guard let incident = event.incidentID else { continue }
+            found[try #require(event.rawEvent["_id"]?.stringValue)] = incident
+            #expect(event.jsonValue["incident_id"] == .string(incident))
+        }
+        #expect(found == linked)
+        #expect(try await rig.app.store.events(EventQuery(connector: "compute", kind: .incident, limit: 100)).count == 20)
+        rig.clock.advance(seconds: 300)
+        #expect(try await rig.app.connectors.poll("compute").added == 0)
+    }
+
+    @Test("every Compute audit stream — runtime, WAAS of each workload, Kubernetes admission and audits, access — is collected once")
+    func everyStream() async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        var records: [JSONValue] = []
+        for stream in ComputeAuditStream.allCases { records += await rig.simulator.addRuntimeAudits(stream, 15, hours: 1) }
+        var config = rig.computeConfig()
+        config.runtimeAudits = ComputeAuditStream.allCases
+        try await rig.app.connectors.add(config)
+        #expect(try await rig.app.connectors.poll("compute").error == nil)
+        let audits = try await rig.app.store.events(EventQuery(connector: "compute", kind: .audit, limit: 10_000))
+        #expect(audits.count == records.count && Set(audits.map(\.rawEvent)) == Set(records))
+        #expect(Set(audits.compactMap { $0.audit?.type }) == Set(ComputeAuditStream.allCases.map(\.rawValue)))
+        #expect(audits.allSatisfy { !$0.title.isEmpty && $0.module == .cwpp })
         rig.clock.advance(seconds: 300)
         #expect(try await rig.app.connectors.poll("compute").added == 0)
     }

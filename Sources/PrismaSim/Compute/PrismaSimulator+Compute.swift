@@ -16,6 +16,11 @@ extension PrismaSimulator {
         for incident in made {
             incidentIndex[incident.id] = incidents.count
             incidents.append(incident)
+            // What an incident is made of are runtime audits: its workload's runtime audit route lists them too.
+            if let stream = ComputeAuditStream.runtime(ofIncidentType: incident.type), !incident.audits.isEmpty {
+                runtimeAudits[stream, default: []] += incident.json["audits"]?.arrayValue ?? []
+                runtimeAudits[stream]?.sort { Self.time($0) < Self.time($1) }
+            }
         }
         return made.map(\.id)
     }

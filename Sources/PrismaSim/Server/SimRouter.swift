@@ -50,17 +50,13 @@ public enum SimRouter {
                 guard let tenant = versionedTenant(context) else { return notFound() }
                 return try await respond(await simulator.listIncidents(simRequest(request, context), tenant: tenant.tenant))
             }
-            router.get(RouterPath("\(prefix)/audits/runtime/:stream")) { request, context in
-                guard let tenant = versionedTenant(context), let stream = context.parameters.get("stream").flatMap(ComputeAuditStream.init),
-                    stream != .waas
-                else { return notFound() }
-                return try await respond(
-                    await simulator.listRuntimeAudits(simRequest(request, context), tenant: tenant.tenant, stream: stream))
-            }
-            router.get(RouterPath("\(prefix)/audits/firewall/app/container")) { request, context in
-                guard let tenant = versionedTenant(context) else { return notFound() }
-                return try await respond(
-                    await simulator.listRuntimeAudits(simRequest(request, context), tenant: tenant.tenant, stream: .waas))
+            // Each audit stream at its own route (runtime, WAAS, Kubernetes admission and audits, access).
+            for stream in ComputeAuditStream.allCases {
+                router.get(RouterPath(prefix + stream.path.dropFirst("/api/v1".count))) { request, context in
+                    guard let tenant = versionedTenant(context) else { return notFound() }
+                    return try await respond(
+                        await simulator.listRuntimeAudits(simRequest(request, context), tenant: tenant.tenant, stream: stream))
+                }
             }
             router.patch(RouterPath("\(prefix)/audits/incidents/acknowledge/:id")) { request, context in
                 guard let tenant = versionedTenant(context) else { return notFound() }

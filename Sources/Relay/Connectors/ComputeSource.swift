@@ -1,8 +1,8 @@
 import PrismaAPI
 import RelayModel
 
-/// Compute runtime incidents: authenticate, then page the window by offset; then each runtime audit stream the
-/// connector collects (`runtimeAudits`), the same way. Incidents are acknowledged only when an analyst asks (`act`).
+/// Compute runtime incidents: authenticate, then page the window by offset; then each audit stream the connector
+/// collects (`runtimeAudits`), the same way, each runtime audit linked to the window's incident that lists it. Incidents are acknowledged only when an analyst asks (`act`).
 public struct ComputeSource: FindingSource {
     let config: ConnectorConfig
     let client: ComputeClient
@@ -25,10 +25,18 @@ public struct ComputeSource: FindingSource {
         page: (SourcePage) async throws -> Void
     ) async throws {
         try await client.login()
+        // Which incident each runtime audit of the window belongs to, as the incidents list their audits.
+        var incidentOfAudit: [String: String] = [:]
         // The list returns unacknowledged incidents unless asked; acknowledged ones are a second pass.
         for acknowledged in config.includeAcknowledged ? [false, true] : [false] {
             for try await incidents in client.incidentPages(from: window.lowerBound, to: window.upperBound, acknowledged: acknowledged) {
                 let observed = observedAt()
+                for incident in incidents.incidents {
+                    guard let id = incident["_id"]?.stringValue else { continue }
+                    for audit in incident["audits"]?.arrayValue ?? [] {
+                        if let auditID = audit["_id"]?.stringValue, !auditID.isEmpty { incidentOfAudit[auditID] = id }
+                    }
+                }
                 try await page(
                     normalizeAll(incidents.incidents, bytes: incidents.byteCount) { incident throws(NormalizationError) in
                         try IncidentNormalizer.normalize(incident, connector: config.name, observedAt: observed)
@@ -41,7 +49,8 @@ public struct ComputeSource: FindingSource {
                 let observed = observedAt()
                 try await page(
                     normalizeAll(audits.incidents, bytes: audits.byteCount) { audit throws(NormalizationError) in
-                        try RuntimeAuditNormalizer.normalize(audit, stream: stream, connector: config.name, observedAt: observed)
+                        try RuntimeAuditNormalizer.normalize(
+                            audit, stream: stream, connector: config.name, observedAt: observed, incidents: incidentOfAudit)
                     })
             }
         }

@@ -36,6 +36,7 @@ extension NormalizedEvent {
                 "action": .string(audit.action), "result": .string(audit.result), "type": .string(audit.type),
             ])
         }
+        if let incidentID { object["incident_id"] = .string(incidentID) }
         return .object(object)
     }
 
@@ -73,6 +74,7 @@ extension NormalizedEvent {
                 accessKey: object["access_key"]?.boolValue ?? false, action: object["action"]?.stringValue ?? "",
                 result: object["result"]?.stringValue ?? "", type: object["type"]?.stringValue ?? "")
         }
+        incidentID = json["incident_id"]?.stringValue
     }
 }
 

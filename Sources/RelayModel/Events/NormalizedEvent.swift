@@ -103,6 +103,8 @@ public struct NormalizedEvent: Sendable, Equatable {
     public var enrichment: JSONObject = [:]
     /// For `kind: audit`: the record's actor, action and result.
     public var audit: Audit?
+    /// The Compute incident a runtime audit belongs to (its `_id`), when the relay saw the incident name it.
+    public var incidentID: String?
 
     public init(
         id: String, source: String = "prisma_cloud", kind: EventKind, connector: String, nativeID: String,

@@ -183,11 +183,10 @@ extension ConsoleController {
         if compute {
             add(
                 [
-                    "name": "runtimeAudits", "label": "Runtime audits to collect too", "isChoices": true,
-                    "choices": [
-                        ("container", "Container runtime"), ("host", "Host runtime"), ("serverless", "Serverless runtime"),
-                        ("waas", "WAAS (containers)"),
-                    ].map { ["value": $0.0, "label": $0.1, "checked": values.all("runtimeAudits").contains($0.0)] },
+                    "name": "runtimeAudits", "label": "Audits to collect too", "isChoices": true,
+                    "choices": ComputeAuditStream.allCases.map {
+                        ["value": $0.rawValue, "label": $0.label, "checked": values.all("runtimeAudits").contains($0.rawValue)]
+                    },
                 ], folded: false)
             checkbox("includeAcknowledged", "Also collect acknowledged (archived) incidents", folded: true)
         } else {
