@@ -25,7 +25,11 @@ struct RuleCommand: AsyncParsableCommand {
         @Option(help: "Kind of event to match: alert, incident, audit, health (repeatable; default all but audit).") var kind: [String] = []
         @Option(help: "Audit records: action to match, e.g. LOGIN, DELETE (repeatable; with --kind audit).") var auditAction: [String] = []
         @Option(help: "Audit records: user to match (repeatable; with --kind audit).") var auditUser: [String] = []
-        @Option(help: "Audit records: result to match, success or failure (repeatable; with --kind audit).") var auditResult: [String] = []
+        @Option(help: "Audit records: result to match, success, failure or a Compute effect (repeatable; with --kind audit).")
+        var auditResult: [String] = []
+        @Option(
+            help: "Audit records: the log, cspm or a Compute stream such as container, waas, admission (repeatable; with --kind audit).")
+        var auditType: [String] = []
         @Option(help: "What the event's enrichment must show: \(EnrichmentCondition.names) (repeatable).") var enrichment: [String] = []
         @Option(help: "When the enrichment shows it, send the event at least this severe: high, medium, low, info.")
         var raiseSeverityTo: String?
@@ -37,6 +41,7 @@ struct RuleCommand: AsyncParsableCommand {
             "filters.connectors": "connector", "notifyOn": "notify-on", "integrationIDs": "integration",
             "filters.enrichment": "enrichment", "raiseSeverityTo": "raise-severity-to", "filters.kinds": "kind",
             "filters.auditActions": "audit-action", "filters.auditUsers": "audit-user", "filters.auditResults": "audit-result",
+            "filters.auditTypes": "audit-type",
         ]
 
         func run() async throws {
@@ -46,7 +51,7 @@ struct RuleCommand: AsyncParsableCommand {
                     filters: [
                         "severities": severity, "modules": module, "policyTypes": policyType, "cloudTypes": cloud, "connectors": connector,
                         "enrichment": enrichment, "kinds": kind, "auditActions": auditAction, "auditUsers": auditUser,
-                        "auditResults": auditResult,
+                        "auditResults": auditResult, "auditTypes": auditType,
                     ],
                     notifyOn: notifyOn, integrationIDs: integrations, raiseSeverityTo: raiseSeverityTo)
                 let rule: AlertRule

@@ -61,6 +61,31 @@ struct AlertRuleTests {
             }.matches(failedLogin))
     }
 
+    @Test("audit records filter by their log: the tenant's (cspm) or a Compute stream, with the stream's own effects as results")
+    func auditLogs() throws {
+        let login = try audit(action: "LOGIN", result: "Failed")
+        let admission = try RuntimeAuditNormalizer.normalize(
+            .object([
+                "time": .string("2024-06-03T09:12:44Z"), "operation": .string("CREATE"), "kind": .string("Pod"),
+                "username": .string("alice@example.com"), "effect": .string("block"), "ruleName": .string("Deny privileged pods"),
+            ]), stream: .admission, connector: "cwpp", observedAt: 0)
+        let admissions = rule {
+            $0.kinds = [.audit]
+            $0.auditTypes = ["admission"]
+        }
+        #expect(admissions.matches(admission) && !admissions.matches(login))
+        let tenant = rule {
+            $0.kinds = [.audit]
+            $0.auditTypes = ["CSPM"]
+        }
+        #expect(tenant.matches(login) && !tenant.matches(admission))
+        let blocked = rule {
+            $0.kinds = [.audit]
+            $0.auditResults = ["block"]
+        }
+        #expect(blocked.matches(admission) && !blocked.matches(login))
+    }
+
     @Test(
         "each filter matches its field, case-insensitively",
         arguments: [

@@ -55,6 +55,14 @@ struct AuditLogPollTests {
             _ = try await rig.app.rules.create(
                 RuleService.Draft(name: "no kind", filters: ["auditResults": ["failure"]], integrationIDs: [integration.id]))
         }
+        do {
+            _ = try await rig.app.rules.create(
+                RuleService.Draft(
+                    name: "bad log", filters: ["kinds": ["audit"], "auditTypes": ["syslog"]], integrationIDs: [integration.id]))
+            Issue.record("an unknown audit log was accepted")
+        } catch let errors as ConfigErrors {
+            #expect(errors.errors.map(\.field) == ["filters.auditTypes"] && errors.description.contains("cspm, container, host"))
+        }
         _ = try await rig.app.rules.create(
             RuleService.Draft(
                 name: "failed audit", filters: ["kinds": ["audit"], "auditResults": ["failure"]], integrationIDs: [integration.id]))

@@ -123,19 +123,21 @@ public struct RuleService: Sendable {
                     { EventKind(rawValue: $0.lowercased()).flatMap { $0 == .heartbeat ? nil : $0 } }, "alert, incident, audit or health")
             case "auditActions": filters.auditActions = values
             case "auditUsers": filters.auditUsers = values
-            case "auditResults":
-                filters.auditResults = read(
-                    { ["success", "failure"].contains($0.lowercased()) ? $0.lowercased() : nil }, "success or failure")
+            case "auditResults": filters.auditResults = values.map { $0.lowercased() }
+            case "auditTypes":
+                let logs = [NormalizedEvent.Audit.tenantLog] + ComputeAuditStream.allCases.map(\.rawValue)
+                filters.auditTypes = read({ logs.contains($0.lowercased()) ? $0.lowercased() : nil }, logs.joined(separator: ", "))
             default:
                 errors.append(
                     ConfigError(
                         field: "filters.\(key)",
-                        "is not a filter: use severities, originalSeverities, modules, policyTypes, policyNames, policyLabels, cloudTypes, accountIDs, regions, complianceStandards, connectors, enrichment, kinds, auditActions, auditUsers or auditResults"
+                        "is not a filter: use severities, originalSeverities, modules, policyTypes, policyNames, policyLabels, cloudTypes, accountIDs, regions, complianceStandards, connectors, enrichment, kinds, auditActions, auditUsers, auditResults or auditTypes"
                     ))
             }
         }
         for (key, given) in [
             ("auditActions", filters.auditActions), ("auditUsers", filters.auditUsers), ("auditResults", filters.auditResults),
+            ("auditTypes", filters.auditTypes),
         ]
         where !given.isEmpty && !filters.kinds.contains(.audit) {
             errors.append(ConfigError(field: "filters.\(key)", "only matches audit records: add audit to filters.kinds"))

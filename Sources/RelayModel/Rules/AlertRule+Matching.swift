@@ -30,6 +30,7 @@ extension AlertRule {
             && Self.any(filters.auditActions, event.audit.map { [$0.action] } ?? [])
             && Self.any(filters.auditUsers, event.audit?.user.map { [$0] } ?? [])
             && Self.any(filters.auditResults, event.audit.map { [$0.result] } ?? [])
+            && Self.any(filters.auditTypes, event.audit.map { [$0.type] } ?? [])
     }
 
     /// The kinds a rule that names none matches.

@@ -21,16 +21,19 @@ public struct AlertRule: Sendable, Equatable, Codable {
         public var enrichment: [EnrichmentCondition] = []
         /// The kinds of event: empty means alerts, incidents and health events — audit records only when named.
         public var kinds: [EventKind] = []
-        /// An audit record's action (LOGIN, CREATE, READ, UPDATE, DELETE), user and result (success, failure).
+        /// An audit record's action (LOGIN, CREATE, READ, UPDATE, DELETE; a Compute audit's attack type or operation),
+        /// user, result (success, failure; a Compute audit's effect: block, alert, denied, …) and audit log (`cspm`,
+        /// or a Compute stream: container, waas, admission, …).
         public var auditActions: [String] = []
         public var auditUsers: [String] = []
         public var auditResults: [String] = []
+        public var auditTypes: [String] = []
 
         public init() {}
 
         enum CodingKeys: String, CodingKey {
             case severities, originalSeverities, modules, policyTypes, policyNames, policyLabels, cloudTypes, accountIDs
-            case regions, complianceStandards, connectors, enrichment, kinds, auditActions, auditUsers, auditResults
+            case regions, complianceStandards, connectors, enrichment, kinds, auditActions, auditUsers, auditResults, auditTypes
         }
 
         /// Every list is optional in JSON; a missing one matches anything.
@@ -52,6 +55,7 @@ public struct AlertRule: Sendable, Equatable, Codable {
             auditActions = try c.decodeIfPresent([String].self, forKey: .auditActions) ?? []
             auditUsers = try c.decodeIfPresent([String].self, forKey: .auditUsers) ?? []
             auditResults = try c.decodeIfPresent([String].self, forKey: .auditResults) ?? []
+            auditTypes = try c.decodeIfPresent([String].self, forKey: .auditTypes) ?? []
         }
     }
 

@@ -69,6 +69,7 @@ extension ConsoleController {
                 ("cloud", f.cloudTypes), ("account", f.accountIDs), ("region", f.regions), ("policy", f.policyNames),
                 ("connector", f.connectors), ("enrichment shows", f.enrichment.map(\.rawValue)), ("kind", f.kinds.map(\.rawValue)),
                 ("audit action", f.auditActions), ("audit user", f.auditUsers), ("audit result", f.auditResults),
+                ("audit log", f.auditTypes),
             ]
             let filters = parts.filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }.joined(separator: "; ")
             let transitions = [
@@ -121,7 +122,12 @@ extension ConsoleController {
             text("policyNames", "Policies", f.policyNames, help: "Comma-separated policy names"),
             text("auditActions", "Audit actions", f.auditActions, help: "Audit records only: comma-separated, e.g. LOGIN, DELETE"),
             text("auditUsers", "Audit users", f.auditUsers, help: "Audit records only: comma-separated user names"),
-            text("auditResults", "Audit results", f.auditResults, help: "Audit records only: success, failure"),
+            text(
+                "auditResults", "Audit results", f.auditResults,
+                help: "Audit records only: success, failure, or a Compute audit's effect (block, alert, denied, …)"),
+            text(
+                "auditTypes", "Audit logs", f.auditTypes,
+                help: "Audit records only: cspm (the tenant's log) or Compute streams, e.g. container, waas, admission"),
             text(
                 "raiseSeverityTo", "Raise severity to", rule?.raiseSeverityTo.map { [$0.rawValue] } ?? [],
                 help: "high, medium, low or info: when the enrichment shows one of the ticked conditions (optional)"),
@@ -178,7 +184,7 @@ extension ConsoleController {
         }
         let filterNames = [
             "severities", "modules", "policyTypes", "cloudTypes", "accountIDs", "regions", "policyNames", "connectors", "enrichment",
-            "kinds", "auditActions", "auditUsers", "auditResults",
+            "kinds", "auditActions", "auditUsers", "auditResults", "auditTypes",
         ]
         let draft = RuleService.Draft(
             name: form["name"] ?? "", enabled: form.checked("enabled"),
