@@ -5,11 +5,12 @@ extension DeliveryEngine {
     /// Whether `integration` tells the relay of its own changes (two-way sync), so that some of what it would be sent
     /// is its own news coming back.
     static func syncsBack(_ integration: Integration) -> Bool {
-        integration.config["webhookSecret"]?.stringValue.map { !$0.isEmpty } ?? false
+        (integration.config["webhookSecret"]?.stringValue.map { !$0.isEmpty } ?? false)
+            || integration.config["syncClosed"]?.boolValue == true
     }
 
     /// The rows of `chunk` that would tell `integration` what it said itself: a dismissed alert whose last action
-    /// was a dismissal this integration asked for (an incident it resolved). They are settled as filtered, with why,
+    /// was a dismissal this integration asked for (an incident resolved or closed there). They are settled as filtered, with why,
     /// so a change never goes round in a loop.
     func echoes(in chunk: [QueuedDelivery], for integration: Integration) async throws -> [DeliveryRecord] {
         guard Self.syncsBack(integration) else { return [] }

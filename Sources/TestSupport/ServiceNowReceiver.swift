@@ -6,9 +6,11 @@ import NIOCore
 import RelayModel
 
 /// A strict ServiceNow Table API for tests: Basic auth with the known user (401 otherwise, in ServiceNow's error
-/// shape), only the tables it has (404 "Invalid table"), a JSON object body (400), `GET` with a
-/// `sysparm_query=correlation_id=…`, `POST` answering 201 with the record's `sys_id` and `number`, `PATCH` on
-/// `/{table}/{sys_id}`; scriptable to answer 429 with `X-RateLimit-*` headers.
+/// shape), only the tables it has (404 "Invalid table"), a JSON object body (400), `GET` with an encoded
+/// `sysparm_query` of `field=value`, `fieldINa,b` and `ORDERBYDESCfield` terms joined by `^` (any other term is
+/// refused), `sysparm_fields` and `sysparm_limit`, `POST` answering 201 with the record's `sys_id` and `number`,
+/// `PATCH` on `/{table}/{sys_id}`, each write stamping `sys_updated_on`; scriptable to answer 429 with `X-RateLimit-*`
+/// headers, and to close a record as an analyst would.
 public actor ServiceNowReceiver {
     let login: String
     let password: String
@@ -20,11 +22,28 @@ public actor ServiceNowReceiver {
     /// Scripted refusals before the real answers.
     private var limited = FailureScript<Void>()
     private var next = 1
+    private var clock: Int64 = 0
 
     public init(login: String, password: String, tables: Set<String> = ["incident", "sn_si_incident", "em_event"]) {
         self.login = login
         self.password = password
         self.tables = tables
+    }
+
+    /// Closes the incident opened with `correlationID` as an analyst would: state 7, a close code and notes.
+    public func close(correlationID: String, code: String, notes: String) {
+        guard let index = records["incident"]?.firstIndex(where: { $0["correlation_id"]?.stringValue == correlationID }) else { return }
+        records["incident"]![index]["state"] = .string("7")
+        records["incident"]![index]["close_code"] = .string(code)
+        records["incident"]![index]["close_notes"] = .string(notes)
+        records["incident"]![index]["sys_updated_on"] = .string(stamp())
+    }
+
+    /// ServiceNow's `sys_updated_on`: `yyyy-MM-dd HH:mm:ss`, here one second further for every write.
+    func stamp() -> String {
+        clock += 1
+        let time = Timestamp.rfc3339(epochMilliseconds: 1_780_000_000_000 + clock * 1000)
+        return String(time.prefix(10)) + " " + String(time.dropFirst(11).prefix(8))
     }
 
     /// Answer the next `count` requests with 429 and a reset one second ahead.
@@ -35,9 +54,10 @@ public actor ServiceNowReceiver {
             .jsonString()
     }
 
-    func handle(method: String, table: String, sysID: String?, query: String?, authorization: String?, body: [UInt8]) -> (
-        Int, [(String, String)], String
-    ) {
+    func handle(
+        method: String, table: String, sysID: String?, query: String?, fields: String? = nil, limit: String? = nil,
+        authorization: String?, body: [UInt8]
+    ) -> (Int, [(String, String)], String) {
         let expected = "Basic " + Data("\(login):\(password)".utf8).base64EncodedString()
         guard authorization == expected else {
             return (401, [], Self.error("User Not Authenticated", "Required to provide Auth information"))
@@ -53,14 +73,26 @@ public actor ServiceNowReceiver {
         switch method {
         case "GET":
             var rows = records[table] ?? []
-            if let query, query.hasPrefix("correlation_id=") {
-                let wanted = String(query.dropFirst("correlation_id=".count))
-                rows = rows.filter { $0["correlation_id"]?.stringValue == wanted }
+            for term in (query ?? "").split(separator: "^").map(String.init) {
+                if term.hasPrefix("ORDERBYDESC") {
+                    let field = String(term.dropFirst("ORDERBYDESC".count))
+                    rows.sort { ($0[field]?.stringValue ?? "") > ($1[field]?.stringValue ?? "") }
+                } else if let range = term.range(of: "IN"), !term.contains("=") {
+                    let field = String(term[..<range.lowerBound])
+                    let values = Set(term[range.upperBound...].split(separator: ",").map(String.init))
+                    rows = rows.filter { values.contains($0[field]?.stringValue ?? "") }
+                } else if let equals = term.firstIndex(of: "=") {
+                    let (field, value) = (String(term[..<equals]), String(term[term.index(after: equals)...]))
+                    rows = rows.filter { $0[field]?.stringValue == value }
+                } else {
+                    return (400, [], Self.error("Invalid query", "this receiver does not read the term \(term)"))
+                }
             }
-            return (
-                200, [],
-                JSONValue.object(["result": .array(rows.prefix(1).map { .object(["sys_id": $0["sys_id"] ?? .null]) })]).jsonString()
-            )
+            let names = (fields ?? "sys_id").split(separator: ",").map(String.init)
+            let shown = rows.prefix(Int(limit ?? "") ?? 10_000).map { row in
+                JSONValue.object(JSONObject(names.map { JSONObject.Member(key: $0, value: row[$0] ?? .string("")) }))
+            }
+            return (200, [], JSONValue.object(["result": .array(Array(shown))]).jsonString())
         case "POST", "PATCH":
             guard let record = (try? JSONValue.parse(body))?.objectValue else {
                 return (400, [], Self.error("Exception while reading request", "The payload is not valid JSON."))
@@ -69,6 +101,7 @@ public actor ServiceNowReceiver {
                 var created = record
                 created["sys_id"] = .string(String(format: "%032x", next))
                 created["number"] = .string(String(format: "INC%07d", next))
+                created["sys_updated_on"] = .string(stamp())
                 next += 1
                 records[table, default: []].append(created)
                 writes.append("POST \(table)")
@@ -78,6 +111,7 @@ public actor ServiceNowReceiver {
                 return (404, [], Self.error("No Record found", "Record doesn't exist or ACL restricts the record retrieval"))
             }
             for member in record.members { records[table]![index][member.key] = member.value }
+            records[table]![index]["sys_updated_on"] = .string(stamp())
             writes.append("PATCH \(table)/\(sysID)")
             return (200, [], JSONValue.object(["result": .object(records[table]![index])]).jsonString())
         default:
@@ -94,7 +128,9 @@ public actor ServiceNowReceiver {
                     let body = try await request.body.collect(upTo: 10 << 20)
                     let (status, extra, text) = await handle(
                         method: method.rawValue, table: context.parameters.get("table") ?? "", sysID: context.parameters.get("sysid"),
-                        query: request.uri.queryParameters.get("sysparm_query"), authorization: request.headers[.authorization],
+                        query: request.uri.queryParameters.get("sysparm_query"),
+                        fields: request.uri.queryParameters.get("sysparm_fields"),
+                        limit: request.uri.queryParameters.get("sysparm_limit"), authorization: request.headers[.authorization],
                         body: Array(body.readableBytesView))
                     var headers: HTTPFields = [.contentType: "application/json"]
                     for (name, value) in extra { headers[HTTPField.Name(name)!] = value }

@@ -1,11 +1,63 @@
 import Delivery
 import Logging
+import RelayHTTP
 import RelayModel
 import RelayStore
 
 /// Two-way sync: what a destination says about the incidents the relay opened comes back to Prisma Cloud as an
 /// action, recorded with the destination as its origin, so that the alert's new version is not sent back to it as news.
 extension ActionService {
+    /// Reads every integration that syncs closures (`ClosingDestination`, e.g. ServiceNow with `syncClosed`) and
+    /// dismisses the open alert of each record closed there; returns the actions taken. A destination that cannot be
+    /// read is logged and tried again next time.
+    @discardableResult
+    public func syncClosures() async throws -> [ActionRecord] {
+        var taken: [ActionRecord] = []
+        for integration in try await app.store.integrations() where integration.enabled {
+            guard let destination = await app.deliveryEngine.destination(for: integration) as? any ClosingDestination,
+                destination.syncsClosed
+            else { continue }
+            let closures: [Closure]
+            do {
+                closures = try await destination.closures(over: app.http.routed(OutboundRoute(integrationConfig: integration.config)))
+            } catch {
+                app.logger.warning(
+                    "two-way sync could not read the destination",
+                    metadata: ["integration": .string(integration.name), "error": .string("\(error)")])
+                continue
+            }
+            for closure in closures {
+                guard let (connector, alert) = Self.split(closure.alertKey),
+                    let event = try? await latestEvent(nativeID: alert, connector: connector), event.kind == .alert, event.status == "open",
+                    try await !dismissedAlready(event)
+                else { continue }
+                do {
+                    taken.append(
+                        try await act(
+                            on: event, .dismiss(note: String(closure.note.prefix(AlertAction.maxNote))),
+                            by: "\(app.deliveryEngine.registry.displayName(of: integration.type)) integration \(integration.name)",
+                            origin: integration.id))
+                } catch let refusal as Refusal {
+                    app.logger.warning(
+                        "two-way sync not acted on", metadata: ["integration": .string(integration.name), "reason": .string("\(refusal)")])
+                }
+            }
+        }
+        return taken
+    }
+
+    /// Whether the alert was dismissed through the relay since its latest version was stored (the next poll brings
+    /// that version): asking again would only hear "already done".
+    func dismissedAlready(_ event: NormalizedEvent) async throws -> Bool {
+        try await actions(of: event).first { $0.succeeded }.map { $0.action == "dismiss" && $0.requestedAt >= event.updatedMillis } ?? false
+    }
+
+    /// `<connector>/<alert id>` (`AlertKey`) as its two parts.
+    static func split(_ key: String) -> (connector: String, alert: String)? {
+        guard let slash = key.lastIndex(of: "/"), slash != key.startIndex, key.index(after: slash) != key.endIndex else { return nil }
+        return (String(key[..<slash]), String(key[key.index(after: slash)...]))
+    }
+
     /// The answer to a destination's call: an HTTP status and what it means.
     public struct InboundAnswer: Sendable, Equatable {
         public var status: Int
@@ -37,19 +89,17 @@ extension ActionService {
         guard let resolution = PagerDutyWebhook.resolution(in: payload) else {
             return InboundAnswer(status: 200, message: "Nothing to do: only incident.resolved is acted on.")
         }
-        let parts = resolution.alertKey.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count >= 2, let alert = parts.last.map(String.init), !alert.isEmpty else {
+        guard let (connector, alert) = Self.split(resolution.alertKey) else {
             return InboundAnswer(status: 200, message: "Nothing to do: \(resolution.alertKey) is not an alert the relay opened.")
         }
-        let connector = parts.dropLast().joined(separator: "/")
         let event: NormalizedEvent
         do {
             event = try await latestEvent(nativeID: alert, connector: connector)
         } catch is Refusal {
             return InboundAnswer(status: 200, message: "Nothing to do: no stored alert \(alert) of connector \(connector).")
         }
-        guard event.kind == .alert, event.status == "open" else {
-            return InboundAnswer(status: 200, message: "Nothing to do: \(alert) is \(event.status) already.")
+        guard event.kind == .alert, event.status == "open", try await !dismissedAlready(event) else {
+            return InboundAnswer(status: 200, message: "Nothing to do: \(alert) is dismissed or closed already.")
         }
         let note = "Resolved in PagerDuty by \(resolution.by): incident \(resolution.incident)"
         do {

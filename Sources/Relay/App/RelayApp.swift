@@ -104,14 +104,14 @@ public struct RelayApp: Sendable {
     /// Epoch milliseconds now.
     public static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// What `serve` runs beside its HTTP server: the replica's heartbeat, the poll scheduler and the delivery
-    /// engine's rounds, each given the operator's shutdown grace. Services stop in reverse order, so the heartbeat's
+    /// What `serve` runs beside its HTTP server: the replica's heartbeat, the poll scheduler, the delivery engine's
+    /// rounds, the silence watch and two-way sync, each given the operator's shutdown grace. Services stop in reverse order, so the heartbeat's
     /// goodbye comes last.
     public var backgroundServices: [any Service] {
         let grace = Duration.seconds(delivery.shutdownGraceSeconds)
         return [
             ReplicaHeartbeat(app: self), PollScheduler(app: self, grace: grace),
-            DeliveryService(engine: deliveryEngine, store: store, grace: grace), SilenceWatch(app: self),
+            DeliveryService(engine: deliveryEngine, store: store, grace: grace), SilenceWatch(app: self), ClosureSync(app: self),
         ] + (configurationFile.map { [ConfigurationReloader(app: self, path: $0)] } ?? [])
     }
 
