@@ -10,7 +10,8 @@ import RelayModel
 /// incidents as XSOAR does: `POST /incident` creates (name required, severity one of XSOAR's, labels `{type, value}`,
 /// `rawJSON` a string) or, given `id`, updates at the incident's current `version` (a stale one is refused, and
 /// `status: 1` reopens a closed incident); `POST /incident/close` closes at the current version; `POST
-/// /incidents/search` answers `{"total", "data"}` for `dbotmirrorid:"…"` and `id:…` queries. Errors come in
+/// /incidents/search` answers `{"total", "data"}` for `dbotmirrorid:"…"`, `id:…` and `type:"…" and status:closed`
+/// queries. Errors come in
 /// XSOAR's shape (8's gateway answers 401 in its `reply` shape). Scriptable: statuses to answer first, a create that
 /// is kept but answered too late, and new incidents a search does not see yet.
 public actor XSOARReceiver {
@@ -30,6 +31,15 @@ public actor XSOARReceiver {
         self.generation = generation
         self.apiKey = apiKey
         self.apiKeyID = apiKeyID
+    }
+
+    /// Closes the incident of the alert `key` as an analyst would: status 2 (closed), a reason and notes.
+    public func closeAsAnalyst(key: String, reason: String, notes: String) {
+        guard let index = incidents.firstIndex(where: { $0["CustomFields"]?["dbotmirrorid"]?.stringValue == key }) else { return }
+        incidents[index]["status"] = .int(2)
+        incidents[index]["closeReason"] = .string(reason)
+        incidents[index]["closeNotes"] = .string(notes)
+        incidents[index]["version"] = .int((incidents[index]["version"]?.int64Value ?? 0) + 1)
     }
 
     /// Answer these statuses (429, 503, …) before answering as XSOAR would.
@@ -182,6 +192,8 @@ public actor XSOARReceiver {
             matches = { $0["CustomFields"]?["dbotmirrorid"]?.stringValue == wanted }
         } else if let id = query.wholeMatch(of: /id:(\d+)/) {
             matches = { $0["id"]?.stringValue == String(id.1) }
+        } else if let closed = query.wholeMatch(of: /type:"([^"]*)" and status:closed/) {
+            matches = { $0["type"]?.stringValue == String(closed.1) && $0["status"]?.int64Value == 2 }
         } else {
             return Self.error(400, "bad_request", "Bad request", "unsupported query: \(query)")
         }

@@ -9,12 +9,15 @@ extension XSOARDestination {
         public var apiKeyID: String
         /// 6 or 8, from `demistoVersion` ("6.0", "8.0").
         public var generation: Int
+        /// Two-way sync: an incident closed in XSOAR dismisses its alert.
+        public var syncClosed: Bool
 
         public init(_ config: JSONObject) {
             hostUrl = config["hostUrl"]?.stringValue ?? ""
             apiKey = config["apiKey"]?.stringValue ?? ""
             apiKeyID = config["apiKeyID"]?.stringValue ?? ""
             generation = config["demistoVersion"]?.stringValue == "8.0" ? 8 : 6
+            syncClosed = config["syncClosed"]?.boolValue ?? false
         }
     }
 
@@ -34,6 +37,10 @@ extension XSOARDestination {
                     text in
                     ["6.0", "8.0"].contains(text) ? nil : "must be 6.0 or 8.0"
                 },
+                IntegrationField(
+                    "syncClosed", .bool, label: "Dismiss alerts whose incident is closed here",
+                    help: "Two-way sync (optional): the relay reads the incidents it opened, and one an analyst closes in Cortex "
+                        + "XSOAR dismisses its alert in Prisma Cloud with the close reason"),
             ], sentTo: ["hostUrl", "demistoVersion"],
             crossCheck: { config in
                 config["demistoVersion"]?.stringValue == "8.0" && !IntegrationSchema.present(config, "apiKeyID")

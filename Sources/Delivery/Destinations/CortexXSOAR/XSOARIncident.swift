@@ -94,6 +94,14 @@ public enum XSOARIncident {
         ])
     }
 
+    /// `POST /incidents/search` for the relay's incidents (its type) that are closed, the last modified first.
+    public static let closedSearch: JSONValue = .object([
+        "filter": .object([
+            "query": .string("type:\"\(type)\" and status:closed"), "page": .int(0), "size": .int(100),
+            "sort": .array([.object(["field": .string("modified"), "asc": .bool(false)])]),
+        ])
+    ])
+
     /// Whether the relay closes the alert's incident for this event.
     static func closes(_ event: NormalizedEvent) -> Bool { ["resolved", "dismissed"].contains(event.status) }
 }

@@ -1,0 +1,103 @@
+import Foundation
+import HTTPServing
+import PrismaSim
+import Relay
+import RelayModel
+import RelayStore
+import TestSupport
+import Testing
+
+@Suite("Two-way sync read back: an incident closed in ServiceNow or Cortex XSOAR dismisses its alert in Prisma Cloud")
+struct ClosureSyncTests {
+    /// A destination that keeps one incident per alert, and a way to close one as an analyst would.
+    struct Receiver {
+        var type: String
+        var config: JSONObject
+        var close: @Sendable (_ key: String) async -> Void
+        /// Writes the receiver accepted (creates, updates, closes).
+        var writes: @Sendable () async -> Int
+        var note: @Sendable (_ key: String) async -> String
+        var server: HTTPServerHandle
+    }
+
+    static func serviceNow() async throws -> Receiver {
+        let receiver = ServiceNowReceiver(login: "prisma", password: "pw")
+        let server = try await receiver.serve()
+        return Receiver(
+            type: "service_now",
+            config: [
+                "hostUrl": .string(server.url), "login": .string("prisma"), "password": .string("pw"),
+                "tables": .array([.object(["incident": .bool(true)])]),
+            ],
+            close: { key in await receiver.close(correlationID: key, code: "Solved (Permanently)", notes: "Security group fixed") },
+            writes: { await receiver.writes.count },
+            note: { key in
+                let number = await receiver.records["incident"]?.first { $0["correlation_id"] == .string(key) }?["number"]?.stringValue
+                return "Closed in ServiceNow as \(number ?? "?") (Solved (Permanently)): Security group fixed"
+            }, server: server)
+    }
+
+    static func xsoar() async throws -> Receiver {
+        let receiver = XSOARReceiver(generation: 6, apiKey: "K-123")
+        let server = try await receiver.serve()
+        return Receiver(
+            type: "demisto",
+            config: ["hostUrl": .string(server.url), "apiKey": .string("K-123"), "demistoVersion": .string("6.0")],
+            close: { key in await receiver.closeAsAnalyst(key: key, reason: "False Positive", notes: "Lab account") },
+            writes: { await receiver.log.filter { $0 != "search" }.count },
+            note: { key in
+                let id = await receiver.incidents.first { $0["CustomFields"]?["dbotmirrorid"] == .string(key) }?["id"]?.stringValue
+                return "Closed in Cortex XSOAR as incident \(id ?? "?") (False Positive): Lab account"
+            }, server: server)
+    }
+
+    @Test(
+        "a closed incident the relay opened dismisses its alert with who closed it and why, once; the dismissed version is not sent back; without syncClosed nothing is read",
+        arguments: ["service_now", "demisto"])
+    func closedIncidentDismisses(_ type: String) async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        let receiver = type == "service_now" ? try await Self.serviceNow() : try await Self.xsoar()
+        defer { Task { await receiver.server.stop() } }
+        let ids = await rig.simulator.addAlerts(3, start: rig.clock.now - 3_600_000, spread: 3_600_000, closedShare: 0)
+        var config = rig.config()
+        config.allowActions = true
+        try await rig.app.connectors.add(config)
+        let integration = try await rig.app.integrations.create(
+            IntegrationService.Draft(
+                json: .object([
+                    "name": .string("soc"), "integrationType": .string(type), "integrationConfig": .object(receiver.config),
+                ])), by: "test")
+        _ = try await rig.app.rules.create(
+            RuleService.Draft(name: "soc", notifyOn: ["open", "dismissed"], integrationIDs: [integration.id]))
+        #expect(try await rig.app.connectors.poll("prod").error == nil)
+        rig.clock.advance(milliseconds: max(0, Int64(Date().timeIntervalSince1970 * 1000) - rig.clock.now + 1_000))
+        while try await rig.app.integrations.deliverDue(integration) > 0 {}
+        let key = "prod/\(ids[0])"
+        await receiver.close(key)
+        // Off unless asked: the relay does not read the destination back.
+        #expect(try await rig.app.actions.syncClosures().isEmpty)
+        #expect(await rig.simulator.alert(ids[0])?["status"] == .string("open"))
+
+        var syncing = integration
+        syncing.config["syncClosed"] = .bool(true)
+        try await rig.app.store.updateIntegration(syncing)
+        let taken = try await rig.app.actions.syncClosures()
+        #expect(taken.map(\.nativeID) == [ids[0]] && taken.first?.outcome == .done, "\(taken)")
+        #expect(taken.first?.origin == integration.id && taken.first?.actor.hasSuffix("integration soc") == true)
+        #expect(await rig.simulator.alert(ids[0])?["dismissalNote"] == .string(await receiver.note(key)))
+        // Read again before the next poll: already dismissed through the relay, so nothing more is done.
+        #expect(try await rig.app.actions.syncClosures().isEmpty)
+
+        // The next poll stores the dismissed version; the destination, which closed it, is not written to again.
+        let writes = await receiver.writes()
+        rig.clock.advance(seconds: 300)
+        #expect(try await rig.app.connectors.poll("prod").added == 1)
+        rig.clock.advance(milliseconds: max(0, Int64(Date().timeIntervalSince1970 * 1000) - rig.clock.now + 1_000))
+        while try await rig.app.integrations.deliverDue(syncing) > 0 {}
+        #expect(await receiver.writes() == writes)
+        let dismissed = try await rig.app.actions.latestEvent(nativeID: ids[0], connector: "prod")
+        let state = try #require(try await rig.app.events.deliveries(of: [dismissed.id])[dismissed.id]?.first)
+        #expect(dismissed.status == "dismissed" && state.state == "filtered" && state.lastError?.contains("not sent back") == true)
+    }
+}
