@@ -3,6 +3,8 @@ running `prisma-relay serve` and the simulated Prisma Cloud tenant of `prisma-re
 and test it, poll, add a webhook integration and a rule, and follow the events to their deliveries. Each page is
 photographed; with PRISMA_RELAY_SCREENSHOTS=docs/screenshots the pictures land where the README shows them."""
 
+import hashlib
+import hmac
 import http.server
 import json
 import os
@@ -26,6 +28,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 BIN = os.environ.get("PRISMA_RELAY_BIN", ".build/debug/prisma-relay")
 SHOTS = os.environ.get("PRISMA_RELAY_SCREENSHOTS") or tempfile.mkdtemp(prefix="prisma-relay-shots-")
 HOOK_TOKEN = "hook-token-4f1c9a7e2b"
+PAGERDUTY_WEBHOOK_SECRET = "pd-webhook-secret-8e21"
 
 
 def start(args, env, pattern):
@@ -533,7 +536,7 @@ def test_an_analyst_dismisses_an_alert_in_the_console_and_pagerduty_resolves_its
         "--interval", "3600", "--allow-actions")
     config = os.path.join(tempfile.mkdtemp(prefix="prisma-relay-pd-"), "pd.json")
     with open(config, "w") as file:
-        json.dump({"integrationKey": PagerDutyReceiver.ROUTING_KEY}, file)
+        json.dump({"integrationKey": PagerDutyReceiver.ROUTING_KEY, "webhookSecret": PAGERDUTY_WEBHOOK_SECRET}, file)
     pd = cli("integration", "add", "--name", "soc-pager", "--type", "pager_duty", "--config-file", config).split()[-1]
     cli("rule", "add", "--name", "page-on-acting", "--integration", pd, "--connector", "acting", "--notify-on", "open",
         "--notify-on", "dismissed")
@@ -567,3 +570,39 @@ def test_an_analyst_dismisses_an_alert_in_the_console_and_pagerduty_resolves_its
     dismissed = [e for e in api(relay, "/api/v1/events?connector=acting&status=dismissed&limit=500")["items"] if e["native_id"] == alert]
     assert len(dismissed) == 1, dismissed
     assert api(relay, "/api/v1/events/" + urllib.parse.quote(dismissed[0]["id"], safe=""))["actions"][0]["note"] == "Accepted risk: lab account"
+
+    # A responder resolves another alert's incident in PagerDuty: its v3 webhook, signed with the integration's
+    # secret, dismisses the alert; a forged one is refused with 401. The dismissed version is not sent back.
+    other = next(e for e in api(relay, "/api/v1/events?connector=acting&status=open&limit=50")["items"]
+                 if e["native_id"] != alert and PagerDutyReceiver.events.get("acting/" + e["native_id"]) == ["trigger"])
+    body = json.dumps({"event": {"id": "01", "event_type": "incident.resolved", "resource_type": "incident",
+                                 "agent": {"summary": "Tenex Engineer", "type": "user_reference"},
+                                 "data": {"id": "PGR0VU2", "type": "incident", "number": 7, "status": "resolved",
+                                          "incident_key": "acting/" + other["native_id"], "title": other["title"]}}}).encode()
+
+    def deliver(signature):
+        request = urllib.request.Request(relay["url"] + "/api/v1/inbound/pagerduty/" + pd, data=body, method="POST",
+                                         headers={"Content-Type": "application/json", "X-PagerDuty-Signature": signature})
+        try:
+            with urllib.request.urlopen(request) as answer:
+                return answer.status, answer.read().decode()
+        except urllib.error.HTTPError as refused:
+            return refused.code, refused.read().decode()
+
+    status, text = deliver("v1=" + hmac.new(b"not-the-secret", body, hashlib.sha256).hexdigest())
+    assert status == 401, text
+    status, text = deliver("v1=" + hmac.new(PAGERDUTY_WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest())
+    assert status == 200 and "done" in text, text
+    actions = api(relay, "/api/v1/events/" + urllib.parse.quote(other["id"], safe=""))["actions"]
+    assert actions[0]["note"].startswith("Resolved in PagerDuty by Tenex Engineer: incident #7"), actions
+    browser.get(relay["url"] + "/console/connectors/acting")
+    click(browser, By.XPATH, "//button[text()='Poll now']")
+    wait_until(lambda: [e for e in api(relay, "/api/v1/events?connector=acting&status=dismissed&limit=500")["items"]
+                        if e["native_id"] == other["native_id"]], what="the dismissed version of " + other["native_id"])
+    dismissed = [e for e in api(relay, "/api/v1/events?connector=acting&status=dismissed&limit=500")["items"]
+                 if e["native_id"] == other["native_id"]][0]
+    wait_until(lambda: [d for d in api(relay, "/api/v1/events/" + urllib.parse.quote(dismissed["id"], safe=""))["deliveries"]
+                        if d["state"] != "pending"], what="the dismissed version's delivery settled")
+    delivery = api(relay, "/api/v1/events/" + urllib.parse.quote(dismissed["id"], safe=""))["deliveries"][0]
+    assert delivery["state"] == "filtered" and "not sent back" in (delivery["lastError"] or ""), delivery
+    assert PagerDutyReceiver.events["acting/" + other["native_id"]] == ["trigger"]
