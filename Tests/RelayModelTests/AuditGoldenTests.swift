@@ -24,7 +24,8 @@ struct AuditGoldenTests {
         let written = event.jsonValue.prettyJSONString()
         if ProcessInfo.processInfo.environment["PRISMA_RELAY_RECORD_GOLDEN"] == "1" {
             // Recording writes the expected file beside the sources and fails, so that a recording run never passes.
-            let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name).normalized.json")
+            let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                "Fixtures/\(name).normalized.json")
             try Data((written + "\n").utf8).write(to: path)
             Issue.record("recorded \(path.lastPathComponent): review it, then run again without PRISMA_RELAY_RECORD_GOLDEN")
             return
