@@ -34,7 +34,7 @@ public final class TinyProxy: Sendable {
         process.arguments = ["tinyproxy", "-d", "-c", configuration.path]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessSpawn.run(process)
         for _ in 0..<100 {
             if Self.accepts(port) { return }
             usleep(50_000)

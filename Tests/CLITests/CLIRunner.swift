@@ -76,7 +76,7 @@ struct CLI {
         let (o, e) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, Data), any Error>) in
             DispatchQueue.global().async {
                 do {
-                    try process.run()
+                    try ProcessSpawn.run(process)
                     let stderrData = DataBox()
                     let group = DispatchGroup()
                     group.enter()
@@ -127,7 +127,7 @@ final class BackgroundCLI: @unchecked Sendable {
             let text = String(decoding: handle.availableData, as: UTF8.self)
             self?.lock.withLock { self?.lines += text.split(separator: "\n").map(String.init) }
         }
-        try process.run()
+        try ProcessSpawn.run(process)
     }
 
     /// Everything printed so far.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs a reference implementation from PyPI (botocore, PyJWT, cryptography) in `Reference/`, feeding it JSON on
 /// stdin, off the test's threads; returns what it printed, trimmed.
@@ -17,7 +18,7 @@ enum ReferenceTool {
                     process.standardInput = stdin
                     process.standardOutput = stdout
                     process.standardError = stderr
-                    try process.run()
+                    try ProcessSpawn.run(process)
                     stdin.fileHandleForWriting.write(input)
                     try stdin.fileHandleForWriting.close()
                     let output = stdout.fileHandleForReading.readDataToEndOfFile()

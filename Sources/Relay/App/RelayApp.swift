@@ -111,7 +111,15 @@ public struct RelayApp: Sendable {
         let grace = Duration.seconds(delivery.shutdownGraceSeconds)
         return [
             ReplicaHeartbeat(app: self), PollScheduler(app: self, grace: grace),
-            DeliveryService(engine: deliveryEngine, store: store, grace: grace), SilenceWatch(app: self), ClosureSync(app: self),
+            DeliveryService(engine: deliveryEngine, store: store, grace: grace),
+            // Silence is an alert: each connector gone silent raises a health event (resolved when it collects again),
+            // each integration with a heartbeat gets one when its interval comes; committed like a poll's events.
+            EveryMinute(app: self, what: "health check") { app in
+                try await app.checkSilence()
+                try await app.sendHeartbeats()
+            },
+            // Two-way sync with the destinations read back: their closed records dismiss their alerts.
+            EveryMinute(app: self, what: "two-way sync") { try await $0.actions.syncClosures() },
         ] + (configurationFile.map { [ConfigurationReloader(app: self, path: $0)] } ?? [])
     }
 

@@ -13,11 +13,11 @@ public struct RateBudget: Sendable, Equatable {
         self.burst = burst
     }
 
-    /// The alert list (`POST /v2/alert`, `/alert/v1/alert`): 2 requests a second, bursts of 10. One request of the
-    /// burst is kept in reserve: requests spaced exactly at the rate can arrive bunched by network and scheduling
-    /// delays, and the spare token absorbs up to a whole spacing of that.
+    /// The alert list (`POST /v2/alert`, `/alert/v1/alert`): 2 requests a second, bursts of 10. Two requests of the
+    /// burst are kept in reserve: requests spaced exactly at the rate can arrive bunched by network and scheduling
+    /// delays (on a busy machine, by more than one spacing), and the spare tokens absorb up to a second of that.
     public static func alertList(apiURL: String, accessKeyID: String) -> RateBudget {
-        RateBudget(key: "prisma-alerts \(apiURL) \(accessKeyID)", perSecond: 2, burst: 9)
+        RateBudget(key: "prisma-alerts \(apiURL) \(accessKeyID)", perSecond: 2, burst: 8)
     }
 
     /// Milliseconds between requests.

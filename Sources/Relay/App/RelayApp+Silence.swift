@@ -2,31 +2,6 @@ import Foundation
 import Logging
 import RelayModel
 import RelayStore
-import ServiceLifecycle
-
-/// Silence is an alert: every minute, each connector that has gone silent (`Silence`) raises a health event that rules
-/// route like any other, and resolves it when it collects again; each integration with a heartbeat gets one when its
-/// interval comes. Committed like a poll's events, so replicas doing the same at once store it once.
-struct SilenceWatch: Service {
-    let app: RelayApp
-    var interval: Duration = .seconds(60)
-
-    func run() async throws {
-        while !Task.isShuttingDownGracefully {
-            do {
-                try await app.checkSilence()
-                try await app.sendHeartbeats()
-            } catch {
-                app.logger.warning("health check failed", metadata: ["error": .string("\(error)")])
-            }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                break
-            }
-        }
-    }
-}
 
 extension RelayApp {
     /// Raises a health event for each connector that has gone silent, resolves the ones that collect again; returns
