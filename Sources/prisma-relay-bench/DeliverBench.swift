@@ -119,3 +119,57 @@ struct EnrichmentSources {
         await tenable.stop()
     }
 }
+
+/// `deliver-floor N`: what HTTP and the receiver cost alone — the same N events, their HEC requests (100 events each)
+/// written before the clock starts, posted to the same receiver by a plain client with the engine's concurrency (4
+/// requests in flight) and no store. Prints mode, events, seconds, events/s, "-", "-", peak RSS (MB).
+func deliverFloorBench(events count: Int) async throws -> String {
+    let receiver = SplunkHECReceiver(token: "bench-token", keepsEvents: false)
+    let server = try await receiver.serve()
+    defer { Task { await server.stop() } }
+    let destination = SplunkHECDestination(
+        config: try DestinationRegistry.standard.schema(.splunk).validate(
+            .object(["url": .string(server.url), "authToken": .string("bench-token")])))
+    func requests(_ range: Range<Int>) throws -> [DestinationRequest] {
+        try stride(from: range.lowerBound, to: range.upperBound, by: 100).map { start in
+            try destination.request(for: (start..<min(range.upperBound, start + 100)).map(benchEvent))
+        }
+    }
+    let http = HTTPExchange(policy: .allowingLoopback)
+    func post(_ all: [DestinationRequest]) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            func add() {
+                guard next < all.count else { return }
+                let request = all[next]
+                next += 1
+                group.addTask {
+                    switch await http.send(request) {
+                    case .success(let answer) where answer.status == 200: break
+                    case .success(let answer): throw BenchFailure(text: "the receiver answered HTTP \(answer.status)")
+                    case .failure(let failure): throw BenchFailure(text: "\(failure)")
+                    }
+                }
+            }
+            for _ in 0..<4 { add() }
+            while try await group.next() != nil { add() }
+        }
+    }
+    // Connections warm, as the deliver bench's are.
+    try await post(try requests(count..<(count + 1_000)))
+    await receiver.forget()
+    let all = try requests(0..<count)
+    let started = DispatchTime.now().uptimeNanoseconds
+    try await post(all)
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    let received = await receiver.nativeIDs.count
+    return [
+        "floor", String(received), String(format: "%.2f", seconds), String(format: "%.0f", Double(received) / seconds), "-", "-",
+        String(format: "%.0f", peakRSSMegabytes()),
+    ].joined(separator: "\t")
+}
+
+struct BenchFailure: Error, CustomStringConvertible {
+    var text: String
+    var description: String { text }
+}

@@ -131,6 +131,9 @@ struct AuditLogPollTests {
         try await rig.app.connectors.add(config)
         let report = try await rig.app.connectors.poll("compute")
         #expect(report.error == nil, "\(String(describing: report.error))")
+        // Audits are read two minutes behind the incidents: the next poll brings the last two minutes'.
+        rig.clock.advance(seconds: 180)
+        #expect(try await rig.app.connectors.poll("compute").error == nil)
         let audits = try await rig.app.store.events(EventQuery(connector: "compute", kind: .audit, limit: 10_000))
         #expect(audits.count == containers.count + firewall.count + linked.count, "serverless was not asked for")
         #expect(
@@ -149,6 +152,33 @@ struct AuditLogPollTests {
         #expect(try await rig.app.connectors.poll("compute").added == 0)
     }
 
+    @Test(
+        "an incident formed after its audits, in a later poll than theirs would be, still links them: audits are read two minutes behind the incidents"
+    )
+    func linkedAcrossPolls() async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        var config = rig.computeConfig()
+        config.runtimeAudits = ComputeAuditStream.allCases.filter(\.isRuntime)
+        try await rig.app.connectors.add(config)
+        // Incidents a minute from now, their audits a few seconds before them.
+        var linked: [String: String] = [:]
+        for id in await rig.simulator.addIncidents(12, start: rig.clock.now + 60_000, spread: 1) {
+            let incident = try #require(await rig.simulator.incident(id))
+            for audit in incident["audits"]?.arrayValue ?? [] { linked[try #require(audit["_id"]?.stringValue)] = id }
+        }
+        #expect(!linked.isEmpty)
+        #expect(try await rig.app.connectors.poll("compute").added == 0, "nothing has happened yet")
+        rig.clock.advance(seconds: 70)
+        #expect(try await rig.app.connectors.poll("compute").added == 12, "the incidents, not yet their audits")
+        rig.clock.advance(seconds: 200)
+        #expect(try await rig.app.connectors.poll("compute").added == linked.count)
+        let audits = try await rig.app.store.events(EventQuery(connector: "compute", kind: .audit, limit: 1_000))
+        var found: [String: String] = [:]
+        for event in audits { found[try #require(event.rawEvent["_id"]?.stringValue)] = event.incidentID }
+        #expect(found == linked)
+    }
+
     @Test("every Compute audit stream — runtime, WAAS of each workload, Kubernetes admission and audits, access — is collected once")
     func everyStream() async throws {
         let rig = try await Rig.start()
@@ -158,6 +188,8 @@ struct AuditLogPollTests {
         var config = rig.computeConfig()
         config.runtimeAudits = ComputeAuditStream.allCases
         try await rig.app.connectors.add(config)
+        #expect(try await rig.app.connectors.poll("compute").error == nil)
+        rig.clock.advance(seconds: 180)
         #expect(try await rig.app.connectors.poll("compute").error == nil)
         let audits = try await rig.app.store.events(EventQuery(connector: "compute", kind: .audit, limit: 10_000))
         #expect(audits.count == records.count && Set(audits.map(\.rawEvent)) == Set(records))

@@ -2,10 +2,18 @@ import PrismaAPI
 import RelayModel
 
 /// Compute runtime incidents: authenticate, then page the window by offset; then each audit stream the connector
-/// collects (`runtimeAudits`), the same way, each runtime audit linked to the window's incident that lists it. Incidents are acknowledged only when an analyst asks (`act`).
+/// collects (`runtimeAudits`), the same way, each runtime audit linked to the incident that lists it. Incidents are
+/// acknowledged only when an analyst asks (`act`).
+///
+/// Compute forms an incident from audits it has already written, so the audits are read `linkLag` behind the
+/// incidents (a window ending that much earlier), and the incidents from that much earlier too: an incident formed
+/// up to `linkLag` after its audits is listed in the same poll as they are, and they carry its id.
 public struct ComputeSource: FindingSource {
     let config: ConnectorConfig
     let client: ComputeClient
+
+    /// How far the audit streams' window ends before the incidents'.
+    public static let linkLag: Int64 = 120_000
 
     public init(config: ConnectorConfig, client: ComputeClient) {
         self.config = config
@@ -25,11 +33,14 @@ public struct ComputeSource: FindingSource {
         page: (SourcePage) async throws -> Void
     ) async throws {
         try await client.login()
-        // Which incident each runtime audit of the window belongs to, as the incidents list their audits.
+        // Which incident each runtime audit of the window belongs to, as the incidents list their audits. With audit
+        // streams, the incidents are read from `linkLag` earlier (those already stored are absorbed).
         var incidentOfAudit: [String: String] = [:]
+        let linking = config.type == .compute && !config.runtimeAudits.isEmpty
+        let incidentsFrom = window.lowerBound - (linking ? linkLag : 0)
         // The list returns unacknowledged incidents unless asked; acknowledged ones are a second pass.
         for acknowledged in config.includeAcknowledged ? [false, true] : [false] {
-            for try await incidents in client.incidentPages(from: window.lowerBound, to: window.upperBound, acknowledged: acknowledged) {
+            for try await incidents in client.incidentPages(from: incidentsFrom, to: window.upperBound, acknowledged: acknowledged) {
                 let observed = observedAt()
                 for incident in incidents.incidents {
                     guard let id = incident["_id"]?.stringValue else { continue }
@@ -45,7 +56,8 @@ public struct ComputeSource: FindingSource {
         }
         guard config.type == .compute else { return }
         for stream in config.runtimeAudits {
-            for try await audits in client.auditPages(stream, from: window.lowerBound, to: window.upperBound) {
+            let from = window.lowerBound - linkLag
+            for try await audits in client.auditPages(stream, from: from, to: max(from, window.upperBound - linkLag)) {
                 let observed = observedAt()
                 try await page(
                     normalizeAll(audits.incidents, bytes: audits.byteCount) { audit throws(NormalizationError) in
