@@ -1,11 +1,10 @@
 import RelayHTTP
 import RelayModel
 
-/// A destination the relay reads back for two-way sync: which of the records it opened were closed there, so that
-/// their alerts follow in Prisma Cloud (PagerDuty tells by webhook instead; `PagerDutyWebhook`).
+/// A destination the relay reads back for two-way sync when the integration asks for it (`syncsBack`, from its
+/// `syncClosed`): which of the records it opened were closed there, so that their alerts follow in Prisma Cloud
+/// (PagerDuty tells by webhook instead; `PagerDutyWebhook`).
 public protocol ClosingDestination: Destination {
-    /// Whether the integration asked for it (its `syncClosed`).
-    var syncsClosed: Bool { get }
     /// The records closed there, newest first, each by the key the relay opened it with.
     func closures(over http: HTTPExchange) async throws -> [Closure]
 }

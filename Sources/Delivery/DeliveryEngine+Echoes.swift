@@ -2,18 +2,14 @@ import RelayModel
 import RelayStore
 
 extension DeliveryEngine {
-    /// Whether `integration` tells the relay of its own changes (two-way sync), so that some of what it would be sent
-    /// is its own news coming back.
-    static func syncsBack(_ integration: Integration) -> Bool {
-        (integration.config["webhookSecret"]?.stringValue.map { !$0.isEmpty } ?? false)
-            || integration.config["syncClosed"]?.boolValue == true
-    }
-
     /// The rows of `chunk` that would tell `integration` what it said itself: a dismissed alert whose last action
-    /// was a dismissal this integration asked for (an incident resolved or closed there). They are settled as filtered, with why,
-    /// so a change never goes round in a loop.
-    func echoes(in chunk: [QueuedDelivery], for integration: Integration) async throws -> [DeliveryRecord] {
-        guard Self.syncsBack(integration) else { return [] }
+    /// was a dismissal this integration asked for (an incident resolved or closed there). They are settled as
+    /// filtered, with why, so a change never goes round in a loop. Only a destination that `syncsBack` can have said
+    /// anything, so no other pays for the look-up.
+    func echoes(in chunk: [QueuedDelivery], to destination: any Destination, for integration: Integration) async throws
+        -> [DeliveryRecord]
+    {
+        guard destination.syncsBack else { return [] }
         var records: [DeliveryRecord] = []
         for item in chunk where item.event.kind == .alert && item.event.status == "dismissed" {
             let last = try await store.actions(connector: item.event.connector, nativeID: item.event.nativeID).first { $0.succeeded }

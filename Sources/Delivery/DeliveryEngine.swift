@@ -315,7 +315,7 @@ public struct DeliveryEngine: Sendable {
         _ chunk: [QueuedDelivery], for destination: any Destination, integration: Integration, rules: [AlertRule],
         roundBegan: ContinuousClock.Instant
     ) async throws -> (batches: [[QueuedDelivery]], early: [DeliveryRecord]) {
-        let echoes = try await echoes(in: chunk, for: integration)
+        let echoes = try await echoes(in: chunk, to: destination, for: integration)
         let echoed = Set(echoes.map(\.seq))
         let (ready, routed) = try await enrichAndRoute(
             echoed.isEmpty ? chunk : chunk.filter { !echoed.contains($0.seq) }, for: integration, rules: rules, roundBegan: roundBegan)

@@ -55,6 +55,9 @@ public protocol Destination: Sendable {
     func fitted(_ event: NormalizedEvent) -> NormalizedEvent
     /// Delivers "Test"'s event now (by default as any other batch; a roll-up destination writes it at once).
     func deliverTest(_ item: QueuedDelivery, over http: HTTPExchange) async -> BatchOutcome
+    /// Whether the integration tells the relay of changes made there (two-way sync: PagerDuty's webhook, a record
+    /// read back closed), so that some of what it would be sent is its own news coming back (by default, no).
+    var syncsBack: Bool { get }
 }
 
 /// A destination that delivers a batch with one HTTP request: it builds the exact request and reads the answer.
@@ -141,6 +144,8 @@ public enum BatchOutcome: Sendable, Equatable {
 }
 
 extension Destination {
+    public var syncsBack: Bool { false }
+
     public func fitted(_ event: NormalizedEvent) -> NormalizedEvent { event }
 
     public func deliverTest(_ item: QueuedDelivery, over http: HTTPExchange) async -> BatchOutcome {

@@ -49,7 +49,9 @@ struct ActionsAPITests {
         }
     }
 
-    @Test("a bad action names its fields; a snooze without a duration says how to give one; nothing reaches Prisma")
+    @Test(
+        "a bad action names its fields; a snooze without a duration says how to give one; a note where none is kept is refused; nothing reaches Prisma"
+    )
     func invalid() async throws {
         let (api, simulator, server, event) = try await Self.collected()
         defer { Task { await server.stop() } }
@@ -63,6 +65,9 @@ struct ActionsAPITests {
             #expect(unknown.status == .badRequest && unknown.text.contains("give one of dismiss, snooze, reopen"), "\(unknown.text)")
             let snooze = try await client.call(.post, "/api/v1/events/\(event.id)/actions", api.bearer, json: #"{"action": "snooze"}"#)
             #expect(snooze.status == .badRequest && snooze.text.contains("like 24h, 3d or 2w"), "\(snooze.text)")
+            let noted = try await client.call(
+                .post, "/api/v1/events/\(event.id)/actions", api.bearer, json: #"{"action": "reopen", "note": "why"}"#)
+            #expect(noted.status == .badRequest && noted.text.contains("note: is kept with a dismissal or a snooze only"), "\(noted.text)")
             let none = try await client.call(.post, "/api/v1/events/nope/actions", api.bearer, json: #"{"action": "reopen"}"#)
             #expect(none.status == .notFound)
         }

@@ -7,15 +7,15 @@ import RelayStore
 /// Two-way sync: what a destination says about the incidents the relay opened comes back to Prisma Cloud as an
 /// action, recorded with the destination as its origin, so that the alert's new version is not sent back to it as news.
 extension ActionService {
-    /// Reads every integration that syncs closures (`ClosingDestination`, e.g. ServiceNow with `syncClosed`) and
-    /// dismisses the open alert of each record closed there; returns the actions taken. A destination that cannot be
-    /// read is logged and tried again next time.
+    /// Reads every integration that syncs closures (a `ClosingDestination` whose integration asks for it, e.g.
+    /// ServiceNow with `syncClosed`) and dismisses the open alert of each record closed there; returns the actions
+    /// taken. A destination that cannot be read is logged and tried again next time.
     @discardableResult
     public func syncClosures() async throws -> [ActionRecord] {
         var taken: [ActionRecord] = []
         for integration in try await app.store.integrations() where integration.enabled {
             guard let destination = await app.deliveryEngine.destination(for: integration) as? any ClosingDestination,
-                destination.syncsClosed
+                destination.syncsBack
             else { continue }
             let closures: [Closure]
             do {
@@ -26,24 +26,47 @@ extension ActionService {
                     metadata: ["integration": .string(integration.name), "error": .string("\(error)")])
                 continue
             }
+            let actor = "\(app.deliveryEngine.registry.displayName(of: integration.type)) integration \(integration.name)"
             for closure in closures {
-                guard let (connector, alert) = Self.split(closure.alertKey),
-                    let event = try? await latestEvent(nativeID: alert, connector: connector), event.kind == .alert, event.status == "open",
-                    try await !dismissedAlready(event)
-                else { continue }
-                do {
-                    taken.append(
-                        try await act(
-                            on: event, .dismiss(note: String(closure.note.prefix(AlertAction.maxNote))),
-                            by: "\(app.deliveryEngine.registry.displayName(of: integration.type)) integration \(integration.name)",
-                            origin: integration.id))
-                } catch let refusal as Refusal {
-                    app.logger.warning(
-                        "two-way sync not acted on", metadata: ["integration": .string(integration.name), "reason": .string("\(refusal)")])
-                }
+                if case .acted(let record) = try await follow(closure, closedIn: integration, by: actor) { taken.append(record) }
             }
         }
         return taken
+    }
+
+    /// What following a destination's closure came to.
+    enum Followed {
+        /// The alert was dismissed (or Prisma answered otherwise): the action's record.
+        case acted(ActionRecord)
+        /// Nothing was sent to Prisma, and why.
+        case skipped(String)
+    }
+
+    /// Dismisses the alert a destination's record was opened for, with the closure's note, as an action whose origin
+    /// is that integration — unless the key names no stored alert, the alert is no longer open, or it was dismissed
+    /// through the relay already and the next poll has not yet brought that.
+    func follow(_ closure: Closure, closedIn integration: Integration, by actor: String) async throws -> Followed {
+        guard let (connector, alert) = Self.split(closure.alertKey) else {
+            return .skipped("\(closure.alertKey) is not an alert the relay opened")
+        }
+        let event: NormalizedEvent
+        do {
+            event = try await latestEvent(nativeID: alert, connector: connector)
+        } catch is Refusal {
+            return .skipped("no stored alert \(alert) of connector \(connector)")
+        }
+        guard event.kind == .alert, event.status == "open", try await !dismissedAlready(event) else {
+            return .skipped("\(alert) is dismissed or closed already")
+        }
+        do {
+            return .acted(
+                try await act(
+                    on: event, .dismiss(note: String(closure.note.prefix(AlertAction.maxNote))), by: actor, origin: integration.id))
+        } catch let refusal as Refusal {
+            app.logger.warning(
+                "two-way sync not acted on", metadata: ["integration": .string(integration.name), "reason": .string("\(refusal)")])
+            return .skipped("not acted on: \(refusal)")
+        }
     }
 
     /// Whether the alert was dismissed through the relay since its latest version was stored (the next poll brings
@@ -70,7 +93,7 @@ extension ActionService {
     /// send it again.
     public func pagerDutyWebhook(integrationID: String, body: [UInt8], signatures: String?) async throws -> InboundAnswer {
         guard let integration = try await app.store.integration(id: integrationID), integration.type == .pagerDuty,
-            let secret = integration.config["webhookSecret"]?.stringValue, !secret.isEmpty
+            case let secret = PagerDutyDestination.Config(integration.config).webhookSecret, !secret.isEmpty
         else {
             return InboundAnswer(
                 status: 404,
@@ -89,28 +112,11 @@ extension ActionService {
         guard let resolution = PagerDutyWebhook.resolution(in: payload) else {
             return InboundAnswer(status: 200, message: "Nothing to do: only incident.resolved is acted on.")
         }
-        guard let (connector, alert) = Self.split(resolution.alertKey) else {
-            return InboundAnswer(status: 200, message: "Nothing to do: \(resolution.alertKey) is not an alert the relay opened.")
-        }
-        let event: NormalizedEvent
-        do {
-            event = try await latestEvent(nativeID: alert, connector: connector)
-        } catch is Refusal {
-            return InboundAnswer(status: 200, message: "Nothing to do: no stored alert \(alert) of connector \(connector).")
-        }
-        guard event.kind == .alert, event.status == "open", try await !dismissedAlready(event) else {
-            return InboundAnswer(status: 200, message: "Nothing to do: \(alert) is dismissed or closed already.")
-        }
-        let note = "Resolved in PagerDuty by \(resolution.by): incident \(resolution.incident)"
-        do {
-            let record = try await act(
-                on: event, .dismiss(note: String(note.prefix(AlertAction.maxNote))),
-                by: "PagerDuty integration \(integration.name): \(resolution.by)", origin: integration.id)
-            return InboundAnswer(status: 200, message: "\(record.outcome.rawValue): \(record.detail)")
-        } catch let refusal as Refusal {
-            app.logger.warning(
-                "inbound webhook not acted on", metadata: ["integration": .string(integration.name), "reason": .string("\(refusal)")])
-            return InboundAnswer(status: 200, message: "Not acted on: \(refusal)")
+        switch try await follow(
+            resolution.closure, closedIn: integration, by: "PagerDuty integration \(integration.name): \(resolution.by)")
+        {
+        case .acted(let record): return InboundAnswer(status: 200, message: "\(record.outcome.rawValue): \(record.detail)")
+        case .skipped(let why): return InboundAnswer(status: 200, message: "Nothing to do: \(why).")
         }
     }
 }

@@ -63,8 +63,11 @@ public enum AlertAction: Sendable, Equatable {
         let name = action?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let written = note.isEmpty ? "\(name == "snooze" ? "Snoozed" : "Dismissed") through PrismaRelay by \(actor)" : note
-        if written.count > Self.maxNote {
+        if ["dismiss", "snooze"].contains(name), written.count > Self.maxNote {
             errors.append(ConfigError(field: "note", "is \(written.count) characters long; keep it to \(Self.maxNote)"))
+        }
+        if !note.isEmpty, Self.names.contains(name) || ["ack", "unack"].contains(name), !["dismiss", "snooze"].contains(name) {
+            errors.append(ConfigError(field: "note", "is kept with a dismissal or a snooze only; leave it out to \(name)"))
         }
         var parsed: AlertAction?
         switch name {

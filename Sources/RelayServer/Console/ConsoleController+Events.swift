@@ -173,9 +173,10 @@ extension ConsoleController {
         let actor = "console user \(context.session?.keyName ?? "unknown")"
         let action: AlertAction
         switch Result(catching: { () throws(ConfigErrors) in
-            // The form's one duration choice is read only by its Snooze button.
+            // The form's note is read by its Dismiss and Snooze buttons, its duration by Snooze alone.
             try AlertAction(
-                action: form["action"], note: form["note"], duration: form["action"] == "snooze" ? form["duration"] : nil, actor: actor)
+                action: form["action"], note: ["dismiss", "snooze"].contains(form["action"] ?? "") ? form["note"] : nil,
+                duration: form["action"] == "snooze" ? form["duration"] : nil, actor: actor)
         }) {
         case .success(let parsed): action = parsed
         case .failure(let errors): return await done(context, back, "The action was not sent: \(errors)", ok: false)

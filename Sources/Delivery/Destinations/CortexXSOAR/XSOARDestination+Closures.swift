@@ -4,7 +4,7 @@ import RelayModel
 /// Two-way sync: the incidents the relay opened (its type, `dbotMirrorId` the alert's key) that are closed in Cortex
 /// XSOAR, the last modified first.
 extension XSOARDestination: ClosingDestination {
-    public var syncsClosed: Bool { config.syncClosed }
+    public var syncsBack: Bool { config.syncClosed }
 
     public func closures(over http: HTTPExchange) async throws -> [Closure] {
         let answer: JSONValue

@@ -5,9 +5,13 @@ extension PagerDutyDestination {
     public struct Config: Sendable {
         /// The Events API v2 routing key.
         public var integrationKey: String
+        /// The signing secret of the v3 webhook subscription that tells the relay of resolved incidents (two-way
+        /// sync); empty when there is none.
+        public var webhookSecret: String
 
         public init(_ config: JSONObject) {
             integrationKey = config["integrationKey"]?.stringValue ?? ""
+            webhookSecret = config["webhookSecret"]?.stringValue ?? ""
         }
     }
 

@@ -24,6 +24,9 @@ public struct PagerDutyDestination: HTTPDestination {
 
     public var maxBatch: Int { 1 }
 
+    /// With a webhook signing secret, PagerDuty tells the relay of the incidents resolved there.
+    public var syncsBack: Bool { !config.webhookSecret.isEmpty }
+
     /// PagerDuty takes events of up to 512 KB.
     public func fitted(_ event: NormalizedEvent) -> NormalizedEvent { fitting(event, requestLimit: 510_000) }
 

@@ -13,6 +13,9 @@ public enum PagerDutyWebhook {
         public var by: String
         public var incident: String
 
+        /// The resolution as two-way sync follows it: the alert's key and the note its dismissal carries.
+        public var closure: Closure { Closure(alertKey: alertKey, note: "Resolved in PagerDuty by \(by): incident \(incident)") }
+
         public init(alertKey: String, by: String, incident: String) {
             self.alertKey = alertKey
             self.by = by

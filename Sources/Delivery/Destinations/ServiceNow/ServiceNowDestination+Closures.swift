@@ -4,7 +4,7 @@ import RelayModel
 /// Two-way sync: the incidents the relay opened (`correlation_display` "Prisma Cloud") that were resolved or closed in
 /// ServiceNow (state 6 or 7), newest first.
 extension ServiceNowDestination: ClosingDestination {
-    public var syncsClosed: Bool { config.syncClosed && tables.contains("incident") }
+    public var syncsBack: Bool { config.syncClosed && tables.contains("incident") }
 
     /// The query that finds them: the incident table, the relay's records, resolved or closed, newest first.
     public static let closedQuery = "correlation_display=Prisma Cloud^stateIN6,7^ORDERBYDESCsys_updated_on"
