@@ -159,7 +159,7 @@ let package = Package(
             name: "RelayStoreTests",
             dependencies: [
                 "RelayStore", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
             name: "PrismaSimTests",

@@ -58,7 +58,9 @@ let database =
     mode == "postgres"
     ? ProcessInfo.processInfo.environment["PRISMA_RELAY_BENCH_DATABASE"] ?? ""
     : directory.appendingPathComponent("bench.sqlite").path
-var app = try await RelayApp.open(database: database, outbound: .allowingLoopback)
+// A simulator serving HTTPS is trusted through PRISMA_RELAY_CA_FILE, as `serve` trusts a private CA.
+let network = NetworkSettings(caFile: ProcessInfo.processInfo.environment[NetworkSettings.caFileKey])
+var app = try await RelayApp.open(database: database, outbound: .allowingLoopback, network: network)
 // The simulator measured against has no rate limit: the relay's own speed is measured, not Prisma's budget.
 app.sharesPrismaRate = false
 var config = try ConnectorConfig(

@@ -78,6 +78,9 @@ struct AlertNormalizerTests {
         #expect(Timestamp.rfc3339(epochMilliseconds: 1_669_196_436_771) == "2022-11-23T09:40:36.771Z")
         #expect(Timestamp.rfc3339(epochMilliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
         #expect(Timestamp.rfc3339(epochMilliseconds: -1) == "1969-12-31T23:59:59.999Z")
+        #expect(Timestamp.rfc3339(epochMilliseconds: 253_402_300_799_999) == "9999-12-31T23:59:59.999Z")
+        #expect(Timestamp.rfc3339(epochMilliseconds: 253_402_300_800_000) == "10000-01-01T00:00:00.000Z")
+        #expect(Timestamp.rfc3339(epochMilliseconds: -62_167_219_200_000) == "0000-01-01T00:00:00.000Z")
     }
 
     @Test("event ids are stable and keep identity fields apart")

@@ -16,6 +16,49 @@ struct JSONValueTests {
         #expect(value.jsonString() == #"["a\"b\\c/d\né😀\u0001"]"#)
     }
 
+    @Test("escapes a quote, a backslash or a control character wherever it falls in an eight-byte word, and reads it back")
+    func escapesAtEveryOffset() throws {
+        // Each special byte at each offset of a string longer than two words, among plain ASCII and multi-byte UTF-8
+        // (bytes of 0x80 and above must never be taken for control characters).
+        for filler in ["abcdefghijklmnopqrstu", "é€😀é€😀é€😀"] {
+            for special in ["\"", "\\", "\n", "\u{01}", "\u{1F}", " ", "\u{7F}"] {
+                for offset in 0...filler.count {
+                    var text = filler
+                    text.insert(contentsOf: special, at: text.index(text.startIndex, offsetBy: offset))
+                    let written = JSONValue.string(text).jsonString()
+                    #expect(written == Self.referenceEscaped(text), "\(offset) \(special.unicodeScalars.first!.value)")
+                    #expect(try JSONValue.parse(written).stringValue == text)
+                }
+            }
+        }
+    }
+
+    /// A string escaped the plain way, one character at a time.
+    static func referenceEscaped(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    @Test("refuses a raw control character at any offset of a string")
+    func controlCharacterAtEveryOffset() {
+        for offset in 0...20 {
+            var bytes = Array("\"abcdefghijklmnopqrst\"".utf8)
+            bytes.insert(0x0A, at: offset + 1)
+            #expect(throws: JSONParseError.self) { try JSONValue.parse(bytes) }
+        }
+    }
+
     @Test(
         "rejects malformed documents with the offset",
         arguments: [

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GRDB
 import RelayModel
 import RelayStore
 import Testing
@@ -46,6 +47,20 @@ struct RelayStoreTests {
         #expect(FileManager.default.createFile(atPath: old, contents: nil, attributes: [.posixPermissions: 0o644]))
         _ = try SQLiteStore(path: old)
         #expect(try mode(old) == 0o600)
+    }
+
+    @Test("a new database is created with 16 KiB pages; a database created before keeps its pages")
+    func pageSize() throws {
+        func pageSize(_ path: String) throws -> Int? {
+            try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "PRAGMA page_size") }
+        }
+        let fresh = try temporaryDatabase()
+        _ = try SQLiteStore(path: fresh)
+        #expect(try pageSize(fresh) == 16384)
+        let older = try temporaryDatabase()
+        try DatabaseQueue(path: older).writeWithoutTransaction { try $0.execute(sql: "PRAGMA page_size = 4096; CREATE TABLE kept (x)") }
+        _ = try SQLiteStore(path: older)
+        #expect(try pageSize(older) == 4096)
     }
 
     @Test("a secret sealed with another key is reported, not returned garbled")

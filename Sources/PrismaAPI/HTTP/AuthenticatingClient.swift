@@ -24,9 +24,10 @@ enum Step<T: Sendable>: Sendable {
 }
 
 extension AuthenticatingClient {
-    static func parse(_ answer: HTTPAnswer, path: String) throws -> JSONValue {
+    /// `keepingTextAtDepth`: the nesting level whose objects keep their text (the alerts of a page), or 0.
+    static func parse(_ answer: HTTPAnswer, path: String, keepingTextAtDepth depth: Int = 0) throws -> JSONValue {
         do {
-            return try JSONValue.parse(answer.body)
+            return try JSONValue.parse(answer.body, keepingTextAtDepth: depth)
         } catch {
             throw PrismaClientError.malformedJSON(path: path, detail: error.description)
         }
@@ -34,14 +35,16 @@ extension AuthenticatingClient {
 
     /// Reads a 200 answer that must be JSON of a given shape. An HTML page or unreadable JSON is a temporary
     /// failure (proxies and gateways produce both), reported as such once the attempts run out.
-    static func readJSON<T: Sendable>(_ answer: HTTPAnswer, path: String, _ read: (JSONValue) throws -> T) -> Step<T> {
+    static func readJSON<T: Sendable>(
+        _ answer: HTTPAnswer, path: String, keepingTextAtDepth depth: Int = 0, _ read: (JSONValue) throws -> T
+    ) -> Step<T> {
         guard answer.looksLikeJSON else {
             return .retry(
                 "HTML where JSON was expected",
                 final: .notJSON(path: path, status: answer.status, contentType: answer.header("Content-Type")), floor: nil)
         }
         do {
-            return .done(try read(try parse(answer, path: path)))
+            return .done(try read(try parse(answer, path: path, keepingTextAtDepth: depth)))
         } catch let error as PrismaClientError {
             return .retry("malformed JSON", final: error, floor: nil)
         } catch {

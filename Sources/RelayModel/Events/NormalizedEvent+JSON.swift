@@ -1,43 +1,60 @@
 extension NormalizedEvent {
     /// The event in the documented snake_case JSON shape, with `raw_event` exactly as received.
     public var jsonValue: JSONValue {
-        var object: JSONObject = [
-            "id": .string(id), "source": .string(source), "kind": .string(kind.rawValue),
-            "connector": .string(connector), "native_id": .string(nativeID), "version": .string(version),
-            "status": .string(status), "severity": .string(severity.rawValue),
-        ]
-        object["original_severity"] = originalSeverity.map(JSONValue.string) ?? .null
-        object["module"] = .string(module.rawValue)
-        object["title"] = .string(title)
-        object["description"] = description.map(JSONValue.string) ?? .null
-        if let policy {
-            object["policy"] = .object([
-                "id": .optional(policy.id), "name": .optional(policy.name), "type": .optional(policy.type),
-                "subtypes": .array(policy.subtypes.map(JSONValue.string)),
-            ])
-        } else {
-            object["policy"] = .null
-        }
-        object["resource"] = .object([
-            "id": .optional(resource.id), "name": .optional(resource.name), "type": .optional(resource.type),
-            "cloud": .optional(resource.cloud), "account_id": .optional(resource.accountID),
-            "region": .optional(resource.region),
-        ])
-        object["first_seen"] = .optional(firstSeen)
-        object["last_seen"] = .optional(lastSeen)
-        object["observed_at"] = .string(observedAt)
-        object["link"] = .optional(link)
-        object["raw_event"] = rawEvent
-        if !truncated.isEmpty { object["truncated"] = .array(truncated.map(JSONValue.string)) }
-        if !enrichment.members.isEmpty { object["enrichment"] = .object(enrichment) }
+        // Members appended in their documented order (no lookups: this runs for every event stored and sent).
+        var members: [JSONObject.Member] = []
+        members.reserveCapacity(24)
+        func add(_ key: String, _ value: JSONValue) { members.append(JSONObject.Member(key: key, value: value)) }
+        add("id", .string(id))
+        add("source", .string(source))
+        add("kind", .string(kind.rawValue))
+        add("connector", .string(connector))
+        add("native_id", .string(nativeID))
+        add("version", .string(version))
+        add("status", .string(status))
+        add("severity", .string(severity.rawValue))
+        add("original_severity", .optional(originalSeverity))
+        add("module", .string(module.rawValue))
+        add("title", .string(title))
+        add("description", .optional(description))
+        add(
+            "policy",
+            policy.map { policy in
+                .object([
+                    "id": .optional(policy.id), "name": .optional(policy.name), "type": .optional(policy.type),
+                    "subtypes": .array(policy.subtypes.map(JSONValue.string)),
+                ])
+            } ?? .null)
+        add(
+            "resource",
+            .object([
+                "id": .optional(resource.id), "name": .optional(resource.name), "type": .optional(resource.type),
+                "cloud": .optional(resource.cloud), "account_id": .optional(resource.accountID),
+                "region": .optional(resource.region),
+            ]))
+        add("first_seen", .optional(firstSeen))
+        add("last_seen", .optional(lastSeen))
+        add("observed_at", .string(observedAt))
+        add("link", .optional(link))
+        add("raw_event", rawEvent)
+        if !truncated.isEmpty { add("truncated", .array(truncated.map(JSONValue.string))) }
+        if !enrichment.members.isEmpty { add("enrichment", .object(enrichment)) }
         if let audit {
-            object["audit"] = .object([
-                "user": .optional(audit.user), "ip_address": .optional(audit.ipAddress), "access_key": .bool(audit.accessKey),
-                "action": .string(audit.action), "result": .string(audit.result), "type": .string(audit.type),
-            ])
+            add(
+                "audit",
+                .object([
+                    "user": .optional(audit.user), "ip_address": .optional(audit.ipAddress), "access_key": .bool(audit.accessKey),
+                    "action": .string(audit.action), "result": .string(audit.result), "type": .string(audit.type),
+                ]))
         }
-        if let incidentID { object["incident_id"] = .string(incidentID) }
-        return .object(object)
+        if let incidentID { add("incident_id", .string(incidentID)) }
+        return .object(JSONObject(members))
+    }
+
+    /// Reads an event back from the JSON text it was stored as. Its `raw_event` keeps that text, so an event sent on
+    /// unchanged writes it out by copying.
+    public init(storedJSON text: some Collection<UInt8>) throws {
+        try self.init(json: try JSONValue.parse(text, keepingTextAtDepth: 2))
     }
 
     /// Reads an event back from its JSON shape.

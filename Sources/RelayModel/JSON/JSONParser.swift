@@ -8,25 +8,36 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 extension JSONValue {
     /// Parses one JSON document (RFC 8259), keeping member order and number literals.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes: Array(bytes))
-        return try parser.parseDocument()
+        try JSONParser.reading(bytes) { (parser: inout JSONParser) throws(JSONParseError) in try parser.parseDocument() }
+    }
+
+    /// Parses one JSON document and keeps, with each object nested `depth` levels deep (the document's own object or
+    /// array is level 1), the text it was read from, so that writing it again is a copy: the alerts of a page
+    /// (level 3: `{"items":[{…}]}`) or the `raw_event` of a stored event (level 2). Text that differs from what the
+    /// writer would produce (whitespace, escapes, malformed UTF-8) is not kept.
+    public static func parse(_ bytes: some Collection<UInt8>, keepingTextAtDepth depth: Int) throws(JSONParseError) -> JSONValue {
+        try JSONParser.reading(bytes) { (parser: inout JSONParser) throws(JSONParseError) in
+            parser.textDepth = depth
+            return try parser.parseDocument()
+        }
     }
 
     /// Parses JSON documents written one after another (Splunk HEC's batch form): the documents read, and the
     /// index of the first one that could not be read, if any.
     public static func parseConcatenated(_ bytes: some Collection<UInt8>) -> (values: [JSONValue], failedAt: Int?) {
-        var parser = JSONParser(bytes: Array(bytes))
-        var values: [JSONValue] = []
-        parser.skipWhitespace()
-        while parser.index < parser.bytes.count {
-            do {
-                values.append(try parser.parseValue())
-            } catch {
-                return (values, values.count)
-            }
+        JSONParser.reading(bytes) { (parser: inout JSONParser) -> (values: [JSONValue], failedAt: Int?) in
+            var values: [JSONValue] = []
             parser.skipWhitespace()
+            while parser.index < parser.bytes.count {
+                do {
+                    values.append(try parser.parseValue())
+                } catch {
+                    return (values, values.count)
+                }
+                parser.skipWhitespace()
+            }
+            return (values, nil)
         }
-        return (values, nil)
     }
 
     /// Parses one JSON document from text.
@@ -35,13 +46,33 @@ extension JSONValue {
     }
 }
 
+/// Reads the bytes in place (no copy when they are contiguous already); every read is checked against the end.
 struct JSONParser {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     var depth = 0
     static let maxDepth = 512
+    /// The nesting level whose objects keep their text, if any.
+    var textDepth = 0
+    /// How many places so far the text differs from what the writer would write for the same value.
+    var nonCanonical = 0
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// Runs `body` with a parser over `bytes`, valid only inside it.
+    static func reading<Result, Failure>(
+        _ bytes: some Collection<UInt8>, _ body: (inout JSONParser) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        let outcome = bytes.withContiguousStorageIfAvailable { buffer in
+            var parser = JSONParser(bytes: buffer)
+            return Swift.Result { () throws(Failure) in try body(&parser) }
+        }
+        if let outcome { return try outcome.get() }
+        return try Array(bytes).withUnsafeBufferPointer { buffer throws(Failure) in
+            var parser = JSONParser(bytes: buffer)
+            return try body(&parser)
+        }
+    }
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
@@ -54,6 +85,8 @@ struct JSONParser {
     func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
 
     mutating func skipWhitespace() {
+        let start = index
+        defer { if index != start { nonCanonical += 1 } }
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -100,12 +133,20 @@ struct JSONParser {
     mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         defer { depth -= 1 }
+        let (start, differences) = (index, nonCanonical)
+        func finished(_ members: [JSONObject.Member]) -> JSONValue {
+            var object = JSONObject(members)
+            if depth == textDepth, nonCanonical == differences {
+                object.text = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            }
+            return .object(object)
+        }
         index += 1
         var members: [JSONObject.Member] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(JSONObject(members))
+            return finished(members)
         }
         while true {
             skipWhitespace()
@@ -122,7 +163,7 @@ struct JSONParser {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(JSONObject(members))
+                return finished(members)
             } else {
                 throw fail("expected ',' or '}'")
             }
@@ -175,7 +216,7 @@ struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
-        return String(decoding: bytes[start..<index], as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
     }
 
     func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
@@ -184,18 +225,21 @@ struct JSONParser {
         index += 1
         let start = index
         // Fast path: no escapes.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if let base = bytes.baseAddress {
+            let ascii: Bool
+            (index, ascii) = JSONStringScan.firstSpecial(base, from: start, to: bytes.count)
+            if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+                let run = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                let text = String(decoding: run, as: UTF8.self)
+                // Malformed UTF-8 comes out repaired, unlike the text.
+                if !ascii, !text.utf8.elementsEqual(run) { nonCanonical += 1 }
                 return text
             }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw fail("control character in string") }
-            index += 1
+            if index < bytes.count, bytes[index] < 0x20 { throw fail("control character in string") }
         }
-        var scratch = Array(bytes[start..<index])
+        nonCanonical += 1
+        var scratch = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {

@@ -33,6 +33,10 @@ extension JSONValue {
             if pretty, !elements.isEmpty { Self.newline(into: &out, indent: indent) }
             out.append(UInt8(ascii: "]"))
         case .object(let object):
+            if !pretty, let text = object.text {
+                out.append(contentsOf: text)
+                return
+            }
             out.append(UInt8(ascii: "{"))
             for (position, member) in object.members.enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
@@ -59,11 +63,13 @@ extension JSONValue {
         var text = text
         // Runs that need no escaping (nearly everything) are copied whole.
         text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
             var start = 0
-            for index in bytes.indices {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            while true {
+                let index = JSONStringScan.firstSpecial(base, from: start, to: bytes.count).index
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                guard index < bytes.count else { break }
+                let byte = bytes[index]
                 start = index + 1
                 out.append(UInt8(ascii: "\\"))
                 switch byte {
@@ -77,7 +83,6 @@ extension JSONValue {
                     out.append(hexDigits[Int(byte & 0x0F)])
                 }
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
         }
         out.append(UInt8(ascii: "\""))
     }

@@ -68,7 +68,12 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     }
 
     /// The members in document order.
-    public private(set) var members: [Member]
+    public private(set) var members: [Member] { didSet { text = nil } }
+
+    /// The exact text the object was parsed from, when the parser was asked to keep it and it is what the writer
+    /// would write anyway (compact, no escapes); written out as is instead of being encoded again. Any change to the
+    /// members drops it. Not part of the value: equality and hashing look at the members alone.
+    var text: [UInt8]?
 
     /// An object from members in the order given.
     public init(_ members: [Member] = []) { self.members = members }
@@ -79,9 +84,9 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 
     /// The value of the first member named `key`; setting replaces it in place or appends it.
     public subscript(key: String) -> JSONValue? {
-        get { members.first(where: { $0.key == key })?.value }
+        get { index(of: key).map { members[$0].value } }
         set {
-            if let index = members.firstIndex(where: { $0.key == key }) {
+            if let index = index(of: key) {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 members.append(Member(key: key, value: newValue))
@@ -89,8 +94,19 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         }
     }
 
+    /// Where the first member named `key` is. Names of another length are passed over without comparing them: a
+    /// lookup compares one or two names instead of every name before the one sought.
+    private func index(of key: String) -> Int? {
+        let length = key.utf8.count
+        return members.firstIndex { $0.key.utf8.count == length && $0.key == key }
+    }
+
     /// The number of members.
     public var count: Int { members.count }
 
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
+
+    public static func == (left: JSONObject, right: JSONObject) -> Bool { left.members == right.members }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(members) }
 }

@@ -60,7 +60,7 @@ extension PostgresStore {
             ORDER BY c.seq
             """)
         return try rows.map { row in
-            guard let event = try? NormalizedEvent(json: try JSONValue.parse(try row.get("body", as: String.self))) else {
+            guard let event = try? NormalizedEvent(storedJSON: try row.get("body", as: String.self).utf8) else {
                 throw StoreError.corrupt("outbox event")
             }
             return QueuedDelivery(

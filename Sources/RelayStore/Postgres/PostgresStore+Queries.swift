@@ -71,7 +71,7 @@ extension PostgresStore {
 
     static func decodeEvent(_ row: PostgresRandomAccessRow) throws -> NormalizedEvent {
         do {
-            var event = try NormalizedEvent(json: try JSONValue.parse(try row.get("body", as: String.self)))
+            var event = try NormalizedEvent(storedJSON: try row.get("body", as: String.self).utf8)
             if let enrichment = try row.get("enrichment", as: String?.self) {
                 event.enrichment = try JSONValue.parse(enrichment).objectValue ?? [:]
             }

@@ -71,7 +71,7 @@ extension SQLiteStore {
     /// An event from its stored body and the enrichment kept with it.
     static func decodeEvent(body: String, enrichment: String?) throws -> NormalizedEvent {
         do {
-            var event = try NormalizedEvent(json: try JSONValue.parse(body))
+            var event = try NormalizedEvent(storedJSON: body.utf8)
             if let enrichment { event.enrichment = try JSONValue.parse(enrichment).objectValue ?? [:] }
             return event
         } catch {

@@ -48,7 +48,7 @@ extension SQLiteStore {
                     """, arguments: StatementArguments(seqs)
             ).map { row in
                 let body: String = row["body"]
-                guard let event = try? NormalizedEvent(json: try JSONValue.parse(body)) else { throw StoreError.corrupt("outbox event") }
+                guard let event = try? NormalizedEvent(storedJSON: body.utf8) else { throw StoreError.corrupt("outbox event") }
                 return QueuedDelivery(
                     seq: row["seq"], event: event, attempts: row["attempts"], createdAt: row["created_at"],
                     legacyDestinationKey: row["destination_key"])
