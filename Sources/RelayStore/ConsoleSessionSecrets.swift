@@ -1,11 +1,12 @@
 import Crypto
 import Foundation
+import RelayModel
 
 /// How every store keeps a console session's secrets: the session id only as its SHA-256 (a copy of the database
 /// opens no browser session), and secrets typed into unsaved forms sealed, bound to that session.
 enum ConsoleSessionSecrets {
     static func hash(_ id: String) -> String {
-        SHA256.hash(data: Data(id.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(id.utf8)))
     }
 
     /// The drafts sealed for the session with id hash `hash`, or nil when there are none.

@@ -61,6 +61,23 @@ struct KeptJSONTextTests {
         #expect(JSONValue.object(item).jsonString() == #"{"id":"P-9","n":1.50,"deep":{"a":[true,null]}}"#)
     }
 
+    @Test("an event read back and cut to fit a destination sends the cut raw event, not the text it was stored with")
+    func fittingDropsKeptText() throws {
+        let blob = String(repeating: "x", count: 5_000)
+        let alert = try JSONValue.parse(
+            #"{"id":"P-1","status":"open","alertTime":1669196436771,"policy":{"name":"p","severity":"high"},"resource":{"id":"r","data":{"blob":"\#(blob)"}}}"#
+        )
+        let stored = try AlertNormalizer.normalize(alert, connector: "c", observedAt: 1_669_196_436_771).jsonValue.jsonBytes()
+        let read = try NormalizedEvent(storedJSON: stored)
+        #expect(read.rawEvent.objectValue?.text != nil)
+        let fitted = EventFit.fit(read, limit: 2_000) { $0.jsonValue.jsonBytes().count }
+        let written = fitted.jsonValue.jsonString()
+        #expect(fitted.truncated == ["raw_event.resource.data"])
+        #expect(!written.contains(blob))
+        #expect(written.contains("[cut to fit the destination"))
+        #expect(written.utf8.count <= 2_000)
+    }
+
     @Test("kept text takes no part in equality or hashing")
     func equalityIgnoresText() throws {
         let kept = try JSONValue.parse(Array(#"[{"a":1}]"#.utf8), keepingTextAtDepth: 2)

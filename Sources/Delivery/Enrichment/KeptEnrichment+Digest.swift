@@ -7,13 +7,6 @@ extension KeptEnrichment {
     /// one host, by one person) share one stored copy.
     public init(_ enrichment: JSONObject) {
         let json = JSONValue.object(enrichment).jsonString()
-        let hex = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(json.utf8)) {
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0f)])
-        }
-        self.init(json: json, digest: String(decoding: text, as: UTF8.self))
+        self.init(json: json, digest: Hex.string(SHA256.hash(data: Data(json.utf8))))
     }
 }

@@ -21,7 +21,7 @@ public struct SigV4 {
         var request = request
         let components = URLComponents(string: request.url)
         let date = Self.amzDate(epochMillis)
-        let payloadHash = Self.hex(SHA256.hash(data: request.body))
+        let payloadHash = Hex.string(SHA256.hash(data: request.body))
         var headers = request.headers.filter {
             !["authorization", "x-amz-date", "x-amz-security-token", "host"].contains($0.0.lowercased())
         }
@@ -33,8 +33,8 @@ public struct SigV4 {
         }
         let canonical = canonicalRequest(method: request.method, components: components, headers: headers, payloadHash: payloadHash)
         let scope = "\(date.prefix(8))/\(region)/\(service)/aws4_request"
-        let toSign = "AWS4-HMAC-SHA256\n\(date)\n\(scope)\n\(Self.hex(SHA256.hash(data: Data(canonical.text.utf8))))"
-        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(toSign.utf8), using: signingKey(day: String(date.prefix(8)))))
+        let toSign = "AWS4-HMAC-SHA256\n\(date)\n\(scope)\n\(Hex.string(SHA256.hash(data: Data(canonical.text.utf8))))"
+        let signature = Hex.string(HMAC<SHA256>.authenticationCode(for: Data(toSign.utf8), using: signingKey(day: String(date.prefix(8)))))
         headers.append(
             (
                 "Authorization",
@@ -99,8 +99,4 @@ public struct SigV4 {
 
     /// RFC 3986 encoding: everything but unreserved characters.
     public static func encode(_ text: String) -> String { FormData.percentEncode(text) }
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
-    }
 }

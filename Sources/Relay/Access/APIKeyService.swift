@@ -51,7 +51,7 @@ public struct APIKeyService: Sendable {
 
     /// The hex SHA-256 a secret is kept as.
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(secret.utf8)))
     }
 
     /// A key as the API and `token list --json` show it: never its hash.

@@ -18,16 +18,6 @@ public enum EventID {
             hash ^= 0xFF
             hash = hash &* prime
         }
-        // Written by hand: formatting a UInt128 with `String(_:radix:)` costs more than hashing.
-        let halves = [UInt64(truncatingIfNeeded: hash >> 64), UInt64(truncatingIfNeeded: hash)]
-        return String(unsafeUninitializedCapacity: 32) { text in
-            for position in 0..<32 {
-                let half = halves[position / 16]
-                text[position] = hexDigits[Int(truncatingIfNeeded: half >> UInt64(60 - 4 * (position % 16))) & 0xF]
-            }
-            return 32
-        }
+        return withUnsafeBytes(of: hash.bigEndian) { Hex.string($0) }
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

@@ -56,8 +56,6 @@ extension JSONValue {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
     }
 
-    static let hexDigits = Array("0123456789abcdef".utf8)
-
     static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var text = text
@@ -79,8 +77,8 @@ extension JSONValue {
                 case 0x09: out.append(UInt8(ascii: "t"))
                 default:
                     out.append(contentsOf: "u00".utf8)
-                    out.append(hexDigits[Int(byte >> 4)])
-                    out.append(hexDigits[Int(byte & 0x0F)])
+                    out.append(Hex.digits[Int(byte >> 4)])
+                    out.append(Hex.digits[Int(byte & 0x0F)])
                 }
             }
         }

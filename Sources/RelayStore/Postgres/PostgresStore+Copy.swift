@@ -172,7 +172,7 @@ extension PostgresStore {
     }
 
     /// PostgreSQL's hex input form of bytea.
-    static func hex(_ data: Data) -> String { "\\x" + data.map { String(format: "%02x", $0) }.joined() }
+    static func hex(_ data: Data) -> String { "\\x" + Hex.string(data) }
 
     static func binds(_ json: String) throws -> PostgresBindings {
         var binds = PostgresBindings()
