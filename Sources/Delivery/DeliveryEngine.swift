@@ -27,7 +27,7 @@ public struct DeliveryEngine: Sendable {
     /// Who this engine claims deliveries as: one id per engine (one engine per process), so two processes sharing a
     /// store never send the same row at once.
     public let workerID: String
-    /// Sees each row's outcome (`delivered`, `retry`, `dead`, `paused`) and each integration's queue depth.
+    /// Sees each row's outcome (`delivered`, `retry`, `dead`, `paused`).
     let observer: Observer
     /// Adds what the enrichment sources know to each event before it is sent.
     let enricher: Enricher
@@ -35,13 +35,8 @@ public struct DeliveryEngine: Sendable {
     /// Hooks for metrics.
     public struct Observer: Sendable {
         public var outcome: @Sendable (_ integration: String, _ outcome: String) -> Void
-        public var queueDepth: @Sendable (_ integration: String, _ depth: Int) -> Void
-        public init(
-            outcome: @escaping @Sendable (String, String) -> Void = { _, _ in },
-            queueDepth: @escaping @Sendable (String, Int) -> Void = { _, _ in }
-        ) {
+        public init(outcome: @escaping @Sendable (String, String) -> Void = { _, _ in }) {
             self.outcome = outcome
-            self.queueDepth = queueDepth
         }
     }
 
@@ -93,16 +88,9 @@ public struct DeliveryEngine: Sendable {
     /// Sends what is due for `integration` now; returns how many rows were settled or rescheduled.
     @discardableResult
     public func deliverDue(_ integration: Integration, limit: Int = 100) async throws -> Int {
-        let handled = try await send(integration, limit: limit)
-        observer.queueDepth(
-            integration.name, try await store.integrationHealth(id: integration.id).queueDepth)
-        return handled
-    }
-
-    func send(_ integration: Integration, limit: Int) async throws -> Int {
         // An enrichment source receives nothing; its status is the enricher's.
         guard integration.enabled, registry.kind(of: integration.type)?.enrich == nil else { return 0 }
-        var health = try await store.integrationHealth(id: integration.id)
+        var health = try await store.integrationHealth(id: integration.id, countingQueue: false)
         guard !health.paused else { return 0 }
         // A destination that is down is probed, not hammered: nothing goes out before the next probe.
         if let probeAt = health.probeAt, probeAt > clock() { return 0 }

@@ -2,7 +2,8 @@ import Logging
 import RelayStore
 import ServiceLifecycle
 
-/// Runs the delivery engine for every integration, about once a second, until graceful shutdown. Then it claims
+/// Runs the delivery engine for every integration until graceful shutdown: at once when the store queues
+/// deliveries, and about once a second for what comes due later (retries, holds). Then it claims
 /// no new work, gives the requests in flight `grace` to be answered and recorded, and cancels the rest: their rows
 /// stay queued for the next start.
 public struct DeliveryService: Service {
@@ -21,7 +22,11 @@ public struct DeliveryService: Service {
     public func run() async throws {
         let rounds = Task { await deliverUntilShutdown() }
         await withGracefulShutdownHandler {
-            await rounds.value
+            await withTaskCancellationHandler {
+                await rounds.value
+            } onCancel: {
+                rounds.cancel()
+            }
         } onGracefulShutdown: { [grace] in
             Task {
                 try? await Task.sleep(for: grace)
@@ -42,16 +47,16 @@ public struct DeliveryService: Service {
                 if failing != nil { engine.logger.notice("delivery rounds succeed again") }
                 failing = nil
             } catch {
+                // Cancelled past the shutdown grace: the rows of the round stay queued for the next start.
+                if Task.isCancelled { return }
                 if failing != "\(error)" { engine.logger.error("delivery round failed", metadata: ["error": .string("\(error)")]) }
                 failing = "\(error)"
             }
-            // While there is work, go straight on; wait only when every queue is idle (or waiting to retry).
+            // While there is work, go straight on; when every queue is idle (or waiting to retry), wait for the tick
+            // or for the store to queue something, whichever comes first.
             if busy { continue }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }
-            } catch {
-                return
-            }
+            await cancelWhenGracefulShutdown { [store, tick] in await store.queued.wait(atMost: tick) }
+            if Task.isCancelled { return }
         }
     }
 }

@@ -23,7 +23,7 @@ public enum RelayServer {
             keys: app.apiKeys, signingKey: signingKey, clock: app.clock, logger: app.logger, metrics: app.metrics)
         router.add(middleware: AuthMiddleware(authenticator: authenticator))
         HealthController(app: app).addRoutes(to: router)
-        MetricsController(registry: registry).addRoutes(to: router)
+        MetricsController(registry: registry, app: app).addRoutes(to: router)
         AuthController(authenticator: authenticator).addRoutes(to: router)
         IntegrationsController(
             service: app.integrations, rules: { try await app.rules.list() },

@@ -27,6 +27,10 @@ public protocol RelayStore: Sendable {
     /// Every connector, by name.
     func connectors() async throws -> [ConnectorConfig]
 
+    /// Rings whenever this store queues deliveries (a commit that routed events, dead letters sent again), so the
+    /// delivery loop of this process need not wait for its tick.
+    var queued: WorkSignal { get }
+
     /// Stores `events`, absorbing any already stored (same connector, kind, native id and version), queues each new
     /// one for the integrations the enabled rules route it to, and — when `cursor` is given — moves the connector's
     /// cursor to it, all in one transaction. Returns how many were new. With a `lease`, the commit is refused
@@ -131,8 +135,10 @@ public protocol RelayStore: Sendable {
     func takeRequestBudget(_ budget: RateBudget, now: Int64) async throws -> Int64
     /// Sets an integration's status (and whether it is paused).
     func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws
-    /// An integration's status with its counts and queue depth.
-    func integrationHealth(id: String) async throws -> IntegrationHealth
+    /// An integration's status with its counts and, with `countingQueue`, its queue: depth, oldest waiting row and
+    /// dead letters (a dead letter turns GREEN to YELLOW). Counting passes over every waiting row, so the delivery
+    /// rounds, which need only the stored status, leave it out (the queue's figures are then 0).
+    func integrationHealth(id: String, countingQueue: Bool) async throws -> IntegrationHealth
     /// Makes every waiting row of an integration due at `time`: its destination is back after an outage, so the
     /// backoff its rows gathered meanwhile no longer applies.
     func resumeDeliveries(integrationID: String, at time: Int64) async throws
@@ -181,6 +187,11 @@ extension RelayStore {
     /// Stored events, newest first: the first page of `query`.
     public func events(_ query: EventQuery) async throws -> [NormalizedEvent] {
         try await eventPage(query).events
+    }
+
+    /// An integration's status with its counts and its queue.
+    public func integrationHealth(id: String) async throws -> IntegrationHealth {
+        try await integrationHealth(id: id, countingQueue: true)
     }
 
     /// Commits without a lease (tests, tools and single-shot imports that poll nothing).

@@ -8,17 +8,19 @@ import RelayModel
 import RelayStore
 import TestSupport
 
-/// `deliver N`: N stored events — the simulator's alerts in their detailed form, about 1.7 KB each — through the
-/// outbox to a strict Splunk HEC receiver in this process; prints mode, events, seconds, events/s, p50 and p99 from
-/// stored to acknowledged (ms), peak RSS (MB). `enriched N`: the same with Okta and Tenable enrichment sources
-/// (the simulated organisation's, in this process) — each alert names one of its people, and instance alerts one of
-/// its hosts. Both first deliver 1,000 other events, so that connections, caches and (for `enriched`) every answer
-/// are warm before the clock starts.
-func deliverBench(events count: Int, directory: URL, enriched: Bool = false) async throws -> String {
+/// `deliver N`: N stored events — the simulator's alerts in their detailed form, about 1.7 KB each — queued before
+/// the clock starts, then drained through the outbox to a strict Splunk HEC receiver in this process by the relay's
+/// delivery loop (`DeliveryService`, as `serve` runs it); prints mode, events, seconds, events/s, "-", "-", peak RSS
+/// (MB). `enriched N`: the same with Okta and Tenable enrichment sources (the simulated organisation's, in this
+/// process) — each alert names one of its people, and instance alerts one of its hosts. `steady N`: the loop running
+/// while the N events arrive steadily, 1,000 a second (a page of 100 stored every 100 ms); prints the same with p50
+/// and p99 from the commit that stored an event to its arrival at the receiver (ms). Each first delivers 1,000 other
+/// events, so that connections, caches and (for `enriched`) every answer are warm before the clock starts.
+func deliverBench(events count: Int, directory: URL, mode: String) async throws -> String {
     let store = try await StoreLocation.open(directory.appendingPathComponent("deliver.sqlite").path)
     let receiver = SplunkHECReceiver(token: "bench-token", keepsEvents: false)
     let server = try await receiver.serve()
-    let sources = enriched ? try await EnrichmentSources.start() : nil
+    let sources = mode == "enriched" ? try await EnrichmentSources.start() : nil
     defer {
         Task {
             await server.stop()
@@ -35,28 +37,49 @@ func deliverBench(events count: Int, directory: URL, enriched: Bool = false) asy
     try await store.addIntegration(integration)
     try await store.addRule(AlertRule(id: "all", name: "all", integrationIDs: ["hec"]))
     if let sources { for source in try sources.integrations() { try await store.addIntegration(source) } }
-    // Events are stored in pages of 1,000, as polls store them; each page's time is its events' "stored" time.
-    var storedAt: [UInt64] = []
     let engine = DeliveryEngine(
         store: store, http: HTTPExchange(policy: .allowingLoopback), clock: { Int64(Date().timeIntervalSince1970 * 1000) },
         environment: sources?.environment ?? [:])
-    // What is measured is the steady cost: every person and host has been looked up once.
-    _ = try await store.commit(events: (0..<1_000).map { benchEvent(count + $0) }, connector: "bench", cursor: nil)
-    while try await store.integrationHealth(id: "hec").queueDepth > 0 { try await engine.deliverDue(integration, limit: 1_000) }
-    await receiver.forget()
-    let started = DispatchTime.now().uptimeNanoseconds
-    var next = 0
-    while true {
-        let waiting = try await store.integrationHealth(id: "hec").queueDepth
-        guard next < count || waiting > 0 else { break }
-        if next < count {
-            let page = (next..<min(count, next + 1_000)).map(benchEvent)
-            _ = try await store.commit(events: page, connector: "bench", cursor: nil)
-            storedAt += Array(repeating: DispatchTime.now().uptimeNanoseconds, count: page.count)
-            next += page.count
+    let loop = Task { try await DeliveryService(engine: engine, store: store).run() }
+    defer { loop.cancel() }
+    // Waits for the receiver to hold `expected` events (counting the queue in the store instead would cost a pass
+    // over it each time); a queue that emptied short of them means some were refused, and the wait ends.
+    func arrived(_ expected: Int) async throws {
+        var polls = 0
+        while await receiver.nativeIDs.count < expected {
+            polls += 1
+            if polls % 500 == 0, try await store.integrationHealth(id: "hec").queueDepth == 0 { break }
+            try await Task.sleep(for: .milliseconds(2))
         }
-        try await engine.deliverDue(integration, limit: 1_000)
     }
+    // What is measured is the steady cost: connections open, every person and host looked up once.
+    _ = try await store.commit(events: (0..<1_000).map { benchEvent(count + $0) }, connector: "bench", cursor: nil)
+    try await arrived(1_000)
+    await receiver.forget()
+    // Events are stored as polls store them: in pages, each page's time its events' "stored" time.
+    let page = mode == "steady" ? 100 : 1_000
+    let pages = stride(from: 0, to: count, by: page).lazy.map { start in (start..<min(count, start + page)).map(benchEvent) }
+    var storedAt: [UInt64] = []
+    var started = DispatchTime.now().uptimeNanoseconds
+    if mode == "steady" {
+        for (index, events) in pages.enumerated() {
+            // Page i is stored at 100·i ms, whatever the pages before cost.
+            let due = started + UInt64(index) * 100_000_000
+            let now = DispatchTime.now().uptimeNanoseconds
+            if due > now { try await Task.sleep(for: .nanoseconds(Int(due - now))) }
+            _ = try await store.commit(events: events, connector: "bench", cursor: nil)
+            storedAt += Array(repeating: DispatchTime.now().uptimeNanoseconds, count: events.count)
+        }
+    } else {
+        loop.cancel()
+        _ = await loop.result
+        for events in pages { _ = try await store.commit(events: events, connector: "bench", cursor: nil) }
+        started = DispatchTime.now().uptimeNanoseconds
+        let draining = Task { try await DeliveryService(engine: engine, store: store).run() }
+        defer { draining.cancel() }
+        try await arrived(count)
+    }
+    try await arrived(count)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     let arrivals = await receiver.arrivals
     let indexed = await receiver.nativeIDs
@@ -66,11 +89,12 @@ func deliverBench(events count: Int, directory: URL, enriched: Bool = false) asy
         latencies.append(Double(arrival - storedAt[index]) / 1e6)
     }
     latencies.sort()
-    func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+    func percentile(_ p: Double) -> String {
+        latencies.isEmpty ? "-" : String(format: "%.0f", latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))])
+    }
     return [
-        enriched ? "enriched" : "deliver", String(indexed.count), String(format: "%.2f", seconds),
-        String(format: "%.0f", Double(indexed.count) / seconds),
-        String(format: "%.0f", percentile(0.5)), String(format: "%.0f", percentile(0.99)), String(format: "%.0f", peakRSSMegabytes()),
+        mode, String(indexed.count), String(format: "%.2f", seconds), String(format: "%.0f", Double(indexed.count) / seconds),
+        percentile(0.5), percentile(0.99), String(format: "%.0f", peakRSSMegabytes()),
     ].joined(separator: "\t")
 }
 

@@ -11,12 +11,12 @@ if arguments.count >= 2, arguments[1] == "deliver-floor" {
     print(try await deliverFloorBench(events: arguments.count > 2 ? Int(arguments[2]) ?? 100_000 : 100_000))
     exit(0)
 }
-if arguments.count >= 2, ["deliver", "enriched"].contains(arguments[1]) {
+if arguments.count >= 2, ["deliver", "enriched", "steady"].contains(arguments[1]) {
     let count = arguments.count > 2 ? Int(arguments[2]) ?? 100_000 : 100_000
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prisma-relay-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    print(try await deliverBench(events: count, directory: directory, enriched: arguments[1] == "enriched"))
+    print(try await deliverBench(events: count, directory: directory, mode: arguments[1]))
     exit(0)
 }
 if arguments.count >= 3, arguments[1] == "replicas", let replicas = Int(arguments[2]) {
@@ -32,7 +32,7 @@ else {
         Data(
             """
             usage: PRISMA_RELAY_SECRET=… prisma-relay-bench floor|ingest|postgres|audit-floor|audit URL KEY_ID [PAGE_SIZE]
-                   prisma-relay-bench deliver|enriched|deliver-floor [N]
+                   prisma-relay-bench deliver|enriched|steady|deliver-floor [N]
                    PRISMA_RELAY_TEST_POSTGRES_URL=… prisma-relay-bench replicas N [CAP]
 
             """.utf8))

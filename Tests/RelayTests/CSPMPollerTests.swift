@@ -150,6 +150,7 @@ final class CrashAfterCommits: @unchecked Sendable {
         let base: SQLiteStore
         let gate: CrashAfterCommits
         var location: String { base.location }
+        var queued: WorkSignal { base.queued }
         func derivedKey(purpose: String) -> SymmetricKey { base.derivedKey(purpose: purpose) }
         func rotateMasterKey() async throws -> Int { try await base.rotateMasterKey() }
         func migrate() async throws -> [String] { try await base.migrate() }
@@ -233,7 +234,9 @@ final class CrashAfterCommits: @unchecked Sendable {
         func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws {
             try await base.setIntegrationHealth(integrationID: integrationID, health)
         }
-        func integrationHealth(id: String) async throws -> IntegrationHealth { try await base.integrationHealth(id: id) }
+        func integrationHealth(id: String, countingQueue: Bool) async throws -> IntegrationHealth {
+            try await base.integrationHealth(id: id, countingQueue: countingQueue)
+        }
         func resumeDeliveries(integrationID: String, at time: Int64) async throws {
             try await base.resumeDeliveries(integrationID: integrationID, at: time)
         }

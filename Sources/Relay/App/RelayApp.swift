@@ -59,9 +59,7 @@ public struct RelayApp: Sendable {
         self.logger = logger
         self.deliveryEngine = DeliveryEngine(
             store: store, http: http, settings: delivery, clock: clock, logger: logger, registry: destinations,
-            observer: .init(
-                outcome: { [metrics] in metrics.delivery(integration: $0, outcome: $1) },
-                queueDepth: { [metrics] in metrics.queueDepth(integration: $0, depth: $1) }),
+            observer: .init(outcome: { [metrics] in metrics.delivery(integration: $0, outcome: $1) }),
             environment: environment, workerID: workerID)
     }
 
@@ -99,6 +97,16 @@ public struct RelayApp: Sendable {
     /// Re-seals every stored secret under a new master key; returns how many. Open the relay again afterwards.
     public func rotateMasterKey() async throws -> Int {
         try await store.rotateMasterKey()
+    }
+
+    /// Sets the queue depth gauge of every integration: counted when the metrics are read, not on every delivery
+    /// round, since counting passes over the whole queue. A store that does not answer leaves the last figures.
+    public func measureQueues() async {
+        guard let integrations = try? await store.integrations() else { return }
+        for integration in integrations {
+            guard let health = try? await store.integrationHealth(id: integration.id) else { return }
+            metrics.queueDepth(integration: integration.name, depth: health.queueDepth)
+        }
     }
 
     /// Epoch milliseconds now.

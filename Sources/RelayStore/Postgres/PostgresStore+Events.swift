@@ -9,7 +9,7 @@ extension PostgresStore {
         var columns = EventColumns()
         for event in events { columns.append(event) }
         let now = clock()
-        return try await transaction { [logger, columns] connection in
+        let (added, queued) = try await transaction { [logger, columns] connection in
             if let lease {
                 // Shared lock on the lease row: no other worker takes the lease over until this commit ends.
                 let current = try await connection.rows(
@@ -51,8 +51,10 @@ extension PostgresStore {
                     "UPDATE connector_state SET cursor = \(cursor) WHERE connector = \(connector) RETURNING 1 AS moved", logger: logger)
                 if moved.isEmpty { throw StoreError.unknownConnector(connector) }
             }
-            return new.count
+            return (new.count, !rows.isEmpty)
         }
+        if queued { self.queued.ring() }
+        return added
     }
 
     /// A page of events as one array per column, for one multi-row insert.

@@ -203,16 +203,19 @@ extension PostgresStore {
             """)
     }
 
-    public func integrationHealth(id: String) async throws -> IntegrationHealth {
-        let queue = try await rows(
-            """
-            SELECT COUNT(*) FILTER (WHERE state = 'pending') AS n, MIN(created_at) FILTER (WHERE state = 'pending') AS oldest,
-                COUNT(*) FILTER (WHERE state = 'dead') AS dead,
-                (SELECT last_error FROM outbox WHERE integration_id = \(id) AND state = 'dead'
-                 ORDER BY finished_at DESC, seq DESC LIMIT 1) AS reason
-            FROM outbox WHERE integration_id = \(id) AND state IN ('pending', 'dead')
-            """
-        ).first
+    public func integrationHealth(id: String, countingQueue: Bool) async throws -> IntegrationHealth {
+        let queue =
+            try await !countingQueue
+            ? nil
+            : rows(
+                """
+                SELECT COUNT(*) FILTER (WHERE state = 'pending') AS n, MIN(created_at) FILTER (WHERE state = 'pending') AS oldest,
+                    COUNT(*) FILTER (WHERE state = 'dead') AS dead,
+                    (SELECT last_error FROM outbox WHERE integration_id = \(id) AND state = 'dead'
+                     ORDER BY finished_at DESC, seq DESC LIMIT 1) AS reason
+                FROM outbox WHERE integration_id = \(id) AND state IN ('pending', 'dead')
+                """
+            ).first
         var health = IntegrationHealth(
             queueDepth: Int(try queue?.get("n", as: Int64.self) ?? 0), oldestPendingAt: try queue?.get("oldest", as: Int64?.self),
             deadLetters: Int(try queue?.get("dead", as: Int64.self) ?? 0))
@@ -265,13 +268,15 @@ extension PostgresStore {
 
     public func retryDeadLetters(integrationID: String, seq: Int64?) async throws -> Int {
         let now = clock()
-        return try await rows(
+        let retried = try await rows(
             """
             UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = \(now), finished_at = NULL
             WHERE integration_id = \(integrationID) AND state = 'dead' AND (\(seq)::bigint IS NULL OR seq = \(seq))
             RETURNING 1 AS retried
             """
         ).count
+        if retried > 0 { queued.ring() }
+        return retried
     }
 
     public func discardDeadLetter(integrationID: String, seq: Int64) async throws -> Bool {

@@ -24,6 +24,7 @@ public final class PostgresStore: RelayStore {
     let logger: Logger
     /// Epoch milliseconds for the times the store stamps (queued, created, updated).
     let clock: @Sendable () -> Int64
+    public let queued = WorkSignal()
     public var location: String { settings.location }
     /// How long a statement waits for a pooled connection before the store reports the database unreachable.
     let connectionWait: Duration

@@ -293,6 +293,11 @@ enum SQLiteMigrations {
                     CREATE INDEX alert_action_finding ON alert_action(connector, native_id, seq);
                     """)
         }
+        // The waiting rows in queue order, as PostgreSQL's `outbox_pending`: a claim reads the first rows of the queue
+        // and stops, instead of sorting every due row of a backlog for each batch.
+        migrator.registerMigration("v17-outbox-queue") { db in
+            try db.execute(sql: "CREATE INDEX outbox_queue ON outbox(integration_id, seq) WHERE state = 'pending'")
+        }
         return migrator
     }
 }

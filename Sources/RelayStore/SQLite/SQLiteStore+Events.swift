@@ -10,7 +10,7 @@ extension SQLiteStore {
             (event, event.jsonValue.jsonString())
         }
         let now = clock()
-        return try await pool.write { db in
+        let (added, queued) = try await pool.write { db in
             if let lease {
                 let current = try Int64.fetchOne(db, sql: "SELECT token FROM connector_lease WHERE connector = ?", arguments: [connector])
                 guard current == lease.token else { throw StoreError.leaseLost(connector: connector) }
@@ -35,15 +35,17 @@ extension SQLiteStore {
                 ])
                 if db.changesCount == 1 { new.append(event) }
             }
-            for row in AlertRouter.outboxRows(for: new, rules: rules, at: now) {
+            let routed = AlertRouter.outboxRows(for: new, rules: rules, at: now)
+            for row in routed {
                 try queue.execute(arguments: [row.eventID, row.integrationID, row.alertKey, row.queuedAt, row.queuedAt])
             }
-            let added = new.count
             if let cursor {
                 try db.execute(sql: "UPDATE connector_state SET cursor = ? WHERE connector = ?", arguments: [cursor, connector])
                 if db.changesCount == 0 { throw StoreError.unknownConnector(connector) }
             }
-            return added
+            return (new.count, !routed.isEmpty)
         }
+        if queued { self.queued.ring() }
+        return added
     }
 }

@@ -24,13 +24,14 @@ extension SQLiteStore {
         integrationID: String, owner: String, now: Int64, until: Int64, limit: Int
     ) async throws -> [QueuedDelivery] {
         try await pool.write { db in
-            // One write transaction: SQLite has one writer at a time, so two claims never take the same row.
+            // One write transaction: SQLite has one writer at a time, so two claims never take the same row. The
+            // queue is read in order from its head (`outbox_queue`) and the read stops at `limit`, however long it is.
             let seqs = try Int64.fetchAll(
                 db,
                 sql: """
                     UPDATE outbox SET claimed_by = ?, claim_until = ?
                     WHERE seq IN (
-                        SELECT o.seq FROM outbox o
+                        SELECT o.seq FROM outbox o INDEXED BY outbox_queue
                         WHERE o.integration_id = ? AND o.state = 'pending' AND o.next_attempt_at <= ?
                           AND (o.claim_until IS NULL OR o.claim_until <= ?)
                           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.integration_id = o.integration_id AND p.alert_key = o.alert_key
@@ -169,17 +170,20 @@ extension SQLiteStore {
         }
     }
 
-    public func integrationHealth(id: String) async throws -> IntegrationHealth {
+    public func integrationHealth(id: String, countingQueue: Bool) async throws -> IntegrationHealth {
         try await pool.read { db in
             let row = try Row.fetchOne(db, sql: "SELECT * FROM integration_state WHERE integration_id = ?", arguments: [id])
-            let queue = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) FILTER (WHERE state = 'pending') AS n, MIN(created_at) FILTER (WHERE state = 'pending') AS oldest,
-                        COUNT(*) FILTER (WHERE state = 'dead') AS dead
-                    FROM outbox WHERE integration_id = ? AND state IN ('pending', 'dead')
-                    """,
-                arguments: [id])
+            let queue =
+                try !countingQueue
+                ? nil
+                : Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FILTER (WHERE state = 'pending') AS n, MIN(created_at) FILTER (WHERE state = 'pending') AS oldest,
+                            COUNT(*) FILTER (WHERE state = 'dead') AS dead
+                        FROM outbox WHERE integration_id = ? AND state IN ('pending', 'dead')
+                        """,
+                    arguments: [id])
             var health = IntegrationHealth(
                 queueDepth: queue?["n"] ?? 0, oldestPendingAt: queue?["oldest"], deadLetters: queue?["dead"] ?? 0)
             if let row {
@@ -244,7 +248,7 @@ extension SQLiteStore {
 
     public func retryDeadLetters(integrationID: String, seq: Int64?) async throws -> Int {
         let now = clock()
-        return try await pool.write { db in
+        let retried = try await pool.write { db in
             let filter = seq == nil ? "" : "AND seq = ?"
             var arguments: StatementArguments = [now, integrationID]
             if let seq { arguments += [seq] }
@@ -257,6 +261,8 @@ extension SQLiteStore {
                 arguments: arguments)
             return db.changesCount
         }
+        if retried > 0 { queued.ring() }
+        return retried
     }
 
     public func discardDeadLetter(integrationID: String, seq: Int64) async throws -> Bool {

@@ -13,6 +13,7 @@ public final class SQLiteStore: RelayStore {
     public var location: String { path }
     /// Epoch milliseconds for the times the store stamps (queued, created, updated).
     let clock: @Sendable () -> Int64
+    public let queued = WorkSignal()
 
     /// Opens (creating and migrating when needed) the database at `path`; secrets are sealed with `box`,
     /// by default the key file `<path>.key`.
