@@ -120,7 +120,7 @@ public struct DeliveryEngine: Sendable {
             guard slots > 0 else { return 0 }
             rows = destination.maxBatch * slots * 2
         }
-        let sending = Sending(integration: integration, slots: slots, cap: cap, lease: lease)
+        let sending = Sending(integration: integration, slots: slots, cap: cap, lease: lease, rows: rows)
         do {
             let claimed = try await store.claimDeliveries(
                 integrationID: integration.id, owner: workerID, now: claimedAt, until: claimedAt + lease, limit: rows)
@@ -128,10 +128,10 @@ public struct DeliveryEngine: Sendable {
                 try await giveBackSlots(sending)
                 return 0
             }
-            let (handled, settled) = try await send(
+            let (handled, settled, total) = try await send(
                 claimed, to: destination, as: sending, health: health, claimedUntil: claimedAt + lease)
             // Recording a row ends its claim: only a round that stopped early has claims to give back.
-            if settled < claimed.count { try await store.releaseClaims(integrationID: integration.id, owner: workerID) }
+            if settled < total { try await store.releaseClaims(integrationID: integration.id, owner: workerID) }
             try await giveBackSlots(sending)
             return handled
         } catch {
@@ -148,7 +148,13 @@ public struct DeliveryEngine: Sendable {
         var cap: Int?
         /// Milliseconds a claim (and a send slot) lasts unless renewed.
         var lease: Int64
+        /// Rows claimed at a time.
+        var rows: Int
     }
+
+    /// How long a round goes on claiming more rows of its integration while it sends, before the delivery loop
+    /// turns to the next integration.
+    static let roundTime = Duration.seconds(1)
 
     /// The integration's cluster-wide cap on requests in flight (`maxInFlight`), when it sets one.
     static func maxInFlight(_ integration: Integration) -> Int? {
@@ -162,15 +168,17 @@ public struct DeliveryEngine: Sendable {
     }
 
     /// Sends claimed rows in batches, `sending.slots` at a time, renewing the claims while it goes; returns the rows
-    /// handled and how many of them the store recorded.
+    /// handled, how many of them the store recorded, and how many the round claimed in all.
     ///
     /// Rows are made ready (enriched, routed, fitted, cut into batches) a chunk at a time, one chunk after another,
     /// while the batches of the chunks before are in flight: the first request goes out after one chunk's
-    /// enrichment, not the whole round's.
+    /// enrichment, not the whole round's. Once the last chunk is ready and no more than a window of batches waits,
+    /// the next rows of the queue are claimed while those batches are in flight (for up to `roundTime`), so the
+    /// requests do not wait for a claim.
     func send(
         _ claimed: [QueuedDelivery], to destination: any Destination, as sending: Sending, health start: IntegrationHealth,
         claimedUntil: Int64
-    ) async throws -> (handled: Int, settled: Int) {
+    ) async throws -> (handled: Int, settled: Int, claimed: Int) {
         let integration = sending.integration
         var settled = 0
         var health = start
@@ -180,10 +188,17 @@ public struct DeliveryEngine: Sendable {
         let rules = try await enrichmentRules(for: integration)
         let began = ContinuousClock.now
         let size = max(destination.maxBatch, Self.chunk)
-        var chunks = stride(from: 0, to: claimed.count, by: size).map { Array(claimed[$0..<min(claimed.count, $0 + size)]) }
+        func cut(_ rows: [QueuedDelivery]) -> [[QueuedDelivery]] {
+            stride(from: 0, to: rows.count, by: size).map { Array(rows[$0..<min(rows.count, $0 + size)]) }
+        }
+        var chunks = cut(claimed)
+        var total = claimed.count
         // While down, one batch is the probe.
         let probing = health.downSince != nil
         if probing { chunks = Array(chunks.prefix(1)) }
+        // Whether a claim of more rows is under way, and whether another may start (not once the queue ran dry).
+        var claiming = false
+        var mayClaim = !probing
         let http = self.http.routed(OutboundRoute(integrationConfig: integration.config))
         // Batches hold different alerts (a later event of an alert is not claimable while an earlier one is pending),
         // so up to `slots` of them are in flight at once, in any order: each slot is refilled as soon as its batch's
@@ -197,6 +212,19 @@ public struct DeliveryEngine: Sendable {
             var lost = Set<Int64>()
             // Set once the round must end: what is in flight is still answered and recorded.
             var stopping = false
+            func claimMore() {
+                // Only while no more than a window of batches waits to be sent: claims keep pace with the requests.
+                guard !stopping, mayClaim, !claiming, nextChunk == chunks.count, batches.count == next,
+                    began.duration(to: .now) < Self.roundTime
+                else { return }
+                claiming = true
+                let now = clock()
+                group.addTask {
+                    .claimed(
+                        try await self.store.claimDeliveries(
+                            integrationID: integration.id, owner: self.workerID, now: now, until: now + lease, limit: sending.rows))
+                }
+            }
             func prepareNextChunk() {
                 guard !stopping, nextChunk < chunks.count else { return }
                 let chunk = chunks[nextChunk]
@@ -232,6 +260,7 @@ public struct DeliveryEngine: Sendable {
                     }
                     let batch = batches[next].filter { !lost.contains($0.seq) }
                     let index = next
+                    batches[index] = []
                     next += 1
                     if probing { stopping = true }
                     guard !batch.isEmpty else { continue }
@@ -243,11 +272,21 @@ public struct DeliveryEngine: Sendable {
                 let answer: BatchOutcome
                 switch step {
                 case .prepared(let ready, let early):
+                    // The chunk's rows are in its batches (or settled) now.
+                    chunks[nextChunk - 1] = []
                     if !early.isEmpty {
                         settled += try await store.recordDeliveries(early, integrationID: integration.id, owner: workerID, at: clock())
                         handled += early.count
                     }
                     batches += ready
+                    prepareNextChunk()
+                    claimMore()
+                    continue
+                case .claimed(let rows):
+                    claiming = false
+                    mayClaim = !rows.isEmpty
+                    total += rows.count
+                    chunks += cut(rows)
                     prepareNextChunk()
                     continue
                 case .sent(let sent, let outcome):
@@ -276,23 +315,25 @@ public struct DeliveryEngine: Sendable {
                     try await store.setIntegrationHealth(integrationID: integration.id, health)
                     logger.error("integration paused", metadata: ["integration": .string(integration.name), "reason": .string(reason)])
                     observer.outcome(integration.name, "paused")
-                    return (handled, settled)
+                    return (handled, settled, total)
                 }
                 health = try await record(outcomes, for: batch, integration: integration, health: health, settled: &settled)
                 handled += batch.count
+                claimMore()
                 // The rest of the round waits for the next probe; on shutdown, for the next start.
                 if health.downSince != nil || Task.isShuttingDownGracefully || Task.isCancelled { stopping = true }
             }
-            return (handled, settled)
+            return (handled, settled, total)
         }
     }
 
     /// Rows made ready a chunk at a time: at least this many, or a destination's whole batch.
     static let chunk = 100
 
-    /// What a round's task group yields: a chunk made ready, or a batch's answer.
+    /// What a round's task group yields: a chunk made ready, more rows claimed, or a batch's answer.
     enum RoundStep: Sendable {
         case prepared(batches: [[QueuedDelivery]], early: [DeliveryRecord])
+        case claimed([QueuedDelivery])
         case sent(Int, BatchOutcome)
     }
 

@@ -6,12 +6,16 @@ import NIOConcurrencyHelpers
 ///
 /// It is a shortcut within one process: replicas sharing a PostgreSQL store see each other's work at their tick.
 public final class WorkSignal: Sendable {
+    /// Where a wait is: about to wait, waiting, or ended (by its limit or cancellation) before it began waiting.
+    enum Wait {
+        case starting
+        case waiting(CheckedContinuation<Void, Never>)
+        case ended
+    }
     struct State {
         var rung = false
         var next = 0
-        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
-        /// Waits ended (timed out or cancelled) before they began waiting.
-        var ended: Set<Int> = []
+        var waits: [Int: Wait] = [:]
     }
     private let state = NIOLockedValueBox(State())
 
@@ -19,9 +23,13 @@ public final class WorkSignal: Sendable {
 
     /// Wakes every waiter, or the next wait when nobody waits.
     public func ring() {
-        let waiting = state.withLockedValue { state in
-            let waiting = Array(state.waiters.values)
-            state.waiters.removeAll()
+        let waiting = state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
+            var waiting: [CheckedContinuation<Void, Never>] = []
+            for (id, wait) in state.waits {
+                guard case .waiting(let waiter) = wait else { continue }
+                waiting.append(waiter)
+                state.waits[id] = nil
+            }
             if waiting.isEmpty { state.rung = true }
             return waiting
         }
@@ -33,6 +41,7 @@ public final class WorkSignal: Sendable {
     public func wait(atMost limit: Duration) async {
         let id = state.withLockedValue { state in
             state.next += 1
+            state.waits[state.next] = .starting
             return state.next
         }
         let timer = Task {
@@ -42,12 +51,12 @@ public final class WorkSignal: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
                 let now = state.withLockedValue { state in
-                    if state.ended.remove(id) != nil || Task.isCancelled { return true }
+                    guard case .starting = state.waits[id], !Task.isCancelled else { return true }
                     if state.rung {
                         state.rung = false
                         return true
                     }
-                    state.waiters[id] = waiter
+                    state.waits[id] = .waiting(waiter)
                     return false
                 }
                 if now { waiter.resume() }
@@ -56,18 +65,22 @@ public final class WorkSignal: Sendable {
             wake(id)
         }
         timer.cancel()
-        await timer.value
-        _ = state.withLockedValue { $0.ended.remove(id) }
+        _ = state.withLockedValue { $0.waits.removeValue(forKey: id) }
     }
 
-    /// Ends one wait, if it is still waiting.
+    /// Ends one wait, if it has not ended yet.
     private func wake(_ id: Int) {
         state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
-            guard let waiter = state.waiters.removeValue(forKey: id) else {
-                state.ended.insert(id)
+            switch state.waits[id] {
+            case .waiting(let waiter):
+                state.waits[id] = nil
+                return waiter
+            case .starting:
+                state.waits[id] = .ended
+                return nil
+            case .ended, nil:
                 return nil
             }
-            return waiter
         }?.resume()
     }
 }

@@ -293,10 +293,22 @@ enum SQLiteMigrations {
                     CREATE INDEX alert_action_finding ON alert_action(connector, native_id, seq);
                     """)
         }
-        // The waiting rows in queue order, as PostgreSQL's `outbox_pending`: a claim reads the first rows of the queue
-        // and stops, instead of sorting every due row of a backlog for each batch.
+        // The outbox indexed as PostgreSQL's is: the waiting rows in queue order (`outbox_queue`), so a claim reads the
+        // head of the queue and stops instead of sorting every due row of a backlog; an alert's waiting rows
+        // (`outbox_queue_alert`, for its order) and the dead letters, each in an index of their own, which a row
+        // leaves when it is settled. Recording an outcome no longer moves a row's entries within indexes that hold
+        // every row ever queued (by state and time, by alert and state); `outbox_alert` keeps only what backfill
+        // asks: whether an alert ever had a row.
         migrator.registerMigration("v17-outbox-queue") { db in
-            try db.execute(sql: "CREATE INDEX outbox_queue ON outbox(integration_id, seq) WHERE state = 'pending'")
+            try db.execute(
+                sql: """
+                    DROP INDEX outbox_due;
+                    DROP INDEX outbox_alert;
+                    CREATE INDEX outbox_alert ON outbox(integration_id, alert_key);
+                    CREATE INDEX outbox_queue ON outbox(integration_id, seq) WHERE state = 'pending';
+                    CREATE INDEX outbox_queue_alert ON outbox(integration_id, alert_key, seq) WHERE state = 'pending';
+                    CREATE INDEX outbox_dead ON outbox(integration_id, seq) WHERE state = 'dead';
+                    """)
         }
         return migrator
     }

@@ -23,7 +23,9 @@ extension SQLiteStore {
     public func claimDeliveries(
         integrationID: String, owner: String, now: Int64, until: Int64, limit: Int
     ) async throws -> [QueuedDelivery] {
-        try await pool.write { db in
+        // The rows are read in the write transaction; their events are parsed after it, so the writer is held for
+        // the SQL alone.
+        let rows = try await pool.write { db in
             // One write transaction: SQLite has one writer at a time, so two claims never take the same row. The
             // queue is read in order from its head (`outbox_queue`) and the read stops at `limit`, however long it is.
             let seqs = try Int64.fetchAll(
@@ -39,7 +41,7 @@ extension SQLiteStore {
                         ORDER BY o.seq LIMIT ?)
                     RETURNING seq
                     """, arguments: [owner, until, integrationID, now, now, limit])
-            guard !seqs.isEmpty else { return [] }
+            guard !seqs.isEmpty else { return [ClaimedRow]() }
             return try Row.fetchAll(
                 db,
                 sql: """
@@ -48,13 +50,25 @@ extension SQLiteStore {
                     WHERE o.seq IN (\(Self.placeholders(seqs.count))) ORDER BY o.seq
                     """, arguments: StatementArguments(seqs)
             ).map { row in
-                let body: String = row["body"]
-                guard let event = try? NormalizedEvent(storedJSON: body.utf8) else { throw StoreError.corrupt("outbox event") }
-                return QueuedDelivery(
-                    seq: row["seq"], event: event, attempts: row["attempts"], createdAt: row["created_at"],
-                    legacyDestinationKey: row["destination_key"])
+                ClaimedRow(
+                    seq: row["seq"], attempts: row["attempts"], createdAt: row["created_at"], body: row["body"],
+                    destinationKey: row["destination_key"])
             }
         }
+        return try rows.map { row in
+            guard let event = try? NormalizedEvent(storedJSON: row.body.utf8) else { throw StoreError.corrupt("outbox event") }
+            return QueuedDelivery(
+                seq: row.seq, event: event, attempts: row.attempts, createdAt: row.createdAt, legacyDestinationKey: row.destinationKey)
+        }
+    }
+
+    /// A claimed row as read in the claim's transaction, its event still text.
+    struct ClaimedRow: Sendable {
+        var seq: Int64
+        var attempts: Int
+        var createdAt: Int64
+        var body: String
+        var destinationKey: String?
     }
 
     public func renewClaims(_ seqs: [Int64], owner: String, now: Int64, until: Int64) async throws -> Set<Int64> {
@@ -94,10 +108,6 @@ extension SQLiteStore {
             // Only the holder of a live claim records a row's outcome; the claim ends with it. The statements are
             // prepared once per connection, not once per row.
             let held = "claimed_by = NULL, claim_until = NULL WHERE seq = ? AND claimed_by = ? AND claim_until >= ? AND state = 'pending'"
-            let deliver = try db.cachedStatement(
-                sql:
-                    "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL, \(held) RETURNING created_at"
-            )
             let retry = try db.cachedStatement(
                 sql: "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, \(held)")
             let hold = try db.cachedStatement(sql: "UPDATE outbox SET next_attempt_at = ?, \(held)")
@@ -110,17 +120,34 @@ extension SQLiteStore {
             var kept = Set<String>()
             var latency = LatencyHistogram()
             var failures: [DeliveryRecord] = []
+            // The rows delivered are recorded by one statement per thousand (a batch's are usually all of them).
+            let delivering = records.filter { if case .delivered = $0.result { true } else { false } }
+            var recordedSeqs = Set<Int64>()
+            for start in stride(from: 0, to: delivering.count, by: 1_000) {
+                let deliveredRows = delivering[start..<min(delivering.count, start + 1_000)]
+                let queued = try Row.fetchAll(
+                    db,
+                    sql: """
+                        UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL,
+                            claimed_by = NULL, claim_until = NULL
+                        WHERE seq IN (\(Self.placeholders(deliveredRows.count))) AND claimed_by = ? AND claim_until >= ? AND state = 'pending'
+                        RETURNING seq, created_at
+                        """, arguments: StatementArguments([time]) + StatementArguments(deliveredRows.map(\.seq)) + [owner, time])
+                for row in queued {
+                    recordedSeqs.insert(row["seq"])
+                    latency.add(time - (row["created_at"] as Int64))
+                }
+            }
+            delivered = recordedSeqs.count
+            recorded = delivered
+            for record in delivering where recordedSeqs.contains(record.seq) {
+                guard let enrichment = record.enrichment else { continue }
+                if kept.insert(enrichment.digest).inserted { try keep.execute(arguments: [enrichment.digest, enrichment.json]) }
+                try link.execute(arguments: [enrichment.digest, record.seq])
+            }
             for record in records {
                 switch record.result {
                 case .delivered:
-                    guard let queuedAt = try Int64.fetchOne(deliver, arguments: [time, record.seq, owner, time]) else { continue }
-                    delivered += 1
-                    latency.add(time - queuedAt)
-                    if let enrichment = record.enrichment {
-                        if kept.insert(enrichment.digest).inserted { try keep.execute(arguments: [enrichment.digest, enrichment.json]) }
-                        try link.execute(arguments: [enrichment.digest, record.seq])
-                    }
-                    recorded += 1
                     continue
                 case .retry(let next, let error):
                     try retry.execute(arguments: [next, URLRedaction.redactURLs(in: error), record.seq, owner, time])
@@ -179,9 +206,9 @@ extension SQLiteStore {
                 : Row.fetchOne(
                     db,
                     sql: """
-                        SELECT COUNT(*) FILTER (WHERE state = 'pending') AS n, MIN(created_at) FILTER (WHERE state = 'pending') AS oldest,
-                            COUNT(*) FILTER (WHERE state = 'dead') AS dead
-                        FROM outbox WHERE integration_id = ? AND state IN ('pending', 'dead')
+                        SELECT (SELECT COUNT(*) FROM outbox WHERE integration_id = ?1 AND state = 'pending') AS n,
+                            (SELECT MIN(created_at) FROM outbox WHERE integration_id = ?1 AND state = 'pending') AS oldest,
+                            (SELECT COUNT(*) FROM outbox WHERE integration_id = ?1 AND state = 'dead') AS dead
                         """,
                     arguments: [id])
             var health = IntegrationHealth(

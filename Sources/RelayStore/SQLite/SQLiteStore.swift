@@ -36,6 +36,9 @@ public final class SQLiteStore: RelayStore {
             // and with the smaller cache they were written out and read back within the same commit.
             // docs/BENCHMARKS.md has both measured.
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -8192") }
+            // A statement that changes many rows inside a transaction (a claim, a batch's outcomes) keeps the pages it
+            // would roll back in memory, not in a temporary file it writes a page at a time.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         try Self.restrictFiles(at: path)
         pool = try DatabasePool(path: path, configuration: configuration)
