@@ -128,10 +128,10 @@ public struct DeliveryEngine: Sendable {
                 try await giveBackSlots(sending)
                 return 0
             }
-            let (handled, settled, total) = try await send(
+            let (handled, claimsLeft) = try await send(
                 claimed, to: destination, as: sending, health: health, claimedUntil: claimedAt + lease)
             // Recording a row ends its claim: only a round that stopped early has claims to give back.
-            if settled < total { try await store.releaseClaims(integrationID: integration.id, owner: workerID) }
+            if claimsLeft { try await store.releaseClaims(integrationID: integration.id, owner: workerID) }
             try await giveBackSlots(sending)
             return handled
         } catch {
@@ -168,17 +168,18 @@ public struct DeliveryEngine: Sendable {
     }
 
     /// Sends claimed rows in batches, `sending.slots` at a time, renewing the claims while it goes; returns the rows
-    /// handled, how many of them the store recorded, and how many the round claimed in all.
+    /// handled, and whether the round ends holding claims it did not record (it stopped early, or a claim was
+    /// still under way).
     ///
     /// Rows are made ready (enriched, routed, fitted, cut into batches) a chunk at a time, one chunk after another,
     /// while the batches of the chunks before are in flight: the first request goes out after one chunk's
-    /// enrichment, not the whole round's. Once the last chunk is ready and no more than a window of batches waits,
-    /// the next rows of the queue are claimed while those batches are in flight (for up to `roundTime`), so the
-    /// requests do not wait for a claim.
+    /// enrichment, not the whole round's. Once the last chunk is ready and every batch has gone out, the next rows
+    /// of the queue are claimed while those batches are in flight (for up to `roundTime`), so the requests do not
+    /// wait for a claim.
     func send(
         _ claimed: [QueuedDelivery], to destination: any Destination, as sending: Sending, health start: IntegrationHealth,
         claimedUntil: Int64
-    ) async throws -> (handled: Int, settled: Int, claimed: Int) {
+    ) async throws -> (handled: Int, claimsLeft: Bool) {
         let integration = sending.integration
         var settled = 0
         var health = start
@@ -196,7 +197,9 @@ public struct DeliveryEngine: Sendable {
         // While down, one batch is the probe.
         let probing = health.downSince != nil
         if probing { chunks = Array(chunks.prefix(1)) }
-        // Whether a claim of more rows is under way, and whether another may start (not once the queue ran dry).
+        // Whether a chunk is being made ready (one at a time), whether a claim of more rows is under way, and whether
+        // another may start (not once the queue ran dry).
+        var preparing = false
         var claiming = false
         var mayClaim = !probing
         let http = self.http.routed(OutboundRoute(integrationConfig: integration.config))
@@ -213,8 +216,8 @@ public struct DeliveryEngine: Sendable {
             // Set once the round must end: what is in flight is still answered and recorded.
             var stopping = false
             func claimMore() {
-                // Only while no more than a window of batches waits to be sent: claims keep pace with the requests.
-                guard !stopping, mayClaim, !claiming, nextChunk == chunks.count, batches.count == next,
+                // Only once every claimed row is ready and every batch has gone out: claims keep pace with the requests.
+                guard !stopping, mayClaim, !claiming, !preparing, nextChunk == chunks.count, batches.count == next,
                     began.duration(to: .now) < Self.roundTime
                 else { return }
                 claiming = true
@@ -226,9 +229,10 @@ public struct DeliveryEngine: Sendable {
                 }
             }
             func prepareNextChunk() {
-                guard !stopping, nextChunk < chunks.count else { return }
+                guard !stopping, !preparing, nextChunk < chunks.count else { return }
                 let chunk = chunks[nextChunk]
                 nextChunk += 1
+                preparing = true
                 group.addTask {
                     let (batches, early) = try await self.prepare(
                         chunk, for: destination, integration: integration, rules: rules, roundBegan: began)
@@ -273,6 +277,7 @@ public struct DeliveryEngine: Sendable {
                 switch step {
                 case .prepared(let ready, let early):
                     // The chunk's rows are in its batches (or settled) now.
+                    preparing = false
                     chunks[nextChunk - 1] = []
                     if !early.isEmpty {
                         settled += try await store.recordDeliveries(early, integrationID: integration.id, owner: workerID, at: clock())
@@ -315,7 +320,7 @@ public struct DeliveryEngine: Sendable {
                     try await store.setIntegrationHealth(integrationID: integration.id, health)
                     logger.error("integration paused", metadata: ["integration": .string(integration.name), "reason": .string(reason)])
                     observer.outcome(integration.name, "paused")
-                    return (handled, settled, total)
+                    return (handled, settled < total || claiming)
                 }
                 health = try await record(outcomes, for: batch, integration: integration, health: health, settled: &settled)
                 handled += batch.count
@@ -323,7 +328,7 @@ public struct DeliveryEngine: Sendable {
                 // The rest of the round waits for the next probe; on shutdown, for the next start.
                 if health.downSince != nil || Task.isShuttingDownGracefully || Task.isCancelled { stopping = true }
             }
-            return (handled, settled, total)
+            return (handled, settled < total)
         }
     }
 

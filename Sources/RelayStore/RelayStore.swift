@@ -27,7 +27,7 @@ public protocol RelayStore: Sendable {
     /// Every connector, by name.
     func connectors() async throws -> [ConnectorConfig]
 
-    /// Rings whenever this store queues deliveries (a commit that routed events, dead letters sent again), so the
+    /// Rings whenever this store queues deliveries (a commit that routed events, a rule's backfill, dead letters sent again), so the
     /// delivery loop of this process need not wait for its tick.
     var queued: WorkSignal { get }
 

@@ -8,7 +8,7 @@ extension PostgresStore {
     public func queueBackfill(_ rows: [OutboxRow], apply: Bool) async throws -> Int {
         guard !rows.isEmpty else { return 0 }
         let slots = Array(Set(rows.map(\.slot)))
-        return try await transaction { [logger] connection in
+        let count = try await transaction { [logger] connection in
             // Commits queue rows too: while this one decides and inserts, none may start an alert's row, or an older
             // event queued here could follow a newer one. Reads and claims of other tables go on.
             if apply { try await connection.query("LOCK TABLE outbox IN SHARE ROW EXCLUSIVE MODE", logger: logger) }
@@ -34,6 +34,8 @@ extension PostgresStore {
                 """, logger: logger)
             return kept.count
         }
+        if apply, count > 0 { queued.ring() }
+        return count
     }
 
     public func claimDeliveries(

@@ -9,7 +9,7 @@ extension SQLiteStore {
             return try Set(Set(rows.map(\.slot)).filter { try Int.fetchOne(known, arguments: [$0.integrationID, $0.alertKey]) != nil })
         }
         guard apply else { return try await pool.read { db in AlertRouter.backfill(rows, skipping: try queued(db)).count } }
-        return try await pool.write { db in
+        let count = try await pool.write { db in
             let kept = AlertRouter.backfill(rows, skipping: try queued(db))
             let insert = try db.cachedStatement(
                 sql:
@@ -18,6 +18,8 @@ extension SQLiteStore {
             for row in kept { try insert.execute(arguments: [row.eventID, row.integrationID, row.alertKey, row.queuedAt, row.queuedAt]) }
             return kept.count
         }
+        if count > 0 { self.queued.ring() }
+        return count
     }
 
     public func claimDeliveries(
@@ -125,7 +127,7 @@ extension SQLiteStore {
             var recordedSeqs = Set<Int64>()
             for start in stride(from: 0, to: delivering.count, by: 1_000) {
                 let deliveredRows = delivering[start..<min(delivering.count, start + 1_000)]
-                let queued = try Row.fetchAll(
+                let settledRows = try Row.fetchAll(
                     db,
                     sql: """
                         UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL,
@@ -133,7 +135,7 @@ extension SQLiteStore {
                         WHERE seq IN (\(Self.placeholders(deliveredRows.count))) AND claimed_by = ? AND claim_until >= ? AND state = 'pending'
                         RETURNING seq, created_at
                         """, arguments: StatementArguments([time]) + StatementArguments(deliveredRows.map(\.seq)) + [owner, time])
-                for row in queued {
+                for row in settledRows {
                     recordedSeqs.insert(row["seq"])
                     latency.add(time - (row["created_at"] as Int64))
                 }
