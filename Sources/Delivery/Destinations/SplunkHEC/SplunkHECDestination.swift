@@ -9,8 +9,8 @@ import Synchronization
 /// is dead-lettered, and the ones after it are sent again.
 public struct SplunkHECDestination: HTTPDestination {
     let config: Config
-    /// Each event's envelope as last written: fitting, cutting batches and the request all need it, and it is written
-    /// once (the destination lives for one delivery round).
+    /// Each event's envelope as last written: fitting and cutting batches need it, then the request takes it, so it is
+    /// written once and kept only until its batch's request is made (a round may make many).
     let written = Envelopes()
 
     final class Envelopes: Sendable {
@@ -22,6 +22,11 @@ public struct SplunkHECDestination: HTTPDestination {
             let bytes = write()
             byEvent.withLock { $0[key] = bytes }
             return bytes
+        }
+
+        /// The bytes under `key`, no longer kept: those written before, or written by `write` now.
+        func take(_ key: String, _ write: () -> [UInt8]) -> [UInt8] {
+            byEvent.withLock { $0.removeValue(forKey: key) } ?? write()
         }
     }
 
@@ -45,9 +50,11 @@ public struct SplunkHECDestination: HTTPDestination {
 
     /// One event as HEC takes it: `time` (seconds, millisecond precision), `host`, `source`, `sourcetype`, `event`.
     func envelope(_ event: NormalizedEvent) -> [UInt8] {
-        // An event cut to fit differs from the one stored only in what `truncated` names.
-        written.bytes(event.id + "\u{1}" + event.truncated.joined(separator: ",")) { writeEnvelope(event) }
+        written.bytes(Self.envelopeKey(event)) { writeEnvelope(event) }
     }
+
+    /// An event cut to fit differs from the one stored only in what `truncated` names.
+    static func envelopeKey(_ event: NormalizedEvent) -> String { event.id + "\u{1}" + event.truncated.joined(separator: ",") }
 
     func writeEnvelope(_ event: NormalizedEvent) -> [UInt8] {
         let millis = event.updatedMillis
@@ -74,7 +81,7 @@ public struct SplunkHECDestination: HTTPDestination {
         var body: [UInt8] = []
         for (index, event) in batch.enumerated() {
             if index > 0 { body.append(0x0A) }
-            body += envelope(event)
+            body += written.take(Self.envelopeKey(event)) { writeEnvelope(event) }
         }
         return DestinationRequest(
             url: url, headers: [("Authorization", "Splunk \(token)"), ("Content-Type", "application/json")], body: body)
