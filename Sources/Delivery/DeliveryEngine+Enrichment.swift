@@ -30,12 +30,16 @@ extension DeliveryEngine {
                     continue
                 }
                 let decision = AlertRouter.decide(item.event, for: integration.id, rules: rules)
-                guard let event = decision.send else {
+                guard var event = decision.send else {
                     settled.append(DeliveryRecord(seq: item.seq, result: .filtered(reason: decision.why ?? "filtered by a rule")))
                     continue
                 }
                 // A rule that raised the severity says so in the enrichment kept.
-                if event.enrichment != item.event.enrichment { item.keptEnrichment = KeptEnrichment(event.enrichment) }
+                if event.enrichment != item.event.enrichment {
+                    let (object, text) = event.enrichment.keepingText()
+                    event.enrichment = object
+                    item.keptEnrichment = KeptEnrichment(text: text)
+                }
                 item.event = event
                 ready.append(item)
             }

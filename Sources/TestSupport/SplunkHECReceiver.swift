@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import HTTPServing
 import HTTPTypes
 import Hummingbird
@@ -32,6 +33,9 @@ public actor SplunkHECReceiver {
     let maxContentLength: Int
     /// The size of every request body received, accepted or not.
     public private(set) var bodySizes: [Int] = []
+    /// CPU seconds spent reading and checking request bodies (each on the thread that ran it), so that a bench in the
+    /// same process can tell the receiver's share of its CPU time from the relay's.
+    public private(set) var checkingCPUSeconds = 0.0
 
     /// Forgets what arrived so far (a bench's warm-up).
     public func forget() {
@@ -40,6 +44,7 @@ public actor SplunkHECReceiver {
         envelopes = []
         arrivals = []
         bodySizes = []
+        checkingCPUSeconds = 0
     }
 
     public init(token: String, maxContentLength: Int = 1 << 20, keepsEvents: Bool = true) {
@@ -61,6 +66,8 @@ public actor SplunkHECReceiver {
     }
 
     func handle(authorization: String?, body: [UInt8]) -> (Int, String) {
+        let started = Self.threadCPUSeconds()
+        defer { checkingCPUSeconds += Self.threadCPUSeconds() - started }
         requests += 1
         bodySizes.append(body.count)
         guard let authorization else { return answer(401, 2, "Token is required") }
@@ -89,6 +96,13 @@ public actor SplunkHECReceiver {
         }
         if let failedAt { return answer(400, 6, "Invalid data format", invalidEvent: failedAt) }
         return answer(200, 0, "Success")
+    }
+
+    /// The CPU time the calling thread has used, in seconds.
+    static func threadCPUSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     /// Serves the collector at `/services/collector/event` on loopback.

@@ -61,6 +61,7 @@ func deliverBench(events count: Int, directory: URL, mode: String) async throws 
     let pages = stride(from: 0, to: count, by: page).lazy.map { start in (start..<min(count, start + page)).map(benchEvent) }
     var storedAt: [UInt64] = []
     var started = DispatchTime.now().uptimeNanoseconds
+    var cpuAtStart = cpuSeconds()
     if mode == "steady" {
         for (index, events) in pages.enumerated() {
             // Page i is stored at 100·i ms, whatever the pages before cost.
@@ -75,6 +76,7 @@ func deliverBench(events count: Int, directory: URL, mode: String) async throws 
         _ = await loop.result
         for events in pages { _ = try await store.commit(events: events, connector: "bench", cursor: nil) }
         started = DispatchTime.now().uptimeNanoseconds
+        cpuAtStart = cpuSeconds()
         let draining = Task { try await DeliveryService(engine: engine, store: store).run() }
         defer { draining.cancel() }
         try await arrived(count)
@@ -95,6 +97,8 @@ func deliverBench(events count: Int, directory: URL, mode: String) async throws 
     return [
         mode, String(indexed.count), String(format: "%.2f", seconds), String(format: "%.0f", Double(indexed.count) / seconds),
         percentile(0.5), percentile(0.99), String(format: "%.0f", peakRSSMegabytes()),
+        cpuPerThousand(since: cpuAtStart, events: indexed.count),
+        cpuPerThousand(since: cpuAtStart + (await receiver.checkingCPUSeconds), events: indexed.count),
     ].joined(separator: "\t")
 }
 
@@ -146,7 +150,8 @@ struct EnrichmentSources {
 
 /// `deliver-floor N`: what HTTP and the receiver cost alone — the same N events, their HEC requests (100 events each)
 /// written before the clock starts, posted to the same receiver by a plain client with the engine's concurrency (4
-/// requests in flight) and no store. Prints mode, events, seconds, events/s, "-", "-", peak RSS (MB).
+/// requests in flight) and no store. Prints mode, events, seconds, events/s, "-", "-", peak RSS (MB), and CPU ms per 1,000
+/// events as `deliver` does.
 func deliverFloorBench(events count: Int) async throws -> String {
     let receiver = SplunkHECReceiver(token: "bench-token", keepsEvents: false)
     let server = try await receiver.serve()
@@ -184,12 +189,14 @@ func deliverFloorBench(events count: Int) async throws -> String {
     await receiver.forget()
     let all = try requests(0..<count)
     let started = DispatchTime.now().uptimeNanoseconds
+    let cpuAtStart = cpuSeconds()
     try await post(all)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     let received = await receiver.nativeIDs.count
     return [
         "floor", String(received), String(format: "%.2f", seconds), String(format: "%.0f", Double(received) / seconds), "-", "-",
-        String(format: "%.0f", peakRSSMegabytes()),
+        String(format: "%.0f", peakRSSMegabytes()), cpuPerThousand(since: cpuAtStart, events: received),
+        cpuPerThousand(since: cpuAtStart + (await receiver.checkingCPUSeconds), events: received),
     ].joined(separator: "\t")
 }
 

@@ -42,6 +42,19 @@ let (mode, url, keyID) = (arguments[1], arguments[2], arguments[3])
 let pageSize = arguments.count > 4 ? Int(arguments[4]) ?? 1000 : 1000
 
 /// Peak resident set size of this process, in MB (VmHWM).
+/// CPU time this process has used so far (user and system), in seconds: steadier than the wall clock on a shared
+/// machine, where other work takes turns on the cores.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// CPU milliseconds per 1,000 events since `start` (a `cpuSeconds()` reading).
+func cpuPerThousand(since start: Double, events: Int) -> String {
+    events == 0 ? "-" : String(format: "%.0f", (cpuSeconds() - start) * 1e6 / Double(events))
+}
+
 func peakRSSMegabytes() -> Double {
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
     let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""

@@ -44,6 +44,19 @@ struct EnrichmentTests {
         #expect(fromIncident.instanceIDs == ["i-0abc123def4567890"] && fromIncident.dnsNames == ["ip-10-0-1-23.ec2.internal"])
     }
 
+    @Test("golden: what counts as a login: an e-mail address, lowercased, or an IAM ARN's last part when it is one")
+    func logins() {
+        let cases: [(String, String?)] = [
+            ("Alice.Smith@Example.COM", "alice.smith@example.com"),
+            ("arn:aws:sts::123456789012:assumed-role/Admin/Bob@example.com", "bob@example.com"),
+            ("o'brien+ops@corp.example.io", "o'brien+ops@corp.example.io"),
+            ("arn:aws:iam::123456789012:user/deploy", nil), ("root", nil), ("@example.com", nil), ("a@example", nil),
+            ("a@example.c", nil), ("a@example.c0m", nil), ("a@@example.com", nil), ("a@exa mple.com", nil), ("a@.example.com", nil),
+            ("a@example..com", nil), ("a@example.com.", nil), ("jörg@example.com", nil),
+        ]
+        for (text, expected) in cases { #expect(EnrichmentSubjects.login(text) == expected, "\(text)") }
+    }
+
     static let oktaUsers = [
         SimOkta.User(
             id: "00u1", login: "alice@example.com",
@@ -240,6 +253,17 @@ struct EnrichmentTests {
         #expect(await r.delivered().count == 30)
         #expect(await r.okta.requests.filter { $0 == "/api/v1/users/alice%40example.com" }.count == 1)
         #expect(await r.tenable.requests.filter { $0.hasPrefix("/workbenches/assets?") }.count == 4)
+        // Events served from the cache carry what the first ones did.
+        let all = await r.delivered()
+        #expect(Set(all.map { $0["enrichment"] ?? .null }).count == 1 && all[0]["enrichment"]?["okta"] != nil)
+        // Past the answers' time to live, the user is asked again and later events carry what Okta says now.
+        await r.okta.setStatus("SUSPENDED", of: "alice@example.com")
+        r.rig.clock.advance(seconds: 16 * 60)
+        try await r.commit([try Self.event("P-31")])
+        try await r.rig.drain(rounds: 1)
+        #expect(await r.okta.requests.filter { $0 == "/api/v1/users/alice%40example.com" }.count == 2)
+        let alice = await r.delivered().last?["enrichment"]?["okta"]?["users"]?.arrayValue?.first
+        #expect(alice?["login"] == .string("alice@example.com") && alice?["status"] == .string("SUSPENDED"))
     }
 
     @Test("a source down past the hold-back lets events through with enrichment.okta.error, shows RED, and recovers by itself")

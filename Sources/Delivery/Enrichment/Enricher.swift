@@ -57,6 +57,12 @@ public actor Enricher {
     let build: @Sendable (Integration) -> (any EnrichmentSource)?
     var active: [String: Active] = [:]
     var loadedAt: Int64?
+    /// The enrichment built for each set of people and hosts (and problems met), serialized once: events that name
+    /// the same ones share it. Emptied when an answer arrives or the sources change, since either may change it.
+    var built: [Signature: (object: JSONObject, kept: KeptEnrichment)] = [:]
+    /// What events naming these people and hosts were sent with (nil: nothing), once every lookup had its answer;
+    /// emptied with `built`.
+    var settled: [EnrichmentSubjects: (object: JSONObject, kept: KeptEnrichment)?] = [:]
 
     public init(
         store: any RelayStore, http: HTTPExchange, clock: @escaping @Sendable () -> Int64, settings: Settings,
@@ -86,13 +92,17 @@ public actor Enricher {
         try await refresh()
         guard !active.isEmpty, !rows.isEmpty else { return rows.map(Prepared.ready) }
         let subjects = rows.map { EnrichmentSubjects($0.event) }
+        // Rows naming people and hosts whose answers were all in before go out as those went, with no lookups.
+        // (Read now: an answer arriving while the lookups are awaited empties `settled`.)
+        let earlier = subjects.map { settled[$0] }
+        let known = earlier.map { $0 != nil }
         let ids = active.keys.sorted()
         var keys: [String: [[EnrichmentKey]]] = [:]
         var lookups: [Task<Void, Never>] = []
         let now = clock()
         for id in ids {
             guard let source = active[id] else { continue }
-            let perRow = subjects.map { $0.isEmpty ? [] : source.source.keys(for: $0) }
+            let perRow = subjects.indices.map { known[$0] || subjects[$0].isEmpty ? [] : source.source.keys(for: subjects[$0]) }
             keys[id] = perRow
             var seen = Set<EnrichmentKey>()
             let missing = perRow.joined().filter {
@@ -105,11 +115,19 @@ public actor Enricher {
         // The sources of each type, in a stable order.
         let byType = Dictionary(grouping: ids.compactMap { id in active[id].map { (id, $0) } }, by: { $0.1.integration.type.rawValue })
             .sorted { $0.key < $1.key }
-        // Events that name the same people and hosts get the same enrichment: it is built and serialized once.
-        var built: [Signature: (JSONObject, KeptEnrichment)] = [:]
         var prepared: [Prepared] = []
         for (index, row) in rows.enumerated() {
+            if let went = earlier[index] {
+                var item = row
+                if let went {
+                    item.event.enrichment = went.object
+                    item.keptEnrichment = went.kept
+                }
+                prepared.append(.ready(item))
+                continue
+            }
             var holdUntil: Int64?
+            var answered = true
             var pieces: [(type: String, source: any EnrichmentSource, found: [JSONValue], problems: [String])] = []
             var signature = Signature()
             for (type, sources) in byType {
@@ -134,6 +152,7 @@ public actor Enricher {
                     }
                 }
                 guard asked else { continue }
+                if waiting { answered = false }
                 if waiting, later - row.createdAt < settings.holdBack {
                     holdUntil = min(holdUntil ?? .max, min(row.createdAt + settings.holdBack, later + 2_000))
                     continue
@@ -147,31 +166,43 @@ public actor Enricher {
                 continue
             }
             guard !pieces.isEmpty else {
+                if answered { remember(nil, for: subjects[index]) }
                 prepared.append(.ready(row))
                 continue
             }
             // Claimed events carry no enrichment yet: what is built here is all of it.
-            let (object, kept) =
-                built[signature]
-                ?? {
-                    var enrichment = JSONObject()
-                    for piece in pieces {
-                        var section = piece.source.section(piece.found)
-                        if !piece.problems.isEmpty {
-                            section["error"] = .string(Array(Set(piece.problems)).sorted().joined(separator: "; "))
-                        }
-                        enrichment[piece.type] = .object(section)
+            let enrichment: (object: JSONObject, kept: KeptEnrichment)
+            if let shared = built[signature] {
+                enrichment = shared
+            } else {
+                var object = JSONObject()
+                for piece in pieces {
+                    var section = piece.source.section(piece.found)
+                    if !piece.problems.isEmpty {
+                        section["error"] = .string(Array(Set(piece.problems)).sorted().joined(separator: "; "))
                     }
-                    return (enrichment, KeptEnrichment(enrichment))
-                }()
-            built[signature] = (object, kept)
+                    object[piece.type] = .object(section)
+                }
+                // Written once: each event's envelope copies the text.
+                let (kept, text) = object.keepingText()
+                enrichment = (kept, KeptEnrichment(text: text))
+                if built.count >= settings.capacity { built = [:] }
+                built[signature] = enrichment
+            }
+            if answered { remember(enrichment, for: subjects[index]) }
             var item = row
-            item.event.enrichment = object
-            item.keptEnrichment = kept
+            item.event.enrichment = enrichment.object
+            item.keptEnrichment = enrichment.kept
             prepared.append(.ready(item))
         }
         try await writeHealth()
         return prepared
+    }
+
+    /// Keeps what events naming `subjects` went out with, for the next ones.
+    func remember(_ enrichment: (object: JSONObject, kept: KeptEnrichment)?, for subjects: EnrichmentSubjects) {
+        if settled.count >= settings.capacity { settled = [:] }
+        settled[subjects] = .some(enrichment)
     }
 
     /// Waits for `tasks`, at most `limit`; the lookups go on filling the cache after.
@@ -222,6 +253,8 @@ public actor Enricher {
         guard active[id] != nil else { return }
         let now = clock()
         active[id]?.pending.remove(key)
+        built = [:]
+        settled = [:]
         switch entry {
         case .found:
             active[id]?.cache.store(entry, for: key, until: now + settings.ttl)
@@ -271,5 +304,7 @@ public actor Enricher {
             }
         }
         active = next
+        built = [:]
+        settled = [:]
     }
 }

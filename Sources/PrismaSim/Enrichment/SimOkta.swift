@@ -36,7 +36,7 @@ public actor SimOkta {
     }
 
     let token: String
-    let users: [User]
+    var users: [User]
     /// Groups per page when the client asks for more.
     let pageSize: Int
     /// Requests answered per rate-limit window before 429.
@@ -59,6 +59,10 @@ public actor SimOkta {
     public func fail(with statuses: [Int]) { script += statuses }
     /// Allow `count` more requests before 429.
     public func setBudget(_ count: Int) { budget = count }
+    /// Changes the status of the user with this login (an administrator suspending someone).
+    public func setStatus(_ status: String, of login: String) {
+        for index in users.indices where users[index].login == login { users[index].status = status }
+    }
 
     static func error(_ code: String, _ summary: String) -> String {
         JSONValue.object([

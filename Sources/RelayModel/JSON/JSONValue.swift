@@ -78,6 +78,16 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// An object from members in the order given.
     public init(_ members: [Member] = []) { self.members = members }
 
+    /// The object with its compact text written once and kept, so that every value that carries it (an enrichment
+    /// shared by many events) writes it out by copying; the text, for storing the same bytes.
+    public func keepingText() -> (object: JSONObject, text: [UInt8]) {
+        var object = self
+        object.text = nil
+        let text = JSONValue.object(object).jsonBytes()
+        object.text = text
+        return (object, text)
+    }
+
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         members = elements.map { Member(key: $0.0, value: $0.1) }
     }

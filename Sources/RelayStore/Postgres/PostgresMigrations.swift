@@ -261,6 +261,16 @@ enum PostgresMigrations {
             CREATE INDEX alert_action_finding ON alert_action(connector, native_id, seq);
             """
         ),
+        (
+            8, "outbox-enrichment",
+            """
+            -- An outbox row keeps the digest of the enrichment it was delivered with, set by the statement that records
+            -- the delivery, instead of a row per event in a table keyed by the event's id.
+            ALTER TABLE outbox ADD COLUMN enrichment_digest TEXT;
+            UPDATE outbox o SET enrichment_digest = l.digest FROM event_enrichment l WHERE l.event_id = o.event_id AND o.state = 'delivered';
+            DROP TABLE event_enrichment;
+            """
+        ),
     ]
 
     static var latest: Int { all.map(\.version).max() ?? 0 }

@@ -22,7 +22,6 @@ extension PostgresStore {
         .init(name: "connector_state"),
         .init(name: "event", dropped: ["seq"]),
         .init(name: "enrichment"),
-        .init(name: "event_enrichment"),
         .init(name: "rejected_finding"),
         .init(name: "integration", sealed: ("sealed_config", "id")),
         .init(name: "integration_state"),

@@ -98,15 +98,21 @@ extension PostgresStore {
         var outcomes: [String] = []
         var nexts: [Int64] = []
         var errors: [String] = []
-        var enriched: [Int64] = []
+        // Each row's enrichment digest ("" for none), and each distinct enrichment delivered.
+        var rowDigests: [String] = []
         var enrichments: [String] = []
         var digests: [String] = []
+        var seen = Set<String>()
         for record in records {
             seqs.append(record.seq)
             if case .delivered = record.result, let enrichment = record.enrichment {
-                enriched.append(record.seq)
-                enrichments.append(enrichment.json)
-                digests.append(enrichment.digest)
+                rowDigests.append(enrichment.digest)
+                if seen.insert(enrichment.digest).inserted {
+                    enrichments.append(enrichment.json)
+                    digests.append(enrichment.digest)
+                }
+            } else {
+                rowDigests.append("")
             }
             switch record.result {
             case .delivered:
@@ -131,7 +137,7 @@ extension PostgresStore {
                 errors.append(reason)
             }
         }
-        return try await transaction { [logger, records, seqs, outcomes, nexts, errors, enriched, enrichments, digests] connection in
+        return try await transaction { [logger, records, seqs, outcomes, nexts, errors, rowDigests, enrichments, digests] connection in
             // Only the holder of a live claim records a row's outcome; the claim ends with it. One statement for all.
             let recorded = try await connection.rows(
                 """
@@ -141,8 +147,10 @@ extension PostgresStore {
                     next_attempt_at = CASE WHEN r.outcome IN ('retry', 'held') THEN r.next ELSE o.next_attempt_at END,
                     finished_at = CASE WHEN r.outcome IN ('delivered', 'dead', 'filtered') THEN \(time) ELSE o.finished_at END,
                     last_error = CASE r.outcome WHEN 'delivered' THEN NULL WHEN 'held' THEN o.last_error ELSE r.error END,
-                    claimed_by = NULL, claim_until = NULL
-                FROM unnest(\(seqs)::bigint[], \(outcomes)::text[], \(nexts)::bigint[], \(errors)::text[]) AS r(seq, outcome, next, error)
+                    claimed_by = NULL, claim_until = NULL,
+                    enrichment_digest = CASE WHEN r.outcome = 'delivered' THEN NULLIF(r.digest, '') ELSE o.enrichment_digest END
+                FROM unnest(\(seqs)::bigint[], \(outcomes)::text[], \(nexts)::bigint[], \(errors)::text[], \(rowDigests)::text[])
+                    AS r(seq, outcome, next, error, digest)
                 WHERE o.seq = r.seq AND o.claimed_by = \(owner) AND o.claim_until >= \(time) AND o.state = 'pending'
                 RETURNING r.seq, r.outcome, o.created_at
                 """, logger: logger
@@ -152,17 +160,10 @@ extension PostgresStore {
                     queuedAt: try $0.get("created_at", as: Int64.self)
                 )
             }
-            if !enriched.isEmpty {
+            if !digests.isEmpty {
                 try await connection.query(
                     """
-                    INSERT INTO enrichment (digest, json) SELECT DISTINCT d, j FROM unnest(\(digests)::text[], \(enrichments)::text[]) AS r(d, j)
-                    ON CONFLICT DO NOTHING
-                    """, logger: logger)
-                try await connection.query(
-                    """
-                    INSERT INTO event_enrichment (event_id, digest)
-                    SELECT o.event_id, r.d FROM unnest(\(enriched)::bigint[], \(digests)::text[]) AS r(seq, d) JOIN outbox o ON o.seq = r.seq
-                    WHERE o.state = 'delivered' AND o.finished_at = \(time)
+                    INSERT INTO enrichment (digest, json) SELECT d, j FROM unnest(\(digests)::text[], \(enrichments)::text[]) AS r(d, j)
                     ON CONFLICT DO NOTHING
                     """, logger: logger)
             }

@@ -67,7 +67,11 @@ extension PostgresStore {
     }
 
     /// Events with the enrichment each was first delivered with, if any.
-    static let eventsWithEnrichment = "event LEFT JOIN event_enrichment ON event_id = id LEFT JOIN enrichment USING (digest)"
+    static let eventsWithEnrichment = """
+        event LEFT JOIN enrichment ON enrichment.digest = (
+            SELECT o.enrichment_digest FROM outbox o WHERE o.event_id = event.id AND o.enrichment_digest IS NOT NULL
+            ORDER BY o.finished_at, o.seq LIMIT 1)
+        """
 
     static func decodeEvent(_ row: PostgresRandomAccessRow) throws -> NormalizedEvent {
         do {

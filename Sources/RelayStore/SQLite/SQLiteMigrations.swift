@@ -310,6 +310,19 @@ enum SQLiteMigrations {
                     CREATE INDEX outbox_dead ON outbox(integration_id, seq) WHERE state = 'dead';
                     """)
         }
+        // An outbox row keeps the digest of the enrichment it was delivered with, set by the statement that records
+        // the delivery (on a page that statement writes anyway), instead of a row per event in a table keyed by the
+        // event's id, whose index took a write at a random place for every enriched event delivered. An event shows
+        // the enrichment of its first enriched delivery, as before.
+        migrator.registerMigration("v18-outbox-enrichment") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN enrichment_digest TEXT;
+                    UPDATE outbox SET enrichment_digest = (SELECT digest FROM event_enrichment WHERE event_enrichment.event_id = outbox.event_id)
+                    WHERE state = 'delivered';
+                    DROP TABLE event_enrichment;
+                    """)
+        }
         return migrator
     }
 }

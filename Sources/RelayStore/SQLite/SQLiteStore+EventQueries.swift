@@ -66,7 +66,11 @@ extension SQLiteStore {
     }
 
     /// Events with the enrichment each was first delivered with, if any.
-    static let eventsWithEnrichment = "event LEFT JOIN event_enrichment ON event_id = id LEFT JOIN enrichment USING (digest)"
+    static let eventsWithEnrichment = """
+        event LEFT JOIN enrichment ON enrichment.digest = (
+            SELECT o.enrichment_digest FROM outbox o WHERE o.event_id = event.id AND o.enrichment_digest IS NOT NULL
+            ORDER BY o.finished_at, o.seq LIMIT 1)
+        """
 
     /// An event from its stored body and the enrichment kept with it.
     static func decodeEvent(body: String, enrichment: String?) throws -> NormalizedEvent {

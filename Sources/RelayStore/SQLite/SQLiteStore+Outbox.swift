@@ -117,8 +117,6 @@ extension SQLiteStore {
                 sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?, last_error = ?, \(held)")
             let filter = try db.cachedStatement(sql: "UPDATE outbox SET state = 'filtered', finished_at = ?, last_error = ?, \(held)")
             let keep = try db.cachedStatement(sql: "INSERT OR IGNORE INTO enrichment (digest, json) VALUES (?, ?)")
-            let link = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO event_enrichment (event_id, digest) SELECT event_id, ? FROM outbox WHERE seq = ?")
             var kept = Set<String>()
             var latency = LatencyHistogram()
             var failures: [DeliveryRecord] = []
@@ -142,10 +140,23 @@ extension SQLiteStore {
             }
             delivered = recordedSeqs.count
             recorded = delivered
-            for record in delivering where recordedSeqs.contains(record.seq) {
-                guard let enrichment = record.enrichment else { continue }
-                if kept.insert(enrichment.digest).inserted { try keep.execute(arguments: [enrichment.digest, enrichment.json]) }
-                try link.execute(arguments: [enrichment.digest, record.seq])
+            // Each row delivered with enrichment keeps its digest (one statement, on pages just written),
+            // and each distinct enrichment is kept once.
+            let enriched = delivering.compactMap { record in
+                recordedSeqs.contains(record.seq) ? record.enrichment.map { (seq: record.seq, enrichment: $0) } : nil
+            }
+            for (_, enrichment) in enriched where kept.insert(enrichment.digest).inserted {
+                try keep.execute(arguments: [enrichment.digest, enrichment.json])
+            }
+            if !enriched.isEmpty {
+                // One prepared statement whatever the count: the pairs go in as one JSON array.
+                let pairs = JSONValue.array(enriched.map { .array([.int($0.seq), .string($0.enrichment.digest)]) })
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE outbox SET enrichment_digest = json_extract(pair.value, '$[1]')
+                        FROM json_each(?) AS pair WHERE outbox.seq = json_extract(pair.value, '$[0]')
+                        """
+                ).execute(arguments: [pairs.jsonString()])
             }
             for record in records {
                 switch record.result {
