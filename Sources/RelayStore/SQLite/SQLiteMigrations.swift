@@ -310,10 +310,10 @@ enum SQLiteMigrations {
                     CREATE INDEX outbox_dead ON outbox(integration_id, seq) WHERE state = 'dead';
                     """)
         }
-        // An outbox row keeps the digest of the enrichment it was delivered with, set by the statement that records
-        // the delivery (on a page that statement writes anyway), instead of a row per event in a table keyed by the
-        // event's id, whose index took a write at a random place for every enriched event delivered. An event shows
-        // the enrichment of its first enriched delivery, as before.
+        // An outbox row keeps the digest of the enrichment it was delivered with, set when the delivery is recorded
+        // (on a page the recording writes anyway), instead of a row per event in a table keyed by the event's id,
+        // whose index took a write at a random place for every enriched event delivered. An event shows the
+        // enrichment of its first enriched delivery, as before.
         migrator.registerMigration("v18-outbox-enrichment") { db in
             try db.execute(
                 sql: """
