@@ -4,7 +4,7 @@ import NIOConcurrencyHelpers
 /// next tick. A ring while nobody waits is kept (once) for the next wait, so work queued during a round is never
 /// missed; a spurious wake costs one round that finds nothing.
 ///
-/// It is a shortcut within one process: replicas sharing a PostgreSQL store see each other's work at their tick.
+/// A store rings its own signal when it queues; PostgreSQL replicas also ring each other's (`PostgresStore+Notify`).
 public final class WorkSignal: Sendable {
     /// Where a wait is: about to wait, waiting, or ended (by its limit or cancellation) before it began waiting.
     enum Wait {

@@ -127,6 +127,26 @@ struct PostgresStoreTests {
         #expect(try await store.connectors().isEmpty)
     }
 
+    @Test("a commit that queues deliveries on one replica wakes another replica's delivery loop at once, not at its tick")
+    func queuedWakesOtherReplicas() async throws {
+        let postgres = try #require(StoreUnderTest.all.first { $0.description == "PostgreSQL" })
+        let first = try await StoreConformanceTests.routed(postgres)
+        let second = try await postgres.reopen(first)
+        // Nothing rang the second replica yet: its wait runs to the limit.
+        let quiet = ContinuousClock.now
+        await second.queued.wait(atMost: .milliseconds(300))
+        #expect(ContinuousClock.now - quiet >= .milliseconds(300))
+        // Its listener connects on its own; a commit before that is seen at the tick, so a few are tried.
+        var woken = false
+        for attempt in 1...20 where !woken {
+            _ = try await first.commit(events: [try StoreConformanceTests.event("P-\(attempt)")], connector: "prod", cursor: nil)
+            let started = ContinuousClock.now
+            await second.queued.wait(atMost: .seconds(2))
+            woken = ContinuousClock.now - started < .seconds(1)
+        }
+        #expect(woken)
+    }
+
     @Test("replicas starting together on a new database migrate it once; a build that may not migrate says what to run")
     func migrations() async throws {
         let settings = try PostgresSettings.parse(try await TestPostgres.freshDatabaseURL())

@@ -9,7 +9,7 @@ extension PostgresStore {
         var columns = EventColumns()
         for event in events { columns.append(event) }
         let now = clock()
-        let (added, queued) = try await transaction { [logger, columns] connection in
+        let (added, queued) = try await transaction { [logger, columns, notifier] connection in
             if let lease {
                 // Shared lock on the lease row: no other worker takes the lease over until this commit ends.
                 let current = try await connection.rows(
@@ -45,6 +45,7 @@ extension PostgresStore {
                         \(rows.map(\.alertKey))::text[], \(rows.map(\.queuedAt))::bigint[]) AS r(e, i, k, t)
                     ON CONFLICT DO NOTHING
                     """, logger: logger)
+                try await Self.notifyQueued(connection, from: notifier, logger: logger)
             }
             if let cursor {
                 let moved = try await connection.rows(

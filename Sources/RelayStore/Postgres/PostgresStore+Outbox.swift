@@ -8,7 +8,7 @@ extension PostgresStore {
     public func queueBackfill(_ rows: [OutboxRow], apply: Bool) async throws -> Int {
         guard !rows.isEmpty else { return 0 }
         let slots = Array(Set(rows.map(\.slot)))
-        let count = try await transaction { [logger] connection in
+        let count = try await transaction { [logger, notifier] connection in
             // Commits queue rows too: while this one decides and inserts, none may start an alert's row, or an older
             // event queued here could follow a newer one. Reads and claims of other tables go on.
             if apply { try await connection.query("LOCK TABLE outbox IN SHARE ROW EXCLUSIVE MODE", logger: logger) }
@@ -32,6 +32,7 @@ extension PostgresStore {
                 ORDER BY n
                 ON CONFLICT DO NOTHING
                 """, logger: logger)
+            try await Self.notifyQueued(connection, from: notifier, logger: logger)
             return kept.count
         }
         if apply, count > 0 { queued.ring() }
@@ -271,13 +272,17 @@ extension PostgresStore {
 
     public func retryDeadLetters(integrationID: String, seq: Int64?) async throws -> Int {
         let now = clock()
-        let retried = try await rows(
-            """
-            UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = \(now), finished_at = NULL
-            WHERE integration_id = \(integrationID) AND state = 'dead' AND (\(seq)::bigint IS NULL OR seq = \(seq))
-            RETURNING 1 AS retried
-            """
-        ).count
+        let retried = try await transaction { [logger, notifier] connection in
+            let count = try await connection.rows(
+                """
+                UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = \(now), finished_at = NULL
+                WHERE integration_id = \(integrationID) AND state = 'dead' AND (\(seq)::bigint IS NULL OR seq = \(seq))
+                RETURNING 1 AS retried
+                """, logger: logger
+            ).count
+            if count > 0 { try await Self.notifyQueued(connection, from: notifier, logger: logger) }
+            return count
+        }
         if retried > 0 { queued.ring() }
         return retried
     }

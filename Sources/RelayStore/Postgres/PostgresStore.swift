@@ -8,10 +8,14 @@ import RelayModel
 
 /// The shared store for several replicas: one PostgreSQL database, through PostgresNIO's connection pool. Every
 /// write that must be atomic is one transaction; claims and leases are decided by the database, so replicas never
-/// take the same delivery or poll the same connector at once.
+/// take the same delivery or poll the same connector at once; a commit that queues deliveries wakes every replica.
 public final class PostgresStore: RelayStore {
     let client: PostgresClient
     let running: Task<Void, Never>
+    /// Listens for the other replicas' queued deliveries (`PostgresStore+Notify`).
+    let listening: Task<Void, Never>
+    /// Names this store in its notifications, so that it does not wake itself twice.
+    let notifier = UUID().uuidString
     /// The master keys this replica holds; it seals with the one the database's key record is sealed with, so
     /// replicas agree while the key is rotated (`PostgresStore+Keys`).
     let keyring: NIOLockedValueBox<SecretBox>
@@ -47,9 +51,15 @@ public final class PostgresStore: RelayStore {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         running = Task { await client.run() }
+        listening = Task { [queued, notifier] in
+            await Self.listenForQueued(queued, own: notifier, settings: settings, logger: logger)
+        }
     }
 
-    deinit { running.cancel() }
+    deinit {
+        running.cancel()
+        listening.cancel()
+    }
 
     /// Opens the database `settings` name, migrating it when `migrate` (under an advisory lock, so replicas that
     /// start together migrate once), and — unless `checked` is false (`db migrate` opens a database that is behind)
@@ -84,8 +94,11 @@ public final class PostgresStore: RelayStore {
         return logger
     }
 
-    /// Closes the connection pool.
-    public func close() { running.cancel() }
+    /// Closes the connection pool and the listening connection.
+    public func close() {
+        running.cancel()
+        listening.cancel()
+    }
 
     /// How the connection is protected: whether TLS is off, preferred or required, and how the certificate is checked.
     static func tls(_ settings: PostgresSettings) throws -> (mode: PostgresSettings.SSLMode, configuration: TLSConfiguration) {
