@@ -36,9 +36,7 @@ extension DeliveryEngine {
                 }
                 // A rule that raised the severity says so in the enrichment kept.
                 if event.enrichment != item.event.enrichment {
-                    let (object, text) = event.enrichment.keepingText()
-                    event.enrichment = object
-                    item.keptEnrichment = KeptEnrichment(text: text)
+                    (event.enrichment, item.keptEnrichment) = KeptEnrichment.keeping(event.enrichment)
                 }
                 item.event = event
                 ready.append(item)

@@ -41,7 +41,6 @@ else {
 let (mode, url, keyID) = (arguments[1], arguments[2], arguments[3])
 let pageSize = arguments.count > 4 ? Int(arguments[4]) ?? 1000 : 1000
 
-/// Peak resident set size of this process, in MB (VmHWM).
 /// CPU time this process has used so far (user and system), in seconds: steadier than the wall clock on a shared
 /// machine, where other work takes turns on the cores.
 func cpuSeconds() -> Double {
@@ -55,6 +54,7 @@ func cpuPerThousand(since start: Double, events: Int) -> String {
     events == 0 ? "-" : String(format: "%.0f", (cpuSeconds() - start) * 1e6 / Double(events))
 }
 
+/// Peak resident set size of this process, in MB (VmHWM).
 func peakRSSMegabytes() -> Double {
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
     let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""

@@ -95,14 +95,13 @@ public actor Enricher {
         // Rows naming people and hosts whose answers were all in before go out as those went, with no lookups.
         // (Read now: an answer arriving while the lookups are awaited empties `settled`.)
         let earlier = subjects.map { settled[$0] }
-        let known = earlier.map { $0 != nil }
         let ids = active.keys.sorted()
         var keys: [String: [[EnrichmentKey]]] = [:]
         var lookups: [Task<Void, Never>] = []
         let now = clock()
         for id in ids {
             guard let source = active[id] else { continue }
-            let perRow = subjects.indices.map { known[$0] || subjects[$0].isEmpty ? [] : source.source.keys(for: subjects[$0]) }
+            let perRow = subjects.indices.map { earlier[$0] != nil || subjects[$0].isEmpty ? [] : source.source.keys(for: subjects[$0]) }
             keys[id] = perRow
             var seen = Set<EnrichmentKey>()
             let missing = perRow.joined().filter {
@@ -183,9 +182,7 @@ public actor Enricher {
                     }
                     object[piece.type] = .object(section)
                 }
-                // Written once: each event's envelope copies the text.
-                let (kept, text) = object.keepingText()
-                enrichment = (kept, KeptEnrichment(text: text))
+                enrichment = KeptEnrichment.keeping(object)
                 if built.count >= settings.capacity { built = [:] }
                 built[signature] = enrichment
             }
