@@ -153,7 +153,7 @@ let package = Package(
                 "Relay", "RelayModel", "RelayStore", "RelayHTTP", "PrismaAPI", "Delivery", "PrismaSim", "HTTPServing", "TestSupport",
             ]
         ),
-        .testTarget(name: "RelayModelTests", dependencies: ["RelayModel"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RelayModelTests", dependencies: ["RelayModel", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrismaAPITests", dependencies: ["PrismaAPI", "RelayHTTP", "PrismaSim", "HTTPServing"]),
         .testTarget(
             name: "RelayStoreTests",

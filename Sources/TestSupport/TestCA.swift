@@ -61,7 +61,7 @@ public struct TestCA: Sendable {
         let errors = Pipe()
         process.standardError = errors
         try ProcessSpawn.run(process)
-        let said = errors.fileHandleForReading.readDataToEndOfFile()
+        let said = ProcessSpawn.readToEnd(errors.fileHandleForReading)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw TestCAError(description: "openssl \(arguments.first ?? "") failed: \(String(decoding: said, as: UTF8.self))")

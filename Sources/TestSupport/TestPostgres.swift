@@ -52,7 +52,15 @@ public enum TestPostgres {
     public static func freshStore(clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) async throws
         -> PostgresStore
     {
-        try await PostgresStore.open(try PostgresSettings.parse(try freshDatabaseURL()), box: try masterKey, clock: clock)
+        try await open(try PostgresSettings.parse(try freshDatabaseURL()), clock: clock)
+    }
+
+    /// The store at `settings`, sealed with the tests' master key. Its statements wait up to 30 s for a pooled
+    /// connection, not the product's 10 s: with the whole suite running on two cores, opening one can take that long.
+    public static func open(
+        _ settings: PostgresSettings, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+    ) async throws -> PostgresStore {
+        try await PostgresStore.open(settings, box: try masterKey, clock: clock, connectionWait: .seconds(30))
     }
 
     /// Runs `body` on one connection to the `postgres` database as the administrator.

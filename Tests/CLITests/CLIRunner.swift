@@ -81,10 +81,10 @@ struct CLI {
                     let group = DispatchGroup()
                     group.enter()
                     DispatchQueue.global().async {
-                        stderrData.set(err.fileHandleForReading.readDataToEndOfFile())
+                        stderrData.set(ProcessSpawn.readToEnd(err.fileHandleForReading))
                         group.leave()
                     }
-                    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+                    let stdoutData = ProcessSpawn.readToEnd(out.fileHandleForReading)
                     group.wait()
                     process.waitUntilExit()
                     continuation.resume(returning: (stdoutData, stderrData.get()))
@@ -123,11 +123,11 @@ final class BackgroundCLI: @unchecked Sendable {
         process.environment = env
         process.standardOutput = output
         process.standardError = output
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            self?.lock.withLock { self?.lines += text.split(separator: "\n").map(String.init) }
-        }
         try ProcessSpawn.run(process)
+        ProcessSpawn.readLines(output.fileHandleForReading) { [weak self] line in
+            guard let self, !line.isEmpty else { return }
+            self.lock.withLock { self.lines.append(line) }
+        }
     }
 
     /// Everything printed so far.

@@ -116,7 +116,7 @@ struct ReplicaChaosTests {
             for id in await simulator.alertIDs { opened.insert("\(name)/\(id)") }
         }
         let expected = Set(opened.map { $0 + "/open" }).union(resolved.map { $0 + "/resolved" })
-        let store = try await PostgresStore.open(try PostgresSettings.parse(cli.database), box: try TestPostgres.masterKey)
+        let store = try await TestPostgres.open(try PostgresSettings.parse(cli.database))
         defer { store.close() }
         let deadline = Date().addingTimeInterval(420)
         while Date() < deadline {

@@ -161,7 +161,7 @@ struct ReplicaRestartTests {
         var opened = Set<String>()
         for alert in await simulator.alertIDs { opened.insert(alert + "/open") }
         let expected = opened.union(resolved.map { $0 + "/resolved" })
-        let store = try await PostgresStore.open(try PostgresSettings.parse(cluster.url), box: try TestPostgres.masterKey)
+        let store = try await TestPostgres.open(try PostgresSettings.parse(cluster.url))
         defer { store.close() }
         while Date() < deadline {
             if Set(await Self.delivered(receiver)).isSuperset(of: expected), try await store.integrationHealth(id: id).queueDepth == 0 {

@@ -21,8 +21,8 @@ enum ReferenceTool {
                     try ProcessSpawn.run(process)
                     stdin.fileHandleForWriting.write(input)
                     try stdin.fileHandleForWriting.close()
-                    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-                    let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+                    let output = ProcessSpawn.readToEnd(stdout.fileHandleForReading)
+                    let errors = ProcessSpawn.readToEnd(stderr.fileHandleForReading)
                     process.waitUntilExit()
                     guard process.terminationStatus == 0 else {
                         throw ReferenceError(message: "\(script) failed: " + String(decoding: errors, as: UTF8.self))

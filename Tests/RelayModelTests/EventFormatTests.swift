@@ -1,5 +1,6 @@
 import Foundation
 import RelayModel
+import TestSupport
 import Testing
 
 /// The formats a whole-event destination may send: each rendered from the reference's alert and incident and from a
@@ -39,8 +40,8 @@ struct EventFormatTests {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        try ProcessSpawn.run(process)
+        let output = String(decoding: ProcessSpawn.readToEnd(pipe.fileHandleForReading), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, output)
     }

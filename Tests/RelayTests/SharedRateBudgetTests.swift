@@ -21,7 +21,7 @@ struct SharedRateBudgetTests {
         let url = try await TestPostgres.freshDatabaseURL()
         var apps: [RelayApp] = []
         for _ in 0..<2 {
-            let store = try await PostgresStore.open(try PostgresSettings.parse(url), box: try TestPostgres.masterKey)
+            let store = try await TestPostgres.open(try PostgresSettings.parse(url))
             var app = RelayApp(
                 store: store,
                 retry: RetryPolicy(maxAttempts: 8, maxRateLimitedAttempts: 20, baseDelay: .milliseconds(250), maxDelay: .seconds(2)),

@@ -32,7 +32,7 @@ struct StoreUnderTest: Sendable, CustomStringConvertible {
             },
             reopen: { store in
                 let settings = try #require((store as? PostgresStore)?.settings)
-                return try await PostgresStore.open(settings, box: try TestPostgres.masterKey)
+                return try await TestPostgres.open(settings)
             }),
     ]
 }
