@@ -42,6 +42,17 @@ struct EnrichmentTests {
         let fromIncident = EnrichmentSubjects(compute)
         #expect(fromIncident.identities == ["dev@example.com"] && fromIncident.ips.isEmpty)
         #expect(fromIncident.instanceIDs == ["i-0abc123def4567890"] && fromIncident.dnsNames == ["ip-10-0-1-23.ec2.internal"])
+        // Tags as a plain object (Azure, GCP labels) or with AWS's capitalized names; a DNS name in capitals.
+        let other = try JSONValue.parse(
+            Array(
+                #"{"resource":{"data":{"tags":{"CONTACT":"Dave@Example.com","team":"erin@example.com"},"publicDnsName":"EC2-54-1-2-3.Compute.AmazonAWS.com"}},"alertAttribution":{"attributionEventList":[{"username":"frank@example.com"}]}}"#
+                    .utf8))
+        compute.rawEvent = other
+        let fromObjectTags = EnrichmentSubjects(compute)
+        #expect(fromObjectTags.identities == ["frank@example.com", "dave@example.com"])
+        #expect(fromObjectTags.dnsNames == ["ec2-54-1-2-3.compute.amazonaws.com"])
+        compute.rawEvent = try JSONValue.parse(Array(#"{"resource":{"data":{"tags":[{"Key":"email","Value":"gina@example.com"}]}}}"#.utf8))
+        #expect(EnrichmentSubjects(compute).identities == ["gina@example.com"])
     }
 
     @Test("golden: what counts as a login: an e-mail address, lowercased, or an IAM ARN's last part when it is one")

@@ -19,47 +19,76 @@ public struct EnrichmentSubjects: Sendable, Hashable {
     }
 
     public init(_ event: NormalizedEvent) {
-        // Read in one pass per kind, straight into the lists: this runs for every event delivered while a source is on.
+        // Read field by field straight into the lists, with no list of names to loop over, no tag list built and
+        // nothing lowercased but a match: this runs for every event delivered while a source is on.
         let raw = event.rawEvent
-        let data = raw["resource"]?["data"] ?? .null
+        let resource = raw["resource"]
+        let data = resource?["data"] ?? .null
         let attribution = raw["alertAttribution"] ?? .null
-        var identities: [String] = []
-        func person(_ value: JSONValue?) {
-            if case .string(let text)? = value, let login = Self.login(text) { Self.add(login, to: &identities) }
-        }
         person(attribution["resourceCreatedBy"])
-        for key in ["userName", "user", "email", "owner"] { person(data[key]) }
-        for event in attribution["attributionEventList"]?.arrayValue ?? [] { person(event["username"]) }
-        for tag in Self.tags(data) where ["owner", "email", "contact"].contains(tag.key.lowercased()) { person(.string(tag.value)) }
+        person(data["userName"])
+        person(data["user"])
+        person(data["email"])
+        person(data["owner"])
+        if case .array(let events)? = attribution["attributionEventList"] {
+            for event in events { person(event["username"]) }
+        }
+        // A resource's tags, as AWS writes them (`[{key, value}]`) or as a plain object.
+        switch data["tags"] {
+        case .array(let tags)?:
+            for tag in tags {
+                if case .string(let key)? = tag["key"] ?? tag["Key"], Self.isContactTag(key) { person(tag["value"] ?? tag["Value"]) }
+            }
+        case .object(let tags)?:
+            for tag in tags where Self.isContactTag(tag.key) { person(tag.value) }
+        default: break
+        }
         // A Compute incident's audits name the user a process ran as.
-        for audit in raw["audits"]?.arrayValue ?? [] { person(audit["user"]) }
-        self.identities = identities
+        if case .array(let audits)? = raw["audits"] {
+            for audit in audits { person(audit["user"]) }
+        }
 
-        var ips: [String] = []
-        func address(_ value: JSONValue?) {
-            if case .string(let text)? = value, Self.isIPAddress(text) { Self.add(text, to: &ips) }
+        address(data["privateIpAddress"])
+        address(data["publicIpAddress"])
+        address(data["ipAddress"])
+        if case .array(let interfaces)? = data["networkInterfaces"] {
+            for interface in interfaces {
+                address(interface["privateIpAddress"])
+                address(interface["association"]?["publicIp"])
+                address(interface["networkIP"])
+                if case .array(let items)? = interface["privateIpAddresses"] {
+                    for item in items { address(item["privateIpAddress"]) }
+                }
+                if case .array(let items)? = interface["accessConfigs"] {
+                    for item in items { address(item["natIP"]) }
+                }
+            }
         }
-        for key in ["privateIpAddress", "publicIpAddress", "ipAddress"] { address(data[key]) }
-        for interface in data["networkInterfaces"]?.arrayValue ?? [] {
-            address(interface["privateIpAddress"])
-            address(interface["association"]?["publicIp"])
-            address(interface["networkIP"])
-            for item in interface["privateIpAddresses"]?.arrayValue ?? [] { address(item["privateIpAddress"]) }
-            for item in interface["accessConfigs"]?.arrayValue ?? [] { address(item["natIP"]) }
-        }
-        self.ips = ips
 
-        var instanceIDs: [String] = []
-        for value in [data["instanceId"], raw["resource"]?["id"], raw["resourceID"]] {
-            if case .string(let text)? = value, Self.isInstanceID(text) { Self.add(text, to: &instanceIDs) }
-        }
-        self.instanceIDs = instanceIDs
+        instance(data["instanceId"])
+        instance(resource?["id"])
+        instance(raw["resourceID"])
 
-        var dnsNames: [String] = []
-        for value in [data["privateDnsName"], data["publicDnsName"], raw["fqdn"], raw["hostname"]] {
-            if case .string(let text)? = value, case let name = text.lowercased(), Self.isDNSName(name) { Self.add(name, to: &dnsNames) }
-        }
-        self.dnsNames = dnsNames
+        dnsName(data["privateDnsName"])
+        dnsName(data["publicDnsName"])
+        dnsName(raw["fqdn"])
+        dnsName(raw["hostname"])
+    }
+
+    private mutating func person(_ value: JSONValue?) {
+        if case .string(let text)? = value, let login = Self.login(text) { Self.add(login, to: &identities) }
+    }
+
+    private mutating func address(_ value: JSONValue?) {
+        if case .string(let text)? = value, Self.isIPAddress(text) { Self.add(text, to: &ips) }
+    }
+
+    private mutating func instance(_ value: JSONValue?) {
+        if case .string(let text)? = value, Self.isInstanceID(text) { Self.add(text, to: &instanceIDs) }
+    }
+
+    private mutating func dnsName(_ value: JSONValue?) {
+        if case .string(let text)? = value, Self.isDNSName(text) { Self.add(text.lowercased(), to: &dnsNames) }
     }
 
     /// Appends `value` unless the list has it or is full (lists are short: a scan beats hashing).
@@ -69,25 +98,23 @@ public struct EnrichmentSubjects: Sendable, Hashable {
 
     public var isEmpty: Bool { identities.isEmpty && ips.isEmpty && instanceIDs.isEmpty && dnsNames.isEmpty }
 
-    /// A resource's tags, as AWS (`[{key, value}]`) or as a plain object.
-    static func tags(_ data: JSONValue) -> [(key: String, value: String)] {
-        if let list = data["tags"]?.arrayValue {
-            return list.compactMap { tag in
-                guard let key = (tag["key"] ?? tag["Key"])?.stringValue, let value = (tag["value"] ?? tag["Value"])?.stringValue else {
-                    return nil
-                }
-                return (key, value)
-            }
-        }
-        return data["tags"]?.objectValue?.compactMap { member in member.value.stringValue.map { (member.key, $0) } } ?? []
+    /// A tag that names a person: `owner`, `email` or `contact`, in any case.
+    static func isContactTag(_ key: String) -> Bool {
+        let lowered = key.utf8.lazy.map(lower)
+        return lowered.elementsEqual("owner".utf8) || lowered.elementsEqual("email".utf8) || lowered.elementsEqual("contact".utf8)
     }
 
     // The checks below scan bytes rather than run regular expressions: they run for every event delivered.
 
     /// A login or e-mail address, lowercased: an IAM ARN's session or user name when it is one; nil otherwise. Checked
-    /// byte by byte, lowercased as it goes; only a match is copied.
+    /// byte by byte over the string's own storage, lowercased as it goes; only a match is copied.
     public static func login(_ text: String) -> String? {
-        var bytes = Substring(text).utf8
+        var text = text
+        return text.withUTF8 { login(utf8: $0[...]) }
+    }
+
+    static func login(utf8 all: Slice<UnsafeBufferPointer<UInt8>>) -> String? {
+        var bytes = all
         if bytes.starts(with: "arn:".utf8), let slash = bytes.lastIndex(of: UInt8(ascii: "/")) {
             bytes = bytes[bytes.index(after: slash)...]
         }
@@ -112,7 +139,10 @@ public struct EnrichmentSubjects: Sendable, Hashable {
             }
         }
         guard dots >= 1, label >= 2, lettersOnly else { return nil }
-        return String(decoding: bytes.map(lower), as: UTF8.self)
+        return String(unsafeUninitializedCapacity: bytes.count) { out in
+            for (offset, byte) in bytes.enumerated() { out[offset] = lower(byte) }
+            return bytes.count
+        }
     }
 
     /// An ASCII letter in lowercase; any other byte as it is.
@@ -120,7 +150,10 @@ public struct EnrichmentSubjects: Sendable, Hashable {
         byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
     }
 
-    static func isLocalPart(_ byte: UInt8) -> Bool { isHostByte(byte) || "._%+'".utf8.contains(byte) }
+    static func isLocalPart(_ byte: UInt8) -> Bool {
+        isHostByte(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "%")
+            || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "'")
+    }
 
     /// A lowercase letter, a digit or a hyphen.
     static func isHostByte(_ byte: UInt8) -> Bool {
@@ -152,8 +185,8 @@ public struct EnrichmentSubjects: Sendable, Hashable {
         return text.hasPrefix("i-") && (10...19).contains(bytes.count) && bytes.dropFirst(2).allSatisfy(isHex)
     }
 
-    /// A lowercase DNS name with at least one dot.
+    /// A DNS name (in any case) with at least one dot.
     static func isDNSName(_ text: String) -> Bool {
-        text.utf8.contains(UInt8(ascii: ".")) && text.utf8.allSatisfy { isHostByte($0) || $0 == UInt8(ascii: ".") }
+        text.utf8.contains(UInt8(ascii: ".")) && text.utf8.allSatisfy { isHostByte(lower($0)) || $0 == UInt8(ascii: ".") }
     }
 }

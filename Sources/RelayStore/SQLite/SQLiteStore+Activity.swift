@@ -14,17 +14,19 @@ extension SQLiteStore {
         let dead = failures.filter { $0.kind == .dead }.reduce(0) { $0 + $1.rows }
         guard delivered + retried + dead > 0 else { return }
         let hour = DeliveryHour.start(of: time)
+        // Prepared once per connection: this runs with every batch recorded.
         let existing = try String.fetchOne(
-            db, sql: "SELECT latency FROM delivery_hour WHERE integration_id = ? AND hour = ?", arguments: [integrationID, hour])
+            db.cachedStatement(sql: "SELECT latency FROM delivery_hour WHERE integration_id = ? AND hour = ?"),
+            arguments: [integrationID, hour])
         var merged = existing.map(LatencyHistogram.init(stored:)) ?? LatencyHistogram()
         merged.merge(latency)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO delivery_hour (integration_id, hour, delivered, retried, dead, latency) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (integration_id, hour) DO UPDATE SET delivered = delivered + excluded.delivered,
                     retried = retried + excluded.retried, dead = dead + excluded.dead, latency = excluded.latency
-                """,
-            arguments: [integrationID, hour, delivered, retried, dead, merged.stored])
+                """
+        ).execute(arguments: [integrationID, hour, delivered, retried, dead, merged.stored])
         if existing == nil {
             try db.execute(
                 sql: "DELETE FROM delivery_hour WHERE integration_id = ? AND hour < ?",

@@ -30,27 +30,28 @@ extension SQLiteStore {
         let rows = try await pool.write { db in
             // One write transaction: SQLite has one writer at a time, so two claims never take the same row. The
             // queue is read in order from its head (`outbox_queue`) and the read stops at `limit`, however long it is.
+            // Every statement here is prepared once per connection: a list of rows goes in as one JSON array.
             let seqs = try Int64.fetchAll(
-                db,
-                sql: """
-                    UPDATE outbox SET claimed_by = ?, claim_until = ?
-                    WHERE seq IN (
-                        SELECT o.seq FROM outbox o INDEXED BY outbox_queue
-                        WHERE o.integration_id = ? AND o.state = 'pending' AND o.next_attempt_at <= ?
-                          AND (o.claim_until IS NULL OR o.claim_until <= ?)
-                          AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.integration_id = o.integration_id AND p.alert_key = o.alert_key
-                                          AND p.state = 'pending' AND p.seq < o.seq)
-                        ORDER BY o.seq LIMIT ?)
-                    RETURNING seq
-                    """, arguments: [owner, until, integrationID, now, now, limit])
+                db.cachedStatement(
+                    sql: """
+                        UPDATE outbox SET claimed_by = ?, claim_until = ?
+                        WHERE seq IN (
+                            SELECT o.seq FROM outbox o INDEXED BY outbox_queue
+                            WHERE o.integration_id = ? AND o.state = 'pending' AND o.next_attempt_at <= ?
+                              AND (o.claim_until IS NULL OR o.claim_until <= ?)
+                              AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.integration_id = o.integration_id AND p.alert_key = o.alert_key
+                                              AND p.state = 'pending' AND p.seq < o.seq)
+                            ORDER BY o.seq LIMIT ?)
+                        RETURNING seq
+                        """), arguments: [owner, until, integrationID, now, now, limit])
             guard !seqs.isEmpty else { return [ClaimedRow]() }
             return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT o.seq, o.attempts, o.created_at, e.body, l.destination_key FROM outbox o JOIN event e ON e.id = o.event_id
-                    LEFT JOIN legacy_destination_key l ON l.integration_id = o.integration_id AND l.alert_key = o.alert_key
-                    WHERE o.seq IN (\(Self.placeholders(seqs.count))) ORDER BY o.seq
-                    """, arguments: StatementArguments(seqs)
+                db.cachedStatement(
+                    sql: """
+                        SELECT o.seq, o.attempts, o.created_at, e.body, l.destination_key FROM outbox o JOIN event e ON e.id = o.event_id
+                        LEFT JOIN legacy_destination_key l ON l.integration_id = o.integration_id AND l.alert_key = o.alert_key
+                        WHERE o.seq IN (SELECT value FROM json_each(?)) ORDER BY o.seq
+                        """), arguments: [Self.jsonList(seqs)]
             ).map { row in
                 ClaimedRow(
                     seq: row["seq"], attempts: row["attempts"], createdAt: row["created_at"], body: row["body"],
@@ -78,12 +79,12 @@ extension SQLiteStore {
         return try await pool.write { db in
             Set(
                 try Int64.fetchAll(
-                    db,
-                    sql: """
-                        UPDATE outbox SET claim_until = ?
-                        WHERE seq IN (\(Self.placeholders(seqs.count))) AND claimed_by = ? AND claim_until > ? AND state = 'pending'
-                        RETURNING seq
-                        """, arguments: StatementArguments([until]) + StatementArguments(seqs) + [owner, now]))
+                    db.cachedStatement(
+                        sql: """
+                            UPDATE outbox SET claim_until = ?
+                            WHERE seq IN (SELECT value FROM json_each(?)) AND claimed_by = ? AND claim_until > ? AND state = 'pending'
+                            RETURNING seq
+                            """), arguments: [until, Self.jsonList(seqs), owner, now]))
         }
     }
 
@@ -103,12 +104,12 @@ extension SQLiteStore {
     public func recordDeliveries(_ records: [DeliveryRecord], integrationID: String, owner: String, at time: Int64) async throws -> Int {
         guard !records.isEmpty else { return 0 }
         return try await pool.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO integration_state (integration_id) VALUES (?)", arguments: [integrationID])
-            var delivered = 0
+            let state = try db.cachedStatement(sql: "INSERT OR IGNORE INTO integration_state (integration_id) VALUES (?)")
+            try state.execute(arguments: [integrationID])
             var failed = 0
             var recorded = 0
             // Only the holder of a live claim records a row's outcome; the claim ends with it. The statements are
-            // prepared once per connection, not once per row.
+            // prepared once per connection, not once per row or batch.
             let held = "claimed_by = NULL, claim_until = NULL WHERE seq = ? AND claimed_by = ? AND claim_until >= ? AND state = 'pending'"
             let retry = try db.cachedStatement(
                 sql: "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, \(held)")
@@ -116,48 +117,39 @@ extension SQLiteStore {
             let bury = try db.cachedStatement(
                 sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?, last_error = ?, \(held)")
             let filter = try db.cachedStatement(sql: "UPDATE outbox SET state = 'filtered', finished_at = ?, last_error = ?, \(held)")
+            // The rows delivered (a batch's are usually all of them) are recorded by one statement. Rows that went out
+            // with the same enrichment keep its digest by one more, and each distinct enrichment is kept once.
+            let deliver = try db.cachedStatement(
+                sql: """
+                    UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL,
+                        claimed_by = NULL, claim_until = NULL
+                    WHERE seq IN (SELECT value FROM json_each(?)) AND claimed_by = ? AND claim_until >= ? AND state = 'pending'
+                    RETURNING seq, created_at
+                    """)
+            let digest = try db.cachedStatement(
+                sql: "UPDATE outbox SET enrichment_digest = ? WHERE seq IN (SELECT value FROM json_each(?))")
             let keep = try db.cachedStatement(sql: "INSERT OR IGNORE INTO enrichment (digest, json) VALUES (?, ?)")
-            var kept = Set<String>()
             var latency = LatencyHistogram()
             var failures: [DeliveryRecord] = []
-            // The rows delivered are recorded by one statement per thousand (a batch's are usually all of them).
             let delivering = records.filter { if case .delivered = $0.result { true } else { false } }
             var recordedSeqs = Set<Int64>()
-            for start in stride(from: 0, to: delivering.count, by: 1_000) {
-                let deliveredRows = delivering[start..<min(delivering.count, start + 1_000)]
-                let settledRows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL,
-                            claimed_by = NULL, claim_until = NULL
-                        WHERE seq IN (\(Self.placeholders(deliveredRows.count))) AND claimed_by = ? AND claim_until >= ? AND state = 'pending'
-                        RETURNING seq, created_at
-                        """, arguments: StatementArguments([time]) + StatementArguments(deliveredRows.map(\.seq)) + [owner, time])
-                for row in settledRows {
+            if !delivering.isEmpty {
+                for row in try Row.fetchAll(deliver, arguments: [time, Self.jsonList(delivering.map(\.seq)), owner, time]) {
                     recordedSeqs.insert(row["seq"])
                     latency.add(time - (row["created_at"] as Int64))
                 }
             }
-            delivered = recordedSeqs.count
+            var sharing: [String: (json: String, seqs: [Int64])] = [:]
+            for record in delivering where recordedSeqs.contains(record.seq) {
+                guard let enrichment = record.enrichment else { continue }
+                sharing[enrichment.digest, default: (enrichment.json, [])].seqs.append(record.seq)
+            }
+            for (key, shared) in sharing {
+                try keep.execute(arguments: [key, shared.json])
+                try digest.execute(arguments: [key, Self.jsonList(shared.seqs)])
+            }
+            let delivered = recordedSeqs.count
             recorded = delivered
-            // Each row delivered with enrichment keeps its digest (one statement, on pages just written),
-            // and each distinct enrichment is kept once.
-            let enriched = delivering.compactMap { record in
-                recordedSeqs.contains(record.seq) ? record.enrichment.map { (seq: record.seq, enrichment: $0) } : nil
-            }
-            for (_, enrichment) in enriched where kept.insert(enrichment.digest).inserted {
-                try keep.execute(arguments: [enrichment.digest, enrichment.json])
-            }
-            if !enriched.isEmpty {
-                // One prepared statement whatever the count: the pairs go in as one JSON array.
-                let pairs = JSONValue.array(enriched.map { .array([.int($0.seq), .string($0.enrichment.digest)]) })
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE outbox SET enrichment_digest = json_extract(pair.value, '$[1]')
-                        FROM json_each(?) AS pair WHERE outbox.seq = json_extract(pair.value, '$[0]')
-                        """
-                ).execute(arguments: [pairs.jsonString()])
-            }
             for record in records {
                 switch record.result {
                 case .delivered:
@@ -179,19 +171,19 @@ extension SQLiteStore {
             try Self.noteActivity(
                 db, integrationID: integrationID, at: time, delivered: delivered, latency: latency,
                 failures: DeliveryFailure.of(failures, at: time))
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE integration_state SET delivered = delivered + ?, failed = failed + ?,
                         last_delivery_at = CASE WHEN ? > 0 THEN ? ELSE last_delivery_at END
                     WHERE integration_id = ?
-                    """,
-                arguments: [delivered, failed, delivered, time, integrationID])
+                    """
+            ).execute(arguments: [delivered, failed, delivered, time, integrationID])
             return recorded
         }
     }
 
-    /// `?, ?, …` for `count` values.
-    static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
+    /// `[1,2,3]`: a list of rows as one argument, read by `json_each`, so that one prepared statement takes any count.
+    static func jsonList(_ seqs: [Int64]) -> String { "[" + seqs.map(String.init).joined(separator: ",") + "]" }
 
     public func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws {
         try await pool.write { db in
