@@ -94,6 +94,8 @@ struct ServeCommand: AsyncParsableCommand {
                 fflush(nil)
                 ServiceNotify.ready()
             }
+            let deadline = ShutdownDeadline.arm(graceSeconds: delivery.shutdownGraceSeconds, logger: logger)
+            defer { for source in deadline { source.cancel() } }
             try await application.runService()
         }
     }
