@@ -12,32 +12,20 @@ public enum ProcessSpawn {
         try lock.withLock { _ in try process.run() }
     }
 
-    /// Everything the pipe's writers write until they close it, read with `read(2)` (a signal's interruption is read
-    /// again): the thread blocks until then, so call it on a thread of its own, never a cooperative one.
-    /// Foundation's own readers crashed here too, in a copy, when tests ran children at the same moment.
+    /// Everything the pipe's writers write until they close it: the thread blocks until then, so call it on a thread
+    /// of its own, never a cooperative one.
     public static func readToEnd(_ handle: FileHandle) -> Data {
         var data = Data()
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
-            if count > 0 {
-                data.append(contentsOf: chunk[0..<count])
-            } else if count == 0 || errno != EINTR {
-                return data
-            }
-        }
+        readChunks(handle) { data.append(contentsOf: $0) }
+        return data
     }
 
     /// Calls `line` with each line the pipe's writers write, on a thread of its own, until they close it.
     public static func readLines(_ handle: FileHandle, _ line: @escaping @Sendable (String) -> Void) {
         let thread = Thread {
             var pending: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 16 << 10)
-            while true {
-                let count = chunk.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { break }
-                pending += chunk[0..<count]
+            readChunks(handle) { chunk in
+                pending += chunk
                 while let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
                     line(String(decoding: pending[..<end], as: UTF8.self))
                     pending.removeSubrange(...end)
@@ -46,5 +34,19 @@ public enum ProcessSpawn {
             if !pending.isEmpty { line(String(decoding: pending, as: UTF8.self)) }
         }
         thread.start()
+    }
+
+    /// Reads the pipe with `read(2)` until its writers close it (a read a signal interrupted is made again), handing
+    /// each chunk to `body`. Foundation's own readers crashed here, in a copy, when tests ran children at once.
+    static func readChunks(_ handle: FileHandle, _ body: (ArraySlice<UInt8>) -> Void) {
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                body(chunk[0..<count])
+            } else if count == 0 || errno != EINTR {
+                return
+            }
+        }
     }
 }
