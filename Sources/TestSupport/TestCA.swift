@@ -53,17 +53,9 @@ public struct TestCA: Sendable {
     }
 
     func run(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        try ProcessSpawn.run(process)
-        let said = ProcessSpawn.readToEnd(errors.fileHandleForReading)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let child = try ChildProcess(["openssl"] + arguments, directory: directory, stderr: .pipe)
+        let said = ChildProcess.readToEnd(child.stderr!)
+        guard child.waitUntilExit() == 0 else {
             throw TestCAError(description: "openssl \(arguments.first ?? "") failed: \(String(decoding: said, as: UTF8.self))")
         }
     }

@@ -9,7 +9,7 @@ import Foundation
 /// request it handled.
 public final class TinyProxy: Sendable {
     public let port: Int
-    let process: Process
+    let process: ChildProcess
     let log: URL
 
     /// `http://127.0.0.1:<port>`.
@@ -29,17 +29,12 @@ public final class TinyProxy: Sendable {
         lines += connectPorts.map { "ConnectPort \($0)" }
         let configuration = directory.appendingPathComponent("tinyproxy.conf")
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: configuration)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tinyproxy", "-d", "-c", configuration.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try ProcessSpawn.run(process)
+        process = try ChildProcess(["tinyproxy", "-d", "-c", configuration.path])
         for _ in 0..<100 {
             if Self.accepts(port) { return }
             usleep(50_000)
         }
-        process.terminate()
+        stop()
         throw TestCAError(description: "tinyproxy did not start on port \(port): is Debian's tinyproxy package installed?")
     }
 
@@ -54,10 +49,8 @@ public final class TinyProxy: Sendable {
 
     /// Kills the proxy and every tunnel it holds open: whatever still tries to go through it finds nothing listening.
     public func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        // Not waitUntilExit: it spins the run loop of a thread that may never see the exit.
-        for _ in 0..<200 where process.isRunning { usleep(25_000) }
+        process.send(SIGKILL)
+        process.waitUntilExit()
     }
 
     deinit { stop() }

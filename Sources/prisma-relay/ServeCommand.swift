@@ -7,6 +7,7 @@ import Prometheus
 import Relay
 import RelayModel
 import RelayServer
+import ServiceLifecycle
 
 /// `prisma-relay serve`.
 struct ServeCommand: AsyncParsableCommand {
@@ -96,7 +97,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let deadline = ShutdownDeadline.arm(graceSeconds: delivery.shutdownGraceSeconds, logger: logger)
             defer { for source in deadline { source.cancel() } }
-            try await application.runService()
+            try await ShutdownDeadline.serviceGroup(
+                running: application, graceSeconds: delivery.shutdownGraceSeconds, logger: logger
+            ).run()
         }
     }
 }

@@ -58,43 +58,30 @@ struct CLI {
     }
 
     /// Runs a program to its end and captures what it prints. The child may talk to servers running in this test
-    /// process, so no cooperative thread blocks on it: the pipes are drained and the exit awaited on dispatch threads
-    /// (where Foundation also notices the exit reliably).
+    /// process, so no cooperative thread blocks on it: the pipes are drained and the exit awaited on dispatch threads.
     static func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil)
         async throws -> Result
     {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        if let environment { process.environment = environment }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let (o, e) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, Data), any Error>) in
+        let child = try ChildProcess(
+            [executable.path] + arguments, environment: environment, directory: directory, stdout: .pipe, stderr: .pipe)
+        return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                do {
-                    try ProcessSpawn.run(process)
-                    let stderrData = DataBox()
-                    let group = DispatchGroup()
-                    group.enter()
-                    DispatchQueue.global().async {
-                        stderrData.set(ProcessSpawn.readToEnd(err.fileHandleForReading))
-                        group.leave()
-                    }
-                    let stdoutData = ProcessSpawn.readToEnd(out.fileHandleForReading)
-                    group.wait()
-                    process.waitUntilExit()
-                    continuation.resume(returning: (stdoutData, stderrData.get()))
-                } catch {
-                    continuation.resume(throwing: error)
+                let stderrData = DataBox()
+                let group = DispatchGroup()
+                group.enter()
+                DispatchQueue.global().async {
+                    stderrData.set(ChildProcess.readToEnd(child.stderr!))
+                    group.leave()
                 }
+                let stdoutData = ChildProcess.readToEnd(child.stdout!)
+                group.wait()
+                let status = child.waitUntilExit()
+                continuation.resume(
+                    returning: Result(
+                        status: status, stdout: String(decoding: stdoutData, as: UTF8.self),
+                        stderr: String(decoding: stderrData.get(), as: UTF8.self)))
             }
         }
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 }
 
@@ -108,23 +95,17 @@ final class DataBox: @unchecked Sendable {
 
 /// A long-running `prisma-relay` (serve, sim) in the background, read line by line until stopped.
 final class BackgroundCLI: @unchecked Sendable {
-    let process = Process()
-    private let output = Pipe()
+    let process: ChildProcess
     private let lock = NSLock()
     private var lines: [String] = []
 
     init(_ arguments: [String], in cli: CLI, environment: [String: String] = [:]) throws {
-        process.executableURL = CLI.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = cli.directory
         var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         env["PRISMA_RELAY_DATABASE"] = cli.database
         env["PRISMA_RELAY_OUTBOUND_ALLOW"] = env["PRISMA_RELAY_OUTBOUND_ALLOW"] ?? "127.0.0.1,::1"
-        process.environment = env
-        process.standardOutput = output
-        process.standardError = output
-        try ProcessSpawn.run(process)
-        ProcessSpawn.readLines(output.fileHandleForReading) { [weak self] line in
+        process = try ChildProcess(
+            [CLI.binary.path] + arguments, environment: env, directory: cli.directory, stdout: .pipe, stderr: .stdout)
+        ChildProcess.readLines(process.stdout!) { [weak self] line in
             guard let self, !line.isEmpty else { return }
             self.lock.withLock { self.lines.append(line) }
         }
@@ -145,15 +126,14 @@ final class BackgroundCLI: @unchecked Sendable {
 
     /// Kills the process outright (SIGKILL), as a crash or an OOM kill would.
     func kill() async {
-        _ = Foundation.kill(process.processIdentifier, SIGKILL)
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        process.send(SIGKILL)
+        _ = await process.exitStatus()
     }
 
     /// Sends SIGTERM and waits for the exit status.
     func terminate() async -> Int32 {
-        process.terminate()
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-        return process.terminationStatus
+        process.send(SIGTERM)
+        return await process.exitStatus()
     }
 
     struct TimedOut: Error {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("apply and export")
@@ -108,7 +109,7 @@ struct ConfigurationCommandTests {
                     of: "secretKey: ${env:PROD_SECRET}", with: "secretKey: ${env:PROD_SECRET}\n    intervalSeconds: 900")).utf8
         )
         .write(to: path)
-        _ = kill(serve.process.processIdentifier, SIGHUP)
+        serve.process.send(SIGHUP)
         // The settings a process started with stay until it restarts, and it says so.
         let warned = try await serve.waitFor("take effect when the relay restarts")
         #expect(warned.contains("deliveryConcurrency"), "\(warned)")
@@ -121,7 +122,7 @@ struct ConfigurationCommandTests {
         #expect(listed.contains(#""intervalSeconds": 900"#), "\(serve.printed)")
 
         try Data("connectors: [oops".utf8).write(to: path)
-        _ = kill(serve.process.processIdentifier, SIGHUP)
+        serve.process.send(SIGHUP)
         // Logged as one JSON object per line, with the file's problem.
         let logged = try await serve.waitFor("configuration not applied")
         let entry = try #require(try? JSONSerialization.jsonObject(with: Data(logged.utf8)) as? [String: Any], "\(logged)")

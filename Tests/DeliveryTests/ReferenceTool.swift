@@ -9,22 +9,12 @@ enum ReferenceTool {
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 do {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                    process.arguments = ["python3", path]
-                    let stdin = Pipe()
-                    let stdout = Pipe()
-                    let stderr = Pipe()
-                    process.standardInput = stdin
-                    process.standardOutput = stdout
-                    process.standardError = stderr
-                    try ProcessSpawn.run(process)
-                    stdin.fileHandleForWriting.write(input)
-                    try stdin.fileHandleForWriting.close()
-                    let output = ProcessSpawn.readToEnd(stdout.fileHandleForReading)
-                    let errors = ProcessSpawn.readToEnd(stderr.fileHandleForReading)
-                    process.waitUntilExit()
-                    guard process.terminationStatus == 0 else {
+                    let child = try ChildProcess(["python3", path], stdin: .pipe, stdout: .pipe, stderr: .pipe)
+                    child.stdin!.write(input)
+                    try child.stdin!.close()
+                    let output = ChildProcess.readToEnd(child.stdout!)
+                    let errors = ChildProcess.readToEnd(child.stderr!)
+                    guard child.waitUntilExit() == 0 else {
                         throw ReferenceError(message: "\(script) failed: " + String(decoding: errors, as: UTF8.self))
                     }
                     continuation.resume(returning: String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))

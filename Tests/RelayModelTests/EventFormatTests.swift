@@ -34,16 +34,9 @@ struct EventFormatTests {
         try Data(documents.map { $0.jsonString() }.joined(separator: "\n").utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../formats/validate.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.standardized.path, format, file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try ProcessSpawn.run(process)
-        let output = String(decoding: ProcessSpawn.readToEnd(pipe.fileHandleForReading), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        let child = try ChildProcess(["python3", script.standardized.path, format, file.path], stdout: .pipe, stderr: .stdout)
+        let output = String(decoding: ChildProcess.readToEnd(child.stdout!), as: UTF8.self)
+        return (child.waitUntilExit(), output)
     }
 
     @Test("every event as OCSF is a valid Detection Finding, nothing outside the class, raw_event whole in raw_data")
