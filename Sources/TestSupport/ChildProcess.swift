@@ -1,10 +1,6 @@
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A child process for tests, started with `posix_spawnp` directly. Foundation's `Process.run` crashed the test
 /// process (a bad pointer in a copy inside it) while the process held some 1,400 descriptors; here nothing is listed
 /// or copied in the parent: the child closes every descriptor but its three streams itself (`closefrom`) before it

@@ -1,3 +1,6 @@
+// `timespec` as the release build's member lookup finds it (the C library's types reach this target through
+// Dispatch's C module).
+import CDispatch
 import Dispatch
 import Foundation
 import HTTPServing

@@ -95,7 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
                 fflush(nil)
                 ServiceNotify.ready()
             }
-            let deadline = ShutdownDeadline.arm(graceSeconds: delivery.shutdownGraceSeconds, logger: logger)
+            let deadline = ShutdownDeadline.arm(graceSeconds: delivery.shutdownGraceSeconds, services: app.services, logger: logger)
             defer { for source in deadline { source.cancel() } }
             try await ShutdownDeadline.serviceGroup(
                 running: application, graceSeconds: delivery.shutdownGraceSeconds, logger: logger

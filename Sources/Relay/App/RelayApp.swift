@@ -27,6 +27,8 @@ public struct RelayApp: Sendable {
     public let workerID = "relay-" + UUID().uuidString.lowercased()
     /// The polls running in this process: never two of one connector.
     public let polls = PollCoordinator()
+    /// Which of `backgroundServices` are running, for a stop that has to be forced.
+    public let services = RunningServices()
     /// The longest a poll may run; past it the poll stops and its window is the next poll's.
     public var maxPollSeconds: Int64 = 900
     /// The configuration file `serve --config` applied at start, applied again on each SIGHUP.
@@ -117,18 +119,24 @@ public struct RelayApp: Sendable {
     /// goodbye comes last.
     public var backgroundServices: [any Service] {
         let grace = Duration.seconds(delivery.shutdownGraceSeconds)
-        return [
-            ReplicaHeartbeat(app: self), PollScheduler(app: self, grace: grace),
-            DeliveryService(engine: deliveryEngine, store: store, grace: grace),
-            // Silence is an alert: each connector gone silent raises a health event (resolved when it collects again),
-            // each integration with a heartbeat gets one when its interval comes; committed like a poll's events.
-            EveryMinute(app: self, what: "health check") { app in
-                try await app.checkSilence()
-                try await app.sendHeartbeats()
-            },
-            // Two-way sync with the destinations read back: their closed records dismiss their alerts.
-            EveryMinute(app: self, what: "two-way sync") { try await $0.actions.syncClosures() },
-        ] + (configurationFile.map { [ConfigurationReloader(app: self, path: $0)] } ?? [])
+        let named: [(String, any Service)] =
+            [
+                ("heartbeat", ReplicaHeartbeat(app: self)), ("poll scheduler", PollScheduler(app: self, grace: grace)),
+                ("delivery", DeliveryService(engine: deliveryEngine, store: store, grace: grace)),
+                // Silence is an alert: each connector gone silent raises a health event (resolved when it collects
+                // again), each integration with a heartbeat gets one when its interval comes; committed like a poll's
+                // events.
+                (
+                    "health check",
+                    EveryMinute(app: self, what: "health check") { app in
+                        try await app.checkSilence()
+                        try await app.sendHeartbeats()
+                    }
+                ),
+                // Two-way sync with the destinations read back: their closed records dismiss their alerts.
+                ("two-way sync", EveryMinute(app: self, what: "two-way sync") { try await $0.actions.syncClosures() }),
+            ] + (configurationFile.map { [("configuration reload", ConfigurationReloader(app: self, path: $0))] } ?? [])
+        return named.map { services.tracking($0.1, as: $0.0) }
     }
 
     /// Connectors: add, change, remove, test, poll and their status.
