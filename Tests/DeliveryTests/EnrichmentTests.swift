@@ -55,6 +55,33 @@ struct EnrichmentTests {
         #expect(EnrichmentSubjects(compute).identities == ["gina@example.com"])
     }
 
+    @Test(
+        "an event read back from the store names the same people and hosts, its raw event read only for the fields they come from"
+    )
+    func subjectsOfStoredEvents() throws {
+        let raws = [
+            try Self.event().rawEvent,
+            try JSONValue.parse(
+                #"{"_id":"6637","hostname":"h.example.com","resourceID":"i-0abc123def4567890","audits":[{"user":"dev@example.com"}],"x":{"y":[1,2]}}"#
+            ),
+            try JSONValue.parse(
+                #"{"resource":{"data":{"tags":{"CONTACT":"Dave@Example.com"},"publicDnsName":"EC2.Example.com","big":"\#(String(repeating: "z", count: 300))"}}}"#
+            ),
+        ]
+        for raw in raws {
+            var event = try Self.event()
+            event.rawEvent = raw
+            let read = try NormalizedEvent(storedJSON: event.jsonValue.jsonBytes())
+            let subjects = EnrichmentSubjects(read)
+            #expect(!subjects.isEmpty)
+            #expect(subjects == EnrichmentSubjects(event))
+            // Only what names them was read; the raw event itself is still whole, and written out as it was.
+            let partial = read.rawEvent.selecting(EnrichmentSubjects.read)
+            #expect(partial != raw && partial["policy"] == nil && partial["x"] == nil && partial["resource"]?["data"]?["big"] == nil)
+            #expect(read.rawEvent == raw && read.jsonValue.jsonBytes() == event.jsonValue.jsonBytes())
+        }
+    }
+
     @Test("golden: what counts as a login: an e-mail address, lowercased, or an IAM ARN's last part when it is one")
     func logins() {
         let cases: [(String, String?)] = [

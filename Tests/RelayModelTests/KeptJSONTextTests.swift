@@ -48,7 +48,7 @@ struct KeptJSONTextTests {
         for prefix in ["", "a", "abc", "abcdefg", "abcdefgh"] {
             let text = #"[{"a":""# + prefix + #"é€😀 payé"}]"#
             let value = try JSONValue.parse(Array(text.utf8), keepingTextAtDepth: 2)
-            #expect(value.arrayValue?.first?.objectValue?.text == Array(text.utf8.dropFirst().dropLast()))
+            #expect(value.arrayValue?.first?.objectValue?.text.map(Array.init) == Array(text.utf8.dropFirst().dropLast()))
             #expect(value.jsonString() == text)
         }
     }
@@ -97,5 +97,95 @@ struct KeptJSONTextTests {
         #expect(read == event)
         #expect(read.rawEvent.objectValue?.text != nil)
         #expect(read.jsonValue.jsonBytes() == body)
+    }
+
+    static let stored =
+        #"{"id":"e","raw_event":{"id":"P-1","n":1.50,"policy":{"name":"p","labels":["a","b"]},"resource":{"data":{"tags":[{"key":"owner","value":"ann"}],"ip":"10.0.0.1"}},"note":"payé"},"after":true}"#
+
+    @Test("an object read lazily is checked at once and keeps its text; its members, read later, are what an eager parse gives")
+    func lazyObjectMatchesEagerParse() throws {
+        let lazy = try JSONValue.parse(Array(Self.stored.utf8), lazilyAtDepth: 2)
+        let eager = try JSONValue.parse(Self.stored)
+        let raw = try #require(lazy["raw_event"]?.objectValue)
+        #expect(raw.kept?.isLazy == true)
+        #expect(
+            raw.text.map { String(decoding: $0, as: UTF8.self) } == String(Self.stored.split(separator: "\"raw_event\":")[1].dropLast(14)))
+        // Written out before and after its members are read: the same bytes, the same as an eager parse writes.
+        #expect(lazy.jsonBytes() == Array(Self.stored.utf8))
+        #expect(lazy == eager)
+        #expect(lazy.hashValue == eager.hashValue)
+        #expect(lazy.jsonBytes() == eager.jsonBytes())
+        // Once read, all of it is read: the objects inside are ordinary ones.
+        let policy = try #require(raw["policy"]?.objectValue)
+        #expect(policy.kept == nil && policy["labels"] == .array([.string("a"), .string("b")]))
+        let tag = try #require(raw["resource"]?["data"]?["tags"]?.arrayValue?.first?.objectValue)
+        #expect(tag.kept == nil && tag["value"] == .string("ann"))
+        #expect(raw["note"] == .string("payé") && raw["n"] == .number("1.50"))
+        #expect(raw.map(\.key) == ["id", "n", "policy", "resource", "note"])
+    }
+
+    @Test("a lazy object that is changed is written as changed, and the text it was read from is no longer used")
+    func changingLazyObject() throws {
+        var raw = try #require(try JSONValue.parse(Array(Self.stored.utf8), lazilyAtDepth: 2)["raw_event"]?.objectValue)
+        raw["n"] = .int(2)
+        raw["policy"] = nil
+        #expect(raw.kept == nil)
+        #expect(
+            JSONValue.object(raw).jsonString()
+                == #"{"id":"P-1","n":2,"resource":{"data":{"tags":[{"key":"owner","value":"ann"}],"ip":"10.0.0.1"}},"note":"payé"}"#)
+    }
+
+    @Test(
+        "text a lazy read finds not canonical is read at once instead (and written the usual way); malformed text is refused where an eager parse refuses it",
+        arguments: [
+            (#"{"r":{"a": 1}}"#, #"{"r":{"a":1}}"#), (#"{"r":{"a":"\/"}}"#, #"{"r":{"a":"/"}}"#),
+            (#"{"r":{"a":{"b":"\u00e9"}}}"#, #"{"r":{"a":{"b":"é"}}}"#),
+        ])
+    func nonCanonicalIsReadAtOnce(text: String, written: String) throws {
+        let value = try JSONValue.parse(Array(text.utf8), lazilyAtDepth: 2)
+        #expect(value["r"]?.objectValue?.kept?.isLazy != true)
+        #expect(value.jsonString() == written)
+        #expect(value == (try JSONValue.parse(text)))
+    }
+
+    @Test("malformed JSON inside a lazily read object is refused at once, at the offset an eager parse gives")
+    func malformedLazyObjectIsRefused() throws {
+        for text in [#"{"r":{"a":[1,}}"#, #"{"r":{"a":01}}"#, #"{"r":{"a":tru}}"#, #"{"r":{"a" 1}}"#, #"{"r":{"a":"x"#, #"{"r":{"a":1"#] {
+            var eager: JSONParseError?
+            var lazy: JSONParseError?
+            do { _ = try JSONValue.parse(text) } catch { eager = error }
+            do { _ = try JSONValue.parse(Array(text.utf8), lazilyAtDepth: 2) } catch { lazy = error }
+            #expect(eager != nil && lazy == eager, "\(text)")
+        }
+        let bytes = Array(#"{"r":{"a":""#.utf8) + [0xF0, 0x9F, 0x98] + Array(#"x"}}"#.utf8)
+        let repaired = try JSONValue.parse(bytes, lazilyAtDepth: 2)
+        #expect(repaired["r"]?.objectValue?.kept?.isLazy != true)
+        #expect(repaired.jsonBytes() == (try JSONValue.parse(bytes)).jsonBytes())
+    }
+
+    @Test("a lazy object read from many tasks at once parses to the same members for each")
+    func lazyObjectReadConcurrently() async throws {
+        let raw = try #require(try JSONValue.parse(Array(Self.stored.utf8), lazilyAtDepth: 2)["raw_event"])
+        let eager = try JSONValue.parse(Self.stored)["raw_event"]
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<16 { group.addTask { raw["resource"]?["data"]?["ip"] == .string("10.0.0.1") && raw == eager } }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results == Array(repeating: true, count: 16))
+    }
+
+    @Test("reading only some members of a lazy object builds those, with the values an eager parse gives, and nothing else")
+    func selectingMembers() throws {
+        let raw = try #require(try JSONValue.parse(Array(Self.stored.utf8), lazilyAtDepth: 2)["raw_event"])
+        let eager = try #require(try JSONValue.parse(Self.stored)["raw_event"])
+        let partial = raw.selecting(["n": .all, "resource": ["data": ["tags": .all]], "missing": .all, "note": ["x": .all]])
+        #expect(
+            partial.jsonString() == #"{"n":1.50,"resource":{"data":{"tags":[{"key":"owner","value":"ann"}]}},"note":"payé"}"#)
+        #expect(partial["resource"]?["data"]?["tags"] == eager["resource"]?["data"]?["tags"])
+        // Not read yet, the lazy object stays so; once read, or when not lazy, the value is returned as it is.
+        #expect(raw.objectValue?.kept?.isParsed == false)
+        _ = raw["id"]
+        #expect(raw.selecting(["n": .all]) == eager)
+        #expect(eager.selecting(["n": .all]) == eager)
     }
 }

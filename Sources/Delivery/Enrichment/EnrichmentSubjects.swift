@@ -21,7 +21,7 @@ public struct EnrichmentSubjects: Sendable, Hashable {
     public init(_ event: NormalizedEvent) {
         // Read field by field straight into the lists, with no list of names to loop over, no tag list built and
         // nothing lowercased but a match: this runs for every event delivered while a source is on.
-        let raw = event.rawEvent
+        let raw = event.rawEvent.selecting(Self.read)
         let resource = raw["resource"]
         let data = resource?["data"] ?? .null
         let attribution = raw["alertAttribution"] ?? .null
@@ -74,6 +74,21 @@ public struct EnrichmentSubjects: Sendable, Hashable {
         dnsName(raw["fqdn"])
         dnsName(raw["hostname"])
     }
+
+    /// Every field of the raw event read above: a stored event's raw event is read for these alone, the rest stepped
+    /// over. A field read above and missing here would never be found.
+    public static let read: JSONSelection = [
+        "resource": [
+            "id": .all,
+            "data": [
+                "userName": .all, "user": .all, "email": .all, "owner": .all, "tags": .all, "privateIpAddress": .all,
+                "publicIpAddress": .all, "ipAddress": .all, "networkInterfaces": .all, "instanceId": .all,
+                "privateDnsName": .all, "publicDnsName": .all,
+            ],
+        ],
+        "alertAttribution": ["resourceCreatedBy": .all, "attributionEventList": .all],
+        "audits": .all, "resourceID": .all, "fqdn": .all, "hostname": .all,
+    ]
 
     private mutating func person(_ value: JSONValue?) {
         if case .string(let text)? = value, let login = Self.login(text) { Self.add(login, to: &identities) }

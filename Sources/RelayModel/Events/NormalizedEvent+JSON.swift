@@ -51,10 +51,11 @@ extension NormalizedEvent {
         return .object(JSONObject(members))
     }
 
-    /// Reads an event back from the JSON text it was stored as. Its `raw_event` keeps that text, so an event sent on
-    /// unchanged writes it out by copying.
+    /// Reads an event back from the JSON text it was stored as. Its `raw_event` is read lazily (checked, its text
+    /// kept, its members parsed when first asked for), so an event sent on unchanged writes it out by copying, and
+    /// nothing builds what nobody reads.
     public init(storedJSON text: some Collection<UInt8>) throws {
-        try self.init(json: try JSONValue.parse(text, keepingTextAtDepth: 2))
+        try self.init(json: try JSONValue.parse(text, lazilyAtDepth: 2))
     }
 
     /// Reads an event back from its JSON shape.

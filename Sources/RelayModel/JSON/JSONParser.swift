@@ -22,6 +22,36 @@ extension JSONValue {
         }
     }
 
+    /// Parses one JSON document, reading each object nested `depth` levels deep or deeper lazily: its text is checked
+    /// and kept, and its members are parsed the first time they are asked for (a stored event's `raw_event`, level 2,
+    /// which delivery mostly writes out again as it is). An object whose text differs from what the writer would
+    /// produce is read at once, as by `parse`.
+    public static func parse(_ bytes: some Collection<UInt8>, lazilyAtDepth depth: Int) throws(JSONParseError) -> JSONValue {
+        try JSONParser.reading(bytes) { (parser: inout JSONParser) throws(JSONParseError) in
+            parser.lazyDepth = depth
+            return try parser.parseDocument()
+        }
+    }
+
+    /// The members of a lazily read object: its text parsed, all of it. (Reading the objects inside lazily in turn
+    /// was tried: enrichment, which reads a few members at each of three levels, then scanned the deepest bytes four
+    /// times, and cost more than one parse of the whole.)
+    static func parse(lazilyInside text: ArraySlice<UInt8>) throws(JSONParseError) -> JSONValue {
+        try parse(text)
+    }
+
+    /// Parses one JSON document, building only the members `selection` names and stepping over the rest (still
+    /// checking them).
+    static func parse(_ bytes: some Collection<UInt8>, selecting selection: JSONSelection) throws(JSONParseError) -> JSONValue {
+        try JSONParser.reading(bytes) { (parser: inout JSONParser) throws(JSONParseError) in
+            parser.skipWhitespace()
+            let value = try parser.parseSelected(selection)
+            parser.skipWhitespace()
+            guard parser.index == parser.bytes.count else { throw parser.fail("unexpected data after the document") }
+            return value
+        }
+    }
+
     /// Parses JSON documents written one after another (Splunk HEC's batch form): the documents read, and the
     /// index of the first one that could not be read, if any.
     public static func parseConcatenated(_ bytes: some Collection<UInt8>) -> (values: [JSONValue], failedAt: Int?) {
@@ -56,6 +86,8 @@ struct JSONParser {
     var textDepth = 0
     /// How many places so far the text differs from what the writer would write for the same value.
     var nonCanonical = 0
+    /// The nesting level from which objects are read lazily, if any.
+    var lazyDepth = 0
 
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -134,12 +166,15 @@ struct JSONParser {
         try enter()
         defer { depth -= 1 }
         let (start, differences) = (index, nonCanonical)
+        if lazyDepth > 0, depth >= lazyDepth {
+            try skipObject()
+            if nonCanonical == differences { return .object(JSONObject(lazy: keptText(start..<index))) }
+            // Not as the writer would write it: read now, so that it is written out as it would be.
+            (index, nonCanonical) = (start, differences)
+        }
         func finished(_ members: [JSONObject.Member]) -> JSONValue {
-            var object = JSONObject(members)
-            if depth == textDepth, nonCanonical == differences {
-                object.text = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-            }
-            return .object(object)
+            if depth == textDepth, nonCanonical == differences { return .object(JSONObject(members, text: keptText(start..<index))) }
+            return .object(JSONObject(members))
         }
         index += 1
         var members: [JSONObject.Member] = []
@@ -198,6 +233,12 @@ struct JSONParser {
 
     mutating func parseNumber() throws(JSONParseError) -> String {
         let start = index
+        try scanNumber()
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    }
+
+    /// Moves past a number, checking its grammar.
+    mutating func scanNumber() throws(JSONParseError) {
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number") }
         if bytes[index] == UInt8(ascii: "0") {
@@ -216,7 +257,6 @@ struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
     }
 
     func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

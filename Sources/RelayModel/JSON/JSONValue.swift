@@ -67,46 +67,76 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         }
     }
 
-    /// The members in document order.
-    public private(set) var members: [Member] { didSet { text = nil } }
+    /// The members in document order (parsed now, for an object read lazily that had not been read yet).
+    public var members: [Member] {
+        if let kept, kept.isLazy { return kept.members }
+        return storage
+    }
+
+    /// The members, unless the object was read lazily: then they are `kept`'s.
+    private var storage: [Member]
 
     /// The exact text the object was parsed from, when the parser was asked to keep it and it is what the writer
     /// would write anyway (compact, no escapes); written out as is instead of being encoded again. Any change to the
     /// members drops it. Not part of the value: equality and hashing look at the members alone.
-    var text: [UInt8]?
+    var kept: JSONKeptText?
+
+    var text: ArraySlice<UInt8>? { kept?.bytes }
 
     /// An object from members in the order given.
-    public init(_ members: [Member] = []) { self.members = members }
+    public init(_ members: [Member] = []) { storage = members }
+
+    /// An object read lazily: `text` (canonical, already checked) is parsed when its members are first asked for.
+    init(lazy text: ArraySlice<UInt8>) {
+        storage = []
+        kept = JSONKeptText(lazy: text)
+    }
+
+    /// Its members, keeping its text when it has any.
+    init(_ members: [Member], text: ArraySlice<UInt8>) {
+        storage = members
+        kept = JSONKeptText(text)
+    }
+
+    /// Makes the members this value's own, before they change (the text no longer says what they are).
+    private mutating func changing() {
+        if let kept, kept.isLazy { storage = kept.members }
+        kept = nil
+    }
 
     /// The object with its compact text written once and kept, so that every value that carries it (an enrichment
     /// shared by many events) writes it out by copying; the text, for storing the same bytes.
     public func keepingText() -> (object: JSONObject, text: [UInt8]) {
         var object = self
-        object.text = nil
+        object.changing()
         let text = JSONValue.object(object).jsonBytes()
-        object.text = text
+        object.kept = JSONKeptText(text[...])
         return (object, text)
     }
 
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        members = elements.map { Member(key: $0.0, value: $0.1) }
+        storage = elements.map { Member(key: $0.0, value: $0.1) }
     }
 
     /// The value of the first member named `key`; setting replaces it in place or appends it.
     public subscript(key: String) -> JSONValue? {
-        get { index(of: key).map { members[$0].value } }
+        get {
+            let members = self.members
+            return Self.index(of: key, in: members).map { members[$0].value }
+        }
         set {
-            if let index = index(of: key) {
-                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
+            changing()
+            if let index = Self.index(of: key, in: storage) {
+                if let newValue { storage[index].value = newValue } else { storage.remove(at: index) }
             } else if let newValue {
-                members.append(Member(key: key, value: newValue))
+                storage.append(Member(key: key, value: newValue))
             }
         }
     }
 
     /// Where the first member named `key` is. Names of another length are passed over without comparing them: a
     /// lookup compares one or two names instead of every name before the one sought.
-    private func index(of key: String) -> Int? {
+    private static func index(of key: String, in members: [Member]) -> Int? {
         let length = key.utf8.count
         return members.firstIndex { $0.key.utf8.count == length && $0.key == key }
     }

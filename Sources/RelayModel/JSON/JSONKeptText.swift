@@ -1,0 +1,68 @@
+import Synchronization
+
+/// The text a JSON object was read from, kept so that writing it again is a copy; and, for an object read lazily,
+/// its members, parsed from that text the first time they are asked for. A stored event's `raw_event` is read
+/// lazily: delivering it to most destinations writes it out without ever looking inside; what does look inside
+/// (enrichment, fitting an event to a size) parses it then, once.
+final class JSONKeptText: Sendable {
+    /// Compact, canonical JSON: what the writer would write.
+    let bytes: ArraySlice<UInt8>
+    /// Whether the members are parsed from `bytes` on first use rather than held by the object.
+    let isLazy: Bool
+    private let parsed = Mutex<[JSONObject.Member]?>(nil)
+
+    /// The text of an object whose members it holds itself.
+    init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        isLazy = false
+    }
+
+    /// The text of an object read lazily; the parser has checked that it is one canonical JSON object.
+    init(lazy bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        isLazy = true
+    }
+
+    /// Whether a lazy object's members have been parsed.
+    var isParsed: Bool { parsed.withLock { $0 != nil } }
+
+    /// The members of a lazy object, parsed once.
+    var members: [JSONObject.Member] {
+        parsed.withLock { cached in
+            if let cached { return cached }
+            // The text was checked when it was first read: it parses.
+            let members = (try? JSONValue.parse(lazilyInside: bytes))?.objectValue?.members ?? []
+            cached = members
+            return members
+        }
+    }
+}
+
+/// Which members of a JSON object to read: all of a value, or only the members named (each with what to read of it).
+public indirect enum JSONSelection: Sendable, ExpressibleByDictionaryLiteral {
+    case all
+    case members([Wanted])
+
+    /// A member to read, its name also as the bytes a canonical text spells it with (compared without hashing).
+    public struct Wanted: Sendable {
+        let key: String
+        let bytes: [UInt8]
+        let selection: JSONSelection
+    }
+
+    public init(dictionaryLiteral elements: (String, JSONSelection)...) {
+        self = .members(elements.map { Wanted(key: $0.0, bytes: Array($0.0.utf8), selection: $0.1) })
+    }
+}
+
+extension JSONValue {
+    /// This value with only what `selection` names in it. An object read lazily and not read yet is read from its
+    /// text in one pass that builds only those members and steps over the rest — what enrichment does for every
+    /// event, reading some twenty fields of a raw alert; any other value is returned as it is (its members are
+    /// there already, and reading them again would cost more).
+    public func selecting(_ selection: JSONSelection) -> JSONValue {
+        guard case .object(let object) = self, let kept = object.kept, kept.isLazy, !kept.isParsed else { return self }
+        // The text was checked when it was first read: it parses.
+        return (try? JSONValue.parse(kept.bytes, selecting: selection)) ?? self
+    }
+}

@@ -1,0 +1,145 @@
+/// Moving past a value while checking it, without building it: how an object read lazily is checked (every rule
+/// `parse` applies, with the same errors at the same offsets) and found to be canonical or not, and how only some of
+/// its members are read.
+extension JSONParser {
+    /// The text of `range`, copied.
+    func keptText(_ range: Range<Int>) -> ArraySlice<UInt8> { Array(UnsafeBufferPointer(rebasing: bytes[range]))[...] }
+
+    /// The value at `index`, with only the members `selection` names if it is an object; the rest is checked and
+    /// stepped over.
+    mutating func parseSelected(_ selection: JSONSelection) throws(JSONParseError) -> JSONValue {
+        guard case .members(let wanted) = selection, index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
+            return try parseValue()
+        }
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        var members: [JSONObject.Member] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object(JSONObject(members))
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            // The name as written, compared byte for byte: a name with escapes (never in canonical text) matches none.
+            let nameStart = index + 1
+            try skipString()
+            let name = bytes[nameStart..<(index - 1)]
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            index += 1
+            skipWhitespace()
+            if let match = wanted.first(where: { $0.bytes.count == name.count && $0.bytes.elementsEqual(name) }) {
+                members.append(JSONObject.Member(key: match.key, value: try parseSelected(match.selection)))
+            } else {
+                try skipValue()
+            }
+            skipWhitespace()
+            guard index < bytes.count else { throw fail("unterminated object") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(JSONObject(members))
+            } else {
+                throw fail("expected ',' or '}'")
+            }
+        }
+    }
+
+    mutating func skipValue() throws(JSONParseError) {
+        guard index < bytes.count else { throw fail("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            try enter()
+            defer { depth -= 1 }
+            try skipObject()
+        case UInt8(ascii: "["):
+            try enter()
+            defer { depth -= 1 }
+            try skipArray()
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try expect("true")
+        case UInt8(ascii: "f"): try expect("false")
+        case UInt8(ascii: "n"): try expect("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try scanNumber()
+        default: throw fail("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
+        }
+    }
+
+    /// Past the object at `index` (its level already entered).
+    mutating func skipObject() throws(JSONParseError) {
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            try skipString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            index += 1
+            skipWhitespace()
+            try skipValue()
+            skipWhitespace()
+            guard index < bytes.count else { throw fail("unterminated object") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return
+            } else {
+                throw fail("expected ',' or '}'")
+            }
+        }
+    }
+
+    /// Past the array at `index` (its level already entered).
+    mutating func skipArray() throws(JSONParseError) {
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            try skipValue()
+            skipWhitespace()
+            guard index < bytes.count else { throw fail("unterminated array") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return
+            } else {
+                throw fail("expected ',' or ']'")
+            }
+        }
+    }
+
+    /// Past the string at `index`. A string with escapes (never canonical, and rare) is read by `parseString`.
+    mutating func skipString() throws(JSONParseError) {
+        let quote = index
+        let start = index + 1
+        if let base = bytes.baseAddress {
+            let (end, ascii) = JSONStringScan.firstSpecial(base, from: start, to: bytes.count)
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                if !ascii {
+                    // Malformed UTF-8 would be written out repaired: not canonical.
+                    let run = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    if !String(decoding: run, as: UTF8.self).utf8.elementsEqual(run) { nonCanonical += 1 }
+                }
+                index = end + 1
+                return
+            }
+        }
+        index = quote
+        _ = try parseString()
+    }
+}
