@@ -6,19 +6,19 @@ import Synchronization
 /// (enrichment, fitting an event to a size) parses it then, once.
 final class JSONKeptText: Sendable {
     /// Compact, canonical JSON: what the writer would write.
-    let bytes: ArraySlice<UInt8>
+    let bytes: [UInt8]
     /// Whether the members are parsed from `bytes` on first use rather than held by the object.
     let isLazy: Bool
     private let parsed = Mutex<[JSONObject.Member]?>(nil)
 
     /// The text of an object whose members it holds itself.
-    init(_ bytes: ArraySlice<UInt8>) {
+    init(_ bytes: [UInt8]) {
         self.bytes = bytes
         isLazy = false
     }
 
     /// The text of an object read lazily; the parser has checked that it is one canonical JSON object.
-    init(lazy bytes: ArraySlice<UInt8>) {
+    init(lazy bytes: [UInt8]) {
         self.bytes = bytes
         isLazy = true
     }
@@ -26,12 +26,13 @@ final class JSONKeptText: Sendable {
     /// Whether a lazy object's members have been parsed.
     var isParsed: Bool { parsed.withLock { $0 != nil } }
 
-    /// The members of a lazy object, parsed once.
+    /// The members of a lazy object, parsed once, all of them. (Reading the objects inside lazily in turn was tried:
+    /// enrichment, which reads a few members at each of three levels, then scanned the deepest bytes four times.)
     var members: [JSONObject.Member] {
         parsed.withLock { cached in
             if let cached { return cached }
             // The text was checked when it was first read: it parses.
-            let members = (try? JSONValue.parse(lazilyInside: bytes))?.objectValue?.members ?? []
+            let members = (try? JSONValue.parse(bytes))?.objectValue?.members ?? []
             cached = members
             return members
         }

@@ -3,7 +3,7 @@
 /// its members are read.
 extension JSONParser {
     /// The text of `range`, copied.
-    func keptText(_ range: Range<Int>) -> ArraySlice<UInt8> { Array(UnsafeBufferPointer(rebasing: bytes[range]))[...] }
+    func keptText(_ range: Range<Int>) -> [UInt8] { Array(UnsafeBufferPointer(rebasing: bytes[range])) }
 
     /// The value at `index`, with only the members `selection` names if it is an object; the rest is checked and
     /// stepped over.

@@ -33,13 +33,6 @@ extension JSONValue {
         }
     }
 
-    /// The members of a lazily read object: its text parsed, all of it. (Reading the objects inside lazily in turn
-    /// was tried: enrichment, which reads a few members at each of three levels, then scanned the deepest bytes four
-    /// times, and cost more than one parse of the whole.)
-    static func parse(lazilyInside text: ArraySlice<UInt8>) throws(JSONParseError) -> JSONValue {
-        try parse(text)
-    }
-
     /// Parses one JSON document, building only the members `selection` names and stepping over the rest (still
     /// checking them).
     static func parse(_ bytes: some Collection<UInt8>, selecting selection: JSONSelection) throws(JSONParseError) -> JSONValue {

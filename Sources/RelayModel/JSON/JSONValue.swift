@@ -81,19 +81,19 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// members drops it. Not part of the value: equality and hashing look at the members alone.
     var kept: JSONKeptText?
 
-    var text: ArraySlice<UInt8>? { kept?.bytes }
+    var text: [UInt8]? { kept?.bytes }
 
     /// An object from members in the order given.
     public init(_ members: [Member] = []) { storage = members }
 
     /// An object read lazily: `text` (canonical, already checked) is parsed when its members are first asked for.
-    init(lazy text: ArraySlice<UInt8>) {
+    init(lazy text: [UInt8]) {
         storage = []
         kept = JSONKeptText(lazy: text)
     }
 
     /// Its members, keeping its text when it has any.
-    init(_ members: [Member], text: ArraySlice<UInt8>) {
+    init(_ members: [Member], text: [UInt8]) {
         storage = members
         kept = JSONKeptText(text)
     }
@@ -110,7 +110,7 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         var object = self
         object.changing()
         let text = JSONValue.object(object).jsonBytes()
-        object.kept = JSONKeptText(text[...])
+        object.kept = JSONKeptText(text)
         return (object, text)
     }
 
