@@ -13,12 +13,18 @@ extension JSONParser {
         }
         try enter()
         defer { depth -= 1 }
+        return .object(JSONObject(try selectMembers(wanted)))
+    }
+
+    /// Past the object at `index` (its level already entered): the members `wanted` names, read; the rest checked
+    /// and stepped over. With none wanted, the object is only checked.
+    mutating func selectMembers(_ wanted: [JSONSelection.Wanted]) throws(JSONParseError) -> [JSONObject.Member] {
         index += 1
         var members: [JSONObject.Member] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(JSONObject(members))
+            return members
         }
         while true {
             skipWhitespace()
@@ -42,7 +48,7 @@ extension JSONParser {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(JSONObject(members))
+                return members
             } else {
                 throw fail("expected ',' or '}'")
             }
@@ -69,35 +75,8 @@ extension JSONParser {
         }
     }
 
-    /// Past the object at `index` (its level already entered).
-    mutating func skipObject() throws(JSONParseError) {
-        index += 1
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return
-        }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-            try skipString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            index += 1
-            skipWhitespace()
-            try skipValue()
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated object") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return
-            } else {
-                throw fail("expected ',' or '}'")
-            }
-        }
-    }
+    /// Past the object at `index` (its level already entered), checked.
+    mutating func skipObject() throws(JSONParseError) { _ = try selectMembers([]) }
 
     /// Past the array at `index` (its level already entered).
     mutating func skipArray() throws(JSONParseError) {
