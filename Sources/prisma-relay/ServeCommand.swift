@@ -7,7 +7,6 @@ import Prometheus
 import Relay
 import RelayModel
 import RelayServer
-import ServiceLifecycle
 
 /// `prisma-relay serve`.
 struct ServeCommand: AsyncParsableCommand {
@@ -97,9 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let deadline = ShutdownDeadline.arm(graceSeconds: delivery.shutdownGraceSeconds, services: app.services, logger: logger)
             defer { for source in deadline { source.cancel() } }
-            try await ShutdownDeadline.serviceGroup(
-                running: application, graceSeconds: delivery.shutdownGraceSeconds, logger: logger
-            ).run()
+            try await application.runService()
         }
     }
 }

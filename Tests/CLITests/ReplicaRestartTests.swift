@@ -170,7 +170,10 @@ struct ReplicaRestartTests {
             try await Task.sleep(for: .milliseconds(500))
         }
         #expect(await receiver.received.count > seenBefore, "nothing was delivered after PostgreSQL came back")
-        for replica in replicas { #expect(await replica.0.terminate() == 0) }
+        for replica in replicas {
+            let status = await replica.0.terminate()
+            #expect(status == 0, "exit \(status); last lines: \(replica.0.printed.suffix(15))")
+        }
 
         let stored = try await store.events(EventQuery(limit: 100_000)).map { "\($0.nativeID)/\($0.status)" }
         #expect(stored.count == expected.count, "\(stored.count) stored, \(expected.count) versions")
