@@ -123,7 +123,8 @@ public struct DeliveryEngine: Sendable {
         let sending = Sending(integration: integration, slots: slots, cap: cap, lease: lease, rows: rows)
         do {
             let claimed = try await store.claimDeliveries(
-                integrationID: integration.id, owner: workerID, now: claimedAt, until: claimedAt + lease, limit: rows)
+                integrationID: integration.id, owner: workerID, now: claimedAt, until: claimedAt + lease, limit: rows,
+                readingSubjectFields: await enricher.enriches)
             guard !claimed.isEmpty else {
                 try await giveBackSlots(sending)
                 return 0
@@ -225,7 +226,8 @@ public struct DeliveryEngine: Sendable {
                 group.addTask {
                     .claimed(
                         try await self.store.claimDeliveries(
-                            integrationID: integration.id, owner: self.workerID, now: now, until: now + lease, limit: sending.rows))
+                            integrationID: integration.id, owner: self.workerID, now: now, until: now + lease, limit: sending.rows,
+                            readingSubjectFields: await self.enricher.enriches))
                 }
             }
             func prepareNextChunk() {

@@ -98,8 +98,11 @@ public protocol RelayStore: Sendable {
     /// Claims for `owner`, until `until` (epoch ms), up to `limit` deliveries of `integrationID` due at `now`, oldest
     /// first. A row another worker holds a live claim on is not claimable; an expired claim is. A later event of an
     /// alert is not claimable while an earlier one is pending (claimed or not), so a resolve never overtakes its
-    /// trigger, whichever workers send them. Two workers claiming at once never get the same row.
-    func claimDeliveries(integrationID: String, owner: String, now: Int64, until: Int64, limit: Int) async throws -> [QueuedDelivery]
+    /// trigger, whichever workers send them. Two workers claiming at once never get the same row. With
+    /// `readingSubjectFields` (enrichment is on), each event's raw event has what names people and hosts read at once.
+    func claimDeliveries(
+        integrationID: String, owner: String, now: Int64, until: Int64, limit: Int, readingSubjectFields: Bool
+    ) async throws -> [QueuedDelivery]
     /// Extends `owner`'s live claims on `seqs` to `until`; returns the rows it still holds (an expired claim is not
     /// renewed: another worker may have the row).
     func renewClaims(_ seqs: [Int64], owner: String, now: Int64, until: Int64) async throws -> Set<Int64>
@@ -192,6 +195,13 @@ extension RelayStore {
     /// An integration's status with its counts and its queue.
     public func integrationHealth(id: String) async throws -> IntegrationHealth {
         try await integrationHealth(id: id, countingQueue: true)
+    }
+
+    /// Claims deliveries without reading what their events name ahead (no enrichment).
+    public func claimDeliveries(integrationID: String, owner: String, now: Int64, until: Int64, limit: Int) async throws -> [QueuedDelivery]
+    {
+        try await claimDeliveries(
+            integrationID: integrationID, owner: owner, now: now, until: until, limit: limit, readingSubjectFields: false)
     }
 
     /// Commits without a lease (tests, tools and single-shot imports that poll nothing).

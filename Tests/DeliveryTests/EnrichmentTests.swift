@@ -76,10 +76,20 @@ struct EnrichmentTests {
             #expect(!subjects.isEmpty)
             #expect(subjects == EnrichmentSubjects(event))
             // Only what names them was read; the raw event itself is still whole, and written out as it was.
-            let partial = read.rawEvent.selecting(EnrichmentSubjects.read)
+            let partial = read.rawSubjectFields
             #expect(partial != raw && partial["policy"] == nil && partial["x"] == nil && partial["resource"]?["data"]?["big"] == nil)
             #expect(read.rawEvent == raw && read.jsonValue.jsonBytes() == event.jsonValue.jsonBytes())
         }
+    }
+
+    @Test("golden: what counts as an IP address: four parts of one to three digits under 256, or an IPv6 address")
+    func ipAddresses() {
+        let cases: [(String, Bool)] = [
+            ("10.0.1.23", true), ("255.255.255.255", true), ("0.0.0.0", true), ("01.2.3.4", true), ("::1", true),
+            ("fe80::1ff:fe23:4567:890a", true), ("256.1.1.1", false), ("1.2.3", false), ("1.2.3.4.5", false), ("1..2.3", false),
+            ("1.2.3.", false), (".1.2.3", false), ("1234.1.1.1", false), ("a.b.c.d", false), ("", false), ("1.2.3.4 ", false),
+        ]
+        for (text, expected) in cases { #expect(EnrichmentSubjects.isIPAddress(text) == expected, "\(text)") }
     }
 
     @Test("golden: what counts as a login: an e-mail address, lowercased, or an IAM ARN's last part when it is one")

@@ -174,6 +174,32 @@ struct KeptJSONTextTests {
         #expect(results == Array(repeating: true, count: 16))
     }
 
+    @Test(
+        "some members of one lazy object can be read in the pass that checks it: what selecting them later gives, read whole, the object still lazy"
+    )
+    func preselectedMembers() throws {
+        let selection: JSONSelection = ["n": .all, "resource": ["data": ["tags": .all]]]
+        let text = Array(#"{"other":{"n":2},"raw_event":\#(Self.stored.split(separator: "\"raw_event\":")[1])"#.utf8)
+        let value = try JSONValue.parse(text, lazilyAtDepth: 2, preselecting: ("raw_event", selection))
+        let raw = try #require(value["raw_event"])
+        let later = try #require(try JSONValue.parse(text, lazilyAtDepth: 2)["raw_event"])
+        #expect(raw.preselected == later.selecting(selection))
+        #expect(raw.preselected?.jsonString() == #"{"n":1.50,"resource":{"data":{"tags":[{"key":"owner","value":"ann"}]}}}"#)
+        #expect(raw.preselected?["resource"]?["data"]?["tags"]?.arrayValue?.first?.objectValue?.kept == nil)
+        #expect(raw.objectValue?.kept?.isParsed == false)
+        // Only the member named has anything read at once; the whole still reads and writes as an eager parse does.
+        #expect(value["other"]?.preselected == nil && later.preselected == nil)
+        #expect(value == (try JSONValue.parse(text)) && value.jsonBytes() == text)
+    }
+
+    @Test("documents written one after another, read for some members only: those built, every document checked whole")
+    func concatenatedSelecting() {
+        let text = #"{"event":{"native_id":"P-1","big":[1,2,{"x":"y"}]},"time":1} "plain" {"event":{"native_id":"P-2"}}{"event":[1,}"#
+        let (values, failedAt) = JSONValue.parseConcatenated(Array(text.utf8), selecting: ["event": ["native_id": .all]])
+        #expect(values.map { $0.jsonString() } == [#"{"event":{"native_id":"P-1"}}"#, #""plain""#, #"{"event":{"native_id":"P-2"}}"#])
+        #expect(failedAt == 3 && failedAt == JSONValue.parseConcatenated(Array(text.utf8)).failedAt)
+    }
+
     @Test("reading only some members of a lazy object builds those, with the values an eager parse gives, and nothing else")
     func selectingMembers() throws {
         let raw = try #require(try JSONValue.parse(Array(Self.stored.utf8), lazilyAtDepth: 2)["raw_event"])
@@ -181,6 +207,9 @@ struct KeptJSONTextTests {
         let partial = raw.selecting(["n": .all, "resource": ["data": ["tags": .all]], "missing": .all, "note": ["x": .all]])
         #expect(
             partial.jsonString() == #"{"n":1.50,"resource":{"data":{"tags":[{"key":"owner","value":"ann"}]}},"note":"payé"}"#)
+        // Members named of an array are read of each object in it; other elements are read as they are.
+        let projected = raw.selecting(["resource": ["data": ["tags": ["value": .all]]], "policy": ["labels": ["x": .all]]])
+        #expect(projected.jsonString() == #"{"policy":{"labels":["a","b"]},"resource":{"data":{"tags":[{"value":"ann"}]}}}"#)
         #expect(partial["resource"]?["data"]?["tags"] == eager["resource"]?["data"]?["tags"])
         // Not read yet, the lazy object stays so; once read, or when not lazy, the value is returned as it is.
         #expect(raw.objectValue?.kept?.isParsed == false)

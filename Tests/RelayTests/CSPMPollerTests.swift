@@ -201,8 +201,12 @@ final class CrashAfterCommits: @unchecked Sendable {
         func rules() async throws -> [AlertRule] { try await base.rules() }
         func outbox(integrationID: String?) async throws -> [OutboxEntry] { try await base.outbox(integrationID: integrationID) }
         func addAPIKey(_ key: APIKey) async throws { try await base.addAPIKey(key) }
-        func claimDeliveries(integrationID: String, owner: String, now: Int64, until: Int64, limit: Int) async throws -> [QueuedDelivery] {
-            try await base.claimDeliveries(integrationID: integrationID, owner: owner, now: now, until: until, limit: limit)
+        func claimDeliveries(
+            integrationID: String, owner: String, now: Int64, until: Int64, limit: Int, readingSubjectFields: Bool
+        ) async throws -> [QueuedDelivery] {
+            try await base.claimDeliveries(
+                integrationID: integrationID, owner: owner, now: now, until: until, limit: limit, readingSubjectFields: readingSubjectFields
+            )
         }
         func renewClaims(_ seqs: [Int64], owner: String, now: Int64, until: Int64) async throws -> Set<Int64> {
             try await base.renewClaims(seqs, owner: owner, now: now, until: until)

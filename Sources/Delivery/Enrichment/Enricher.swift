@@ -287,21 +287,28 @@ public actor Enricher {
         }
     }
 
+    /// Whether any source is on: events claimed for delivery then have what they name read as they are read back.
+    public var enriches: Bool { !active.isEmpty }
+
     /// The enabled sources, read from the store at most every 5 s; a source whose configuration changed starts afresh.
     func refresh() async throws {
         let now = clock()
         if let loadedAt, now - loadedAt < 5_000, loadedAt <= now { return }
         loadedAt = now
         var next: [String: Active] = [:]
+        var changed = false
         for integration in try await store.integrations() where integration.enabled {
             if let current = active[integration.id], current.integration.config == integration.config {
                 next[integration.id] = current
             } else if let source = build(integration) {
                 next[integration.id] = Active(integration: integration, source: source, cache: EnrichmentCache(capacity: settings.capacity))
+                changed = true
             }
         }
+        // What events went out with is looked up afresh now and then, so that answers past their time are asked again;
+        // the enrichments built stay while the sources do (an answer arriving empties them too).
+        if changed || next.count != active.count { built = [:] }
         active = next
-        built = [:]
         settled = [:]
     }
 }

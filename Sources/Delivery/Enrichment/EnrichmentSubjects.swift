@@ -18,10 +18,11 @@ public struct EnrichmentSubjects: Sendable, Hashable {
         self.dnsNames = dnsNames
     }
 
-    public init(_ event: NormalizedEvent) {
+    public init(_ event: borrowing NormalizedEvent) {
         // Read field by field straight into the lists, with no list of names to loop over, no tag list built and
-        // nothing lowercased but a match: this runs for every event delivered while a source is on.
-        let raw = event.rawEvent.selecting(Self.read)
+        // nothing lowercased but a match: this runs for every event delivered while a source is on. Every field read
+        // here is one of `NormalizedEvent.subjectFields`: one missing there would never be found.
+        let raw = event.rawSubjectFields
         let resource = raw["resource"]
         let data = resource?["data"] ?? .null
         let attribution = raw["alertAttribution"] ?? .null
@@ -74,21 +75,6 @@ public struct EnrichmentSubjects: Sendable, Hashable {
         dnsName(raw["fqdn"])
         dnsName(raw["hostname"])
     }
-
-    /// Every field of the raw event read above: a stored event's raw event is read for these alone, the rest stepped
-    /// over. A field read above and missing here would never be found.
-    public static let read: JSONSelection = [
-        "resource": [
-            "id": .all,
-            "data": [
-                "userName": .all, "user": .all, "email": .all, "owner": .all, "tags": .all, "privateIpAddress": .all,
-                "publicIpAddress": .all, "ipAddress": .all, "networkInterfaces": .all, "instanceId": .all,
-                "privateDnsName": .all, "publicDnsName": .all,
-            ],
-        ],
-        "alertAttribution": ["resourceCreatedBy": .all, "attributionEventList": .all],
-        "audits": .all, "resourceID": .all, "fqdn": .all, "hostname": .all,
-    ]
 
     private mutating func person(_ value: JSONValue?) {
         if case .string(let text)? = value, let login = Self.login(text) { Self.add(login, to: &identities) }
@@ -181,17 +167,26 @@ public struct EnrichmentSubjects: Sendable, Hashable {
             || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "F"))
     }
 
-    static func isIPAddress(_ text: String) -> Bool {
+    public static func isIPAddress(_ text: String) -> Bool {
         let bytes = text.utf8
         if bytes.contains(UInt8(ascii: ":")) {
             return bytes.count <= 45 && bytes.allSatisfy { isHex($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }
         }
-        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        return parts.count == 4
-            && parts.allSatisfy { part in
-                (1...3).contains(part.count) && part.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-                    && part.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } < 256
+        // Four parts of one to three digits, each under 256, read in one pass.
+        var parts = 1
+        var digits = 0
+        var value = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, parts < 4 else { return false }
+                (parts, digits, value) = (parts + 1, 0, 0)
+            } else {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 3 else { return false }
+                (digits, value) = (digits + 1, value * 10 + Int(byte - UInt8(ascii: "0")))
+                guard value < 256 else { return false }
             }
+        }
+        return parts == 4 && digits > 0
     }
 
     /// An EC2 instance id: `i-` and 8 to 17 hex digits.

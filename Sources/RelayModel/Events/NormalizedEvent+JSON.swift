@@ -53,9 +53,12 @@ extension NormalizedEvent {
 
     /// Reads an event back from the JSON text it was stored as. Its `raw_event` is read lazily (checked, its text
     /// kept, its members parsed when first asked for), so an event sent on unchanged writes it out by copying, and
-    /// nothing builds what nobody reads.
-    public init(storedJSON text: some Collection<UInt8>) throws {
-        try self.init(json: try JSONValue.parse(text, lazilyAtDepth: 2))
+    /// nothing builds what nobody reads. With `readingSubjectFields` (for enrichment), what names people and hosts
+    /// (`subjectFields`) is read in the same pass that checks the raw event.
+    public init(storedJSON text: some Collection<UInt8>, readingSubjectFields: Bool = false) throws {
+        try self.init(
+            json: try JSONValue.parse(
+                text, lazilyAtDepth: 2, preselecting: readingSubjectFields ? ("raw_event", Self.subjectFields) : nil))
     }
 
     /// Reads an event back from its JSON shape.

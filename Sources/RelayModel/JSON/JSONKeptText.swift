@@ -9,18 +9,22 @@ final class JSONKeptText: Sendable {
     let bytes: [UInt8]
     /// Whether the members are parsed from `bytes` on first use rather than held by the object.
     let isLazy: Bool
+    /// Some of a lazy object's members, read in the same pass that checked its text (see `JSONValue.preselected`).
+    let selected: JSONObject?
     private let parsed = Mutex<[JSONObject.Member]?>(nil)
 
     /// The text of an object whose members it holds itself.
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
         isLazy = false
+        selected = nil
     }
 
     /// The text of an object read lazily; the parser has checked that it is one canonical JSON object.
-    init(lazy bytes: [UInt8]) {
+    init(lazy bytes: [UInt8], selected: JSONObject?) {
         self.bytes = bytes
         isLazy = true
+        self.selected = selected
     }
 
     /// Whether a lazy object's members have been parsed.
@@ -39,7 +43,8 @@ final class JSONKeptText: Sendable {
     }
 }
 
-/// Which members of a JSON object to read: all of a value, or only the members named (each with what to read of it).
+/// What to read of a JSON value: all of it, or only the members named (each with what to read of it) — of an object,
+/// or of each object in an array.
 public indirect enum JSONSelection: Sendable, ExpressibleByDictionaryLiteral {
     case all
     case members([Wanted])
@@ -57,6 +62,13 @@ public indirect enum JSONSelection: Sendable, ExpressibleByDictionaryLiteral {
 }
 
 extension JSONValue {
+    /// What the parser read of this object, if it was read lazily with some of its members at once (a stored
+    /// event's `raw_event`: what names people and hosts).
+    var preselected: JSONValue? {
+        guard case .object(let object) = self, let selected = object.kept?.selected else { return nil }
+        return .object(selected)
+    }
+
     /// This value with only what `selection` names in it. An object read lazily and not read yet is read from its
     /// text in one pass that builds only those members and steps over the rest — what enrichment does for every
     /// event, reading some twenty fields of a raw alert; any other value is returned as it is (its members are

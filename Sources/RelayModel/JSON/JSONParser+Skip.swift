@@ -5,15 +5,18 @@ extension JSONParser {
     /// The text of `range`, copied.
     func keptText(_ range: Range<Int>) -> [UInt8] { Array(UnsafeBufferPointer(rebasing: bytes[range])) }
 
-    /// The value at `index`, with only the members `selection` names if it is an object; the rest is checked and
-    /// stepped over.
+    /// The value at `index`, with only what `selection` names of it: of an object, the members named; of an array,
+    /// that of each element. The rest is checked and stepped over.
     mutating func parseSelected(_ selection: JSONSelection) throws(JSONParseError) -> JSONValue {
-        guard case .members(let wanted) = selection, index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
-            return try parseValue()
-        }
+        guard case .members(let wanted) = selection, index < bytes.count,
+            bytes[index] == UInt8(ascii: "{") || bytes[index] == UInt8(ascii: "[")
+        else { return try parseValue() }
         try enter()
         defer { depth -= 1 }
-        return .object(JSONObject(try selectMembers(wanted)))
+        guard bytes[index] == UInt8(ascii: "[") else { return .object(JSONObject(try selectMembers(wanted))) }
+        var elements: [JSONValue] = []
+        try walkArray { (parser: inout JSONParser) throws(JSONParseError) in elements.append(try parser.parseSelected(selection)) }
+        return .array(elements)
     }
 
     /// Past the object at `index` (its level already entered): the members `wanted` names, read; the rest checked
@@ -80,6 +83,11 @@ extension JSONParser {
 
     /// Past the array at `index` (its level already entered).
     mutating func skipArray() throws(JSONParseError) {
+        try walkArray { (parser: inout JSONParser) throws(JSONParseError) in try parser.skipValue() }
+    }
+
+    /// Past the array at `index` (its level already entered), with `element` reading each element.
+    mutating func walkArray(_ element: (inout JSONParser) throws(JSONParseError) -> Void) throws(JSONParseError) {
         index += 1
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
@@ -88,7 +96,7 @@ extension JSONParser {
         }
         while true {
             skipWhitespace()
-            try skipValue()
+            try element(&self)
             skipWhitespace()
             guard index < bytes.count else { throw fail("unterminated array") }
             if bytes[index] == UInt8(ascii: ",") {

@@ -26,9 +26,18 @@ extension JSONValue {
     /// and kept, and its members are parsed the first time they are asked for (a stored event's `raw_event`, level 2,
     /// which delivery mostly writes out again as it is). An object whose text differs from what the writer would
     /// produce is read at once, as by `parse`.
-    public static func parse(_ bytes: some Collection<UInt8>, lazilyAtDepth depth: Int) throws(JSONParseError) -> JSONValue {
+    ///
+    /// The object of member `preselecting.member` at that level also has the members `preselecting.selection` names
+    /// read at once, in the same pass that checks its text (its `preselected`): what is read of every such object
+    /// costs no second pass over the text.
+    public static func parse(
+        _ bytes: some Collection<UInt8>, lazilyAtDepth depth: Int, preselecting: (member: String, selection: JSONSelection)? = nil
+    ) throws(JSONParseError) -> JSONValue {
         try JSONParser.reading(bytes) { (parser: inout JSONParser) throws(JSONParseError) in
             parser.lazyDepth = depth
+            if let preselecting, case .members(let wanted) = preselecting.selection {
+                parser.preselection = (preselecting.member, wanted)
+            }
             return try parser.parseDocument()
         }
     }
@@ -45,15 +54,18 @@ extension JSONValue {
         }
     }
 
-    /// Parses JSON documents written one after another (Splunk HEC's batch form): the documents read, and the
-    /// index of the first one that could not be read, if any.
-    public static func parseConcatenated(_ bytes: some Collection<UInt8>) -> (values: [JSONValue], failedAt: Int?) {
+    /// Parses JSON documents written one after another (Splunk HEC's batch form): the documents read (each with only
+    /// what `selection` names, the rest checked and stepped over), and the index of the first one that could not be
+    /// read, if any.
+    public static func parseConcatenated(
+        _ bytes: some Collection<UInt8>, selecting selection: JSONSelection = .all
+    ) -> (values: [JSONValue], failedAt: Int?) {
         JSONParser.reading(bytes) { (parser: inout JSONParser) -> (values: [JSONValue], failedAt: Int?) in
             var values: [JSONValue] = []
             parser.skipWhitespace()
             while parser.index < parser.bytes.count {
                 do {
-                    values.append(try parser.parseValue())
+                    values.append(try parser.parseSelected(selection))
                 } catch {
                     return (values, values.count)
                 }
@@ -81,6 +93,10 @@ struct JSONParser {
     var nonCanonical = 0
     /// The nesting level from which objects are read lazily, if any.
     var lazyDepth = 0
+    /// The member, one level above `lazyDepth`, whose lazy object also has some members read at once, and those.
+    var preselection: (member: String, wanted: [JSONSelection.Wanted])?
+    /// What to read at once of the next lazy object: set while that member's value is read.
+    var preselecting: [JSONSelection.Wanted] = []
 
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -160,8 +176,14 @@ struct JSONParser {
         defer { depth -= 1 }
         let (start, differences) = (index, nonCanonical)
         if lazyDepth > 0, depth >= lazyDepth {
-            try skipObject()
-            if nonCanonical == differences { return .object(JSONObject(lazy: keptText(start..<index))) }
+            // What is read at once is read whole, not lazily in turn.
+            let (wanted, lazy) = (preselecting, lazyDepth)
+            (preselecting, lazyDepth) = ([], 0)
+            let selected = try selectMembers(wanted)
+            lazyDepth = lazy
+            if nonCanonical == differences {
+                return .object(JSONObject(lazy: keptText(start..<index), selected: wanted.isEmpty ? nil : JSONObject(selected)))
+            }
             // Not as the writer would write it: read now, so that it is written out as it would be.
             (index, nonCanonical) = (start, differences)
         }
@@ -184,7 +206,9 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipWhitespace()
+            if let preselection, depth + 1 == lazyDepth, key == preselection.member { preselecting = preselection.wanted }
             members.append(JSONObject.Member(key: key, value: try parseValue()))
+            preselecting = []
             skipWhitespace()
             guard index < bytes.count else { throw fail("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") {

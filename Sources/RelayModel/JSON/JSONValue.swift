@@ -87,9 +87,9 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     public init(_ members: [Member] = []) { storage = members }
 
     /// An object read lazily: `text` (canonical, already checked) is parsed when its members are first asked for.
-    init(lazy text: [UInt8]) {
+    init(lazy text: [UInt8], selected: JSONObject? = nil) {
         storage = []
-        kept = JSONKeptText(lazy: text)
+        kept = JSONKeptText(lazy: text, selected: selected)
     }
 
     /// Its members, keeping its text when it has any.

@@ -40,7 +40,7 @@ extension PostgresStore {
     }
 
     public func claimDeliveries(
-        integrationID: String, owner: String, now: Int64, until: Int64, limit: Int
+        integrationID: String, owner: String, now: Int64, until: Int64, limit: Int, readingSubjectFields: Bool
     ) async throws -> [QueuedDelivery] {
         // A row whose alert has an earlier pending row is not claimable, claimed or not, so a resolve never overtakes
         // its trigger whichever replicas send them. A stale view only leaves out more: the earlier row is pending
@@ -63,7 +63,10 @@ extension PostgresStore {
             ORDER BY c.seq
             """)
         return try rows.map { row in
-            guard let event = try? NormalizedEvent(storedJSON: try row.get("body", as: String.self).utf8) else {
+            guard
+                let event = try? NormalizedEvent(
+                    storedJSON: try row.get("body", as: String.self).utf8, readingSubjectFields: readingSubjectFields)
+            else {
                 throw StoreError.corrupt("outbox event")
             }
             return QueuedDelivery(

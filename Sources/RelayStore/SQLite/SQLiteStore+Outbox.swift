@@ -23,7 +23,7 @@ extension SQLiteStore {
     }
 
     public func claimDeliveries(
-        integrationID: String, owner: String, now: Int64, until: Int64, limit: Int
+        integrationID: String, owner: String, now: Int64, until: Int64, limit: Int, readingSubjectFields: Bool
     ) async throws -> [QueuedDelivery] {
         // The rows are read in the write transaction; their events are parsed after it, so the writer is held for
         // the SQL alone.
@@ -59,7 +59,9 @@ extension SQLiteStore {
             }
         }
         return try rows.map { row in
-            guard let event = try? NormalizedEvent(storedJSON: row.body.utf8) else { throw StoreError.corrupt("outbox event") }
+            guard let event = try? NormalizedEvent(storedJSON: row.body.utf8, readingSubjectFields: readingSubjectFields) else {
+                throw StoreError.corrupt("outbox event")
+            }
             return QueuedDelivery(
                 seq: row.seq, event: event, attempts: row.attempts, createdAt: row.createdAt, legacyDestinationKey: row.destinationKey)
         }
@@ -118,7 +120,8 @@ extension SQLiteStore {
                 sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?, last_error = ?, \(held)")
             let filter = try db.cachedStatement(sql: "UPDATE outbox SET state = 'filtered', finished_at = ?, last_error = ?, \(held)")
             // The rows delivered (a batch's are usually all of them) are recorded by one statement. Rows that went out
-            // with the same enrichment keep its digest by one more, and each distinct enrichment is kept once.
+            // with enrichment are recorded with its digest (`{"seq": digest or null, …}`, read by `json_each` with no
+            // second parse), and each distinct enrichment is kept once.
             let deliver = try db.cachedStatement(
                 sql: """
                     UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL,
@@ -126,29 +129,34 @@ extension SQLiteStore {
                     WHERE seq IN (SELECT value FROM json_each(?)) AND claimed_by = ? AND claim_until >= ? AND state = 'pending'
                     RETURNING seq, created_at
                     """)
-            let digest = try db.cachedStatement(
-                sql: "UPDATE outbox SET enrichment_digest = ? WHERE seq IN (SELECT value FROM json_each(?))")
+            let deliverEnriched = try db.cachedStatement(
+                sql: """
+                    UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL,
+                        claimed_by = NULL, claim_until = NULL, enrichment_digest = coalesce(sent.value, enrichment_digest)
+                    FROM json_each(?) AS sent
+                    WHERE outbox.seq = CAST(sent.key AS INTEGER) AND claimed_by = ? AND claim_until >= ? AND state = 'pending'
+                    RETURNING outbox.seq, created_at
+                    """)
             let keep = try db.cachedStatement(sql: "INSERT OR IGNORE INTO enrichment (digest, json) VALUES (?, ?)")
             var latency = LatencyHistogram()
             var failures: [DeliveryRecord] = []
-            let delivering = records.filter { if case .delivered = $0.result { true } else { false } }
-            var recordedSeqs = Set<Int64>()
-            if !delivering.isEmpty {
-                for row in try Row.fetchAll(deliver, arguments: [time, Self.jsonList(delivering.map(\.seq)), owner, time]) {
-                    recordedSeqs.insert(row["seq"])
-                    latency.add(time - (row["created_at"] as Int64))
+            let sent = records.filter { if case .delivered = $0.result { true } else { false } }
+            var enrichments: [String: String] = [:]
+            for record in sent { if let enrichment = record.enrichment { enrichments[enrichment.digest] = enrichment.json } }
+            var delivered = 0
+            if !sent.isEmpty {
+                let rows: [Row]
+                if enrichments.isEmpty {
+                    rows = try Row.fetchAll(deliver, arguments: [time, Self.jsonList(sent.map(\.seq)), owner, time])
+                } else {
+                    // A digest is hex: nothing in it to escape.
+                    let digests = sent.map { "\"\($0.seq)\":" + ($0.enrichment.map { "\"\($0.digest)\"" } ?? "null") }
+                    rows = try Row.fetchAll(deliverEnriched, arguments: [time, "{" + digests.joined(separator: ",") + "}", owner, time])
                 }
+                for row in rows { latency.add(time - (row["created_at"] as Int64)) }
+                delivered = rows.count
             }
-            var sharing: [String: (json: String, seqs: [Int64])] = [:]
-            for record in delivering where recordedSeqs.contains(record.seq) {
-                guard let enrichment = record.enrichment else { continue }
-                sharing[enrichment.digest, default: (enrichment.json, [])].seqs.append(record.seq)
-            }
-            for (key, shared) in sharing {
-                try keep.execute(arguments: [key, shared.json])
-                try digest.execute(arguments: [key, Self.jsonList(shared.seqs)])
-            }
-            let delivered = recordedSeqs.count
+            if delivered > 0 { for (digest, json) in enrichments { try keep.execute(arguments: [digest, json]) } }
             recorded = delivered
             for record in records {
                 switch record.result {

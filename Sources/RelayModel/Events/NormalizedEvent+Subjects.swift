@@ -1,0 +1,24 @@
+extension NormalizedEvent {
+    /// The fields of a raw Prisma object that name people (logins, e-mail addresses, owners) and hosts (addresses,
+    /// instance ids, DNS names): what enrichment looks up for every event it delivers. A stored event read back for
+    /// enrichment has them read in the same pass that checks its raw event's text, the rest stepped over.
+    public static let subjectFields: JSONSelection = [
+        "resource": [
+            "id": .all,
+            "data": [
+                "userName": .all, "user": .all, "email": .all, "owner": .all, "tags": .all, "privateIpAddress": .all,
+                "publicIpAddress": .all, "ipAddress": .all, "instanceId": .all, "privateDnsName": .all, "publicDnsName": .all,
+                "networkInterfaces": [
+                    "privateIpAddress": .all, "association": ["publicIp": .all], "networkIP": .all,
+                    "privateIpAddresses": ["privateIpAddress": .all], "accessConfigs": ["natIP": .all],
+                ],
+            ],
+        ],
+        "alertAttribution": ["resourceCreatedBy": .all, "attributionEventList": ["username": .all]],
+        "audits": ["user": .all], "resourceID": .all, "fqdn": .all, "hostname": .all,
+    ]
+
+    /// The raw event with only `subjectFields` in it: as read with the stored event, or read now. (An event whose raw
+    /// event is not lazy has all of it at hand, and that is returned.)
+    public var rawSubjectFields: JSONValue { rawEvent.preselected ?? rawEvent.selecting(Self.subjectFields) }
+}
