@@ -22,14 +22,9 @@ extension JSONParser {
     /// Past the object at `index` (its level already entered): the members `wanted` names, read; the rest checked
     /// and stepped over. With none wanted, the object is only checked.
     mutating func selectMembers(_ wanted: [JSONSelection.Wanted]) throws(JSONParseError) -> [JSONObject.Member] {
-        index += 1
         var members: [JSONObject.Member] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return members
-        }
-        while true {
+        if opensEmpty(closing: UInt8(ascii: "}")) { return members }
+        repeat {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
             // The name as written, compared byte for byte: a name with escapes (never in canonical text) matches none.
@@ -45,17 +40,8 @@ extension JSONParser {
             } else {
                 try skipValue()
             }
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated object") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return members
-            } else {
-                throw fail("expected ',' or '}'")
-            }
-        }
+        } while try continues(until: UInt8(ascii: "}"))
+        return members
     }
 
     mutating func skipValue() throws(JSONParseError) {
@@ -88,26 +74,11 @@ extension JSONParser {
 
     /// Past the array at `index` (its level already entered), with `element` reading each element.
     mutating func walkArray(_ element: (inout JSONParser) throws(JSONParseError) -> Void) throws(JSONParseError) {
-        index += 1
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return
-        }
-        while true {
+        if opensEmpty(closing: UInt8(ascii: "]")) { return }
+        repeat {
             skipWhitespace()
             try element(&self)
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated array") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return
-            } else {
-                throw fail("expected ',' or ']'")
-            }
-        }
+        } while try continues(until: UInt8(ascii: "]"))
     }
 
     /// Past the string at `index`. A string with escapes (never canonical, and rare) is read by `parseString`.

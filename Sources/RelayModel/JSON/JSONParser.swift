@@ -171,6 +171,30 @@ struct JSONParser {
         if depth > Self.maxDepth { throw fail("nesting deeper than \(Self.maxDepth) levels") }
     }
 
+    /// Past the `{` or `[` at `index`: true when the object or array is empty, and then past its `closing` too.
+    @inline(__always)
+    mutating func opensEmpty(closing: UInt8) -> Bool {
+        index += 1
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == closing else { return false }
+        index += 1
+        return true
+    }
+
+    /// After a member or an element: past a `,` (true: another follows) or past `closing` (false: that was the last).
+    @inline(__always)
+    mutating func continues(until closing: UInt8) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw fail(closing == UInt8(ascii: "}") ? "unterminated object" : "unterminated array") }
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            return true
+        }
+        guard bytes[index] == closing else { throw fail(closing == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'") }
+        index += 1
+        return false
+    }
+
     mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         defer { depth -= 1 }
@@ -191,14 +215,9 @@ struct JSONParser {
             if depth == textDepth, nonCanonical == differences { return .object(JSONObject(members, text: keptText(start..<index))) }
             return .object(JSONObject(members))
         }
-        index += 1
         var members: [JSONObject.Member] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return finished(members)
-        }
-        while true {
+        if opensEmpty(closing: UInt8(ascii: "}")) { return finished(members) }
+        repeat {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
             let key = try parseString()
@@ -209,43 +228,20 @@ struct JSONParser {
             if let preselection, depth + 1 == lazyDepth, key == preselection.member { preselecting = preselection.wanted }
             members.append(JSONObject.Member(key: key, value: try parseValue()))
             preselecting = []
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated object") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return finished(members)
-            } else {
-                throw fail("expected ',' or '}'")
-            }
-        }
+        } while try continues(until: UInt8(ascii: "}"))
+        return finished(members)
     }
 
     mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enter()
         defer { depth -= 1 }
-        index += 1
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array(elements)
-        }
-        while true {
+        if opensEmpty(closing: UInt8(ascii: "]")) { return .array(elements) }
+        repeat {
             skipWhitespace()
             elements.append(try parseValue())
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated array") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return .array(elements)
-            } else {
-                throw fail("expected ',' or ']'")
-            }
-        }
+        } while try continues(until: UInt8(ascii: "]"))
+        return .array(elements)
     }
 
     mutating func parseNumber() throws(JSONParseError) -> String {
