@@ -18,29 +18,22 @@ extension DeliveryEngine {
     ) async throws -> (
         ready: [QueuedDelivery], settled: [DeliveryRecord]
     ) {
+        let (enriched, held) = try await enricher.prepare(claimed, roundBegan: roundBegan)
+        var settled = held.map { DeliveryRecord(seq: $0.seq, result: .held(until: $0.until)) }
+        guard !rules.isEmpty else { return (enriched, settled) }
         var ready: [QueuedDelivery] = []
-        var settled: [DeliveryRecord] = []
-        for prepared in try await enricher.prepare(claimed, roundBegan: roundBegan) {
-            switch prepared {
-            case .held(let item, let until):
-                settled.append(DeliveryRecord(seq: item.seq, result: .held(until: until)))
-            case .ready(var item):
-                guard !rules.isEmpty else {
-                    ready.append(item)
-                    continue
-                }
-                let decision = AlertRouter.decide(item.event, for: integration.id, rules: rules)
-                guard var event = decision.send else {
-                    settled.append(DeliveryRecord(seq: item.seq, result: .filtered(reason: decision.why ?? "filtered by a rule")))
-                    continue
-                }
-                // A rule that raised the severity says so in the enrichment kept.
-                if event.enrichment != item.event.enrichment {
-                    (event.enrichment, item.keptEnrichment) = KeptEnrichment.keeping(event.enrichment)
-                }
-                item.event = event
-                ready.append(item)
+        for var item in enriched {
+            let decision = AlertRouter.decide(item.event, for: integration.id, rules: rules)
+            guard var event = decision.send else {
+                settled.append(DeliveryRecord(seq: item.seq, result: .filtered(reason: decision.why ?? "filtered by a rule")))
+                continue
             }
+            // A rule that raised the severity says so in the enrichment kept.
+            if event.enrichment != item.event.enrichment {
+                (event.enrichment, item.keptEnrichment) = KeptEnrichment.keeping(event.enrichment)
+            }
+            item.event = event
+            ready.append(item)
         }
         return (ready, settled)
     }

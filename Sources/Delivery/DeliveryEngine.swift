@@ -353,14 +353,10 @@ public struct DeliveryEngine: Sendable {
     ) async throws -> (batches: [[QueuedDelivery]], early: [DeliveryRecord]) {
         let echoes = try await echoes(in: chunk, to: destination, for: integration)
         let echoed = Set(echoes.map(\.seq))
-        let (ready, routed) = try await enrichAndRoute(
+        var (due, routed) = try await enrichAndRoute(
             echoed.isEmpty ? chunk : chunk.filter { !echoed.contains($0.seq) }, for: integration, rules: rules, roundBegan: roundBegan)
         let early = echoes + routed
-        let due = ready.map {
-            var item = $0
-            item.event = destination.fitted(item.event)
-            return item
-        }
+        for index in due.indices { due[index].event = destination.fitted(due[index].event) }
         var batches: [[QueuedDelivery]] = []
         var start = 0
         for size in destination.split(due) where size > 0 && start < due.count {

@@ -192,6 +192,26 @@ struct KeptJSONTextTests {
         #expect(value == (try JSONValue.parse(text)) && value.jsonBytes() == text)
     }
 
+    @Test("members read at once keep their text as the writer writes them: arrays projected, scalars and absent members too")
+    func preselectedText() throws {
+        let selection: JSONSelection = [
+            "n": .all, "missing": .all, "note": ["x": .all], "policy": ["labels": ["x": .all], "name": .all],
+            "resource": ["data": ["tags": ["value": .all], "ip": .all]],
+        ]
+        let text = Array(#"{"raw_event":\#(Self.stored.split(separator: "\"raw_event\":")[1])"#.utf8)
+        let raw = try #require(try JSONValue.parse(text, lazilyAtDepth: 2, preselecting: ("raw_event", selection))["raw_event"])
+        let selected = try #require(raw.preselected?.objectValue)
+        let kept = try #require(selected.text)
+        #expect(kept == JSONValue.object(JSONObject(selected.members)).jsonBytes())
+        #expect(
+            String(decoding: kept, as: UTF8.self)
+                == #"{"n":1.50,"policy":{"name":"p","labels":["a","b"]},"resource":{"data":{"tags":[{"value":"ann"}],"ip":"10.0.0.1"}},"note":"payé"}"#
+        )
+        // Text the writer would write otherwise is read eagerly: nothing is preselected, so nothing keeps a wrong text.
+        let spaced = Array(#"{"raw_event":{"n": 1}}"#.utf8)
+        #expect(try JSONValue.parse(spaced, lazilyAtDepth: 2, preselecting: ("raw_event", selection))["raw_event"]?.preselected == nil)
+    }
+
     @Test("documents written one after another, read for some members only: those built, every document checked whole")
     func concatenatedSelecting() {
         let text = #"{"event":{"native_id":"P-1","big":[1,2,{"x":"y"}]},"time":1} "plain" {"event":{"native_id":"P-2"}}{"event":[1,}"#

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import RelayHTTP
@@ -31,12 +32,6 @@ public actor Enricher {
         public init(holdBack: Int64 = 30_000) { self.holdBack = holdBack }
     }
 
-    /// A row ready to send, enriched, or to be held until a time.
-    public enum Prepared: Sendable {
-        case ready(QueuedDelivery)
-        case held(QueuedDelivery, until: Int64)
-    }
-
     struct Active {
         var integration: Integration
         var source: any EnrichmentSource
@@ -60,9 +55,9 @@ public actor Enricher {
     /// The enrichment built for each set of people and hosts (and problems met), serialized once: events that name
     /// the same ones share it. Emptied when an answer arrives or the sources change, since either may change it.
     var built: [Signature: (object: JSONObject, kept: KeptEnrichment)] = [:]
-    /// What events naming these people and hosts were sent with (nil: nothing), once every lookup had its answer;
-    /// emptied with `built`.
-    var settled: [EnrichmentSubjects: (object: JSONObject, kept: KeptEnrichment)?] = [:]
+    /// What events whose fields naming people and hosts (`NormalizedEvent.subjectFields`) are these were sent with
+    /// (nil: nothing), once every lookup had its answer, until the first of those answers expires; emptied with `built`.
+    var settled: [Named: Settled] = [:]
 
     public init(
         store: any RelayStore, http: HTTPExchange, clock: @escaping @Sendable () -> Int64, settings: Settings,
@@ -79,6 +74,27 @@ public actor Enricher {
         self.build = build
     }
 
+    /// An event's `NormalizedEvent.subjectFields` as compact JSON text: events whose texts are equal name the same
+    /// people and hosts. (Read with a stored event, the text is there to copy; hashed in one pass over its bytes.)
+    struct Named: Hashable {
+        let text: [UInt8]
+        init(_ fields: JSONValue) { text = fields.jsonBytes() }
+        func hash(into hasher: inout Hasher) { text.withUnsafeBytes { hasher.combine(bytes: $0) } }
+        static func == (left: Named, right: Named) -> Bool {
+            left.text.withUnsafeBytes { a in
+                right.text.withUnsafeBytes { b in
+                    a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+                }
+            }
+        }
+    }
+
+    /// What events naming the same people and hosts go out with, and until when.
+    struct Settled {
+        var enrichment: (object: JSONObject, kept: KeptEnrichment)?
+        var until: Int64
+    }
+
     /// What an event's enrichment is built from: the keys it names and, per type, the problems met.
     struct Signature: Hashable {
         var keys: [EnrichmentKey] = []
@@ -86,19 +102,24 @@ public actor Enricher {
         var problems: [[String]] = []
     }
 
-    /// `rows` enriched, or held while their lookups are unanswered. A round that prepares its rows in chunks passes
-    /// when it began: its lookups are waited for `roundWait` in all, not in every chunk.
-    public func prepare(_ rows: [QueuedDelivery], roundBegan: ContinuousClock.Instant = .now) async throws -> [Prepared] {
+    /// `rows` enriched (`ready`, in their order), or held while their lookups are unanswered (`held`: each row's seq
+    /// and until when). A round that prepares its rows in chunks passes when it began: its lookups are waited for
+    /// `roundWait` in all, not in every chunk.
+    public func prepare(
+        _ rows: [QueuedDelivery], roundBegan: ContinuousClock.Instant = .now
+    ) async throws -> (ready: [QueuedDelivery], held: [(seq: Int64, until: Int64)]) {
         try await refresh()
-        guard !active.isEmpty, !rows.isEmpty else { return rows.map(Prepared.ready) }
-        let subjects = rows.map { EnrichmentSubjects($0.event) }
-        // Rows naming people and hosts whose answers were all in before go out as those went, with no lookups.
-        // (Read now: an answer arriving while the lookups are awaited empties `settled`.)
-        let earlier = subjects.map { settled[$0] }
+        guard !active.isEmpty, !rows.isEmpty else { return (rows, []) }
+        // Rows whose fields naming people and hosts are those of a row whose answers were all in go out as it went,
+        // with nothing more read or looked up. (Read now: an answer arriving while lookups are awaited empties `settled`.)
+        let fields = rows.map(\.event.rawSubjectFields)
+        let named = fields.map(Named.init)
+        let now = clock()
+        let earlier = named.map { settled[$0].flatMap { $0.until > now ? .some($0.enrichment) : nil } }
+        let subjects = fields.indices.map { earlier[$0] == nil ? EnrichmentSubjects(named: fields[$0]) : EnrichmentSubjects() }
         let ids = active.keys.sorted()
         var keys: [String: [[EnrichmentKey]]] = [:]
         var lookups: [Task<Void, Never>] = []
-        let now = clock()
         for id in ids {
             guard let source = active[id] else { continue }
             let perRow = subjects.indices.map { earlier[$0] != nil || subjects[$0].isEmpty ? [] : source.source.keys(for: subjects[$0]) }
@@ -114,19 +135,24 @@ public actor Enricher {
         // The sources of each type, in a stable order.
         let byType = Dictionary(grouping: ids.compactMap { id in active[id].map { (id, $0) } }, by: { $0.1.integration.type.rawValue })
             .sorted { $0.key < $1.key }
-        var prepared: [Prepared] = []
-        for (index, row) in rows.enumerated() {
+        var ready: [QueuedDelivery] = []
+        var held: [(seq: Int64, until: Int64)] = []
+        ready.reserveCapacity(rows.count)
+        // Rows are read in place and copied once, into what is returned: a row is a large value.
+        for index in rows.indices {
             if let went = earlier[index] {
-                var item = row
+                var item = rows[index]
                 if let went {
                     item.event.enrichment = went.object
                     item.keptEnrichment = went.kept
                 }
-                prepared.append(.ready(item))
+                ready.append(item)
                 continue
             }
             var holdUntil: Int64?
             var answered = true
+            // When the first of the answers used expires.
+            var until = Int64.max
             var pieces: [(type: String, source: any EnrichmentSource, found: [JSONValue], problems: [String])] = []
             var signature = Signature()
             for (type, sources) in byType {
@@ -138,7 +164,9 @@ public actor Enricher {
                     for key in keys[id]?[index] ?? [] {
                         asked = true
                         signature.keys.append(key)
-                        switch source.cache.entry(key, now: later) {
+                        let held = source.cache.held(key, now: later)
+                        until = min(until, held?.expires ?? .max)
+                        switch held?.entry {
                         case .found(let value?): found.append(value)
                         case .found(nil): break
                         case .failed(let failure):
@@ -152,8 +180,9 @@ public actor Enricher {
                 }
                 guard asked else { continue }
                 if waiting { answered = false }
-                if waiting, later - row.createdAt < settings.holdBack {
-                    holdUntil = min(holdUntil ?? .max, min(row.createdAt + settings.holdBack, later + 2_000))
+                let createdAt = rows[index].createdAt
+                if waiting, later - createdAt < settings.holdBack {
+                    holdUntil = min(holdUntil ?? .max, min(createdAt + settings.holdBack, later + 2_000))
                     continue
                 }
                 signature.types.append(type)
@@ -161,12 +190,12 @@ public actor Enricher {
                 pieces.append((type, sources[0].1.source, found, problems))
             }
             if let until = holdUntil {
-                prepared.append(.held(row, until: until))
+                held.append((rows[index].seq, until))
                 continue
             }
             guard !pieces.isEmpty else {
-                if answered { remember(nil, for: subjects[index]) }
-                prepared.append(.ready(row))
+                if answered { remember(nil, for: named[index], until: until) }
+                ready.append(rows[index])
                 continue
             }
             // Claimed events carry no enrichment yet: what is built here is all of it.
@@ -186,20 +215,20 @@ public actor Enricher {
                 if built.count >= settings.capacity { built = [:] }
                 built[signature] = enrichment
             }
-            if answered { remember(enrichment, for: subjects[index]) }
-            var item = row
+            if answered { remember(enrichment, for: named[index], until: until) }
+            var item = rows[index]
             item.event.enrichment = enrichment.object
             item.keptEnrichment = enrichment.kept
-            prepared.append(.ready(item))
+            ready.append(item)
         }
         try await writeHealth()
-        return prepared
+        return (ready, held)
     }
 
-    /// Keeps what events naming `subjects` went out with, for the next ones.
-    func remember(_ enrichment: (object: JSONObject, kept: KeptEnrichment)?, for subjects: EnrichmentSubjects) {
+    /// Keeps what an event whose subject fields are `named` went out with, for the next ones until `until`.
+    func remember(_ enrichment: (object: JSONObject, kept: KeptEnrichment)?, for named: Named, until: Int64) {
         if settled.count >= settings.capacity { settled = [:] }
-        settled[subjects] = .some(enrichment)
+        settled[named] = Settled(enrichment: enrichment, until: until)
     }
 
     /// Waits for `tasks`, at most `limit`; the lookups go on filling the cache after.
@@ -305,10 +334,8 @@ public actor Enricher {
                 changed = true
             }
         }
-        // What events went out with is looked up afresh now and then, so that answers past their time are asked again;
-        // the enrichments built stay while the sources do (an answer arriving empties them too).
-        if changed || next.count != active.count { built = [:] }
+        // What was built stays while the sources do (an answer arriving empties it too).
+        if changed || next.count != active.count { (built, settled) = ([:], [:]) }
         active = next
-        settled = [:]
     }
 }

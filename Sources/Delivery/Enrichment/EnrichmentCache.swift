@@ -17,9 +17,12 @@ struct EnrichmentCache: Sendable {
     var count: Int { entries.count }
 
     /// The entry for `key` while it has not expired.
-    func entry(_ key: EnrichmentKey, now: Int64) -> Entry? {
+    func entry(_ key: EnrichmentKey, now: Int64) -> Entry? { held(key, now: now)?.entry }
+
+    /// The entry for `key` and when it expires, while it has not.
+    func held(_ key: EnrichmentKey, now: Int64) -> (entry: Entry, expires: Int64)? {
         guard let held = entries[key], held.expires > now else { return nil }
-        return held.entry
+        return held
     }
 
     mutating func store(_ entry: Entry, for key: EnrichmentKey, until expires: Int64) {

@@ -18,11 +18,14 @@ public struct EnrichmentSubjects: Sendable, Hashable {
         self.dnsNames = dnsNames
     }
 
-    public init(_ event: borrowing NormalizedEvent) {
+    public init(_ event: borrowing NormalizedEvent) { self.init(named: event.rawSubjectFields) }
+
+    /// What `raw`, a raw event's `NormalizedEvent.subjectFields`, names: a function of those fields alone, so events
+    /// whose fields are equal name the same.
+    public init(named raw: JSONValue) {
         // Read field by field straight into the lists, with no list of names to loop over, no tag list built and
-        // nothing lowercased but a match: this runs for every event delivered while a source is on. Every field read
-        // here is one of `NormalizedEvent.subjectFields`: one missing there would never be found.
-        let raw = event.rawSubjectFields
+        // nothing lowercased but a match. Every field read here is one of `NormalizedEvent.subjectFields`: one
+        // missing there would never be found.
         let resource = raw["resource"]
         let data = resource?["data"] ?? .null
         let attribution = raw["alertAttribution"] ?? .null

@@ -9,7 +9,8 @@ final class JSONKeptText: Sendable {
     let bytes: [UInt8]
     /// Whether the members are parsed from `bytes` on first use rather than held by the object.
     let isLazy: Bool
-    /// Some of a lazy object's members, read in the same pass that checked its text (see `JSONValue.preselected`).
+    /// Some of a lazy object's members, copied in the same pass that checked its text, as an object read lazily in
+    /// turn (see `JSONValue.preselected`).
     let selected: JSONObject?
     private let parsed = Mutex<[JSONObject.Member]?>(nil)
 
@@ -63,7 +64,8 @@ public indirect enum JSONSelection: Sendable, ExpressibleByDictionaryLiteral {
 
 extension JSONValue {
     /// What the parser read of this object, if it was read lazily with some of its members at once (a stored
-    /// event's `raw_event`: what names people and hosts).
+    /// event's `raw_event`: what names people and hosts): an object with its text kept, itself read when its members
+    /// are first asked for.
     var preselected: JSONValue? {
         guard case .object(let object) = self, let selected = object.kept?.selected else { return nil }
         return .object(selected)

@@ -6,23 +6,49 @@ extension JSONParser {
     func keptText(_ range: Range<Int>) -> [UInt8] { Array(UnsafeBufferPointer(rebasing: bytes[range])) }
 
     /// The value at `index`, with only what `selection` names of it: of an object, the members named; of an array,
-    /// that of each element. The rest is checked and stepped over.
+    /// that of each element. The rest is checked and stepped over. While `selectedText` is kept, what is named is
+    /// copied to it as text instead, and nothing is built (the value returned is null).
     mutating func parseSelected(_ selection: JSONSelection) throws(JSONParseError) -> JSONValue {
+        let building = selectedText == nil
         guard case .members(let wanted) = selection, index < bytes.count,
             bytes[index] == UInt8(ascii: "{") || bytes[index] == UInt8(ascii: "[")
-        else { return try parseValue() }
+        else {
+            if building { return try parseValue() }
+            let start = index
+            try skipValue()
+            selectedText?.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            return .null
+        }
         try enter()
         defer { depth -= 1 }
-        guard bytes[index] == UInt8(ascii: "[") else { return .object(JSONObject(try selectMembers(wanted))) }
+        guard bytes[index] == UInt8(ascii: "[") else {
+            selectedText?.append(UInt8(ascii: "{"))
+            let members = try selectMembers(wanted)
+            selectedText?.append(UInt8(ascii: "}"))
+            return .object(JSONObject(members))
+        }
+        selectedText?.append(UInt8(ascii: "["))
         var elements: [JSONValue] = []
-        try walkArray { (parser: inout JSONParser) throws(JSONParseError) in elements.append(try parser.parseSelected(selection)) }
+        var count = 0
+        try walkArray { (parser: inout JSONParser) throws(JSONParseError) in
+            if count > 0 { parser.selectedText?.append(UInt8(ascii: ",")) }
+            count += 1
+            let element = try parser.parseSelected(selection)
+            if building { elements.append(element) }
+        }
+        selectedText?.append(UInt8(ascii: "]"))
         return .array(elements)
     }
 
-    /// Past the object at `index` (its level already entered): the members `wanted` names, read; the rest checked
-    /// and stepped over. With none wanted, the object is only checked.
+    /// Past the object at `index` (its level already entered): the members `wanted` names, read (or, while
+    /// `selectedText` is kept, copied to it as the writer writes them); the rest checked and stepped over. With none
+    /// wanted, the object is only checked.
     mutating func selectMembers(_ wanted: [JSONSelection.Wanted]) throws(JSONParseError) -> [JSONObject.Member] {
         var members: [JSONObject.Member] = []
+        var matched = 0
+        // The lengths of the names wanted, as bits: most names are passed over on their length alone.
+        var lengths: UInt64 = 0
+        for name in wanted { lengths |= 1 << min(63, name.bytes.count) }
         if opensEmpty(closing: UInt8(ascii: "}")) { return members }
         repeat {
             skipWhitespace()
@@ -30,13 +56,24 @@ extension JSONParser {
             // The name as written, compared byte for byte: a name with escapes (never in canonical text) matches none.
             let nameStart = index + 1
             try skipString()
+            let quoted = (nameStart - 1)..<index
             let name = bytes[nameStart..<(index - 1)]
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipWhitespace()
-            if let match = wanted.first(where: { $0.bytes.count == name.count && $0.bytes.elementsEqual(name) }) {
-                members.append(JSONObject.Member(key: match.key, value: try parseSelected(match.selection)))
+            if lengths & 1 << min(63, name.count) != 0,
+                let match = wanted.first(where: { $0.bytes.count == name.count && $0.bytes.elementsEqual(name) })
+            {
+                if selectedText == nil {
+                    members.append(JSONObject.Member(key: match.key, value: try parseSelected(match.selection)))
+                } else {
+                    if matched > 0 { selectedText?.append(UInt8(ascii: ",")) }
+                    selectedText?.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[quoted]))
+                    selectedText?.append(UInt8(ascii: ":"))
+                    _ = try parseSelected(match.selection)
+                }
+                matched += 1
             } else {
                 try skipValue()
             }

@@ -97,6 +97,9 @@ struct JSONParser {
     var preselection: (member: String, wanted: [JSONSelection.Wanted])?
     /// What to read at once of the next lazy object: set while that member's value is read.
     var preselecting: [JSONSelection.Wanted] = []
+    /// While members are read at once: the text of those read so far, as the writer would write them (then nothing
+    /// is built: see `parseSelected`).
+    var selectedText: [UInt8]?
 
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -200,13 +203,20 @@ struct JSONParser {
         defer { depth -= 1 }
         let (start, differences) = (index, nonCanonical)
         if lazyDepth > 0, depth >= lazyDepth {
-            // What is read at once is read whole, not lazily in turn.
+            // What is read at once is copied as text, whole (no object inside it is lazy), and that text is read
+            // lazily in turn: most uses only compare or copy it.
             let (wanted, lazy) = (preselecting, lazyDepth)
             (preselecting, lazyDepth) = ([], 0)
-            let selected = try selectMembers(wanted)
-            lazyDepth = lazy
+            if !wanted.isEmpty {
+                selectedText = [UInt8(ascii: "{")]
+                selectedText?.reserveCapacity(512)
+            }
+            _ = try selectMembers(wanted)
+            selectedText?.append(UInt8(ascii: "}"))
+            let selected = selectedText
+            (lazyDepth, selectedText) = (lazy, nil)
             if nonCanonical == differences {
-                return .object(JSONObject(lazy: keptText(start..<index), selected: wanted.isEmpty ? nil : JSONObject(selected)))
+                return .object(JSONObject(lazy: keptText(start..<index), selected: selected.map { JSONObject(lazy: $0) }))
             }
             // Not as the writer would write it: read now, so that it is written out as it would be.
             (index, nonCanonical) = (start, differences)

@@ -1,6 +1,8 @@
 extension JSONValue {
     /// The compact JSON text of this value (no whitespace), members in their stored order.
     public func jsonBytes() -> [UInt8] {
+        // An object that kept its text is that text, shared rather than copied.
+        if case .object(let object) = self, let text = object.text { return text }
         var out: [UInt8] = []
         out.reserveCapacity(256)
         write(into: &out, pretty: false, indent: 0)

@@ -1,5 +1,6 @@
 import GRDB
 import RelayModel
+import Synchronization
 
 extension SQLiteStore {
     public func queueBackfill(_ rows: [OutboxRow], apply: Bool) async throws -> Int {
@@ -105,7 +106,8 @@ extension SQLiteStore {
     @discardableResult
     public func recordDeliveries(_ records: [DeliveryRecord], integrationID: String, owner: String, at time: Int64) async throws -> Int {
         guard !records.isEmpty else { return 0 }
-        return try await pool.write { db in
+        let known = storedEnrichments.withLock { $0 }
+        let (count, kept) = try await pool.write { db in
             let state = try db.cachedStatement(sql: "INSERT OR IGNORE INTO integration_state (integration_id) VALUES (?)")
             try state.execute(arguments: [integrationID])
             var failed = 0
@@ -121,7 +123,7 @@ extension SQLiteStore {
             let filter = try db.cachedStatement(sql: "UPDATE outbox SET state = 'filtered', finished_at = ?, last_error = ?, \(held)")
             // The rows delivered (a batch's are usually all of them) are recorded by one statement. Rows that went out
             // with enrichment are recorded with its digest (`{"seq": digest or null, …}`, read by `json_each` with no
-            // second parse), and each distinct enrichment is kept once.
+            // second parse), and each distinct enrichment not stored yet is stored.
             let deliver = try db.cachedStatement(
                 sql: """
                     UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL,
@@ -141,22 +143,23 @@ extension SQLiteStore {
             var latency = LatencyHistogram()
             var failures: [DeliveryRecord] = []
             let sent = records.filter { if case .delivered = $0.result { true } else { false } }
-            var enrichments: [String: String] = [:]
-            for record in sent { if let enrichment = record.enrichment { enrichments[enrichment.digest] = enrichment.json } }
+            let enriched = sent.contains { $0.enrichment != nil }
+            var fresh: [String: String] = [:]
+            for record in sent {
+                if let enrichment = record.enrichment, !known.contains(enrichment.digest) { fresh[enrichment.digest] = enrichment.json }
+            }
             var delivered = 0
             if !sent.isEmpty {
                 let rows: [Row]
-                if enrichments.isEmpty {
-                    rows = try Row.fetchAll(deliver, arguments: [time, Self.jsonList(sent.map(\.seq)), owner, time])
+                if enriched {
+                    rows = try Row.fetchAll(deliverEnriched, arguments: [time, Self.digestsBySeq(sent), owner, time])
                 } else {
-                    // A digest is hex: nothing in it to escape.
-                    let digests = sent.map { "\"\($0.seq)\":" + ($0.enrichment.map { "\"\($0.digest)\"" } ?? "null") }
-                    rows = try Row.fetchAll(deliverEnriched, arguments: [time, "{" + digests.joined(separator: ",") + "}", owner, time])
+                    rows = try Row.fetchAll(deliver, arguments: [time, Self.jsonList(sent.map(\.seq)), owner, time])
                 }
                 for row in rows { latency.add(time - (row["created_at"] as Int64)) }
                 delivered = rows.count
             }
-            if delivered > 0 { for (digest, json) in enrichments { try keep.execute(arguments: [digest, json]) } }
+            if delivered > 0 { for (digest, json) in fresh { try keep.execute(arguments: [digest, json]) } }
             recorded = delivered
             for record in records {
                 switch record.result {
@@ -186,8 +189,38 @@ extension SQLiteStore {
                     WHERE integration_id = ?
                     """
             ).execute(arguments: [delivered, failed, delivered, time, integrationID])
-            return recorded
+            return (recorded, delivered > 0 ? Array(fresh.keys) : [])
         }
+        // Known only once committed: a batch rolled back stored none.
+        if !kept.isEmpty {
+            storedEnrichments.withLock { stored in
+                if stored.count + kept.count > 10_000 { stored = [] }
+                stored.formUnion(kept)
+            }
+        }
+        return count
+    }
+
+    /// `{"seq":"digest","seq":null,…}`: each row delivered, with the digest of the enrichment it went out with (hex:
+    /// nothing in it to escape), written into one string with no pieces joined.
+    static func digestsBySeq(_ sent: [DeliveryRecord]) -> String {
+        var text = "{"
+        text.reserveCapacity(sent.count * 90)
+        for (offset, record) in sent.enumerated() {
+            if offset > 0 { text += "," }
+            text += "\""
+            text += String(record.seq)
+            text += "\":"
+            if let digest = record.enrichment?.digest {
+                text += "\""
+                text += digest
+                text += "\""
+            } else {
+                text += "null"
+            }
+        }
+        text += "}"
+        return text
     }
 
     /// `[1,2,3]`: a list of rows as one argument, read by `json_each`, so that one prepared statement takes any count.

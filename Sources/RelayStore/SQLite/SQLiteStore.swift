@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RelayModel
+import Synchronization
 
 /// The embedded store: one SQLite file in WAL mode, through GRDB.
 public final class SQLiteStore: RelayStore {
@@ -14,6 +15,9 @@ public final class SQLiteStore: RelayStore {
     /// Epoch milliseconds for the times the store stamps (queued, created, updated).
     let clock: @Sendable () -> Int64
     public let queued = WorkSignal()
+    /// Digests of enrichments this store has committed (rows of `enrichment` are never deleted): a batch stores only
+    /// those it has not, instead of an insert per distinct enrichment in every batch. Bounded: emptied past 10,000.
+    let storedEnrichments = Mutex<Set<String>>([])
 
     /// Opens (creating and migrating when needed) the database at `path`; secrets are sealed with `box`,
     /// by default the key file `<path>.key`.

@@ -34,4 +34,27 @@ extension StoreConformanceTests {
         #expect(plain.event.rawSubjectFields == enriching.event.rawSubjectFields)
         #expect([enriching.event, plain.event] == events)
     }
+
+    @Test(
+        "one enrichment recorded in batch after batch is stored once and read back with every event sent with it, also reopened",
+        arguments: StoreUnderTest.all)
+    func enrichmentSharedAcrossBatches(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        let events = try (1...3).map { try Self.event("P-\($0)") }
+        _ = try await store.commit(events: events, connector: "prod", cursor: nil)
+        let shared: JSONObject = ["tenable": .object(["assets": .array([.object(["id": .string("a-1")])])])]
+        let kept = KeptEnrichment(json: JSONValue.object(shared).jsonString(), digest: "digest-shared")
+        // Two batches on one store (the second finds the enrichment stored), the third after reopening it.
+        var current = store
+        for round in 0..<3 {
+            if round == 2 { current = try await kind.reopen(store) }
+            let seq = try #require(
+                try await current.claimDeliveries(integrationID: "hook", owner: "a", now: later, until: later + 10_000, limit: 1)
+                    .first?.seq)
+            #expect(
+                try await current.recordDeliveries(
+                    [.init(seq: seq, result: .delivered, enrichment: kept)], integrationID: "hook", owner: "a", at: later) == 1)
+        }
+        for event in events { #expect(try await current.event(id: event.id)?.enrichment == shared) }
+    }
 }
