@@ -53,8 +53,10 @@ public actor Enricher {
     var active: [String: Active] = [:]
     var loadedAt: Int64?
     /// The enrichment built for each set of people and hosts (and problems met), serialized once: events that name
-    /// the same ones share it. Emptied when an answer arrives or the sources change, since either may change it.
-    var built: [Signature: (object: JSONObject, kept: KeptEnrichment)] = [:]
+    /// the same ones share it, until the first answer it was built from expires. (An answer is asked for again only
+    /// once it has expired or the cache dropped it: a new answer never changes what is still in time, and a drop
+    /// empties this.)
+    var built: [Signature: (enrichment: (object: JSONObject, kept: KeptEnrichment), until: Int64)] = [:]
     /// What events whose fields naming people and hosts (`NormalizedEvent.subjectFields`) are these were sent with
     /// (nil: nothing), once every lookup had its answer, until the first of those answers expires; emptied with `built`.
     var settled: [Named: Settled] = [:]
@@ -110,8 +112,8 @@ public actor Enricher {
     ) async throws -> (ready: [QueuedDelivery], held: [(seq: Int64, until: Int64)]) {
         try await refresh()
         guard !active.isEmpty, !rows.isEmpty else { return (rows, []) }
-        // Rows whose fields naming people and hosts are those of a row whose answers were all in go out as it went,
-        // with nothing more read or looked up. (Read now: an answer arriving while lookups are awaited empties `settled`.)
+        // Rows whose fields naming people and hosts are those of a row whose answers were all in, and are still in time,
+        // go out as it went, with nothing more read or looked up.
         let fields = rows.map(\.event.rawSubjectFields)
         let named = fields.map(Named.init)
         let now = clock()
@@ -200,8 +202,8 @@ public actor Enricher {
             }
             // Claimed events carry no enrichment yet: what is built here is all of it.
             let enrichment: (object: JSONObject, kept: KeptEnrichment)
-            if let shared = built[signature] {
-                enrichment = shared
+            if let shared = built[signature], shared.until > later {
+                enrichment = shared.enrichment
             } else {
                 var object = JSONObject()
                 for piece in pieces {
@@ -213,7 +215,7 @@ public actor Enricher {
                 }
                 enrichment = KeptEnrichment.keeping(object)
                 if built.count >= settings.capacity { built = [:] }
-                built[signature] = enrichment
+                built[signature] = (enrichment, until)
             }
             if answered { remember(enrichment, for: named[index], until: until) }
             var item = rows[index]
@@ -279,16 +281,17 @@ public actor Enricher {
         guard active[id] != nil else { return }
         let now = clock()
         active[id]?.pending.remove(key)
-        built = [:]
-        settled = [:]
+        let dropped: Bool?
         switch entry {
         case .found:
-            active[id]?.cache.store(entry, for: key, until: now + settings.ttl)
+            dropped = active[id]?.cache.store(entry, for: key, until: now + settings.ttl)
             active[id]?.failure = nil
         case .failed(let failure):
-            active[id]?.cache.store(entry, for: key, until: max(now + settings.failureTTL, failure.retryAt ?? 0))
+            dropped = active[id]?.cache.store(entry, for: key, until: max(now + settings.failureTTL, failure.retryAt ?? 0))
             active[id]?.failure = failure
         }
+        // What was built from answers still in time stays true, unless the cache dropped some before their time.
+        if dropped == true { (built, settled) = ([:], [:]) }
     }
 
     /// Each source's status, written when it changes.
@@ -334,7 +337,7 @@ public actor Enricher {
                 changed = true
             }
         }
-        // What was built stays while the sources do (an answer arriving empties it too).
+        // What was built stays while the sources do.
         if changed || next.count != active.count { (built, settled) = ([:], [:]) }
         active = next
     }

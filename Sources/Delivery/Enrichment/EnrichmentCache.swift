@@ -25,11 +25,14 @@ struct EnrichmentCache: Sendable {
         return held
     }
 
-    mutating func store(_ entry: Entry, for key: EnrichmentKey, until expires: Int64) {
+    /// Keeps `entry` until `expires`; true when entries were dropped to make room.
+    @discardableResult
+    mutating func store(_ entry: Entry, for key: EnrichmentKey, until expires: Int64) -> Bool {
         if entries.updateValue((entry, expires), forKey: key) == nil { order.append(key) }
-        guard entries.count > capacity else { return }
+        guard entries.count > capacity else { return false }
         let dropped = max(1, capacity / 10)
         for old in order.prefix(dropped) { entries[old] = nil }
         order.removeFirst(min(dropped, order.count))
+        return true
     }
 }
