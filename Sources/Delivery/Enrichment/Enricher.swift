@@ -56,10 +56,10 @@ public actor Enricher {
     /// the same ones share it, until the first answer it was built from expires. (An answer is asked for again only
     /// once it has expired or the cache dropped it: a new answer never changes what is still in time, and a drop
     /// empties this.)
-    var built: [Signature: (enrichment: (object: JSONObject, kept: KeptEnrichment), until: Int64)] = [:]
+    var built: [Signature: Timed<Carried>] = [:]
     /// What events whose fields naming people and hosts (`NormalizedEvent.subjectFields`) are these were sent with
     /// (nil: nothing), once every lookup had its answer, until the first of those answers expires; emptied with `built`.
-    var settled: [Named: Settled] = [:]
+    var settled: [Named: Timed<Carried?>] = [:]
 
     public init(
         store: any RelayStore, http: HTTPExchange, clock: @escaping @Sendable () -> Int64, settings: Settings,
@@ -91,9 +91,12 @@ public actor Enricher {
         }
     }
 
-    /// What events naming the same people and hosts go out with, and until when.
-    struct Settled {
-        var enrichment: (object: JSONObject, kept: KeptEnrichment)?
+    /// An enrichment as events carry it: the object, keeping its text, and that text under its digest for the store.
+    typealias Carried = (object: JSONObject, kept: KeptEnrichment)
+
+    /// A value good until the first answer it was made from expires.
+    struct Timed<Value> {
+        var value: Value
         var until: Int64
     }
 
@@ -117,7 +120,7 @@ public actor Enricher {
         let fields = rows.map(\.event.rawSubjectFields)
         let named = fields.map(Named.init)
         let now = clock()
-        let earlier = named.map { settled[$0].flatMap { $0.until > now ? .some($0.enrichment) : nil } }
+        let earlier = named.map { settled[$0].flatMap { $0.until > now ? .some($0.value) : nil } }
         let subjects = fields.indices.map { earlier[$0] == nil ? EnrichmentSubjects(named: fields[$0]) : EnrichmentSubjects() }
         let ids = active.keys.sorted()
         var keys: [String: [[EnrichmentKey]]] = [:]
@@ -201,9 +204,9 @@ public actor Enricher {
                 continue
             }
             // Claimed events carry no enrichment yet: what is built here is all of it.
-            let enrichment: (object: JSONObject, kept: KeptEnrichment)
+            let enrichment: Carried
             if let shared = built[signature], shared.until > later {
-                enrichment = shared.enrichment
+                enrichment = shared.value
             } else {
                 var object = JSONObject()
                 for piece in pieces {
@@ -215,7 +218,7 @@ public actor Enricher {
                 }
                 enrichment = KeptEnrichment.keeping(object)
                 if built.count >= settings.capacity { built = [:] }
-                built[signature] = (enrichment, until)
+                built[signature] = Timed(value: enrichment, until: until)
             }
             if answered { remember(enrichment, for: named[index], until: until) }
             var item = rows[index]
@@ -228,9 +231,9 @@ public actor Enricher {
     }
 
     /// Keeps what an event whose subject fields are `named` went out with, for the next ones until `until`.
-    func remember(_ enrichment: (object: JSONObject, kept: KeptEnrichment)?, for named: Named, until: Int64) {
+    func remember(_ enrichment: Carried?, for named: Named, until: Int64) {
         if settled.count >= settings.capacity { settled = [:] }
-        settled[named] = Settled(enrichment: enrichment, until: until)
+        settled[named] = Timed(value: enrichment, until: until)
     }
 
     /// Waits for `tasks`, at most `limit`; the lookups go on filling the cache after.
