@@ -18,8 +18,24 @@ extension DeliveryEngine {
     ) async throws -> (
         ready: [QueuedDelivery], settled: [DeliveryRecord]
     ) {
-        let (enriched, held) = try await enricher.prepare(claimed, roundBegan: roundBegan)
-        var settled = held.map { DeliveryRecord(seq: $0.seq, result: .held(until: $0.until)) }
+        var enriched = claimed
+        var settled: [DeliveryRecord] = []
+        if let outcomes = try await enricher.prepare(claimed, roundBegan: roundBegan) {
+            // Claimed events carry no enrichment yet: what the enricher decided is all of it.
+            for index in enriched.indices {
+                switch outcomes[index] {
+                case .send(let enrichment?):
+                    enriched[index].event.enrichment = enrichment.object
+                    enriched[index].keptEnrichment = enrichment.kept
+                case .send(nil): break
+                case .held(let until): settled.append(DeliveryRecord(seq: enriched[index].seq, result: .held(until: until)))
+                }
+            }
+            if !settled.isEmpty {
+                let held = Set(settled.map(\.seq))
+                enriched.removeAll { held.contains($0.seq) }
+            }
+        }
         guard !rules.isEmpty else { return (enriched, settled) }
         var ready: [QueuedDelivery] = []
         for var item in enriched {

@@ -264,9 +264,10 @@ public struct DeliveryEngine: Sendable {
                             }
                         }
                     }
-                    let batch = batches[next].filter { !lost.contains($0.seq) }
                     let index = next
-                    batches[index] = []
+                    var batch: [QueuedDelivery] = []
+                    swap(&batch, &batches[index])
+                    if !lost.isEmpty { batch.removeAll { lost.contains($0.seq) } }
                     next += 1
                     if probing { stopping = true }
                     guard !batch.isEmpty else { continue }
@@ -379,36 +380,38 @@ public struct DeliveryEngine: Sendable {
         var delivered = false
         var outage = !outcomes.isEmpty
         var random = SystemRandomNumberGenerator()
-        for (item, outcome) in zip(batch, outcomes) {
+        // Rows are read in place: a row is a large value.
+        for (index, outcome) in zip(batch.indices, outcomes) {
+            let seq = batch[index].seq
             if case .retryLater(_, let code, _) = outcome, RetryPolicy.isOutage(status: code) {} else { outage = false }
             switch outcome {
             case .delivered:
                 observer.outcome(integration.name, "delivered")
                 delivered = true
-                records.append(DeliveryRecord(seq: item.seq, result: .delivered, enrichment: item.keptEnrichment))
+                records.append(DeliveryRecord(seq: seq, result: .delivered, enrichment: batch[index].keptEnrichment))
             case .retryLater(let reason, let code, let wait):
-                let attempts = item.attempts + 1
-                let tooOld = now - item.createdAt >= settings.maxAgeSeconds * 1000
+                let attempts = batch[index].attempts + 1
+                let tooOld = now - batch[index].createdAt >= settings.maxAgeSeconds * 1000
                 // Outages are waited out until the age cap; answers that may be about this very event, to the attempt cap.
                 let tooMany = attempts >= settings.maxAttempts && !RetryPolicy.isOutage(status: code)
                 if tooMany || tooOld {
                     observer.outcome(integration.name, "dead")
                     let cap = tooOld ? " (older than the \(settings.maxAgeSeconds / 60) minute age cap)" : ""
                     records.append(
-                        DeliveryRecord(seq: item.seq, result: .dead(reason: "gave up after \(attempts) attempts\(cap): \(reason)")))
+                        DeliveryRecord(seq: seq, result: .dead(reason: "gave up after \(attempts) attempts\(cap): \(reason)")))
                 } else {
                     observer.outcome(integration.name, "retry")
                     let delay = retry.delay(retry: attempts, floor: wait, using: &random)
                     records.append(
-                        DeliveryRecord(seq: item.seq, result: .retry(nextAttemptAt: now + delay.wholeMilliseconds, error: reason)))
+                        DeliveryRecord(seq: seq, result: .retry(nextAttemptAt: now + delay.wholeMilliseconds, error: reason)))
                 }
                 retrying = IntegrationHealth(
                     status: .yellow, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code, lastUpdated: now)
             case .rejected(let reason, _):
                 observer.outcome(integration.name, "dead")
-                records.append(DeliveryRecord(seq: item.seq, result: .dead(reason: reason)))
+                records.append(DeliveryRecord(seq: seq, result: .dead(reason: reason)))
             case .held(let until):
-                records.append(DeliveryRecord(seq: item.seq, result: .held(until: until)))
+                records.append(DeliveryRecord(seq: seq, result: .held(until: until)))
             case .credentialsRefused:
                 break
             }

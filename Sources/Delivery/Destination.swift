@@ -163,8 +163,9 @@ extension Destination {
         var sizes: [Int] = []
         var count = 0
         var bytes = 0
-        for item in due {
-            let next = size(item.event)
+        // Rows are read in place: a row is a large value.
+        for index in due.indices {
+            let next = size(due[index].event)
             if count > 0, count == maxBatch || bytes + separator + next > maxBytes {
                 sizes.append(count)
                 count = 0

@@ -5,8 +5,8 @@ import RelayHTTP
 import RelayModel
 import RelayStore
 
-/// Adds what the enrichment sources (the enabled `okta`, `qualys` and `tenable` integrations) know to the events a
-/// delivery round is about to send, under `enrichment.<type>`. Events are stored long before this, so enrichment
+/// Finds what the enrichment sources (the enabled `okta`, `qualys` and `tenable` integrations) know of the events a
+/// delivery round is about to send, which the engine adds under `enrichment.<type>`. Events are stored long before this, so enrichment
 /// never loses one; it only holds an event back while its lookups are unanswered, at most the hold-back (30 s by
 /// default) after the event was queued, and then lets it go with `enrichment.<type>.error` saying why.
 ///
@@ -107,14 +107,18 @@ public actor Enricher {
         var problems: [[String]] = []
     }
 
-    /// `rows` enriched (`ready`, in their order), or held while their lookups are unanswered (`held`: each row's seq
-    /// and until when). A round that prepares its rows in chunks passes when it began: its lookups are waited for
-    /// `roundWait` in all, not in every chunk.
-    public func prepare(
-        _ rows: [QueuedDelivery], roundBegan: ContinuousClock.Instant = .now
-    ) async throws -> (ready: [QueuedDelivery], held: [(seq: Int64, until: Int64)]) {
+    /// What becomes of a row: sent with an enrichment (nil: none), or held while its lookups are unanswered.
+    enum Outcome {
+        case send(Carried?)
+        case held(until: Int64)
+    }
+
+    /// What becomes of each of `rows`, in their order, or nil when no source is on. (The rows are read in place: the
+    /// caller, which fits them to the destination anyway, adds the enrichment as it does.) A round that prepares its
+    /// rows in chunks passes when it began: its lookups are waited for `roundWait` in all, not in every chunk.
+    func prepare(_ rows: [QueuedDelivery], roundBegan: ContinuousClock.Instant = .now) async throws -> [Outcome]? {
         try await refresh()
-        guard !active.isEmpty, !rows.isEmpty else { return (rows, []) }
+        guard !active.isEmpty, !rows.isEmpty else { return nil }
         // Rows whose fields naming people and hosts are those of a row whose answers were all in, and are still in time,
         // go out as it went, with nothing more read or looked up.
         let fields = rows.map(\.event.rawSubjectFields)
@@ -140,18 +144,12 @@ public actor Enricher {
         // The sources of each type, in a stable order.
         let byType = Dictionary(grouping: ids.compactMap { id in active[id].map { (id, $0) } }, by: { $0.1.integration.type.rawValue })
             .sorted { $0.key < $1.key }
-        var ready: [QueuedDelivery] = []
-        var held: [(seq: Int64, until: Int64)] = []
-        ready.reserveCapacity(rows.count)
-        // Rows are read in place and copied once, into what is returned: a row is a large value.
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(rows.count)
+        // Rows are read in place, never copied: a row is a large value.
         for index in rows.indices {
             if let went = earlier[index] {
-                var item = rows[index]
-                if let went {
-                    item.event.enrichment = went.object
-                    item.keptEnrichment = went.kept
-                }
-                ready.append(item)
+                outcomes.append(.send(went))
                 continue
             }
             var holdUntil: Int64?
@@ -195,12 +193,12 @@ public actor Enricher {
                 pieces.append((type, sources[0].1.source, found, problems))
             }
             if let until = holdUntil {
-                held.append((rows[index].seq, until))
+                outcomes.append(.held(until: until))
                 continue
             }
             guard !pieces.isEmpty else {
                 if answered { remember(nil, for: named[index], until: until) }
-                ready.append(rows[index])
+                outcomes.append(.send(nil))
                 continue
             }
             // Claimed events carry no enrichment yet: what is built here is all of it.
@@ -221,13 +219,10 @@ public actor Enricher {
                 built[signature] = Timed(value: enrichment, until: until)
             }
             if answered { remember(enrichment, for: named[index], until: until) }
-            var item = rows[index]
-            item.event.enrichment = enrichment.object
-            item.keptEnrichment = enrichment.kept
-            ready.append(item)
+            outcomes.append(.send(enrichment))
         }
         try await writeHealth()
-        return (ready, held)
+        return outcomes
     }
 
     /// Keeps what an event whose subject fields are `named` went out with, for the next ones until `until`.

@@ -46,9 +46,10 @@ extension JSONParser {
     mutating func selectMembers(_ wanted: [JSONSelection.Wanted]) throws(JSONParseError) -> [JSONObject.Member] {
         var members: [JSONObject.Member] = []
         var matched = 0
-        // The lengths of the names wanted, as bits: most names are passed over on their length alone.
+        // The lengths of the names wanted, as bits: most names are passed over on their length alone. (`wanted` is read
+        // in place, by index: a copy of an entry would count references to its three parts.)
         var lengths: UInt64 = 0
-        for name in wanted { lengths |= 1 << min(63, name.bytes.count) }
+        for position in wanted.indices { lengths |= 1 << min(63, wanted[position].bytes.count) }
         if opensEmpty(closing: UInt8(ascii: "}")) { return members }
         repeat {
             skipWhitespace()
@@ -57,21 +58,19 @@ extension JSONParser {
             let nameStart = index + 1
             try skipString()
             let quoted = (nameStart - 1)..<index
-            let name = bytes[nameStart..<(index - 1)]
+            let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<(index - 1)])
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipWhitespace()
-            if lengths & 1 << min(63, name.count) != 0,
-                let match = wanted.first(where: { $0.bytes.count == name.count && $0.bytes.elementsEqual(name) })
-            {
+            if lengths & 1 << min(63, name.count) != 0, let match = Self.position(of: name, in: wanted) {
                 if selectedText == nil {
-                    members.append(JSONObject.Member(key: match.key, value: try parseSelected(match.selection)))
+                    members.append(JSONObject.Member(key: wanted[match].key, value: try parseSelected(wanted[match].selection)))
                 } else {
                     if matched > 0 { selectedText?.append(UInt8(ascii: ",")) }
                     selectedText?.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[quoted]))
                     selectedText?.append(UInt8(ascii: ":"))
-                    _ = try parseSelected(match.selection)
+                    _ = try parseSelected(wanted[match].selection)
                 }
                 matched += 1
             } else {
@@ -79,6 +78,18 @@ extension JSONParser {
             }
         } while try continues(until: UInt8(ascii: "}"))
         return members
+    }
+
+    /// Where in `wanted` the member named `name` (as written) is, compared byte for byte.
+    static func position(of name: UnsafeBufferPointer<UInt8>, in wanted: [JSONSelection.Wanted]) -> Int? {
+        for position in wanted.indices where wanted[position].bytes.count == name.count {
+            let same = wanted[position].bytes.withUnsafeBufferPointer { spelled in
+                for offset in 0..<name.count where spelled[offset] != name[offset] { return false }
+                return true
+            }
+            if same { return position }
+        }
+        return nil
     }
 
     mutating func skipValue() throws(JSONParseError) {

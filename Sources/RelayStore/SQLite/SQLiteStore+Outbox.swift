@@ -202,29 +202,50 @@ extension SQLiteStore {
     }
 
     /// `{"seq":"digest","seq":null,…}`: each row delivered, with the digest of the enrichment it went out with (hex:
-    /// nothing in it to escape), written into one string with no pieces joined.
+    /// nothing in it to escape), written as bytes into one buffer.
     static func digestsBySeq(_ sent: [DeliveryRecord]) -> String {
-        var text = "{"
-        text.reserveCapacity(sent.count * 90)
-        for (offset, record) in sent.enumerated() {
-            if offset > 0 { text += "," }
-            text += "\""
-            text += String(record.seq)
-            text += "\":"
+        var text: [UInt8] = [UInt8(ascii: "{")]
+        text.reserveCapacity(sent.count * 90 + 2)
+        for record in sent {
+            if text.count > 1 { text.append(UInt8(ascii: ",")) }
+            text.append(UInt8(ascii: "\""))
+            appendDecimal(record.seq, to: &text)
+            text.append(contentsOf: "\":".utf8)
             if let digest = record.enrichment?.digest {
-                text += "\""
-                text += digest
-                text += "\""
+                text.append(UInt8(ascii: "\""))
+                text.append(contentsOf: digest.utf8)
+                text.append(UInt8(ascii: "\""))
             } else {
-                text += "null"
+                text.append(contentsOf: "null".utf8)
             }
         }
-        text += "}"
-        return text
+        text.append(UInt8(ascii: "}"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// `[1,2,3]`: a list of rows as one argument, read by `json_each`, so that one prepared statement takes any count.
-    static func jsonList(_ seqs: [Int64]) -> String { "[" + seqs.map(String.init).joined(separator: ",") + "]" }
+    static func jsonList(_ seqs: [Int64]) -> String {
+        var text: [UInt8] = [UInt8(ascii: "[")]
+        text.reserveCapacity(seqs.count * 12 + 2)
+        for seq in seqs {
+            if text.count > 1 { text.append(UInt8(ascii: ",")) }
+            appendDecimal(seq, to: &text)
+        }
+        text.append(UInt8(ascii: "]"))
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// `value` in decimal digits.
+    static func appendDecimal(_ value: Int64, to text: inout [UInt8]) {
+        if value < 0 { text.append(UInt8(ascii: "-")) }
+        var rest = value.magnitude
+        let start = text.count
+        repeat {
+            text.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        text[start...].reverse()
+    }
 
     public func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws {
         try await pool.write { db in

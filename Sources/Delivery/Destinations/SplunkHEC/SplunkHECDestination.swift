@@ -78,10 +78,13 @@ public struct SplunkHECDestination: HTTPDestination {
     public func request(for batch: [NormalizedEvent]) throws -> DestinationRequest {
         guard let url = endpoint else { throw DestinationError.missing("integrationConfig.url") }
         let token = config.authToken
+        // The body is allocated once, at its size: growing it would copy it again and again.
+        let envelopes = batch.indices.map { index in written.take(Self.envelopeKey(batch[index])) { writeEnvelope(batch[index]) } }
         var body: [UInt8] = []
-        for (index, event) in batch.enumerated() {
-            if index > 0 { body.append(0x0A) }
-            body += written.take(Self.envelopeKey(event)) { writeEnvelope(event) }
+        body.reserveCapacity(envelopes.reduce(envelopes.count) { $0 + $1.count })
+        for envelope in envelopes {
+            if !body.isEmpty { body.append(0x0A) }
+            body += envelope
         }
         return DestinationRequest(
             url: url, headers: [("Authorization", "Splunk \(token)"), ("Content-Type", "application/json")], body: body)
