@@ -6,9 +6,10 @@ import RelayModel
 import RelayStore
 
 /// Finds what the enrichment sources (the enabled `okta`, `qualys` and `tenable` integrations) know of the events a
-/// delivery round is about to send, which the engine adds under `enrichment.<type>`. Events are stored long before this, so enrichment
-/// never loses one; it only holds an event back while its lookups are unanswered, at most the hold-back (30 s by
-/// default) after the event was queued, and then lets it go with `enrichment.<type>.error` saying why.
+/// delivery round is about to send, which the engine adds under `enrichment.<type>`. Events are stored long before
+/// this, so enrichment never loses one; it only holds an event back while its lookups are unanswered, at most the
+/// hold-back (30 s by default) after the event was queued, and then lets it go with `enrichment.<type>.error` saying
+/// why.
 ///
 /// Each source's answers are cached (`EnrichmentCache`), a round looks each key up once however many events name
 /// it, lookups of one source run a few at a time, and a source that failed is not asked again until its failure
