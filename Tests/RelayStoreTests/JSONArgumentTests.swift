@@ -3,7 +3,7 @@ import Testing
 
 @testable import RelayStore
 
-/// The JSON arguments the SQLite store hands `json_each`, written as bytes: exactly what SQLite must read back.
+/// The JSON arguments the SQLite store hands `json_each`: exactly what SQLite must read back.
 @Suite("SQLite JSON arguments")
 struct JSONArgumentTests {
     @Test("a list of seqs is a JSON array of their decimal digits, zero and negatives included")

@@ -209,7 +209,7 @@ extension SQLiteStore {
         for record in sent {
             if text.count > 1 { text.append(UInt8(ascii: ",")) }
             text.append(UInt8(ascii: "\""))
-            appendDecimal(record.seq, to: &text)
+            text.append(contentsOf: String(record.seq).utf8)
             text.append(contentsOf: "\":".utf8)
             if let digest = record.enrichment?.digest {
                 text.append(UInt8(ascii: "\""))
@@ -224,28 +224,7 @@ extension SQLiteStore {
     }
 
     /// `[1,2,3]`: a list of rows as one argument, read by `json_each`, so that one prepared statement takes any count.
-    static func jsonList(_ seqs: [Int64]) -> String {
-        var text: [UInt8] = [UInt8(ascii: "[")]
-        text.reserveCapacity(seqs.count * 12 + 2)
-        for seq in seqs {
-            if text.count > 1 { text.append(UInt8(ascii: ",")) }
-            appendDecimal(seq, to: &text)
-        }
-        text.append(UInt8(ascii: "]"))
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    /// `value` in decimal digits.
-    static func appendDecimal(_ value: Int64, to text: inout [UInt8]) {
-        if value < 0 { text.append(UInt8(ascii: "-")) }
-        var rest = value.magnitude
-        let start = text.count
-        repeat {
-            text.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        text[start...].reverse()
-    }
+    static func jsonList(_ seqs: [Int64]) -> String { "[" + seqs.map(String.init).joined(separator: ",") + "]" }
 
     public func setIntegrationHealth(integrationID: String, _ health: IntegrationHealth) async throws {
         try await pool.write { db in
