@@ -11,39 +11,131 @@ import TestSupport
 /// `deliver N`: N stored events — the simulator's alerts in their detailed form, about 1.7 KB each — queued before
 /// the clock starts, then drained through the outbox to a strict Splunk HEC receiver in this process by the relay's
 /// delivery loop (`DeliveryService`, as `serve` runs it); prints mode, events, seconds, events/s, "-", "-", peak RSS
-/// (MB). `enriched N`: the same with Okta and Tenable enrichment sources (the simulated organisation's, in this
-/// process) — each alert names one of its people, and instance alerts one of its hosts. `steady N`: the loop running
-/// while the N events arrive steadily, 1,000 a second (a page of 100 stored every 100 ms); prints the same with p50
-/// and p99 from the commit that stored an event to its arrival at the receiver (ms). Each first delivers 1,000 other
-/// events, so that connections, caches and (for `enriched`) every answer are warm before the clock starts.
+/// (MB), CPU ms per 1,000 events, and the same less the receiver's share. `enriched N`: the same with Okta and Tenable
+/// enrichment sources (the simulated organisation's, in this process) — each alert names one of its people, and
+/// instance alerts one of its hosts. `steady N`: the loop running while the N events arrive steadily, 1,000 a second
+/// (a page of 100 stored every 100 ms); prints the same with p50 and p99 from the commit that stored an event to its
+/// arrival at the receiver (ms). Each first delivers 1,000 other events, so that connections, caches and (for
+/// `enriched`) every answer are warm before the clock starts.
 func deliverBench(events count: Int, directory: URL, mode: String) async throws -> String {
-    let store = try await StoreLocation.open(directory.appendingPathComponent("deliver.sqlite").path)
-    let receiver = SplunkHECReceiver(token: "bench-token", keepsEvents: false)
-    let server = try await receiver.serve()
-    let sources = mode == "enriched" ? try await EnrichmentSources.start() : nil
+    let rig = try await DeliverRig.start(directory: directory, enriched: mode == "enriched")
+    defer { rig.stop() }
+    try await rig.warm()
+    guard mode == "steady" else { return try await rig.drain(count, mode: mode).row }
+    let loop = Task { try await DeliveryService(engine: rig.engine, store: rig.store).run() }
+    defer { loop.cancel() }
+    // Page i is stored at 100·i ms, whatever the pages before cost; each page's time is its events' "stored" time.
+    var storedAt: [UInt64] = []
+    let started = DispatchTime.now().uptimeNanoseconds
+    let cpuAtStart = cpuSeconds()
+    for (index, start) in stride(from: 0, to: count, by: 100).enumerated() {
+        let due = started + UInt64(index) * 100_000_000
+        let now = DispatchTime.now().uptimeNanoseconds
+        if due > now { try await Task.sleep(for: .nanoseconds(Int(due - now))) }
+        let events = rig.events(min(100, count - start))
+        _ = try await rig.store.commit(events: events, connector: "bench", cursor: nil)
+        storedAt += Array(repeating: DispatchTime.now().uptimeNanoseconds, count: events.count)
+    }
+    try await rig.arrived(count)
+    let drain = try await rig.measured(since: started, cpu: cpuAtStart, mode: mode)
+    let arrivals = await rig.receiver.arrivals
+    var latencies: [Double] = []
+    for (id, arrival) in zip(await rig.receiver.nativeIDs, arrivals) {
+        guard let id, let index = Int(id.dropFirst(2)), index - rig.firstMeasured < storedAt.count, index >= rig.firstMeasured
+        else { continue }
+        latencies.append(Double(arrival - storedAt[index - rig.firstMeasured]) / 1e6)
+    }
+    latencies.sort()
+    func percentile(_ p: Double) -> String {
+        latencies.isEmpty ? "-" : String(format: "%.0f", latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))])
+    }
+    return drain.row(p50: percentile(0.5), p99: percentile(0.99))
+}
+
+/// `enrichment-rounds R`: what enrichment costs delivery, measured in one process: two relays — one without and one
+/// with the Okta and Tenable sources, each with its own store and receiver, warmed as `deliver` warms — drain 10,000
+/// queued events each, R rounds, in the order deliver, enriched, enriched, deliver (so a drift of the machine's speed
+/// within a round weighs on both alike). Prints one row per drain as `deliver` does. With `control`, the second relay
+/// has no sources either (its rows still say `enriched`): what the method reads when the two are the same.
+func enrichmentRounds(_ rounds: Int, control: Bool = false, directory: URL) async throws -> [String] {
+    let plain = try await DeliverRig.start(directory: directory.appendingPathComponent("plain"), enriched: false)
+    let enriched = try await DeliverRig.start(directory: directory.appendingPathComponent("enriched"), enriched: !control)
     defer {
-        Task {
-            await server.stop()
-            await sources?.stop()
+        plain.stop()
+        enriched.stop()
+    }
+    try await plain.warm()
+    try await enriched.warm()
+    var rows: [String] = []
+    for _ in 0..<rounds {
+        for (rig, mode) in [(plain, "deliver"), (enriched, "enriched"), (enriched, "enriched"), (plain, "deliver")] {
+            rows.append(try await rig.drain(10_000, mode: mode).row)
         }
     }
-    try await store.addConnector(
-        ConnectorConfig(name: "bench", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
-    let integration = Integration(
-        id: "hec", name: "hec", type: .splunk,
-        config: try DestinationRegistry.standard.schema(.splunk).validate(
-            .object(["url": .string(server.url), "authToken": .string("bench-token")])),
-        createdBy: "bench", createdTs: 0)
-    try await store.addIntegration(integration)
-    try await store.addRule(AlertRule(id: "all", name: "all", integrationIDs: ["hec"]))
-    if let sources { for source in try sources.integrations() { try await store.addIntegration(source) } }
-    let engine = DeliveryEngine(
-        store: store, http: HTTPExchange(policy: .allowingLoopback), clock: { Int64(Date().timeIntervalSince1970 * 1000) },
-        environment: sources?.environment ?? [:])
-    let loop = Task { try await DeliveryService(engine: engine, store: store).run() }
-    defer { loop.cancel() }
-    // Waits for the receiver to hold `expected` events (counting the queue in the store instead would cost a pass
-    // over it each time); a queue that emptied short of them means some were refused, and the wait ends.
+    return rows
+}
+
+/// A relay's delivery side set up for a bench: a store with a Splunk HEC integration that every event is routed to,
+/// its receiver in this process, and (when enriched) the Okta and Tenable sources; the bench's events numbered on
+/// from one drain to the next, so that none is a duplicate of one before.
+final class DeliverRig: @unchecked Sendable {
+    let store: any RelayStore
+    let receiver: SplunkHECReceiver
+    let server: HTTPServerHandle
+    let sources: EnrichmentSources?
+    let engine: DeliveryEngine
+    /// The number of the next event made, and of the first one the last measurement counted.
+    private(set) var next = 0
+    private(set) var firstMeasured = 0
+
+    private init(
+        store: any RelayStore, receiver: SplunkHECReceiver, server: HTTPServerHandle, sources: EnrichmentSources?, engine: DeliveryEngine
+    ) {
+        (self.store, self.receiver, self.server, self.sources, self.engine) = (store, receiver, server, sources, engine)
+    }
+
+    static func start(directory: URL, enriched: Bool) async throws -> DeliverRig {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try await StoreLocation.open(directory.appendingPathComponent("deliver.sqlite").path)
+        let receiver = SplunkHECReceiver(token: "bench-token", keepsEvents: false)
+        let server = try await receiver.serve()
+        let sources = enriched ? try await EnrichmentSources.start() : nil
+        try await store.addConnector(
+            ConnectorConfig(name: "bench", apiURL: "https://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
+        let integration = Integration(
+            id: "hec", name: "hec", type: .splunk,
+            config: try DestinationRegistry.standard.schema(.splunk).validate(
+                .object(["url": .string(server.url), "authToken": .string("bench-token")])),
+            createdBy: "bench", createdTs: 0)
+        try await store.addIntegration(integration)
+        try await store.addRule(AlertRule(id: "all", name: "all", integrationIDs: ["hec"]))
+        if let sources { for source in try sources.integrations() { try await store.addIntegration(source) } }
+        let engine = DeliveryEngine(
+            store: store, http: HTTPExchange(policy: .allowingLoopback), clock: { Int64(Date().timeIntervalSince1970 * 1000) },
+            environment: sources?.environment ?? [:])
+        return DeliverRig(store: store, receiver: receiver, server: server, sources: sources, engine: engine)
+    }
+
+    /// The next `count` of the bench's events.
+    func events(_ count: Int) -> [NormalizedEvent] {
+        defer { next += count }
+        return (next..<(next + count)).map(benchEvent)
+    }
+
+    /// What is measured is the steady cost: connections open, every person and host looked up once.
+    func warm() async throws {
+        let loop = Task { try await DeliveryService(engine: engine, store: store).run() }
+        defer { loop.cancel() }
+        _ = try await store.commit(events: events(1_000), connector: "bench", cursor: nil)
+        try await arrived(1_000)
+        loop.cancel()
+        _ = await loop.result
+        await receiver.forget()
+        firstMeasured = next
+    }
+
+    /// Waits for the receiver to hold `expected` events (counting the queue in the store instead would cost a pass
+    /// over it each time); a queue that emptied short of them means some were refused, and the wait ends.
     func arrived(_ expected: Int) async throws {
         var polls = 0
         while await receiver.nativeIDs.count < expected {
@@ -52,54 +144,59 @@ func deliverBench(events count: Int, directory: URL, mode: String) async throws 
             try await Task.sleep(for: .milliseconds(2))
         }
     }
-    // What is measured is the steady cost: connections open, every person and host looked up once.
-    _ = try await store.commit(events: (0..<1_000).map { benchEvent(count + $0) }, connector: "bench", cursor: nil)
-    try await arrived(1_000)
-    await receiver.forget()
-    // Events are stored as polls store them: in pages, each page's time its events' "stored" time.
-    let page = mode == "steady" ? 100 : 1_000
-    let pages = stride(from: 0, to: count, by: page).lazy.map { start in (start..<min(count, start + page)).map(benchEvent) }
-    var storedAt: [UInt64] = []
-    var started = DispatchTime.now().uptimeNanoseconds
-    var cpuAtStart = cpuSeconds()
-    if mode == "steady" {
-        for (index, events) in pages.enumerated() {
-            // Page i is stored at 100·i ms, whatever the pages before cost.
-            let due = started + UInt64(index) * 100_000_000
-            let now = DispatchTime.now().uptimeNanoseconds
-            if due > now { try await Task.sleep(for: .nanoseconds(Int(due - now))) }
-            _ = try await store.commit(events: events, connector: "bench", cursor: nil)
-            storedAt += Array(repeating: DispatchTime.now().uptimeNanoseconds, count: events.count)
+
+    /// `count` events stored (in pages of 1,000, as polls store them) before the clock starts, then the queue drained
+    /// by a delivery loop started for it.
+    func drain(_ count: Int, mode: String) async throws -> Drain {
+        await receiver.forget()
+        firstMeasured = next
+        for start in stride(from: 0, to: count, by: 1_000) {
+            _ = try await store.commit(events: events(min(1_000, count - start)), connector: "bench", cursor: nil)
         }
-    } else {
-        loop.cancel()
-        _ = await loop.result
-        for events in pages { _ = try await store.commit(events: events, connector: "bench", cursor: nil) }
-        started = DispatchTime.now().uptimeNanoseconds
-        cpuAtStart = cpuSeconds()
+        let started = DispatchTime.now().uptimeNanoseconds
+        let cpuAtStart = cpuSeconds()
         let draining = Task { try await DeliveryService(engine: engine, store: store).run() }
         defer { draining.cancel() }
         try await arrived(count)
+        let drain = try await measured(since: started, cpu: cpuAtStart, mode: mode)
+        draining.cancel()
+        _ = await draining.result
+        return drain
     }
-    try await arrived(count)
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-    let arrivals = await receiver.arrivals
-    let indexed = await receiver.nativeIDs
-    var latencies: [Double] = []
-    for (id, arrival) in zip(indexed, arrivals) {
-        guard let id, let index = Int(id.dropFirst(2)), index < storedAt.count else { continue }
-        latencies.append(Double(arrival - storedAt[index]) / 1e6)
+
+    /// What arrived since `started` (uptime nanoseconds) and the CPU time used since `cpu` (a `cpuSeconds()` reading).
+    func measured(since started: UInt64, cpu: Double, mode: String) async throws -> Drain {
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let events = await receiver.nativeIDs.count
+        return Drain(
+            mode: mode, events: events, seconds: seconds, cpu: cpuPerThousand(since: cpu, events: events),
+            relayCPU: cpuPerThousand(since: cpu + (await receiver.checkingCPUSeconds), events: events))
     }
-    latencies.sort()
-    func percentile(_ p: Double) -> String {
-        latencies.isEmpty ? "-" : String(format: "%.0f", latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))])
+
+    func stop() {
+        Task { [server, sources] in
+            await server.stop()
+            await sources?.stop()
+        }
     }
-    return [
-        mode, String(indexed.count), String(format: "%.2f", seconds), String(format: "%.0f", Double(indexed.count) / seconds),
-        percentile(0.5), percentile(0.99), String(format: "%.0f", peakRSSMegabytes()),
-        cpuPerThousand(since: cpuAtStart, events: indexed.count),
-        cpuPerThousand(since: cpuAtStart + (await receiver.checkingCPUSeconds), events: indexed.count),
-    ].joined(separator: "\t")
+}
+
+/// One measured drain, as a bench row prints it.
+struct Drain {
+    var mode: String
+    var events: Int
+    var seconds: Double
+    var cpu: String
+    var relayCPU: String
+
+    var row: String { row(p50: "-", p99: "-") }
+
+    func row(p50: String, p99: String) -> String {
+        [
+            mode, String(events), String(format: "%.2f", seconds), String(format: "%.0f", Double(events) / seconds), p50, p99,
+            String(format: "%.0f", peakRSSMegabytes()), cpu, relayCPU,
+        ].joined(separator: "\t")
+    }
 }
 
 /// The simulator's alerts the bench's events are made from.

@@ -11,12 +11,22 @@ if arguments.count >= 2, arguments[1] == "deliver-floor" {
     print(try await deliverFloorBench(events: arguments.count > 2 ? Int(arguments[2]) ?? 100_000 : 100_000))
     exit(0)
 }
-if arguments.count >= 2, ["deliver", "enriched", "steady"].contains(arguments[1]) {
-    let count = arguments.count > 2 ? Int(arguments[2]) ?? 100_000 : 100_000
+/// Runs `body` with a new directory for the bench's store, removed afterwards (`exit` would skip a `defer`).
+func inBenchDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prisma-relay-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    print(try await deliverBench(events: count, directory: directory, mode: arguments[1]))
+    return try await body(directory)
+}
+if arguments.count >= 2, ["deliver", "enriched", "steady"].contains(arguments[1]) {
+    let count = arguments.count > 2 ? Int(arguments[2]) ?? 100_000 : 100_000
+    print(try await inBenchDirectory { try await deliverBench(events: count, directory: $0, mode: arguments[1]) })
+    exit(0)
+}
+if arguments.count >= 2, arguments[1] == "enrichment-rounds" {
+    let rounds = arguments.count > 2 ? Int(arguments[2]) ?? 9 : 9
+    let control = arguments.count > 3 && arguments[3] == "control"
+    for row in try await inBenchDirectory({ try await enrichmentRounds(rounds, control: control, directory: $0) }) { print(row) }
     exit(0)
 }
 if arguments.count >= 3, arguments[1] == "replicas", let replicas = Int(arguments[2]) {
@@ -33,6 +43,7 @@ else {
             """
             usage: PRISMA_RELAY_SECRET=… prisma-relay-bench floor|ingest|postgres|audit-floor|audit URL KEY_ID [PAGE_SIZE]
                    prisma-relay-bench deliver|enriched|steady|deliver-floor [N]
+                   prisma-relay-bench enrichment-rounds [ROUNDS [control]]
                    PRISMA_RELAY_TEST_POSTGRES_URL=… prisma-relay-bench replicas N [CAP]
 
             """.utf8))
