@@ -22,7 +22,7 @@ func deliverBench(events count: Int, directory: URL, mode: String) async throws 
     defer { rig.stop() }
     try await rig.warm()
     guard mode == "steady" else { return try await rig.drain(count, mode: mode).row }
-    let loop = Task { try await DeliveryService(engine: rig.engine, store: rig.store).run() }
+    let loop = Task { [engine = rig.engine, store = rig.store] in try await DeliveryService(engine: engine, store: store).run() }
     defer { loop.cancel() }
     // Page i is stored at 100·i ms, whatever the pages before cost; each page's time is its events' "stored" time.
     var storedAt: [UInt64] = []
@@ -37,12 +37,11 @@ func deliverBench(events count: Int, directory: URL, mode: String) async throws 
         storedAt += Array(repeating: DispatchTime.now().uptimeNanoseconds, count: events.count)
     }
     try await rig.arrived(count)
-    let drain = try await rig.measured(since: started, cpu: cpuAtStart, mode: mode)
+    let drain = await rig.measured(since: started, cpu: cpuAtStart, mode: mode)
     let arrivals = await rig.receiver.arrivals
     var latencies: [Double] = []
     for (id, arrival) in zip(await rig.receiver.nativeIDs, arrivals) {
-        guard let id, let index = Int(id.dropFirst(2)), index - rig.firstMeasured < storedAt.count, index >= rig.firstMeasured
-        else { continue }
+        guard let id, let index = Int(id.dropFirst(2)), storedAt.indices.contains(index - rig.firstMeasured) else { continue }
         latencies.append(Double(arrival - storedAt[index - rig.firstMeasured]) / 1e6)
     }
     latencies.sort()
@@ -78,7 +77,7 @@ func enrichmentRounds(_ rounds: Int, control: Bool = false, directory: URL) asyn
 /// A relay's delivery side set up for a bench: a store with a Splunk HEC integration that every event is routed to,
 /// its receiver in this process, and (when enriched) the Okta and Tenable sources; the bench's events numbered on
 /// from one drain to the next, so that none is a duplicate of one before.
-final class DeliverRig: @unchecked Sendable {
+final class DeliverRig {
     let store: any RelayStore
     let receiver: SplunkHECReceiver
     let server: HTTPServerHandle
@@ -124,7 +123,7 @@ final class DeliverRig: @unchecked Sendable {
 
     /// What is measured is the steady cost: connections open, every person and host looked up once.
     func warm() async throws {
-        let loop = Task { try await DeliveryService(engine: engine, store: store).run() }
+        let loop = Task { [engine, store] in try await DeliveryService(engine: engine, store: store).run() }
         defer { loop.cancel() }
         _ = try await store.commit(events: events(1_000), connector: "bench", cursor: nil)
         try await arrived(1_000)
@@ -155,17 +154,17 @@ final class DeliverRig: @unchecked Sendable {
         }
         let started = DispatchTime.now().uptimeNanoseconds
         let cpuAtStart = cpuSeconds()
-        let draining = Task { try await DeliveryService(engine: engine, store: store).run() }
+        let draining = Task { [engine, store] in try await DeliveryService(engine: engine, store: store).run() }
         defer { draining.cancel() }
         try await arrived(count)
-        let drain = try await measured(since: started, cpu: cpuAtStart, mode: mode)
+        let drain = await measured(since: started, cpu: cpuAtStart, mode: mode)
         draining.cancel()
         _ = await draining.result
         return drain
     }
 
     /// What arrived since `started` (uptime nanoseconds) and the CPU time used since `cpu` (a `cpuSeconds()` reading).
-    func measured(since started: UInt64, cpu: Double, mode: String) async throws -> Drain {
+    func measured(since started: UInt64, cpu: Double, mode: String) async -> Drain {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let events = await receiver.nativeIDs.count
         return Drain(

@@ -11,10 +11,16 @@ if arguments.count >= 2, arguments[1] == "deliver-floor" {
     print(try await deliverFloorBench(events: arguments.count > 2 ? Int(arguments[2]) ?? 100_000 : 100_000))
     exit(0)
 }
-/// Runs `body` with a new directory for the bench's store, removed afterwards (`exit` would skip a `defer`).
-func inBenchDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
+/// A new directory for the bench's store.
+func newBenchDirectory() throws -> URL {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prisma-relay-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory
+}
+
+/// Runs `body` with a new directory for the bench's store, removed afterwards (`exit` would skip a `defer`).
+func inBenchDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
+    let directory = try newBenchDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     return try await body(directory)
 }
@@ -73,8 +79,7 @@ func peakRSSMegabytes() -> Double {
     return kilobytes / 1024
 }
 
-let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prisma-relay-bench-\(UUID().uuidString)")
-try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+let directory = try newBenchDirectory()
 defer { try? FileManager.default.removeItem(at: directory) }
 // The simulator measured against runs on this machine. `postgres` ingests into the PostgreSQL database that
 // PRISMA_RELAY_BENCH_DATABASE names instead of a SQLite file.
@@ -121,6 +126,7 @@ if mode == "audit-floor" {
     let report = try await app.connectors.poll("bench")
     if let error = report.error {
         FileHandle.standardError.write(Data("poll failed: \(error)\n".utf8))
+        try? FileManager.default.removeItem(at: directory)
         exit(1)
     }
     alerts = report.added
