@@ -99,12 +99,28 @@ struct KeptJSONTextTests {
         #expect(read.jsonValue.jsonBytes() == body)
     }
 
+    @Test("an event's JSON with its members in another order, or a name twice, reads as it did: the first of a name counts")
+    func storedEventMembersInAnyOrder() throws {
+        let alert = try JSONValue.parse(#"{"id":"P-1","status":"open","alertTime":1669196436771,"policy":{"name":"Open bucket"}}"#)
+        let event = try AlertNormalizer.normalize(alert, connector: "c", observedAt: 1_669_196_436_771)
+        let members = try #require(event.jsonValue.objectValue?.members)
+        #expect(try NormalizedEvent(json: .object(JSONObject(members.reversed()))) == event)
+        let twice = [JSONObject.Member(key: "title", value: .string("first"))] + members
+        #expect(try NormalizedEvent(json: .object(JSONObject(twice))).title == "first")
+        var shuffled = members
+        shuffled.swapAt(1, members.count - 1)
+        #expect(try NormalizedEvent(json: .object(JSONObject(shuffled))) == event)
+        #expect(throws: NormalizationError.missingField("observed_at")) {
+            try NormalizedEvent(json: .object(JSONObject(members.filter { $0.key != "observed_at" })))
+        }
+    }
+
     static let stored =
         #"{"id":"e","raw_event":{"id":"P-1","n":1.50,"policy":{"name":"p","labels":["a","b"]},"resource":{"data":{"tags":[{"key":"owner","value":"ann"}],"ip":"10.0.0.1"}},"note":"payé"},"after":true}"#
 
     @Test("an object read lazily is checked at once and keeps its text; its members, read later, are what an eager parse gives")
     func lazyObjectMatchesEagerParse() throws {
-        let lazy = try JSONValue.parse(Array(Self.stored.utf8), lazilyAtDepth: 2)
+        let lazy = try JSONValue.parse(Array(Self.stored.utf8), lazily: "raw_event")
         let eager = try JSONValue.parse(Self.stored)
         let raw = try #require(lazy["raw_event"]?.objectValue)
         #expect(raw.kept?.isLazy == true)
@@ -126,7 +142,7 @@ struct KeptJSONTextTests {
 
     @Test("a lazy object that is changed is written as changed, and the text it was read from is no longer used")
     func changingLazyObject() throws {
-        var raw = try #require(try JSONValue.parse(Array(Self.stored.utf8), lazilyAtDepth: 2)["raw_event"]?.objectValue)
+        var raw = try #require(try JSONValue.parse(Array(Self.stored.utf8), lazily: "raw_event")["raw_event"]?.objectValue)
         raw["n"] = .int(2)
         raw["policy"] = nil
         #expect(raw.kept == nil)
@@ -142,7 +158,7 @@ struct KeptJSONTextTests {
             (#"{"r":{"a":{"b":"\u00e9"}}}"#, #"{"r":{"a":{"b":"é"}}}"#),
         ])
     func nonCanonicalIsReadAtOnce(text: String, written: String) throws {
-        let value = try JSONValue.parse(Array(text.utf8), lazilyAtDepth: 2)
+        let value = try JSONValue.parse(Array(text.utf8), lazily: "r")
         #expect(value["r"]?.objectValue?.kept?.isLazy != true)
         #expect(value.jsonString() == written)
         #expect(value == (try JSONValue.parse(text)))
@@ -154,18 +170,18 @@ struct KeptJSONTextTests {
             var eager: JSONParseError?
             var lazy: JSONParseError?
             do { _ = try JSONValue.parse(text) } catch { eager = error }
-            do { _ = try JSONValue.parse(Array(text.utf8), lazilyAtDepth: 2) } catch { lazy = error }
+            do { _ = try JSONValue.parse(Array(text.utf8), lazily: "r") } catch { lazy = error }
             #expect(eager != nil && lazy == eager, "\(text)")
         }
         let bytes = Array(#"{"r":{"a":""#.utf8) + [0xF0, 0x9F, 0x98] + Array(#"x"}}"#.utf8)
-        let repaired = try JSONValue.parse(bytes, lazilyAtDepth: 2)
+        let repaired = try JSONValue.parse(bytes, lazily: "r")
         #expect(repaired["r"]?.objectValue?.kept?.isLazy != true)
         #expect(repaired.jsonBytes() == (try JSONValue.parse(bytes)).jsonBytes())
     }
 
     @Test("a lazy object read from many tasks at once parses to the same members for each")
     func lazyObjectReadConcurrently() async throws {
-        let raw = try #require(try JSONValue.parse(Array(Self.stored.utf8), lazilyAtDepth: 2)["raw_event"])
+        let raw = try #require(try JSONValue.parse(Array(Self.stored.utf8), lazily: "raw_event")["raw_event"])
         let eager = try JSONValue.parse(Self.stored)["raw_event"]
         let results = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<16 { group.addTask { raw["resource"]?["data"]?["ip"] == .string("10.0.0.1") && raw == eager } }
@@ -180,15 +196,17 @@ struct KeptJSONTextTests {
     func preselectedMembers() throws {
         let selection: JSONSelection = ["n": .all, "resource": ["data": ["tags": .all]]]
         let text = Array(#"{"other":{"n":2},"raw_event":\#(Self.stored.split(separator: "\"raw_event\":")[1])"#.utf8)
-        let value = try JSONValue.parse(text, lazilyAtDepth: 2, preselecting: ("raw_event", selection))
+        let value = try JSONValue.parse(text, lazily: "raw_event", preselecting: selection)
         let raw = try #require(value["raw_event"])
-        let later = try #require(try JSONValue.parse(text, lazilyAtDepth: 2)["raw_event"])
+        let later = try #require(try JSONValue.parse(text, lazily: "raw_event")["raw_event"])
         #expect(raw.preselected == later.selecting(selection))
         #expect(raw.preselected?.jsonString() == #"{"n":1.50,"resource":{"data":{"tags":[{"key":"owner","value":"ann"}]}}}"#)
         #expect(raw.preselected?["resource"]?["data"]?["tags"]?.arrayValue?.first?.objectValue?.kept == nil)
         #expect(raw.objectValue?.kept?.isParsed == false)
-        // Only the member named has anything read at once; the whole still reads and writes as an eager parse does.
+        // Only the member named is lazy and has anything read at once; the other object is read at once, whole; the
+        // whole still reads and writes as an eager parse does.
         #expect(value["other"]?.preselected == nil && later.preselected == nil)
+        #expect(value["other"]?.objectValue?.kept?.isLazy != true && value["other"]?["n"] == .int(2))
         #expect(value == (try JSONValue.parse(text)) && value.jsonBytes() == text)
     }
 
@@ -199,7 +217,7 @@ struct KeptJSONTextTests {
             "resource": ["data": ["tags": ["value": .all], "ip": .all]],
         ]
         let text = Array(#"{"raw_event":\#(Self.stored.split(separator: "\"raw_event\":")[1])"#.utf8)
-        let raw = try #require(try JSONValue.parse(text, lazilyAtDepth: 2, preselecting: ("raw_event", selection))["raw_event"])
+        let raw = try #require(try JSONValue.parse(text, lazily: "raw_event", preselecting: selection)["raw_event"])
         let selected = try #require(raw.preselected?.objectValue)
         let kept = try #require(selected.text)
         #expect(kept == JSONValue.object(JSONObject(selected.members)).jsonBytes())
@@ -209,7 +227,7 @@ struct KeptJSONTextTests {
         )
         // Text the writer would write otherwise is read eagerly: nothing is preselected, so nothing keeps a wrong text.
         let spaced = Array(#"{"raw_event":{"n": 1}}"#.utf8)
-        #expect(try JSONValue.parse(spaced, lazilyAtDepth: 2, preselecting: ("raw_event", selection))["raw_event"]?.preselected == nil)
+        #expect(try JSONValue.parse(spaced, lazily: "raw_event", preselecting: selection)["raw_event"]?.preselected == nil)
     }
 
     @Test("documents written one after another, read for some members only: those built, every document checked whole")
@@ -222,7 +240,7 @@ struct KeptJSONTextTests {
 
     @Test("reading only some members of a lazy object builds those, with the values an eager parse gives, and nothing else")
     func selectingMembers() throws {
-        let raw = try #require(try JSONValue.parse(Array(Self.stored.utf8), lazilyAtDepth: 2)["raw_event"])
+        let raw = try #require(try JSONValue.parse(Array(Self.stored.utf8), lazily: "raw_event")["raw_event"])
         let eager = try #require(try JSONValue.parse(Self.stored)["raw_event"])
         let partial = raw.selecting(["n": .all, "resource": ["data": ["tags": .all]], "missing": .all, "note": ["x": .all]])
         #expect(

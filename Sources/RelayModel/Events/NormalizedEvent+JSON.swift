@@ -58,44 +58,69 @@ extension NormalizedEvent {
     public init(storedJSON text: some Collection<UInt8>, readingSubjectFields: Bool = false) throws {
         try self.init(
             json: try JSONValue.parse(
-                text, lazilyAtDepth: 2, preselecting: readingSubjectFields ? ("raw_event", Self.subjectFields) : nil))
+                text, lazily: "raw_event", preselecting: readingSubjectFields ? Self.subjectFields : nil))
     }
 
     /// Reads an event back from its JSON shape.
     public init(json: JSONValue) throws(NormalizationError) {
+        // Every claimed event is read here. Its members are read in the order `jsonValue` writes them: the one sought
+        // is usually the next, and those before it are the ones already read (other names), so a name is sought only
+        // from there on — the first member of each name still counts.
+        let members = json.objectValue?.members ?? []
+        var next = 0
+        func take(_ key: String) -> JSONValue? {
+            guard next < members.count else { return nil }
+            guard members[next].key != key else {
+                next += 1
+                return members[next - 1].value
+            }
+            return members[next...].first { $0.key == key }?.value
+        }
         func required(_ key: String) throws(NormalizationError) -> String {
-            guard let value = json[key]?.stringValue else { throw .missingField(key) }
+            guard let value = take(key)?.stringValue else { throw .missingField(key) }
             return value
         }
-        guard let kind = EventKind(rawValue: try required("kind")) else { throw .missingField("kind") }
-        guard let severity = Severity(rawValue: try required("severity")) else { throw .missingField("severity") }
-        guard let module = Module(rawValue: try required("module")) else { throw .missingField("module") }
-        let policy = json["policy"]?.objectValue.map { object in
+        let (id, source, kindName, connector) = (
+            try required("id"), try required("source"), try required("kind"), try required("connector")
+        )
+        let (nativeID, version, status, severityName) = (
+            try required("native_id"), try required("version"), try required("status"), try required("severity")
+        )
+        let originalSeverity = take("original_severity")?.stringValue
+        let moduleName = try required("module")
+        let (title, description, policyValue, resource) = (
+            try required("title"), take("description")?.stringValue, take("policy"), take("resource")
+        )
+        let (firstSeen, lastSeen, observedAt) = (
+            take("first_seen")?.stringValue, take("last_seen")?.stringValue, try required("observed_at")
+        )
+        let (link, rawEvent) = (take("link")?.stringValue, take("raw_event") ?? .null)
+        guard let kind = EventKind(rawValue: kindName) else { throw .missingField("kind") }
+        guard let severity = Severity(rawValue: severityName) else { throw .missingField("severity") }
+        guard let module = Module(rawValue: moduleName) else { throw .missingField("module") }
+        let policy = policyValue?.objectValue.map { object in
             Policy(
                 id: object["id"]?.stringValue, name: object["name"]?.stringValue, type: object["type"]?.stringValue,
                 subtypes: object["subtypes"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         }
-        let resource = json["resource"]
         self.init(
-            id: try required("id"), source: try required("source"), kind: kind, connector: try required("connector"),
-            nativeID: try required("native_id"), version: try required("version"), status: try required("status"),
-            severity: severity, originalSeverity: json["original_severity"]?.stringValue, module: module,
-            title: try required("title"), description: json["description"]?.stringValue, policy: policy,
+            id: id, source: source, kind: kind, connector: connector, nativeID: nativeID, version: version, status: status,
+            severity: severity, originalSeverity: originalSeverity, module: module, title: title, description: description,
+            policy: policy,
             resource: Resource(
                 id: resource?["id"]?.stringValue, name: resource?["name"]?.stringValue,
                 type: resource?["type"]?.stringValue, cloud: resource?["cloud"]?.stringValue,
                 accountID: resource?["account_id"]?.stringValue, region: resource?["region"]?.stringValue),
-            firstSeen: json["first_seen"]?.stringValue, lastSeen: json["last_seen"]?.stringValue,
-            observedAt: try required("observed_at"), rawEvent: json["raw_event"] ?? .null, link: json["link"]?.stringValue)
-        truncated = json["truncated"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        enrichment = json["enrichment"]?.objectValue ?? [:]
-        audit = json["audit"]?.objectValue.map { object in
+            firstSeen: firstSeen, lastSeen: lastSeen, observedAt: observedAt, rawEvent: rawEvent, link: link)
+        truncated = take("truncated")?.arrayValue?.compactMap(\.stringValue) ?? []
+        enrichment = take("enrichment")?.objectValue ?? [:]
+        audit = take("audit")?.objectValue.map { object in
             Audit(
                 user: object["user"]?.stringValue, ipAddress: object["ip_address"]?.stringValue,
                 accessKey: object["access_key"]?.boolValue ?? false, action: object["action"]?.stringValue ?? "",
                 result: object["result"]?.stringValue ?? "", type: object["type"]?.stringValue ?? "")
         }
-        incidentID = json["incident_id"]?.stringValue
+        incidentID = take("incident_id")?.stringValue
     }
 }
 

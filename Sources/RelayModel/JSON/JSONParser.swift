@@ -22,22 +22,19 @@ extension JSONValue {
         }
     }
 
-    /// Parses one JSON document, reading each object nested `depth` levels deep or deeper lazily: its text is checked
-    /// and kept, and its members are parsed the first time they are asked for (a stored event's `raw_event`, level 2,
-    /// which delivery mostly writes out again as it is). An object whose text differs from what the writer would
-    /// produce is read at once, as by `parse`.
+    /// Parses one JSON document, an object, reading the object of its member `member` lazily: its text is checked and
+    /// kept, and its members are parsed the first time they are asked for (a stored event's `raw_event`, which delivery
+    /// mostly writes out again as it is). Every other member is read at once: what is read anyway costs no second
+    /// pass. An object whose text differs from what the writer would produce is read at once, as by `parse`.
     ///
-    /// The object of member `preselecting.member` at that level also has the members `preselecting.selection` names
-    /// read at once, in the same pass that checks its text (its `preselected`): what is read of every such object
-    /// costs no second pass over the text.
+    /// With `preselecting`, the lazy object also has the members it names read at once, in the same pass that checks
+    /// its text (its `preselected`): what is read of every such object costs no second pass over the text.
     public static func parse(
-        _ bytes: some Collection<UInt8>, lazilyAtDepth depth: Int, preselecting: (member: String, selection: JSONSelection)? = nil
+        _ bytes: some Collection<UInt8>, lazily member: String, preselecting: JSONSelection? = nil
     ) throws(JSONParseError) -> JSONValue {
         try JSONParser.reading(bytes) { (parser: inout JSONParser) throws(JSONParseError) in
-            parser.lazyDepth = depth
-            if let preselecting, case .members(let wanted) = preselecting.selection {
-                parser.preselection = (preselecting.member, wanted)
-            }
+            parser.lazyMember = member
+            if case .members(let wanted)? = preselecting { parser.preselection = wanted }
             return try parser.parseDocument()
         }
     }
@@ -91,12 +88,12 @@ struct JSONParser {
     var textDepth = 0
     /// How many places so far the text differs from what the writer would write for the same value.
     var nonCanonical = 0
-    /// The nesting level from which objects are read lazily, if any.
-    var lazyDepth = 0
-    /// The member, one level above `lazyDepth`, whose lazy object also has some members read at once, and those.
-    var preselection: (member: String, wanted: [JSONSelection.Wanted])?
-    /// What to read at once of the next lazy object: set while that member's value is read.
-    var preselecting: [JSONSelection.Wanted] = []
+    /// The member of the document's object whose object is read lazily, if any.
+    var lazyMember: String?
+    /// What of that object is read at once.
+    var preselection: [JSONSelection.Wanted] = []
+    /// Set while the value of `lazyMember` is read: an object there is read lazily.
+    var lazyNext = false
     /// While members are read at once: the text of those read so far, as the writer would write them (then nothing
     /// is built: see `parseSelected`).
     var selectedText: [UInt8]?
@@ -202,19 +199,18 @@ struct JSONParser {
         try enter()
         defer { depth -= 1 }
         let (start, differences) = (index, nonCanonical)
-        if lazyDepth > 0, depth >= lazyDepth {
+        if lazyNext {
             // What is read at once is copied as text, whole (no object inside it is lazy), and that text is read
             // lazily in turn: most uses only compare or copy it.
-            let (wanted, lazy) = (preselecting, lazyDepth)
-            (preselecting, lazyDepth) = ([], 0)
-            if !wanted.isEmpty {
+            lazyNext = false
+            if !preselection.isEmpty {
                 selectedText = [UInt8(ascii: "{")]
                 selectedText?.reserveCapacity(512)
             }
-            _ = try selectMembers(wanted)
+            _ = try selectMembers(preselection)
             selectedText?.append(UInt8(ascii: "}"))
             let selected = selectedText
-            (lazyDepth, selectedText) = (lazy, nil)
+            selectedText = nil
             if nonCanonical == differences {
                 return .object(JSONObject(lazy: keptText(start..<index), selected: selected.map { JSONObject(lazy: $0) }))
             }
@@ -235,9 +231,9 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipWhitespace()
-            if let preselection, depth + 1 == lazyDepth, key == preselection.member { preselecting = preselection.wanted }
+            lazyNext = depth == 1 && key == lazyMember && index < bytes.count && bytes[index] == UInt8(ascii: "{")
             members.append(JSONObject.Member(key: key, value: try parseValue()))
-            preselecting = []
+            lazyNext = false
         } while try continues(until: UInt8(ascii: "}"))
         return finished(members)
     }
