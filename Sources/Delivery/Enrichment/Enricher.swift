@@ -122,7 +122,7 @@ public actor Enricher {
         guard !active.isEmpty, !rows.isEmpty else { return nil }
         // Rows whose fields naming people and hosts are those of a row whose answers were all in, and are still in time,
         // go out as it went, with nothing more read or looked up.
-        let fields = rows.indices.map { rows[$0].event.rawSubjectFields }
+        let fields = rows.indices.map { NormalizedEvent.subjectFields(of: rows[$0].event.rawEvent) }
         let named = fields.map(Named.init)
         let now = clock()
         let earlier = named.map { settled[$0].flatMap { $0.until > now ? .some($0.value) : nil } }

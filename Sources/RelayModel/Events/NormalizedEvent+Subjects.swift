@@ -20,5 +20,11 @@ extension NormalizedEvent {
 
     /// The raw event with only `subjectFields` in it: as read with the stored event, or read now. (An event whose raw
     /// event is not lazy has all of it at hand, and that is returned.)
-    public var rawSubjectFields: JSONValue { rawEvent.preselected ?? rawEvent.selecting(Self.subjectFields) }
+    public var rawSubjectFields: JSONValue { Self.subjectFields(of: rawEvent) }
+
+    /// `rawSubjectFields` of an event whose raw event is `rawEvent`. (Called with an event's stored `rawEvent`, in a
+    /// loop over many: a property of the event read there copies the whole event first.)
+    public static func subjectFields(of rawEvent: JSONValue) -> JSONValue {
+        rawEvent.preselected ?? rawEvent.selecting(subjectFields)
+    }
 }
