@@ -29,6 +29,10 @@ if arguments.count >= 2, ["deliver", "enriched", "steady"].contains(arguments[1]
     print(try await inBenchDirectory { try await deliverBench(events: count, directory: $0, mode: arguments[1]) })
     exit(0)
 }
+if arguments.count >= 2, arguments[1] == "read-back" {
+    for row in try readBackBench(events: arguments.count > 2 ? Int(arguments[2]) ?? 10_000 : 10_000) { print(row) }
+    exit(0)
+}
 if arguments.count >= 2, arguments[1] == "enrichment-rounds" {
     let rounds = arguments.count > 2 ? Int(arguments[2]) ?? 9 : 9
     let control = arguments.count > 3 && arguments[3] == "control"
@@ -50,6 +54,7 @@ else {
             usage: PRISMA_RELAY_SECRET=… prisma-relay-bench floor|ingest|postgres|audit-floor|audit URL KEY_ID [PAGE_SIZE]
                    prisma-relay-bench deliver|enriched|steady|deliver-floor [N]
                    prisma-relay-bench enrichment-rounds [ROUNDS [control]]
+                   prisma-relay-bench read-back [N]
                    PRISMA_RELAY_TEST_POSTGRES_URL=… prisma-relay-bench replicas N [CAP]
 
             """.utf8))
