@@ -172,11 +172,11 @@ public struct DeliveryEngine: Sendable {
     /// handled, and whether the round ends holding claims it did not record (it stopped early, or a claim was
     /// still under way).
     ///
-    /// Rows are made ready (enriched, routed, fitted, cut into batches) a chunk at a time, two chunks at once, while
-    /// the batches of the chunks before are in flight: the first request goes out after one chunk's enrichment, not
-    /// the whole round's. Once the last chunk is ready and no more batches wait than there are slots, the next rows
-    /// of the queue are claimed while those batches go out (for up to `roundTime`), so the requests do not wait for a
-    /// claim. A slot freed by an answer is refilled before the answer is recorded.
+    /// Rows are made ready (enriched, routed, fitted, cut into batches) a chunk at a time, one chunk after another,
+    /// while the batches of the chunks before are in flight: the first request goes out after one chunk's
+    /// enrichment, not the whole round's. Once the last chunk is ready and every batch has gone out, the next rows
+    /// of the queue are claimed while those batches are in flight (for up to `roundTime`), so the requests do not
+    /// wait for a claim.
     func send(
         _ claimed: [QueuedDelivery], to destination: any Destination, as sending: Sending, health start: IntegrationHealth,
         claimedUntil: Int64
@@ -198,9 +198,9 @@ public struct DeliveryEngine: Sendable {
         // While down, one batch is the probe.
         let probing = health.downSince != nil
         if probing { chunks = Array(chunks.prefix(1)) }
-        // How many chunks are being made ready (`preparedAtOnce` at most), whether a claim of more rows is under way,
-        // and whether another may start (not once the queue ran dry).
-        var preparing = 0
+        // Whether a chunk is being made ready (one at a time), whether a claim of more rows is under way, and whether
+        // another may start (not once the queue ran dry).
+        var preparing = false
         var claiming = false
         var mayClaim = !probing
         let http = self.http.routed(OutboundRoute(integrationConfig: integration.config))
@@ -217,9 +217,8 @@ public struct DeliveryEngine: Sendable {
             // Set once the round must end: what is in flight is still answered and recorded.
             var stopping = false
             func claimMore() {
-                // Only once every claimed row is ready and no more batches wait than there are slots: claims keep pace with
-                // the requests, and the rows claimed are ready before the slots run dry.
-                guard !stopping, mayClaim, !claiming, preparing == 0, nextChunk == chunks.count, batches.count - next <= sending.slots,
+                // Only once every claimed row is ready and every batch has gone out: claims keep pace with the requests.
+                guard !stopping, mayClaim, !claiming, !preparing, nextChunk == chunks.count, batches.count == next,
                     began.duration(to: .now) < Self.roundTime
                 else { return }
                 claiming = true
@@ -232,27 +231,25 @@ public struct DeliveryEngine: Sendable {
                 }
             }
             func prepareNextChunk() {
-                while !stopping, preparing < Self.preparedAtOnce, nextChunk < chunks.count {
-                    let index = nextChunk
-                    let chunk = chunks[index]
-                    nextChunk += 1
-                    preparing += 1
-                    group.addTask {
-                        let (batches, early) = try await self.prepare(
-                            chunk, for: destination, integration: integration, rules: rules, roundBegan: began)
-                        return .prepared(chunk: index, batches: batches, early: early)
-                    }
+                guard !stopping, !preparing, nextChunk < chunks.count else { return }
+                let chunk = chunks[nextChunk]
+                nextChunk += 1
+                preparing = true
+                group.addTask {
+                    let (batches, early) = try await self.prepare(
+                        chunk, for: destination, integration: integration, rules: rules, roundBegan: began)
+                    return .prepared(batches: batches, early: early)
                 }
             }
             prepareNextChunk()
-            func dispatch() async throws {
+            while true {
                 while !stopping, inFlight.count < sending.slots, next < batches.count {
                     // Past half the lease, every row in flight, prepared or still to prepare is claimed again.
                     if clock() > claimedUntil - lease / 2 {
                         let now = clock()
                         var remaining = inFlight.values.flatMap { $0.map(\.seq) }
                         remaining += batches[next...].flatMap { $0.map(\.seq) }
-                        remaining += chunks.joined().map(\.seq)
+                        remaining += chunks[max(0, nextChunk - 1)...].flatMap { $0.map(\.seq) }
                         let held = try await store.renewClaims(remaining, owner: workerID, now: now, until: now + lease)
                         lost.formUnion(Set(remaining).subtracting(held))
                         claimedUntil = now + lease
@@ -277,23 +274,19 @@ public struct DeliveryEngine: Sendable {
                     inFlight[index] = batch
                     group.addTask { .sent(index, await destination.deliver(batch, over: http)) }
                 }
-            }
-            while true {
-                try await dispatch()
                 guard let step = try await group.next() else { break }
                 let index: Int
                 let answer: BatchOutcome
                 switch step {
-                case .prepared(let chunk, let ready, let early):
+                case .prepared(let ready, let early):
                     // The chunk's rows are in its batches (or settled) now.
-                    preparing -= 1
-                    chunks[chunk] = []
-                    batches += ready
+                    preparing = false
+                    chunks[nextChunk - 1] = []
                     if !early.isEmpty {
-                        try await dispatch()
                         settled += try await store.recordDeliveries(early, integrationID: integration.id, owner: workerID, at: clock())
                         handled += early.count
                     }
+                    batches += ready
                     prepareNextChunk()
                     claimMore()
                     continue
@@ -332,8 +325,6 @@ public struct DeliveryEngine: Sendable {
                     observer.outcome(integration.name, "paused")
                     return (handled, settled < total || claiming)
                 }
-                // The freed slot is refilled before the answer is recorded: the store's write need not delay a request.
-                try await dispatch()
                 health = try await record(outcomes, for: batch, integration: integration, health: health, settled: &settled)
                 handled += batch.count
                 claimMore()
@@ -347,12 +338,9 @@ public struct DeliveryEngine: Sendable {
     /// Rows made ready a chunk at a time: at least this many, or a destination's whole batch.
     static let chunk = 100
 
-    /// Chunks made ready at once.
-    static let preparedAtOnce = 2
-
     /// What a round's task group yields: a chunk made ready, more rows claimed, or a batch's answer.
     enum RoundStep: Sendable {
-        case prepared(chunk: Int, batches: [[QueuedDelivery]], early: [DeliveryRecord])
+        case prepared(batches: [[QueuedDelivery]], early: [DeliveryRecord])
         case claimed([QueuedDelivery])
         case sent(Int, BatchOutcome)
     }
