@@ -6,6 +6,7 @@ import NIOHTTP1
 import PrismaSim
 import RelayModel
 import RelayStore
+import Synchronization
 import TestSupport
 import Testing
 
@@ -57,6 +58,66 @@ struct ReplicaRestartTests {
             guard let alert = received.body["native_id"]?.stringValue, let status = received.body["status"]?.stringValue else { return nil }
             return "\(alert)/\(status)"
         }
+    }
+
+    @Test("statements under way when PostgreSQL stops end with an error: none waits forever, so the relay goes on after a restart")
+    func statementsEndWhenPostgresStops() async throws {
+        let cluster = try await Cluster.start()
+        do {
+            try await statementsEnd(on: cluster)
+        } catch {
+            await cluster.remove()
+            throw error
+        }
+        await cluster.remove()
+    }
+
+    func statementsEnd(on cluster: Cluster) async throws {
+        let store = try await PostgresStore.open(
+            try PostgresSettings.parse(cluster.url), box: try TestPostgres.masterKey, connectionWait: .seconds(3))
+        defer { store.close() }
+        // Twice as many callers as pooled connections, each one statement after another.
+        let callers = 8
+        let calls = Calls(callers)
+        let running = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for caller in 0..<callers {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            calls.state.withLock { $0.began[caller] = .now }
+                            _ = try? await store.connectedWithTLS()
+                            calls.state.withLock {
+                                $0.began[caller] = nil
+                                $0.finished[caller] += 1
+                            }
+                            if Task.isCancelled { return }
+                        }
+                    }
+                }
+            }
+        }
+        defer { running.cancel() }
+        // Stopped as a crash stops it, at a different moment of the callers' statements each time.
+        for pause in [700, 1_100, 1_500] {
+            try await Task.sleep(for: .milliseconds(pause))
+            try await cluster.stop()
+            try await Task.sleep(for: .seconds(2))
+            try await cluster.restart()
+        }
+        let restarted = calls.state.withLock { $0.finished }
+        // Longer than any statement may take: the wait for a connection (3 s), the check for why, and the second given
+        // to a statement whose connection closed under it.
+        try await Task.sleep(for: .seconds(10))
+        let (began, finished) = calls.state.withLock { ($0.began, $0.finished) }
+        let stuck = began.indices.filter { began[$0].map { $0.duration(to: .now) > .seconds(8) } ?? false }
+        #expect(stuck.isEmpty, "callers \(stuck) still wait for a statement begun before PostgreSQL came back")
+        #expect(finished.indices.allSatisfy { finished[$0] > restarted[$0] }, "\(restarted) before, \(finished) after")
+    }
+
+    /// When each caller's statement under way began (nil: none under way), and how many each finished.
+    final class Calls: Sendable {
+        let state: Mutex<(began: [ContinuousClock.Instant?], finished: [Int])>
+        init(_ callers: Int) { state = Mutex((Array(repeating: nil, count: callers), Array(repeating: 0, count: callers))) }
     }
 
     @Test(

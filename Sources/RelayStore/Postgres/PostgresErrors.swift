@@ -15,6 +15,8 @@ enum PostgresErrors {
                     + "\(exceeded.waited.components.seconds) s: raise pool_size in the location (or PRISMA_RELAY_DATABASE_POOL_SIZE), "
                     + "or look for slow statements")
         }
+        let closed = StoreError.unavailable("the connection to \(server) closed (a restart or a network fault): the relay retries")
+        if error is PostgresStore.ConnectionLost { return closed }
         guard let error = error as? PSQLError else {
             if "\(error)".contains("CircuitBreaker") {
                 return .unavailable("\(server) cannot be reached: no connection could be made for a minute; the relay keeps trying")
@@ -58,7 +60,7 @@ enum PostgresErrors {
             let reason = error.underlying.map(describe) ?? "no reason given"
             return .unavailable("\(server) cannot be reached (\(reason)): check that it runs and that host and port are right")
         case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
-            return .unavailable("the connection to \(server) closed (a restart or a network fault): the relay retries")
+            return closed
         case .poolClosed:
             return .unavailable("the connection pool to \(server) is closed: the relay is shutting down")
         case .saslError, .unsupportedAuthMechanism, .authMechanismRequiresPassword:

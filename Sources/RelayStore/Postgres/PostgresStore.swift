@@ -181,7 +181,8 @@ public final class PostgresStore: RelayStore {
     /// Runs `body` on a pooled connection, in words an operator can act on when it fails. Waiting for the connection
     /// is bounded by `connectionWait`: while the server is down the pool would wait a minute before giving up, and
     /// every API request, poll and delivery round with it; past the bound the store says why, from a probe.
-    /// Statements that started are never cut short.
+    /// Statements that started are never cut short, unless their connection closed and they were never answered
+    /// (`untilClosed`).
     func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let lent = NIOLockedValueBox(false)
         do {
@@ -189,7 +190,7 @@ public final class PostgresStore: RelayStore {
                 group.addTask {
                     try await client.withConnection { connection in
                         lent.withLockedValue { $0 = true }
-                        return try await body(connection)
+                        return try await Self.untilClosed(connection, body)
                     }
                 }
                 group.addTask {
@@ -208,6 +209,8 @@ public final class PostgresStore: RelayStore {
         } catch let error as StoreError {
             throw error
         } catch let error as PSQLError {
+            throw PostgresErrors.storeError(error, settings: settings)
+        } catch let error as ConnectionLost {
             throw PostgresErrors.storeError(error, settings: settings)
         } catch is CancellationError {
             throw CancellationError()
