@@ -16,8 +16,7 @@ public final class TinyProxy: Sendable {
     public var url: String { "http://127.0.0.1:\(port)" }
 
     public init(credentials: (user: String, password: String)? = nil, connectPorts: [Int] = []) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-proxy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try ScratchDirectory.untilExit(prefix: "relay-proxy")
         port = try Self.freePort()
         log = directory.appendingPathComponent("tinyproxy.log")
         var lines = [

@@ -9,6 +9,7 @@ import Relay
 import RelayModel
 import RelayServer
 import RelayStore
+import TestSupport
 import Testing
 
 /// Keeps every log line, to prove no secret is ever logged.
@@ -44,8 +45,7 @@ struct MetricsAndLogsTests {
         await simulator.setFaults(SimFaults(rateLimited: 2, expireTokenAfterPages: 1))
         let sim = try await simulator.serve()
         defer { Task { await sim.stop() } }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-metrics-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try ScratchDirectory.untilExit(prefix: "relay-metrics")
         let app = RelayApp(
             store: try SQLiteStore(path: directory.appendingPathComponent("r.sqlite").path), clock: { clock.now }, sleep: { _ in },
             outbound: .allowingLoopback,

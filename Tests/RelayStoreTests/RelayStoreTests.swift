@@ -3,12 +3,12 @@ import Foundation
 import GRDB
 import RelayModel
 import RelayStore
+import TestSupport
 import Testing
 
-/// A fresh database file in a temporary directory.
+/// A fresh database file in a temporary directory, removed when the tests end.
 func temporaryDatabase() throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-store-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try ScratchDirectory.untilExit(prefix: "relay-store")
     return directory.appendingPathComponent("relay.sqlite").path
 }
 

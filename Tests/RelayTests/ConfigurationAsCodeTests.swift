@@ -2,6 +2,7 @@ import Foundation
 import Relay
 import RelayModel
 import RelayStore
+import TestSupport
 import Testing
 
 @Suite("Configuration as code: a file's plan, applied whole; export round-trips")
@@ -47,8 +48,7 @@ struct ConfigurationAsCodeTests {
         readFile: { $0 == "/run/secrets/cwpp" ? "cwpp-password" : nil })
 
     static func app() throws -> RelayApp {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try ScratchDirectory.untilExit(prefix: "relay-config")
         return RelayApp(store: try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path))
     }
 

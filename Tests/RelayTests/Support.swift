@@ -6,6 +6,7 @@ import PrismaSim
 import Relay
 import RelayModel
 import RelayStore
+import TestSupport
 
 /// A simulated tenant on loopback and a relay on a fresh SQLite database, sharing one hand-moved clock.
 struct Rig {
@@ -24,8 +25,7 @@ struct Rig {
                 seed: 3, rateLimitPerSecond: nil, clock: { clock.now }, computeIssuesTokens: computeIssuesTokens))
         await simulator.setFaults(faults)
         let server = try await simulator.serve(tls: tls)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try ScratchDirectory.untilExit(prefix: "relay")
         let sqlite = try SQLiteStore(path: directory.appendingPathComponent("relay.sqlite").path)
         let app = RelayApp(
             store: store?(sqlite) ?? sqlite, clock: { clock.now }, sleep: { _ in }, outbound: .allowingLoopback, network: network,
