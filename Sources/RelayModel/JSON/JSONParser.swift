@@ -13,8 +13,9 @@ extension JSONValue {
 
     /// Parses one JSON document and keeps, with each object nested `depth` levels deep (the document's own object or
     /// array is level 1), the text it was read from, so that writing it again is a copy: the alerts of a page
-    /// (level 3: `{"items":[{…}]}`). (A stored event's `raw_event` is read lazily instead: `parse(_:lazily:preselecting:)`.) Text
-    /// that differs from what the writer would produce (whitespace, escapes, malformed UTF-8) is not kept.
+    /// (level 3: `{"items":[{…}]}`); a stored event's `raw_event` is read lazily instead
+    /// (`parse(_:lazily:preselecting:)`). Text that differs from what the writer would produce (whitespace, escapes,
+    /// malformed UTF-8) is not kept.
     public static func parse(_ bytes: some Collection<UInt8>, keepingTextAtDepth depth: Int) throws(JSONParseError) -> JSONValue {
         try JSONParser.reading(bytes) { (parser: inout JSONParser) throws(JSONParseError) in
             parser.textDepth = depth
