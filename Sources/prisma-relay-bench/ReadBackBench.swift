@@ -5,8 +5,8 @@ import RelayModel
 /// `read-back N`: what reading a claimed row costs the relay's own code, without the store: N of the bench's events
 /// as stored (about 2.9 KB each) read back as a claim reads them — without, then with, the fields that name people
 /// and hosts (what enrichment reads), each dropped once read — and those fields taken from each row of N claimed
-/// rows, as the enricher takes them. Prints one
-/// row each: what, events, microseconds per event (the best of 7 passes: a time this machine's noise only lengthens).
+/// rows, as the enricher takes them. Prints one row each: what, events, microseconds per event (the best of 7 passes:
+/// a time this machine's noise only lengthens).
 func readBackBench(events count: Int) throws -> [String] {
     let bodies = (0..<count).map { benchEvent($0).jsonValue.jsonBytes() }
     let rows = try bodies.enumerated().map { index, body in

@@ -33,6 +33,18 @@ struct ReplicaRestartTests {
             return Cluster(directory: directory, url: parts.string ?? "")
         }
 
+        /// Runs `body` on a new cluster, removed after it whether it throws or not.
+        static func using(_ body: (Cluster) async throws -> Void) async throws {
+            let cluster = try await start()
+            do {
+                try await body(cluster)
+            } catch {
+                await cluster.remove()
+                throw error
+            }
+            await cluster.remove()
+        }
+
         func stop() async throws { try await Self.run(["--stop", directory.path]) }
         func restart() async throws { try await Self.run(["--start", directory.path]) }
         func remove() async {
@@ -62,14 +74,7 @@ struct ReplicaRestartTests {
 
     @Test("statements under way when PostgreSQL stops end with an error: none waits forever, so the relay goes on after a restart")
     func statementsEndWhenPostgresStops() async throws {
-        let cluster = try await Cluster.start()
-        do {
-            try await statementsEnd(on: cluster)
-        } catch {
-            await cluster.remove()
-            throw error
-        }
-        await cluster.remove()
+        try await Cluster.using(statementsEnd(on:))
     }
 
     func statementsEnd(on cluster: Cluster) async throws {
@@ -124,14 +129,7 @@ struct ReplicaRestartTests {
         "a rolling restart of both replicas, then PostgreSQL stopped and started mid-run: the API answers 503 with the reason meanwhile, and nothing is lost or stored twice"
     )
     func rollingAndDatabaseRestart() async throws {
-        let cluster = try await Cluster.start()
-        do {
-            try await restarts(on: cluster)
-        } catch {
-            await cluster.remove()
-            throw error
-        }
-        await cluster.remove()
+        try await Cluster.using(restarts(on:))
     }
 
     func restarts(on cluster: Cluster) async throws {

@@ -208,9 +208,7 @@ public final class PostgresStore: RelayStore {
             }
         } catch let error as StoreError {
             throw error
-        } catch let error as PSQLError {
-            throw PostgresErrors.storeError(error, settings: settings)
-        } catch let error as ConnectionLost {
+        } catch  where error is PSQLError || error is ConnectionLost {
             throw PostgresErrors.storeError(error, settings: settings)
         } catch is CancellationError {
             throw CancellationError()
