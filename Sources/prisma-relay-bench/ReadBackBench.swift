@@ -8,7 +8,7 @@ import RelayModel
 /// rows, as the enricher takes them. Prints one row each: what, events, microseconds per event (the best of 7 passes:
 /// a time this machine's noise only lengthens).
 func readBackBench(events count: Int) throws -> [String] {
-    let bodies = (0..<count).map { benchEvent($0).jsonValue.jsonBytes() }
+    let bodies = (0..<count).map { benchEvent($0).jsonBytes() }
     let rows = try bodies.enumerated().map { index, body in
         QueuedDelivery(
             seq: Int64(index), event: try NormalizedEvent(storedJSON: body, readingSubjectFields: true), attempts: 0, createdAt: 0)

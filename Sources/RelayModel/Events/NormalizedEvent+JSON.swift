@@ -1,54 +1,62 @@
 extension NormalizedEvent {
-    /// The event in the documented snake_case JSON shape, with `raw_event` exactly as received.
-    public var jsonValue: JSONValue {
-        // Members appended in their documented order (no lookups: this runs for every event stored and sent).
-        var members: [JSONObject.Member] = []
-        members.reserveCapacity(24)
-        func add(_ key: String, _ value: JSONValue) { members.append(JSONObject.Member(key: key, value: value)) }
-        add("id", .string(id))
-        add("source", .string(source))
-        add("kind", .string(kind.rawValue))
-        add("connector", .string(connector))
-        add("native_id", .string(nativeID))
-        add("version", .string(version))
-        add("status", .string(status))
-        add("severity", .string(severity.rawValue))
-        add("original_severity", .optional(originalSeverity))
-        add("module", .string(module.rawValue))
-        add("title", .string(title))
-        add("description", .optional(description))
-        add(
-            "policy",
-            policy.map { policy in
-                .object([
-                    "id": .optional(policy.id), "name": .optional(policy.name), "type": .optional(policy.type),
-                    "subtypes": .array(policy.subtypes.map(JSONValue.string)),
-                ])
-            } ?? .null)
-        add(
-            "resource",
-            .object([
-                "id": .optional(resource.id), "name": .optional(resource.name), "type": .optional(resource.type),
-                "cloud": .optional(resource.cloud), "account_id": .optional(resource.accountID),
-                "region": .optional(resource.region),
-            ]))
-        add("first_seen", .optional(firstSeen))
-        add("last_seen", .optional(lastSeen))
-        add("observed_at", .string(observedAt))
-        add("link", .optional(link))
-        add("raw_event", rawEvent)
-        if !truncated.isEmpty { add("truncated", .array(truncated.map(JSONValue.string))) }
-        if !enrichment.members.isEmpty { add("enrichment", .object(enrichment)) }
-        if let audit {
-            add(
-                "audit",
-                .object([
-                    "user": .optional(audit.user), "ip_address": .optional(audit.ipAddress), "access_key": .bool(audit.accessKey),
-                    "action": .string(audit.action), "result": .string(audit.result), "type": .string(audit.type),
-                ]))
+    /// The event in the documented snake_case JSON shape, with `raw_event` exactly as received: its text
+    /// (`jsonBytes()`), whose members are read from it when first asked for. Storing and sending an event write that
+    /// text by copying it.
+    public var jsonValue: JSONValue { .object(JSONObject(lazy: jsonBytes())) }
+
+    /// The event's compact JSON text, written member by member in the documented order (this runs for every event
+    /// stored and sent; the shape is defined here alone).
+    public func jsonBytes() -> [UInt8] {
+        var json = JSONObjectWriter(capacity: 1_024 + (rawEvent.objectValue?.text?.count ?? 2_048))
+        json.add("id", id)
+        json.add("source", source)
+        json.add("kind", kind.rawValue)
+        json.add("connector", connector)
+        json.add("native_id", nativeID)
+        json.add("version", version)
+        json.add("status", status)
+        json.add("severity", severity.rawValue)
+        json.add("original_severity", originalSeverity)
+        json.add("module", module.rawValue)
+        json.add("title", title)
+        json.add("description", description)
+        if let policy {
+            json.addObject("policy") { json in
+                json.add("id", policy.id)
+                json.add("name", policy.name)
+                json.add("type", policy.type)
+                json.add("subtypes", policy.subtypes)
+            }
+        } else {
+            json.add("policy", JSONValue.null)
         }
-        if let incidentID { add("incident_id", .string(incidentID)) }
-        return .object(JSONObject(members))
+        json.addObject("resource") { json in
+            json.add("id", resource.id)
+            json.add("name", resource.name)
+            json.add("type", resource.type)
+            json.add("cloud", resource.cloud)
+            json.add("account_id", resource.accountID)
+            json.add("region", resource.region)
+        }
+        json.add("first_seen", firstSeen)
+        json.add("last_seen", lastSeen)
+        json.add("observed_at", observedAt)
+        json.add("link", link)
+        json.add("raw_event", rawEvent)
+        if !truncated.isEmpty { json.add("truncated", truncated) }
+        if !enrichment.members.isEmpty { json.add("enrichment", .object(enrichment)) }
+        if let audit {
+            json.addObject("audit") { json in
+                json.add("user", audit.user)
+                json.add("ip_address", audit.ipAddress)
+                json.add("access_key", audit.accessKey)
+                json.add("action", audit.action)
+                json.add("result", audit.result)
+                json.add("type", audit.type)
+            }
+        }
+        if let incidentID { json.add("incident_id", incidentID) }
+        return json.finish()
     }
 
     /// Reads an event back from the JSON text it was stored as. Its `raw_event` is read lazily (checked, its text

@@ -83,7 +83,7 @@ extension PostgresStore {
             modules.append(event.module.rawValue)
             updated.append(event.updatedMillis)
             observed.append(event.observedAt)
-            bodies.append(event.jsonValue.jsonString())
+            bodies.append(String(decoding: event.jsonBytes(), as: UTF8.self))
         }
     }
 }

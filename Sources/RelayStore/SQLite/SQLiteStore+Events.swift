@@ -7,7 +7,7 @@ import RelayModel
 extension SQLiteStore {
     public func commit(events: [NormalizedEvent], connector: String, cursor: Int64?, lease: ConnectorLease?) async throws -> Int {
         let rows = events.map { event in
-            (event, event.jsonValue.jsonString())
+            (event, String(decoding: event.jsonBytes(), as: UTF8.self))
         }
         let now = clock()
         let (added, queued) = try await pool.write { db in
