@@ -19,6 +19,19 @@ struct AlertRuleTests {
         return AlertRule(id: "r", name: "r", filters: filters, integrationIDs: ["i1"])
     }
 
+    @Test("an alert of a page, read lazily, is matched on the labels and standards only its raw event names")
+    func lazilyReadAlert() throws {
+        let page =
+            #"{"items":[{"id":"P-1","status":"open","lastUpdated":1,"policy":{"name":"n","severity":"high","labels":["CIS","PCI"],"#
+            + #""complianceMetadata":[{"standardName":"CIS v1.5.0 (AWS)"}]},"resource":{"cloudType":"aws"}}]}"#
+        let alert = try #require(try JSONValue.parse(Array(page.utf8), lazily: AlertPage.lazyAlerts)["items"]?.arrayValue?.first)
+        let event = try AlertNormalizer.normalize(alert, connector: "prod", observedAt: 0)
+        #expect(rule { $0.policyLabels = ["pci"] }.matches(event))
+        #expect(!rule { $0.policyLabels = ["hipaa"] }.matches(event))
+        #expect(rule { $0.complianceStandards = ["cis v1.5.0 (aws)"] }.matches(event))
+        #expect(!rule { $0.complianceStandards = ["NIST"] }.matches(event))
+    }
+
     @Test("a rule without filters sends every open event and nothing else by default")
     func defaults() throws {
         #expect(rule().matches(try alert()))

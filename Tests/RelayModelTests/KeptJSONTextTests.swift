@@ -2,15 +2,20 @@ import Testing
 
 @testable import RelayModel
 
-/// An object parsed with its text kept is written out by copying that text; the copy must always be exactly what
+/// An object read lazily, its text kept, is written out by copying that text; the copy must always be exactly what
 /// encoding the value would give.
-@Suite("JSON objects that keep the text they were parsed from")
+@Suite("JSON objects read lazily, that keep the text they were parsed from")
 struct KeptJSONTextTests {
+    /// Parses `bytes` with the objects at `depth` read lazily, nothing read at once.
+    static func parse(_ bytes: [UInt8], lazilyAt depth: Int) throws -> JSONValue {
+        try JSONValue.parse(bytes, lazily: JSONLazyLevel(depth: depth, preselecting: .members([])))
+    }
+
     static let page = #"{"items":[{"id":"P-1","n":1.50,"deep":{"a":[true,null]}},{"id":"P-2"}],"nextPageToken":"t"}"#
 
     @Test("the objects at the level asked for keep their text, the others do not")
     func keepsTheLevelAskedFor() throws {
-        let value = try JSONValue.parse(Array(Self.page.utf8), keepingTextAtDepth: 3)
+        let value = try Self.parse(Array(Self.page.utf8), lazilyAt: 3)
         let items = try #require(value["items"]?.arrayValue)
         #expect(
             items.map { $0.objectValue?.text.map { String(decoding: $0, as: UTF8.self) } } == [
@@ -28,7 +33,7 @@ struct KeptJSONTextTests {
             (#"[{"a":"x\n"}]"#, #"{"a":"x\n"}"#),
         ])
     func nonCanonicalTextIsNotKept(text: String, written: String) throws {
-        let value = try JSONValue.parse(Array(text.utf8), keepingTextAtDepth: 2)
+        let value = try Self.parse(Array(text.utf8), lazilyAt: 2)
         let object = try #require(value.arrayValue?.first)
         #expect(object.objectValue?.text == nil)
         #expect(object.jsonString() == written)
@@ -37,7 +42,7 @@ struct KeptJSONTextTests {
     @Test("malformed UTF-8 is not copied into the output: it is written repaired, as when nothing is kept")
     func malformedUTF8IsNotKept() throws {
         let bytes = Array(#"[{"a":""#.utf8) + [0xF0, 0x9F, 0x98] + Array(#"x"}]"#.utf8)
-        let kept = try JSONValue.parse(bytes, keepingTextAtDepth: 2)
+        let kept = try Self.parse(bytes, lazilyAt: 2)
         #expect(kept.arrayValue?.first?.objectValue?.text == nil)
         #expect(kept.jsonBytes() == (try JSONValue.parse(bytes)).jsonBytes())
         #expect(String(validating: kept.jsonBytes(), as: UTF8.self) != nil)
@@ -47,7 +52,7 @@ struct KeptJSONTextTests {
     func wellFormedUTF8IsKept() throws {
         for prefix in ["", "a", "abc", "abcdefg", "abcdefgh"] {
             let text = #"[{"a":""# + prefix + #"é€😀 payé"}]"#
-            let value = try JSONValue.parse(Array(text.utf8), keepingTextAtDepth: 2)
+            let value = try Self.parse(Array(text.utf8), lazilyAt: 2)
             #expect(value.arrayValue?.first?.objectValue?.text == Array(text.utf8.dropFirst().dropLast()))
             #expect(value.jsonString() == text)
         }
@@ -55,7 +60,7 @@ struct KeptJSONTextTests {
 
     @Test("changing an object drops its text, and the change is what gets written")
     func changeDropsText() throws {
-        var item = try #require(try JSONValue.parse(Array(Self.page.utf8), keepingTextAtDepth: 3)["items"]?.arrayValue?.first?.objectValue)
+        var item = try #require(try Self.parse(Array(Self.page.utf8), lazilyAt: 3)["items"]?.arrayValue?.first?.objectValue)
         item["id"] = .string("P-9")
         #expect(item.text == nil)
         #expect(JSONValue.object(item).jsonString() == #"{"id":"P-9","n":1.50,"deep":{"a":[true,null]}}"#)
@@ -78,9 +83,40 @@ struct KeptJSONTextTests {
         #expect(written.utf8.count <= 2_000)
     }
 
+    @Test(
+        "an alert of a page is normalized from the fields read at once, is stored as the text it came in, and is the same event as the whole alert gives"
+    )
+    func pageAlertsReadLazily() throws {
+        let alertText =
+            #"{"id":"P-1","status":"Open","alertTime":1669196436771,"lastUpdated":1669196436999,"firstSeen":1669196436000,"#
+            + #""policy":{"policyId":"p-1","name":"Open bucket","description":"d","severity":"critical","policyType":"config","#
+            + #""policySubTypes":["Run"],"labels":["x"]},"resource":{"id":"r","name":"b","resourceType":"bucket","#
+            + #""cloudType":"AWS","accountId":"1","regionId":"us-east-1","data":{"big":[1,2,3]}},"extra":{"deep":true}}"#
+        let page = Array(#"{"items":["#.utf8) + Array(alertText.utf8) + Array(#"],"nextPageToken":"t"}"#.utf8)
+        let alert = try #require(try JSONValue.parse(page, lazily: AlertPage.lazyAlerts)["items"]?.arrayValue?.first)
+        let kept = try #require(alert.objectValue?.kept)
+        #expect(alert.preselected != nil)
+        let event = try AlertNormalizer.normalize(alert, connector: "c", observedAt: 1_669_196_437_000)
+        let body = String(decoding: event.jsonBytes(), as: UTF8.self)
+        #expect(!kept.isParsed)
+        #expect(body.hasSuffix(#""raw_event":"# + alertText + "}"))
+        let whole = try #require(try JSONValue.parse(page)["items"]?.arrayValue?.first)
+        #expect(event == (try AlertNormalizer.normalize(whole, connector: "c", observedAt: 1_669_196_437_000)))
+        #expect(event.policy?.subtypes == ["run"] && event.resource.cloud == "aws" && event.version == "1669196436999")
+    }
+
+    @Test("an alert whose text is not as the writer writes it is read whole, and normalized the same")
+    func nonCanonicalPageAlertsAreReadWhole() throws {
+        let page = Array(#"{"items":[{"id": "P-1","policy":{"name":"a\nb","severity":"low"}}]}"#.utf8)
+        let alert = try #require(try JSONValue.parse(page, lazily: AlertPage.lazyAlerts)["items"]?.arrayValue?.first)
+        #expect(alert.objectValue?.kept == nil)
+        let event = try AlertNormalizer.normalize(alert, connector: "c", observedAt: 0)
+        #expect(event.title == "a\nb" && event.severity == .low)
+    }
+
     @Test("kept text takes no part in equality or hashing")
     func equalityIgnoresText() throws {
-        let kept = try JSONValue.parse(Array(#"[{"a":1}]"#.utf8), keepingTextAtDepth: 2)
+        let kept = try Self.parse(Array(#"[{"a":1}]"#.utf8), lazilyAt: 2)
         let plain = try JSONValue.parse(#"[{"a":1}]"#)
         #expect(kept == plain)
         #expect(Set([kept, plain]).count == 1)

@@ -69,8 +69,7 @@ public actor CSPMClient: AuthenticatingClient {
     /// Fetches one page of alerts from `path` (`/v2/alert` or `/alert/v1/alert`).
     public func fetchAlertPage(_ query: AlertQuery, path: String) async throws -> AlertPage {
         let budget = RateBudget.alertList(apiURL: credentials.apiURL, accessKeyID: credentials.accessKeyID)
-        // Each alert keeps the text it came in (`{"items":[{…}]}`: level 3), so storing it again is a copy.
-        return try await post(path, body: query.jsonValue.jsonBytes(), budget: budget, keepingTextAtDepth: 3) { json, bytes in
+        return try await post(path, body: query.jsonValue.jsonBytes(), budget: budget, lazily: AlertPage.lazyAlerts) { json, bytes in
             var page = try AlertPage(json: json)
             page.byteCount = bytes
             return page
@@ -88,14 +87,14 @@ public actor CSPMClient: AuthenticatingClient {
     /// POSTs `body` to `path` with the session's token and reads a 200's JSON (and its size) with `read`; a 403 is the
     /// role's refusal, anything else the retry loop's to judge.
     func post<T: Sendable>(
-        _ path: String, body: [UInt8], budget: RateBudget? = nil, keepingTextAtDepth depth: Int = 0,
+        _ path: String, body: [UInt8], budget: RateBudget? = nil, lazily level: JSONLazyLevel? = nil,
         read: @escaping (JSONValue, Int) throws -> T
     ) async throws -> T {
         let url = credentials.apiURL + path
         let label = "POST \(path)"
         return try await perform(path: label, authenticated: true, budget: budget) { answer in
             switch answer.status {
-            case 200: return Self.readJSON(answer, path: label, keepingTextAtDepth: depth) { json in try read(json, answer.body.count) }
+            case 200: return Self.readJSON(answer, path: label, lazily: level) { json in try read(json, answer.body.count) }
             case 403: throw PrismaClientError.forbidden(path: label)
             default: return .unexpected(answer)
             }

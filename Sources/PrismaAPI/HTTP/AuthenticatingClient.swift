@@ -24,10 +24,11 @@ enum Step<T: Sendable>: Sendable {
 }
 
 extension AuthenticatingClient {
-    /// `keepingTextAtDepth`: the nesting level whose objects keep their text (the alerts of a page), or 0.
-    static func parse(_ answer: HTTPAnswer, path: String, keepingTextAtDepth depth: Int = 0) throws -> JSONValue {
+    /// `lazily`: the nesting level whose objects are read lazily (the alerts of a page), if any.
+    static func parse(_ answer: HTTPAnswer, path: String, lazily level: JSONLazyLevel? = nil) throws -> JSONValue {
         do {
-            return try JSONValue.parse(answer.body, keepingTextAtDepth: depth)
+            guard let level else { return try JSONValue.parse(answer.body) }
+            return try JSONValue.parse(answer.body, lazily: level)
         } catch {
             throw PrismaClientError.malformedJSON(path: path, detail: error.description)
         }
@@ -36,7 +37,7 @@ extension AuthenticatingClient {
     /// Reads a 200 answer that must be JSON of a given shape. An HTML page or unreadable JSON is a temporary
     /// failure (proxies and gateways produce both), reported as such once the attempts run out.
     static func readJSON<T: Sendable>(
-        _ answer: HTTPAnswer, path: String, keepingTextAtDepth depth: Int = 0, _ read: (JSONValue) throws -> T
+        _ answer: HTTPAnswer, path: String, lazily level: JSONLazyLevel? = nil, _ read: (JSONValue) throws -> T
     ) -> Step<T> {
         guard answer.looksLikeJSON else {
             return .retry(
@@ -44,7 +45,7 @@ extension AuthenticatingClient {
                 final: .notJSON(path: path, status: answer.status, contentType: answer.header("Content-Type")), floor: nil)
         }
         do {
-            return .done(try read(try parse(answer, path: path, keepingTextAtDepth: depth)))
+            return .done(try read(try parse(answer, path: path, lazily: level)))
         } catch let error as PrismaClientError {
             return .retry("malformed JSON", final: error, floor: nil)
         } catch {

@@ -6,17 +6,19 @@ public enum AlertNormalizer {
     public static func normalize(
         _ alert: JSONValue, connector: String, observedAt: Int64, console: String? = nil
     ) throws(NormalizationError) -> NormalizedEvent {
-        guard case .object(let object) = alert else { throw .notAnObject }
+        // An alert of a page read lazily (`AlertPage.lazyAlerts`) has the fields read here read already; its text
+        // is the event's `raw_event`, copied when stored.
+        guard case .object(let object) = alert.preselected ?? alert else { throw .notAnObject }
         guard let alertID = object["id"]?.stringValue, !alertID.isEmpty else { throw .missingField("id") }
         let policy = object["policy"]
         let resource = object["resource"]
-        let version = versionMillis(of: object)
+        let version = String(versionMillis(of: object))
         let tier = policy?["severity"]?.stringValue
         let policyType = policy?["policyType"]?.stringValue?.lowercased()
         let title = policy?["name"]?.stringValue ?? "Prisma Cloud alert \(alertID)"
         return NormalizedEvent(
-            id: EventID.make(connector: connector, kind: .alert, nativeID: alertID, version: String(version)),
-            kind: .alert, connector: connector, nativeID: alertID, version: String(version),
+            id: EventID.make(connector: connector, kind: .alert, nativeID: alertID, version: version),
+            kind: .alert, connector: connector, nativeID: alertID, version: version,
             status: object["status"]?.stringValue?.lowercased() ?? "open",
             severity: Severity(prismaTier: tier), originalSeverity: tier,
             module: Module(policyType: policyType), title: title,
@@ -36,6 +38,21 @@ public enum AlertNormalizer {
             observedAt: Timestamp.rfc3339(epochMilliseconds: observedAt),
             rawEvent: alert, link: console.map { PrismaAPIHost.alertLink(console: $0, alertID: alertID) })
     }
+
+    /// Every field `normalize` reads, read at once from the alerts of a page as they are parsed (`AlertPage.lazyAlerts`):
+    /// the rest of an alert is only checked, and kept as text.
+    public static let fields: JSONSelection = [
+        "id": .all, "status": .all, "policyId": .all, "lastUpdated": .all, "lastSeen": .all, "alertTime": .all,
+        "firstSeen": .all,
+        "policy": [
+            "severity": .all, "policyType": .all, "name": .all, "description": .all, "policyId": .all,
+            "policySubTypes": .all, "cloudType": .all,
+        ],
+        "resource": [
+            "id": .all, "name": .all, "resourceType": .all, "cloudType": .all, "accountId": .all, "regionId": .all,
+            "region": .all,
+        ],
+    ]
 
     /// An alert's version: `lastUpdated`, or failing that the latest of its other timestamps, so that each
     /// change Prisma records is a distinct version.

@@ -9,8 +9,8 @@ final class JSONKeptText: Sendable {
     let bytes: [UInt8]
     /// Whether the members are parsed from `bytes` on first use rather than held by the object.
     let isLazy: Bool
-    /// Some of a lazy object's members, copied in the same pass that checked its text, as an object read lazily in
-    /// turn (see `JSONValue.preselected`).
+    /// Some of a lazy object's members, read in the same pass that checked its text: built (the alerts of a page), or
+    /// copied as text, an object read lazily in turn (a stored event's `raw_event`; see `JSONValue.preselected`).
     let selected: JSONObject?
     private let parsed = Mutex<[JSONObject.Member]?>(nil)
 
@@ -62,10 +62,23 @@ public indirect enum JSONSelection: Sendable, ExpressibleByDictionaryLiteral {
     }
 }
 
+/// The objects at one nesting level of a document, to be read lazily (`JSONValue.parse(_:lazily:)`), each with what
+/// `preselecting` names read at once.
+public struct JSONLazyLevel: Sendable {
+    /// The level: the document's own object or array is level 1.
+    public var depth: Int
+    public var preselecting: JSONSelection
+
+    public init(depth: Int, preselecting: JSONSelection) {
+        self.depth = depth
+        self.preselecting = preselecting
+    }
+}
+
 extension JSONValue {
-    /// What the parser read of this object, if it was read lazily with some of its members at once (a stored
-    /// event's `raw_event`: what names people and hosts): an object with its text kept, itself read when its members
-    /// are first asked for.
+    /// What the parser read of this object, if it was read lazily with some of its members at once: of an alert of
+    /// a page, what normalizing reads; of a stored event's `raw_event`, what names people and hosts (an object with its
+    /// text kept, itself read when its members are first asked for).
     var preselected: JSONValue? {
         guard case .object(let object) = self, let selected = object.kept?.selected else { return nil }
         return .object(selected)

@@ -11,14 +11,16 @@ extension JSONValue {
         try JSONParser.reading(bytes) { (parser: inout JSONParser) throws(JSONParseError) in try parser.parseDocument() }
     }
 
-    /// Parses one JSON document and keeps, with each object nested `depth` levels deep (the document's own object or
-    /// array is level 1), the text it was read from, so that writing it again is a copy: the alerts of a page
-    /// (level 3: `{"items":[{…}]}`); a stored event's `raw_event` is read lazily instead
-    /// (`parse(_:lazily:preselecting:)`). Text that differs from what the writer would produce (whitespace, escapes,
-    /// malformed UTF-8) is not kept.
-    public static func parse(_ bytes: some Collection<UInt8>, keepingTextAtDepth depth: Int) throws(JSONParseError) -> JSONValue {
+    /// Parses one JSON document, reading each object nested `level.depth` levels deep (the document's own object or
+    /// array is level 1) lazily, as `parse(_:lazily:preselecting:)` reads one member's: its text checked and kept, what
+    /// `level.preselecting` names read at once in the same pass, the rest when first asked for. The alerts of a page
+    /// (level 3: `{"items":[{…}]}`) are read so: normalizing reads a few of their fields, storing and sending copy
+    /// their text. An object whose text differs from what the writer would produce (whitespace, escapes, malformed
+    /// UTF-8) is read at once, as by `parse`, and keeps no text.
+    public static func parse(_ bytes: some Collection<UInt8>, lazily level: JSONLazyLevel) throws(JSONParseError) -> JSONValue {
         try JSONParser.reading(bytes) { (parser: inout JSONParser) throws(JSONParseError) in
-            parser.textDepth = depth
+            parser.lazyDepth = level.depth
+            if case .members(let wanted) = level.preselecting { parser.preselection = wanted }
             return try parser.parseDocument()
         }
     }
@@ -85,13 +87,13 @@ struct JSONParser {
     var index = 0
     var depth = 0
     static let maxDepth = 512
-    /// The nesting level whose objects keep their text, if any.
-    var textDepth = 0
+    /// The nesting level whose objects are read lazily, if any.
+    var lazyDepth = 0
     /// How many places so far the text differs from what the writer would write for the same value.
     var nonCanonical = 0
     /// The member of the document's object whose object is read lazily, if any.
     var lazyMember: String?
-    /// What of that object is read at once.
+    /// What of a lazily read object is read at once.
     var preselection: [JSONSelection.Wanted] = []
     /// Set while the value of `lazyMember` is read: an object there is read lazily.
     var lazyNext = false
@@ -200,30 +202,28 @@ struct JSONParser {
         try enter()
         defer { depth -= 1 }
         let (start, differences) = (index, nonCanonical)
-        if lazyNext {
-            // What is read at once is copied as text, whole (no object inside it is lazy), and that text is read
-            // lazily in turn: most uses only compare or copy it.
+        if lazyNext || depth == lazyDepth {
+            // What is read at once of a member read lazily (a stored event's `raw_event`) is copied as text, whole (no
+            // object inside it is lazy), and that text is read lazily in turn: most uses only compare or copy it. Of
+            // the objects of a level (the alerts of a page) it is built at once: normalizing reads all of it.
             lazyNext = false
-            if !preselection.isEmpty {
+            let building = depth == lazyDepth
+            if !preselection.isEmpty, !building {
                 selectedText = [UInt8(ascii: "{")]
                 selectedText?.reserveCapacity(512)
             }
-            _ = try selectMembers(preselection)
+            let members = try selectMembers(preselection)
             selectedText?.append(UInt8(ascii: "}"))
-            let selected = selectedText
+            let selected = building ? (preselection.isEmpty ? nil : JSONObject(members)) : selectedText.map { JSONObject(lazy: $0) }
             selectedText = nil
             if nonCanonical == differences {
-                return .object(JSONObject(lazy: keptText(start..<index), selected: selected.map { JSONObject(lazy: $0) }))
+                return .object(JSONObject(lazy: keptText(start..<index), selected: selected))
             }
             // Not as the writer would write it: read now, so that it is written out as it would be.
             (index, nonCanonical) = (start, differences)
         }
-        func finished(_ members: [JSONObject.Member]) -> JSONValue {
-            if depth == textDepth, nonCanonical == differences { return .object(JSONObject(members, text: keptText(start..<index))) }
-            return .object(JSONObject(members))
-        }
         var members: [JSONObject.Member] = []
-        if opensEmpty(closing: UInt8(ascii: "}")) { return finished(members) }
+        if opensEmpty(closing: UInt8(ascii: "}")) { return .object(JSONObject(members)) }
         repeat {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
@@ -236,7 +236,7 @@ struct JSONParser {
             members.append(JSONObject.Member(key: key, value: try parseValue()))
             lazyNext = false
         } while try continues(until: UInt8(ascii: "}"))
-        return finished(members)
+        return .object(JSONObject(members))
     }
 
     mutating func parseArray() throws(JSONParseError) -> JSONValue {

@@ -92,12 +92,6 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         kept = JSONKeptText(lazy: text, selected: selected)
     }
 
-    /// Its members, keeping its text when it has any.
-    init(_ members: [Member], text: [UInt8]) {
-        storage = members
-        kept = JSONKeptText(text)
-    }
-
     /// Makes the members this value's own, before they change (the text no longer says what they are).
     private mutating func changing() {
         if let kept, kept.isLazy { storage = kept.members }

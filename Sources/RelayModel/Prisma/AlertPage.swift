@@ -15,6 +15,10 @@ public struct AlertPage: Sendable, Equatable {
         self.totalRows = totalRows
     }
 
+    /// How a page's body is parsed: its alerts (`{"items":[{…}]}`: level 3) are read lazily, with what normalizing
+    /// reads read at once; the rest of each alert is checked and kept as text, which storing it copies.
+    public static let lazyAlerts = JSONLazyLevel(depth: 3, preselecting: AlertNormalizer.fields)
+
     /// Reads a response body. The v1 list endpoints answer with a bare array, which is accepted as a single page.
     public init(json: JSONValue) throws(WireError) {
         if let items = json.arrayValue {

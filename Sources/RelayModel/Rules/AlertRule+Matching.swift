@@ -13,19 +13,20 @@ extension AlertRule {
         else { return false }
         // An audit record is one moment, not a life of transitions: whatever the rule notifies on, it is sent.
         guard event.kind == .audit || notifies(on: event.status) else { return false }
-        let raw = event.rawEvent
-        let labels = raw["policy"]?["labels"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        let standards = raw["policy"]?["complianceMetadata"]?.arrayValue?.compactMap { $0["standardName"]?.stringValue } ?? []
+        // What only the raw event says is read when a filter asks for it (`any` takes what is had unevaluated):
+        // reading it parses the whole alert.
         return Self.any(filters.severities.map(\.rawValue), [event.severity.rawValue])
             && Self.any(filters.originalSeverities, event.originalSeverity.map { [$0] } ?? [])
             && Self.any(filters.modules.map(\.rawValue), [event.module.rawValue])
             && Self.any(filters.policyTypes, event.policy?.type.map { [$0] } ?? [])
             && Self.any(filters.policyNames, event.policy?.name.map { [$0] } ?? [])
-            && Self.any(filters.policyLabels, labels)
+            && Self.any(filters.policyLabels, event.rawEvent["policy"]?["labels"]?.arrayValue?.compactMap(\.stringValue) ?? [])
             && Self.any(filters.cloudTypes, event.resource.cloud.map { [$0] } ?? [])
             && Self.any(filters.accountIDs, event.resource.accountID.map { [$0] } ?? [])
             && Self.any(filters.regions, event.resource.region.map { [$0] } ?? [])
-            && Self.any(filters.complianceStandards, standards)
+            && Self.any(
+                filters.complianceStandards,
+                event.rawEvent["policy"]?["complianceMetadata"]?.arrayValue?.compactMap { $0["standardName"]?.stringValue } ?? [])
             && Self.any(filters.connectors, [event.connector])
             && Self.any(filters.auditActions, event.audit.map { [$0.action] } ?? [])
             && Self.any(filters.auditUsers, event.audit?.user.map { [$0] } ?? [])
@@ -49,9 +50,9 @@ extension AlertRule {
     }
 
     /// An empty filter matches; otherwise one of `wanted` must equal one of `have`, ignoring case.
-    static func any(_ wanted: [String], _ have: [String]) -> Bool {
+    static func any(_ wanted: [String], _ have: @autoclosure () -> [String]) -> Bool {
         guard !wanted.isEmpty else { return true }
-        let set = Set(have.map { $0.lowercased() })
+        let set = Set(have().map { $0.lowercased() })
         return wanted.contains { set.contains($0.lowercased()) }
     }
 }
