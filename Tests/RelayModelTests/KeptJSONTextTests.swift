@@ -30,13 +30,50 @@ struct KeptJSONTextTests {
         "text that differs from what the writer writes is not kept, so the object is written the usual way",
         arguments: [
             (#"[{"a": 1}]"#, #"{"a":1}"#), (#"[{"a":"\/"}]"#, #"{"a":"/"}"#), (#"[{"a":"\u00e9"}]"#, #"{"a":"é"}"#),
-            (#"[{"a":"x\n"}]"#, #"{"a":"x\n"}"#),
+            (#"[{"a":"\b\f"}]"#, #"{"a":"\u0008\u000c"}"#), (#"[{"a":"\u001F"}]"#, #"{"a":"\u001f"}"#),
+            (#"[{"a":"\u000a"}]"#, #"{"a":"\n"}"#), (#"[{"a":"\u0041"}]"#, #"{"a":"A"}"#),
         ])
     func nonCanonicalTextIsNotKept(text: String, written: String) throws {
         let value = try Self.parse(Array(text.utf8), lazilyAt: 2)
         let object = try #require(value.arrayValue?.first)
         #expect(object.objectValue?.text == nil)
         #expect(object.jsonString() == written)
+    }
+
+    @Test("escapes spelled as the writer spells them are kept: quotes, backslashes, newlines, tabs, other control characters")
+    func writtenEscapesAreKept() throws {
+        let text = #"[{"a":"say \"hi\"\\ then\n\r\tgo \u0001\u001f payé"}]"#
+        let value = try Self.parse(Array(text.utf8), lazilyAt: 2)
+        let object = try #require(value.arrayValue?.first?.objectValue)
+        #expect(object.text == Array(text.utf8.dropFirst().dropLast()))
+        #expect(object["a"]?.stringValue == "say \"hi\"\\ then\n\r\tgo \u{01}\u{1F} payé")
+        #expect(value.jsonString() == text)
+        #expect(JSONValue.object(JSONObject(object.members)).jsonString() == String(text.dropFirst().dropLast()))
+    }
+
+    @Test("whatever the writer writes is kept when read again: every ASCII character, alone and between others")
+    func writerOutputIsAlwaysKept() throws {
+        for scalar in (0..<0x80).compactMap(Unicode.Scalar.init) {
+            for string in [String(scalar), "a\(scalar)b", "\(scalar)é\(scalar)"] {
+                let written = JSONValue.object(["a": .string(string)]).jsonString()
+                let read = try Self.parse(Array("[\(written)]".utf8), lazilyAt: 2)
+                #expect(read.arrayValue?.first?.objectValue?.text.map { String(decoding: $0, as: UTF8.self) } == written)
+                #expect(read.arrayValue?.first?["a"]?.stringValue == string)
+            }
+        }
+    }
+
+    @Test(
+        "an object read lazily refuses a malformed string as parsing it whole does: the same error at the same offset",
+        arguments: [
+            #"[{"a":"x\q"}]"#, #"[{"a":"x\u12"}]"#, #"[{"a":"\ud800"}]"#, #"[{"a":"x\"#, #"[{"a":"x\ny"#,
+            "[{\"a\":\"x\\n\u{01}\"}]", #"[{"a":"\n","b":"y\t"#,
+        ])
+    func lazyReadRefusesAsParseDoes(text: String) {
+        let whole = Result { try JSONValue.parse(text) }
+        let lazy = Result { try Self.parse(Array(text.utf8), lazilyAt: 2) }
+        guard case .failure(let expected as JSONParseError) = whole else { return #expect(Bool(false), "\(text) parsed") }
+        #expect(throws: expected) { try lazy.get() }
     }
 
     @Test("malformed UTF-8 is not copied into the output: it is written repaired, as when nothing is kept")
@@ -89,7 +126,7 @@ struct KeptJSONTextTests {
     func pageAlertsReadLazily() throws {
         let alertText =
             #"{"id":"P-1","status":"Open","alertTime":1669196436771,"lastUpdated":1669196436999,"firstSeen":1669196436000,"#
-            + #""policy":{"policyId":"p-1","name":"Open bucket","description":"d","severity":"critical","policyType":"config","#
+            + #""policy":{"policyId":"p-1","name":"Open bucket","description":"First:\n\"fix\" it","severity":"critical","policyType":"config","#
             + #""policySubTypes":["Run"],"labels":["x"]},"resource":{"id":"r","name":"b","resourceType":"bucket","#
             + #""cloudType":"AWS","accountId":"1","regionId":"us-east-1","data":{"big":[1,2,3]}},"extra":{"deep":true}}"#
         let page = Array(#"{"items":["#.utf8) + Array(alertText.utf8) + Array(#"],"nextPageToken":"t"}"#.utf8)
@@ -103,6 +140,7 @@ struct KeptJSONTextTests {
         let whole = try #require(try JSONValue.parse(page)["items"]?.arrayValue?.first)
         #expect(event == (try AlertNormalizer.normalize(whole, connector: "c", observedAt: 1_669_196_437_000)))
         #expect(event.policy?.subtypes == ["run"] && event.resource.cloud == "aws" && event.version == "1669196436999")
+        #expect(event.description == "First:\n\"fix\" it")
     }
 
     @Test("an alert whose text is not as the writer writes it is read whole, and normalized the same")

@@ -64,7 +64,9 @@ enum PolicyCatalog {
             SimPolicy(
                 policyId: random.uuid(), name: row.0, policyType: row.1, subTypes: row.2, severity: row.3,
                 description: "This policy identifies cases where: \(row.0.lowercased()).",
-                recommendation: "Review the resource in the cloud console and remediate according to your organization's policy.",
+                // Numbered steps on lines of their own, as Prisma's recommendations are written: escapes in every alert.
+                recommendation:
+                    "1. Sign in to the cloud console.\n2. Find the resource this alert names.\n3. Remediate it according to your organization's policy.",
                 labels: row.5.map { [$0.components(separatedBy: " ").first ?? $0] } ?? [], compliance: row.5, clouds: row.4)
         }
     }()

@@ -54,7 +54,7 @@ extension JSONParser {
         repeat {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-            // The name as written, compared byte for byte: a name with escapes (never in canonical text) matches none.
+            // The name as written, compared byte for byte: a name with escapes matches none (no name sought has one).
             let nameStart = index + 1
             try skipString()
             let quoted = (nameStart - 1)..<index
@@ -129,10 +129,11 @@ extension JSONParser {
         } while try continues(until: UInt8(ascii: "]"))
     }
 
-    /// Past the string at `index`. A string with escapes (never canonical, and rare) is read by `parseString`.
+    /// Past the string at `index`. A string with escapes is stepped over by `readEscaped`, which judges how they are
+    /// spelled.
     mutating func skipString() throws(JSONParseError) {
-        let quote = index
         let start = index + 1
+        index = start
         if let base = bytes.baseAddress {
             let (end, ascii) = JSONStringScan.firstSpecial(base, from: start, to: bytes.count)
             if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
@@ -144,8 +145,8 @@ extension JSONParser {
                 index = end + 1
                 return
             }
+            index = end
         }
-        index = quote
-        _ = try parseString()
+        _ = try readEscaped(from: start, building: false)
     }
 }

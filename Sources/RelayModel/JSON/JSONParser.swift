@@ -15,8 +15,8 @@ extension JSONValue {
     /// array is level 1) lazily, as `parse(_:lazily:preselecting:)` reads one member's: its text checked and kept, what
     /// `level.preselecting` names read at once in the same pass, the rest when first asked for. The alerts of a page
     /// (level 3: `{"items":[{…}]}`) are read so: normalizing reads a few of their fields, storing and sending copy
-    /// their text. An object whose text differs from what the writer would produce (whitespace, escapes, malformed
-    /// UTF-8) is read at once, as by `parse`, and keeps no text.
+    /// their text. An object whose text differs from what the writer would produce (whitespace, an escape it spells
+    /// otherwise, malformed UTF-8) is read at once, as by `parse`, and keeps no text.
     public static func parse(_ bytes: some Collection<UInt8>, lazily level: JSONLazyLevel) throws(JSONParseError) -> JSONValue {
         try JSONParser.reading(bytes) { (parser: inout JSONParser) throws(JSONParseError) in
             parser.lazyDepth = level.depth
@@ -298,27 +298,50 @@ struct JSONParser {
             }
             if index < bytes.count, bytes[index] < 0x20 { throw fail("control character in string") }
         }
-        nonCanonical += 1
-        var scratch = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        // Escapes (rare): read with the rest of the string.
+        return try readEscaped(from: start, building: true) ?? ""
+    }
+
+    /// The rest of a string with escapes, from `index` (its first escape or special byte) to past its closing quote,
+    /// checked as `parseString` checks it: built from `start` when `building`, else only stepped over (nil). Escapes
+    /// spelled as the writer spells them (`\"`, `\\`, `\n`, `\r`, `\t`, and `\u00xx` for the other control characters,
+    /// in lowercase) leave the text as the writer would write it; any other spelling does not.
+    mutating func readEscaped(from start: Int, building: Bool) throws(JSONParseError) -> String? {
+        var scratch: [UInt8]? = building ? Array(UnsafeBufferPointer(rebasing: bytes[start..<index])) : nil
+        var ascii = bytes[start..<index].allSatisfy { $0 < 0x80 }
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                return String(decoding: scratch, as: UTF8.self)
+                // Malformed UTF-8 comes out repaired, unlike the text (escapes, which are ASCII, neither mend nor
+                // break a sequence: the text and what it spells are well-formed alike).
+                if !ascii {
+                    let run = UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)])
+                    if !String(decoding: run, as: UTF8.self).utf8.elementsEqual(run) { nonCanonical += 1 }
+                }
+                return scratch.map { String(decoding: $0, as: UTF8.self) }
             case UInt8(ascii: "\\"):
                 index += 1
                 guard index < bytes.count else { throw fail("unterminated escape") }
                 let escape = bytes[index]
                 index += 1
                 switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scratch.append(escape)
-                case UInt8(ascii: "b"): scratch.append(0x08)
-                case UInt8(ascii: "f"): scratch.append(0x0C)
-                case UInt8(ascii: "n"): scratch.append(0x0A)
-                case UInt8(ascii: "r"): scratch.append(0x0D)
-                case UInt8(ascii: "t"): scratch.append(0x09)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): scratch?.append(escape)
+                case UInt8(ascii: "/"):
+                    scratch?.append(escape)
+                    nonCanonical += 1
+                case UInt8(ascii: "b"):
+                    scratch?.append(0x08)
+                    nonCanonical += 1
+                case UInt8(ascii: "f"):
+                    scratch?.append(0x0C)
+                    nonCanonical += 1
+                case UInt8(ascii: "n"): scratch?.append(0x0A)
+                case UInt8(ascii: "r"): scratch?.append(0x0D)
+                case UInt8(ascii: "t"): scratch?.append(0x09)
                 case UInt8(ascii: "u"):
+                    if !isWrittenEscape(at: index) { nonCanonical += 1 }
                     var scalar = try parseHex4()
                     if (0xD800...0xDBFF).contains(scalar) {
                         guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
@@ -331,16 +354,35 @@ struct JSONParser {
                         throw fail("unpaired surrogate")
                     }
                     guard let unicode = Unicode.Scalar(scalar) else { throw fail("invalid \\u escape") }
-                    scratch.append(contentsOf: Array(String(Character(unicode)).utf8))
+                    scratch?.append(contentsOf: Array(String(Character(unicode)).utf8))
                 default: throw fail("invalid escape")
                 }
             default:
                 if byte < 0x20 { throw fail("control character in string") }
-                scratch.append(byte)
-                index += 1
+                // A plain run, up to the next byte that needs a look.
+                let runStart = index
+                if let base = bytes.baseAddress {
+                    let plain: Bool
+                    (index, plain) = JSONStringScan.firstSpecial(base, from: index + 1, to: bytes.count)
+                    ascii = ascii && plain && byte < 0x80
+                } else {
+                    index += 1
+                    ascii = ascii && byte < 0x80
+                }
+                scratch?.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             }
         }
         throw fail("unterminated string")
+    }
+
+    /// Whether the four hex digits at `index` (after `\u`) are those the writer writes: a control character other
+    /// than tab, newline and carriage return, as `00` and two lowercase digits.
+    func isWrittenEscape(at index: Int) -> Bool {
+        guard index + 4 <= bytes.count, bytes[index] == UInt8(ascii: "0"), bytes[index + 1] == UInt8(ascii: "0") else { return false }
+        let (high, low) = (bytes[index + 2], bytes[index + 3])
+        guard high == UInt8(ascii: "0") || high == UInt8(ascii: "1"), Hex.digits.contains(low) else { return false }
+        let value = (high - UInt8(ascii: "0")) * 16 + UInt8(Hex.digits.firstIndex(of: low) ?? 0)
+        return value != 0x09 && value != 0x0A && value != 0x0D
     }
 
     mutating func parseHex4() throws(JSONParseError) -> UInt32 {
