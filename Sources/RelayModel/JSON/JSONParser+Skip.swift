@@ -134,19 +134,19 @@ extension JSONParser {
     mutating func skipString() throws(JSONParseError) {
         let start = index + 1
         index = start
+        var ascii = true
         if let base = bytes.baseAddress {
-            let (end, ascii) = JSONStringScan.firstSpecial(base, from: start, to: bytes.count)
-            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            (index, ascii) = JSONStringScan.firstSpecial(base, from: start, to: bytes.count)
+            if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
                 if !ascii {
                     // Malformed UTF-8 would be written out repaired: not canonical.
-                    let run = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    let run = UnsafeBufferPointer(rebasing: bytes[start..<index])
                     if !String(decoding: run, as: UTF8.self).utf8.elementsEqual(run) { nonCanonical += 1 }
                 }
-                index = end + 1
+                index += 1
                 return
             }
-            index = end
         }
-        _ = try readEscaped(from: start, building: false)
+        _ = try readEscaped(from: start, ascii: ascii, building: false)
     }
 }

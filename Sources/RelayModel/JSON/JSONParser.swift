@@ -285,8 +285,8 @@ struct JSONParser {
         index += 1
         let start = index
         // Fast path: no escapes.
+        var ascii = true
         if let base = bytes.baseAddress {
-            let ascii: Bool
             (index, ascii) = JSONStringScan.firstSpecial(base, from: start, to: bytes.count)
             if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
                 let run = UnsafeBufferPointer(rebasing: bytes[start..<index])
@@ -296,19 +296,20 @@ struct JSONParser {
                 if !ascii, !text.utf8.elementsEqual(run) { nonCanonical += 1 }
                 return text
             }
-            if index < bytes.count, bytes[index] < 0x20 { throw fail("control character in string") }
         }
-        // Escapes (rare): read with the rest of the string.
-        return try readEscaped(from: start, building: true) ?? ""
+        // Escapes (rare), or a byte the string may not hold: read with the rest of the string.
+        return try readEscaped(from: start, ascii: ascii, building: true) ?? ""
     }
 
-    /// The rest of a string with escapes, from `index` (its first escape or special byte) to past its closing quote,
-    /// checked as `parseString` checks it: built from `start` when `building`, else only stepped over (nil). Escapes
+    /// The rest of a string with escapes, from `index` (its first escape or special byte; `ascii`: whether the bytes
+    /// from `start` to there are) to past its closing quote, checked as `parseString` checks it: built from `start`
+    /// when `building`, else only stepped over (nil). Escapes
     /// spelled as the writer spells them (`\"`, `\\`, `\n`, `\r`, `\t`, and `\u00xx` for the other control characters,
     /// in lowercase) leave the text as the writer would write it; any other spelling does not.
-    mutating func readEscaped(from start: Int, building: Bool) throws(JSONParseError) -> String? {
+    mutating func readEscaped(from start: Int, ascii: Bool, building: Bool) throws(JSONParseError) -> String? {
+        guard let base = bytes.baseAddress else { throw fail("unterminated string") }
         var scratch: [UInt8]? = building ? Array(UnsafeBufferPointer(rebasing: bytes[start..<index])) : nil
-        var ascii = bytes[start..<index].allSatisfy { $0 < 0x80 }
+        var ascii = ascii
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
@@ -361,14 +362,9 @@ struct JSONParser {
                 if byte < 0x20 { throw fail("control character in string") }
                 // A plain run, up to the next byte that needs a look.
                 let runStart = index
-                if let base = bytes.baseAddress {
-                    let plain: Bool
-                    (index, plain) = JSONStringScan.firstSpecial(base, from: index + 1, to: bytes.count)
-                    ascii = ascii && plain && byte < 0x80
-                } else {
-                    index += 1
-                    ascii = ascii && byte < 0x80
-                }
+                let plain: Bool
+                (index, plain) = JSONStringScan.firstSpecial(base, from: index + 1, to: bytes.count)
+                ascii = ascii && plain && byte < 0x80
                 scratch?.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             }
         }
@@ -379,9 +375,11 @@ struct JSONParser {
     /// than tab, newline and carriage return, as `00` and two lowercase digits.
     func isWrittenEscape(at index: Int) -> Bool {
         guard index + 4 <= bytes.count, bytes[index] == UInt8(ascii: "0"), bytes[index + 1] == UInt8(ascii: "0") else { return false }
-        let (high, low) = (bytes[index + 2], bytes[index + 3])
-        guard high == UInt8(ascii: "0") || high == UInt8(ascii: "1"), Hex.digits.contains(low) else { return false }
-        let value = (high - UInt8(ascii: "0")) * 16 + UInt8(Hex.digits.firstIndex(of: low) ?? 0)
+        let high = bytes[index + 2]
+        guard high == UInt8(ascii: "0") || high == UInt8(ascii: "1"), let low = Hex.digits.firstIndex(of: bytes[index + 3]) else {
+            return false
+        }
+        let value = Int(high - UInt8(ascii: "0")) * 16 + low
         return value != 0x09 && value != 0x0A && value != 0x0D
     }
 

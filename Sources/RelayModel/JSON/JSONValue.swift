@@ -77,8 +77,9 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     private var storage: [Member]
 
     /// The exact text the object was parsed from, when the parser was asked to keep it and it is what the writer
-    /// would write anyway (compact, escapes spelled as it spells them); written out as is instead of being encoded again. Any change to the
-    /// members drops it. Not part of the value: equality and hashing look at the members alone.
+    /// would write anyway (compact, escapes spelled as it spells them); written out as is instead of being encoded
+    /// again. Any change to the members drops it. Not part of the value: equality and hashing look at the members
+    /// alone.
     var kept: JSONKeptText?
 
     var text: [UInt8]? { kept?.bytes }
