@@ -312,6 +312,14 @@ struct KeptJSONTextTests {
         #expect(failedAt == 3 && failedAt == JSONValue.parseConcatenated(Array(text.utf8)).failedAt)
     }
 
+    @Test("members are told apart by their whole names, also names of one length that begin and end alike")
+    func selectingNamesAlike() {
+        // "data", "dada", "dbta" and "daxa" are passed over or not on the same bit; the bytes decide.
+        let text = #"{"dbta":1,"data":{"daxa":2,"dada":3},"daxa":4,"dada":[5],"d":6,"":7}"#
+        let (values, _) = JSONValue.parseConcatenated(Array(text.utf8), selecting: ["data": ["dada": .all], "dada": .all, "": .all])
+        #expect(values.map { $0.jsonString() } == [#"{"data":{"dada":3},"dada":[5],"":7}"#])
+    }
+
     @Test("reading only some members of a lazy object builds those, with the values an eager parse gives, and nothing else")
     func selectingMembers() throws {
         let raw = try #require(try JSONValue.parse(Array(Self.stored.utf8), lazily: "raw_event")["raw_event"])

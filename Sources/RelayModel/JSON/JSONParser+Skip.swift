@@ -46,10 +46,10 @@ extension JSONParser {
     mutating func selectMembers(_ wanted: [JSONSelection.Wanted]) throws(JSONParseError) -> [JSONObject.Member] {
         var members: [JSONObject.Member] = []
         var matched = 0
-        // The lengths of the names wanted, as bits: most names are passed over on their length alone. (`wanted` is read
-        // in place, by index: a copy of an entry would count references to its three parts.)
-        var lengths: UInt64 = 0
-        for position in wanted.indices { lengths |= 1 << min(63, wanted[position].bytes.count) }
+        // The names wanted, as bits (`Self.bit(of:)`): most names are passed over on that alone. (`wanted` is read in
+        // place, by index: a copy of an entry would count references to its three parts.)
+        var sought: UInt64 = 0
+        for position in wanted.indices { sought |= wanted[position].bytes.withUnsafeBufferPointer(Self.bit(of:)) }
         if opensEmpty(closing: UInt8(ascii: "}")) { return members }
         repeat {
             skipWhitespace()
@@ -63,7 +63,7 @@ extension JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipWhitespace()
-            if lengths & 1 << min(63, name.count) != 0, let match = Self.position(of: name, in: wanted) {
+            if sought & Self.bit(of: name) != 0, let match = Self.position(of: name, in: wanted) {
                 if selectedText == nil {
                     members.append(JSONObject.Member(key: wanted[match].key, value: try parseSelected(wanted[match].selection)))
                 } else {
@@ -78,6 +78,13 @@ extension JSONParser {
             }
         } while try continues(until: UInt8(ascii: "}"))
         return members
+    }
+
+    /// A name's bit among 64, from its length and its first and last bytes: names of one length mostly differ there.
+    @inline(__always)
+    static func bit(of name: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard let first = name.first, let last = name.last else { return 1 }
+        return 1 << ((UInt64(name.count) &* 5 &+ UInt64(first) &* 3 &+ UInt64(last)) & 63)
     }
 
     /// Where in `wanted` the member named `name` (as written) is, compared byte for byte.
