@@ -6,9 +6,7 @@ import RelayModel
 /// transaction.
 extension SQLiteStore {
     public func commit(events: [NormalizedEvent], connector: String, cursor: Int64?, lease: ConnectorLease?) async throws -> Int {
-        let rows = events.map { event in
-            (event, String(decoding: event.jsonBytes(), as: UTF8.self))
-        }
+        let rows = events.map { event in (event, event.jsonBytes()) }
         let now = clock()
         let (added, queued) = try await pool.write { db in
             if let lease {
@@ -29,15 +27,32 @@ extension SQLiteStore {
             let rules = try Self.loadRules(db, where: "enabled = 1")
             var new: [NormalizedEvent] = []
             for (event, body) in rows {
-                try insert.execute(arguments: [
-                    event.id, event.connector, event.kind.rawValue, event.nativeID, event.version, event.status,
-                    event.severity.rawValue, event.module.rawValue, event.updatedMillis, event.observedAt, body,
-                ])
+                try body.withUnsafeBufferPointer { body in
+                    try insert.execute { parameters in
+                        parameters.bind(event.id)
+                        parameters.bind(event.connector)
+                        parameters.bind(event.kind.rawValue)
+                        parameters.bind(event.nativeID)
+                        parameters.bind(event.version)
+                        parameters.bind(event.status)
+                        parameters.bind(event.severity.rawValue)
+                        parameters.bind(event.module.rawValue)
+                        parameters.bind(event.updatedMillis)
+                        parameters.bind(event.observedAt)
+                        parameters.bind(utf8: body)
+                    }
+                }
                 if db.changesCount == 1 { new.append(event) }
             }
             let routed = AlertRouter.outboxRows(for: new, rules: rules, at: now)
             for row in routed {
-                try queue.execute(arguments: [row.eventID, row.integrationID, row.alertKey, row.queuedAt, row.queuedAt])
+                try queue.execute { parameters in
+                    parameters.bind(row.eventID)
+                    parameters.bind(row.integrationID)
+                    parameters.bind(row.alertKey)
+                    parameters.bind(row.queuedAt)
+                    parameters.bind(row.queuedAt)
+                }
             }
             if let cursor {
                 try db.execute(sql: "UPDATE connector_state SET cursor = ? WHERE connector = ?", arguments: [cursor, connector])
