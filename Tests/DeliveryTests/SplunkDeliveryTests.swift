@@ -1,4 +1,3 @@
-import Delivery
 import Foundation
 import HTTPServing
 import PrismaSim
@@ -6,6 +5,8 @@ import RelayModel
 import RelayStore
 import TestSupport
 import Testing
+
+@testable import Delivery
 
 @Suite("Splunk HEC delivery")
 struct SplunkDeliveryTests {
@@ -39,6 +40,14 @@ struct SplunkDeliveryTests {
         let first = try #require(await receiver.envelopes.first)
         #expect(first["sourcetype"] == .string("_json"))
         #expect(first["time"] == .number("1669196436.771"))
+    }
+
+    @Test("an event's time is written as HEC takes it: seconds with three decimals, zeros kept")
+    func timeInSeconds() {
+        #expect(
+            [0, 5, 50, 999, 1_000, 1_669_196_436_771, 1_669_196_436_050, -1_500].map(SplunkHECDestination.seconds) == [
+                "0.000", "0.005", "0.050", "0.999", "1.000", "1669196436.771", "1669196436.050", "-1.500",
+            ])
     }
 
     @Test("batches are cut before they pass about 1 MB, so a collector's size limit never refuses them")

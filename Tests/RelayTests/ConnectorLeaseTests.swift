@@ -67,7 +67,9 @@ struct ConnectorLeaseTests {
 
     @Test("a poll waiting out Prisma's rate limit keeps the connector's lease: no other worker takes it meanwhile")
     func leaseKeptWhileWaiting() async throws {
-        let rig = try await Rig.start(faults: SimFaults(rateLimited: 10))
+        // Twenty 429s: the waits are jittered, and ten of them came to less than the 60 s below about once in sixty
+        // runs; twenty practically never do.
+        let rig = try await Rig.start(faults: SimFaults(rateLimited: 20))
         defer { Task { await rig.stop() } }
         let ids = await rig.simulator.addAlerts(30, start: rig.clock.now - 3_600_000, spread: 3_000_000)
         let store = rig.app.store

@@ -1,29 +1,38 @@
 /// Writes one compact JSON object straight into bytes, member by member in the order given, for a shape known in
 /// advance (a normalized event): no tree of values is built to be written and thrown away. Names are literals that
 /// need no escaping; values are written as `JSONValue` writes them, so the text is the same as the tree's would be.
-struct JSONObjectWriter {
-    private var bytes: [UInt8]
+struct JSONObjectWriter: ~Copyable {
+    private var bytes: JSONOutput
     private var isEmpty = true
 
     init(capacity: Int) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        bytes = JSONOutput(capacity: capacity)
         bytes.append(UInt8(ascii: "{"))
     }
 
     /// The object's text, closed.
     consuming func finish() -> [UInt8] {
         bytes.append(UInt8(ascii: "}"))
-        return bytes
+        return bytes.bytes()
     }
 
+    /// `,"name":` (no comma before the first member), written in one go.
     private mutating func name(_ name: StaticString) {
-        if !isEmpty { bytes.append(UInt8(ascii: ",")) }
+        let comma = !isEmpty
         isEmpty = false
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        let count = name.utf8CodeUnitCount
+        bytes.write(atMost: count + 4) { out in
+            var at = 0
+            if comma {
+                out[0] = UInt8(ascii: ",")
+                at = 1
+            }
+            out[at] = UInt8(ascii: "\"")
+            (out + at + 1).initialize(from: name.utf8Start, count: count)
+            out[at + 1 + count] = UInt8(ascii: "\"")
+            out[at + 2 + count] = UInt8(ascii: ":")
+            return at + 3 + count
+        }
     }
 
     mutating func add(_ name: StaticString, _ value: String) {

@@ -59,11 +59,19 @@ public struct SplunkHECDestination: HTTPDestination {
     func writeEnvelope(_ event: NormalizedEvent) -> [UInt8] {
         let millis = event.updatedMillis
         let envelope: JSONValue = .object([
-            "time": .number("\(millis / 1000).\(String(format: "%03d", Int(millis % 1000)))"), "host": .string("prisma-relay"),
+            "time": .number(Self.seconds(millis)), "host": .string("prisma-relay"),
             "source": .string("prisma_cloud"), "sourcetype": .string(config.sourceType),
             "event": config.format.render(event),
         ])
         return envelope.jsonBytes()
+    }
+
+    /// Milliseconds since the epoch as HEC's `time` takes them: seconds, with three decimals. (Written by hand:
+    /// `String(format:)` cost a third of writing the whole envelope.)
+    static func seconds(_ millis: Int64) -> String {
+        let magnitude = millis.magnitude
+        let fraction = String(magnitude % 1000)
+        return (millis < 0 ? "-" : "") + String(magnitude / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     /// `…/services/collector/event`, unless the configured URL already names a collector path.
