@@ -8,32 +8,37 @@ import GRDBSQLite
 struct ParameterBinder {
     fileprivate let statement: SQLiteStatement
     fileprivate(set) var count: CInt = 0
+    /// The first code other than `SQLITE_OK` a binding answered: a value not bound would be NULL, which the inserts'
+    /// `OR IGNORE` would pass over without a word, so the statement is not run at all.
+    fileprivate(set) var failure = SQLITE_OK
 
     /// Text that SQLite copies: a short column.
     mutating func bind(_ text: String) {
-        count += 1
         var text = text
-        text.withUTF8 { _ = sqlite3_bind_text(statement, count, $0.baseAddress, CInt($0.count), Self.transient) }
+        text.withUTF8 { bind(utf8: $0, copied: true) }
     }
 
     /// UTF-8 text bound where it is, not copied: it must stay valid until the statement has run, so only bytes the
     /// caller holds across `execute(binding:)` are bound this way (an event's body).
-    mutating func bind(utf8 text: UnsafeBufferPointer<UInt8>) {
+    mutating func bind(utf8 text: UnsafeBufferPointer<UInt8>) { bind(utf8: text, copied: false) }
+
+    private mutating func bind(utf8 text: UnsafeBufferPointer<UInt8>, copied: Bool) {
         count += 1
         // An empty buffer may have no address, and SQLite takes a null pointer for NULL: bind an empty text instead.
-        guard let address = text.baseAddress else {
-            _ = sqlite3_bind_text(statement, count, "", 0, Self.transient)
-            return
-        }
-        _ = sqlite3_bind_text(statement, count, address, CInt(text.count), Self.static)
+        guard let address = text.baseAddress else { return noting(sqlite3_bind_text(statement, count, "", 0, Self.transient)) }
+        noting(sqlite3_bind_text(statement, count, address, CInt(text.count), copied ? Self.transient : Self.static))
     }
 
     mutating func bind(_ integer: Int64) {
         count += 1
-        _ = sqlite3_bind_int64(statement, count, integer)
+        noting(sqlite3_bind_int64(statement, count, integer))
     }
 
     mutating func bind(_ integer: Int) { bind(Int64(integer)) }
+
+    private mutating func noting(_ code: CInt) {
+        if code != SQLITE_OK, failure == SQLITE_OK { failure = code }
+    }
 
     /// SQLite's `SQLITE_TRANSIENT` and `SQLITE_STATIC`, which Swift does not import.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -51,6 +56,10 @@ extension Statement {
         binding(&binder)
         defer { sqlite3_clear_bindings(sqliteStatement) }
         precondition(binder.count == sqlite3_bind_parameter_count(sqliteStatement), "every parameter of the statement is bound")
+        guard binder.failure == SQLITE_OK else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: binder.failure), message: String(cString: sqlite3_errstr(binder.failure)), sql: sql)
+        }
         try execute()
     }
 }

@@ -77,6 +77,15 @@ struct StoreConformanceTests {
         #expect(try await store.outbox(integrationID: "hook").count == 3)
     }
 
+    @Test("an event whose columns are empty text is stored and read back as it was, not passed over", arguments: StoreUnderTest.all)
+    func emptyColumns(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        var event = try Self.event("P-1")
+        (event.status, event.observedAt, event.title) = ("", "", "")
+        #expect(try await store.commit(events: [event], connector: "prod", cursor: nil) == 1)
+        #expect(try await store.event(id: event.id) == event)
+    }
+
     @Test("a commit that fails stores neither its events, their deliveries nor its cursor", arguments: StoreUnderTest.all)
     func atomicCommit(_ kind: StoreUnderTest) async throws {
         let store = try await Self.routed(kind)
