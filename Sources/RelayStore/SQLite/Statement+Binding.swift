@@ -34,8 +34,6 @@ struct ParameterBinder {
         noting(sqlite3_bind_int64(statement, count, integer))
     }
 
-    mutating func bind(_ integer: Int) { bind(Int64(integer)) }
-
     private mutating func noting(_ code: CInt) {
         if code != SQLITE_OK, failure == SQLITE_OK { failure = code }
     }
