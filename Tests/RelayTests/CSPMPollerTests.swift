@@ -47,6 +47,29 @@ struct CSPMPollerTests {
         #expect(Set(stored).symmetricDifference(ids).isEmpty)
     }
 
+    @Test("pages are stored one at a time, in the order read, while later ones are fetched; none is stored after one that failed")
+    func pagesStoredInOrder() async throws {
+        let crashing = CrashAfterCommits(limit: 12)
+        let rig = try await Rig.start(store: { crashing.wrap($0) })
+        defer { Task { await rig.stop() } }
+        _ = await rig.simulator.addRecentAlerts(2_000, hours: 2)
+        try await rig.app.connectors.add(rig.config(pageSize: 100))
+        let failed = try await rig.app.connectors.poll("prod")
+        #expect(failed.error?.contains("simulated crash") == true)
+        let commits = crashing.commits
+        // The thirteenth commit failed: the pages fetched after it (some were, as storing lags behind) were not stored.
+        #expect(commits.attempts == 13)
+        #expect(commits.mostAtOnce == 1)
+        #expect(commits.pages.count == 12 && commits.pages.allSatisfy { $0.count == 100 })
+        #expect(failed.added == 1_200)
+        #expect(try await rig.storedIDs().count == 1_200)
+        #expect(try await rig.app.connectors.state(of: "prod").cursor == nil)
+        // Newest first, as the connector asks Prisma to page them: each page stored is no newer than the one before it.
+        for (earlier, later) in zip(commits.pages, commits.pages.dropFirst()) {
+            #expect((later.max() ?? 0) <= (earlier.min() ?? 0))
+        }
+    }
+
     @Test("a poll cancelled mid-paging leaves its window to the next poll, which stores everything once")
     func cancelledMidPaging() async throws {
         let rig = try await Rig.start(faults: SimFaults(slowResponseMillis: 20))
@@ -123,21 +146,39 @@ struct CSPMPollerTests {
     }
 }
 
-/// A store that fails every commit after the first `limit`, like a process killed between two pages.
+/// A store that fails every commit after the first `limit`, like a process killed between two pages. It notes each
+/// commit asked of it: how many, how many at once, and the `lastUpdated` times of each page stored.
 final class CrashAfterCommits: @unchecked Sendable {
     private let lock = NSLock()
     private var remaining: Int?
+    private var running = 0
+    private var noted = (attempts: 0, mostAtOnce: 0, pages: [[Int64]]())
 
     init(limit: Int) { remaining = limit }
 
     func disarm() { lock.withLock { remaining = nil } }
 
+    /// Commits asked for, the most that ran at once, and the `lastUpdated` times of each page stored, in the order stored.
+    var commits: (attempts: Int, mostAtOnce: Int, pages: [[Int64]]) { lock.withLock { noted } }
+
     func take() throws {
         try lock.withLock {
+            noted.attempts += 1
             guard let left = remaining else { return }
             if left == 0 { throw SimulatedCrash() }
             remaining = left - 1
         }
+    }
+
+    func stored<T>(_ events: [NormalizedEvent], by commit: () async throws -> T) async throws -> T {
+        lock.withLock {
+            running += 1
+            noted.mostAtOnce = max(noted.mostAtOnce, running)
+        }
+        defer { lock.withLock { running -= 1 } }
+        let result = try await commit()
+        lock.withLock { noted.pages.append(events.compactMap { $0.rawEvent["lastUpdated"]?.int64Value }) }
+        return result
     }
 
     func wrap(_ store: SQLiteStore) -> any RelayStore { Crashing(base: store, gate: self) }
@@ -162,7 +203,9 @@ final class CrashAfterCommits: @unchecked Sendable {
         func connectors() async throws -> [ConnectorConfig] { try await base.connectors() }
         func commit(events: [NormalizedEvent], connector: String, cursor: Int64?, lease: ConnectorLease?) async throws -> Int {
             try gate.take()
-            return try await base.commit(events: events, connector: connector, cursor: cursor, lease: lease)
+            return try await gate.stored(events) {
+                try await base.commit(events: events, connector: connector, cursor: cursor, lease: lease)
+            }
         }
         func recordRejected(_ findings: [RejectedFinding]) async throws { try await base.recordRejected(findings) }
         func rejectedFindings(connector: String?) async throws -> [RejectedFinding] {

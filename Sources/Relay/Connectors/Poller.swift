@@ -71,8 +71,8 @@ public struct Poller: Sendable {
         var cursor: Int64?
         var failure: (any Error)?
         defer { metrics.pollFinished(connector: config.name, report: report, error: failure, cursor: cursor, now: clock()) }
-        // The page being stored while the next one is fetched and normalized.
-        var storing: Task<Int, any Error>?
+        // Pages being stored, one at a time and in order, while the next ones are fetched and normalized.
+        var storing: [Task<Int, any Error>] = []
         let taken: ConnectorLease?
         do {
             taken = try await store.acquireConnectorLease(config.name, owner: worker, now: started, until: started + leaseMillis)
@@ -120,23 +120,26 @@ public struct Poller: Sendable {
                             "reason": .string(page.rejected[0].reason),
                         ])
                 }
-                // The previous page is stored while the source fetches the next one (pages are still stored one at a
-                // time, in order); the last page is held back so that it can carry the cursor.
-                if let storing { report.added += try await storing.value }
+                // The previous page is stored while the source fetches the next ones, at most `storingDepth` pages
+                // behind; each waits for the one before it, so pages are stored one at a time and in order. The last
+                // page is held back so that it can carry the cursor.
+                while storing.count >= Self.storingDepth { report.added += try await storing.removeFirst().value }
                 let previous = pending
-                storing =
-                    previous.isEmpty
-                    ? nil
-                    : Task { [store, name = config.name, lease] in
-                        try await store.commit(events: previous, connector: name, cursor: nil, lease: lease)
-                    }
+                if !previous.isEmpty {
+                    let before = storing.last
+                    storing.append(
+                        Task { [store, name = config.name, lease] in
+                            _ = try await before?.value
+                            return try await store.commit(events: previous, connector: name, cursor: nil, lease: lease)
+                        })
+                }
                 pending = page.events
                 report.pages += 1
                 report.fetched += page.events.count
                 report.bytes += page.bytes
             }
-            if let storing { report.added += try await storing.value }
-            storing = nil
+            for task in storing { report.added += try await task.value }
+            storing = []
             report.added += try await store.commit(events: pending, connector: config.name, cursor: window.upperBound, lease: lease)
             cursor = window.upperBound
             try await store.recordPoll(record(report, started: started))
@@ -147,8 +150,8 @@ public struct Poller: Sendable {
                     "fetched": .stringConvertible(report.fetched), "added": .stringConvertible(report.added),
                 ])
         } catch {
-            // A page already being stored finishes first (its events count as stored; the cursor stays).
-            _ = try? await storing?.value
+            // Pages already being stored finish first (their events count as stored; the cursor stays).
+            for task in storing { if let added = try? await task.value { report.added += added } }
             failure = error
             let message = String(describing: error)
             report.error = message
@@ -163,6 +166,11 @@ public struct Poller: Sendable {
         await Task { [store, lease] in try? await store.releaseConnectorLease(lease) }.value
         return report
     }
+
+    /// How many pages may wait to be stored while the next one is fetched. Fetching and storing a page take about as
+    /// long on average; the pages queued absorb the commits that take longer (those that also copy SQLite's log into
+    /// the database). Each page held costs its text and events, a few MB.
+    static let storingDepth = 3
 
     /// The poll as the connector's history keeps it.
     private func record(_ report: PollReport, started: Int64) -> PollRecord {

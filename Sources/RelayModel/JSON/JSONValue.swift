@@ -116,8 +116,12 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// The value of the first member named `key`; setting replaces it in place or appends it.
     public subscript(key: String) -> JSONValue? {
         get {
-            let members = self.members
-            return Self.index(of: key, in: members).map { members[$0].value }
+            if let kept, kept.isLazy {
+                let members = kept.members
+                return Self.index(of: key, in: members).map { members[$0].value }
+            }
+            // Read in place: a copy of the members would be retained and released on every lookup.
+            return Self.index(of: key, in: storage).map { storage[$0].value }
         }
         set {
             changing()

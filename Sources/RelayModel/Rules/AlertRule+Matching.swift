@@ -93,11 +93,18 @@ public enum AlertRouter {
     /// same transaction: every store implementation routes with this, so an event and its deliveries are decided
     /// the same way everywhere.
     public static func outboxRows(for newEvents: [NormalizedEvent], rules: [AlertRule], at time: Int64) -> [OutboxRow] {
-        newEvents.flatMap { event in
-            destinations(of: event, rules: rules).map {
-                OutboxRow(eventID: event.id, integrationID: $0, alertKey: AlertKey.of(event), queuedAt: time)
+        // By index: iterating the events would copy each one.
+        var rows: [OutboxRow] = []
+        guard !rules.isEmpty else { return rows }
+        for index in newEvents.indices {
+            for integration in destinations(of: newEvents[index], rules: rules) {
+                rows.append(
+                    OutboxRow(
+                        eventID: newEvents[index].id, integrationID: integration, alertKey: AlertKey.of(newEvents[index]),
+                        queuedAt: time))
             }
         }
+        return rows
     }
 }
 

@@ -6,7 +6,9 @@ import RelayModel
 /// transaction.
 extension SQLiteStore {
     public func commit(events: [NormalizedEvent], connector: String, cursor: Int64?, lease: ConnectorLease?) async throws -> Int {
-        let rows = events.map { event in (event, event.jsonBytes()) }
+        // Each event is read where it is in `events`, by index: a copy of an event (some thirty fields) retains each
+        // of them.
+        let bodies = events.map { $0.jsonBytes() }
         let now = clock()
         let (added, queued) = try await pool.write { db in
             if let lease {
@@ -25,25 +27,26 @@ extension SQLiteStore {
                     """)
             // Rules are read inside the transaction, so an event and its deliveries are stored together or not at all.
             let rules = try Self.loadRules(db, where: "enabled = 1")
-            var new: [NormalizedEvent] = []
-            for (event, body) in rows {
-                try body.withUnsafeBufferPointer { body in
+            var stored: [Int] = []
+            for index in events.indices {
+                try bodies[index].withUnsafeBufferPointer { body in
                     try insert.execute { parameters in
-                        parameters.bind(event.id)
-                        parameters.bind(event.connector)
-                        parameters.bind(event.kind.rawValue)
-                        parameters.bind(event.nativeID)
-                        parameters.bind(event.version)
-                        parameters.bind(event.status)
-                        parameters.bind(event.severity.rawValue)
-                        parameters.bind(event.module.rawValue)
-                        parameters.bind(event.updatedMillis)
-                        parameters.bind(event.observedAt)
+                        parameters.bind(events[index].id)
+                        parameters.bind(events[index].connector)
+                        parameters.bind(events[index].kind.rawValue)
+                        parameters.bind(events[index].nativeID)
+                        parameters.bind(events[index].version)
+                        parameters.bind(events[index].status)
+                        parameters.bind(events[index].severity.rawValue)
+                        parameters.bind(events[index].module.rawValue)
+                        parameters.bind(events[index].updatedMillis)
+                        parameters.bind(events[index].observedAt)
                         parameters.bind(utf8: body)
                     }
                 }
-                if db.changesCount == 1 { new.append(event) }
+                if db.changesCount == 1 { stored.append(index) }
             }
+            let new = stored.count == events.count ? events : stored.map { events[$0] }
             let routed = AlertRouter.outboxRows(for: new, rules: rules, at: now)
             for row in routed {
                 try queue.execute { parameters in
@@ -58,7 +61,7 @@ extension SQLiteStore {
                 try db.execute(sql: "UPDATE connector_state SET cursor = ? WHERE connector = ?", arguments: [cursor, connector])
                 if db.changesCount == 0 { throw StoreError.unknownConnector(connector) }
             }
-            return (new.count, !routed.isEmpty)
+            return (stored.count, !routed.isEmpty)
         }
         if queued { self.queued.ring() }
         return added
