@@ -137,7 +137,11 @@ public struct NormalizedEvent: Sendable, Equatable {
 extension NormalizedEvent {
     /// When Prisma last changed the finding, epoch milliseconds, for ordering newest first: an alert's version
     /// (its `lastUpdated`), or an incident's time.
-    public var updatedMillis: Int64 {
+    public var updatedMillis: Int64 { Self.updatedMillis(kind: kind, version: version, lastSeen: lastSeen) }
+
+    /// `updatedMillis` from the fields it is read from: what reads an event in place (through a pointer) calls this,
+    /// as calling the property there would copy the whole event first.
+    public static func updatedMillis(kind: EventKind, version: String, lastSeen: String?) -> Int64 {
         switch kind {
         // An audit record's version is its timestamp.
         case .alert, .audit: Int64(version) ?? 0

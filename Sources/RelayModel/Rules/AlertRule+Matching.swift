@@ -15,23 +15,25 @@ extension AlertRule {
         guard event.kind == .audit || notifies(on: event.status) else { return false }
         // What only the raw event says is read when a filter asks for it (`any` takes what is had unevaluated):
         // reading it parses the whole alert.
-        return Self.any(filters.severities.map(\.rawValue), [event.severity.rawValue])
-            && Self.any(filters.originalSeverities, event.originalSeverity.map { [$0] } ?? [])
-            && Self.any(filters.modules.map(\.rawValue), [event.module.rawValue])
-            && Self.any(filters.policyTypes, event.policy?.type.map { [$0] } ?? [])
-            && Self.any(filters.policyNames, event.policy?.name.map { [$0] } ?? [])
-            && Self.any(filters.policyLabels, event.rawEvent["policy"]?["labels"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-            && Self.any(filters.cloudTypes, event.resource.cloud.map { [$0] } ?? [])
-            && Self.any(filters.accountIDs, event.resource.accountID.map { [$0] } ?? [])
-            && Self.any(filters.regions, event.resource.region.map { [$0] } ?? [])
-            && Self.any(
-                filters.complianceStandards,
-                event.rawEvent["policy"]?["complianceMetadata"]?.arrayValue?.compactMap { $0["standardName"]?.stringValue } ?? [])
-            && Self.any(filters.connectors, [event.connector])
-            && Self.any(filters.auditActions, event.audit.map { [$0.action] } ?? [])
-            && Self.any(filters.auditUsers, event.audit?.user.map { [$0] } ?? [])
-            && Self.any(filters.auditResults, event.audit.map { [$0.result] } ?? [])
-            && Self.any(filters.auditTypes, event.audit.map { [$0.type] } ?? [])
+        // Each value is read from the event handed to its closure, which captures nothing: closures that captured the
+        // event would copy it (some thirty fields) on every match.
+        return Self.any(filters.severities.map(\.rawValue), of: event) { [$0.severity.rawValue] }
+            && Self.any(filters.originalSeverities, of: event) { $0.originalSeverity.map { [$0] } ?? [] }
+            && Self.any(filters.modules.map(\.rawValue), of: event) { [$0.module.rawValue] }
+            && Self.any(filters.policyTypes, of: event) { $0.policy?.type.map { [$0] } ?? [] }
+            && Self.any(filters.policyNames, of: event) { $0.policy?.name.map { [$0] } ?? [] }
+            && Self.any(filters.policyLabels, of: event) { $0.rawEvent["policy"]?["labels"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+            && Self.any(filters.cloudTypes, of: event) { $0.resource.cloud.map { [$0] } ?? [] }
+            && Self.any(filters.accountIDs, of: event) { $0.resource.accountID.map { [$0] } ?? [] }
+            && Self.any(filters.regions, of: event) { $0.resource.region.map { [$0] } ?? [] }
+            && Self.any(filters.complianceStandards, of: event) {
+                $0.rawEvent["policy"]?["complianceMetadata"]?.arrayValue?.compactMap { $0["standardName"]?.stringValue } ?? []
+            }
+            && Self.any(filters.connectors, of: event) { [$0.connector] }
+            && Self.any(filters.auditActions, of: event) { $0.audit.map { [$0.action] } ?? [] }
+            && Self.any(filters.auditUsers, of: event) { $0.audit?.user.map { [$0] } ?? [] }
+            && Self.any(filters.auditResults, of: event) { $0.audit.map { [$0.result] } ?? [] }
+            && Self.any(filters.auditTypes, of: event) { $0.audit.map { [$0.type] } ?? [] }
     }
 
     /// The kinds a rule that names none matches.
@@ -49,10 +51,11 @@ extension AlertRule {
         }
     }
 
-    /// An empty filter matches; otherwise one of `wanted` must equal one of `have`, ignoring case.
-    static func any(_ wanted: [String], _ have: @autoclosure () -> [String]) -> Bool {
+    /// An empty filter matches; otherwise one of `wanted` must equal one of what `have` reads of `event`, ignoring
+    /// case. `have` is called only for a filter that names something.
+    static func any(_ wanted: [String], of event: NormalizedEvent, _ have: (NormalizedEvent) -> [String]) -> Bool {
         guard !wanted.isEmpty else { return true }
-        let set = Set(have().map { $0.lowercased() })
+        let set = Set(have(event).map { $0.lowercased() })
         return wanted.contains { set.contains($0.lowercased()) }
     }
 }
@@ -93,18 +96,12 @@ public enum AlertRouter {
     /// same transaction: every store implementation routes with this, so an event and its deliveries are decided
     /// the same way everywhere.
     public static func outboxRows(for newEvents: [NormalizedEvent], rules: [AlertRule], at time: Int64) -> [OutboxRow] {
-        // By index: iterating the events would copy each one.
-        var rows: [OutboxRow] = []
-        guard !rules.isEmpty else { return rows }
-        for index in newEvents.indices {
-            for integration in destinations(of: newEvents[index], rules: rules) {
-                rows.append(
-                    OutboxRow(
-                        eventID: newEvents[index].id, integrationID: integration, alertKey: AlertKey.of(newEvents[index]),
-                        queuedAt: time))
+        guard !rules.isEmpty else { return [] }
+        return newEvents.flatMap { event in
+            destinations(of: event, rules: rules).map {
+                OutboxRow(eventID: event.id, integrationID: $0, alertKey: AlertKey.of(event), queuedAt: time)
             }
         }
-        return rows
     }
 }
 

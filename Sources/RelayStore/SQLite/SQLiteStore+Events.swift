@@ -6,8 +6,8 @@ import RelayModel
 /// transaction.
 extension SQLiteStore {
     public func commit(events: [NormalizedEvent], connector: String, cursor: Int64?, lease: ConnectorLease?) async throws -> Int {
-        // Each event is read where it is in `events`, by index: a copy of an event (some thirty fields) retains each
-        // of them.
+        // Each event's fields are read where the event is, through a pointer: reading them through the array copies the
+        // whole event (some thirty fields, each retained) for each field read.
         let bodies = events.map { $0.jsonBytes() }
         let now = clock()
         let (added, queued) = try await pool.write { db in
@@ -28,23 +28,29 @@ extension SQLiteStore {
             // Rules are read inside the transaction, so an event and its deliveries are stored together or not at all.
             let rules = try Self.loadRules(db, where: "enabled = 1")
             var stored: [Int] = []
-            for index in events.indices {
-                try bodies[index].withUnsafeBufferPointer { body in
-                    try insert.execute { parameters in
-                        parameters.bind(events[index].id)
-                        parameters.bind(events[index].connector)
-                        parameters.bind(events[index].kind.rawValue)
-                        parameters.bind(events[index].nativeID)
-                        parameters.bind(events[index].version)
-                        parameters.bind(events[index].status)
-                        parameters.bind(events[index].severity.rawValue)
-                        parameters.bind(events[index].module.rawValue)
-                        parameters.bind(events[index].updatedMillis)
-                        parameters.bind(events[index].observedAt)
-                        parameters.bind(utf8: body)
+            try events.withUnsafeBufferPointer { events in
+                guard let first = events.baseAddress else { return }
+                for index in 0..<events.count {
+                    let event = first + index
+                    try bodies[index].withUnsafeBufferPointer { body in
+                        try insert.execute { parameters in
+                            parameters.bind(event.pointee.id)
+                            parameters.bind(event.pointee.connector)
+                            parameters.bind(event.pointee.kind.rawValue)
+                            parameters.bind(event.pointee.nativeID)
+                            parameters.bind(event.pointee.version)
+                            parameters.bind(event.pointee.status)
+                            parameters.bind(event.pointee.severity.rawValue)
+                            parameters.bind(event.pointee.module.rawValue)
+                            parameters.bind(
+                                NormalizedEvent.updatedMillis(
+                                    kind: event.pointee.kind, version: event.pointee.version, lastSeen: event.pointee.lastSeen))
+                            parameters.bind(event.pointee.observedAt)
+                            parameters.bind(utf8: body)
+                        }
                     }
+                    if db.changesCount == 1 { stored.append(index) }
                 }
-                if db.changesCount == 1 { stored.append(index) }
             }
             let new = stored.count == events.count ? events : stored.map { events[$0] }
             let routed = AlertRouter.outboxRows(for: new, rules: rules, at: now)
