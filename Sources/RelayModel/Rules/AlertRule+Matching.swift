@@ -13,10 +13,9 @@ extension AlertRule {
         else { return false }
         // An audit record is one moment, not a life of transitions: whatever the rule notifies on, it is sent.
         guard event.kind == .audit || notifies(on: event.status) else { return false }
-        // What only the raw event says is read when a filter asks for it (`any` takes what is had unevaluated):
-        // reading it parses the whole alert.
-        // Each value is read from the event handed to its closure, which captures nothing: closures that captured the
-        // event would copy it (some thirty fields) on every match.
+        // What only the raw event says is read when a filter asks for it (`any` calls `have` only for a filter that
+        // names something): reading it parses the whole alert. Each closure reads the event it is handed and captures
+        // nothing: closures that captured the event would copy it (some thirty fields) on every match.
         return Self.any(filters.severities.map(\.rawValue), of: event) { [$0.severity.rawValue] }
             && Self.any(filters.originalSeverities, of: event) { $0.originalSeverity.map { [$0] } ?? [] }
             && Self.any(filters.modules.map(\.rawValue), of: event) { [$0.module.rawValue] }
