@@ -2,8 +2,8 @@ import Testing
 
 @testable import RelayModel
 
-/// The scan that finds where a JSON string's plain run ends, eight bytes at a time and the last few as the word that
-/// ends with them, checked against a byte-by-byte reading of every case.
+/// The scan that finds where a JSON string's plain run ends, eight bytes at a time and the last few one by one,
+/// checked against a byte-by-byte reading of every case.
 @Suite("Scanning a string for the first byte JSON must escape")
 struct JSONStringScanTests {
     /// The first byte in `start..<end` that is a quote, a backslash or a control character, and whether every byte

@@ -6,8 +6,6 @@ import RelayModel
 /// transaction.
 extension SQLiteStore {
     public func commit(events: [NormalizedEvent], connector: String, cursor: Int64?, lease: ConnectorLease?) async throws -> Int {
-        // Each event's fields are read where the event is, through a pointer: reading them through the array copies the
-        // whole event (some thirty fields, each retained) for each field read.
         let bodies = events.map { $0.jsonBytes() }
         let now = clock()
         let (added, queued) = try await pool.write { db in
@@ -28,6 +26,8 @@ extension SQLiteStore {
             // Rules are read inside the transaction, so an event and its deliveries are stored together or not at all.
             let rules = try Self.loadRules(db, where: "enabled = 1")
             var stored: [Int] = []
+            // Each event's fields are read where the event is, through a pointer: reading them through the array
+            // copies the whole event (some thirty fields, each retained) for each field read.
             try events.withUnsafeBufferPointer { events in
                 guard let first = events.baseAddress else { return }
                 for index in 0..<events.count {
