@@ -92,4 +92,31 @@ struct AlertNormalizerTests {
             EventID.make(connector: "ab", kind: .alert, nativeID: "c", version: "1")
                 != EventID.make(connector: "a", kind: .alert, nativeID: "bc", version: "1"))
     }
+
+    @Test("an id begins with the milliseconds its version holds, so ids sort by time; an incident's id is all hash")
+    func eventIDsLeadWithTime() {
+        func id(_ kind: EventKind, _ version: String) -> String {
+            EventID.make(connector: "prod", kind: kind, nativeID: "P-1", version: version)
+        }
+        func hashOnly(_ kind: EventKind, _ version: String) -> String {
+            "evt_" + EventID.digest(["prod", kind.rawValue, "P-1", version])
+        }
+        // 1669196436771 ms is 0x0184a3dc5523; the other 20 digits are the hash's last 20.
+        let alert = id(.alert, "1669196436771")
+        #expect(alert == "evt_0184a3dc5523" + hashOnly(.alert, "1669196436771").suffix(20))
+        #expect(id(.alert, "1669196436772") > alert)
+        #expect(id(.alert, "999") < alert)
+        #expect(id(.audit, "1669196436771-3").hasPrefix("evt_0184a3dc5523"))
+        #expect(id(.health, "1669196436771").hasPrefix("evt_0184a3dc5523"))
+        #expect(id(.heartbeat, "0").hasPrefix("evt_000000000000"))
+        // An incident's version is its hex `_id`, even one that starts with digits.
+        #expect(id(.incident, "637627beb2a8e98a1c36a9db") == hashOnly(.incident, "637627beb2a8e98a1c36a9db"))
+        #expect(id(.incident, "1669196436771") == hashOnly(.incident, "1669196436771"))
+        // A version that is no time the id can hold keeps the whole hash.
+        #expect(id(.alert, "-5") == hashOnly(.alert, "-5"))
+        #expect(id(.alert, "1234567890123456") == hashOnly(.alert, "1234567890123456"))
+        #expect(id(.alert, "281474976710656") == hashOnly(.alert, "281474976710656"))
+        #expect(id(.alert, "281474976710655").hasPrefix("evt_ffffffffffff"))
+        #expect(id(.alert, "") == hashOnly(.alert, ""))
+    }
 }
