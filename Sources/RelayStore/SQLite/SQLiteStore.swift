@@ -36,8 +36,9 @@ public final class SQLiteStore: RelayStore {
             // while five fit in 16 KiB, so the file is a fifth smaller and a commit writes fewer, larger pages. It takes
             // effect before the first write only: an existing database keeps its pages.
             if fresh { try db.execute(sql: "PRAGMA page_size = 16384") }
-            // The writer caches 8 MiB of pages instead of 2: a page of events touches pages all over the id index,
-            // and with the smaller cache they were written out and read back within the same commit.
+            // The writer caches 8 MiB of pages instead of 2: a page of events touches pages all over the index of
+            // identities (a tenant's alert ids are not in time order; event ids are, see `EventID`), and with the
+            // smaller cache they were written out and read back within the same commit.
             // docs/BENCHMARKS.md has both measured.
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -8192") }
             // A statement that changes many rows inside a transaction (a claim, a batch's outcomes) keeps the pages it
