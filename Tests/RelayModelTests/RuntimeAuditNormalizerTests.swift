@@ -40,6 +40,15 @@ struct RuntimeAuditNormalizerTests {
         #expect(first.nativeID == again.nativeID && first.id != again.id && again.version == "1667929386680-4")
     }
 
+    @Test("an audit is ordered by its time, which leads its version, and its id begins with that time")
+    func orderedByItsTime() throws {
+        let event = try RuntimeAuditNormalizer.normalize(
+            try JSONValue.parse(Array(Self.container.utf8)), stream: .container, connector: "cwpp", observedAt: 0)
+        // 2022-11-08T17:43:06.68Z, as the audit's `time` says; 1667929386680 is 0x01845856aeb8.
+        #expect(event.updatedMillis == 1_667_929_386_680)
+        #expect(event.id.hasPrefix("evt_01845856aeb8"))
+    }
+
     @Test("a WAAS audit: severity from its effect, the attacker's address kept; an aggregated one without an id is keyed by its event id")
     func waas() throws {
         let raw: JSONValue = .object([

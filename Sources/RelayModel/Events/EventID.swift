@@ -36,19 +36,11 @@ public enum EventID {
         return hash
     }
 
-    /// The milliseconds that lead `version` (digits up to its end or a non-digit, as in a runtime audit's
-    /// `millis-count`), when they fit the id's 48 bits; none for an incident, whose version is a hex `_id`.
+    /// The milliseconds that lead `version`, when they fit the id's 48 bits; none for an incident, whose version is a
+    /// hex `_id`.
     static func time(kind: EventKind, version: String) -> UInt64? {
-        guard kind != .incident else { return nil }
-        var millis: UInt64 = 0
-        var digits = 0
-        for byte in version.utf8 {
-            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { break }
-            guard digits < 15 else { return nil }
-            millis = millis * 10 + UInt64(byte - UInt8(ascii: "0"))
-            digits += 1
-        }
-        return digits > 0 && millis < 1 << 48 ? millis : nil
+        guard kind != .incident, let millis = Timestamp.epochMilliseconds(leading: version), millis < 1 << 48 else { return nil }
+        return UInt64(millis)
     }
 
     private static func hex(_ value: UInt128) -> String {

@@ -135,16 +135,16 @@ public struct NormalizedEvent: Sendable, Equatable {
 }
 
 extension NormalizedEvent {
-    /// When Prisma last changed the finding, epoch milliseconds, for ordering newest first: an alert's version
-    /// (its `lastUpdated`), or an incident's time.
+    /// When Prisma last changed the finding, epoch milliseconds, for ordering newest first: the time that leads an
+    /// alert's or an audit record's version (`lastUpdated`, the record's time), or an incident's time.
     public var updatedMillis: Int64 { Self.updatedMillis(kind: kind, version: version, lastSeen: lastSeen) }
 
     /// `updatedMillis` from the fields it is read from: what reads an event in place (through a pointer) calls this,
     /// as calling the property there would copy the whole event first.
     public static func updatedMillis(kind: EventKind, version: String, lastSeen: String?) -> Int64 {
         switch kind {
-        // An audit record's version is its timestamp.
-        case .alert, .audit: Int64(version) ?? 0
+        // An audit record's version is its timestamp; a runtime audit's, its time and count.
+        case .alert, .audit: Timestamp.epochMilliseconds(leading: version) ?? 0
         // The relay's health events order by when they were raised or resolved.
         case .incident, .health, .heartbeat: lastSeen.flatMap { Timestamp.epochMilliseconds(rfc3339: $0) } ?? 0
         }

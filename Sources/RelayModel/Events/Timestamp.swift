@@ -69,6 +69,20 @@ extension Int64 {
 }
 
 extension Timestamp {
+    /// The epoch milliseconds that lead a version: its digits up to its end or a non-digit (an alert's `lastUpdated`,
+    /// a runtime audit's `millis-count`), at most 15 of them; nil when it does not start with a digit.
+    public static func epochMilliseconds(leading version: String) -> Int64? {
+        var millis: Int64 = 0
+        var digits = 0
+        for byte in version.utf8 {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { break }
+            guard digits < 15 else { return nil }
+            millis = millis * 10 + Int64(byte - UInt8(ascii: "0"))
+            digits += 1
+        }
+        return digits > 0 ? millis : nil
+    }
+
     /// Epoch milliseconds of an RFC 3339 time (`2024-05-01T12:34:56.789Z`, `…+02:00`), or nil when malformed.
     public static func epochMilliseconds(rfc3339 text: String) -> Int64? {
         let c = Array(text.utf8)

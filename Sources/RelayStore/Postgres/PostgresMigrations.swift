@@ -271,6 +271,15 @@ enum PostgresMigrations {
             DROP TABLE event_enrichment;
             """
         ),
+        (
+            9, "runtime-audit-times",
+            """
+            -- A runtime audit's version is its time and count (millis-count): its time was read as the whole version,
+            -- which is no number, so such events were stored as of 1970 and listed last. Their times are read again.
+            UPDATE event SET updated_ms = CAST(split_part(version, '-', 1) AS BIGINT)
+            WHERE kind = 'audit' AND updated_ms = 0 AND version ~ '^[0-9]{1,15}-'
+            """
+        ),
     ]
 
     static var latest: Int { all.map(\.version).max() ?? 0 }

@@ -323,6 +323,16 @@ enum SQLiteMigrations {
                     DROP TABLE event_enrichment;
                     """)
         }
+        // A runtime audit's version is its time and count (`millis-count`): its time was read as the whole version, which
+        // is no number, so such events were stored as of 1970 and listed last. Their times are read again from the
+        // version.
+        migrator.registerMigration("v19-runtime-audit-times") { db in
+            try db.execute(
+                sql: """
+                    UPDATE event SET updated_ms = CAST(substr(version, 1, instr(version, '-') - 1) AS INTEGER)
+                    WHERE kind = 'audit' AND updated_ms = 0 AND version GLOB '[0-9]*-*'
+                    """)
+        }
         return migrator
     }
 }
