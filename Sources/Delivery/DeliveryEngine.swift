@@ -174,9 +174,9 @@ public struct DeliveryEngine: Sendable {
     ///
     /// Rows are made ready (enriched, routed, fitted, cut into batches) a chunk at a time, one chunk after another,
     /// while the batches of the chunks before are in flight: the first request goes out after one chunk's
-    /// enrichment, not the whole round's. Once the last chunk is ready and every batch has gone out, the next rows
-    /// of the queue are claimed while those batches are in flight (for up to `roundTime`), so the requests do not
-    /// wait for a claim.
+    /// enrichment, not the whole round's. Once no chunk waits to be made ready and no more batches wait to go out
+    /// than there are slots, the next rows of the queue are claimed (for up to `roundTime`) while those batches go
+    /// out, so the slots do not wait for a claim.
     func send(
         _ claimed: [QueuedDelivery], to destination: any Destination, as sending: Sending, health start: IntegrationHealth,
         claimedUntil: Int64
@@ -217,8 +217,10 @@ public struct DeliveryEngine: Sendable {
             // Set once the round must end: what is in flight is still answered and recorded.
             var stopping = false
             func claimMore() {
-                // Only once every claimed row is ready and every batch has gone out: claims keep pace with the requests.
-                guard !stopping, mayClaim, !claiming, !preparing, nextChunk == chunks.count, batches.count == next,
+                // Claims keep pace with the requests: only once the last chunk is being made ready (or is ready) and no
+                // more batches wait to go out than there are slots. (Waiting until every batch had gone out left the
+                // slots idle while the claim and the first chunk after it were made.)
+                guard !stopping, mayClaim, !claiming, nextChunk == chunks.count, batches.count - next <= sending.slots,
                     began.duration(to: .now) < Self.roundTime
                 else { return }
                 claiming = true

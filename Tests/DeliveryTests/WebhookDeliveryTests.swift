@@ -176,6 +176,24 @@ struct WebhookDeliveryTests {
         }
     }
 
+    @Test("the next rows are claimed while batches are in flight, so a free send slot does not wait for a claim")
+    func claimsAheadOfTheBatchesInFlight() async throws {
+        let h = try await DeliveryHarness.start()
+        defer { Task { await h.stop() } }
+        await h.receiver.setLatency(.milliseconds(800))
+        try await h.ingest((1...4).map { ("P-\($0)", 1, "open") })
+        // One slot and a row a claim: P-1 goes out and is answered after 0.8 s. Meanwhile the round claims P-2, which
+        // waits for the slot, then P-3, and then no more: two batches wait for one slot.
+        let round = Task { try await h.engine.deliverDue(h.integration, limit: 1) }
+        while await h.receiver.inFlight == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        try await Task.sleep(for: .milliseconds(300))
+        let other = try await h.store.claimDeliveries(
+            integrationID: "hook", owner: "other", now: h.clock.now, until: h.clock.now + 60_000, limit: 10)
+        #expect(other.map(\.event.nativeID) == ["P-4"])
+        #expect(try await round.value == 3)
+        #expect(await h.receiver.received.compactMap { $0.body["native_id"]?.stringValue } == ["P-1", "P-2", "P-3"])
+    }
+
     @Test("with batchSize, events go as JSON arrays of up to that many, keyed by a digest of their ids")
     func arrayBatches() async throws {
         let receiver = WebhookReceiver(token: "tok")
