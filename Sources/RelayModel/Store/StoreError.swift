@@ -25,6 +25,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case unavailable(String)
     /// `db copy` will not copy as asked (the source is in use, the target holds data, a secret does not open).
     case copyRefused(String)
+    /// A new event's id is already another finding's (a collision of the digest the id is made of): its page is not
+    /// stored, rather than the event passed over as if it were a duplicate.
+    case eventIDTaken(String)
 
     public var description: String {
         switch self {
@@ -49,6 +52,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "and that worker's poll collects them"
         case .unavailable(let detail): detail
         case .copyRefused(let detail): "nothing was copied: \(detail)"
+        case .eventIDTaken(let id):
+            "a new event was given the id \(id), which another finding's event already has (the digest its id is made of "
+                + "collided): its page was not stored, and the poll stops there rather than skip it; please report this"
         }
     }
 }

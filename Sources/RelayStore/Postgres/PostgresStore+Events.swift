@@ -20,17 +20,26 @@ extension PostgresStore {
             }
             var new: [NormalizedEvent] = []
             if !events.isEmpty {
-                let inserted = Set(
-                    try await connection.rows(
-                        """
-                        INSERT INTO event (id, connector, kind, native_id, version, status, severity, module, updated_ms, observed_at, body)
-                        SELECT * FROM unnest(\(columns.ids)::text[], \(columns.connectors)::text[], \(columns.kinds)::text[],
-                            \(columns.nativeIDs)::text[], \(columns.versions)::text[], \(columns.statuses)::text[],
-                            \(columns.severities)::text[], \(columns.modules)::text[], \(columns.updated)::bigint[],
-                            \(columns.observed)::text[], \(columns.bodies)::text[])
-                        ON CONFLICT DO NOTHING RETURNING id
-                        """, logger: logger
-                    ).map { try $0.get("id", as: String.self) })
+                // An event seen before is passed over; only a different finding with the same id is an error.
+                let inserted: Set<String>
+                do {
+                    inserted = Set(
+                        try await connection.rows(
+                            """
+                            INSERT INTO event (id, connector, kind, native_id, version, status, severity, module, updated_ms, observed_at, body)
+                            SELECT * FROM unnest(\(columns.ids)::text[], \(columns.connectors)::text[], \(columns.kinds)::text[],
+                                \(columns.nativeIDs)::text[], \(columns.versions)::text[], \(columns.statuses)::text[],
+                                \(columns.severities)::text[], \(columns.modules)::text[], \(columns.updated)::bigint[],
+                                \(columns.observed)::text[], \(columns.bodies)::text[])
+                            ON CONFLICT (connector, kind, native_id, version) DO NOTHING RETURNING id
+                            """, logger: logger
+                        ).map { try $0.get("id", as: String.self) })
+                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                    // The detail reads `Key (id)=(evt_…) already exists.`
+                    let detail = error.serverInfo?[.detail] ?? ""
+                    throw StoreError.eventIDTaken(
+                        detail.split(separator: "(").last?.split(separator: ")").first.map(String.init) ?? "of an event of the page")
+                }
                 var seen = Set<String>()
                 new = events.filter { inserted.contains($0.id) && seen.insert($0.id).inserted }
             }

@@ -15,9 +15,10 @@ extension SQLiteStore {
             }
             let insert = try db.cachedStatement(
                 sql: """
-                    INSERT OR IGNORE INTO event
+                    INSERT INTO event
                         (id, connector, kind, native_id, version, status, severity, module, updated_ms, observed_at, body)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (connector, kind, native_id, version) DO NOTHING
                     """)
             let queue = try db.cachedStatement(
                 sql: """
@@ -33,20 +34,23 @@ extension SQLiteStore {
                 for index in 0..<events.count {
                     let event = first + index
                     try bodies[index].withUnsafeBufferPointer { body in
-                        try insert.execute { parameters in
-                            parameters.bind(event.pointee.id)
-                            parameters.bind(event.pointee.connector)
-                            parameters.bind(event.pointee.kind.rawValue)
-                            parameters.bind(event.pointee.nativeID)
-                            parameters.bind(event.pointee.version)
-                            parameters.bind(event.pointee.status)
-                            parameters.bind(event.pointee.severity.rawValue)
-                            parameters.bind(event.pointee.module.rawValue)
-                            parameters.bind(
-                                NormalizedEvent.updatedMillis(
-                                    kind: event.pointee.kind, version: event.pointee.version, lastSeen: event.pointee.lastSeen))
-                            parameters.bind(event.pointee.observedAt)
-                            parameters.bind(utf8: body)
+                        // An event seen before is passed over; only a different finding with the same id is an error.
+                        try Self.refusingTakenID(event.pointee.id) {
+                            try insert.execute { parameters in
+                                parameters.bind(event.pointee.id)
+                                parameters.bind(event.pointee.connector)
+                                parameters.bind(event.pointee.kind.rawValue)
+                                parameters.bind(event.pointee.nativeID)
+                                parameters.bind(event.pointee.version)
+                                parameters.bind(event.pointee.status)
+                                parameters.bind(event.pointee.severity.rawValue)
+                                parameters.bind(event.pointee.module.rawValue)
+                                parameters.bind(
+                                    NormalizedEvent.updatedMillis(
+                                        kind: event.pointee.kind, version: event.pointee.version, lastSeen: event.pointee.lastSeen))
+                                parameters.bind(event.pointee.observedAt)
+                                parameters.bind(utf8: body)
+                            }
                         }
                     }
                     if db.changesCount == 1 { stored.append(index) }
@@ -71,5 +75,15 @@ extension SQLiteStore {
         }
         if queued { self.queued.ring() }
         return added
+    }
+
+    /// Runs an insert of event `id`, saying a violation of the one unique constraint it does not pass over (the id's)
+    /// as such.
+    static func refusingTakenID(_ id: String, _ insert: () throws -> Void) throws {
+        do {
+            try insert()
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.eventIDTaken(id)
+        }
     }
 }

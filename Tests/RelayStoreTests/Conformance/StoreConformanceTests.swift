@@ -77,6 +77,26 @@ struct StoreConformanceTests {
         #expect(try await store.outbox(integrationID: "hook").count == 3)
     }
 
+    @Test(
+        "a different finding whose event id is already taken fails its page's commit, naming the id, instead of being passed over",
+        arguments: StoreUnderTest.all)
+    func takenEventID(_ kind: StoreUnderTest) async throws {
+        let store = try await Self.routed(kind)
+        let first = try Self.event("P-1")
+        #expect(try await store.commit(events: [first], connector: "prod", cursor: 1) == 1)
+        // As if the digest of another finding's identity had collided with P-1's.
+        var other = try Self.event("P-2")
+        other.id = first.id
+        await #expect(throws: StoreError.eventIDTaken(first.id)) {
+            try await store.commit(events: [try Self.event("P-3"), other], connector: "prod", cursor: 2)
+        }
+        #expect(try await store.events(EventQuery()).map(\.nativeID) == ["P-1"])
+        #expect(try await store.outbox(integrationID: "hook").count == 1)
+        #expect(try await store.state(of: "prod").cursor == 1)
+        // The same finding seen again is still absorbed.
+        #expect(try await store.commit(events: [first, try Self.event("P-3")], connector: "prod", cursor: 3) == 1)
+    }
+
     @Test("an event whose columns are empty text is stored and read back as it was, not passed over", arguments: StoreUnderTest.all)
     func emptyColumns(_ kind: StoreUnderTest) async throws {
         let store = try await Self.routed(kind)
