@@ -216,6 +216,32 @@ public struct DeliveryEngine: Sendable {
             var lost = Set<Int64>()
             // Set once the round must end: what is in flight is still answered and recorded.
             var stopping = false
+            // Batches delivered whole while the integration is healthy wait here to be recorded, together, once the
+            // recording under way (its own task, so that chunks are made ready and slots refilled meanwhile) is stored:
+            // one transaction for the answers that arrived while the last was stored.
+            var delivered: [[QueuedDelivery]] = []
+            var recording: Task<Int, any Error>?
+            // The rows and the number of batches of the recording under way; its rows' claims are renewed with the
+            // rest until it is stored.
+            var beingRecorded: [Int64] = []
+            var recordingBatches = 0
+            func startRecording() {
+                guard recording == nil, !delivered.isEmpty else { return }
+                let batches = delivered
+                delivered = []
+                beingRecorded = batches.flatMap { $0.map(\.seq) }
+                recordingBatches = batches.count
+                let task = Task { try await self.recordDelivered(batches, integration: integration) }
+                recording = task
+                group.addTask { .recorded(try await task.value) }
+            }
+            // What was delivered is recorded before the round ends early.
+            func finishRecording() async throws {
+                if let recording { settled += try await recording.value }
+                recording = nil
+                if !delivered.isEmpty { settled += try await self.recordDelivered(delivered, integration: integration) }
+                delivered = []
+            }
             func claimMore() {
                 // Claims keep pace with the requests: only once the last chunk is being made ready (or is ready) and no
                 // more batches wait to go out than there are slots. (Waiting until every batch had gone out left the
@@ -245,13 +271,18 @@ public struct DeliveryEngine: Sendable {
             }
             prepareNextChunk()
             while true {
-                while !stopping, inFlight.count < sending.slots, next < batches.count {
-                    // Past half the lease, every row in flight, prepared or still to prepare is claimed again.
+                // Batches sent and not yet recorded are at most one more than the slots, as when each answer was recorded
+                // before the next batch went out: a process killed meanwhile sends no more of them again.
+                while !stopping, inFlight.count < sending.slots, inFlight.count + delivered.count + recordingBatches <= sending.slots,
+                    next < batches.count
+                {
+                    // Past half the lease, every row in flight, prepared, still to prepare or still to record is claimed again.
                     if clock() > claimedUntil - lease / 2 {
                         let now = clock()
                         var remaining = inFlight.values.flatMap { $0.map(\.seq) }
                         remaining += batches[next...].flatMap { $0.map(\.seq) }
                         remaining += chunks[max(0, nextChunk - 1)...].flatMap { $0.map(\.seq) }
+                        remaining += beingRecorded + delivered.flatMap { $0.map(\.seq) }
                         let held = try await store.renewClaims(remaining, owner: workerID, now: now, until: now + lease)
                         lost.formUnion(Set(remaining).subtracting(held))
                         claimedUntil = now + lease
@@ -299,6 +330,14 @@ public struct DeliveryEngine: Sendable {
                     chunks += cut(rows)
                     prepareNextChunk()
                     continue
+                case .recorded(let count):
+                    recording = nil
+                    beingRecorded = []
+                    recordingBatches = 0
+                    settled += count
+                    startRecording()
+                    claimMore()
+                    continue
                 case .sent(let sent, let outcome):
                     index = sent
                     answer = outcome
@@ -320,6 +359,7 @@ public struct DeliveryEngine: Sendable {
                 }) {
                     // Every other row would be refused the same way: stop here, keep the queue, show why.
                     group.cancelAll()
+                    try await finishRecording()
                     health = IntegrationHealth(
                         status: .red, paused: true, errorType: "HTTP_EXCEPTION", message: reason, statusCode: code, lastUpdated: clock())
                     try await store.setIntegrationHealth(integrationID: integration.id, health)
@@ -327,8 +367,18 @@ public struct DeliveryEngine: Sendable {
                     observer.outcome(integration.name, "paused")
                     return (handled, settled < total || claiming)
                 }
-                health = try await record(outcomes, for: batch, integration: integration, health: health, settled: &settled)
                 handled += batch.count
+                if health.status == .green, health.downSince == nil,
+                    outcomes.allSatisfy({ if case .delivered = $0 { true } else { false } })
+                {
+                    // The common case changes no health: it is recorded with the answers that arrive meanwhile.
+                    delivered.append(batch)
+                    startRecording()
+                    claimMore()
+                    if Task.isShuttingDownGracefully || Task.isCancelled { stopping = true }
+                    continue
+                }
+                health = try await record(outcomes, for: batch, integration: integration, health: health, settled: &settled)
                 claimMore()
                 // The rest of the round waits for the next probe; on shutdown, for the next start.
                 if health.downSince != nil || Task.isShuttingDownGracefully || Task.isCancelled { stopping = true }
@@ -345,6 +395,8 @@ public struct DeliveryEngine: Sendable {
         case prepared(batches: [[QueuedDelivery]], early: [DeliveryRecord])
         case claimed([QueuedDelivery])
         case sent(Int, BatchOutcome)
+        /// Batches delivered whole were recorded: how many rows.
+        case recorded(Int)
     }
 
     /// A chunk of claimed rows enriched and routed, each event fitted to what the destination accepts, cut into
@@ -367,6 +419,31 @@ public struct DeliveryEngine: Sendable {
             start += size
         }
         return (batches, early)
+    }
+
+    /// Stores, in one transaction, that the rows of `batches` were delivered, while the integration is healthy (its
+    /// health then stays as it is); returns how many were recorded.
+    func recordDelivered(_ batches: [[QueuedDelivery]], integration: Integration) async throws -> Int {
+        var records: [DeliveryRecord] = []
+        for batch in batches {
+            // Rows are read in place: a row is a large value.
+            for index in batch.indices {
+                observer.outcome(integration.name, "delivered")
+                records.append(DeliveryRecord(seq: batch[index].seq, result: .delivered, enrichment: batch[index].keptEnrichment))
+            }
+        }
+        return try await store(records, integration: integration, at: clock())
+    }
+
+    /// Stores outcomes in one transaction; returns how many were recorded (a row whose claim ran out is not).
+    func store(_ records: [DeliveryRecord], integration: Integration, at now: Int64) async throws -> Int {
+        let recorded = try await store.recordDeliveries(records, integrationID: integration.id, owner: workerID, at: now)
+        if recorded < records.count {
+            logger.warning(
+                "deliveries sent after their claim ran out were not recorded; they go out again",
+                metadata: ["integration": .string(integration.name), "unrecorded": .stringConvertible(records.count - recorded)])
+        }
+        return recorded
     }
 
     /// Stores a batch's outcomes in one transaction and returns the integration's health after them: down (and when
@@ -418,13 +495,7 @@ public struct DeliveryEngine: Sendable {
                 break
             }
         }
-        let recorded = try await store.recordDeliveries(records, integrationID: integration.id, owner: workerID, at: now)
-        settled += recorded
-        if recorded < records.count {
-            logger.warning(
-                "deliveries sent after their claim ran out were not recorded; they go out again",
-                metadata: ["integration": .string(integration.name), "unrecorded": .stringConvertible(records.count - recorded)])
-        }
+        settled += try await store(records, integration: integration, at: now)
         if outage, var down = retrying {
             down.failureStreak = health.failureStreak + 1
             guard down.failureStreak >= Self.downAfter else {
