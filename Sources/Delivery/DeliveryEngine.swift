@@ -271,11 +271,9 @@ public struct DeliveryEngine: Sendable {
             }
             prepareNextChunk()
             while true {
-                // Batches sent and not yet recorded are at most one more than the slots, as when each answer was recorded
-                // before the next batch went out: a process killed meanwhile sends no more of them again.
-                while !stopping, inFlight.count < sending.slots, inFlight.count + delivered.count + recordingBatches <= sending.slots,
-                    next < batches.count
-                {
+                // Batches sent and not yet recorded are at most as many as the slots, as when each answer was recorded
+                // before its slot was refilled: a process killed meanwhile sends no more of them again.
+                while !stopping, inFlight.count + delivered.count + recordingBatches < sending.slots, next < batches.count {
                     // Past half the lease, every row in flight, prepared, still to prepare or still to record is claimed again.
                     if clock() > claimedUntil - lease / 2 {
                         let now = clock()
@@ -374,11 +372,9 @@ public struct DeliveryEngine: Sendable {
                     // The common case changes no health: it is recorded with the answers that arrive meanwhile.
                     delivered.append(batch)
                     startRecording()
-                    claimMore()
-                    if Task.isShuttingDownGracefully || Task.isCancelled { stopping = true }
-                    continue
+                } else {
+                    health = try await record(outcomes, for: batch, integration: integration, health: health, settled: &settled)
                 }
-                health = try await record(outcomes, for: batch, integration: integration, health: health, settled: &settled)
                 claimMore()
                 // The rest of the round waits for the next probe; on shutdown, for the next start.
                 if health.downSince != nil || Task.isShuttingDownGracefully || Task.isCancelled { stopping = true }
