@@ -154,8 +154,8 @@ public struct DeliveryEngine: Sendable {
     }
 
     /// How long a round goes on claiming more rows of its integration while it sends, before the delivery loop
-    /// turns to the next integration.
-    static let roundTime = Duration.seconds(1)
+    /// turns to the next integration. (Longer in tests that must not depend on a busy machine's speed.)
+    var roundTime = Duration.seconds(1)
 
     /// The integration's cluster-wide cap on requests in flight (`maxInFlight`), when it sets one.
     static func maxInFlight(_ integration: Integration) -> Int? {
@@ -247,7 +247,7 @@ public struct DeliveryEngine: Sendable {
                 // more batches wait to go out than there are slots. (Waiting until every batch had gone out left the
                 // slots idle while the claim and the first chunk after it were made.)
                 guard !stopping, mayClaim, !claiming, nextChunk == chunks.count, batches.count - next <= sending.slots,
-                    began.duration(to: .now) < Self.roundTime
+                    began.duration(to: .now) < roundTime
                 else { return }
                 claiming = true
                 let now = clock()

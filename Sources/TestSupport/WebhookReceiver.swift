@@ -54,6 +54,25 @@ public actor WebhookReceiver {
     /// Answers every request after `latency`.
     public func setLatency(_ latency: Duration?) { self.latency = latency }
 
+    /// Whether requests that arrive wait, unanswered, for `release()`.
+    private var held = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    /// Holds every request that arrives, unanswered, until `release()`.
+    public func hold() { held = true }
+
+    /// Answers the requests held, and those that arrive after, as usual.
+    public func release() {
+        held = false
+        for request in waiting { request.resume() }
+        waiting = []
+    }
+
+    func waitWhileHeld() async {
+        guard held else { return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
     func arrive() -> Duration? {
         inFlight += 1
         peakInFlight = max(peakInFlight, inFlight)
@@ -86,6 +105,7 @@ public actor WebhookReceiver {
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let body = try await request.body.collect(upTo: 10 << 20)
             if let latency = await arrive() { try? await Task.sleep(for: latency) }
+            await waitWhileHeld()
             let (status, extra, text) = await handle(headers: headers, body: Array(body.readableBytesView))
             await leave()
             var fields = HTTPFields()

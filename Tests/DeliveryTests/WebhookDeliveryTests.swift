@@ -1,4 +1,3 @@
-import Delivery
 import Foundation
 import HTTPServing
 import PrismaSim
@@ -7,6 +6,8 @@ import RelayModel
 import RelayStore
 import TestSupport
 import Testing
+
+@testable import Delivery
 
 @Suite("Webhook delivery")
 struct WebhookDeliveryTests {
@@ -180,27 +181,28 @@ struct WebhookDeliveryTests {
     func claimsAheadOfTheBatchesInFlight() async throws {
         let h = try await DeliveryHarness.start()
         defer { Task { await h.stop() } }
-        await h.receiver.setLatency(.seconds(3))
+        await h.receiver.hold()
         try await h.ingest((1...4).map { ("P-\($0)", 1, "open") })
         // The engine's claims, as the store counts them for a replica.
-        let worker = h.engine.workerID
+        var engine = h.engine
+        engine.roundTime = .seconds(60)
+        let worker = engine.workerID
         try await h.store.recordHeartbeat(
             Replica(id: worker, host: "test", pid: 1, version: "test", startedAt: h.clock.now, heartbeatAt: h.clock.now))
         func claimed() async throws -> Int {
             try await h.store.replicas(now: h.clock.now).first { $0.id == worker }?.claimedDeliveries ?? 0
         }
-        // One slot and a row a claim: P-1 goes out and is answered after 3 s. Meanwhile the round claims P-2, which
-        // waits for the slot, then P-3, and then no more: two batches wait for one slot.
-        let round = Task { try await h.engine.deliverDue(h.integration, limit: 1) }
-        while await h.receiver.inFlight == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        let deadline = ContinuousClock.now + .milliseconds(2_500)
+        // One slot and a row a claim: P-1 goes out and is held unanswered. Meanwhile the round claims P-2, which waits
+        // for the slot, then P-3, and then no more: two batches wait for one slot.
+        let round = Task { [engine] in try await engine.deliverDue(h.integration, limit: 1) }
+        let deadline = ContinuousClock.now + .seconds(20)
         while try await claimed() < 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(await h.receiver.inFlight == 1)
         #expect(try await claimed() == 3)
         let other = try await h.store.claimDeliveries(
             integrationID: "hook", owner: "other", now: h.clock.now, until: h.clock.now + 60_000, limit: 10)
         #expect(other.map(\.event.nativeID) == ["P-4"])
-        await h.receiver.setLatency(nil)
+        await h.receiver.release()
         #expect(try await round.value == 3)
         #expect(await h.receiver.received.compactMap { $0.body["native_id"]?.stringValue } == ["P-1", "P-2", "P-3"])
     }
