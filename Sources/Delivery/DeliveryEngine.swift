@@ -221,16 +221,13 @@ public struct DeliveryEngine: Sendable {
             // one transaction for the answers that arrived while the last was stored.
             var delivered: [[QueuedDelivery]] = []
             var recording: Task<Int, any Error>?
-            // The rows and the number of batches of the recording under way; its rows' claims are renewed with the
-            // rest until it is stored.
-            var beingRecorded: [Int64] = []
-            var recordingBatches = 0
+            // The batches of the recording under way: their rows' claims are renewed with the rest until it is stored.
+            var beingRecorded: [[QueuedDelivery]] = []
             func startRecording() {
                 guard recording == nil, !delivered.isEmpty else { return }
                 let batches = delivered
                 delivered = []
-                beingRecorded = batches.flatMap { $0.map(\.seq) }
-                recordingBatches = batches.count
+                beingRecorded = batches
                 let task = Task { try await self.recordDelivered(batches, integration: integration) }
                 recording = task
                 group.addTask { .recorded(try await task.value) }
@@ -238,7 +235,7 @@ public struct DeliveryEngine: Sendable {
             // What was delivered is recorded before the round ends early.
             func finishRecording() async throws {
                 if let recording { settled += try await recording.value }
-                recording = nil
+                (recording, beingRecorded) = (nil, [])
                 if !delivered.isEmpty { settled += try await self.recordDelivered(delivered, integration: integration) }
                 delivered = []
             }
@@ -273,14 +270,14 @@ public struct DeliveryEngine: Sendable {
             while true {
                 // Batches sent and not yet recorded are at most as many as the slots, as when each answer was recorded
                 // before its slot was refilled: a process killed meanwhile sends no more of them again.
-                while !stopping, inFlight.count + delivered.count + recordingBatches < sending.slots, next < batches.count {
+                while !stopping, inFlight.count + delivered.count + beingRecorded.count < sending.slots, next < batches.count {
                     // Past half the lease, every row in flight, prepared, still to prepare or still to record is claimed again.
                     if clock() > claimedUntil - lease / 2 {
                         let now = clock()
                         var remaining = inFlight.values.flatMap { $0.map(\.seq) }
                         remaining += batches[next...].flatMap { $0.map(\.seq) }
                         remaining += chunks[max(0, nextChunk - 1)...].flatMap { $0.map(\.seq) }
-                        remaining += beingRecorded + delivered.flatMap { $0.map(\.seq) }
+                        remaining += (beingRecorded + delivered).flatMap { $0.map(\.seq) }
                         let held = try await store.renewClaims(remaining, owner: workerID, now: now, until: now + lease)
                         lost.formUnion(Set(remaining).subtracting(held))
                         claimedUntil = now + lease
@@ -331,7 +328,6 @@ public struct DeliveryEngine: Sendable {
                 case .recorded(let count):
                     recording = nil
                     beingRecorded = []
-                    recordingBatches = 0
                     settled += count
                     startRecording()
                     claimMore()
