@@ -29,6 +29,11 @@ if arguments.count >= 2, ["deliver", "enriched", "steady"].contains(arguments[1]
     print(try await inBenchDirectory { try await deliverBench(events: count, directory: $0, mode: arguments[1]) })
     exit(0)
 }
+if arguments.count >= 2, arguments[1] == "queries" {
+    let count = arguments.count > 2 ? Int(arguments[2]) ?? 1_000_000 : 1_000_000
+    for row in try await inBenchDirectory({ try await queriesBench(events: count, directory: $0) }) { print(row) }
+    exit(0)
+}
 if arguments.count >= 2, arguments[1] == "read-back" {
     for row in try readBackBench(events: arguments.count > 2 ? Int(arguments[2]) ?? 10_000 : 10_000) { print(row) }
     exit(0)

