@@ -298,9 +298,11 @@ enum PostgresMigrations {
 
     static var latest: Int { all.map(\.version).max() ?? 0 }
 
-    /// The statements of a migration (they hold no `;` but the ones ending them).
+    /// The statements of a migration, its comment lines (`--`) left out: a statement holds no `;` but the one ending it,
+    /// while a comment may hold any.
     static func statements(_ sql: String) -> [String] {
-        sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        sql.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }.joined(separator: "\n")
+            .split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
 }
 
