@@ -201,11 +201,16 @@ struct Drain {
 /// The simulator's alerts the bench's events are made from.
 let benchAlerts = PrismaSimulator.sampleAlerts(1_000)
 
-/// Event `index` of the bench: one of the simulator's alerts, as alert `P-<index>`, open (the bench's rule
-/// notifies on open alerts, as rules do unless told).
-func benchEvent(_ index: Int) -> NormalizedEvent {
+/// Alert `index` of the bench: one of the simulator's alerts, as alert `P-<index>`.
+func benchAlert(_ index: Int) -> JSONObject {
     guard case .object(var alert) = benchAlerts[index % benchAlerts.count] else { fatalError("the simulator's alerts are objects") }
     alert["id"] = .string("P-\(index)")
+    return alert
+}
+
+/// Event `index` of the bench: alert `index`, open (the bench's rule notifies on open alerts, as rules do unless told).
+func benchEvent(_ index: Int) -> NormalizedEvent {
+    var alert = benchAlert(index)
     alert["status"] = .string("open")
     return try! AlertNormalizer.normalize(.object(alert), connector: "bench", observedAt: 0)
 }

@@ -15,8 +15,7 @@ func queriesBench(events count: Int, directory: URL) async throws -> [String] {
     let storing = DispatchTime.now().uptimeNanoseconds
     for start in stride(from: 0, to: count, by: 1_000) {
         let page = try (start..<min(count, start + 1_000)).map { index in
-            guard case .object(var alert) = benchAlerts[index % benchAlerts.count] else { fatalError("the simulator's alerts are objects") }
-            alert["id"] = .string("P-\(index)")
+            var alert = benchAlert(index)
             let time = now - Int64(count - index) * 1_000
             alert["lastUpdated"] = .number(String(time))
             alert["alertTime"] = .number(String(time))

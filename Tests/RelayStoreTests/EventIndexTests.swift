@@ -7,7 +7,7 @@ import Testing
 
 /// What the console, the status and the events API count and filter stored events by is read from an index that holds
 /// it: a plan that reads every event's row instead (about 3 KB each) reads gigabytes at a million events.
-@Suite("Event counts and filters read indexes")
+@Suite("SQLite: event counts and filters read indexes")
 struct EventIndexTests {
     /// A new store's database, as its migrations leave it.
     static func migratedDatabase() throws -> DatabasePool {
