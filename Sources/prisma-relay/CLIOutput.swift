@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Relay
 import RelayModel
 
 /// Runs a command body and turns any error into one line on stderr and exit status 1.
@@ -9,9 +10,20 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         try await body()
     } catch let exit as ExitCode {
         throw exit
+    } catch let unknown as UnknownReference {
+        printError(unknown.withListHint)
+        throw ExitCode.failure
     } catch {
         printError(String(describing: error))
         throw ExitCode.failure
+    }
+}
+
+extension UnknownReference {
+    /// The sentence, with the command that lists what there is.
+    var withListHint: String {
+        let list = ["integration": "integration list", "alert rule": "rule list"][kind].map { ": `prisma-relay \($0)` shows them" }
+        return description + (list ?? "")
     }
 }
 

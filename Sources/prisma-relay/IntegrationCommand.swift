@@ -9,6 +9,9 @@ struct IntegrationCommand: AsyncParsableCommand {
         commandName: "integration", abstract: "Add, list and remove integrations.",
         subcommands: [Add.self, List.self, Status.self, DeadLetters.self, Retry.self, Discard.self, Remove.self])
 
+    /// What an argument naming one integration takes: lists and the status show names, so a name will do.
+    static let argumentHelp = ArgumentHelp("The integration's id or name.")
+
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add an integration; its integrationConfig comes from a JSON file (it holds secrets, so never a flag).")
@@ -71,13 +74,14 @@ struct IntegrationCommand: AsyncParsableCommand {
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove an integration no rule uses.")
         @OptionGroup var db: DatabaseOptions
-        @Argument var id: String
+        @Argument(help: IntegrationCommand.argumentHelp) var integration: String
 
         func run() async throws {
             try await reportingErrors {
                 let app = try await db.open()
-                try await app.integrations.delete(id)
-                print("Integration \(id) removed.")
+                let found = try await app.integrations.resolve(integration)
+                try await app.integrations.delete(found.id)
+                print("Integration \(found.name) (\(found.id)) removed.")
             }
         }
     }
@@ -104,12 +108,14 @@ struct IntegrationCommand: AsyncParsableCommand {
     struct DeadLetters: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "dead-letters", abstract: "List an integration's dead letters.")
         @OptionGroup var db: DatabaseOptions
-        @Argument var id: String
+        @Argument(help: IntegrationCommand.argumentHelp) var integration: String
 
         func run() async throws {
             try await reportingErrors {
+                let app = try await db.open()
+                let id = try await app.integrations.resolve(integration).id
                 var rows = [["SEQ", "EVENT", "ATTEMPTS", "FAILED AT", "REASON"]]
-                for letter in try await db.open().deliveries.deadLetters(of: id) {
+                for letter in try await app.deliveries.deadLetters(of: id) {
                     rows.append([String(letter.seq), letter.eventID, String(letter.attempts), displayTime(letter.failedAt), letter.reason])
                 }
                 print(table(rows))
@@ -120,12 +126,13 @@ struct IntegrationCommand: AsyncParsableCommand {
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Queue dead letters again (one with --seq, else all).")
         @OptionGroup var db: DatabaseOptions
-        @Argument var id: String
+        @Argument(help: IntegrationCommand.argumentHelp) var integration: String
         @Option(help: "Only this dead letter.") var seq: Int64?
 
         func run() async throws {
             try await reportingErrors {
-                let count = try await db.open().deliveries.retry(integrationID: id, seq: seq)
+                let app = try await db.open()
+                let count = try await app.deliveries.retry(integrationID: try await app.integrations.resolve(integration).id, seq: seq)
                 print("Queued \(count) dead letters again.")
             }
         }
@@ -134,13 +141,20 @@ struct IntegrationCommand: AsyncParsableCommand {
     struct Discard: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Discard one dead letter (kept on record, never sent).")
         @OptionGroup var db: DatabaseOptions
-        @Argument var id: String
+        @Argument(help: IntegrationCommand.argumentHelp) var integration: String
         @Option(help: "The dead letter to discard.") var seq: Int64
 
         func run() async throws {
             try await reportingErrors {
-                guard try await db.open().deliveries.discard(integrationID: id, seq: seq) else {
-                    throw ConfigErrors([ConfigError(field: "seq", "there is no dead letter \(seq) for integration \(id)")])
+                let app = try await db.open()
+                let found = try await app.integrations.resolve(integration)
+                guard try await app.deliveries.discard(integrationID: found.id, seq: seq) else {
+                    throw ConfigErrors([
+                        ConfigError(
+                            field: "seq",
+                            "integration \(found.name) has no dead letter \(seq): `prisma-relay integration dead-letters \(integration)` lists them"
+                        )
+                    ])
                 }
                 print("Dead letter \(seq) discarded.")
             }

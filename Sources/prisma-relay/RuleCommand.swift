@@ -13,7 +13,8 @@ struct RuleCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a rule; an empty filter matches anything.")
         @OptionGroup var db: DatabaseOptions
         @Option(help: "Unique rule name.") var name: String
-        @Option(name: .customLong("integration"), help: "Integration id to notify (repeatable).") var integrations: [String] = []
+        @Option(name: .customLong("integration"), help: "Integration to notify, by id or name (repeatable).") var integrations: [String] =
+            []
         @Option(help: "Severity to match: high, medium, low, info (repeatable).") var severity: [String] = []
         @Option(help: "Module to match: CSPM, CWPP, CIEM, DSPM (repeatable).") var module: [String] = []
         @Option(help: "Policy type to match (repeatable).") var policyType: [String] = []
@@ -46,6 +47,17 @@ struct RuleCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
+                let app = try await db.open()
+                var ids: [String] = []
+                var unknown: [ConfigError] = []
+                for integration in integrations {
+                    do {
+                        ids.append(try await app.integrations.resolve(integration).id)
+                    } catch let error as UnknownReference {
+                        unknown.append(ConfigError(field: "integration", error.withListHint))
+                    }
+                }
+                guard unknown.isEmpty else { throw ConfigErrors(unknown) }
                 let draft = RuleService.Draft(
                     name: name,
                     filters: [
@@ -53,10 +65,10 @@ struct RuleCommand: AsyncParsableCommand {
                         "enrichment": enrichment, "kinds": kind, "auditActions": auditAction, "auditUsers": auditUser,
                         "auditResults": auditResult, "auditTypes": auditType,
                     ],
-                    notifyOn: notifyOn, integrationIDs: integrations, raiseSeverityTo: raiseSeverityTo)
+                    notifyOn: notifyOn, integrationIDs: ids, raiseSeverityTo: raiseSeverityTo)
                 let rule: AlertRule
                 do {
-                    rule = try await db.open().rules.create(draft)
+                    rule = try await app.rules.create(draft)
                 } catch let errors as ConfigErrors {
                     throw errors.renamingFields(Self.optionNames)
                 }
@@ -111,12 +123,14 @@ struct RuleCommand: AsyncParsableCommand {
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a rule.")
         @OptionGroup var db: DatabaseOptions
-        @Argument var id: String
+        @Argument(help: "The rule's id or name.") var rule: String
 
         func run() async throws {
             try await reportingErrors {
-                try await db.open().rules.delete(id)
-                print("Rule \(id) removed.")
+                let rules = try await db.open().rules
+                let found = try await rules.resolve(rule)
+                try await rules.delete(found.id)
+                print("Rule \(found.name) (\(found.id)) removed.")
             }
         }
     }

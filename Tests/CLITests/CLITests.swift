@@ -212,6 +212,43 @@ struct CLITests {
         #expect(result.stderr.hasPrefix("prisma-relay: there is no connector named \"nope\""))
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
+
+    @Test("integration and rule commands take the name the lists show as well as the id; one that names nothing exits 1 saying so")
+    func namesOrIDs() async throws {
+        let cli = try CLI()
+        let ids = try await cli.addIntegrations([("hec", "splunk", #"{"url":"https://splunk.example.com:8088","authToken":"t"}"#)])
+        let rule = try await cli.run(["rule", "add", "--name", "high", "--integration", "hec", "--severity", "high"])
+        #expect(rule.status == 0, "\(rule.stderr)")
+        #expect(try await cli.run(["rule", "list"]).stdout.contains(ids[0]), "the rule sends to the integration named")
+        let letters = try await cli.run(["integration", "dead-letters", "hec"])
+        #expect(letters.status == 0 && letters.stdout.hasPrefix("SEQ"), "\(letters.stderr)")
+        #expect(try await cli.run(["integration", "retry", "hec"]).stdout == "Queued 0 dead letters again.\n")
+        let none = try await cli.run(["integration", "discard", "hec", "--seq", "9"])
+        #expect(none.status == 1)
+        #expect(
+            none.stderr
+                == "prisma-relay: seq: integration hec has no dead letter 9: `prisma-relay integration dead-letters hec` lists them\n")
+        // An id or name that names nothing was an empty table, or "Queued 0", with exit 0.
+        for command in [["integration", "dead-letters"], ["integration", "retry"], ["integration", "remove"]] {
+            let unknown = try await cli.run(command + ["hex"])
+            #expect(unknown.status == 1, "\(command)")
+            #expect(unknown.stdout.isEmpty, "\(command)")
+            #expect(
+                unknown.stderr
+                    == "prisma-relay: there is no integration with the id or name hex: `prisma-relay integration list` shows them\n",
+                "\(command)")
+        }
+        let typo = try await cli.run(["rule", "add", "--name", "low", "--integration", "hex", "--severity", "low"])
+        #expect(typo.status == 1)
+        #expect(
+            typo.stderr
+                == "prisma-relay: integration: there is no integration with the id or name hex: `prisma-relay integration list` shows them\n"
+        )
+        #expect(try await cli.run(["rule", "remove", "nope"]).stderr.contains("no alert rule with the id or name nope"))
+        #expect(try await cli.run(["rule", "remove", "high"]).stdout.hasPrefix("Rule high ("))
+        #expect(try await cli.run(["integration", "remove", "hec"]).stdout == "Integration hec (\(ids[0])) removed.\n")
+        #expect(try await cli.run(["integration", "list", "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+    }
 }
 
 @Suite("prisma-relay serve")

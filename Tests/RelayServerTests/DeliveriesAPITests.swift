@@ -156,4 +156,19 @@ struct IntegrationTestVerdictTests {
             if let detail { #expect(page.contains("<code>\(escaped(detail))</code>")) }
         }
     }
+
+    @Test("the dead letters of an integration that is not there are a 404, not an empty list, and retrying them is a 404 too")
+    func deadLettersOfUnknownIntegration() async throws {
+        let api = try await APIHarness()
+        try await api.run { client in
+            for (method, path) in [
+                (HTTPRequest.Method.get, "dead-letters"), (.post, "dead-letters/retry"), (.post, "dead-letters/7/retry"),
+                (.delete, "dead-letters/7"), (.get, "status"),
+            ] {
+                let answer = try await client.call(method, "/api/v1/integrations/no-such-id/\(path)", api.bearer)
+                #expect(answer.status == .notFound, "\(method) \(path)")
+                #expect(answer.headers[HTTPField.Name("x-redlock-status")!]?.contains("not_found") == true, "\(method) \(path)")
+            }
+        }
+    }
 }

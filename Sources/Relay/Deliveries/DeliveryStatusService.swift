@@ -10,8 +10,14 @@ public struct DeliveryStatusService: Sendable {
 
     /// An integration's status with its counts and queue depth, or `StoreError.unknownIntegration`.
     public func health(of integrationID: String) async throws -> IntegrationHealth {
-        guard try await store.integration(id: integrationID) != nil else { throw StoreError.unknownIntegration(integrationID) }
+        try await known(integrationID)
         return try await store.integrationHealth(id: integrationID)
+    }
+
+    /// `StoreError.unknownIntegration` unless there is an integration with this id: asked of one that is not there,
+    /// the dead letters are not an empty list, nor is retrying them "none queued".
+    func known(_ integrationID: String) async throws {
+        guard try await store.integration(id: integrationID) != nil else { throw StoreError.unknownIntegration(integrationID) }
     }
 
     /// Every integration by name, with its status.
@@ -33,18 +39,22 @@ public struct DeliveryStatusService: Sendable {
         try await store.deliveryFailures(integrationID: integrationID, limit: limit)
     }
 
-    /// Deliveries given up on, of one integration (or all), newest first.
+    /// Deliveries given up on, of one integration (or all), newest first; `StoreError.unknownIntegration` for an
+    /// integration that is not there.
     public func deadLetters(of integrationID: String?) async throws -> [DeadLetter] {
-        try await store.deadLetters(integrationID: integrationID)
+        if let integrationID { try await known(integrationID) }
+        return try await store.deadLetters(integrationID: integrationID)
     }
 
     /// Queues dead letters of an integration again (one, or all when `seq` is nil); returns how many.
     public func retry(integrationID: String, seq: Int64? = nil) async throws -> Int {
-        try await store.retryDeadLetters(integrationID: integrationID, seq: seq)
+        try await known(integrationID)
+        return try await store.retryDeadLetters(integrationID: integrationID, seq: seq)
     }
 
     /// Discards one dead letter: it stays on record as discarded and is never sent; false when there is none.
     public func discard(integrationID: String, seq: Int64) async throws -> Bool {
-        try await store.discardDeadLetter(integrationID: integrationID, seq: seq)
+        try await known(integrationID)
+        return try await store.discardDeadLetter(integrationID: integrationID, seq: seq)
     }
 }

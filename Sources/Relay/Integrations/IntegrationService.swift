@@ -142,6 +142,16 @@ public struct IntegrationService: Sendable {
         try await store.integration(id: id)
     }
 
+    /// The integration whose id, or else whose name, is `idOrName` (what people type: lists show names), or
+    /// `UnknownReference`.
+    public func resolve(_ idOrName: String) async throws -> Integration {
+        if let integration = try await store.integration(id: idOrName) { return integration }
+        guard let named = try await store.integrations().first(where: { $0.name == idOrName }) else {
+            throw UnknownReference(kind: "integration", given: idOrName)
+        }
+        return named
+    }
+
     /// One integration, or `IntegrationError.notFound`.
     public func get(_ id: String) async throws -> Integration {
         guard let integration = try await store.integration(id: id) else { throw IntegrationError.notFound(id) }

@@ -31,8 +31,7 @@ extension RuleService {
     /// matches, for its integrations, oldest first so that each alert's events go out in order. Running it again
     /// queues nothing new.
     public func backfill(_ idOrName: String, hours: Int = 24, apply: Bool) async throws -> Backfill {
-        let byName = try await list().first { $0.name == idOrName }
-        guard let rule = try await find(idOrName) ?? byName else { throw StoreError.unknownRule(idOrName) }
+        let rule = try await resolve(idOrName)
         guard Self.backfillHours.contains(hours) else {
             throw ConfigErrors([
                 ConfigError(field: "hours", "must be between 1 and 720 (30 days); \(hours) is not: give how far back to look, in hours")

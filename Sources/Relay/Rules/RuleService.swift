@@ -193,6 +193,15 @@ public struct RuleService: Sendable {
         try await store.rule(id: id)
     }
 
+    /// The rule whose id, or else whose name, is `idOrName`, or `UnknownReference`.
+    public func resolve(_ idOrName: String) async throws -> AlertRule {
+        if let rule = try await store.rule(id: idOrName) { return rule }
+        guard let named = try await store.rules().first(where: { $0.name == idOrName }) else {
+            throw UnknownReference(kind: "alert rule", given: idOrName)
+        }
+        return named
+    }
+
     /// One rule, or `StoreError.unknownRule`.
     public func get(_ id: String) async throws -> AlertRule {
         guard let rule = try await store.rule(id: id) else { throw StoreError.unknownRule(id) }

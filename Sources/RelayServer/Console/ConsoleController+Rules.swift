@@ -38,7 +38,7 @@ extension ConsoleController {
                 return await done(
                     context, "/console/rules",
                     "Queued \(sent.queued) stored events for rule \(sent.rule)'s integrations; they go out in the next delivery round.")
-            } catch StoreError.unknownRule {
+            } catch is UnknownReference {
                 return await notFound(context, "There is no rule \(id).", back: "/console/rules")
             } catch let errors as ConfigErrors {
                 return await done(context, "/console/rules", errors.errors.map(\.message).joined(separator: "; "), ok: false)
@@ -210,7 +210,7 @@ extension ConsoleController {
         let found: RuleService.Backfill
         do {
             found = try await app.rules.backfill(id, hours: hours, apply: false)
-        } catch StoreError.unknownRule {
+        } catch is UnknownReference {
             return await notFound(context, "There is no rule \(id).", back: "/console/rules")
         } catch let errors as ConfigErrors {
             return await done(context, "/console/rules", errors.errors.map(\.message).joined(separator: "; "), ok: false)

@@ -49,7 +49,7 @@ struct AlertRulesController {
                     ]))
             } catch let errors as ConfigErrors {
                 return JSONResponse.redlock(.badRequest, "invalid_backfill", subjects: errors.errors.map(\.description))
-            } catch StoreError.unknownRule {
+            } catch is UnknownReference {
                 return JSONResponse.redlock(.notFound, "not_found")
             }
         }

@@ -9,12 +9,7 @@ struct DeliveriesController {
     func addRoutes(to router: Router<RelayRequestContext>) {
         let group = router.group("api/v1/integrations/:id")
         group.get("status") { _, context in
-            let id = try context.parameters.require("id")
-            do {
-                return JSONResponse.ok(Self.json(try await deliveries.health(of: id)))
-            } catch StoreError.unknownIntegration {
-                return JSONResponse.redlock(.notFound, "not_found")
-            }
+            try await Self.orNotFound { JSONResponse.ok(Self.json(try await deliveries.health(of: try context.parameters.require("id")))) }
         }
         group.get("activity") { request, context in
             let id = try context.parameters.require("id")
@@ -49,29 +44,47 @@ struct DeliveriesController {
                 ]))
         }
         group.get("dead-letters") { _, context in
-            let letters = try await deliveries.deadLetters(of: try context.parameters.require("id"))
-            return JSONResponse.ok(
-                .array(
-                    letters.map { letter in
-                        .object([
-                            "seq": .int(letter.seq), "eventId": .string(letter.eventID), "attempts": .int(letter.attempts),
-                            "reason": .string(letter.reason), "failedAt": .string(Timestamp.rfc3339(epochMilliseconds: letter.failedAt)),
-                        ])
-                    }))
+            try await Self.orNotFound {
+                let letters = try await deliveries.deadLetters(of: try context.parameters.require("id"))
+                return JSONResponse.ok(
+                    .array(
+                        letters.map { letter in
+                            .object([
+                                "seq": .int(letter.seq), "eventId": .string(letter.eventID), "attempts": .int(letter.attempts),
+                                "reason": .string(letter.reason),
+                                "failedAt": .string(Timestamp.rfc3339(epochMilliseconds: letter.failedAt)),
+                            ])
+                        }))
+            }
         }
         group.post("dead-letters/retry") { _, context in
-            let count = try await deliveries.retry(integrationID: try context.parameters.require("id"), seq: nil)
-            return JSONResponse.ok(.object(["requeued": .int(count)]))
+            try await Self.orNotFound {
+                let count = try await deliveries.retry(integrationID: try context.parameters.require("id"), seq: nil)
+                return JSONResponse.ok(.object(["requeued": .int(count)]))
+            }
         }
         group.post("dead-letters/:seq/retry") { _, context in
-            let count = try await deliveries.retry(
-                integrationID: try context.parameters.require("id"), seq: try context.parameters.require("seq", as: Int64.self))
-            return count == 1 ? JSONResponse.ok(.object(["requeued": .int(1)])) : JSONResponse.redlock(.notFound, "not_found")
+            try await Self.orNotFound {
+                let count = try await deliveries.retry(
+                    integrationID: try context.parameters.require("id"), seq: try context.parameters.require("seq", as: Int64.self))
+                return count == 1 ? JSONResponse.ok(.object(["requeued": .int(1)])) : JSONResponse.redlock(.notFound, "not_found")
+            }
         }
         group.delete("dead-letters/:seq") { _, context in
-            let done = try await deliveries.discard(
-                integrationID: try context.parameters.require("id"), seq: try context.parameters.require("seq", as: Int64.self))
-            return done ? JSONResponse.empty(.noContent) : JSONResponse.redlock(.notFound, "not_found")
+            try await Self.orNotFound {
+                let done = try await deliveries.discard(
+                    integrationID: try context.parameters.require("id"), seq: try context.parameters.require("seq", as: Int64.self))
+                return done ? JSONResponse.empty(.noContent) : JSONResponse.redlock(.notFound, "not_found")
+            }
+        }
+    }
+
+    /// What `respond` answers, or Prisma's 404 (`not_found`) when the path's integration is not there.
+    static func orNotFound(_ respond: () async throws -> Response) async throws -> Response {
+        do {
+            return try await respond()
+        } catch StoreError.unknownIntegration {
+            return JSONResponse.redlock(.notFound, "not_found")
         }
     }
 
