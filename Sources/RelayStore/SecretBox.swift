@@ -64,8 +64,10 @@ public struct SecretBox: Sendable {
     }
 
     static func key(_ encoded: String, variable: String) throws -> SymmetricKey {
+        // Set but empty, as a deployment whose secret reference resolved to nothing sets it: said as it is.
+        let what = encoded.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "is set but empty: it" : "is not a key: it"
         guard let data = Data(base64Encoded: encoded), data.count == 32 else {
-            throw StoreError.badMasterKey("\(variable) must be the base64 of 32 random bytes (openssl rand -base64 32)")
+            throw StoreError.badMasterKey("\(variable) \(what) must be the base64 of 32 random bytes (openssl rand -base64 32)")
         }
         return SymmetricKey(data: data)
     }

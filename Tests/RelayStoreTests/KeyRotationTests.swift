@@ -11,6 +11,20 @@ struct KeyRotationTests {
         config: ["url": .string("https://s.example.com"), "authToken": .string("HEC-TOKEN"), "sourceType": .string("_json")],
         createdBy: "admin", createdTs: 1)
 
+    @Test("a master key variable that is empty, or not a key, is refused saying which, and what a key is")
+    func masterKeyRefusals() throws {
+        let file = try temporaryDatabase() + ".key"
+        for (value, said) in [("", "is set but empty"), ("  ", "is set but empty"), ("c2hvcnQ=", "is not a key")] {
+            #expect(
+                throws: StoreError.badMasterKey(
+                    "PRISMA_RELAY_MASTER_KEY \(said): it must be the base64 of 32 random bytes (openssl rand -base64 32)")
+            ) {
+                try SecretBox.load(keyFile: file, environment: ["PRISMA_RELAY_MASTER_KEY": value])
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: file), "a refused variable never falls back to a key file")
+    }
+
     @Test("rotation re-seals every secret under a new key file; the old key no longer opens them")
     func rotates() async throws {
         let path = try temporaryDatabase()
