@@ -68,6 +68,38 @@ struct ConnectorConfigTests {
         #expect(valid.warnings[0].contains("fine for a proxy or the simulator"))
     }
 
+    @Test(
+        "http:// to Prisma Cloud's own hosts is refused with the https:// URL to use: the secret key would cross unencrypted",
+        arguments: [
+            ("http://api.prismacloud.io", ConnectorType.cspm, "https://api.prismacloud.io"),
+            ("http://api2.eu.prismacloud.io/", .cspm, "https://api2.eu.prismacloud.io/"),
+            ("http://us-east1.cloud.twistlock.com/us-1-123456789", .compute, "https://us-east1.cloud.twistlock.com/us-1-123456789"),
+        ])
+    func plainHTTPToPrisma(url: String, type: ConnectorType, secure: String) {
+        var plain = config(apiURL: url)
+        plain.type = type
+        let found = errors(plain)
+        #expect(found.map(\.field) == ["apiURL"])
+        #expect(found.first?.message.hasPrefix("must start with https://") == true)
+        #expect(found.first?.message.hasSuffix("unencrypted; use \(secure)") == true, "\(found)")
+        var compute = config()
+        compute.computeURL = "http://us-east1.cloud.twistlock.com/us-1-123456789"
+        #expect(errors(compute).map(\.field) == ["computeURL"])
+    }
+
+    @Test("http:// to another host is allowed with a warning unless the host is this machine (the simulator)")
+    func plainHTTPElsewhere() throws {
+        let proxied = try config(apiURL: "http://prisma-proxy.corp.example:8080").validated()
+        #expect(proxied.warnings.count == 2)
+        #expect(
+            proxied.warnings.last
+                == "apiURL: prisma-proxy.corp.example is reached over plain http://, so the secret key crosses the network unencrypted: use https:// unless it is a proxy on a network you trust"
+        )
+        for local in ["http://127.0.0.1:8181", "http://localhost:8181", "http://[::1]:8181", "https://prisma-proxy.corp.example"] {
+            #expect(try config(apiURL: local).validated().warnings.count == 1, "\(local): only the undocumented-host warning")
+        }
+    }
+
     @Test("every documented API host is accepted without warning")
     func documentedHosts() throws {
         for host in PrismaAPIHost.documented {

@@ -86,15 +86,45 @@ extension ConnectorConfig {
         return config
     }
 
-    /// Warnings that do not stop the connector: a host that is not a documented Prisma Cloud API host.
+    /// Warnings that do not stop the connector: a host that is not a documented Prisma Cloud API host; a URL in plain
+    /// `http://` to a host other than this machine (the secret key would cross the network unencrypted).
     public var warnings: [String] {
-        guard type == .cspm, let host = URL(string: apiURL)?.host, PrismaAPIHost.classify(host: host) == .custom else { return [] }
-        return [
-            ErrorSentence(
-                "apiURL: \(host) is not a documented Prisma Cloud API host — fine for a proxy or the simulator; otherwise use your tenant's API URL (System → API Endpoints)",
-                detail: "the documented hosts are \(PrismaAPIHost.documented.joined(separator: ", "))"
-            ).description
-        ]
+        var warnings: [String] = []
+        if type == .cspm, let host = URL(string: apiURL)?.host, PrismaAPIHost.classify(host: host) == .custom {
+            warnings.append(
+                ErrorSentence(
+                    "apiURL: \(host) is not a documented Prisma Cloud API host — fine for a proxy or the simulator; otherwise use your tenant's API URL (System → API Endpoints)",
+                    detail: "the documented hosts are \(PrismaAPIHost.documented.joined(separator: ", "))"
+                ).description)
+        }
+        for (field, url) in [("apiURL", apiURL), ("computeURL", computeURL)] {
+            guard let url = url.flatMap(URL.init(string:)), url.scheme?.lowercased() == "http", let host = url.host,
+                !Self.isThisMachine(host)
+            else { continue }
+            warnings.append(
+                "\(field): \(host) is reached over plain http://, so the secret key crosses the network unencrypted: use https:// unless it is a proxy on a network you trust"
+            )
+        }
+        return warnings
+    }
+
+    /// A loopback host: what reaches it never leaves this machine.
+    static func isThisMachine(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if bare.lowercased() == "localhost" { return true }
+        guard let address = IPAddress(bare) else { return false }
+        return address.isIPv4 ? address.bytes[0] == 127 : address.bytes == Array(repeating: 0, count: 15) + [1]
+    }
+
+    /// Refuses `http://` to one of Prisma Cloud's own hosts, which answer only over HTTPS.
+    static func refusePlainHTTP(scheme: String, host: String, url: URL) -> ConfigError? {
+        guard scheme == "http", PrismaAPIHost.isPrismaSaaS(host: host) else { return nil }
+        var secure = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        secure?.scheme = "https"
+        return ConfigError(
+            field: "apiURL",
+            "must start with https://: \(host) answers only over HTTPS, and http:// would send the secret key unencrypted; use \(secure?.string ?? "https://" + host)"
+        )
     }
 
     /// The form of a SaaS Compute console path, for messages.
@@ -118,6 +148,7 @@ extension ConnectorConfig {
                     "\(host) is the Prisma Cloud CSPM API or console, not the Compute console; use the Path to Console, e.g. \(consolePathExample)"
                 ))
         }
+        if let refusal = refusePlainHTTP(scheme: scheme, host: host, url: url) { return .failure(refusal) }
         var normalized = trimmed
         while normalized.hasSuffix("/") { normalized.removeLast() }
         if host.lowercased().hasSuffix(".cloud.twistlock.com"), url.path.trimmingCharacters(in: CharacterSet(charactersIn: "/")).isEmpty {
@@ -142,6 +173,7 @@ extension ConnectorConfig {
         if case .console(let apiURL) = PrismaAPIHost.classify(host: host) {
             return .failure(ConfigError(field: "apiURL", "\(host) is the Prisma Cloud console, not the API: use \(apiURL)"))
         }
+        if let refusal = refusePlainHTTP(scheme: scheme, host: host, url: url) { return .failure(refusal) }
         if url.query != nil || url.fragment != nil {
             return .failure(
                 ConfigError(

@@ -34,6 +34,13 @@ public enum PrismaAPIHost {
         return .custom
     }
 
+    /// Whether `host` is one of Prisma Cloud's own (its API and consoles, Compute SaaS consoles): served over HTTPS
+    /// only, so an `http://` URL naming one is a mistake that would send the secret key unencrypted.
+    public static func isPrismaSaaS(host: String) -> Bool {
+        let host = host.lowercased()
+        return [".prismacloud.io", ".prismacloud.cn", ".cloud.twistlock.com"].contains { host.hasSuffix($0) }
+    }
+
     /// The console that belongs to an API URL (`https://api2.eu.prismacloud.io` → `https://app2.eu.prismacloud.io`),
     /// or nil for a host that is not Prisma's (a proxy, a private endpoint, the simulator).
     public static func consoleURL(apiURL: String) -> String? {
