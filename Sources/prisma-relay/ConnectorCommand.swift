@@ -53,31 +53,42 @@ struct ConnectorCommand: AsyncParsableCommand {
         @Option(help: "A PEM file of CA certificates trusted for this tenant besides the system's (self-hosted console, TLS inspection).")
         var caFile: String?
 
+        /// The configuration's fields by the options that set them, so an error names what to fix on the command line.
+        static let optionNames = [
+            "apiURL": "url", "accessKeyID": "key-id", "intervalSeconds": "interval", "statuses": "status", "lookbackSeconds": "lookback",
+            "pageSize": "page-size", "alertPath": "alert-path", "timeField": "time-field", "computeURL": "compute-url",
+            "runtimeAudits": "runtime-audits", "staleAfterPolls": "stale-after-polls", "quietAfterSeconds": "quiet-after",
+            "proxyUsername": "proxy-username", "includeAuditLogs": "include-audit-logs",
+        ]
+
         func run() async throws {
             try await reportingErrors {
                 guard let connectorType = ConnectorType(rawValue: type.lowercased()) else {
                     throw ConfigErrors([ConfigError(field: "type", "unknown type \"\(type)\": use cspm or compute")])
                 }
-                guard let field = AlertTimeField(rawValue: timeField) else {
-                    throw ConfigErrors([ConfigError(field: "timeField", "use updated, opened or status_updated")])
+                // What the options cannot even be read as is reported with every other problem, not alone.
+                var unreadable: [ConfigError] = []
+                let field = AlertTimeField(rawValue: timeField)
+                if field == nil {
+                    unreadable.append(ConfigError(field: "timeField", "use updated, opened or status_updated (got \"\(timeField)\")"))
                 }
                 var config = ConnectorConfig(
                     name: name, type: connectorType, apiURL: url, accessKeyID: keyId, secretKey: try readSecret(file: secretFile),
                     intervalSeconds: interval, statuses: status, lookbackSeconds: lookback, pageSize: pageSize,
-                    alertPath: alertPath, timeField: field, includeAcknowledged: includeAcknowledged,
+                    alertPath: alertPath, timeField: field ?? .updated, includeAcknowledged: includeAcknowledged,
                     includeIncidents: includeIncidents, computeURL: computeUrl)
                 config.staleAfterPolls = staleAfterPolls
                 config.quietAfterSeconds = quietAfter
                 config.proxy = proxy
                 config.includeAuditLogs = includeAuditLogs
                 config.allowActions = allowActions
-                config.runtimeAudits = try runtimeAudits.map { name in
+                config.runtimeAudits = runtimeAudits.compactMap { name in
                     guard let stream = ComputeAuditStream(rawValue: name.lowercased()) else {
-                        throw ConfigErrors([
+                        unreadable.append(
                             ConfigError(
-                                field: "--runtime-audits",
-                                "\(name) is not \(ComputeAuditStream.allCases.map(\.rawValue).joined(separator: ", "))")
-                        ])
+                                field: "runtimeAudits",
+                                "\(name) is not \(ComputeAuditStream.allCases.map(\.rawValue).joined(separator: ", "))"))
+                        return nil
                     }
                     return stream
                 }
@@ -85,13 +96,23 @@ struct ConnectorCommand: AsyncParsableCommand {
                 config.proxyPassword = ProcessInfo.processInfo.environment["PRISMA_RELAY_PROXY_PASSWORD"].map(Secret.init)
                 if let caFile {
                     guard let data = FileManager.default.contents(atPath: caFile) else {
-                        throw ConfigErrors([ConfigError(field: "--ca-file", "\(caFile) cannot be read: check the path and its permissions")]
+                        throw ConfigErrors([ConfigError(field: "ca-file", "\(caFile) cannot be read: check the path and its permissions")]
                         )
                     }
                     config.caCertificates = String(decoding: data, as: UTF8.self)
                 }
                 let app = try await db.open()
-                for warning in try await app.connectors.add(config) { printError("warning: \(warning)") }
+                let warnings: [String]
+                do {
+                    if !unreadable.isEmpty {
+                        do { _ = try config.validated() } catch let found as ConfigErrors { unreadable += found.errors }
+                        throw ConfigErrors(unreadable)
+                    }
+                    warnings = try await app.connectors.add(config)
+                } catch let errors as ConfigErrors {
+                    throw errors.renamingFields(Self.optionNames)
+                }
+                for warning in warnings { printError("warning: \(warning)") }
                 print("Connector \(name) added. Test it with: prisma-relay connector test \(name)")
             }
         }

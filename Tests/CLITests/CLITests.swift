@@ -181,8 +181,20 @@ struct CLITests {
         #expect(result.status == 1)
         #expect(
             result.stderr
-                == "prisma-relay: apiURL: app2.eu.prismacloud.io is the Prisma Cloud console, not the API: use https://api2.eu.prismacloud.io\n"
+                == "prisma-relay: url: app2.eu.prismacloud.io is the Prisma Cloud console, not the API: use https://api2.eu.prismacloud.io\n"
         )
+    }
+
+    @Test("every bad option of connector add is named at once, by the option that sets it")
+    func connectorOptionsNamed() async throws {
+        let result = try await CLI().run(
+            [
+                "connector", "add", "--name", "eu", "--url", "http://api.prismacloud.io", "--key-id", "k", "--interval", "0",
+                "--page-size", "0", "--time-field", "later", "--status", "bogus",
+            ], environment: ["PRISMA_RELAY_SECRET": "s"])
+        #expect(result.status == 1)
+        let fields = result.stderr.dropFirst("prisma-relay: ".count).split(separator: "; ").map { $0.prefix { $0 != ":" } }
+        #expect(fields == ["time-field", "url", "interval", "page-size", "status"], "\(result.stderr)")
     }
 
     @Test("without a secret and without a terminal, add says where the secret can come from")

@@ -81,7 +81,7 @@ struct ConnectorConfigTests {
         let found = errors(plain)
         #expect(found.map(\.field) == ["apiURL"])
         #expect(found.first?.message.hasPrefix("must start with https://") == true)
-        #expect(found.first?.message.hasSuffix("unencrypted; use \(secure)") == true, "\(found)")
+        #expect(found.first?.message.hasSuffix("unencrypted: use \(secure)") == true, "\(found)")
         var compute = config()
         compute.computeURL = "http://us-east1.cloud.twistlock.com/us-1-123456789"
         #expect(errors(compute).map(\.field) == ["computeURL"])

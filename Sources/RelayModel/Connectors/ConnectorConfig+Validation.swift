@@ -123,7 +123,7 @@ extension ConnectorConfig {
         secure?.scheme = "https"
         return ConfigError(
             field: "apiURL",
-            "must start with https://: \(host) answers only over HTTPS, and http:// would send the secret key unencrypted; use \(secure?.string ?? "https://" + host)"
+            "must start with https://: \(host) answers only over HTTPS, and http:// would send the secret key unencrypted: use \(secure?.string ?? "https://" + host)"
         )
     }
 
