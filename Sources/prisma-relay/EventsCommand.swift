@@ -4,7 +4,8 @@ import RelayModel
 
 /// `prisma-relay events …`.
 struct EventsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "events", abstract: "Inspect stored events.", subcommands: [List.self])
+    static let configuration = CommandConfiguration(
+        commandName: "events", abstract: "Inspect stored events.", subcommands: [List.self, Show.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List stored events, newest first.")
@@ -45,6 +46,58 @@ struct EventsCommand: AsyncParsableCommand {
                     ])
                 }
                 print(table(rows))
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one stored event whole (its raw event included), where it was delivered, and the actions taken on it.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The event's id (evt_…), or the alert id (P-…) or Compute incident id of a finding: its latest event.")
+        var id: String
+        @Option(help: "With a finding's id: the connector that collected it, when more than one did.") var connector: String?
+        @Flag(help: "Print the event as the events API does: with its deliveries and actions.") var json = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let app = try await db.open()
+                let event: NormalizedEvent
+                if let stored = try await app.events.get(id) {
+                    event = stored
+                } else {
+                    do {
+                        event = try await app.actions.latestEvent(nativeID: id, connector: connector)
+                    } catch ActionService.Refusal.noAlert {
+                        throw ValidationError(
+                            "there is no stored event \(id), nor a finding with that Prisma id: `prisma-relay events list` shows the latest"
+                        )
+                    }
+                }
+                let deliveries = try await app.events.deliveries(of: [event.id])[event.id] ?? []
+                let actions = try await app.actions.actions(of: event)
+                if json {
+                    guard case .object(var object) = event.jsonValue else { return }
+                    object["deliveries"] = .array(deliveries.map(\.jsonValue))
+                    object["actions"] = .array(actions.map(\.jsonValue))
+                    print(JSONValue.object(object).prettyJSONString())
+                    return
+                }
+                print(event.jsonValue.prettyJSONString())
+                let names = Dictionary(try await app.integrations.list().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+                var rows = [["DELIVERED TO", "STATE", "ATTEMPTS", "FINISHED", "LAST ERROR"]]
+                for delivery in deliveries {
+                    rows.append([
+                        names[delivery.integrationID] ?? delivery.integrationID, delivery.state, String(delivery.attempts),
+                        delivery.finishedAt.map(displayTime) ?? "-", delivery.lastError ?? "",
+                    ])
+                }
+                print(deliveries.isEmpty ? "\nNo rule routed it to an integration." : "\n" + table(rows))
+                for record in actions {
+                    print(
+                        "Action \(record.action) by \(record.actor) at \(displayTime(record.requestedAt)): \(record.outcome.rawValue), \(record.detail)"
+                    )
+                }
             }
         }
     }

@@ -85,6 +85,19 @@ struct CLITests {
             #expect(event["raw_event"]?["id"] == event["native_id"])
             #expect(event["source"]?.stringValue == "prisma_cloud")
         }
+        // One event whole, by its id or by its alert's Prisma id; one that names nothing is an error.
+        let first = try #require(array.first)
+        let byID = try await cli.run(["events", "show", "--json", try #require(first["id"]?.stringValue)])
+        outputs.append(byID)
+        let shown = try JSONValue.parse(byID.stdout)
+        #expect(shown["raw_event"] == first["raw_event"])
+        #expect(shown["deliveries"] == .array([]) && shown["actions"] == .array([]))
+        let byAlert = try await cli.run(["events", "show", try #require(first["native_id"]?.stringValue)])
+        #expect(byAlert.stdout.contains(#""id": "\#(try #require(first["id"]?.stringValue))""#), "its latest event")
+        #expect(byAlert.stdout.hasSuffix("\nNo rule routed it to an integration.\n"))
+        let missing = try await cli.run(["events", "show", "P-0"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("there is no stored event P-0"))
         for output in outputs {
             #expect(!output.stdout.contains(simulator.user.secretKey))
             #expect(!output.stderr.contains(simulator.user.secretKey))

@@ -14,3 +14,13 @@ public struct DeliveryState: Sendable, Equatable {
         self.finishedAt = finishedAt
     }
 }
+
+extension DeliveryState {
+    /// As the events API shows it with the event: `integrationId`, `state`, `attempts`, `lastError`, `finishedAt`.
+    public var jsonValue: JSONValue {
+        .object([
+            "integrationId": .string(integrationID), "state": .string(state), "attempts": .int(attempts),
+            "lastError": .optional(lastError), "finishedAt": .optional(finishedAt.map(Timestamp.rfc3339(epochMilliseconds:))),
+        ])
+    }
+}

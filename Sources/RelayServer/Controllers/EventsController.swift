@@ -31,14 +31,7 @@ struct EventsController {
                 return JSONResponse.ok(.object(["error": .string("There is no stored event \(id).")]), status: .notFound)
             }
             guard case .object(var object) = event.jsonValue else { return JSONResponse.ok(event.jsonValue) }
-            object["deliveries"] = .array(
-                (try await events.deliveries(of: [id])[id] ?? []).map { delivery in
-                    .object([
-                        "integrationId": .string(delivery.integrationID), "state": .string(delivery.state),
-                        "attempts": .int(delivery.attempts), "lastError": .optional(delivery.lastError),
-                        "finishedAt": .optional(delivery.finishedAt.map(Timestamp.rfc3339(epochMilliseconds:))),
-                    ])
-                })
+            object["deliveries"] = .array((try await events.deliveries(of: [id])[id] ?? []).map(\.jsonValue))
             object["actions"] = .array(try await actions.actions(of: event).map(\.jsonValue))
             return JSONResponse.ok(.object(object))
         }
