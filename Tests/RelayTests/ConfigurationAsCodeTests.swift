@@ -155,6 +155,39 @@ struct ConfigurationAsCodeTests {
         #expect(throws: ConfigurationFileError.self) { try ConfigurationDocument(text: "connectors: [\n  - name: x", file: "relay.yaml") }
     }
 
+    @Test("a YAML alias is refused where it stands, and aliases of aliases (a 'billion laughs' file) are read in a moment")
+    func aliases() throws {
+        let plain = try ConfigurationDocument(text: "rules:\n  - name: r\n    integrations: [a, a]\n", file: "relay.yaml")
+        #expect(
+            plain.root["rules"]?.arrayValue?.first?["integrations"] == .array([.string("a"), .string("a")]), "equal values are not aliases")
+        let aliased = "defaults: &hook {integrationType: webhook}\nintegrations:\n  - *hook\n"
+        #expect(
+            throws: ConfigurationFileError(
+                file: "relay.yaml",
+                [
+                    .init(
+                        line: nil, field: "integrations[0]",
+                        "is a YAML alias of the value on line 1: aliases are not read here, write the value out")
+                ])
+        ) { try ConfigurationDocument(text: aliased, file: "relay.yaml") }
+        // Six levels of nine aliases each: 531,441 values once expanded (nine levels, 387 million, took the relay down). Each
+        // alias is refused instead of read.
+        var bomb = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for (level, previous) in zip("bcdef", "abcde") {
+            bomb += "\(level): &\(level) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]\n"
+        }
+        let started = ContinuousClock.now
+        var messages: [String] = []
+        do {
+            _ = try ConfigurationDocument(text: bomb + "connectors: *f\n", file: "relay.yaml")
+        } catch {
+            messages = error.problems.map(\.message)
+        }
+        #expect(messages.count == 5 * 9 + 1)
+        #expect(messages.allSatisfy { $0.hasPrefix("is a YAML alias of the value on line ") })
+        #expect(started.duration(to: .now) < .seconds(1), "refused, not expanded")
+    }
+
     @Test("settings read as the environment variables they stand for, lists joined, each checked as the variable is")
     func settings() async throws {
         let text = """
