@@ -12,6 +12,11 @@ public struct ConfigurationDocument: Sendable {
     /// Reads `text`; a file that is not YAML (or JSON) is refused with where the parser stopped.
     public init(text: String, file: String) throws(ConfigurationFileError) {
         self.file = file
+        if let (line, column) = YAMLAliases.first(in: text) {
+            throw ConfigurationFileError(
+                file: file,
+                [.init(line: line, field: "file", "uses a YAML alias at column \(column): aliases are not read here, write the value out")])
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -19,10 +24,11 @@ public struct ConfigurationDocument: Sendable {
             throw ConfigurationFileError(
                 file: file, [.init(line: Self.line(in: error), field: "file", "is not valid YAML or JSON: \(error)")])
         }
-        var reading = Reading()
-        root = node.map { Self.value($0, path: "", reading: &reading) } ?? .object([:])
-        lines = reading.lines
-        guard reading.problems.isEmpty else { throw ConfigurationFileError(file: file, reading.problems) }
+        var lines: [String: Int] = [:]
+        var problems: [ConfigurationFileError.Problem] = []
+        root = node.map { Self.value($0, path: "", lines: &lines, problems: &problems) } ?? .object([:])
+        self.lines = lines
+        guard problems.isEmpty else { throw ConfigurationFileError(file: file, problems) }
     }
 
     /// Reads the file at `path`.
@@ -49,30 +55,10 @@ public struct ConfigurationDocument: Sendable {
         .init(line: line(path), field: path, message)
     }
 
-    /// What reading a document's values gathers: each value's line by its path, the problems, and where each value
-    /// read so far starts.
-    struct Reading {
-        var lines: [String: Int] = [:]
-        var problems: [ConfigurationFileError.Problem] = []
-        var starts = Set<[Int]>()
-    }
-
-    static func value(_ node: Node, path: String, reading: inout Reading) -> JSONValue {
-        // The parser hands an alias over as the very value its anchor names (its line and column included), so a value
-        // met a second time is an alias.
-        // It is refused there, never read again: a few lines of aliases of aliases would otherwise expand to billions
-        // of values.
-        if let mark = node.mark {
-            guard reading.starts.insert([mark.line, mark.column]).inserted else {
-                // Where the alias stands is lost with it: its path says, and its anchor's line.
-                reading.problems.append(
-                    .init(
-                        line: nil, field: path,
-                        "is a YAML alias of the value on line \(mark.line): aliases are not read here, write the value out"))
-                return .null
-            }
-            reading.lines[path] = mark.line
-        }
+    static func value(
+        _ node: Node, path: String, lines: inout [String: Int], problems: inout [ConfigurationFileError.Problem]
+    ) -> JSONValue {
+        if let mark = node.mark { lines[path] = mark.line }
         switch node {
         case .scalar(let scalar):
             // A quoted scalar is a string whatever it looks like; a plain one is what YAML resolves it to.
@@ -85,24 +71,24 @@ public struct ConfigurationDocument: Sendable {
             var object = JSONObject()
             for (key, value) in mapping {
                 guard let name = key.string else {
-                    reading.problems.append(.init(line: key.mark?.line, field: path, "keys must be names"))
+                    problems.append(.init(line: key.mark?.line, field: path, "keys must be names"))
                     continue
                 }
                 let child = path.isEmpty ? name : "\(path).\(name)"
                 if object[name] != nil {
-                    reading.problems.append(.init(line: key.mark?.line, field: child, "is given twice: keep one"))
+                    problems.append(.init(line: key.mark?.line, field: child, "is given twice: keep one"))
                     continue
                 }
-                object[name] = Self.value(value, path: child, reading: &reading)
+                object[name] = Self.value(value, path: child, lines: &lines, problems: &problems)
             }
             return .object(object)
         case .sequence(let sequence):
             return .array(
                 sequence.enumerated().map { index, item in
-                    Self.value(item, path: "\(path)[\(index)]", reading: &reading)
+                    Self.value(item, path: "\(path)[\(index)]", lines: &lines, problems: &problems)
                 })
         case .alias:
-            reading.problems.append(.init(line: node.mark?.line, field: path, "YAML aliases are not read here: write the value out"))
+            // Refused before composing (`YAMLAliases`); a serializer's node, never a parser's.
             return .null
         }
     }
