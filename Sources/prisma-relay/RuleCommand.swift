@@ -83,9 +83,14 @@ struct RuleCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
+                let app = try await db.open()
+                // Integrations by the names the other commands show and take.
+                let names = Dictionary(try await app.integrations.list().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
                 var rows = [["ID", "NAME", "ENABLED", "INTEGRATIONS"]]
-                for rule in try await db.open().rules.list() {
-                    rows.append([rule.id, rule.name, String(rule.enabled), rule.integrationIDs.joined(separator: ",")])
+                for rule in try await app.rules.list() {
+                    rows.append([
+                        rule.id, rule.name, String(rule.enabled), rule.integrationIDs.map { names[$0] ?? $0 }.joined(separator: ","),
+                    ])
                 }
                 print(table(rows))
             }
