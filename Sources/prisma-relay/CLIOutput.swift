@@ -22,7 +22,7 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
 extension UnknownReference {
     /// The sentence, with the command that lists what there is.
     var withListHint: String {
-        let list = ["integration": "integration list", "alert rule": "rule list"][kind].map { ": `prisma-relay \($0)` shows them" }
+        let list = ["integration": "integration list", "alert rule": "rule list"][kind].map { " (prisma-relay \($0) shows them)" }
         return description + (list ?? "")
     }
 }

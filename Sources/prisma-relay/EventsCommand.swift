@@ -70,7 +70,7 @@ struct EventsCommand: AsyncParsableCommand {
                         event = try await app.actions.latestEvent(nativeID: id, connector: connector)
                     } catch ActionService.Refusal.noAlert {
                         throw ValidationError(
-                            "there is no stored event \(id), nor a finding with that Prisma id: `prisma-relay events list` shows the latest"
+                            "there is no stored event \(id), nor a finding with that Prisma id (prisma-relay events list shows the latest)"
                         )
                     }
                 }

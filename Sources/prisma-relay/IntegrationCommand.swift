@@ -152,7 +152,7 @@ struct IntegrationCommand: AsyncParsableCommand {
                     throw ConfigErrors([
                         ConfigError(
                             field: "seq",
-                            "integration \(found.name) has no dead letter \(seq): `prisma-relay integration dead-letters \(integration)` lists them"
+                            "integration \(found.name) has no dead letter \(seq) (prisma-relay integration dead-letters \(integration) lists them)"
                         )
                     ])
                 }

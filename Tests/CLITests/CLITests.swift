@@ -252,7 +252,7 @@ struct CLITests {
         #expect(none.status == 1)
         #expect(
             none.stderr
-                == "prisma-relay: seq: integration hec has no dead letter 9: `prisma-relay integration dead-letters hec` lists them\n")
+                == "prisma-relay: seq: integration hec has no dead letter 9 (prisma-relay integration dead-letters hec lists them)\n")
         // An id or name that names nothing was an empty table, or "Queued 0", with exit 0.
         for command in [["integration", "dead-letters"], ["integration", "retry"], ["integration", "remove"]] {
             let unknown = try await cli.run(command + ["hex"])
@@ -260,14 +260,14 @@ struct CLITests {
             #expect(unknown.stdout.isEmpty, "\(command)")
             #expect(
                 unknown.stderr
-                    == "prisma-relay: there is no integration with the id or name hex: `prisma-relay integration list` shows them\n",
+                    == "prisma-relay: there is no integration with the id or name hex (prisma-relay integration list shows them)\n",
                 "\(command)")
         }
         let typo = try await cli.run(["rule", "add", "--name", "low", "--integration", "hex", "--severity", "low"])
         #expect(typo.status == 1)
         #expect(
             typo.stderr
-                == "prisma-relay: integration: there is no integration with the id or name hex: `prisma-relay integration list` shows them\n"
+                == "prisma-relay: integration: there is no integration with the id or name hex (prisma-relay integration list shows them)\n"
         )
         #expect(try await cli.run(["rule", "remove", "nope"]).stderr.contains("no alert rule with the id or name nope"))
         #expect(try await cli.run(["rule", "remove", "high"]).stdout.hasPrefix("Rule high ("))
