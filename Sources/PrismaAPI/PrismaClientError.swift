@@ -26,6 +26,9 @@ public enum PrismaClientError: Error, Sendable, Equatable, CustomStringConvertib
     case computeLoginRejected(status: Int, consoleURL: String)
     /// The Compute console path answered 404 on authenticate: the tenant id is missing or wrong.
     case tenantPathMissing(consoleURL: String)
+    /// The connector's URL is plain `http://` to one of Prisma Cloud's own hosts, which answer only over HTTPS:
+    /// nothing was sent.
+    case plainHTTP(url: String)
 
     /// The error as a sentence with the cause and the fix, then the technical detail.
     public var sentence: ErrorSentence {
@@ -71,6 +74,10 @@ public enum PrismaClientError: Error, Sendable, Equatable, CustomStringConvertib
             return Explain.transport(failure, url: apiURL, check: "check the API URL")
         case .outboundRefused(let words):
             return ErrorSentence(words)
+        case .plainHTTP(let url):
+            return ErrorSentence(
+                "The connector's URL starts with http://, which Prisma Cloud does not answer and which would send the secret key unencrypted: nothing was sent; change it to https://",
+                detail: URLRedaction.redact(url))
         }
     }
 

@@ -16,6 +16,16 @@ struct CSPMClientTests {
         #expect(pages == 25)
     }
 
+    @Test("a URL in plain http:// to Prisma Cloud's own hosts sends nothing, the secret least: the error says to use https://")
+    func plainHTTPSendsNothing() async throws {
+        let cspm = CSPMClient(credentials: .init(apiURL: "http://api.prismacloud.io", accessKeyID: "k", secretKey: Secret("s")))
+        await #expect(throws: PrismaClientError.plainHTTP(url: "http://api.prismacloud.io")) { try await cspm.login() }
+        let console = "http://us-east1.cloud.twistlock.com/us-1-123456789"
+        let compute = ComputeClient(credentials: .init(consoleURL: console, username: "k", password: Secret("s")))
+        await #expect(throws: PrismaClientError.plainHTTP(url: console)) { try await compute.login() }
+        #expect(PrismaClientError.plainHTTP(url: console).description.contains("nothing was sent; change it to https://"))
+    }
+
     @Test("logs in again when the token expires in the middle of paging, and repeats the page")
     func reloginMidPaging() async throws {
         let harness = try await Harness.start(alerts: 300, faults: SimFaults(expireTokenAfterPages: 2))

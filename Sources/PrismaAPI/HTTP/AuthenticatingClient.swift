@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import RelayHTTP
 import RelayModel
@@ -58,6 +59,12 @@ extension AuthenticatingClient {
         interpret: (HTTPAnswer) throws -> Step<T>,
         send: (String?) async throws -> HTTPAnswer
     ) async throws -> T {
+        // A connector stored before plain http:// to Prisma Cloud's own hosts was refused sends nothing, its secret least.
+        if let url = URLComponents(string: baseURL), url.scheme?.lowercased() == "http", let host = url.host,
+            PrismaAPIHost.isPrismaSaaS(host: host)
+        {
+            throw PrismaClientError.plainHTTP(url: baseURL)
+        }
         var attempt = 1
         var rateLimited = 0
         var loggedInAgain = false

@@ -107,6 +107,7 @@ public struct RelayMetrics: Sendable {
             case .unreachable: "unreachable"
             case .outboundRefused: "outbound_refused"
             case .tenantPathMissing: "tenant_path"
+            case .plainHTTP: "plain_http"
             }
         case is PollBoundReached: "poll_bound"
         default: "store"
