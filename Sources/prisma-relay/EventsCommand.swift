@@ -84,7 +84,7 @@ struct EventsCommand: AsyncParsableCommand {
                     return
                 }
                 print(event.jsonValue.prettyJSONString())
-                let names = Dictionary(try await app.integrations.list().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+                let names = try await app.integrations.namesByID()
                 var rows = [["DELIVERED TO", "STATE", "ATTEMPTS", "FINISHED", "LAST ERROR"]]
                 for delivery in deliveries {
                     rows.append([

@@ -85,7 +85,7 @@ struct RuleCommand: AsyncParsableCommand {
             try await reportingErrors {
                 let app = try await db.open()
                 // Integrations by the names the other commands show and take.
-                let names = Dictionary(try await app.integrations.list().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+                let names = try await app.integrations.namesByID()
                 var rows = [["ID", "NAME", "ENABLED", "INTEGRATIONS"]]
                 for rule in try await app.rules.list() {
                     rows.append([

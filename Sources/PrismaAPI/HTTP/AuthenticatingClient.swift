@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import RelayHTTP
 import RelayModel
@@ -60,11 +59,7 @@ extension AuthenticatingClient {
         send: (String?) async throws -> HTTPAnswer
     ) async throws -> T {
         // A connector stored before plain http:// to Prisma Cloud's own hosts was refused sends nothing, its secret least.
-        if let url = URLComponents(string: baseURL), url.scheme?.lowercased() == "http", let host = url.host,
-            PrismaAPIHost.isPrismaSaaS(host: host)
-        {
-            throw PrismaClientError.plainHTTP(url: baseURL)
-        }
+        if PrismaAPIHost.isPlainHTTPToPrisma(baseURL) { throw PrismaClientError.plainHTTP(url: baseURL) }
         var attempt = 1
         var rateLimited = 0
         var loggedInAgain = false

@@ -152,6 +152,11 @@ public struct IntegrationService: Sendable {
         return named
     }
 
+    /// Each integration's name by its id, for what shows integrations by the name people know them by.
+    public func namesByID() async throws -> [String: String] {
+        Dictionary(try await store.integrations().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// One integration, or `IntegrationError.notFound`.
     public func get(_ id: String) async throws -> Integration {
         guard let integration = try await store.integration(id: id) else { throw IntegrationError.notFound(id) }

@@ -117,13 +117,11 @@ extension ConnectorConfig {
     }
 
     /// Refuses `http://` to one of Prisma Cloud's own hosts, which answer only over HTTPS.
-    static func refusePlainHTTP(scheme: String, host: String, url: URL) -> ConfigError? {
-        guard scheme == "http", PrismaAPIHost.isPrismaSaaS(host: host) else { return nil }
-        var secure = URLComponents(url: url, resolvingAgainstBaseURL: false)
-        secure?.scheme = "https"
+    static func refusePlainHTTP(_ url: String, host: String) -> ConfigError? {
+        guard PrismaAPIHost.isPlainHTTPToPrisma(url) else { return nil }
         return ConfigError(
             field: "apiURL",
-            "must start with https://: \(host) answers only over HTTPS, and http:// would send the secret key unencrypted: use \(secure?.string ?? "https://" + host)"
+            "must start with https://: \(host) answers only over HTTPS, and http:// would send the secret key unencrypted: use https://\(url.dropFirst("http://".count))"
         )
     }
 
@@ -148,7 +146,7 @@ extension ConnectorConfig {
                     "\(host) is the Prisma Cloud CSPM API or console, not the Compute console; use the Path to Console, e.g. \(consolePathExample)"
                 ))
         }
-        if let refusal = refusePlainHTTP(scheme: scheme, host: host, url: url) { return .failure(refusal) }
+        if let refusal = refusePlainHTTP(trimmed, host: host) { return .failure(refusal) }
         var normalized = trimmed
         while normalized.hasSuffix("/") { normalized.removeLast() }
         if host.lowercased().hasSuffix(".cloud.twistlock.com"), url.path.trimmingCharacters(in: CharacterSet(charactersIn: "/")).isEmpty {
@@ -173,7 +171,7 @@ extension ConnectorConfig {
         if case .console(let apiURL) = PrismaAPIHost.classify(host: host) {
             return .failure(ConfigError(field: "apiURL", "\(host) is the Prisma Cloud console, not the API: use \(apiURL)"))
         }
-        if let refusal = refusePlainHTTP(scheme: scheme, host: host, url: url) { return .failure(refusal) }
+        if let refusal = refusePlainHTTP(trimmed, host: host) { return .failure(refusal) }
         if url.query != nil || url.fragment != nil {
             return .failure(
                 ConfigError(

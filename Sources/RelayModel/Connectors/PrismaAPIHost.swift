@@ -34,10 +34,12 @@ public enum PrismaAPIHost {
         return .custom
     }
 
-    /// Whether `host` is one of Prisma Cloud's own (its API and consoles, Compute SaaS consoles): served over HTTPS
-    /// only, so an `http://` URL naming one is a mistake that would send the secret key unencrypted.
-    public static func isPrismaSaaS(host: String) -> Bool {
-        let host = host.lowercased()
+    /// Whether `url` is plain `http://` to one of Prisma Cloud's own hosts (its API and consoles, Compute SaaS
+    /// consoles), which answer only over HTTPS: a mistake that would send the secret key unencrypted.
+    public static func isPlainHTTPToPrisma(_ url: String) -> Bool {
+        guard let url = URLComponents(string: url), url.scheme?.lowercased() == "http", let host = url.host?.lowercased() else {
+            return false
+        }
         return [".prismacloud.io", ".prismacloud.cn", ".cloud.twistlock.com"].contains { host.hasSuffix($0) }
     }
 
