@@ -18,21 +18,20 @@ struct EventsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                var band: Severity?
-                if let severity {
-                    guard let parsed = Severity(rawValue: severity.lowercased()) else {
-                        throw ValidationError("--severity must be high, medium, low or info")
-                    }
-                    band = parsed
+                // Every bad option is named at once.
+                var problems: [ConfigError] = []
+                let band = severity.flatMap { Severity(rawValue: $0.lowercased()) }
+                if let severity, band == nil {
+                    problems.append(ConfigError(field: "severity", "must be high, medium, low or info (got \"\(severity)\")"))
                 }
-                guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+                if limit < 1 { problems.append(ConfigError(field: "limit", "must be at least 1 (got \(limit))")) }
                 let kinds = EventKind.allCases.filter { $0 != .heartbeat }
-                let wanted = try kind.map { name in
-                    guard let parsed = EventKind(rawValue: name.lowercased()), kinds.contains(parsed) else {
-                        throw ValidationError("--kind must be \(kinds.map(\.rawValue).joined(separator: ", "))")
-                    }
-                    return parsed
+                let wanted = kind.flatMap { EventKind(rawValue: $0.lowercased()) }.flatMap { kinds.contains($0) ? $0 : nil }
+                if let kind, wanted == nil {
+                    problems.append(
+                        ConfigError(field: "kind", "must be \(kinds.map(\.rawValue).joined(separator: ", ")) (got \"\(kind)\")"))
                 }
+                guard problems.isEmpty else { throw ConfigErrors(problems) }
                 let events = try await db.open().events.list(EventQuery(connector: connector, severity: band, kind: wanted, limit: limit))
                 if json {
                     print(JSONValue.array(events.map(\.jsonValue)).prettyJSONString())

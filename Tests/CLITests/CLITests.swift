@@ -230,6 +230,16 @@ struct CLITests {
         )
     }
 
+    @Test("events list names every bad option at once")
+    func eventsListOptions() async throws {
+        let result = try await CLI().run(["events", "list", "--severity", "severe", "--limit", "0", "--kind", "alerts"])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr
+                == "prisma-relay: severity: must be high, medium, low or info (got \"severe\"); limit: must be at least 1 (got 0); "
+                + "kind: must be alert, incident, audit, health (got \"alerts\")\n")
+    }
+
     @Test("an unknown connector is a one-line error with exit 1")
     func unknownConnector() async throws {
         let result = try await CLI().run(["connector", "poll", "nope"])
