@@ -140,6 +140,11 @@ final class BackgroundCLI: @unchecked Sendable {
         var waitingFor: String
         var printed: [String]
     }
+
+    deinit {
+        // A test that failed or threw before stopping its process does not leave it running after the test.
+        if process.isRunning { process.send(SIGKILL) }
+    }
 }
 
 /// A browser of the relay's API and console over loopback: it keeps the session cookie between calls.

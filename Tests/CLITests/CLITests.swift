@@ -240,6 +240,21 @@ struct CLITests {
                 + "kind: must be alert, incident, audit, health (got \"alerts\")\n")
     }
 
+    @Test("a serve a test releases without stopping it (it failed or threw first) is killed, not left running")
+    func releasedServeIsKilled() async throws {
+        let cli = try CLI()
+        var serve: BackgroundCLI? = try BackgroundCLI(["serve", "--port", "0"], in: cli)
+        _ = try await serve?.waitFor("PrismaRelay serving on")
+        let pid = try #require(serve?.process.pid)
+        serve = nil
+        var alive = true
+        for _ in 0..<100 where alive {
+            try await Task.sleep(for: .milliseconds(50))
+            alive = kill(pid, 0) == 0
+        }
+        #expect(!alive, "serve \(pid) still runs")
+    }
+
     @Test("an unknown connector is a one-line error with exit 1")
     func unknownConnector() async throws {
         let result = try await CLI().run(["connector", "poll", "nope"])
