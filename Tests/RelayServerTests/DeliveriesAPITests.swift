@@ -157,13 +157,13 @@ struct IntegrationTestVerdictTests {
         }
     }
 
-    @Test("the dead letters of an integration that is not there are a 404, not an empty list, and retrying them is a 404 too")
+    @Test("an integration that is not there: its status, activity and dead letters are a 404, not an empty answer, and so is retrying them")
     func deadLettersOfUnknownIntegration() async throws {
         let api = try await APIHarness()
         try await api.run { client in
             for (method, path) in [
                 (HTTPRequest.Method.get, "dead-letters"), (.post, "dead-letters/retry"), (.post, "dead-letters/7/retry"),
-                (.delete, "dead-letters/7"), (.get, "status"),
+                (.delete, "dead-letters/7"), (.get, "status"), (.get, "activity"),
             ] {
                 let answer = try await client.call(method, "/api/v1/integrations/no-such-id/\(path)", api.bearer)
                 #expect(answer.status == .notFound, "\(method) \(path)")

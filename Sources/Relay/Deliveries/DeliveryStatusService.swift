@@ -29,9 +29,11 @@ public struct DeliveryStatusService: Sendable {
         return list
     }
 
-    /// An integration's deliveries by the hour since `since` (epoch ms), with their latency.
+    /// An integration's deliveries by the hour since `since` (epoch ms), with their latency; `StoreError.unknownIntegration`
+    /// for an integration that is not there.
     public func hours(of integrationID: String, since: Int64) async throws -> [DeliveryHour] {
-        try await store.deliveryHours(integrationID: integrationID, since: since)
+        try await known(integrationID)
+        return try await store.deliveryHours(integrationID: integrationID, since: since)
     }
 
     /// An integration's last failed attempts, newest first, with the destination's answer.

@@ -108,12 +108,12 @@ extension ConnectorConfig {
         return warnings
     }
 
-    /// A loopback host: what reaches it never leaves this machine.
+    /// A loopback host, as the outbound policy knows them: what reaches it never leaves this machine.
     static func isThisMachine(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        if bare.lowercased() == "localhost" { return true }
-        guard let address = IPAddress(bare) else { return false }
-        return address.isIPv4 ? address.bytes[0] == 127 : address.bytes == Array(repeating: 0, count: 15) + [1]
+        let loopback = OutboundPolicy.allowingLoopback
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        return loopback.allowedHosts.contains(bare)
+            || IPAddress(bare).map { address in loopback.allowedRanges.contains { $0.contains(address) } } ?? false
     }
 
     /// Refuses `http://` to one of Prisma Cloud's own hosts, which answer only over HTTPS.

@@ -12,36 +12,39 @@ struct DeliveriesController {
             try await Self.orNotFound { JSONResponse.ok(Self.json(try await deliveries.health(of: try context.parameters.require("id")))) }
         }
         group.get("activity") { request, context in
-            let id = try context.parameters.require("id")
-            guard (try? await deliveries.health(of: id)) != nil else { return JSONResponse.redlock(.notFound, "not_found") }
-            let hours = Int(request.uri.queryParameters.get("hours") ?? "") ?? 24
-            guard (1...192).contains(hours) else {
-                return JSONResponse.eventsError(.badRequest, "hours must be a whole number from 1 to 192 (eight days are kept)")
+            try await Self.orNotFound {
+                let id = try context.parameters.require("id")
+                let hours = Int(request.uri.queryParameters.get("hours") ?? "") ?? 24
+                guard (1...192).contains(hours) else {
+                    return JSONResponse.eventsError(.badRequest, "hours must be a whole number from 1 to 192 (eight days are kept)")
+                }
+                let now = deliveries.clock()
+                let activity = try await deliveries.hours(of: id, since: DeliveryHour.start(of: now) - Int64(hours - 1) * 3_600_000)
+                var latency = LatencyHistogram()
+                for hour in activity { latency.merge(hour.latency) }
+                func millis(_ bound: Int64?) -> JSONValue { bound.map { $0 == .max ? .null : .int($0) } ?? .null }
+                return JSONResponse.ok(
+                    .object([
+                        "hours": .array(
+                            activity.map { hour in
+                                .object([
+                                    "hour": .string(Timestamp.rfc3339(epochMilliseconds: hour.hour)), "delivered": .int(hour.delivered),
+                                    "retried": .int(hour.retried), "dead": .int(hour.dead),
+                                ])
+                            }),
+                        // Upper bounds of the latency buckets the percentiles fall in, queued to acknowledged.
+                        "latencyP50Ms": millis(latency.percentile(0.5)), "latencyP95Ms": millis(latency.percentile(0.95)),
+                        "failures": .array(
+                            try await deliveries.failures(of: id).map { failure in
+                                .object([
+                                    "at": .string(Timestamp.rfc3339(epochMilliseconds: failure.at)),
+                                    "outcome": .string(failure.kind.rawValue),
+                                    "events": .int(failure.rows), "message": .string(failure.message),
+                                ])
+                            }),
+                    ]))
+
             }
-            let now = deliveries.clock()
-            let activity = try await deliveries.hours(of: id, since: DeliveryHour.start(of: now) - Int64(hours - 1) * 3_600_000)
-            var latency = LatencyHistogram()
-            for hour in activity { latency.merge(hour.latency) }
-            func millis(_ bound: Int64?) -> JSONValue { bound.map { $0 == .max ? .null : .int($0) } ?? .null }
-            return JSONResponse.ok(
-                .object([
-                    "hours": .array(
-                        activity.map { hour in
-                            .object([
-                                "hour": .string(Timestamp.rfc3339(epochMilliseconds: hour.hour)), "delivered": .int(hour.delivered),
-                                "retried": .int(hour.retried), "dead": .int(hour.dead),
-                            ])
-                        }),
-                    // Upper bounds of the latency buckets the percentiles fall in, queued to acknowledged.
-                    "latencyP50Ms": millis(latency.percentile(0.5)), "latencyP95Ms": millis(latency.percentile(0.95)),
-                    "failures": .array(
-                        try await deliveries.failures(of: id).map { failure in
-                            .object([
-                                "at": .string(Timestamp.rfc3339(epochMilliseconds: failure.at)), "outcome": .string(failure.kind.rawValue),
-                                "events": .int(failure.rows), "message": .string(failure.message),
-                            ])
-                        }),
-                ]))
         }
         group.get("dead-letters") { _, context in
             try await Self.orNotFound {
