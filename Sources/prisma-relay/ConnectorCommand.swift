@@ -7,7 +7,7 @@ import RelayModel
 struct ConnectorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connector", abstract: "Add, inspect, test and poll Prisma Cloud connectors.",
-        subcommands: [Add.self, List.self, Test.self, Poll.self, Status.self, Rejected.self, Remove.self])
+        subcommands: [Add.self, List.self, Test.self, Poll.self, Status.self, Rejected.self, SetKey.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -226,6 +226,41 @@ struct ConnectorCommand: AsyncParsableCommand {
                 for finding in rejected {
                     print("\(displayTime(finding.rejectedAt))  \(finding.reason)\n\(finding.raw.jsonString())")
                 }
+            }
+        }
+    }
+
+    struct SetKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-key",
+            abstract: "Give a connector a new access key (its secret from PRISMA_RELAY_SECRET, --secret-file or a prompt).",
+            discussion: """
+                For a key that expired or was rotated in Prisma Cloud. The new key is tested first (a login and one read) \
+                and stored only if it works, so a mistyped one never replaces a key that works; the cursor and the events \
+                stay. A running serve uses it from its next poll.
+                """)
+        @OptionGroup var db: DatabaseOptions
+        @Argument var name: String
+        @Option(help: "The new access key ID (compute: or the Compute user name).") var keyId: String
+        @Option(help: "File holding the new secret key.") var secretFile: String?
+        @Flag(help: "Store the key without testing it (Prisma Cloud cannot be reached from here now).") var noTest = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let app = try await db.open()
+                let secret = try readSecret(file: secretFile)
+                let result: ConnectionTestResult?
+                do {
+                    result = try await app.connectors.replaceKey(name, keyID: keyId, secret: secret, testing: !noTest)
+                } catch let errors as ConfigErrors {
+                    throw errors.renamingFields(Add.optionNames)
+                }
+                if let result, !result.success {
+                    printError("the new key was not stored: \(result.message)")
+                    throw ExitCode.failure
+                }
+                let tested = result.map { "; \($0.message)" } ?? " (not tested)"
+                print("Connector \(name) now uses access key \(keyId)\(tested).")
             }
         }
     }

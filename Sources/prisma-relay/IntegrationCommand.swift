@@ -6,8 +6,10 @@ import RelayModel
 /// `prisma-relay integration …`: destinations configured with Prisma's own `integrationConfig` objects.
 struct IntegrationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "integration", abstract: "Add, list and remove integrations.",
-        subcommands: [Add.self, List.self, Status.self, DeadLetters.self, Retry.self, Discard.self, Remove.self])
+        commandName: "integration", abstract: "Add, test, change, list and remove integrations.",
+        subcommands: [
+            Add.self, Test.self, Update.self, List.self, Status.self, DeadLetters.self, Retry.self, Discard.self, Remove.self,
+        ])
 
     /// What an argument naming one integration takes: lists and the status show names, so a name will do.
     static let argumentHelp = ArgumentHelp("The integration's id or name.")
@@ -22,21 +24,78 @@ struct IntegrationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                guard let data = FileManager.default.contents(atPath: configFile) else {
-                    throw ConfigErrors([ConfigError(field: "config-file", "cannot read \(configFile)")])
-                }
-                guard let config = try? JSONValue.parse(Array(data)) else {
-                    throw ConfigErrors([ConfigError(field: "config-file", "\(configFile) is not JSON")])
-                }
                 let app = try await db.open()
                 var draft = IntegrationService.Draft(json: .object([:]))
                 draft.name = name
                 draft.integrationType = type
-                draft.integrationConfig = config
+                draft.integrationConfig = try IntegrationCommand.readConfig(configFile)
                 let created = try await app.integrations.create(draft, by: "cli")
                 print("Integration \(name) added with id \(created.id)")
             }
         }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send the integration its test message (or, for Okta, Qualys and Tenable, one read-only call).",
+            discussion: "A passing test lifts a pause that refused credentials or a redirect put on the integration.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: IntegrationCommand.argumentHelp) var integration: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let app = try await db.open()
+                let report = try await app.integrations.test(id: try await app.integrations.resolve(integration).id)
+                guard report.success else {
+                    printError(report.configValid ? report.description : ([report.description] + report.problems).joined(separator: " "))
+                    throw ExitCode.failure
+                }
+                print(report.description)
+            }
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change an integration: its integrationConfig from a JSON file, its name, or whether it is enabled.",
+            discussion: """
+                The file holds the whole integrationConfig, as for add. A secret written as ******** (as integration list \
+                --json shows it) keeps the stored secret, unless the URL or host it is sent to changes: then give it again.
+                """)
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: IntegrationCommand.argumentHelp) var integration: String
+        @Option(help: "JSON file with the integrationConfig object.") var configFile: String?
+        @Option(help: "A new unique name.") var name: String?
+        @Option(help: "true or false.") var enabled: Bool?
+
+        func run() async throws {
+            try await reportingErrors {
+                guard configFile != nil || name != nil || enabled != nil else {
+                    throw ConfigErrors([
+                        ConfigError(field: "config-file", "give --config-file, --name or --enabled: there is nothing to change")
+                    ])
+                }
+                let app = try await db.open()
+                let found = try await app.integrations.resolve(integration)
+                var draft = IntegrationService.Draft(json: .object([:]))
+                draft.name = name
+                draft.enabled = enabled
+                draft.integrationConfig = try configFile.map(IntegrationCommand.readConfig)
+                let updated = try await app.integrations.update(id: found.id, with: draft, by: "cli")
+                print("Integration \(updated.name) (\(updated.id)) updated. Test it with: prisma-relay integration test \(updated.name)")
+            }
+        }
+    }
+
+    /// The integrationConfig object in `path`.
+    static func readConfig(_ path: String) throws -> JSONValue {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigErrors([ConfigError(field: "config-file", "cannot read \(path)")])
+        }
+        guard let config = try? JSONValue.parse(Array(data)) else {
+            throw ConfigErrors([ConfigError(field: "config-file", "\(path) is not JSON")])
+        }
+        return config
     }
 
     struct List: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import HTTPServing
 import NIOSSL
 import PrismaSim
+import RelayModel
 import RelayServer
 
 /// `prisma-relay sim`.
@@ -55,12 +56,16 @@ struct SimCommand: AsyncParsableCommand {
             if auditRecords > 0 { await simulator.addAuditRecords(auditRecords) }
             await simulator.setFaults(plan)
             let server = try await simulator.serve(host: host, port: port, tls: tls)
+            // The relay refuses loopback addresses unless told: the command to paste says so first.
+            let allowing =
+                OutboundPolicy.isThisMachine(host)
+                ? "export \(OutboundPolicy.environmentKeys.allow)=\(host)   # the relay reaches this machine only when allowed\n     " : ""
             print(
                 """
                 Simulated Prisma Cloud API at \(server.url) with \(alerts) alerts\(auditRecords > 0 ? " and \(auditRecords) audit records" : "")
                 Access key ID: \(simulator.user.accessKeyID)
                 Secret key: \(simulator.user.secretKey)
-                Try: PRISMA_RELAY_SECRET='\(simulator.user.secretKey)' prisma-relay connector add --name sim --type cspm --url \(server.url) --key-id \(simulator.user.accessKeyID)
+                Try: \(allowing)PRISMA_RELAY_SECRET='\(simulator.user.secretKey)' prisma-relay connector add --name sim --type cspm --url \(server.url) --key-id \(simulator.user.accessKeyID)
                 """)
             fflush(nil)
             try await server.wait()

@@ -185,6 +185,104 @@ struct CLITests {
         #expect(badSlack.stderr == "prisma-relay: integrationConfig.webhookUrl: must start with https://hooks.slack.com/\n")
     }
 
+    @Test(
+        "integration test sends the test message and says what to fix; integration update changes the config, keeps a masked secret, and asks for it again when the URL moves"
+    )
+    func integrationTestAndUpdate() async throws {
+        let cli = try CLI()
+        let receiver = SplunkHECReceiver(token: "RIGHT-HEC-TOKEN")
+        let server = try await receiver.serve()
+        defer { Task { await server.stop() } }
+        let url = "\(server.url)/services/collector/event"
+        _ = try await cli.addIntegrations([("hec", "splunk", #"{"url":"\#(url)","authToken":"WRONG-HEC-TOKEN"}"#)])
+        var outputs: [CLI.Result] = []
+
+        let refused = try await cli.run(["integration", "test", "hec"])
+        outputs.append(refused)
+        #expect(refused.status == 1)
+        #expect(refused.stdout.isEmpty)
+        #expect(refused.stderr == "prisma-relay: Splunk rejected the HEC token (HTTP 403, HEC code 4: Invalid token): check authToken\n")
+
+        let file = cli.directory.appendingPathComponent("right.json")
+        try Data(#"{"url":"\#(url)","authToken":"RIGHT-HEC-TOKEN"}"#.utf8).write(to: file)
+        let update = try await cli.run(["integration", "update", "hec", "--config-file", file.path])
+        outputs.append(update)
+        #expect(update.status == 0, "\(update.stderr)")
+        #expect(update.stdout.hasPrefix("Integration hec ("))
+        let passed = try await cli.run(["integration", "test", "hec"])
+        outputs.append(passed)
+        #expect(passed.status == 0, "\(passed.stderr)")
+        #expect(!passed.stdout.isEmpty && passed.stderr.isEmpty)
+
+        // The mask, as the list shows it, keeps the stored token; a new name and enabled come with it.
+        try Data(#"{"url":"\#(url)","authToken":"********","sourceType":"prisma:alert"}"#.utf8).write(to: file)
+        let renamed = try await cli.run(["integration", "update", "hec", "--config-file", file.path, "--name", "soc", "--enabled", "false"])
+        outputs.append(renamed)
+        #expect(renamed.status == 0, "\(renamed.stderr)")
+        let list = try await cli.run(["integration", "list", "--json"])
+        outputs.append(list)
+        let stored = try #require(try JSONValue.parse(list.stdout).arrayValue?.first)
+        #expect(stored["name"]?.stringValue == "soc" && stored["enabled"] == .bool(false))
+        #expect(stored["integrationConfig"]?["sourceType"]?.stringValue == "prisma:alert")
+        #expect(try await cli.run(["integration", "test", "soc"]).status == 0, "the stored token was kept")
+
+        // A stored secret goes only where it was given: a new URL needs it again, and nothing is changed.
+        try Data(#"{"url":"https://splunk.example.com:8088","authToken":"********"}"#.utf8).write(to: file)
+        let moved = try await cli.run(["integration", "update", "soc", "--config-file", file.path])
+        outputs.append(moved)
+        #expect(moved.status == 1)
+        #expect(moved.stderr.contains("authToken: give this secret again"), "\(moved.stderr)")
+        #expect(try await cli.run(["integration", "test", "soc"]).status == 0)
+
+        let nothing = try await cli.run(["integration", "update", "soc"])
+        #expect(nothing.status == 1)
+        #expect(nothing.stderr.contains("give --config-file, --name or --enabled"))
+        let unknown = try await cli.run(["integration", "test", "hex"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("there is no integration with the id or name hex"))
+        for output in outputs {
+            for secret in ["RIGHT-HEC-TOKEN", "WRONG-HEC-TOKEN"] {
+                #expect(!output.stdout.contains(secret) && !output.stderr.contains(secret))
+            }
+        }
+    }
+
+    @Test("connector set-key tests a new key before storing it: a wrong one is refused and the working key kept")
+    func connectorSetKey() async throws {
+        let cli = try CLI()
+        let simulator = PrismaSimulator(configuration: .init(rateLimitPerSecond: nil))
+        await simulator.addRecentAlerts(20)
+        await simulator.addUser(SimUser(accessKeyID: "rotated-key", secretKey: "NEW-SECRET", tenants: simulator.user.tenants))
+        let server = try await simulator.serve()
+        defer { Task { await server.stop() } }
+        let add = try await cli.run(
+            ["connector", "add", "--name", "sim", "--url", server.url, "--key-id", simulator.user.accessKeyID],
+            environment: ["PRISMA_RELAY_SECRET": simulator.user.secretKey])
+        #expect(add.status == 0, "\(add.stderr)")
+
+        let wrong = try await cli.run(
+            ["connector", "set-key", "sim", "--key-id", "rotated-key"], environment: ["PRISMA_RELAY_SECRET": "MISTYPED-SECRET"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.hasPrefix("prisma-relay: the new key was not stored: Prisma Cloud refused the access key"), "\(wrong.stderr)")
+        #expect(!wrong.stderr.contains("MISTYPED-SECRET"))
+        #expect(try await cli.run(["connector", "test", "sim"]).status == 0, "the working key is kept")
+
+        let rotated = try await cli.run(
+            ["connector", "set-key", "sim", "--key-id", "rotated-key"], environment: ["PRISMA_RELAY_SECRET": "NEW-SECRET"])
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        #expect(rotated.stdout.hasPrefix("Connector sim now uses access key rotated-key; Connection successful at "))
+        #expect(try await cli.run(["connector", "status", "sim"]).stdout.contains("Access key ID:    rotated-key"))
+        #expect(try await cli.run(["connector", "poll", "sim"]).status == 0)
+
+        // Untested, a key is stored as given, and the next test says it does not work.
+        let untested = try await cli.run(
+            ["connector", "set-key", "sim", "--key-id", "rotated-key", "--no-test"], environment: ["PRISMA_RELAY_SECRET": "MISTYPED-SECRET"]
+        )
+        #expect(untested.stdout == "Connector sim now uses access key rotated-key (not tested).\n")
+        #expect(try await cli.run(["connector", "test", "sim"]).status == 1)
+        #expect(
+            try await cli.run(["connector", "set-key", "nope", "--key-id", "k"], environment: ["PRISMA_RELAY_SECRET": "s"]).status == 1)
+    }
+
     @Test("a console URL is refused with exit 1 and one line naming the field and the API URL")
     func consoleURLRefused() async throws {
         let cli = try CLI()

@@ -28,6 +28,20 @@ public struct ConnectorService: Sendable {
         return valid.warnings
     }
 
+    /// Gives the connector `name` a new access key (a key ID and its secret key), as when Prisma Cloud's key expires or
+    /// is rotated. The new key is tested first, as `test` does (a login and one read), unless `testing` is false, and
+    /// stored only if that test passes: a mistyped key never replaces one that works. Returns the test's result (nil
+    /// when not tested); the cursor and the events stay.
+    public func replaceKey(_ name: String, keyID: String, secret: Secret, testing: Bool = true) async throws -> ConnectionTestResult? {
+        var config = try await get(name)
+        config.accessKeyID = keyID
+        config.secretKey = secret
+        _ = try config.validated()
+        let result = testing ? await test(config: config) : nil
+        if result?.success != false { try await update(config) }
+        return result
+    }
+
     /// Turns a connector's scheduled polls on or off.
     public func setEnabled(_ name: String, _ enabled: Bool) async throws {
         var config = try await get(name)

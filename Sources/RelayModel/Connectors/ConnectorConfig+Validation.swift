@@ -99,21 +99,13 @@ extension ConnectorConfig {
         }
         for (field, url) in [("apiURL", apiURL), ("computeURL", computeURL)] {
             guard let url = url.flatMap(URL.init(string:)), url.scheme?.lowercased() == "http", let host = url.host,
-                !Self.isThisMachine(host)
+                !OutboundPolicy.isThisMachine(host)
             else { continue }
             warnings.append(
                 "\(field): \(host) is reached over plain http://, so the secret key crosses the network unencrypted: use https:// unless it is a proxy on a network you trust"
             )
         }
         return warnings
-    }
-
-    /// A loopback host, as the outbound policy knows them: what reaches it never leaves this machine.
-    static func isThisMachine(_ host: String) -> Bool {
-        let loopback = OutboundPolicy.allowingLoopback
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return loopback.allowedHosts.contains(bare)
-            || IPAddress(bare).map { address in loopback.allowedRanges.contains { $0.contains(address) } } ?? false
     }
 
     /// Refuses `http://` to one of Prisma Cloud's own hosts, which answer only over HTTPS.

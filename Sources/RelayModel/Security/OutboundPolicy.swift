@@ -24,6 +24,15 @@ public struct OutboundPolicy: Sendable, Equatable {
     public static let allowingLoopback = OutboundPolicy(
         allowedRanges: [IPRange("127.0.0.0/8")!, IPRange("::1")!], allowedHosts: ["localhost"])
 
+    /// Whether `host` (a name or an address, IPv6 in brackets or not) is this machine's loopback, which the default
+    /// policy refuses: what reaches it never leaves this machine.
+    public static func isThisMachine(_ host: String) -> Bool {
+        let loopback = allowingLoopback
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        return loopback.allowedHosts.contains(bare)
+            || IPAddress(bare).map { address in loopback.allowedRanges.contains { $0.contains(address) } } ?? false
+    }
+
     /// The environment variables (and `serve` options) that set the policy.
     public static let environmentKeys = (allow: "PRISMA_RELAY_OUTBOUND_ALLOW", deny: "PRISMA_RELAY_OUTBOUND_DENY")
 
