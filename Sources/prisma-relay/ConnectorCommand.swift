@@ -7,7 +7,9 @@ import RelayModel
 struct ConnectorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connector", abstract: "Add, inspect, test and poll Prisma Cloud connectors.",
-        subcommands: [Add.self, List.self, Test.self, Poll.self, Status.self, Rejected.self, SetKey.self, Remove.self])
+        subcommands: [
+            Add.self, List.self, Test.self, Poll.self, Status.self, Rejected.self, SetKey.self, Enable.self, Disable.self, Remove.self,
+        ])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -261,6 +263,35 @@ struct ConnectorCommand: AsyncParsableCommand {
                 }
                 let tested = result.map { "; \($0.message)" } ?? " (not tested)"
                 print("Connector \(name) now uses access key \(keyId)\(tested).")
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Turn a connector's scheduled polls on.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument var name: String
+
+        func run() async throws {
+            try await reportingErrors {
+                try await db.open().connectors.setEnabled(name, true)
+                print("Connector \(name) enabled: serve polls it on its interval, from where it left off.")
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Turn a connector's scheduled polls off, keeping it, its cursor and its events.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument var name: String
+
+        func run() async throws {
+            try await reportingErrors {
+                try await db.open().connectors.setEnabled(name, false)
+                print(
+                    "Connector \(name) disabled: serve no longer polls it until prisma-relay connector enable \(name); its cursor and events stay."
+                )
             }
         }
     }

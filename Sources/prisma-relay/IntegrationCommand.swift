@@ -8,7 +8,8 @@ struct IntegrationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "integration", abstract: "Add, test, change, list and remove integrations.",
         subcommands: [
-            Add.self, Test.self, Update.self, List.self, Status.self, DeadLetters.self, Retry.self, Discard.self, Remove.self,
+            Add.self, Test.self, Update.self, Enable.self, Disable.self, List.self, Status.self, DeadLetters.self, Retry.self, Discard.self,
+            Remove.self,
         ])
 
     /// What an argument naming one integration takes: lists and the status show names, so a name will do.
@@ -57,7 +58,7 @@ struct IntegrationCommand: AsyncParsableCommand {
 
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change an integration: its integrationConfig from a JSON file, its name, or whether it is enabled.",
+            abstract: "Change an integration: its integrationConfig from a JSON file, or its name.",
             discussion: """
                 The file holds the whole integrationConfig, as for add. A secret written as ******** (as integration list \
                 --json shows it) keeps the stored secret, unless the URL or host it is sent to changes: then give it again.
@@ -66,23 +67,50 @@ struct IntegrationCommand: AsyncParsableCommand {
         @Argument(help: IntegrationCommand.argumentHelp) var integration: String
         @Option(help: "JSON file with the integrationConfig object.") var configFile: String?
         @Option(help: "A new unique name.") var name: String?
-        @Option(help: "true or false.") var enabled: Bool?
 
         func run() async throws {
             try await reportingErrors {
-                guard configFile != nil || name != nil || enabled != nil else {
-                    throw ConfigErrors([
-                        ConfigError(field: "config-file", "give --config-file, --name or --enabled: there is nothing to change")
-                    ])
+                guard configFile != nil || name != nil else {
+                    throw ConfigErrors([ConfigError(field: "config-file", "give --config-file or --name: there is nothing to change")])
                 }
                 let app = try await db.open()
                 let found = try await app.integrations.resolve(integration)
                 var draft = IntegrationService.Draft(json: .object([:]))
                 draft.name = name
-                draft.enabled = enabled
                 draft.integrationConfig = try configFile.map(IntegrationCommand.readConfig)
                 let updated = try await app.integrations.update(id: found.id, with: draft, by: "cli")
                 print("Integration \(updated.name) (\(updated.id)) updated. Test it with: prisma-relay integration test \(updated.name)")
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Turn an integration on: what is queued for it is sent.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: IntegrationCommand.argumentHelp) var integration: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let integrations = try await db.open().integrations
+                let found = try await integrations.setEnabled(id: try await integrations.resolve(integration).id, true, by: "cli")
+                print("Integration \(found.name) enabled: serve sends what is queued for it in its next delivery round.")
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Turn an integration off, keeping it: nothing is sent to it, and what rules queue for it waits.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: IntegrationCommand.argumentHelp) var integration: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let integrations = try await db.open().integrations
+                let found = try await integrations.setEnabled(id: try await integrations.resolve(integration).id, false, by: "cli")
+                print(
+                    "Integration \(found.name) disabled: nothing is sent to it until prisma-relay integration enable \(found.name); what rules queue for it waits."
+                )
             }
         }
     }

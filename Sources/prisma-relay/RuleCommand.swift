@@ -7,7 +7,7 @@ import RelayModel
 struct RuleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rule", abstract: "Route events to integrations with alert rules.",
-        subcommands: [Add.self, List.self, Backfill.self, Remove.self])
+        subcommands: [Add.self, List.self, Backfill.self, Enable.self, Disable.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a rule; an empty filter matches anything.")
@@ -121,6 +121,34 @@ struct RuleCommand: AsyncParsableCommand {
                 } else {
                     print("\(found); \(done.queued) deliveries would be queued. Run again with --yes to send them.")
                 }
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Turn a rule on: new events go through it again.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The rule's id or name.") var rule: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let rules = try await db.open().rules
+                let found = try await rules.setEnabled(id: try await rules.resolve(rule).id, true)
+                print("Rule \(found.name) enabled: the events stored from now on go through it (rule backfill sends it the ones before).")
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Turn a rule off, keeping it: new events stop going through it.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The rule's id or name.") var rule: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let rules = try await db.open().rules
+                let found = try await rules.setEnabled(id: try await rules.resolve(rule).id, false)
+                print("Rule \(found.name) disabled: new events no longer go through it; deliveries it queued still go out.")
             }
         }
     }

@@ -216,13 +216,13 @@ struct CLITests {
 
         // The mask, as the list shows it, keeps the stored token; a new name and enabled come with it.
         try Data(#"{"url":"\#(url)","authToken":"********","sourceType":"prisma:alert"}"#.utf8).write(to: file)
-        let renamed = try await cli.run(["integration", "update", "hec", "--config-file", file.path, "--name", "soc", "--enabled", "false"])
+        let renamed = try await cli.run(["integration", "update", "hec", "--config-file", file.path, "--name", "soc"])
         outputs.append(renamed)
         #expect(renamed.status == 0, "\(renamed.stderr)")
         let list = try await cli.run(["integration", "list", "--json"])
         outputs.append(list)
         let stored = try #require(try JSONValue.parse(list.stdout).arrayValue?.first)
-        #expect(stored["name"]?.stringValue == "soc" && stored["enabled"] == .bool(false))
+        #expect(stored["name"]?.stringValue == "soc")
         #expect(stored["integrationConfig"]?["sourceType"]?.stringValue == "prisma:alert")
         #expect(try await cli.run(["integration", "test", "soc"]).status == 0, "the stored token was kept")
 
@@ -236,7 +236,7 @@ struct CLITests {
 
         let nothing = try await cli.run(["integration", "update", "soc"])
         #expect(nothing.status == 1)
-        #expect(nothing.stderr.contains("give --config-file, --name or --enabled"))
+        #expect(nothing.stderr.contains("give --config-file or --name"))
         let unknown = try await cli.run(["integration", "test", "hex"])
         #expect(unknown.status == 1 && unknown.stderr.contains("there is no integration with the id or name hex"))
         for output in outputs {
@@ -281,6 +281,56 @@ struct CLITests {
         #expect(try await cli.run(["connector", "test", "sim"]).status == 1)
         #expect(
             try await cli.run(["connector", "set-key", "nope", "--key-id", "k"], environment: ["PRISMA_RELAY_SECRET": "s"]).status == 1)
+    }
+
+    @Test("connectors, integrations and rules are turned off and on again by name, and a rule turned off routes nothing")
+    func enableAndDisable() async throws {
+        let cli = try CLI()
+        let simulator = PrismaSimulator(configuration: .init(rateLimitPerSecond: nil))
+        await simulator.addRecentAlerts(30)
+        let server = try await simulator.serve()
+        defer { Task { await server.stop() } }
+        let add = try await cli.run(
+            ["connector", "add", "--name", "sim", "--url", server.url, "--key-id", simulator.user.accessKeyID],
+            environment: ["PRISMA_RELAY_SECRET": simulator.user.secretKey])
+        #expect(add.status == 0, "\(add.stderr)")
+        _ = try await cli.addIntegrations([("hook", "webhook", #"{"url":"https://siem.example.com/hook"}"#)])
+        #expect(try await cli.run(["rule", "add", "--name", "all", "--integration", "hook"]).status == 0)
+        func queued() async throws -> String? {
+            let status = try await cli.run(["integration", "status"])
+            return status.stdout.split(separator: "\n").last?.split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).first.map(
+                String.init)
+        }
+
+        let off = try await cli.run(["rule", "disable", "all"])
+        #expect(off.stdout == "Rule all disabled: new events no longer go through it; deliveries it queued still go out.\n")
+        #expect(try await cli.run(["rule", "list"]).stdout.contains("  all   false  "))
+        #expect(try await cli.run(["connector", "poll", "sim"]).status == 0)
+        #expect(try await queued() == "0", "a rule turned off routes nothing")
+        let on = try await cli.run(["rule", "enable", "all"])
+        #expect(on.stdout.hasPrefix("Rule all enabled: "))
+        await simulator.addAlerts(5, start: simulator.now() - 500, spread: 100, closedShare: 0)
+        #expect(try await cli.run(["connector", "poll", "sim"]).status == 0)
+        #expect(try await queued() == "5", "only the events stored once it was on again")
+
+        let hookOff = try await cli.run(["integration", "disable", "hook"])
+        #expect(hookOff.stdout.hasPrefix("Integration hook disabled: nothing is sent to it until prisma-relay integration enable hook"))
+        #expect(
+            try JSONValue.parse(try await cli.run(["integration", "list", "--json"]).stdout).arrayValue?.first?["enabled"] == .bool(false))
+        #expect(try await cli.run(["integration", "enable", "hook"]).status == 0)
+        #expect(
+            try JSONValue.parse(try await cli.run(["integration", "list", "--json"]).stdout).arrayValue?.first?["enabled"] == .bool(true))
+
+        let simOff = try await cli.run(["connector", "disable", "sim"])
+        #expect(simOff.stdout.hasPrefix("Connector sim disabled: serve no longer polls it"))
+        #expect(
+            try JSONValue.parse(try await cli.run(["connector", "list", "--json"]).stdout).arrayValue?.first?["enabled"] == .bool(false))
+        #expect(try await cli.run(["connector", "enable", "sim"]).status == 0)
+        #expect(
+            try JSONValue.parse(try await cli.run(["connector", "list", "--json"]).stdout).arrayValue?.first?["enabled"] == .bool(true))
+        for command in [["connector", "disable"], ["integration", "disable"], ["rule", "disable"]] {
+            #expect(try await cli.run(command + ["nope"]).status == 1, "\(command)")
+        }
     }
 
     @Test("a console URL is refused with exit 1 and one line naming the field and the API URL")
