@@ -94,6 +94,30 @@ struct PostgresStoreTests {
         for text in [wrong, missing, closed] { #expect(!text.contains(password)) }
     }
 
+    @Test("a server that refuses writes (a read-only database, a standby) is said as that, not as a row that cannot be read")
+    func readOnlyServer() async throws {
+        let url = try await TestPostgres.freshDatabaseURL()
+        let name = try PostgresSettings.parse(url).database
+        _ = try await TestPostgres.admin { connection, logger in
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "ALTER DATABASE \(name) SET default_transaction_read_only = on"), logger: logger)
+        }
+        do {
+            _ = try await TestPostgres.open(try PostgresSettings.parse(url))
+            Issue.record("a read-only database was migrated")
+        } catch let error as StoreError {
+            guard case .refused(let detail) = error else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(detail.hasPrefix("PostgreSQL at "), "\(detail)")
+            #expect(
+                detail.contains(
+                    "refused a statement: check the user's privileges on the database and that the server accepts writes (SQLSTATE 25006"),
+                "\(detail)")
+        }
+    }
+
     @Test("a statement that waits too long for a pooled connection fails in words naming pool_size, and the store works again after")
     func poolExhausted() async throws {
         var settings = try PostgresSettings.parse(try await TestPostgres.freshDatabaseURL())

@@ -49,6 +49,14 @@ struct RelayStoreTests {
         #expect(try mode(old) == 0o600)
     }
 
+    @Test("a database whose folder does not exist is refused as a location to fix, not as a row that cannot be read")
+    func missingFolder() throws {
+        let path = try temporaryDatabase().replacingOccurrences(of: "/relay.sqlite", with: "/no-such-folder/relay.sqlite")
+        #expect(
+            throws: StoreError.badLocation("the database file \(path) could not be created: check that its folder exists and is writable")
+        ) { _ = try SQLiteStore(path: path) }
+    }
+
     @Test("a new database is created with 16 KiB pages; a database created before keeps its pages")
     func pageSize() throws {
         func pageSize(_ path: String) throws -> Int? {

@@ -23,6 +23,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case leaseLost(connector: String)
     /// The database server cannot be reached or refused the relay (down, restarting, wrong password, TLS).
     case unavailable(String)
+    /// The database refused a statement for a reason of its own (a permission, a read-only server): the detail says
+    /// which, in the server's words.
+    case refused(String)
     /// `db copy` will not copy as asked (the source is in use, the target holds data, a secret does not open).
     case copyRefused(String)
     /// A new event's id is already another finding's (a collision of the digest the id is made of): its page is not
@@ -51,6 +54,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "the poll of connector \"\(connector)\" lost its lease to another worker: its pages were not stored, "
                 + "and that worker's poll collects them"
         case .unavailable(let detail): detail
+        case .refused(let detail): detail
         case .copyRefused(let detail): "nothing was copied: \(detail)"
         case .eventIDTaken(let id):
             "a new event was given the id \(id), which another finding's event already has (the digest its id is made of "

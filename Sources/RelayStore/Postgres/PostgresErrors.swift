@@ -45,7 +45,9 @@ enum PostgresErrors {
                     "\(server) is unavailable (restarting, shutting down or out of connections): the relay retries "
                         + "(SQLSTATE \(state): \(message))")
             default:
-                return .corrupt("\(server) refused a statement (SQLSTATE \(state): \(message))")
+                return .refused(
+                    "\(server) refused a statement: check the user's privileges on the database and that the server accepts writes "
+                        + "(SQLSTATE \(state): \(message))")
             }
         case .sslUnsupported:
             return .unavailable(

@@ -64,7 +64,7 @@ public final class SQLiteStore: RelayStore {
         let files = FileManager.default
         if !files.fileExists(atPath: path) {
             guard files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw StoreError.corrupt("the database file \(path) could not be created: check that its folder exists and is writable")
+                throw StoreError.badLocation("the database file \(path) could not be created: check that its folder exists and is writable")
             }
         }
         for suffix in ["", "-wal", "-shm"] where files.fileExists(atPath: path + suffix) {
