@@ -71,7 +71,8 @@ extension DeliveryEngine {
             return failed
         }
         if (try? await store.integration(id: integration.id)) != nil,
-            case let health = try await store.integrationHealth(id: integration.id), health.paused || health.errorType == Self.testFailed
+            case let health = try await store.integrationHealth(id: integration.id),
+            health.paused || health.errorType == IntegrationHealth.testFailed
         {
             try await store.setIntegrationHealth(integrationID: integration.id, IntegrationHealth(status: .green, lastUpdated: clock()))
         }
@@ -82,9 +83,6 @@ extension DeliveryEngine {
         return TestResult(success: true, statusCode: statusCode, message: "\(done) at \(Timestamp.rfc3339(epochMilliseconds: clock())).")
     }
 
-    /// Prisma's `reason.errorType` for a status a failed Test set.
-    static let testFailed = "TEST_FAILED"
-
     /// A failed Test of a stored, healthy integration turns its status YELLOW with the reason, until a delivery
     /// succeeds; a worse status (a pause, an outage) stays as it is.
     func noteFailedTest(of integration: Integration, _ result: TestResult) async throws {
@@ -94,7 +92,7 @@ extension DeliveryEngine {
         try await store.setIntegrationHealth(
             integrationID: integration.id,
             IntegrationHealth(
-                status: .yellow, errorType: Self.testFailed, message: "The last Test failed: \(result.message)",
+                status: .yellow, errorType: IntegrationHealth.testFailed, message: "The last Test failed: \(result.message)",
                 statusCode: result.statusCode,
                 lastUpdated: clock()))
     }

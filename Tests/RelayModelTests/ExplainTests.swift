@@ -148,6 +148,36 @@ struct ExplainTests {
         #expect(sentence.description == expected)
     }
 
+    @Test(
+        "while a Test runs, an answer says what it means for the test event, never that it is kept as a dead letter or sent again",
+        arguments: [
+            (404, "Splunk HEC has nothing at the integration's URL (HTTP 404): check the URL, path included. Detail: HTTP 404"),
+            (
+                413,
+                "Splunk HEC refused the test event as too large (HTTP 413), small as it is: check that the URL is the destination's. Detail: HTTP 413"
+            ),
+            (
+                429,
+                "Splunk HEC asked the relay to slow down or try later (HTTP 429): run the Test again in a moment; deliveries wait and are sent again. Detail: HTTP 429"
+            ),
+            (
+                503,
+                "Splunk HEC is having trouble (HTTP 503): run the Test again once it recovers; deliveries are kept and sent again until then. Detail: HTTP 503"
+            ),
+            (
+                400,
+                "Splunk HEC refused the test event (HTTP 400): check the integration's settings against what it expects; events it refuses so are kept as dead letters. Detail: HTTP 400"
+            ),
+            (
+                401,
+                "Splunk HEC refused the relay's credentials (HTTP 401): check the token or key in the integration's settings and that it is still valid; deliveries wait until it changes or a Test passes. Detail: HTTP 401"
+            ),
+        ])
+    func destinationWhileTesting(status: Int, expected: String) async {
+        let sentence = await RemoteDetail.whileTesting { Explain.destination("Splunk HEC", status: status, answer: "") }
+        #expect(sentence.description == expected)
+    }
+
     @Test("a message splits back into its sentence and its detail; a message without detail is all sentence")
     func splitting() {
         let message = Explain.transport(.refused, url: Self.url, check: "check the API URL").description

@@ -80,4 +80,19 @@ public struct IntegrationHealth: Sendable, Equatable {
         self.queueDepth = queueDepth
         self.oldestPendingAt = oldestPendingAt
     }
+
+    /// Prisma's `reason.errorType` for a status a failed Test set.
+    public static let testFailed = "TEST_FAILED"
+
+    /// A dead letter is never hidden behind a GREEN status, nor behind the YELLOW of a failed Test (a test the
+    /// destination refuses most often fails for the cause its dead letters share): either turns YELLOW, saying how
+    /// many there are and the latest one's reason. A worse status (down, paused) keeps its own reason, which says
+    /// what to fix first.
+    public mutating func showDeadLetters(latestReason: String?) {
+        guard deadLetters > 0, status == .green || errorType == Self.testFailed else { return }
+        status = .yellow
+        message =
+            "\(deadLetters) event\(deadLetters == 1 ? " is" : "s are") in the dead letters "
+            + "(latest: \(latestReason ?? "no reason recorded")): fix the cause, then retry or discard them"
+    }
 }

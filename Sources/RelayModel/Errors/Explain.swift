@@ -103,9 +103,11 @@ public enum Explain {
         }
     }
 
-    /// What a destination's answer means, by status class, with its own words as the detail.
+    /// What a destination's answer means, by status class, with its own words as the detail. While a Test runs
+    /// (`RemoteDetail.isTesting`) the sentence says what it means for the test event, which is never kept or sent again.
     public static func destination(_ name: String, status: Int, answer: String, location: String? = nil) -> ErrorSentence {
         let detail = "HTTP \(status)" + (answer.isEmpty ? "" : ": \(answer)")
+        if RemoteDetail.isTesting, let sentence = testAnswer(name, status: status) { return ErrorSentence(sentence, detail: detail) }
         switch status {
         case 300..<400:
             let target = location.map { " to \(URLRedaction.redact($0))" } ?? ""
@@ -136,6 +138,24 @@ public enum Explain {
             return ErrorSentence(
                 "\(name) refused the event (HTTP \(status)): sending it again as it is will not help; it is kept as a dead letter to retry or discard from the integration's page",
                 detail: detail)
+        }
+    }
+
+    /// What an answer to the test event means, where it differs from what it means for a delivered event.
+    static func testAnswer(_ name: String, status: Int) -> String? {
+        switch status {
+        case 404:
+            "\(name) has nothing at the integration's URL (HTTP 404): check the URL, path included"
+        case 413:
+            "\(name) refused the test event as too large (HTTP 413), small as it is: check that the URL is the destination's"
+        case 408, 425, 429:
+            "\(name) asked the relay to slow down or try later (HTTP \(status)): run the Test again in a moment; deliveries wait and are sent again"
+        case 500..<600:
+            "\(name) is having trouble (HTTP \(status)): run the Test again once it recovers; deliveries are kept and sent again until then"
+        case 300..<400, 401, 403:
+            nil
+        default:
+            "\(name) refused the test event (HTTP \(status)): check the integration's settings against what it expects; events it refuses so are kept as dead letters"
         }
     }
 

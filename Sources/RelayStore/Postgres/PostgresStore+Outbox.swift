@@ -240,14 +240,7 @@ extension PostgresStore {
             health.failureStreak = Int(try row.get("failure_streak", as: Int64.self))
             health.probeAt = try row.get("probe_at")
         }
-        // A dead letter is never hidden behind a GREEN status.
-        if health.status == .green, health.deadLetters > 0 {
-            health.status = .yellow
-            let reason = try queue?.get("reason", as: String?.self)
-            health.message =
-                "\(health.deadLetters) event\(health.deadLetters == 1 ? " is" : "s are") in the dead letters "
-                + "(latest: \(reason ?? "no reason recorded")): fix the cause, then retry or discard them"
-        }
+        health.showDeadLetters(latestReason: try queue?.get("reason", as: String?.self))
         return health
     }
 

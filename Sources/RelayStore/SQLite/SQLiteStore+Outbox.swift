@@ -273,9 +273,7 @@ extension SQLiteStore {
                 health.failureStreak = row["failure_streak"]
                 health.probeAt = row["probe_at"]
             }
-            // A dead letter is never hidden behind a GREEN status.
-            if health.status == .green, health.deadLetters > 0 {
-                health.status = .yellow
+            if health.deadLetters > 0 {
                 let reason = try String.fetchOne(
                     db,
                     sql:
@@ -284,10 +282,7 @@ extension SQLiteStore {
                             WHERE integration_id = ? AND state = 'dead' ORDER BY finished_at DESC, seq DESC LIMIT 1
                         """,
                     arguments: [id])
-                health.message =
-                    "\(health.deadLetters) event\(health.deadLetters == 1 ? " is" : "s are") in the dead letters "
-                    + "(latest: \(reason ?? "no reason recorded")): "
-                    + "fix the cause, then retry or discard them"
+                health.showDeadLetters(latestReason: reason)
             }
             return health
         }
