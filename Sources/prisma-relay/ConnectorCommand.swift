@@ -258,7 +258,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                     throw errors.renamingFields(Add.optionNames)
                 }
                 if let result, !result.success {
-                    printError("the new key was not stored: \(result.message)")
+                    printError("the new key was not stored: \(result.message) (--no-test stores a key without testing it)")
                     throw ExitCode.failure
                 }
                 let tested = result.map { "; \($0.message)" } ?? " (not tested)"

@@ -86,7 +86,7 @@ struct OutboundPolicyAPITests {
                 .post, "/integration/test", api.bearer, json: Self.webhook("http://127.0.0.1:\(server.port)/hook"))
             #expect(
                 Self.message(failed)
-                    == "The webhook is having trouble (HTTP 500): the relay keeps the events and sends them again until it recovers; nothing is lost. Detail: HTTP 500",
+                    == "The webhook is having trouble (HTTP 500): run the Test again once it recovers; deliveries are kept and sent again until then. Detail: HTTP 500",
                 "\(Self.message(failed))")
         }
         #expect(await elsewhere.requests == 0)
