@@ -137,6 +137,27 @@ struct WebhookDeliveryTests {
         #expect(health.status == .green && !health.paused && health.delivered == 3)
     }
 
+    @Test("nothing at the URL (404) pauses with the reason and keeps the queue, dead-lettering nothing; a Test that passes resumes it")
+    func pausesOn404() async throws {
+        let h = try await DeliveryHarness.start()
+        defer { Task { await h.stop() } }
+        await h.receiver.fail(with: [.init(404)])
+        try await h.ingest([("P-1", 1, "open"), ("P-2", 1, "open"), ("P-3", 1, "open")])
+        try await h.engine.deliverDue(h.integration)
+        var health = try await h.store.integrationHealth(id: "hook")
+        #expect(health.status == .red && health.paused && health.statusCode == 404 && health.queueDepth == 3, "\(health)")
+        #expect(
+            health.message?.hasPrefix("The webhook has nothing at the integration's URL (HTTP 404): check the URL, path included") == true)
+        #expect(try await h.store.deadLetters(integrationID: "hook").isEmpty)
+        #expect(try await h.engine.deliverDue(h.integration) == 0)
+        #expect(await h.receiver.requests == 1)
+        // The operator fixes the URL (here the receiver answers again) and runs Test.
+        #expect(try await h.engine.test(h.integration)?.success == true)
+        #expect(try await h.engine.deliverDue(h.integration) == 3)
+        health = try await h.store.integrationHealth(id: "hook")
+        #expect(health.status == .green && !health.paused && health.delivered == 3)
+    }
+
     @Test("a resolve never overtakes its trigger: later events of an alert wait while an earlier one retries")
     func orderPerAlert() async throws {
         let h = try await DeliveryHarness.start()

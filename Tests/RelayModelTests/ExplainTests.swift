@@ -123,7 +123,7 @@ struct ExplainTests {
             ),
             (
                 404,
-                "Splunk HEC has nothing at the integration's URL (HTTP 404): check the URL, path included; the event is kept as a dead letter to retry once it is fixed. Detail: HTTP 404: Invalid token"
+                "Splunk HEC has nothing at the integration's URL (HTTP 404): check the URL, path included; deliveries wait until it changes or a Test passes. Detail: HTTP 404: Invalid token"
             ),
             (
                 413,

@@ -6,13 +6,16 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case retryLater(reason: String, statusCode: Int?, wait: Duration?)
     /// Refused for good (a 4xx the same request will always get): dead-letter with the reason.
     case rejected(reason: String, statusCode: Int?)
-    /// The credentials were refused (401/403): pause the integration until its config changes.
+    /// The destination refused the integration as configured — its credentials (401/403), its URL (a redirect, which
+    /// is never followed; nothing there, 404/410), an address the outbound policy refuses: every event would fail the
+    /// same way, so the integration pauses, keeping its queue, until its config changes or a Test passes.
     case credentialsRefused(reason: String, statusCode: Int)
     /// Not sent, and not a failure: the destination collects events until `until` (epoch ms), as S3 closes a
     /// roll-up window. No attempt is counted.
     case held(until: Int64)
 
-    /// The common reading of an HTTP status: 2xx delivered; a redirect (never followed) and 401/403 pause the
+    /// The common reading of an HTTP status, for destinations that take every event at one URL: 2xx delivered; a
+    /// redirect (never followed), 401/403 and 404/410 (nothing at that URL: every event would get the same) pause the
     /// integration; 408, 425, 429 and 5xx retry (after `Retry-After` when given); any other status rejected.
     public static func classify(
         status: Int, retryAfter: Duration?, detail: String, destination: String, location: String? = nil
@@ -20,7 +23,7 @@ public enum DeliveryOutcome: Sendable, Equatable {
         let reason = Explain.destination(destination, status: status, answer: detail, location: location).description
         switch status {
         case 200..<300: return .delivered
-        case 300..<400, 401, 403: return .credentialsRefused(reason: reason, statusCode: status)
+        case 300..<400, 401, 403, 404, 410: return .credentialsRefused(reason: reason, statusCode: status)
         case _ where RetryPolicy.isRetryable(status: status): return .retryLater(reason: reason, statusCode: status, wait: retryAfter)
         default: return .rejected(reason: reason, statusCode: status)
         }

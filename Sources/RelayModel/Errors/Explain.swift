@@ -118,9 +118,9 @@ public enum Explain {
             return ErrorSentence(
                 "\(name) refused the relay's credentials (HTTP \(status)): check the token or key in the integration's settings and that it is still valid; deliveries wait until it changes or a Test passes",
                 detail: detail)
-        case 404:
+        case 404, 410:
             return ErrorSentence(
-                "\(name) has nothing at the integration's URL (HTTP 404): check the URL, path included; the event is kept as a dead letter to retry once it is fixed",
+                "\(name) has nothing at the integration's URL (HTTP \(status)): check the URL, path included; deliveries wait until it changes or a Test passes",
                 detail: detail)
         case 413:
             return ErrorSentence(
@@ -144,8 +144,8 @@ public enum Explain {
     /// What an answer to the test event means, where it differs from what it means for a delivered event.
     static func testAnswer(_ name: String, status: Int) -> String? {
         switch status {
-        case 404:
-            "\(name) has nothing at the integration's URL (HTTP 404): check the URL, path included"
+        case 404, 410:
+            "\(name) has nothing at the integration's URL (HTTP \(status)): check the URL, path included"
         case 413:
             "\(name) refused the test event as too large (HTTP 413), small as it is: check that the URL is the destination's"
         case 408, 425, 429:
