@@ -176,9 +176,22 @@ struct IntegrationCommand: AsyncParsableCommand {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show each integration's delivery status.")
         @OptionGroup var db: DatabaseOptions
+        @Flag(help: "Print JSON: each integration's id, name and type with its status as the API answers it.") var json = false
 
         func run() async throws {
             try await reportingErrors {
+                if json {
+                    let all = try await db.open().deliveries.list().map { integration, health in
+                        var object: JSONObject = [
+                            "id": .string(integration.id), "name": .string(integration.name),
+                            "integrationType": .string(integration.type.rawValue),
+                        ]
+                        for member in health.jsonValue.objectValue ?? [:] { object[member.key] = member.value }
+                        return JSONValue.object(object)
+                    }
+                    print(JSONValue.array(all).prettyJSONString())
+                    return
+                }
                 var rows = [["NAME", "TYPE", "STATUS", "QUEUED", "DELIVERED", "FAILED", "LAST DELIVERY", "OLDEST PENDING", "REASON"]]
                 for (integration, health) in try await db.open().deliveries.list() {
                     rows.append([

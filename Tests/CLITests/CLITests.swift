@@ -203,6 +203,11 @@ struct CLITests {
         #expect(refused.stdout.isEmpty)
         #expect(refused.stderr == "prisma-relay: Splunk rejected the HEC token (HTTP 403, HEC code 4: Invalid token): check authToken\n")
 
+        let statuses = try JSONValue.parse(try await cli.run(["integration", "status", "--json"]).stdout).arrayValue
+        let status = try #require(statuses?.first)
+        #expect(statuses?.count == 1 && status["name"]?.stringValue == "hec" && status["status"]?.stringValue == "YELLOW")
+        #expect(status["reason"]?["errorType"]?.stringValue == "TEST_FAILED" && status["deadLetters"] == .int(0))
+
         let file = cli.directory.appendingPathComponent("right.json")
         try Data(#"{"url":"\#(url)","authToken":"RIGHT-HEC-TOKEN"}"#.utf8).write(to: file)
         let update = try await cli.run(["integration", "update", "hec", "--config-file", file.path])

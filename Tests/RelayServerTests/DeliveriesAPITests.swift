@@ -39,6 +39,8 @@ struct DeliveriesAPITests {
             let status = try await client.call(.get, "/api/v1/integrations/\(id)/status", api.bearer)
             #expect(status.json?["failed"] == .int(2))
             #expect(status.json?["queueDepth"] == .int(0))
+            #expect(status.json?["deadLetters"] == .int(2))
+            #expect(status.json?["reason"]?["message"]?.stringValue?.hasPrefix("2 events are in the dead letters") == true)
             let letters = try #require(try await client.call(.get, "/api/v1/integrations/\(id)/dead-letters", api.bearer).json?.arrayValue)
             #expect(letters.count == 2)
             #expect(letters.allSatisfy { $0["reason"]?.stringValue?.contains("HTTP 400") == true })

@@ -84,6 +84,24 @@ public struct IntegrationHealth: Sendable, Equatable {
         self.oldestPendingAt = oldestPendingAt
     }
 
+    /// The status in Prisma's terms (`status`, `reason`) plus the relay's counts, as the API and `integration status
+    /// --json` answer it.
+    public var jsonValue: JSONValue {
+        .object([
+            "status": .string(status.rawValue), "paused": .bool(paused),
+            "reason": message.map { message in
+                .object([
+                    "errorType": .optional(errorType), "message": .string(message),
+                    "details": .object(["statusCode": statusCode.map { .int($0) } ?? .null]),
+                    "lastUpdated": lastUpdated.map { .int($0) } ?? .null,
+                ])
+            } ?? .null,
+            "queueDepth": .int(queueDepth), "delivered": .int(delivered), "failed": .int(failed), "deadLetters": .int(deadLetters),
+            "lastDeliveryAt": .optional(lastDeliveryAt.map(Timestamp.rfc3339(epochMilliseconds:))),
+            "oldestPendingAt": .optional(oldestPendingAt.map(Timestamp.rfc3339(epochMilliseconds:))),
+        ])
+    }
+
     /// Prisma's `reason.errorType` for a status a failed Test set.
     public static let testFailed = "TEST_FAILED"
 

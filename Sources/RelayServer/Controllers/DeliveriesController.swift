@@ -9,7 +9,7 @@ struct DeliveriesController {
     func addRoutes(to router: Router<RelayRequestContext>) {
         let group = router.group("api/v1/integrations/:id")
         group.get("status") { _, context in
-            try await Self.orNotFound { JSONResponse.ok(Self.json(try await deliveries.health(of: try context.parameters.require("id")))) }
+            try await Self.orNotFound { JSONResponse.ok(try await deliveries.health(of: try context.parameters.require("id")).jsonValue) }
         }
         group.get("activity") { request, context in
             try await Self.orNotFound {
@@ -89,22 +89,5 @@ struct DeliveriesController {
         } catch StoreError.unknownIntegration {
             return JSONResponse.redlock(.notFound, "not_found")
         }
-    }
-
-    /// The status in Prisma's terms (`status`, `reason`) plus the relay's counts.
-    static func json(_ health: IntegrationHealth) -> JSONValue {
-        .object([
-            "status": .string(health.status.rawValue), "paused": .bool(health.paused),
-            "reason": health.message.map { message in
-                .object([
-                    "errorType": .optional(health.errorType), "message": .string(message),
-                    "details": .object(["statusCode": health.statusCode.map { .int($0) } ?? .null]),
-                    "lastUpdated": health.lastUpdated.map { .int($0) } ?? .null,
-                ])
-            } ?? .null,
-            "queueDepth": .int(health.queueDepth), "delivered": .int(health.delivered), "failed": .int(health.failed),
-            "lastDeliveryAt": .optional(health.lastDeliveryAt.map(Timestamp.rfc3339(epochMilliseconds:))),
-            "oldestPendingAt": .optional(health.oldestPendingAt.map(Timestamp.rfc3339(epochMilliseconds:))),
-        ])
     }
 }
