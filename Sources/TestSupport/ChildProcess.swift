@@ -141,6 +141,45 @@ public final class ChildProcess: Sendable {
         }
     }
 
+    /// What a program run to its end printed, and how it ended.
+    public struct Finished: Sendable {
+        /// The exit code, or 128 plus the signal that ended it.
+        public var status: Int32
+        public var stdout: Data
+        public var stderr: Data
+    }
+
+    /// Runs `arguments` to its end, writing `input` to its standard input, and captures what it prints. Nothing of
+    /// it runs on a cooperative thread: the pipes are drained and the exit awaited on threads of their own. There are
+    /// as many cooperative threads as cores (two here), and a child waited on there would stall every test's tasks
+    /// meanwhile — its servers and receivers among them — for as long as the child runs.
+    public static func run(
+        _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil, directory: URL? = nil
+    ) async throws -> Finished {
+        let child = try ChildProcess(
+            arguments, environment: environment, directory: directory, stdin: input == nil ? .null : .pipe, stdout: .pipe, stderr: .pipe)
+        return await withCheckedContinuation { continuation in
+            let errors = Mutex(Data())
+            let drained = DispatchGroup()
+            drained.enter()
+            Thread.detachNewThread {
+                let read = readToEnd(child.stderr!)
+                errors.withLock { $0 = read }
+                drained.leave()
+            }
+            Thread.detachNewThread {
+                if let input, let stdin = child.stdin {
+                    stdin.write(input)
+                    try? stdin.close()
+                }
+                let output = readToEnd(child.stdout!)
+                drained.wait()
+                let status = child.waitUntilExit()
+                continuation.resume(returning: Finished(status: status, stdout: output, stderr: errors.withLock { $0 }))
+            }
+        }
+    }
+
     /// Everything the pipe's writers write until they close it: the thread blocks until then, so call it on a thread
     /// of its own, never a cooperative one.
     public static func readToEnd(_ handle: FileHandle) -> Data {

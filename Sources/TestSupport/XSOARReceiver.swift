@@ -46,8 +46,11 @@ public actor XSOARReceiver {
     public func fail(with statuses: [Int]) { script.add(statuses) }
 
     /// Keep the next `count` creates, but answer each after `delay`.
-    public func answerCreatesLate(_ count: Int) { slowCreates += count }
-    public let delay: Duration = .seconds(2)
+    public func answerCreatesLate(_ count: Int, after delay: Duration) {
+        slowCreates += count
+        self.delay = delay
+    }
+    private var delay: Duration = .zero
 
     /// An analyst edits the incident the next update names just before it arrives, so its version is stale.
     public func editBeforeNextUpdate() { editNext = true }

@@ -57,40 +57,16 @@ struct CLI {
             Self.binary, arguments, environment: env.merging(environment) { $1 }, directory: directory)
     }
 
-    /// Runs a program to its end and captures what it prints. The child may talk to servers running in this test
-    /// process, so no cooperative thread blocks on it: the pipes are drained and the exit awaited on dispatch threads.
+    /// Runs a program to its end and captures what it prints; the child may talk to servers running in this test
+    /// process, which `ChildProcess.run` keeps answering.
     static func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil)
         async throws -> Result
     {
-        let child = try ChildProcess(
-            [executable.path] + arguments, environment: environment, directory: directory, stdout: .pipe, stderr: .pipe)
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let stderrData = DataBox()
-                let group = DispatchGroup()
-                group.enter()
-                DispatchQueue.global().async {
-                    stderrData.set(ChildProcess.readToEnd(child.stderr!))
-                    group.leave()
-                }
-                let stdoutData = ChildProcess.readToEnd(child.stdout!)
-                group.wait()
-                let status = child.waitUntilExit()
-                continuation.resume(
-                    returning: Result(
-                        status: status, stdout: String(decoding: stdoutData, as: UTF8.self),
-                        stderr: String(decoding: stderrData.get(), as: UTF8.self)))
-            }
-        }
+        let finished = try await ChildProcess.run([executable.path] + arguments, environment: environment, directory: directory)
+        return Result(
+            status: finished.status, stdout: String(decoding: finished.stdout, as: UTF8.self),
+            stderr: String(decoding: finished.stderr, as: UTF8.self))
     }
-}
-
-/// Bytes handed from one dispatch thread to another.
-final class DataBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.withLock { data = value } }
-    func get() -> Data { lock.withLock { data } }
 }
 
 /// A long-running `prisma-relay` (serve, sim) in the background, read line by line until stopped.

@@ -6,23 +6,11 @@ import TestSupport
 enum ReferenceTool {
     static func run(_ script: String, input: Data) async throws -> String {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Reference/\(script)").path
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    let child = try ChildProcess(["python3", path], stdin: .pipe, stdout: .pipe, stderr: .pipe)
-                    child.stdin!.write(input)
-                    try child.stdin!.close()
-                    let output = ChildProcess.readToEnd(child.stdout!)
-                    let errors = ChildProcess.readToEnd(child.stderr!)
-                    guard child.waitUntilExit() == 0 else {
-                        throw ReferenceError(message: "\(script) failed: " + String(decoding: errors, as: UTF8.self))
-                    }
-                    continuation.resume(returning: String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
+        let finished = try await ChildProcess.run(["python3", path], input: input)
+        guard finished.status == 0 else {
+            throw ReferenceError(message: "\(script) failed: " + String(decoding: finished.stderr, as: UTF8.self))
         }
+        return String(decoding: finished.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     struct ReferenceError: Error, CustomStringConvertible {

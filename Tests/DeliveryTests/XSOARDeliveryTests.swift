@@ -138,9 +138,11 @@ struct XSOARDeliveryTests {
 
     @Test("a create answered too late is retried; the search finds the first incident and no second is made")
     func createRetriedAfterTimeout() async throws {
-        let (rig, receiver, server) = try await Self.start(generation: 6, timeout: 1)
+        // The relay waits 4 s for an answer; the create is answered after 8. The margins keep the other requests, answered
+        // at once, inside the wait on a machine busy with the whole suite (a 1 s wait failed so there).
+        let (rig, receiver, server) = try await Self.start(generation: 6, timeout: 4)
         defer { Task { await server.stop() } }
-        await receiver.answerCreatesLate(1)
+        await receiver.answerCreatesLate(1, after: .seconds(8))
         try await rig.alert("P-1")
         try await rig.drain(rounds: 1)
         #expect(try await rig.health.delivered == 0)

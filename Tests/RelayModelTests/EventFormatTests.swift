@@ -29,21 +29,20 @@ struct EventFormatTests {
     }
 
     /// Runs the validator on `documents`, one per line; its output.
-    static func validate(_ format: String, _ documents: [JSONValue]) throws -> (status: Int32, output: String) {
+    static func validate(_ format: String, _ documents: [JSONValue]) async throws -> (status: Int32, output: String) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(format)-\(UUID().uuidString).jsonl")
         try Data(documents.map { $0.jsonString() }.joined(separator: "\n").utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../formats/validate.py")
-        let child = try ChildProcess(["python3", script.standardized.path, format, file.path], stdout: .pipe, stderr: .stdout)
-        let output = String(decoding: ChildProcess.readToEnd(child.stdout!), as: UTF8.self)
-        return (child.waitUntilExit(), output)
+        let finished = try await ChildProcess.run(["python3", script.standardized.path, format, file.path])
+        return (finished.status, String(decoding: finished.stdout + finished.stderr, as: UTF8.self))
     }
 
     @Test("every event as OCSF is a valid Detection Finding, nothing outside the class, raw_event whole in raw_data")
-    func ocsf() throws {
+    func ocsf() async throws {
         let events = try Self.events()
         let rendered = events.map { EventFormat.ocsf.render($0) }
-        let result = try Self.validate("ocsf", rendered)
+        let result = try await Self.validate("ocsf", rendered)
         #expect(result.status == 0 && result.output.hasPrefix("4 valid ocsf"), "\(result.output)")
 
         let open = rendered[0]
@@ -59,15 +58,15 @@ struct EventFormatTests {
         var broken = open.objectValue ?? [:]
         broken["colour"] = .string("blue")
         broken["severity_id"] = .int(7)
-        let refused = try Self.validate("ocsf", [.object(broken)])
+        let refused = try await Self.validate("ocsf", [.object(broken)])
         #expect(refused.status == 1 && refused.output.contains("severity_id"), "\(refused.output)")
         broken["severity_id"] = .int(4)
-        let unknown = try Self.validate("ocsf", [.object(broken)])
+        let unknown = try await Self.validate("ocsf", [.object(broken)])
         #expect(unknown.status == 1 && unknown.output.contains("colour is not an OCSF Detection Finding field"), "\(unknown.output)")
     }
 
     @Test("an audit record as OCSF is a valid API Activity: the action as the activity, the user as the actor, the address as the source")
-    func ocsfAudit() throws {
+    func ocsfAudit() async throws {
         let records: [JSONValue] = [
             .object([
                 "timestamp": .int(1_693_819_702_240), "user": .string("john.user@example.com"), "ipAddress": .string("81.2.69.142"),
@@ -81,7 +80,7 @@ struct EventFormatTests {
             ]),
         ]
         let rendered = try records.map { EventFormat.ocsf.render(try AuditNormalizer.normalize($0, connector: "prod", observedAt: 0)) }
-        let result = try Self.validate("ocsf", rendered)
+        let result = try await Self.validate("ocsf", rendered)
         #expect(result.status == 0 && result.output.hasPrefix("2 valid ocsf"), "\(result.output)")
         #expect(rendered[0]["class_uid"] == .int(6003) && rendered[0]["activity_id"] == .int(99) && rendered[0]["status_id"] == .int(2))
         #expect(rendered[0]["actor"]?["user"]?["email_addr"] == .string("john.user@example.com"))
@@ -91,14 +90,14 @@ struct EventFormatTests {
         // The schema is closed: what API Activity does not have is refused.
         var broken = rendered[0].objectValue ?? [:]
         broken["finding_info"] = .object(["uid": .string("x")])
-        let refused = try Self.validate("ocsf", [.object(broken)])
+        let refused = try await Self.validate("ocsf", [.object(broken)])
         #expect(refused.status == 1 && refused.output.contains("finding_info"), "\(refused.output)")
         // In Prisma's format an audit record is the record itself, as Prisma forwards its audit log.
         #expect(EventFormat.prisma.render(try AuditNormalizer.normalize(records[0], connector: "prod", observedAt: 0)) == records[0])
     }
 
     @Test("a Compute runtime audit as OCSF is a valid Detection Finding, created once; in Prisma's format it is the audit itself")
-    func ocsfRuntimeAudit() throws {
+    func ocsfRuntimeAudit() async throws {
         let raw: JSONValue = .object([
             "_id": .string("636a952a5a293a6ea06cbb87"), "time": .string("2022-11-08T17:43:06.68Z"), "hostname": .string("node-1"),
             "containerName": .string("/nginx"), "attackType": .string("cryptoMinerProcess"), "effect": .string("block"),
@@ -107,18 +106,18 @@ struct EventFormatTests {
         ])
         let event = try RuntimeAuditNormalizer.normalize(raw, stream: .container, connector: "cwpp", observedAt: 0)
         let rendered = EventFormat.ocsf.render(event)
-        let result = try Self.validate("ocsf", [rendered])
+        let result = try await Self.validate("ocsf", [rendered])
         #expect(result.status == 0 && result.output.hasPrefix("1 valid ocsf"), "\(result.output)")
         #expect(rendered["class_uid"] == .int(2004) && rendered["type_uid"] == .int(200_401) && rendered["severity_id"] == .int(4))
         #expect(EventFormat.prisma.render(event) == raw)
     }
 
     @Test("every event in Prisma's format matches Prisma's webhook notification schema, a CSPM alert's keys taken from the alert")
-    func prisma() throws {
+    func prisma() async throws {
         let events = try Self.events()
         let rendered = events.map { EventFormat.prisma.render($0) }
         // Prisma posts an array; the validator takes one body per line.
-        let result = try Self.validate("prisma", [.array(rendered), .array([rendered[2]])])
+        let result = try await Self.validate("prisma", [.array(rendered), .array([rendered[2]])])
         #expect(result.status == 0 && result.output.hasPrefix("2 valid prisma"), "\(result.output)")
         let alert = rendered[0]
         #expect(alert["alertId"] == .string("P-11111") && alert["policyName"] == .string("Policy name"))
@@ -129,7 +128,7 @@ struct EventFormatTests {
         // What the schema refuses, the validator reports: it is not a check that cannot fail.
         var broken = alert.objectValue ?? [:]
         broken["alertTs"] = .string("yesterday")
-        let refused = try Self.validate("prisma", [.array([.object(broken)])])
+        let refused = try await Self.validate("prisma", [.array([.object(broken)])])
         #expect(refused.status == 1 && refused.output.contains("alertTs"), "\(refused.output)")
     }
 
