@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import PrismaSim
 import TestSupport
 
 /// Runs the built `prisma-relay` binary (it sits beside the test bundle) and captures what it prints.
@@ -36,6 +37,14 @@ struct CLI {
             ids.append(id)
         }
         return ids
+    }
+
+    /// Adds a CSPM connector `name` for `simulator`'s access key, the simulator served at `url`.
+    func addConnector(_ name: String, url: String, simulator: PrismaSimulator) async throws {
+        let added = try await run(
+            ["connector", "add", "--name", name, "--url", url, "--key-id", simulator.user.accessKeyID],
+            environment: ["PRISMA_RELAY_SECRET": simulator.user.secretKey])
+        guard added.status == 0 else { throw AddFailed(message: "connector add \(name): \(added.stderr)") }
     }
 
     struct AddFailed: Error, CustomStringConvertible {

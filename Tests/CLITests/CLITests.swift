@@ -259,10 +259,7 @@ struct CLITests {
         await simulator.addUser(SimUser(accessKeyID: "rotated-key", secretKey: "NEW-SECRET", tenants: simulator.user.tenants))
         let server = try await simulator.serve()
         defer { Task { await server.stop() } }
-        let add = try await cli.run(
-            ["connector", "add", "--name", "sim", "--url", server.url, "--key-id", simulator.user.accessKeyID],
-            environment: ["PRISMA_RELAY_SECRET": simulator.user.secretKey])
-        #expect(add.status == 0, "\(add.stderr)")
+        try await cli.addConnector("sim", url: server.url, simulator: simulator)
 
         let wrong = try await cli.run(
             ["connector", "set-key", "sim", "--key-id", "rotated-key"], environment: ["PRISMA_RELAY_SECRET": "MISTYPED-SECRET"])
@@ -295,10 +292,7 @@ struct CLITests {
         await simulator.addRecentAlerts(30)
         let server = try await simulator.serve()
         defer { Task { await server.stop() } }
-        let add = try await cli.run(
-            ["connector", "add", "--name", "sim", "--url", server.url, "--key-id", simulator.user.accessKeyID],
-            environment: ["PRISMA_RELAY_SECRET": simulator.user.secretKey])
-        #expect(add.status == 0, "\(add.stderr)")
+        try await cli.addConnector("sim", url: server.url, simulator: simulator)
         _ = try await cli.addIntegrations([("hook", "webhook", #"{"url":"https://siem.example.com/hook"}"#)])
         #expect(try await cli.run(["rule", "add", "--name", "all", "--integration", "hook"]).status == 0)
         func queued() async throws -> String? {
