@@ -167,11 +167,14 @@ public final class ChildProcess: Sendable {
                 errors.withLock { $0 = read }
                 drained.leave()
             }
-            Thread.detachNewThread {
-                if let input, let stdin = child.stdin {
-                    stdin.write(input)
+            if let input, let stdin = child.stdin {
+                // Written beside the reading, so a child that answers before it has read everything never waits on us.
+                Thread.detachNewThread {
+                    try? stdin.write(contentsOf: input)
                     try? stdin.close()
                 }
+            }
+            Thread.detachNewThread {
                 let output = readToEnd(child.stdout!)
                 drained.wait()
                 let status = child.waitUntilExit()
