@@ -39,7 +39,7 @@ struct IntegrationCommand: AsyncParsableCommand {
     struct Test: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send the integration its test message (or, for Okta, Qualys and Tenable, one read-only call).",
-            discussion: "A passing test lifts a pause that refused credentials or a redirect put on the integration.")
+            discussion: "A passing test lifts a pause: refused credentials, a redirect, or nothing at the URL.")
         @OptionGroup var db: DatabaseOptions
         @Argument(help: IntegrationCommand.argumentHelp) var integration: String
 
