@@ -10,6 +10,7 @@ struct IntegrationHealthTests {
     @Test("dead letters turn a GREEN status YELLOW, saying how many and why the latest failed")
     func greenShowsDeadLetters() {
         var health = IntegrationHealth(deadLetters: 2)
+        #expect(health.deadLettersShown)
         health.showDeadLetters(latestReason: Self.latest)
         #expect(health.status == .yellow && health.message == Self.said)
         var one = IntegrationHealth(deadLetters: 1)
@@ -33,6 +34,7 @@ struct IntegrationHealthTests {
         let paused = IntegrationHealth(status: .red, paused: true, message: "credentials refused", deadLetters: 2)
         let clean = IntegrationHealth(status: .yellow, errorType: IntegrationHealth.testFailed, message: "The last Test failed: …")
         for health in [down, paused, clean] {
+            #expect(!health.deadLettersShown)
             var shown = health
             shown.showDeadLetters(latestReason: Self.latest)
             #expect(shown == health)

@@ -105,12 +105,16 @@ public struct IntegrationHealth: Sendable, Equatable {
     /// Prisma's `reason.errorType` for a status a failed Test set.
     public static let testFailed = "TEST_FAILED"
 
+    /// Whether `showDeadLetters` would say them: there are some, and nothing worse is said instead. A store reads the
+    /// latest one's reason only then.
+    public var deadLettersShown: Bool { deadLetters > 0 && (status == .green || errorType == Self.testFailed) }
+
     /// A dead letter is never hidden behind a GREEN status, nor behind the YELLOW of a failed Test (a test the
     /// destination refuses most often fails for the cause its dead letters share): either turns YELLOW, saying how
     /// many there are and the latest one's reason. A worse status (down, paused) keeps its own reason, which says
     /// what to fix first.
     public mutating func showDeadLetters(latestReason: String?) {
-        guard deadLetters > 0, status == .green || errorType == Self.testFailed else { return }
+        guard deadLettersShown else { return }
         status = .yellow
         message =
             "\(deadLetters) event\(deadLetters == 1 ? " is" : "s are") in the dead letters "

@@ -43,7 +43,6 @@ struct DeliveriesController {
                                 ])
                             }),
                     ]))
-
             }
         }
         group.get("dead-letters") { _, context in

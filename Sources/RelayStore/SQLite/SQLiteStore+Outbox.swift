@@ -273,7 +273,7 @@ extension SQLiteStore {
                 health.failureStreak = row["failure_streak"]
                 health.probeAt = row["probe_at"]
             }
-            if health.deadLetters > 0 {
+            if health.deadLettersShown {
                 let reason = try String.fetchOne(
                     db,
                     sql:
