@@ -66,4 +66,43 @@ struct PollSchedulingTests {
         // The slow poll stored nothing and moved no cursor: its window is the next run's.
         #expect(try await rig.app.connectors.state(of: "slow").cursor == nil)
     }
+
+    @Test("two replicas on one store poll a connector once an interval between them, not once each")
+    func replicasShareTheInterval() async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        await rig.simulator.addAlerts(10, start: rig.clock.now - 3_600_000, spread: 3_000_000)
+        try await rig.app.connectors.add(rig.config())
+        // A second replica: its own worker, the same store and clock.
+        let other = RelayApp(
+            store: rig.app.store, clock: { rig.clock.now }, sleep: { _ in }, outbound: .allowingLoopback,
+            logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [rig.app, other].map { PollScheduler(app: $0, tick: .milliseconds(50), grace: .seconds(1)) },
+                gracefulShutdownSignals: [], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+        let running = Task { try await group.run() }
+        /// The polls recorded once there are at least `least` and both replicas have had a second more to start any
+        /// poll they would.
+        func polls(atLeast least: Int) async throws -> Int {
+            let deadline = Date().addingTimeInterval(30)
+            while try await rig.app.store.polls(connector: "prod", limit: 100).count < least, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try await Task.sleep(for: .seconds(1))
+            while await rig.app.polls.count + other.polls.count > 0 { try await Task.sleep(for: .milliseconds(50)) }
+            return try await rig.app.store.polls(connector: "prod", limit: 100).count
+        }
+        #expect(try await polls(atLeast: 1) == 1)
+        // Due again (the default interval is 300 s): one of them polls, and the other finds that poll.
+        rig.clock.advance(seconds: 301)
+        #expect(try await polls(atLeast: 2) == 2)
+        // Past the lease a replica waits out when it found the other polling: still that one poll.
+        rig.clock.advance(seconds: Poller.leaseSeconds + 1)
+        #expect(try await polls(atLeast: 2) == 2)
+        rig.clock.advance(seconds: 300)
+        #expect(try await polls(atLeast: 3) == 3)
+        await group.triggerGracefulShutdown()
+        try await running.value
+    }
 }

@@ -23,15 +23,15 @@ public struct PollScheduler: Service {
         self.grace = grace
     }
 
-    /// Whether a connector is due at `now`: enabled, and never polled or polled at least an interval ago.
+    /// Whether a connector is due at `now`: enabled, and never polled or a poll started at least an interval ago.
     public static func isDue(_ config: ConnectorConfig, lastPollAt: Int64?, now: Int64) -> Bool {
         config.enabled && (lastPollAt.map { now - $0 >= Int64(config.intervalSeconds) * 1000 } ?? true)
     }
 
     public func run() async throws {
-        // Last poll times, read from the store once per connector and then kept here, so the once-a-second check
-        // does not read each connector's status (with its event count) again.
-        var lastPolls: [String: Int64?] = [:]
+        // When each connector was last polled as far as this worker knows, so the once-a-second check reads nothing.
+        // Only once that says a connector is due is the store asked: another replica may have polled it since.
+        var lastPolls: [String: Int64] = [:]
         // Connectors another worker was polling: tried again when that worker's lease has run out, not an interval on.
         let retries = LeaseRetries()
         // While the store is unreachable every tick fails the same way: said once, and once when it is over.
@@ -43,12 +43,16 @@ public struct PollScheduler: Service {
                 failing = nil
                 for config in connectors where !Task.isShuttingDownGracefully {
                     guard await app.polls.count < concurrency else { break }
-                    if lastPolls[config.name] == nil { lastPolls[config.name] = try await app.store.state(of: config.name).lastPollAt }
                     let now = app.clock()
                     let retry = await retries.take(config.name, now: now)
-                    guard config.enabled, retry || Self.isDue(config, lastPollAt: lastPolls[config.name] ?? nil, now: now),
+                    guard config.enabled, retry || Self.isDue(config, lastPollAt: lastPolls[config.name], now: now),
                         await !app.polls.isRunning(config.name)
                     else { continue }
+                    // The start of the store's last poll decides, whichever replica made it: a connector is polled once an
+                    // interval however many replicas run (and a retry after another worker's lease finds that worker's poll).
+                    let last = try await app.store.polls(connector: config.name, limit: 1).first?.startedAt
+                    lastPolls[config.name] = last
+                    guard Self.isDue(config, lastPollAt: last, now: now) else { continue }
                     lastPolls[config.name] = now
                     // Started, not awaited: the next connector does not wait for this one.
                     await app.polls.launch(config.name) {
