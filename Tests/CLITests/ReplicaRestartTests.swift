@@ -222,11 +222,10 @@ struct ReplicaRestartTests {
         let expected = opened.union(resolved.map { $0 + "/resolved" })
         let store = try await TestPostgres.open(try PostgresSettings.parse(cluster.url))
         defer { store.close() }
-        while Date() < deadline {
-            if Set(await Self.delivered(receiver)).isSuperset(of: expected), try await store.integrationHealth(id: id).queueDepth == 0 {
-                break
-            }
-            try await Task.sleep(for: .milliseconds(500))
+        try await drain {
+            let delivered = await Self.delivered(receiver)
+            let queued = try await store.integrationHealth(id: id).queueDepth
+            return (Set(delivered).isSuperset(of: expected) && queued == 0, [delivered.count, queued])
         }
         #expect(await receiver.received.count > seenBefore, "nothing was delivered after PostgreSQL came back")
         for replica in replicas {
