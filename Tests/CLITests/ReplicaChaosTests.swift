@@ -152,7 +152,7 @@ struct ReplicaChaosTests {
         let store = try await TestPostgres.open(try PostgresSettings.parse(cli.database))
         defer { store.close() }
         // Done when everything arrived and the relay knows it (what a killed replica sent unrecorded goes again).
-        let drained = try await drain {
+        let (drained, done) = try await drain {
             let delivered = await Self.delivered(hookReceiver)
             let log = await pager.log
             let pages = await pager.opened.count
@@ -160,9 +160,7 @@ struct ReplicaChaosTests {
             let pdDone = log.filter { $0.hasPrefix("resolve ") }.count >= resolved.count && pages >= opened.count
             return (Set(delivered).isSuperset(of: expected) && pdDone && queued == 0, [delivered.count, log.count, queued])
         }
-        let arrived = Set(await Self.delivered(hookReceiver)).isSuperset(of: expected)
-        let left = try await Self.queued(ids, in: store)
-        if !arrived || left > 0 {
+        if !done {
             print(
                 try await Self.diagnosis(expected: expected, delivered: Self.delivered(hookReceiver), ids: ids, store: store, logs: started)
             )

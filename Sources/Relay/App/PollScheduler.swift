@@ -51,8 +51,10 @@ public struct PollScheduler: Service {
                     // The start of the store's last poll decides, whichever replica made it: a connector is polled once an
                     // interval however many replicas run (and a retry after another worker's lease finds that worker's poll).
                     let last = try await app.store.polls(connector: config.name, limit: 1).first?.startedAt
-                    lastPolls[config.name] = last
-                    guard Self.isDue(config, lastPollAt: last, now: now) else { continue }
+                    guard Self.isDue(config, lastPollAt: last, now: now) else {
+                        lastPolls[config.name] = last
+                        continue
+                    }
                     lastPolls[config.name] = now
                     // Started, not awaited: the next connector does not wait for this one.
                     await app.polls.launch(config.name) {
