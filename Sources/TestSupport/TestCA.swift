@@ -11,11 +11,15 @@ public struct TestCA: Sendable {
     public var clientCertificatePEM: String { read("client.pem") }
     public var clientKeyPEM: String { read("client.key") }
 
-    public init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-ca-\(UUID().uuidString)")
+    init(directory: URL) { self.directory = directory }
+
+    /// Makes the CA and its certificates (`openssl`, run off the cooperative threads).
+    public static func make() async throws -> TestCA {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-ca-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let ca = TestCA(directory: directory)
         let curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try run(
+        try await ca.run(
             ["req", "-x509"] + curve + [
                 "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=PrismaRelay Test CA",
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
@@ -24,13 +28,14 @@ public struct TestCA: Sendable {
             ("server", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"),
             ("client", "/CN=prisma-relay", "extendedKeyUsage=clientAuth\n"),
         ] {
-            try run(["req"] + curve + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject])
+            try await ca.run(["req"] + curve + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject])
             try Data(usage.utf8).write(to: directory.appendingPathComponent("\(name).ext"))
-            try run([
+            try await ca.run([
                 "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "\(name).pem",
                 "-days", "2", "-extfile", "\(name).ext",
             ])
         }
+        return ca
     }
 
     /// A server's TLS with the certificate this CA signed; with `requireClientCertificate`, only clients presenting a
@@ -52,11 +57,10 @@ public struct TestCA: Sendable {
         (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
     }
 
-    func run(_ arguments: [String]) throws {
-        let child = try ChildProcess(["openssl"] + arguments, directory: directory, stderr: .pipe)
-        let said = ChildProcess.readToEnd(child.stderr!)
-        guard child.waitUntilExit() == 0 else {
-            throw TestCAError(description: "openssl \(arguments.first ?? "") failed: \(String(decoding: said, as: UTF8.self))")
+    func run(_ arguments: [String]) async throws {
+        let finished = try await ChildProcess.run(["openssl"] + arguments, directory: directory)
+        guard finished.status == 0 else {
+            throw TestCAError(description: "openssl \(arguments.first ?? "") failed: \(String(decoding: finished.stderr, as: UTF8.self))")
         }
     }
 }

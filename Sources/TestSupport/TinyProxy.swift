@@ -15,10 +15,17 @@ public final class TinyProxy: Sendable {
     /// `http://127.0.0.1:<port>`.
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    public init(credentials: (user: String, password: String)? = nil, connectPorts: [Int] = []) throws {
+    init(port: Int, process: ChildProcess, log: URL) {
+        self.port = port
+        self.process = process
+        self.log = log
+    }
+
+    /// Starts one and waits (off the cooperative threads' time: it sleeps between tries) until it accepts connections.
+    public static func start(credentials: (user: String, password: String)? = nil, connectPorts: [Int] = []) async throws -> TinyProxy {
         let directory = try ScratchDirectory.untilExit(prefix: "relay-proxy")
-        port = try Self.freePort()
-        log = directory.appendingPathComponent("tinyproxy.log")
+        let port = try freePort()
+        let log = directory.appendingPathComponent("tinyproxy.log")
         var lines = [
             "Port \(port)", "Listen 127.0.0.1", "Timeout 30", "LogFile \"\(log.path)\"", "LogLevel Connect", "MaxClients 64",
             "Allow 127.0.0.1",
@@ -28,12 +35,12 @@ public final class TinyProxy: Sendable {
         lines += connectPorts.map { "ConnectPort \($0)" }
         let configuration = directory.appendingPathComponent("tinyproxy.conf")
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: configuration)
-        process = try ChildProcess(["tinyproxy", "-d", "-c", configuration.path])
+        let proxy = TinyProxy(port: port, process: try ChildProcess(["tinyproxy", "-d", "-c", configuration.path]), log: log)
         for _ in 0..<100 {
-            if Self.accepts(port) { return }
-            usleep(50_000)
+            if accepts(port) { return proxy }
+            try await Task.sleep(for: .milliseconds(50))
         }
-        stop()
+        proxy.stop()
         throw TestCAError(description: "tinyproxy did not start on port \(port): is Debian's tinyproxy package installed?")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServing
+import Logging
 import PrismaSim
 import Relay
 import RelayModel
@@ -99,5 +100,60 @@ struct ClosureSyncTests {
         let dismissed = try await rig.app.actions.latestEvent(nativeID: ids[0], connector: "prod")
         let state = try #require(try await rig.app.events.deliveries(of: [dismissed.id])[dismissed.id]?.first)
         #expect(dismissed.status == "dismissed" && state.state == "filtered" && state.lastError?.contains("not sent back") == true)
+    }
+
+    @Test("replicas on one store take turns at two-way sync: one reads the destination a minute, the other only once that turn has run out")
+    func replicasTakeTurns() async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        let receiver = XSOARReceiver(generation: 6, apiKey: "K-123")
+        let server = try await receiver.serve()
+        defer { Task { await server.stop() } }
+        let ids = await rig.simulator.addAlerts(2, start: rig.clock.now - 3_600_000, spread: 3_600_000, closedShare: 0)
+        var config = rig.config()
+        config.allowActions = true
+        try await rig.app.connectors.add(config)
+        let integration = try await rig.app.integrations.create(
+            IntegrationService.Draft(
+                json: .object([
+                    "name": .string("soc"), "integrationType": .string("demisto"),
+                    "integrationConfig": .object([
+                        "hostUrl": .string(server.url), "apiKey": .string("K-123"), "demistoVersion": .string("6.0"),
+                        "syncClosed": .bool(true),
+                    ]),
+                ])), by: "test")
+        _ = try await rig.app.rules.create(RuleService.Draft(name: "soc", notifyOn: ["open"], integrationIDs: [integration.id]))
+        #expect(try await rig.app.connectors.poll("prod").error == nil)
+        rig.clock.advance(milliseconds: max(0, Int64(Date().timeIntervalSince1970 * 1000) - rig.clock.now + 1_000))
+        while try await rig.app.integrations.deliverDue(integration) > 0 {}
+        // A second replica: its own worker, the same store and clock.
+        let other = RelayApp(
+            store: rig.app.store, clock: { rig.clock.now }, sleep: { _ in }, outbound: .allowingLoopback,
+            logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        // Searches made since the deliveries (a delivery searches too).
+        let searchedBefore = await receiver.log.filter { $0 == "search" }.count
+        let reads = { await receiver.log.filter { $0 == "search" }.count - searchedBefore }
+
+        await receiver.closeAsAnalyst(key: "prod/\(ids[0])", reason: "False Positive", notes: "Lab account")
+        #expect(try await rig.app.actions.syncClosures().map(\.nativeID) == [ids[0]])
+        #expect(await reads() == 1)
+        // The other replica's minute comes within this one's turn: it neither reads XSOAR nor acts.
+        await receiver.closeAsAnalyst(key: "prod/\(ids[1])", reason: "False Positive", notes: "Lab account")
+        #expect(try await other.actions.syncClosures().isEmpty)
+        rig.clock.advance(seconds: 59)
+        #expect(try await other.actions.syncClosures().isEmpty)
+        #expect(await reads() == 1)
+        #expect(await rig.simulator.alert(ids[1])?["status"] == .string("open"))
+        // A minute after the first pass began, the turn is free: the other replica takes it and acts on the new closure
+        // alone, and now the first waits its turn.
+        rig.clock.advance(seconds: 2)
+        #expect(try await other.actions.syncClosures().map(\.nativeID) == [ids[1]])
+        #expect(try await rig.app.actions.syncClosures().isEmpty)
+        #expect(await reads() == 2)
+        // Each closure dismissed its alert once.
+        for id in ids {
+            let actions = try await rig.app.actions.actions(of: try await rig.app.actions.latestEvent(nativeID: id, connector: "prod"))
+            #expect(actions.filter { $0.action == "dismiss" }.count == 1, "\(id): \(actions)")
+        }
     }
 }

@@ -18,7 +18,7 @@ struct ProxyAndCATests {
         "through the environment's proxy a connector polls and a webhook is delivered, every request in the proxy's log; NO_PROXY goes direct; with the proxy down nothing goes around it"
     )
     func environmentProxy() async throws {
-        let proxy = try TinyProxy()
+        let proxy = try await TinyProxy.start()
         let server = try ProxyServer.parse(proxy.url).get()
         // NO_PROXY sends 127.0.0.0/8 direct: the simulator and the receiver are reached through the proxy by the
         // name localhost (which the proxy resolves), and directly by their address.
@@ -69,9 +69,9 @@ struct ProxyAndCATests {
         "a connector's or an integration's own proxy: one that wants credentials says so until they are given; one that refuses the tunnel says so; direct bypasses the environment's"
     )
     func ownProxy() async throws {
-        let guarded = try TinyProxy(credentials: ("relay", "proxy-pass"))
+        let guarded = try await TinyProxy.start(credentials: ("relay", "proxy-pass"))
         // The environment's proxy tunnels only to port 443.
-        let strict = try TinyProxy(connectPorts: [443])
+        let strict = try await TinyProxy.start(connectPorts: [443])
         let environment = try ProxyServer.parse(strict.url).get()
         let rig = try await Rig.start(network: NetworkSettings(proxies: ProxyEnvironment(https: environment, http: environment)))
         defer { Task { await rig.stop() } }
@@ -158,7 +158,7 @@ struct ProxyAndCATests {
         "a simulator and a receiver with certificates from a test CA work only when that CA is given, and without it the error says so; mTLS with a client certificate"
     )
     func privateCA() async throws {
-        let ca = try TestCA()
+        let ca = try await TestCA.make()
         let rig = try await Rig.start(tls: try ca.serverTLS())
         defer { Task { await rig.stop() } }
         #expect(rig.server.url.hasPrefix("https://"))

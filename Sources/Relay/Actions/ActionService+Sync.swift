@@ -10,10 +10,22 @@ extension ActionService {
     /// Reads every integration that syncs closures (a `ClosingDestination` whose integration asks for it, e.g.
     /// ServiceNow with `syncClosed`) and dismisses the open alert of each record closed there; returns the actions
     /// taken. A destination that cannot be read is logged and tried again next time.
+    ///
+    /// Replicas on one store take turns: a pass holds the `ConnectorLease.twoWaySync` lease while it runs and for a
+    /// minute from its start, and a replica that finds it held by another does nothing. So each destination is read
+    /// once a minute between them, and two passes never dismiss one closed record's alert at once. A replica that
+    /// stops holding it (stopped, killed) leaves the turn to the next replica once the lease runs out.
     @discardableResult
     public func syncClosures() async throws -> [ActionRecord] {
+        let started = app.clock()
+        /// Takes or renews the turn, long enough for the next destination's read (nil: another replica has it).
+        func turn(until: Int64) async throws -> ConnectorLease? {
+            try await app.store.acquireConnectorLease(ConnectorLease.twoWaySync, owner: app.workerID, now: app.clock(), until: until)
+        }
+        guard try await turn(until: app.clock() + Self.readBound) != nil else { return [] }
         var taken: [ActionRecord] = []
         for integration in try await app.store.integrations() where integration.enabled {
+            guard try await turn(until: app.clock() + Self.readBound) != nil else { break }
             guard let destination = await app.deliveryEngine.destination(for: integration) as? any ClosingDestination,
                 destination.syncsBack
             else { continue }
@@ -31,8 +43,15 @@ extension ActionService {
                 if case .acted(let record) = try await follow(closure, closedIn: integration, by: actor) { taken.append(record) }
             }
         }
+        _ = try await turn(until: started + Self.turnMillis)
         return taken
     }
+
+    /// How long one replica's turn lasts from the start of its pass, in ms: the sync's minute.
+    static let turnMillis: Int64 = 60_000
+    /// How long a turn is held ahead of each destination's read and what follows it, in ms: a stalled replica's turn
+    /// passes to another after this.
+    static let readBound: Int64 = 300_000
 
     /// What following a destination's closure came to.
     enum Followed {

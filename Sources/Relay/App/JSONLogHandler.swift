@@ -25,12 +25,12 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String,
-        line: UInt
-    ) {
-        let merged = self.metadata.merging(metadata ?? [:]) { $1 }
-        write(Self.line(time: clock(), level: level, label: label, message: message.description, source: source, metadata: merged))
+    public func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        write(
+            Self.line(
+                time: clock(), level: event.level, label: label, message: event.message.description, source: event.source,
+                metadata: merged))
     }
 
     /// The line for one entry; a metadata key that is one of the fixed ones is written under `metadata.<key>`.

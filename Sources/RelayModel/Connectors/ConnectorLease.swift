@@ -13,4 +13,8 @@ public struct ConnectorLease: Sendable, Equatable {
         self.until = until
         self.token = token
     }
+
+    /// The lease two-way sync's pass is held under: one replica reads the syncing destinations each minute. A
+    /// connector's name holds no space, so no connector is ever called this.
+    public static let twoWaySync = "two-way sync"
 }

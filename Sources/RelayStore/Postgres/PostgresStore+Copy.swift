@@ -55,8 +55,11 @@ extension PostgresStore {
                     + "\(max(0, now - running.heartbeatAt) / 1000) s ago. Stop every serve on that database first")
         }
         let live = try await source.pool.read { db -> (connector: String, until: Int64)? in
-            try Row.fetchOne(db, sql: "SELECT connector, until FROM connector_lease WHERE until > ? ORDER BY until DESC", arguments: [now])
-                .map { ($0["connector"], $0["until"]) }
+            try Row.fetchOne(
+                db, sql: "SELECT connector, until FROM connector_lease WHERE until > ? AND connector <> ? ORDER BY until DESC",
+                arguments: [now, ConnectorLease.twoWaySync]
+            )
+            .map { ($0["connector"], $0["until"]) }
         }
         if let live {
             throw StoreError.copyRefused(

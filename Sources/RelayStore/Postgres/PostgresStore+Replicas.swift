@@ -23,7 +23,7 @@ extension PostgresStore {
             """
             SELECT r.id, r.host, r.pid, r.version, r.started_at, r.heartbeat_at, r.stopped_at,
                 coalesce((SELECT array_agg(l.connector ORDER BY l.connector) FROM connector_lease l
-                    WHERE l.owner = r.id AND l.until > \(now)), '{}') AS connectors,
+                    WHERE l.owner = r.id AND l.until > \(now) AND l.connector <> \(ConnectorLease.twoWaySync)), '{}') AS connectors,
                 (SELECT count(*) FROM outbox o WHERE o.claimed_by = r.id AND o.claim_until > \(now)) AS claims
             FROM replica r WHERE r.heartbeat_at >= \(since) ORDER BY r.heartbeat_at DESC, r.id
             """

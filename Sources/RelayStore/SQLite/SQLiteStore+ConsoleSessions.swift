@@ -24,19 +24,20 @@ extension SQLiteStore {
 
     public func consoleSession(id: String) async throws -> ConsoleSession? {
         let hash = ConsoleSessionSecrets.hash(id)
-        guard
-            let row = try await pool.read({ db in
-                try Row.fetchOne(db, sql: "SELECT * FROM console_session WHERE id_hash = ?", arguments: [hash])
-            })
-        else { return nil }
-        let drafts = ConsoleSessionSecrets.open(row["sealed_drafts"], hash: hash, box: box)
-        let kind: String? = row["flash_kind"]
-        let text: String? = row["flash_text"]
-        return ConsoleSession(
-            id: id, keyID: row["key_id"], keyName: row["key_name"], role: APIKey.Role(rawValue: row["role"]) ?? .readOnly,
-            csrf: row["csrf"],
-            expiresAt: row["expires_at"], flash: kind.flatMap { kind in text.map { ConsoleSession.Flash(kind: kind, text: $0) } },
-            draftSecrets: drafts)
+        // Read into a session inside the closure: a `Row` is not `Sendable`, and returning one would take GRDB's
+        // blocking `read` on this cooperative thread instead of its asynchronous one.
+        return try await pool.read { [box] db -> ConsoleSession? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM console_session WHERE id_hash = ?", arguments: [hash]) else {
+                return nil
+            }
+            let kind: String? = row["flash_kind"]
+            let text: String? = row["flash_text"]
+            return ConsoleSession(
+                id: id, keyID: row["key_id"], keyName: row["key_name"], role: APIKey.Role(rawValue: row["role"]) ?? .readOnly,
+                csrf: row["csrf"], expiresAt: row["expires_at"],
+                flash: kind.flatMap { kind in text.map { ConsoleSession.Flash(kind: kind, text: $0) } },
+                draftSecrets: ConsoleSessionSecrets.open(row["sealed_drafts"], hash: hash, box: box))
+        }
     }
 
     public func removeConsoleSession(id: String) async throws {

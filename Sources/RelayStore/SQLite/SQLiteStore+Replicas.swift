@@ -20,7 +20,8 @@ extension SQLiteStore {
         try await pool.read { db in
             let leases = Dictionary(
                 grouping: try Row.fetchAll(
-                    db, sql: "SELECT owner, connector FROM connector_lease WHERE until > ? ORDER BY connector", arguments: [now]),
+                    db, sql: "SELECT owner, connector FROM connector_lease WHERE until > ? AND connector <> ? ORDER BY connector",
+                    arguments: [now, ConnectorLease.twoWaySync]),
                 by: { $0["owner"] as String })
             let claims = Dictionary(
                 uniqueKeysWithValues: try Row.fetchAll(

@@ -273,7 +273,7 @@ struct StoreConformanceTests {
     }
 
     @Test(
-        "replicas' heartbeats are seen by all, each with the leases and claims it holds; a goodbye says stopped, silence says lost",
+        "replicas' heartbeats are seen by all, each with the connector leases and claims it holds; a goodbye says stopped, silence says lost",
         arguments: StoreUnderTest.all)
     func replicaHeartbeats(_ kind: StoreUnderTest) async throws {
         let store = try await Self.routed(kind)
@@ -282,6 +282,8 @@ struct StoreConformanceTests {
         try await store.recordHeartbeat(
             Replica(id: "b", host: "relay-2", pid: 42, version: "1.0", startedAt: later, heartbeatAt: later + 1))
         _ = try await store.acquireConnectorLease("prod", owner: "a", now: later, until: later + 30_000)
+        // Two-way sync's turn is a lease too, but no connector.
+        _ = try await store.acquireConnectorLease(ConnectorLease.twoWaySync, owner: "b", now: later, until: later + 30_000)
         _ = try await store.commit(events: [try Self.event("P-1"), try Self.event("P-2")], connector: "prod", cursor: nil)
         _ = try await store.claimDeliveries(integrationID: "hook", owner: "b", now: later, until: later + 60_000, limit: 10)
         var seen = try await store.replicas(now: later + 2)
