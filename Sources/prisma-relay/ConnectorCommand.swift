@@ -60,7 +60,7 @@ struct ConnectorCommand: AsyncParsableCommand {
             "apiURL": "url", "accessKeyID": "key-id", "intervalSeconds": "interval", "statuses": "status", "lookbackSeconds": "lookback",
             "pageSize": "page-size", "alertPath": "alert-path", "timeField": "time-field", "computeURL": "compute-url",
             "runtimeAudits": "runtime-audits", "staleAfterPolls": "stale-after-polls", "quietAfterSeconds": "quiet-after",
-            "proxyUsername": "proxy-username", "includeAuditLogs": "include-audit-logs",
+            "proxyUsername": "proxy-username", "includeAuditLogs": "include-audit-logs", "secretFile": "secret-file",
         ]
 
         func run() async throws {
@@ -74,8 +74,17 @@ struct ConnectorCommand: AsyncParsableCommand {
                 if field == nil {
                     unreadable.append(ConfigError(field: "timeField", "use updated, opened or status_updated (got \"\(timeField)\")"))
                 }
+                // A secret that cannot be read is reported with the rest, in place of the check that it is there.
+                var secret = Secret("")
+                var reported: Set<String> = []
+                do {
+                    secret = try readSecret(file: secretFile)
+                } catch let missing as ConfigErrors {
+                    unreadable += missing.errors
+                    reported.insert("secretKey")
+                }
                 var config = ConnectorConfig(
-                    name: name, type: connectorType, apiURL: url, accessKeyID: keyId, secretKey: try readSecret(file: secretFile),
+                    name: name, type: connectorType, apiURL: url, accessKeyID: keyId, secretKey: secret,
                     intervalSeconds: interval, statuses: status, lookbackSeconds: lookback, pageSize: pageSize,
                     alertPath: alertPath, timeField: field ?? .updated, includeAcknowledged: includeAcknowledged,
                     includeIncidents: includeIncidents, computeURL: computeUrl)
@@ -107,7 +116,9 @@ struct ConnectorCommand: AsyncParsableCommand {
                 let warnings: [String]
                 do {
                     if !unreadable.isEmpty {
-                        do { _ = try config.validated() } catch let found as ConfigErrors { unreadable += found.errors }
+                        do { _ = try config.validated() } catch let found as ConfigErrors {
+                            unreadable += found.errors.filter { !reported.contains($0.field) }
+                        }
                         throw ConfigErrors(unreadable)
                     }
                     warnings = try await app.connectors.add(config)
@@ -314,7 +325,7 @@ struct ConnectorCommand: AsyncParsableCommand {
 func readSecret(file: String?) throws -> Secret {
     if let file {
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw ConfigErrors([ConfigError(field: "secretFile", "cannot read \(file)")])
+            throw ConfigErrors([ConfigError(field: "secretFile", "cannot read \(file): check the path and its permissions")])
         }
         return Secret(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }

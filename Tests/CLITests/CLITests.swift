@@ -357,12 +357,24 @@ struct CLITests {
         #expect(fields == ["time-field", "url", "interval", "page-size", "status"], "\(result.stderr)")
     }
 
-    @Test("without a secret and without a terminal, add says where the secret can come from")
+    @Test(
+        "without a secret and without a terminal, add says where the secret can come from, with every other problem of the options; an unreadable secret file is named"
+    )
     func missingSecret() async throws {
         let cli = try CLI()
         let result = try await cli.run(["connector", "add", "--name", "x", "--url", "https://api.prismacloud.io", "--key-id", "k"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("secretKey: is required: set PRISMA_RELAY_SECRET, pass --secret-file"))
+        let many = try await cli.run(["connector", "add", "--name", "two words", "--url", "ftp://x", "--key-id", "k"])
+        let fields = many.stderr.dropFirst("prisma-relay: ".count).split(separator: "; ").map { $0.prefix { $0 != ":" } }
+        #expect(fields == ["secretKey", "name", "url"], "\(many.stderr)")
+        let unreadable = try await cli.run(
+            [
+                "connector", "add", "--name", "x", "--url", "https://api.prismacloud.io", "--key-id", "k", "--secret-file",
+                "/nonexistent/key",
+            ])
+        #expect(unreadable.stderr == "prisma-relay: secret-file: cannot read /nonexistent/key: check the path and its permissions\n")
+        #expect(try await cli.run(["connector", "list", "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
     }
 
     @Test("serve refuses bad delivery limits before starting, naming the option and its environment variable")

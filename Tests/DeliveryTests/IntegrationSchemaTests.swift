@@ -323,7 +323,7 @@ struct IntegrationSchemaTests {
         #expect(
             throws: ConfigErrors([
                 ConfigError(
-                    field: "integrationConfig.hostUrl", "cannot change once the integration exists; create a new integration instead")
+                    field: "integrationConfig.hostUrl", "cannot change once the integration exists: create a new integration instead")
             ])
         ) {
             try now.merge(update: .object(moved), into: stored)

@@ -34,7 +34,7 @@ extension RuleService {
         let rule = try await resolve(idOrName)
         guard Self.backfillHours.contains(hours) else {
             throw ConfigErrors([
-                ConfigError(field: "hours", "must be between 1 and 720 (30 days); \(hours) is not: give how far back to look, in hours")
+                ConfigError(field: "hours", "must be between 1 and 720 (30 days), not \(hours): give how far back to look, in hours")
             ])
         }
         guard rule.enabled else {

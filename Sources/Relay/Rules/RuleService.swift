@@ -177,7 +177,7 @@ public struct RuleService: Sendable {
             errors.append(
                 ConfigError(
                     field: "integrationIDs",
-                    "\(id) (\(integration.name)) is an enrichment source (\(registry.displayName(of: integration.type))): it adds what it knows to events sent elsewhere and receives none; name a destination"
+                    "\(id) (\(integration.name)) is an enrichment source (\(registry.displayName(of: integration.type))): it adds what it knows to events sent elsewhere and receives none, so name a destination"
                 ))
         }
         guard errors.isEmpty else { throw ConfigErrors(errors) }

@@ -64,10 +64,10 @@ public enum AlertAction: Sendable, Equatable {
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let written = note.isEmpty ? "\(name == "snooze" ? "Snoozed" : "Dismissed") through PrismaRelay by \(actor)" : note
         if ["dismiss", "snooze"].contains(name), written.count > Self.maxNote {
-            errors.append(ConfigError(field: "note", "is \(written.count) characters long; keep it to \(Self.maxNote)"))
+            errors.append(ConfigError(field: "note", "is \(written.count) characters long: keep it to \(Self.maxNote)"))
         }
         if !note.isEmpty, Self.names.contains(name) || ["ack", "unack"].contains(name), !["dismiss", "snooze"].contains(name) {
-            errors.append(ConfigError(field: "note", "is kept with a dismissal or a snooze only; leave it out to \(name)"))
+            errors.append(ConfigError(field: "note", "is kept with a dismissal or a snooze only: leave it out to \(name)"))
         }
         var parsed: AlertAction?
         switch name {
@@ -90,7 +90,7 @@ public enum AlertAction: Sendable, Equatable {
             errors.append(ConfigError(field: "action", "\"\(name)\" is not an action: give one of \(Self.names.joined(separator: ", "))"))
         }
         if duration != nil, !(duration?.isEmpty ?? true), name != "snooze" {
-            errors.append(ConfigError(field: "duration", "is for snooze only; leave it out to \(name.isEmpty ? "act" : name)"))
+            errors.append(ConfigError(field: "duration", "is for snooze only: leave it out to \(name.isEmpty ? "act" : name)"))
         }
         guard errors.isEmpty, let parsed else { throw ConfigErrors(errors) }
         self = parsed

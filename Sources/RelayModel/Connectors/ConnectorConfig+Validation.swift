@@ -129,13 +129,13 @@ extension ConnectorConfig {
             let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil
         else {
             return .failure(
-                ConfigError(field: "apiURL", "\"\(trimmed)\" is not a console path; use the Path to Console, e.g. \(consolePathExample)"))
+                ConfigError(field: "apiURL", "\"\(trimmed)\" is not a console path: use the Path to Console, e.g. \(consolePathExample)"))
         }
         if PrismaAPIHost.classify(host: host) != .custom {
             return .failure(
                 ConfigError(
                     field: "apiURL",
-                    "\(host) is the Prisma Cloud CSPM API or console, not the Compute console; use the Path to Console, e.g. \(consolePathExample)"
+                    "\(host) is the Prisma Cloud CSPM API or console, not the Compute console: use the Path to Console, e.g. \(consolePathExample)"
                 ))
         }
         if let refusal = refusePlainHTTP(trimmed, host: host) { return .failure(refusal) }
@@ -158,7 +158,7 @@ extension ConnectorConfig {
         guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
             let host = url.host, !host.isEmpty
         else {
-            return .failure(ConfigError(field: "apiURL", "\"\(trimmed)\" is not an http(s) URL; use e.g. https://api.prismacloud.io"))
+            return .failure(ConfigError(field: "apiURL", "\"\(trimmed)\" is not an http(s) URL: use e.g. https://api.prismacloud.io"))
         }
         if case .console(let apiURL) = PrismaAPIHost.classify(host: host) {
             return .failure(ConfigError(field: "apiURL", "\(host) is the Prisma Cloud console, not the API: use \(apiURL)"))
@@ -167,7 +167,7 @@ extension ConnectorConfig {
         if url.query != nil || url.fragment != nil {
             return .failure(
                 ConfigError(
-                    field: "apiURL", "must not carry a query or fragment; give only the scheme and host, e.g. https://api.prismacloud.io"))
+                    field: "apiURL", "must not carry a query or fragment: give only the scheme and host, e.g. https://api.prismacloud.io"))
         }
         var normalized = trimmed
         while normalized.hasSuffix("/") { normalized.removeLast() }

@@ -71,7 +71,7 @@ extension IntegrationSchema {
         for key in immutableKeys.sorted() where Self.present(incoming, key) || Self.present(stored, key) {
             if incoming[key] != stored[key] {
                 errors.append(
-                    ConfigError(field: Self.path(key), "cannot change once the integration exists; create a new integration instead"))
+                    ConfigError(field: Self.path(key), "cannot change once the integration exists: create a new integration instead"))
             }
         }
         guard errors.isEmpty else { throw ConfigErrors(errors) }
