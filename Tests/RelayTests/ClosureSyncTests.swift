@@ -19,6 +19,8 @@ struct ClosureSyncTests {
         var writes: @Sendable () async -> Int
         var note: @Sendable (_ key: String) async -> String
         var server: HTTPServerHandle
+        /// How often the relay has searched it (XSOAR only: its searches are logged).
+        var searches: @Sendable () async -> Int = { 0 }
     }
 
     static func serviceNow() async throws -> Receiver {
@@ -49,31 +51,42 @@ struct ClosureSyncTests {
             note: { key in
                 let id = await receiver.incidents.first { $0["CustomFields"]?["dbotmirrorid"] == .string(key) }?["id"]?.stringValue
                 return "Closed in Cortex XSOAR as incident \(id ?? "?") (False Positive): Lab account"
-            }, server: server)
+            }, server: server, searches: { await receiver.log.filter { $0 == "search" }.count })
     }
 
-    @Test(
-        "a closed incident the relay opened dismisses its alert with who closed it and why, once; the dismissed version is not sent back; without syncClosed nothing is read",
-        arguments: ["service_now", "demisto"])
-    func closedIncidentDismisses(_ type: String) async throws {
+    /// A rig whose connector `prod` (actions allowed) has collected `alerts` open alerts, and the integration `soc` on
+    /// `receiver` (with `extra` in its config) that a rule sent them to, delivered.
+    static func delivered(_ alerts: Int, to receiver: Receiver, extra: JSONObject = [:], notifyOn: [String]) async throws -> (
+        rig: Rig, ids: [String], integration: Integration
+    ) {
         let rig = try await Rig.start()
-        defer { Task { await rig.stop() } }
-        let receiver = type == "service_now" ? try await Self.serviceNow() : try await Self.xsoar()
-        defer { Task { await receiver.server.stop() } }
-        let ids = await rig.simulator.addAlerts(3, start: rig.clock.now - 3_600_000, spread: 3_600_000, closedShare: 0)
+        var settings = receiver.config
+        for member in extra { settings[member.key] = member.value }
+        let ids = await rig.simulator.addAlerts(alerts, start: rig.clock.now - 3_600_000, spread: 3_600_000, closedShare: 0)
         var config = rig.config()
         config.allowActions = true
         try await rig.app.connectors.add(config)
         let integration = try await rig.app.integrations.create(
             IntegrationService.Draft(
                 json: .object([
-                    "name": .string("soc"), "integrationType": .string(type), "integrationConfig": .object(receiver.config),
+                    "name": .string("soc"), "integrationType": .string(receiver.type),
+                    "integrationConfig": .object(settings),
                 ])), by: "test")
-        _ = try await rig.app.rules.create(
-            RuleService.Draft(name: "soc", notifyOn: ["open", "dismissed"], integrationIDs: [integration.id]))
+        _ = try await rig.app.rules.create(RuleService.Draft(name: "soc", notifyOn: notifyOn, integrationIDs: [integration.id]))
         #expect(try await rig.app.connectors.poll("prod").error == nil)
         rig.clock.advance(milliseconds: max(0, Int64(Date().timeIntervalSince1970 * 1000) - rig.clock.now + 1_000))
         while try await rig.app.integrations.deliverDue(integration) > 0 {}
+        return (rig, ids, integration)
+    }
+
+    @Test(
+        "a closed incident the relay opened dismisses its alert with who closed it and why, once; the dismissed version is not sent back; without syncClosed nothing is read",
+        arguments: ["service_now", "demisto"])
+    func closedIncidentDismisses(_ type: String) async throws {
+        let receiver = type == "service_now" ? try await Self.serviceNow() : try await Self.xsoar()
+        defer { Task { await receiver.server.stop() } }
+        let (rig, ids, integration) = try await Self.delivered(3, to: receiver, notifyOn: ["open", "dismissed"])
+        defer { Task { await rig.stop() } }
         let key = "prod/\(ids[0])"
         await receiver.close(key)
         // Off unless asked: the relay does not read the destination back.
@@ -104,41 +117,23 @@ struct ClosureSyncTests {
 
     @Test("replicas on one store take turns at two-way sync: one reads the destination a minute, the other only once that turn has run out")
     func replicasTakeTurns() async throws {
-        let rig = try await Rig.start()
+        let receiver = try await Self.xsoar()
+        defer { Task { await receiver.server.stop() } }
+        let (rig, ids, _) = try await Self.delivered(2, to: receiver, extra: ["syncClosed": .bool(true)], notifyOn: ["open"])
         defer { Task { await rig.stop() } }
-        let receiver = XSOARReceiver(generation: 6, apiKey: "K-123")
-        let server = try await receiver.serve()
-        defer { Task { await server.stop() } }
-        let ids = await rig.simulator.addAlerts(2, start: rig.clock.now - 3_600_000, spread: 3_600_000, closedShare: 0)
-        var config = rig.config()
-        config.allowActions = true
-        try await rig.app.connectors.add(config)
-        let integration = try await rig.app.integrations.create(
-            IntegrationService.Draft(
-                json: .object([
-                    "name": .string("soc"), "integrationType": .string("demisto"),
-                    "integrationConfig": .object([
-                        "hostUrl": .string(server.url), "apiKey": .string("K-123"), "demistoVersion": .string("6.0"),
-                        "syncClosed": .bool(true),
-                    ]),
-                ])), by: "test")
-        _ = try await rig.app.rules.create(RuleService.Draft(name: "soc", notifyOn: ["open"], integrationIDs: [integration.id]))
-        #expect(try await rig.app.connectors.poll("prod").error == nil)
-        rig.clock.advance(milliseconds: max(0, Int64(Date().timeIntervalSince1970 * 1000) - rig.clock.now + 1_000))
-        while try await rig.app.integrations.deliverDue(integration) > 0 {}
         // A second replica: its own worker, the same store and clock.
         let other = RelayApp(
             store: rig.app.store, clock: { rig.clock.now }, sleep: { _ in }, outbound: .allowingLoopback,
             logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         // Searches made since the deliveries (a delivery searches too).
-        let searchedBefore = await receiver.log.filter { $0 == "search" }.count
-        let reads = { await receiver.log.filter { $0 == "search" }.count - searchedBefore }
+        let searchedBefore = await receiver.searches()
+        let reads = { await receiver.searches() - searchedBefore }
 
-        await receiver.closeAsAnalyst(key: "prod/\(ids[0])", reason: "False Positive", notes: "Lab account")
+        await receiver.close("prod/\(ids[0])")
         #expect(try await rig.app.actions.syncClosures().map(\.nativeID) == [ids[0]])
         #expect(await reads() == 1)
         // The other replica's minute comes within this one's turn: it neither reads XSOAR nor acts.
-        await receiver.closeAsAnalyst(key: "prod/\(ids[1])", reason: "False Positive", notes: "Lab account")
+        await receiver.close("prod/\(ids[1])")
         #expect(try await other.actions.syncClosures().isEmpty)
         rig.clock.advance(seconds: 59)
         #expect(try await other.actions.syncClosures().isEmpty)
