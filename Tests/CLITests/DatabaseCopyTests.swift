@@ -20,10 +20,14 @@ struct DatabaseCopyTests {
         let sim = try await simulator.serve()
         let receiver = WebhookReceiver(token: "copy-hook-token")
         let hook = try await receiver.serve()
+        // A ServiceNow integration that syncs closures: serve takes two-way sync's turn as it starts, and keeps it a
+        // minute, which is no reason to refuse a copy once serve has stopped.
+        let serviceNow = try await ServiceNowReceiver(login: "prisma", password: "pw").serve()
         defer {
             Task {
                 await sim.stop()
                 await hook.stop()
+                await serviceNow.stop()
             }
         }
         // On SQLite, with the key file beside the database (no PRISMA_RELAY_MASTER_KEY).
@@ -39,6 +43,11 @@ struct DatabaseCopyTests {
         try Data(#"{"url":"\#(hook.url)/hook","authToken":"copy-hook-token"}"#.utf8).write(to: file)
         let integration = try await sqlite.run(["integration", "add", "--name", "hook", "--type", "webhook", "--config-file", file.path])
         let id = try #require(integration.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        try Data(
+            #"{"hostUrl":"\#(serviceNow.url)","login":"prisma","password":"pw","tables":[{"incident":true}],"syncClosed":true}"#.utf8
+        ).write(to: file)
+        let syncing = try await sqlite.run(["integration", "add", "--name", "snow", "--type", "service_now", "--config-file", file.path])
+        #expect(syncing.status == 0, "\(syncing.stderr)")
         #expect(
             try await sqlite.run(["rule", "add", "--name", "all", "--integration", id, "--notify-on", "open", "--notify-on", "resolved"])
                 .status == 0)
@@ -73,7 +82,8 @@ struct DatabaseCopyTests {
         #expect(!copied.stdout.contains(try #require(URLComponents(string: target)?.password)))
         let again = try await sqlite.run(copy, environment: key)
         #expect(again.status == 1)
-        #expect(again.stderr.contains("is not empty (it holds 1 connector, 1 integration, 1 rule, \(collected) events)"), "\(again.stderr)")
+        #expect(
+            again.stderr.contains("is not empty (it holds 1 connector, 2 integrations, 1 rule, \(collected) events)"), "\(again.stderr)")
         let merged = try await sqlite.run(copy + ["--merge"], environment: key)
         #expect(merged.stdout.contains("event                   0 copied, \(collected) already there"), "\(merged.stdout)\(merged.stderr)")
 

@@ -18,17 +18,22 @@ extension ActionService {
     @discardableResult
     public func syncClosures() async throws -> [ActionRecord] {
         let started = app.clock()
-        /// Takes or renews the turn, long enough for the next destination's read (nil: another replica has it).
-        func turn(until: Int64) async throws -> ConnectorLease? {
-            try await app.store.acquireConnectorLease(ConnectorLease.twoWaySync, owner: app.workerID, now: app.clock(), until: until)
-        }
-        guard try await turn(until: app.clock() + Self.readBound) != nil else { return [] }
-        var taken: [ActionRecord] = []
+        var syncing: [(Integration, any ClosingDestination)] = []
         for integration in try await app.store.integrations() where integration.enabled {
-            guard try await turn(until: app.clock() + Self.readBound) != nil else { break }
-            guard let destination = await app.deliveryEngine.destination(for: integration) as? any ClosingDestination,
+            if let destination = await app.deliveryEngine.destination(for: integration) as? any ClosingDestination,
                 destination.syncsBack
-            else { continue }
+            {
+                syncing.append((integration, destination))
+            }
+        }
+        guard !syncing.isEmpty else { return [] }
+        var taken: [ActionRecord] = []
+        for (integration, destination) in syncing {
+            // The turn taken, or renewed for this destination's read; another replica's: nothing more this minute.
+            guard
+                try await app.store.acquireConnectorLease(
+                    ConnectorLease.twoWaySync, owner: app.workerID, now: app.clock(), until: app.clock() + Self.readBound) != nil
+            else { break }
             let closures: [Closure]
             do {
                 closures = try await destination.closures(over: app.http.routed(OutboundRoute(integrationConfig: integration.config)))
@@ -43,7 +48,9 @@ extension ActionService {
                 if case .acted(let record) = try await follow(closure, closedIn: integration, by: actor) { taken.append(record) }
             }
         }
-        _ = try await turn(until: started + Self.turnMillis)
+        // Kept until a minute from the start (given up already when the pass took longer), unless another replica has it.
+        _ = try await app.store.acquireConnectorLease(
+            ConnectorLease.twoWaySync, owner: app.workerID, now: app.clock(), until: started + Self.turnMillis)
         return taken
     }
 
