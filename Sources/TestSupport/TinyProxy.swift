@@ -21,7 +21,7 @@ public final class TinyProxy: Sendable {
         self.log = log
     }
 
-    /// Starts one and waits (off the cooperative threads' time: it sleeps between tries) until it accepts connections.
+    /// Starts one and waits until it accepts connections, sleeping between tries (no thread is held meanwhile).
     public static func start(credentials: (user: String, password: String)? = nil, connectPorts: [Int] = []) async throws -> TinyProxy {
         let directory = try ScratchDirectory.untilExit(prefix: "relay-proxy")
         let port = try freePort()
