@@ -116,7 +116,7 @@ public protocol RelayStore: Sendable {
     /// Takes or renews the lease on polling `connector` for `owner`, until `until`: granted when no other owner
     /// holds a live lease. A new holder gets a larger fencing token than any before it; the holder's renewal keeps
     /// its token (also after a lapse no other owner used). Nil when another owner holds it. Two-way sync's turn is
-    /// such a lease too (`ConnectorLease.twoWaySync`), left out of `replicas(now:)`'s connectors.
+    /// such a lease too (`ConnectorLease.twoWaySync`): `replicas(now:)` shows it as the holder's `twoWaySync`, not a connector.
     func acquireConnectorLease(_ connector: String, owner: String, now: Int64, until: Int64) async throws -> ConnectorLease?
     /// Gives a lease up early (a poll that finished), so another worker need not wait for it to run out.
     func releaseConnectorLease(_ lease: ConnectorLease) async throws

@@ -20,12 +20,12 @@ struct ReplicasCommand: AsyncParsableCommand {
                 print(JSONValue.array(replicas.map { $0.publicJSON(at: now) }).prettyJSONString())
                 return
             }
-            var rows = [["ID", "HOST", "PID", "STATE", "STARTED", "LAST HEARTBEAT", "CONNECTORS", "CLAIMS"]]
+            var rows = [["ID", "HOST", "PID", "STATE", "STARTED", "LAST HEARTBEAT", "CONNECTORS", "CLAIMS", "TWO-WAY SYNC"]]
             for replica in replicas {
                 rows.append([
                     replica.id, replica.host, String(replica.pid), replica.liveness(at: now).rawValue, displayTime(replica.startedAt),
                     "\(max(0, now - replica.heartbeatAt) / 1000) s ago", replica.connectors.joined(separator: ","),
-                    String(replica.claimedDeliveries),
+                    String(replica.claimedDeliveries), replica.twoWaySync ? "this minute" : "",
                 ])
             }
             print(replicas.isEmpty ? "No replica has run on \(app.storeLocation) in the last day." : table(rows))

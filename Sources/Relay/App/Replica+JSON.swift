@@ -10,6 +10,7 @@ extension Replica {
             "lastHeartbeatAt": .string(Timestamp.rfc3339(epochMilliseconds: heartbeatAt)),
             "stoppedAt": .optional(stoppedAt.map(Timestamp.rfc3339(epochMilliseconds:))),
             "connectors": .array(connectors.map(JSONValue.string)), "claimedDeliveries": .int(claimedDeliveries),
+            "twoWaySync": .bool(twoWaySync),
         ])
     }
 }

@@ -16,10 +16,13 @@ public struct Replica: Sendable, Equatable {
     public var connectors: [String]
     /// The deliveries it has claimed and not yet recorded (filled when read back).
     public var claimedDeliveries: Int
+    /// Whether two-way sync's turn is its own now: it reads the syncing destinations this minute (filled when read
+    /// back).
+    public var twoWaySync: Bool
 
     public init(
         id: String, host: String, pid: Int64, version: String, startedAt: Int64, heartbeatAt: Int64, stoppedAt: Int64? = nil,
-        connectors: [String] = [], claimedDeliveries: Int = 0
+        connectors: [String] = [], claimedDeliveries: Int = 0, twoWaySync: Bool = false
     ) {
         self.id = id
         self.host = host
@@ -30,6 +33,7 @@ public struct Replica: Sendable, Equatable {
         self.stoppedAt = stoppedAt
         self.connectors = connectors
         self.claimedDeliveries = claimedDeliveries
+        self.twoWaySync = twoWaySync
     }
 
     /// How often a replica says it is alive, in ms; one silent for three of these is lost.

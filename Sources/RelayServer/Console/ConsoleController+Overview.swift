@@ -99,7 +99,7 @@ extension ConsoleController {
                 "badge": state == .running ? "ok" : state == .lost ? "bad" : "off", "current": replica.id == app.workerID,
                 "started": ConsoleFormat.when(replica.startedAt, now: now), "heartbeat": ConsoleFormat.when(replica.heartbeatAt, now: now),
                 "connectors": replica.connectors.isEmpty ? "none" : replica.connectors.joined(separator: ", "),
-                "claims": replica.claimedDeliveries,
+                "claims": replica.claimedDeliveries, "twoWaySync": replica.twoWaySync,
             ]
         }
         return renderer.page("overview", page)

@@ -24,14 +24,17 @@ extension PostgresStore {
             SELECT r.id, r.host, r.pid, r.version, r.started_at, r.heartbeat_at, r.stopped_at,
                 coalesce((SELECT array_agg(l.connector ORDER BY l.connector) FROM connector_lease l
                     WHERE l.owner = r.id AND l.until > \(now) AND l.connector <> \(ConnectorLease.twoWaySync)), '{}') AS connectors,
-                (SELECT count(*) FROM outbox o WHERE o.claimed_by = r.id AND o.claim_until > \(now)) AS claims
+                (SELECT count(*) FROM outbox o WHERE o.claimed_by = r.id AND o.claim_until > \(now)) AS claims,
+                EXISTS (SELECT 1 FROM connector_lease l WHERE l.owner = r.id AND l.until > \(now)
+                    AND l.connector = \(ConnectorLease.twoWaySync)) AS two_way_sync
             FROM replica r WHERE r.heartbeat_at >= \(since) ORDER BY r.heartbeat_at DESC, r.id
             """
         ).map { row in
             Replica(
                 id: try row.get("id"), host: try row.get("host"), pid: try row.get("pid"), version: try row.get("version"),
                 startedAt: try row.get("started_at"), heartbeatAt: try row.get("heartbeat_at"), stoppedAt: try row.get("stopped_at"),
-                connectors: try row.get("connectors"), claimedDeliveries: Int(try row.get("claims", as: Int64.self)))
+                connectors: try row.get("connectors"), claimedDeliveries: Int(try row.get("claims", as: Int64.self)),
+                twoWaySync: try row.get("two_way_sync"))
         }
     }
 }

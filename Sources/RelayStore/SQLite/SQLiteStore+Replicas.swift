@@ -18,11 +18,11 @@ extension SQLiteStore {
 
     public func replicas(now: Int64) async throws -> [Replica] {
         try await pool.read { db in
+            let held = try Row.fetchAll(
+                db, sql: "SELECT owner, connector FROM connector_lease WHERE until > ? ORDER BY connector", arguments: [now])
+            let syncing = Set(held.filter { $0["connector"] == ConnectorLease.twoWaySync }.map { $0["owner"] as String })
             let leases = Dictionary(
-                grouping: try Row.fetchAll(
-                    db, sql: "SELECT owner, connector FROM connector_lease WHERE until > ? AND connector <> ? ORDER BY connector",
-                    arguments: [now, ConnectorLease.twoWaySync]),
-                by: { $0["owner"] as String })
+                grouping: held.filter { $0["connector"] != ConnectorLease.twoWaySync }, by: { $0["owner"] as String })
             let claims = Dictionary(
                 uniqueKeysWithValues: try Row.fetchAll(
                     db, sql: "SELECT claimed_by, count(*) AS n FROM outbox WHERE claim_until > ? GROUP BY claimed_by", arguments: [now]
@@ -35,7 +35,8 @@ extension SQLiteStore {
                 return Replica(
                     id: id, host: row["host"], pid: row["pid"], version: row["version"], startedAt: row["started_at"],
                     heartbeatAt: row["heartbeat_at"], stoppedAt: row["stopped_at"],
-                    connectors: leases[id]?.map { $0["connector"] } ?? [], claimedDeliveries: claims[id] ?? 0)
+                    connectors: leases[id]?.map { $0["connector"] } ?? [], claimedDeliveries: claims[id] ?? 0,
+                    twoWaySync: syncing.contains(id))
             }
         }
     }

@@ -289,6 +289,7 @@ struct StoreConformanceTests {
         var seen = try await store.replicas(now: later + 2)
         #expect(seen.map(\.id) == ["b", "a"])
         #expect(seen.map(\.connectors) == [[], ["prod"]])
+        #expect(seen.map(\.twoWaySync) == [true, false])
         #expect(seen.map(\.claimedDeliveries) == [2, 0])
         #expect(seen[1].host == "relay-1" && seen[1].pid == 41 && seen[1].startedAt == later)
         // b says goodbye; a beats again later, and keeps the time it started.
