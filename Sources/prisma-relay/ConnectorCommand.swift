@@ -76,12 +76,12 @@ struct ConnectorCommand: AsyncParsableCommand {
                 }
                 // A secret that cannot be read is reported with the rest, in place of the check that it is there.
                 var secret = Secret("")
-                var reported: Set<String> = []
+                var secretUnread = false
                 do {
                     secret = try readSecret(file: secretFile)
                 } catch let missing as ConfigErrors {
                     unreadable += missing.errors
-                    reported.insert("secretKey")
+                    secretUnread = true
                 }
                 var config = ConnectorConfig(
                     name: name, type: connectorType, apiURL: url, accessKeyID: keyId, secretKey: secret,
@@ -117,7 +117,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                 do {
                     if !unreadable.isEmpty {
                         do { _ = try config.validated() } catch let found as ConfigErrors {
-                            unreadable += found.errors.filter { !reported.contains($0.field) }
+                            unreadable += found.errors.filter { !(secretUnread && $0.field == "secretKey") }
                         }
                         throw ConfigErrors(unreadable)
                     }

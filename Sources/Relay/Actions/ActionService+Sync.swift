@@ -18,6 +18,10 @@ extension ActionService {
     @discardableResult
     public func syncClosures() async throws -> [ActionRecord] {
         let started = app.clock()
+        /// Takes or renews the turn until `until` (nil: another replica has it).
+        func turn(until: Int64) async throws -> ConnectorLease? {
+            try await app.store.acquireConnectorLease(ConnectorLease.twoWaySync, owner: app.workerID, now: app.clock(), until: until)
+        }
         var syncing: [(Integration, any ClosingDestination)] = []
         for integration in try await app.store.integrations() where integration.enabled {
             if let destination = await app.deliveryEngine.destination(for: integration) as? any ClosingDestination,
@@ -30,10 +34,7 @@ extension ActionService {
         var taken: [ActionRecord] = []
         for (integration, destination) in syncing {
             // The turn taken, or renewed for this destination's read; another replica's: nothing more this minute.
-            guard
-                try await app.store.acquireConnectorLease(
-                    ConnectorLease.twoWaySync, owner: app.workerID, now: app.clock(), until: app.clock() + Self.readBound) != nil
-            else { break }
+            guard try await turn(until: app.clock() + Self.readBound) != nil else { break }
             let closures: [Closure]
             do {
                 closures = try await destination.closures(over: app.http.routed(OutboundRoute(integrationConfig: integration.config)))
@@ -49,8 +50,7 @@ extension ActionService {
             }
         }
         // Kept until a minute from the start (given up already when the pass took longer), unless another replica has it.
-        _ = try await app.store.acquireConnectorLease(
-            ConnectorLease.twoWaySync, owner: app.workerID, now: app.clock(), until: started + Self.turnMillis)
+        _ = try await turn(until: started + Self.turnMillis)
         return taken
     }
 
